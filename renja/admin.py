@@ -1,0 +1,103 @@
+"""Admin: a support tool for Bappeda's administrators (reference data, users, years). No business actions."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, StageWindow, User, Wilayah
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "opd", "is_active"]
+    list_filter = ["role", "is_active", "opd"]
+    list_select_related = ["opd"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Peran"), {"fields": ["role", "opd", "jabatan", "nip"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Peran"), {"fields": ["role", "opd"]}),)
+
+
+class StageWindowInline(admin.TabularInline):
+    model = StageWindow
+    extra = 0
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "is_locked", "locked_reason"]
+    inlines = [StageWindowInline]
+
+
+@admin.register(Wilayah)
+class WilayahAdmin(admin.ModelAdmin):
+    list_display = ["kode", "nama", "tingkat", "parent"]
+    list_filter = ["tingkat"]
+    search_fields = ["kode", "nama"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Nomenklatur)
+class NomenklaturAdmin(admin.ModelAdmin):
+    list_display = ["kode", "nama", "level", "satuan", "versi", "aktif"]
+    list_filter = ["level", "aktif", "versi", "spm"]
+    search_fields = ["kode", "nama", "indikator"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Opd)
+class OpdAdmin(admin.ModelAdmin):
+    list_display = ["singkatan", "nama", "jenis", "kepala_nama", "aktif"]
+    list_filter = ["jenis", "aktif"]
+    search_fields = ["singkatan", "nama"]
+    filter_horizontal = ["bidang_urusan"]
+
+
+@admin.register(KelompokSasaran)
+class KelompokSasaranAdmin(admin.ModelAdmin):
+    list_display = ["slug", "nama", "urutan", "aktif"]
+    list_editable = ["nama", "urutan", "aktif"]
+
+
+@admin.register(RenjaRow)
+class RenjaRowAdmin(admin.ModelAdmin):
+    """Read-only: rows change through the app so that locks, conflicts and the audit trail hold."""
+
+    list_display = ["ref", "fiscal_year", "opd", "kode", "nama", "pagu", "status"]
+    list_filter = ["fiscal_year", "status", "opd"]
+    search_fields = ["ref", "kode", "nama"]
+    list_select_related = ["fiscal_year", "opd"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "object_repr", "by"]
+    list_filter = ["action"]
+    search_fields = ["object_repr", "action"]
+    list_select_related = ["by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RenjaImport)
+class RenjaImportAdmin(admin.ModelAdmin):
+    list_display = ["uploaded_at", "filename", "fiscal_year", "status", "uploaded_by"]
+    list_filter = ["status"]
+    exclude = ["content"]
+    readonly_fields = ["fiscal_year", "filename", "sha256", "status", "summary", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,77 @@
+"""Filters of the Renja list (django-filter)."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
+
+PRIORITAS_CHOICES = [
+    ("nasional", _("Prioritas nasional")),
+    ("daerah", _("Prioritas daerah")),
+    ("quick_win", _("Quick win")),
+]
+
+
+class RenjaRowFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
+    tahun = django_filters.ModelChoiceFilter(
+        field_name="fiscal_year", queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None
+    )
+    opd = django_filters.ModelChoiceFilter(queryset=Opd.objects.all(), label=_("OPD"), empty_label=_("Semua OPD"))
+    program = django_filters.ModelChoiceFilter(
+        queryset=Nomenklatur.objects.filter(level=Nomenklatur.Level.PROGRAM, aktif=True),
+        label=_("Program"),
+        method="filter_program",
+        empty_label=_("Semua program"),
+    )
+    status = django_filters.ChoiceFilter(choices=RenjaRow.Status.choices, label=_("Status"), empty_label=_("Semua status"))
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
+        label=_("Kecamatan"),
+        method="filter_kecamatan",
+        empty_label=_("Semua kecamatan"),
+    )
+    sasaran = django_filters.ModelChoiceFilter(
+        queryset=KelompokSasaran.objects.filter(aktif=True), label=_("Kelompok sasaran"), empty_label=_("Semua sasaran")
+    )
+    prioritas = django_filters.ChoiceFilter(
+        choices=PRIORITAS_CHOICES, label=_("Prioritas"), method="filter_prioritas", empty_label=_("Semua")
+    )
+
+    class Meta:
+        model = RenjaRow
+        fields = ["q", "tahun", "opd", "program", "status", "kecamatan", "sasaran", "prioritas"]
+
+    def __init__(self, data=None, *args, default_year: FiscalYear | None = None, **kwargs):
+        if default_year is not None:
+            data = data.copy() if data is not None else {}
+            if not data.get("tahun"):
+                data["tahun"] = str(default_year.pk)
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            qs = qs.filter(
+                Q(nama__icontains=word)
+                | Q(kode__icontains=word)
+                | Q(ref__icontains=word)
+                | Q(indikator__icontains=word)
+                | Q(keterangan__icontains=word)
+                | Q(sub_kegiatan__nama__icontains=word)
+            )
+        return qs
+
+    def filter_program(self, qs: QuerySet, name: str, value: Nomenklatur) -> QuerySet:
+        return qs.filter(sub_kegiatan__parent__parent=value)
+
+    def filter_kecamatan(self, qs: QuerySet, name: str, value: Wilayah) -> QuerySet:
+        ids = RenjaRow.lokasi.through.objects.filter(Q(wilayah=value) | Q(wilayah__parent=value)).values("renjarow_id")
+        return qs.filter(pk__in=ids)
+
+    def filter_prioritas(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        field = {"nasional": "prioritas_nasional", "daerah": "prioritas_daerah", "quick_win": "quick_win"}[value]
+        return qs.filter(**{field: True})

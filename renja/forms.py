@@ -1,0 +1,142 @@
+"""Input shapes for the renja screens. Cross-object rules live in services."""
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import FiscalYear, KelompokSasaran, Opd, RenjaRow, Wilayah
+from .services import resolve_sub_kegiatan
+
+
+class WilayahChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Wilayah) -> str:
+        return f"{obj.kode} · {obj}"
+
+
+def lokasi_choices() -> list:
+    """Kecamatan followed by their desa/kelurahan, grouped per kecamatan (two queries)."""
+    kecamatan = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).prefetch_related(
+        Prefetch("children", queryset=Wilayah.objects.order_by("nama"))
+    ).order_by("nama")
+    groups = []
+    for kec in kecamatan:
+        options = [(kec.pk, f"Seluruh Kec. {kec.nama} ({kec.kode})")]
+        options += [(d.pk, f"{d.get_tingkat_display()} {d.nama} ({d.kode})") for d in kec.children.all()]
+        groups.append((f"Kec. {kec.nama}", options))
+    return groups
+
+
+class RenjaRowForm(forms.ModelForm):
+    """Create/edit a Renja row. The sub kegiatan is typed as its code (the list has 2,500 entries)."""
+
+    kode_sub_kegiatan = forms.CharField(
+        label=_("Kode sub kegiatan"),
+        max_length=24,
+        help_text=_("Contoh 1.06.04.2.01.0001. Program penunjang ditulis dengan bidang urusan OPD, mis. 1.06.01.2.02.0001."),
+    )
+    pagu = forms.IntegerField(label=_("Pagu indikatif (Rp)"), min_value=0, help_text=_("Rupiah bulat, tanpa titik."))
+    pagu_n1 = forms.IntegerField(label=_("Pagu N+1 (Rp)"), min_value=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = RenjaRow
+        fields = [
+            "ref",
+            "opd",
+            "nama",
+            "keterangan",
+            "indikator",
+            "target",
+            "satuan",
+            "pagu",
+            "target_n1",
+            "pagu_n1",
+            "lokasi",
+            "sasaran",
+            "sumber_dana",
+            "prioritas_nasional",
+            "prioritas_daerah",
+            "quick_win",
+            "opd_pengampu",
+            "opd_pendukung",
+        ]
+        widgets = {
+            "keterangan": forms.Textarea(attrs={"rows": 3}),
+            "indikator": forms.Textarea(attrs={"rows": 2}),
+            "sasaran": forms.CheckboxSelectMultiple,
+            "opd_pendukung": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, editable_opds=None, fiscal_year: FiscalYear | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fiscal_year = fiscal_year
+        opds = Opd.objects.filter(aktif=True).prefetch_related("bidang_urusan")
+        self.fields["opd"].queryset = editable_opds.prefetch_related("bidang_urusan") if editable_opds is not None else opds
+        self.fields["opd_pengampu"].queryset = opds
+        self.fields["opd_pendukung"].queryset = opds
+        self.fields["sasaran"].queryset = KelompokSasaran.objects.filter(aktif=True)
+        self.fields["lokasi"] = WilayahChoiceField(
+            queryset=Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN),
+            required=False,
+            label=_("Lokasi"),
+            help_text=_("Kosongkan untuk kegiatan se-kabupaten. Tahan Ctrl untuk memilih beberapa."),
+            widget=forms.SelectMultiple(attrs={"size": 10}),
+        )
+        self.fields["lokasi"].choices = lokasi_choices()
+        self.fields["nama"].required = False
+        self.fields["nama"].help_text = _("Kosongkan untuk memakai nama sub kegiatan.")
+        if self.instance.pk:
+            self.fields["ref"].disabled = True
+            self.fields["ref"].help_text = _("Ref tetap setelah baris dibuat.")
+            self.fields["kode_sub_kegiatan"].initial = self.instance.kode
+            self.fields["version"].initial = self.instance.version
+            if editable_opds is not None and editable_opds.count() == 1:
+                self.fields["opd"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        opd, kode = cleaned.get("opd"), cleaned.get("kode_sub_kegiatan")
+        if opd and kode:
+            try:
+                cleaned["sub_kegiatan"], cleaned["kode"] = resolve_sub_kegiatan(kode, opd)
+            except ValidationError as exc:
+                self.add_error("kode_sub_kegiatan", exc)
+        if cleaned.get("opd_pengampu") and cleaned.get("opd_pengampu") == opd:
+            cleaned["opd_pengampu"] = None
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned values the row services take."""
+        keys = [f for f in self.Meta.fields if f not in ("ref",)] + ["sub_kegiatan", "kode"]
+        data = {k: self.cleaned_data.get(k) for k in keys}
+        if not (data["nama"] or "").strip():
+            data["nama"] = data["sub_kegiatan"].nama
+        data["lokasi"] = list(data["lokasi"] or [])
+        data["sasaran"] = list(data["sasaran"] or [])
+        data["opd_pendukung"] = [o for o in (data["opd_pendukung"] or []) if o != self.cleaned_data.get("opd")]
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=RenjaRow.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ImportUploadForm(forms.Form):
+    berkas = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    tahun = forms.ModelChoiceField(queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None)
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_berkas(self):
+        berkas = self.cleaned_data["berkas"]
+        if berkas.size > self.max_bytes:
+            raise ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)})
+        name = berkas.name.lower()
+        if not name.endswith((".csv", ".xlsx", ".txt")):
+            raise ValidationError(_("Hanya berkas .csv atau .xlsx yang dapat diimpor."))
+        return berkas

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from renja import services
+
+
+class Command(BaseCommand):
+    help = "Muat data rujukan (wilayah, nomenklatur, OPD, kelompok sasaran) dari renja/fixtures/reference. Aman diulang."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", type=Path, default=services.REFERENCE_DIR, help="Folder berkas CSV rujukan.")
+
+    def handle(self, *args, **options):
+        result = services.reference_load(directory=options["dir"])
+        self.stdout.write(f"Data rujukan dimuat: {result.summary()}")

@@ -1,0 +1,95 @@
+"""The single authority on who may see or change what. Every app asks here.
+
+Roles:
+- admin and perencana (Bappeda planner): see and change everything;
+- fasilitator: runs forums, reads everything, changes no Renja row;
+- petugas_opd (OPD officer): changes its own OPD's rows, reads other OPDs' rows;
+- pembaca_opd: reads, changes nothing.
+Outside a user's read scope an object answers 404; readable but not writable answers 403.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Opd, RenjaRow, User
+
+PLANNING_ROLES = {User.Role.ADMIN, User.Role.PERENCANA}
+OPD_ROLES = {User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD}
+
+
+def is_planner(user: User) -> bool:
+    """Bappeda planning staff and administrators see and change everything."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in PLANNING_ROLES))
+
+
+def is_facilitator(user: User) -> bool:
+    """Forum facilitators run forums and read everything."""
+    return bool(user.is_authenticated and user.is_active and user.role == User.Role.FASILITATOR)
+
+
+def visible_opds(user: User) -> QuerySet[Opd]:
+    """OPD whose Renja rows the user may read: every OPD for any active user with a role."""
+    if not (user.is_authenticated and user.is_active):
+        return Opd.objects.none()
+    if user.role in OPD_ROLES and user.opd_id is None:
+        return Opd.objects.none()
+    return Opd.objects.all()
+
+
+def editable_opds(user: User) -> QuerySet[Opd]:
+    """OPD whose Renja rows the user may change."""
+    if is_planner(user):
+        return Opd.objects.all()
+    if user.is_authenticated and user.is_active and user.role == User.Role.PETUGAS_OPD and user.opd_id:
+        return Opd.objects.filter(pk=user.opd_id)
+    return Opd.objects.none()
+
+
+def can_edit(user: User, opd: Opd) -> bool:
+    """May the user change this OPD's Renja rows?"""
+    if is_planner(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and user.role == User.Role.PETUGAS_OPD and user.opd_id == opd.pk
+    )
+
+
+def can_create_rows(user: User) -> bool:
+    """Planners create rows for any OPD; officers for their own."""
+    return is_planner(user) or (user.is_authenticated and user.role == User.Role.PETUGAS_OPD and bool(user.opd_id))
+
+
+def can_import(user: User) -> bool:
+    """Imports are for planners (any OPD) and officers (rows of their own OPD only)."""
+    return can_create_rows(user)
+
+
+def can_change_agreed_rows(user: User) -> bool:
+    """Rows agreed at a forum or final are changed only by Bappeda."""
+    return is_planner(user)
+
+
+def row_queryset_for_user(user: User) -> QuerySet[RenjaRow]:
+    """Renja rows the user may read, with the foreign keys every page shows."""
+    return RenjaRow.objects.filter(opd__in=visible_opds(user)).select_related(
+        "fiscal_year",
+        "opd",
+        "opd_pengampu",
+        "sub_kegiatan__parent__parent",
+    )
+
+
+def get_row_for_user(user: User, pk: int, *, write: bool = False) -> RenjaRow:
+    """Load one Renja row the user may read (404 otherwise); with write=True also require can_edit (403)."""
+    row = get_object_or_404(row_queryset_for_user(user), pk=pk)
+    if write and not can_edit(user, row.opd):
+        raise PermissionDenied
+    return row
+
+
+def require_planner(user: User) -> None:
+    """Reference data and fiscal years are Bappeda's to manage."""
+    if not is_planner(user):
+        raise PermissionDenied

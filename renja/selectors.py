@@ -1,0 +1,44 @@
+"""Reusable reads of the renja app: querysets with their joins applied."""
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from .models import AuditLog, FiscalYear, RenjaRow
+
+
+def current_fiscal_year() -> FiscalYear | None:
+    """The year planners work on by default: the newest one."""
+    return FiscalYear.objects.order_by("-year").first()
+
+
+def field_labels() -> dict[str, str]:
+    """Field name → the label people read, for Renja rows."""
+    labels = {f.name: str(f.verbose_name) for f in RenjaRow._meta.get_fields() if hasattr(f, "verbose_name")}
+    return {**labels, "kode": str(_("kode sub kegiatan"))}
+
+
+def row_history(row: RenjaRow) -> list[AuditLog]:
+    """Every audit entry of one row, newest first, with the acting user and labelled changes (`change_list`)."""
+    ct = ContentType.objects.get_for_model(RenjaRow)
+    entries = list(AuditLog.objects.filter(content_type=ct, object_id=str(row.pk)).select_related("by").order_by("-at", "-id"))
+    labels = field_labels()
+    for entry in entries:
+        entry.change_list = [(labels.get(f, f), pair[0], pair[1]) for f, pair in entry.changes.items()]
+    return entries
+
+
+def rows_for_list(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
+    """A Renja list queryset with what its table and export show."""
+    return qs.prefetch_related("lokasi", "sasaran", "opd_pendukung")
+
+
+def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:
+    """Rows and pagu per OPD and status, one query: [{'opd__singkatan', 'status', 'n', 'pagu'}]."""
+    return list(
+        RenjaRow.objects.filter(fiscal_year=fiscal_year)
+        .values("opd_id", "opd__singkatan", "opd__nama", "status")
+        .annotate(n=Count("id"), pagu=Sum("pagu"))
+        .order_by("opd__singkatan", "status")
+    )

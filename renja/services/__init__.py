@@ -1,0 +1,51 @@
+"""Every write of the renja app. Views, commands and other apps call these as `services.x(...)`."""
+from .audit import audit_log
+from .imports import (
+    ImportIssue,
+    ImportPlan,
+    ImportRejected,
+    build_plan,
+    parse_decimal,
+    parse_rupiah,
+    renja_import_confirm,
+    renja_import_file,
+    renja_import_stage,
+)
+from .reference import REFERENCE_DIR, reference_load
+from .rows import (
+    RowConflict,
+    ensure_year_editable,
+    fiscal_year_set_lock,
+    resolve_sub_kegiatan,
+    row_create,
+    row_snapshot,
+    row_status_change,
+    row_update,
+    status_moves_for,
+    year_edit_refusal,
+)
+
+__all__ = [
+    "ImportIssue",
+    "ImportPlan",
+    "ImportRejected",
+    "REFERENCE_DIR",
+    "RowConflict",
+    "audit_log",
+    "build_plan",
+    "ensure_year_editable",
+    "fiscal_year_set_lock",
+    "parse_decimal",
+    "parse_rupiah",
+    "reference_load",
+    "renja_import_confirm",
+    "renja_import_file",
+    "renja_import_stage",
+    "resolve_sub_kegiatan",
+    "row_create",
+    "row_snapshot",
+    "row_status_change",
+    "row_update",
+    "status_moves_for",
+    "year_edit_refusal",
+]

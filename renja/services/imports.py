@@ -1,0 +1,341 @@
+"""Import of Renja rows from CSV/XLSX: validate everything, then write all rows or none.
+
+Columns: ref, opd, kode_sub_kegiatan, nama, indikator, target, satuan, pagu, lokasi, sasaran, sumber_dana, keterangan.
+ref, opd, kode_sub_kegiatan, nama and pagu are required; an optional column that is absent leaves that field of
+existing rows as it is.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, User, Wilayah
+from ..tabular import TableError, read_table
+from .audit import audit_log
+from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_create, row_snapshot, row_update
+
+REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
+OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+@dataclass
+class ImportIssue:
+    row: int  # line in the file (the header is line 1); 0 for the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row == 0:
+            return self.message
+        return _("Baris %(row)s, kolom %(col)s: %(msg)s") % {"row": self.row, "col": self.column or "-", "msg": self.message}
+
+
+class ImportRejected(Exception):
+    """The file was rejected; nothing was written. `issues` lists every problem found."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__("; ".join(str(i) for i in issues[:5]))
+        self.issues = issues
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    ref: str
+    opd: Opd
+    data: dict[str, Any]
+    existing: RenjaRow | None = None
+    changes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        if self.existing is None:
+            return "baru"
+        return "berubah" if self.changes else "sama"
+
+
+@dataclass
+class ImportPlan:
+    fiscal_year: FiscalYear
+    rows: list[PlannedRow]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary(self) -> dict[str, int]:
+        return {"baru": self.count("baru"), "berubah": self.count("berubah"), "sama": self.count("sama")}
+
+
+def parse_rupiah(value: Any) -> int:
+    """Whole Rupiah from '1.250.000.000', '1250000000', 'Rp1.250.000.000' or a spreadsheet number."""
+    if isinstance(value, bool):
+        raise ValueError(_("bukan angka"))
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(_("harus bilangan bulat Rupiah"))
+        amount = int(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        text = re.sub(r"^(-?)rp\.?", r"\1", text, flags=re.IGNORECASE)
+        negative = text.startswith("-")
+        digits = text[1:] if negative else text
+        if THOUSANDS.match(digits):
+            digits = digits.replace(".", "")
+        if not digits.isdigit():
+            raise ValueError(_("%(value)r bukan angka Rupiah (contoh: 1.250.000.000 atau 1250000000)") % {"value": str(value)})
+        amount = -int(digits) if negative else int(digits)
+    if amount < 0:
+        raise ValueError(_("tidak boleh negatif"))
+    return amount
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A target: 95,5 or 95.5 or 1.000.000 or a spreadsheet number; empty means none."""
+    if value in ("", None):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif THOUSANDS.match(text) and text.count(".") > 1:
+        text = text.replace(".", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("%(value)r bukan angka") % {"value": str(value)}) from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(_("harus angka tidak negatif"))
+    return number
+
+
+def _split(value: Any) -> list[str]:
+    return [part.strip() for part in str(value or "").replace(",", ";").split(";") if part.strip()]
+
+
+class _Lookups:
+    """Everything a file may refer to, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.opds = {o.singkatan.lower(): o for o in Opd.objects.prefetch_related("bidang_urusan")}
+        self.nomenklatur = {n.kode: n for n in Nomenklatur.objects.all()}
+        self.wilayah = {w.kode: w for w in Wilayah.objects.all()}
+        self.sasaran = {s.slug: s for s in KelompokSasaran.objects.all()}
+        self.sumber = {v: v for v in RenjaRow.SumberDana.values}
+        self.sumber.update({str(label).lower(): v for v, label in RenjaRow.SumberDana.choices})
+
+
+def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: User | None) -> ImportPlan:
+    """Read and check a whole file against the database; raise ImportRejected listing every problem."""
+    try:
+        table = read_table(content, filename)
+    except TableError as exc:
+        raise ImportRejected([ImportIssue(0, "", str(exc))]) from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
+    if missing:
+        raise ImportRejected(
+            [ImportIssue(1, c, _("kolom wajib %(col)s tidak ada di baris judul") % {"col": c}) for c in missing]
+        )
+    present = [c for c in ALL_COLUMNS if c in table.header]
+    if not table.rows:
+        raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
+
+    look = _Lookups()
+    officer_opd = None if (by is None or permissions.is_planner(by)) else by.opd
+    issues: list[ImportIssue] = []
+    planned: list[PlannedRow] = []
+    seen_refs: dict[str, int] = {}
+
+    for line, values in table.rows:
+        def err(column: str, message: str, line: int = line) -> None:
+            issues.append(ImportIssue(line, column, message))
+
+        ref = str(values.get("ref", "")).strip()
+        if not ref:
+            err("ref", _("wajib diisi"))
+        elif len(ref) > 60:
+            err("ref", _("paling banyak 60 karakter"))
+        elif ref in seen_refs:
+            err("ref", _("ref %(ref)s ganda: sudah ada di baris %(other)s") % {"ref": ref, "other": seen_refs[ref]})
+        else:
+            seen_refs[ref] = line
+
+        opd = None
+        opd_name = str(values.get("opd", "")).strip()
+        if not opd_name:
+            err("opd", _("wajib diisi"))
+        else:
+            opd = look.opds.get(opd_name.lower())
+            if opd is None:
+                err("opd", _("OPD %(opd)s tidak dikenal (pakai singkatan OPD)") % {"opd": opd_name})
+            elif officer_opd is not None and opd.pk != officer_opd.pk:
+                err("opd", _("Anda hanya dapat mengimpor baris %(own)s, bukan %(opd)s") % {"own": officer_opd.singkatan, "opd": opd.singkatan})
+                opd = None
+
+        data: dict[str, Any] = {}
+        if opd is not None:
+            data["opd"] = opd
+            try:
+                data["sub_kegiatan"], data["kode"] = resolve_sub_kegiatan(
+                    str(values.get("kode_sub_kegiatan", "")), opd, index=look.nomenklatur
+                )
+            except ValidationError as exc:
+                err("kode_sub_kegiatan", " ".join(exc.messages))
+
+        nama = str(values.get("nama", "")).strip()
+        if not nama:
+            err("nama", _("wajib diisi"))
+        elif len(nama) > 500:
+            err("nama", _("paling banyak 500 karakter"))
+        data["nama"] = nama
+
+        raw_pagu = values.get("pagu", "")
+        if raw_pagu == "":
+            err("pagu", _("wajib diisi"))
+        else:
+            try:
+                data["pagu"] = parse_rupiah(raw_pagu)
+            except ValueError as exc:
+                err("pagu", str(exc))
+
+        for column in ("indikator", "keterangan"):
+            if column in present:
+                data[column] = str(values.get(column, "")).strip()
+        if "satuan" in present:
+            satuan = str(values.get("satuan", "")).strip()
+            if len(satuan) > 100:
+                err("satuan", _("paling banyak 100 karakter"))
+            data["satuan"] = satuan
+        if "target" in present:
+            try:
+                data["target"] = parse_decimal(values.get("target"))
+            except ValueError as exc:
+                err("target", str(exc))
+        if "lokasi" in present:
+            lokasi = []
+            for code in _split(values.get("lokasi")):
+                wilayah = look.wilayah.get(code)
+                if wilayah is None:
+                    err("lokasi", _("kode wilayah %(kode)s tidak dikenal") % {"kode": code})
+                elif wilayah.tingkat == Wilayah.Tingkat.KABUPATEN:
+                    err("lokasi", _("%(kode)s adalah kabupaten; kosongkan lokasi untuk kegiatan se-kabupaten") % {"kode": code})
+                else:
+                    lokasi.append(wilayah)
+            data["lokasi"] = lokasi
+        if "sasaran" in present:
+            sasaran = []
+            for slug in _split(values.get("sasaran")):
+                item = look.sasaran.get(slug.lower())
+                if item is None or not item.aktif:
+                    err("sasaran", _("kelompok sasaran %(slug)s tidak dikenal") % {"slug": slug})
+                else:
+                    sasaran.append(item)
+            data["sasaran"] = sasaran
+        if "sumber_dana" in present:
+            raw = str(values.get("sumber_dana", "")).strip().lower()
+            if raw == "":
+                data["sumber_dana"] = RenjaRow.SumberDana.APBD_KAB
+            elif raw in look.sumber:
+                data["sumber_dana"] = look.sumber[raw]
+            else:
+                err("sumber_dana", _("sumber dana %(value)s tidak dikenal (pilihan: %(choices)s)") % {"value": raw, "choices": ", ".join(RenjaRow.SumberDana.values)})
+        if ref and opd is not None:
+            planned.append(PlannedRow(line=line, ref=ref, opd=opd, data=data))
+
+    existing = {
+        r.ref: r
+        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in planned])
+        .select_related("opd", "sub_kegiatan", "opd_pengampu", "fiscal_year")
+        .prefetch_related(*M2M_FIELDS)
+    }
+    for item in planned:
+        row = existing.get(item.ref)
+        if row is None:
+            continue
+        item.existing = row
+        if officer_opd is not None and row.opd_id != officer_opd.pk:
+            issues.append(ImportIssue(item.line, "ref", _("ref %(ref)s sudah dipakai baris milik %(opd)s") % {"ref": item.ref, "opd": row.opd.singkatan}))
+            continue
+        fields = [f for f in item.data]
+        before = row_snapshot(row, fields)
+        after = {f: _display(f, list(v) if f in M2M_FIELDS else v) for f, v in item.data.items()}
+        item.changes = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
+        if item.changes and officer_opd is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
+            issues.append(ImportIssue(item.line, "ref", _("baris %(ref)s berstatus %(status)s; hanya Bappeda yang dapat mengubahnya") % {"ref": item.ref, "status": row.get_status_display()}))
+
+    if issues:
+        issues.sort(key=lambda i: (i.row, ALL_COLUMNS.index(i.column) if i.column in ALL_COLUMNS else 99))
+        raise ImportRejected(issues)
+    return ImportPlan(fiscal_year=fiscal_year, rows=planned)
+
+
+@transaction.atomic
+def plan_apply(*, plan: ImportPlan, by: User | None, source: str) -> dict[str, int]:
+    """Write a checked plan: create new rows, update changed ones, leave the same ones untouched."""
+    fy = FiscalYear.objects.select_for_update().get(pk=plan.fiscal_year.pk)
+    ensure_year_editable(fy)
+    for item in plan.rows:
+        if item.existing is None:
+            row_create(fiscal_year=fy, ref=item.ref, data=item.data, by=by)
+        elif item.changes:
+            row_update(row=item.existing, data=item.data, by=by, action="renja_row.imported")
+    summary = plan.summary()
+    audit_log(obj=fy, action="renja.imported", by=by, data={"source": source, **summary})
+    return summary
+
+
+def renja_import_file(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: User | None) -> dict[str, int]:
+    """Check and write a whole file in one transaction (the management command's path)."""
+    with transaction.atomic():
+        ensure_year_editable(fiscal_year)
+        plan = build_plan(content=content, filename=filename, fiscal_year=fiscal_year, by=by)
+        return plan_apply(plan=plan, by=by, source=filename)
+
+
+def renja_import_stage(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: User) -> tuple[RenjaImport, ImportPlan | None, list[ImportIssue]]:
+    """Keep an uploaded file for preview; returns it with its plan, or with the problems that reject it."""
+    ensure_year_editable(fiscal_year)
+    batch = RenjaImport.objects.create(
+        fiscal_year=fiscal_year,
+        filename=filename[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=by,
+    )
+    try:
+        plan = build_plan(content=content, filename=filename, fiscal_year=fiscal_year, by=by)
+    except ImportRejected as exc:
+        batch.status = RenjaImport.Status.REJECTED
+        batch.content = b""
+        batch.summary = {"galat": [str(i) for i in exc.issues[:200]], "jumlah_galat": len(exc.issues)}
+        batch.save(update_fields=["status", "content", "summary"])
+        return batch, None, exc.issues
+    batch.summary = plan.summary()
+    batch.save(update_fields=["summary"])
+    return batch, plan, []
+
+
+@transaction.atomic
+def renja_import_confirm(*, batch: RenjaImport, by: User) -> dict[str, int]:
+    """Apply a previewed upload. The file is checked again: the data may have changed since the preview."""
+    batch = RenjaImport.objects.select_for_update().select_related("fiscal_year").get(pk=batch.pk)
+    if batch.status != RenjaImport.Status.PREVIEW:
+        raise ValidationError(_("Impor ini sudah diproses; unggah ulang berkasnya bila perlu."))
+    plan = build_plan(content=bytes(batch.content), filename=batch.filename, fiscal_year=batch.fiscal_year, by=by)
+    summary = plan_apply(plan=plan, by=by, source=batch.filename)
+    batch.status = RenjaImport.Status.APPLIED
+    batch.summary = summary
+    batch.save(update_fields=["status", "summary"])
+    return summary

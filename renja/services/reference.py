@@ -1,0 +1,206 @@
+"""Loading the reference data shipped in renja/fixtures/reference: regions, nomenclature, OPD, target groups.
+
+Loading is idempotent: rows are matched by code, a changed file updates them, and loading twice changes nothing.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from ..models import KelompokSasaran, Nomenklatur, Opd, User, Wilayah
+from .audit import audit_log
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
+
+# Oldest first: a code present in a newer file takes that file's text and version.
+NOMENKLATUR_FILES = [
+    ("nomenklatur_kabkota_2023.csv", "Permendagri 90/2019, pemutakhiran 2023"),
+    ("nomenklatur_kabkota.csv", "Permendagri 90/2019, pemutakhiran 2025"),
+]
+
+KELOMPOK_SASARAN = [
+    ("anak", "Anak"),
+    ("balita", "Balita"),
+    ("remaja", "Remaja"),
+    ("pemuda", "Pemuda"),
+    ("perempuan", "Perempuan"),
+    ("ibu_hamil", "Ibu hamil"),
+    ("lansia", "Lanjut usia"),
+    ("disabilitas", "Penyandang disabilitas"),
+    ("keluarga_miskin", "Keluarga miskin (DTSEN desil 1–4)"),
+    ("petani", "Petani"),
+    ("nelayan", "Nelayan"),
+    ("umkm", "Pelaku UMKM"),
+    ("masyarakat_umum", "Masyarakat umum"),
+]
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, created: int, updated: int) -> None:
+        self.created[kind] = self.created.get(kind, 0) + created
+        self.updated[kind] = self.updated.get(kind, 0) + updated
+
+    def summary(self) -> str:
+        kinds = sorted(set(self.created) | set(self.updated))
+        return "; ".join(f"{k}: {self.created.get(k, 0)} baru, {self.updated.get(k, 0)} diperbarui" for k in kinds)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _upsert(model, key: str, records: list[dict], fields: list[str]) -> tuple[int, int]:
+    """Create missing rows and update changed ones, matched by `key`; returns (created, updated)."""
+    existing = {getattr(o, key): o for o in model.objects.all()}
+    to_create, to_update = [], []
+    for record in records:
+        obj = existing.get(record[key])
+        if obj is None:
+            to_create.append(model(**record))
+            continue
+        if any(getattr(obj, f) != record[f] for f in fields):
+            for f in fields:
+                setattr(obj, f, record[f])
+            to_update.append(obj)
+    model.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        model.objects.bulk_update(to_update, fields, batch_size=500)
+    return len(to_create), len(to_update)
+
+
+def wilayah_load(path: Path, result: LoadResult) -> None:
+    """Regions by Kemendagri code; each desa/kelurahan's parent is its kecamatan (the code's prefix)."""
+    records = []
+    for row in _read(path):
+        kode, tingkat = row["kode"], row["tingkat"]
+        if tingkat not in Wilayah.Tingkat.values:
+            raise ValueError(f"{path.name}: tingkat tidak dikenal {tingkat!r} untuk {kode}")
+        records.append({"kode": kode, "nama": row["nama"], "tingkat": tingkat})
+    created, updated = _upsert(Wilayah, "kode", records, ["nama", "tingkat"])
+    _link_parents(Wilayah, result=None)
+    result.add("wilayah", created, updated)
+
+
+def _link_parents(model, result) -> None:
+    by_code = {o.kode: o for o in model.objects.all()}
+    changed = []
+    for obj in by_code.values():
+        parent = by_code.get(obj.kode.rsplit(".", 1)[0]) if "." in obj.kode else None
+        if obj.parent_id != (parent.pk if parent else None):
+            obj.parent = parent
+            changed.append(obj)
+    if changed:
+        model.objects.bulk_update(changed, ["parent"], batch_size=500)
+
+
+def nomenklatur_load(directory: Path, result: LoadResult) -> None:
+    """The kab/kota nomenclature, oldest regulation first; codes absent from the newest file become inactive."""
+    merged: dict[str, dict] = {}
+    newest: set[str] = set()
+    for filename, versi in NOMENKLATUR_FILES:
+        path = directory / filename
+        if not path.exists():
+            continue
+        rows = _read(path)
+        newest = {row["kode"] for row in rows}
+        for row in rows:
+            merged[row["kode"]] = {
+                "kode": row["kode"],
+                "level": row["level"],
+                "nama": row["nama"],
+                "kinerja": row["kinerja"],
+                "indikator": row["indikator"],
+                "satuan": row["satuan"],
+                "versi": versi,
+                "aktif": False,
+            }
+    for kode in newest:
+        merged[kode]["aktif"] = True
+    meta_path = directory / "nomenklatur_kabkota_meta.csv"
+    meta = {row["kode"]: row for row in _read(meta_path)} if meta_path.exists() else {}
+    for kode, record in merged.items():
+        m = meta.get(kode, {})
+        record.update(
+            spm=m.get("spm", "").upper() == "SPM",
+            jenis=m.get("jenis", ""),
+            tag=m.get("tag", ""),
+            pelaksana=m.get("pelaksana", ""),
+        )
+    fields = ["level", "nama", "kinerja", "indikator", "satuan", "versi", "aktif", "spm", "jenis", "tag", "pelaksana"]
+    created, updated = _upsert(Nomenklatur, "kode", list(merged.values()), fields)
+    # A code's parent is the longest existing code that prefixes it (kegiatan codes skip the "2" segment).
+    by_code = {o.kode: o for o in Nomenklatur.objects.all()}
+    changed = []
+    for obj in by_code.values():
+        parts = obj.kode.split(".")
+        parent = None
+        for cut in range(len(parts) - 1, 0, -1):
+            parent = by_code.get(".".join(parts[:cut]))
+            if parent is not None:
+                break
+        if obj.parent_id != (parent.pk if parent else None):
+            obj.parent = parent
+            changed.append(obj)
+    if changed:
+        Nomenklatur.objects.bulk_update(changed, ["parent"], batch_size=500)
+    result.add("nomenklatur", created, updated)
+
+
+def opd_load(path: Path, result: LoadResult) -> None:
+    """Agencies by singkatan, with the bidang urusan each handles. Head's name/NIP are kept when the file has none."""
+    rows = _read(path)
+    records = []
+    for row in rows:
+        jenis = row["jenis"] if row["jenis"] in Opd.Jenis.values else Opd.Jenis.LAINNYA
+        records.append({"singkatan": row["singkatan"], "nama": row["nama"], "jenis": jenis, "catatan": row.get("catatan", "")})
+    fields = ["nama", "jenis", "catatan"]
+    head_fields = ["kepala_nama", "kepala_jabatan", "kepala_nip"]
+    if rows and all(f in rows[0] for f in head_fields):
+        for record, row in zip(records, rows):
+            record.update({f: row[f] for f in head_fields})
+        fields += head_fields
+    known_before = set(Opd.objects.values_list("singkatan", flat=True))
+    created, updated = _upsert(Opd, "singkatan", records, fields)
+    bidang = {n.kode: n for n in Nomenklatur.objects.filter(level=Nomenklatur.Level.BIDANG_URUSAN)}
+    opds = {o.singkatan: o for o in Opd.objects.prefetch_related("bidang_urusan")}
+    links_changed = 0
+    for row in rows:
+        opd = opds[row["singkatan"]]
+        wanted = {bidang[c] for c in row["bidang_urusan"].replace(",", ";").split(";") if c.strip() in bidang}
+        if set(opd.bidang_urusan.all()) != wanted:
+            opd.bidang_urusan.set(wanted)
+            links_changed += opd.singkatan in known_before
+    result.add("opd", created, max(updated, links_changed))
+
+
+def sasaran_load(result: LoadResult) -> None:
+    """The starting list of kelompok sasaran; names edited in the admin are kept."""
+    existing = set(KelompokSasaran.objects.values_list("slug", flat=True))
+    new = [
+        KelompokSasaran(slug=slug, nama=nama, urutan=i * 10)
+        for i, (slug, nama) in enumerate(KELOMPOK_SASARAN, start=1)
+        if slug not in existing
+    ]
+    KelompokSasaran.objects.bulk_create(new)
+    result.add("kelompok_sasaran", len(new), 0)
+
+
+@transaction.atomic
+def reference_load(*, directory: Path = REFERENCE_DIR, by: User | None = None) -> LoadResult:
+    """Load every reference file in `directory` (all or nothing)."""
+    result = LoadResult()
+    wilayah_load(directory / "wilayah_kukar.csv", result)
+    nomenklatur_load(directory, result)
+    opd_load(directory / "opd_kukar.csv", result)
+    sasaran_load(result)
+    if any(result.created.values()) or any(result.updated.values()):
+        audit_log(obj=Nomenklatur, action="reference.loaded", by=by, data={"created": result.created, "updated": result.updated})
+    return result

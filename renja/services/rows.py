@@ -1,0 +1,328 @@
+"""Writes to Renja rows: create, update with optimistic locking, status changes, fiscal-year locks."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..formatting import angka, rupiah
+from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, StageWindow, User, Wilayah
+from .audit import audit_log
+
+# Fields a Renja row's form or import may set, in display order.
+SCALAR_FIELDS = [
+    "opd",
+    "sub_kegiatan",
+    "kode",
+    "nama",
+    "keterangan",
+    "indikator",
+    "target",
+    "satuan",
+    "pagu",
+    "target_n1",
+    "pagu_n1",
+    "sumber_dana",
+    "prioritas_nasional",
+    "prioritas_daerah",
+    "quick_win",
+    "opd_pengampu",
+]
+M2M_FIELDS = ["lokasi", "sasaran", "opd_pendukung"]
+TRACKED_FIELDS = SCALAR_FIELDS + M2M_FIELDS + ["status"]
+
+
+class RowConflict(ValidationError):
+    """The row changed since the editor loaded it; `entries` are the audit entries of those changes."""
+
+    def __init__(self, message: str, *, current_version: int, entries: list):
+        super().__init__(message, code="conflict")
+        self.current_version = current_version
+        self.entries = entries
+
+
+def year_edit_refusal(fiscal_year: FiscalYear, stage: str = StageWindow.Stage.RENJA) -> str | None:
+    """Why rows of this year cannot be changed now, or None when they can."""
+    if fiscal_year.is_locked:
+        reason = f" ({fiscal_year.locked_reason})" if fiscal_year.locked_reason else ""
+        return _("Tahun %(year)s dikunci%(reason)s; data tidak dapat diubah.") % {
+            "year": fiscal_year.year,
+            "reason": reason,
+        }
+    window = next((w for w in fiscal_year.stages.all() if w.stage == stage), None)
+    if window is not None and window.is_locked:
+        return _("Tahap %(stage)s tahun %(year)s dikunci; data tidak dapat diubah.") % {
+            "stage": window.get_stage_display(),
+            "year": fiscal_year.year,
+        }
+    return None
+
+
+def ensure_year_editable(fiscal_year: FiscalYear) -> None:
+    refusal = year_edit_refusal(fiscal_year)
+    if refusal:
+        raise ValidationError(refusal, code="locked")
+
+
+def resolve_sub_kegiatan(kode: str, opd: Opd, *, index: dict[str, Nomenklatur] | None = None) -> tuple[Nomenklatur, str]:
+    """Find the sub kegiatan for a code as an OPD writes it; support-program codes carry the OPD's bidang urusan.
+
+    Returns (nomenclature node, the code as the OPD uses it). Raises ValidationError with the reason.
+    """
+    kode = (kode or "").strip()
+    if not kode:
+        raise ValidationError(_("Kode sub kegiatan wajib diisi."), code="required")
+
+    def lookup(code: str) -> Nomenklatur | None:
+        if index is not None:
+            return index.get(code)
+        return Nomenklatur.objects.filter(kode=code).first()
+
+    node = lookup(kode)
+    effective = kode
+    parts = kode.split(".")
+    if node is None and len(parts) == 6 and parts[2] == "01":
+        node = lookup("X.XX." + ".".join(parts[2:]))
+        if node is not None:
+            bidang = f"{parts[0]}.{parts[1]}"
+            if bidang not in opd_bidang_codes(opd):
+                raise ValidationError(
+                    _("Kode %(kode)s memakai bidang urusan %(bidang)s yang tidak diampu %(opd)s.")
+                    % {"kode": kode, "bidang": bidang, "opd": opd.singkatan},
+                    code="bidang",
+                )
+    elif node is not None and node.is_penunjang:
+        codes = opd_bidang_codes(opd)
+        if not codes:
+            raise ValidationError(
+                _("%(opd)s belum memiliki bidang urusan; tulis kode program penunjang dengan bidangnya.")
+                % {"opd": opd.singkatan}
+            )
+        effective = codes[0] + kode[4:]
+    if node is None:
+        raise ValidationError(_("Kode sub kegiatan %(kode)s tidak ada dalam nomenklatur.") % {"kode": kode}, code="unknown")
+    if node.level != Nomenklatur.Level.SUB_KEGIATAN:
+        raise ValidationError(
+            _("Kode %(kode)s adalah %(level)s, bukan sub kegiatan.") % {"kode": kode, "level": node.get_level_display()},
+            code="level",
+        )
+    if not node.aktif:
+        raise ValidationError(
+            _("Sub kegiatan %(kode)s sudah tidak berlaku (%(versi)s).") % {"kode": kode, "versi": node.versi},
+            code="inactive",
+        )
+    return node, effective
+
+
+def opd_bidang_codes(opd: Opd) -> list[str]:
+    """The bidang urusan codes an OPD handles, first the main one (prefetched when the caller did)."""
+    return sorted(b.kode for b in opd.bidang_urusan.all()) if opd.pk else []
+
+
+def _display(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if field in ("pagu", "pagu_n1"):
+        return rupiah(value)
+    if field in ("target", "target_n1"):
+        return angka(value)
+    if field == "sumber_dana":
+        return str(RenjaRow.SumberDana(value).label)
+    if field == "status":
+        return str(RenjaRow.Status(value).label)
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if field == "sub_kegiatan":
+        return value.kode
+    if field in ("opd", "opd_pengampu"):
+        return value.singkatan
+    if field == "lokasi":
+        return ", ".join(sorted(f"{w.kode} {w.nama}" for w in value))
+    if field == "sasaran":
+        return ", ".join(sorted(s.slug for s in value))
+    if field == "opd_pendukung":
+        return ", ".join(sorted(o.singkatan for o in value))
+    return str(value)
+
+
+def row_snapshot(row: RenjaRow, fields: list[str] | None = None) -> dict[str, str]:
+    """Display values of a row's tracked fields (M2M read from the prefetch cache when present)."""
+    snapshot = {}
+    for field in fields or TRACKED_FIELDS:
+        value = list(getattr(row, field).all()) if field in M2M_FIELDS else getattr(row, field)
+        snapshot[field] = _display(field, value)
+    return snapshot
+
+
+def _normalise(field: str, value: Any) -> Any:
+    if field in ("target", "target_n1") and value is not None and value != "":
+        return Decimal(value)
+    if field in ("pagu",) and value is not None:
+        return int(value)
+    return value
+
+
+def _validate(data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if "pagu" in data and (data["pagu"] is None or int(data["pagu"]) < 0):
+        errors.setdefault("pagu", []).append(_("Pagu wajib diisi dan tidak boleh negatif."))
+    if data.get("pagu_n1") is not None and int(data["pagu_n1"]) < 0:
+        errors.setdefault("pagu_n1", []).append(_("Pagu N+1 tidak boleh negatif."))
+    if "nama" in data and not (data["nama"] or "").strip():
+        errors.setdefault("nama", []).append(_("Nama wajib diisi."))
+    for wilayah in data.get("lokasi") or []:
+        if wilayah.tingkat == Wilayah.Tingkat.KABUPATEN:
+            errors.setdefault("lokasi", []).append(
+                _("Lokasi %(nama)s adalah kabupaten; kosongkan lokasi untuk kegiatan se-kabupaten.")
+                % {"nama": wilayah.nama}
+            )
+    for sasaran in data.get("sasaran") or []:
+        if not sasaran.aktif:
+            errors.setdefault("sasaran", []).append(
+                _("Kelompok sasaran %(nama)s tidak aktif.") % {"nama": sasaran.nama}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_agreed(row: RenjaRow, by: User | None) -> None:
+    if by is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
+        if not permissions.can_change_agreed_rows(by):
+            raise ValidationError(
+                _("Baris berstatus %(status)s hanya dapat diubah oleh Bappeda.") % {"status": row.get_status_display()},
+                code="agreed",
+            )
+
+
+def _write_m2m(row: RenjaRow, data: dict[str, Any]) -> None:
+    for field in M2M_FIELDS:
+        if field in data:
+            getattr(row, field).set(data[field] or [])
+
+
+@transaction.atomic
+def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None) -> RenjaRow:
+    """Create a Renja row in an unlocked year; `ref` must be new in that year."""
+    ensure_year_editable(fiscal_year)
+    ref = (ref or "").strip()
+    if not ref:
+        raise ValidationError({"ref": [_("Ref wajib diisi.")]})
+    if RenjaRow.objects.filter(fiscal_year=fiscal_year, ref=ref).exists():
+        raise ValidationError({"ref": [_("Ref %(ref)s sudah dipakai di tahun %(year)s.") % {"ref": ref, "year": fiscal_year.year}]})
+    if not (data.get("nama") or "").strip() and data.get("sub_kegiatan"):
+        data = {**data, "nama": data["sub_kegiatan"].nama}
+    _validate(data)
+    row = RenjaRow(fiscal_year=fiscal_year, ref=ref, created_by=by, updated_by=by)
+    for field in SCALAR_FIELDS:
+        if field in data:
+            setattr(row, field, _normalise(field, data[field]))
+    row.save()
+    _write_m2m(row, data)
+    audit_log(obj=row, action="renja_row.created", by=by, changes={k: ["", v] for k, v in row_snapshot(row).items() if v}, version=row.version)
+    return row
+
+
+@transaction.atomic
+def row_update(
+    *, row: RenjaRow, data: dict[str, Any], by: User | None, expected_version: int | None = None, action: str = "renja_row.updated"
+) -> tuple[RenjaRow, dict[str, list[str]]]:
+    """Apply changed fields to a row; refuse a stale edit (another save since `expected_version`).
+
+    Returns the row and the changes made ({} when nothing differed, in which case nothing is written).
+    """
+    locked = (
+        RenjaRow.objects.select_for_update(of=("self",))
+        .select_related("fiscal_year", "opd", "sub_kegiatan", "opd_pengampu")
+        .get(pk=row.pk)
+    )
+    ensure_year_editable(locked.fiscal_year)
+    _check_agreed(locked, by)
+    if expected_version is not None and locked.version != expected_version:
+        from ..selectors import row_history  # local: selectors import services' field list
+
+        entries = [e for e in row_history(locked) if (e.version or 0) > expected_version]
+        raise RowConflict(
+            _("Baris ini sudah diubah orang lain sejak Anda membukanya. Periksa perubahannya; simpan lagi untuk menimpa dengan isian Anda."),
+            current_version=locked.version,
+            entries=entries,
+        )
+    _validate(data)
+    fields = [f for f in TRACKED_FIELDS if f in data]
+    before = row_snapshot(locked, fields)
+    for field in SCALAR_FIELDS:
+        if field in data:
+            setattr(locked, field, _normalise(field, data[field]))
+    after_scalars = {f: _display(f, getattr(locked, f)) for f in fields if f in SCALAR_FIELDS}
+    after_m2m = {f: _display(f, list(data[f] or [])) for f in fields if f in M2M_FIELDS}
+    after = {**after_scalars, **after_m2m}
+    changes = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
+    if not changes:
+        return locked, {}
+    locked.version += 1
+    locked.updated_by = by
+    locked.save()
+    _write_m2m(locked, {f: data[f] for f in M2M_FIELDS if f in changes})
+    audit_log(obj=locked, action=action, by=by, changes=changes, version=locked.version)
+    return locked, changes
+
+
+# (from, to) → who may make the move: "editor" (anyone who may edit the OPD's rows) or "planner".
+STATUS_MOVES = {
+    (RenjaRow.Status.DRAFT, RenjaRow.Status.DIAJUKAN): "editor",
+    (RenjaRow.Status.DIAJUKAN, RenjaRow.Status.DRAFT): "editor",
+    (RenjaRow.Status.DIAJUKAN, RenjaRow.Status.DISEPAKATI): "planner",
+    (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.DIAJUKAN): "planner",
+    (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL): "planner",
+    (RenjaRow.Status.FINAL, RenjaRow.Status.DISEPAKATI): "planner",
+}
+
+
+def status_moves_for(row: RenjaRow, user: User) -> list[str]:
+    """The statuses this user may move the row to now."""
+    if year_edit_refusal(row.fiscal_year) or not permissions.can_edit(user, row.opd):
+        return []
+    planner = permissions.is_planner(user)
+    return [to for (frm, to), who in STATUS_MOVES.items() if frm == row.status and (who == "editor" or planner)]
+
+
+@transaction.atomic
+def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_version: int | None = None) -> RenjaRow:
+    """Move a row along draft → diajukan → disepakati → final (and back one step), as the rules allow."""
+    locked = RenjaRow.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd").get(pk=row.pk)
+    ensure_year_editable(locked.fiscal_year)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(_("Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict")
+    who = STATUS_MOVES.get((locked.status, status))
+    if who is None:
+        raise ValidationError(
+            _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
+            % {"from": locked.get_status_display(), "to": _display("status", status) if status in RenjaRow.Status.values else status},
+            code="transition",
+        )
+    if by is not None and who == "planner" and not permissions.is_planner(by):
+        raise ValidationError(_("Hanya Bappeda yang dapat mengubah status ke %(to)s.") % {"to": _display("status", status)}, code="planner")
+    old = locked.get_status_display()
+    locked.status = status
+    locked.version += 1
+    locked.updated_by = by
+    locked.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    audit_log(obj=locked, action="renja_row.status_changed", by=by, changes={"status": [old, locked.get_status_display()]}, version=locked.version)
+    return locked
+
+
+@transaction.atomic
+def fiscal_year_set_lock(*, fiscal_year: FiscalYear, locked: bool, reason: str = "", by: User | None) -> FiscalYear:
+    """Lock or unlock a whole year."""
+    fy = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    fy.is_locked, fy.locked_reason = locked, reason if locked else ""
+    fy.save(update_fields=["is_locked", "locked_reason"])
+    audit_log(obj=fy, action="fiscal_year.locked" if locked else "fiscal_year.unlocked", by=by, data={"reason": reason})
+    return fy
+
+
+def sasaran_index() -> dict[str, KelompokSasaran]:
+    return {s.slug: s for s in KelompokSasaran.objects.all()}

@@ -1,0 +1,32 @@
+"""Root URLs of the project, and the renja app's own."""
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+renja_patterns = [
+    path("", views.home, name="home"),
+    path("renja/", views.row_list, name="row-list"),
+    path("renja/baru/", views.row_create, name="row-create"),
+    path("renja/<int:pk>/", views.row_detail, name="row-detail"),
+    path("renja/<int:pk>/ubah/", views.row_edit, name="row-edit"),
+    path("renja/<int:pk>/status/", views.row_status, name="row-status"),
+    path("renja/impor/", views.import_upload, name="import-upload"),
+    path("renja/impor/<int:pk>/terapkan/", views.import_confirm, name="import-confirm"),
+    path("nomenklatur/", views.nomenklatur_list, name="nomenklatur-list"),
+]
+
+urlpatterns = [
+    path("", include((renja_patterns, "renja"))),
+    path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.PEMDA["nama"] + " · Renja"
+admin.site.site_title = "Renja"

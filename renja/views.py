@@ -1,0 +1,315 @@
+"""Screens for Renja rows. Each view: get the object through permissions, validate, call one service, respond."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from . import permissions, selectors, services
+from .filters import RenjaRowFilter
+from .formatting import angka, rupiah
+from .forms import ImportUploadForm, RenjaRowForm, StatusForm
+from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow
+from .tables import RenjaRowTable
+from .tabular import write_csv, write_xlsx
+
+
+def _year_from_request(request: HttpRequest) -> FiscalYear | None:
+    year = request.GET.get("tahun")
+    if year and year.isdigit():
+        found = FiscalYear.objects.filter(pk=int(year)).first()
+        if found:
+            return found
+    return selectors.current_fiscal_year()
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    fiscal_year = _year_from_request(request)
+    if fiscal_year is None or not permissions.visible_opds(request.user).exists():
+        return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
+    statuses = RenjaRow.Status
+    per_opd: dict[int, dict] = {}
+    totals = {"n": 0, "pagu": 0, **{s.value: 0 for s in statuses}}
+    for item in selectors.status_counts_per_opd(fiscal_year):
+        entry = per_opd.setdefault(
+            item["opd_id"],
+            {"id": item["opd_id"], "singkatan": item["opd__singkatan"], "nama": item["opd__nama"], "n": 0, "pagu": 0, **{s.value: 0 for s in statuses}},
+        )
+        entry[item["status"]] = item["n"]
+        entry["n"] += item["n"]
+        entry["pagu"] += item["pagu"] or 0
+        totals[item["status"]] += item["n"]
+        totals["n"] += item["n"]
+        totals["pagu"] += item["pagu"] or 0
+    rows = [{**e, "pagu_text": rupiah(e["pagu"]), "counts": [e[s.value] for s in statuses]} for e in per_opd.values()]
+    return render(
+        request,
+        "renja/home.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.all(),
+            "statuses": statuses,
+            "rows": rows,
+            "totals": {**totals, "pagu_text": rupiah(totals["pagu"]), "counts": [totals[s.value] for s in statuses]},
+            "refusal": services.year_edit_refusal(fiscal_year),
+            "stages": fiscal_year.stages.all(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "ref", "opd", "kode_sub_kegiatan", "nama", "indikator", "target", "satuan", "pagu", "lokasi", "sasaran",
+    "sumber_dana", "keterangan", "program", "kegiatan", "sub_kegiatan", "status", "prioritas_nasional",
+    "prioritas_daerah", "quick_win", "opd_pengampu", "opd_pendukung", "target_n1", "pagu_n1",
+]
+
+
+def _export_rows(qs):
+    for row in qs:
+        kegiatan = row.sub_kegiatan.parent
+        program = kegiatan.parent if kegiatan else None
+        yield [
+            row.ref, row.opd.singkatan, row.kode, row.nama, row.indikator,
+            "" if row.target is None else f"{row.target.normalize():f}", row.satuan, row.pagu,
+            ";".join(w.kode for w in row.lokasi.all()), ";".join(s.slug for s in row.sasaran.all()),
+            row.sumber_dana, row.keterangan,
+            program.nama if program else "", kegiatan.nama if kegiatan else "", row.sub_kegiatan.nama,
+            row.status, int(row.prioritas_nasional), int(row.prioritas_daerah), int(row.quick_win),
+            row.opd_pengampu.singkatan if row.opd_pengampu else "",
+            ";".join(o.singkatan for o in row.opd_pendukung.all()),
+            "" if row.target_n1 is None else f"{row.target_n1.normalize():f}",
+            "" if row.pagu_n1 is None else row.pagu_n1,
+        ]
+
+
+@login_required
+def row_list(request: HttpRequest) -> HttpResponse:
+    base = selectors.rows_for_list(permissions.row_queryset_for_user(request.user))
+    row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
+    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if export == "csv":
+            body, ctype = write_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
+        else:
+            body = write_xlsx(EXPORT_HEADER, _export_rows(qs), title="Renja")
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="renja-{stamp}.{export}"'
+        return response
+    table = RenjaRowTable(qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(
+        request,
+        "renja/row_list.html",
+        {
+            "filter": row_filter,
+            "table": table,
+            "total": table.paginator.count,
+            "export_query": params.urlencode(),
+            "can_create": permissions.can_create_rows(request.user),
+            "can_import": permissions.can_import(request.user),
+        },
+    )
+
+
+@login_required
+def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = permissions.get_row_for_user(request.user, pk)
+    kegiatan = row.sub_kegiatan.parent
+    return render(
+        request,
+        "renja/row_detail.html",
+        {
+            "row": row,
+            "kegiatan": kegiatan,
+            "program": kegiatan.parent if kegiatan else None,
+            "lokasi": list(row.lokasi.select_related("parent")),
+            "sasaran": list(row.sasaran.all()),
+            "pendukung": list(row.opd_pendukung.all()),
+            "history": selectors.row_history(row),
+            "can_edit": permissions.can_edit(request.user, row.opd),
+            "refusal": services.year_edit_refusal(row.fiscal_year),
+            "status_moves": [(s, RenjaRow.Status(s).label) for s in services.status_moves_for(row, request.user)],
+            "pagu_text": rupiah(row.pagu),
+            "pagu_n1_text": rupiah(row.pagu_n1),
+            "target_text": angka(row.target),
+            "target_n1_text": angka(row.target_n1),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def row_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_rows(request.user):
+        raise PermissionDenied
+    fiscal_year = _year_from_request(request)
+    if fiscal_year is None:
+        messages.error(request, _("Belum ada tahun anggaran. Minta Bappeda membuatnya."))
+        return redirect("renja:row-list")
+    editable = permissions.editable_opds(request.user)
+    form = RenjaRowForm(request.POST or None, editable_opds=editable, fiscal_year=fiscal_year)
+    if request.method == "GET" and editable.count() == 1:
+        form.initial["opd"] = editable.first()
+    refusal = services.year_edit_refusal(fiscal_year)
+    if request.method == "POST" and form.is_valid() and not refusal:
+        try:
+            row = services.row_create(
+                fiscal_year=fiscal_year, ref=form.cleaned_data["ref"], data=form.service_data(), by=request.user
+            )
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("Baris %(ref)s dibuat.") % {"ref": row.ref})
+            return redirect("renja:row-detail", pk=row.pk)
+    if refusal:
+        messages.error(request, refusal)
+    return render(request, "renja/row_form.html", {"form": form, "fiscal_year": fiscal_year, "row": None, "refusal": refusal})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    row = permissions.get_row_for_user(request.user, pk, write=True)
+    form = RenjaRowForm(
+        request.POST or None, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year
+    )
+    refusal = services.year_edit_refusal(row.fiscal_year)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and not refusal:
+        try:
+            _row, changes = services.row_update(
+                row=row, data=form.service_data(), by=request.user, expected_version=form.cleaned_data.get("version")
+            )
+        except services.RowConflict as exc:
+            conflict = exc
+            # The editor has now seen what changed; a second save applies their values on purpose.
+            data = request.POST.copy()
+            data["version"] = str(exc.current_version)
+            form = RenjaRowForm(data, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year)
+            form.is_valid()
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("Perubahan disimpan (%(n)s kolom).") % {"n": len(changes)})
+            else:
+                messages.info(request, _("Tidak ada perubahan."))
+            return redirect("renja:row-detail", pk=row.pk)
+    if refusal:
+        messages.error(request, refusal)
+    return render(
+        request,
+        "renja/row_form.html",
+        {"form": form, "fiscal_year": row.fiscal_year, "row": row, "refusal": refusal, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+@login_required
+def row_status(request: HttpRequest, pk: int) -> HttpResponse:
+    row = permissions.get_row_for_user(request.user, pk, write=True)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan perubahan status tidak lengkap."))
+        return redirect("renja:row-detail", pk=row.pk)
+    try:
+        services.row_status_change(
+            row=row, status=form.cleaned_data["status"], by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status diubah."))
+    return redirect("renja:row-detail", pk=row.pk)
+
+
+def _copy_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    max_bytes = settings.RENJA_IMPORT_MAX_BYTES
+    form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes, initial={"tahun": selectors.current_fiscal_year()})
+    context = {"form": form, "max_mb": max_bytes // (1024 * 1024)}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["berkas"]
+        fiscal_year = form.cleaned_data["tahun"]
+        try:
+            batch, plan, issues = services.renja_import_stage(
+                content=upload.read(), filename=upload.name, fiscal_year=fiscal_year, by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            context.update({"batch": batch, "plan": plan, "issues": issues})
+            if plan is not None:
+                context["changed"] = [r for r in plan.rows if r.action != "sama"][:500]
+            return render(request, "renja/import_preview.html", context, status=200 if plan else 422)
+    return render(request, "renja/import_upload.html", context)
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(RenjaImport.objects.select_related("fiscal_year"), pk=pk, uploaded_by=request.user)
+    try:
+        summary = services.renja_import_confirm(batch=batch, by=request.user)
+    except services.ImportRejected as exc:
+        return render(
+            request,
+            "renja/import_preview.html",
+            {"batch": batch, "plan": None, "issues": exc.issues, "form": ImportUploadForm(max_bytes=settings.RENJA_IMPORT_MAX_BYTES)},
+            status=422,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("renja:import-upload")
+    messages.success(
+        request,
+        _("Impor %(file)s selesai: %(baru)s baris baru, %(berubah)s diperbarui, %(sama)s tidak berubah.")
+        % {"file": batch.filename, **summary},
+    )
+    return redirect(f"{reverse('renja:row-list')}?tahun={batch.fiscal_year_id}")
+
+
+@login_required
+def nomenklatur_list(request: HttpRequest) -> HttpResponse:
+    """Search the official nomenclature (sub kegiatan) by code or words."""
+    q = request.GET.get("q", "").strip()
+    qs = Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True).select_related("parent__parent")
+    for word in q.split():
+        qs = qs.filter(Q(kode__icontains=word) | Q(nama__icontains=word) | Q(indikator__icontains=word))
+    page = Paginator(qs.order_by("kode"), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "renja/nomenklatur_list.html", {"page": page, "q": q, "query": params.urlencode()})
+

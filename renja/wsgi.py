@@ -1,0 +1,7 @@
+"""WSGI entry point (gunicorn renja.wsgi)."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renja.settings")
+application = get_wsgi_application()

@@ -1,0 +1,76 @@
+"""Plain factories with sensible defaults and keyword overrides."""
+from __future__ import annotations
+
+import itertools
+
+from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
+
+_seq = itertools.count(1)
+
+
+def make_fiscal_year(year: int = 2026, **kw) -> FiscalYear:
+    fy, _ = FiscalYear.objects.get_or_create(year=year, defaults=kw)
+    return fy
+
+
+def make_nomenklatur(kode: str = "1.06.04.2.01.0001", nama: str = "Rehabilitasi Sosial Dasar Penyandang Disabilitas", **kw) -> Nomenklatur:
+    """A sub kegiatan with its whole chain of parents (urusan ▸ bidang ▸ program ▸ kegiatan)."""
+    parts = kode.split(".")
+    chain = [
+        (parts[0], Nomenklatur.Level.URUSAN),
+        (".".join(parts[:2]), Nomenklatur.Level.BIDANG_URUSAN),
+        (".".join(parts[:3]), Nomenklatur.Level.PROGRAM),
+        (".".join(parts[:5]), Nomenklatur.Level.KEGIATAN),
+    ]
+    parent = None
+    for code, level in chain:
+        parent, _ = Nomenklatur.objects.get_or_create(
+            kode=code, defaults={"level": level, "nama": f"{level} {code}", "parent": parent, "versi": "uji"}
+        )
+    defaults = {"level": Nomenklatur.Level.SUB_KEGIATAN, "nama": nama, "parent": parent, "versi": "uji", "indikator": "Jumlah orang", "satuan": "Orang"}
+    defaults.update(kw)
+    node, _ = Nomenklatur.objects.get_or_create(kode=kode, defaults=defaults)
+    return node
+
+
+def make_opd(singkatan: str | None = None, bidang: list[str] | None = None, **kw) -> Opd:
+    singkatan = singkatan or f"OPD{next(_seq)}"
+    opd, _ = Opd.objects.get_or_create(singkatan=singkatan, defaults={"nama": kw.pop("nama", f"Dinas {singkatan}"), "jenis": Opd.Jenis.DINAS, **kw})
+    for code in bidang or []:
+        node = Nomenklatur.objects.filter(kode=code).first() or make_nomenklatur(code + ".02.2.01.0001").parent.parent.parent
+        opd.bidang_urusan.add(node)
+    return opd
+
+
+def make_user(username: str | None = None, *, role: str = User.Role.PETUGAS_OPD, opd: Opd | None = None, password: str = "rahasia-uji-123", **kw) -> User:
+    user = User(username=username or f"user{next(_seq)}", role=role, opd=opd, **kw)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_wilayah(kode: str = "64.02.06", nama: str = "Tenggarong", tingkat: str = Wilayah.Tingkat.KECAMATAN, parent: Wilayah | None = None) -> Wilayah:
+    w, _ = Wilayah.objects.get_or_create(kode=kode, defaults={"nama": nama, "tingkat": tingkat, "parent": parent})
+    return w
+
+
+def make_sasaran(slug: str = "anak", nama: str | None = None) -> KelompokSasaran:
+    s, _ = KelompokSasaran.objects.get_or_create(slug=slug, defaults={"nama": nama or slug.replace("_", " ").title()})
+    return s
+
+
+def make_row(*, opd: Opd | None = None, fiscal_year: FiscalYear | None = None, ref: str | None = None, sub_kegiatan: Nomenklatur | None = None, lokasi=(), sasaran=(), **kw) -> RenjaRow:
+    sub = sub_kegiatan or make_nomenklatur()
+    row = RenjaRow.objects.create(
+        fiscal_year=fiscal_year or make_fiscal_year(),
+        opd=opd or make_opd(),
+        ref=ref or f"R-{next(_seq)}",
+        sub_kegiatan=sub,
+        kode=kw.pop("kode", sub.kode),
+        nama=kw.pop("nama", sub.nama),
+        pagu=kw.pop("pagu", 100_000_000),
+        **kw,
+    )
+    row.lokasi.set(lokasi)
+    row.sasaran.set(sasaran)
+    return row
