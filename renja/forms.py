@@ -85,6 +85,12 @@ class RenjaRowForm(forms.ModelForm):
             widget=forms.SelectMultiple(attrs={"size": 10}),
         )
         self.fields["lokasi"].choices = lokasi_choices()
+        for name in ("target", "target_n1"):
+            self.fields[name].localize = True  # accepts 95,5 as Indonesians write it
+            self.fields[name].widget.is_localized = True
+            value = getattr(self.instance, name, None)
+            if value is not None and not self.is_bound:
+                self.initial[name] = value.normalize()
         self.fields["nama"].required = False
         self.fields["nama"].help_text = _("Kosongkan untuk memakai nama sub kegiatan.")
         if self.instance.pk:

@@ -72,18 +72,19 @@ def can_change_agreed_rows(user: User) -> bool:
 
 
 def row_queryset_for_user(user: User) -> QuerySet[RenjaRow]:
-    """Renja rows the user may read, with the foreign keys every page shows."""
-    return RenjaRow.objects.filter(opd__in=visible_opds(user)).select_related(
-        "fiscal_year",
-        "opd",
-        "opd_pengampu",
-        "sub_kegiatan__parent__parent",
-    )
+    """Renja rows the user may read, with their year and OPD."""
+    qs = RenjaRow.objects.select_related("fiscal_year", "opd")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in OPD_ROLES and user.opd_id is None:
+        return qs.none()
+    return qs  # every active user with a role reads every OPD's rows (see visible_opds)
 
 
 def get_row_for_user(user: User, pk: int, *, write: bool = False) -> RenjaRow:
     """Load one Renja row the user may read (404 otherwise); with write=True also require can_edit (403)."""
-    row = get_object_or_404(row_queryset_for_user(user), pk=pk)
+    qs = row_queryset_for_user(user).select_related("opd_pengampu", "sub_kegiatan__parent__parent")
+    row = get_object_or_404(qs, pk=pk)
     if write and not can_edit(user, row.opd):
         raise PermissionDenied
     return row

@@ -101,6 +101,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
     qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
+        qs = qs.select_related("opd_pengampu", "sub_kegiatan__parent__parent")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if export == "csv":
             body, ctype = write_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"

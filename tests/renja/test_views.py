@@ -240,3 +240,20 @@ def test_english_is_available(client, planner, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("renja:home"))
     assert response.headers["Content-Language"] == "en"
+
+
+def test_indonesian_by_default_even_for_english_browsers(client, planner, db):
+    client.force_login(planner)
+    response = client.get(reverse("renja:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "id"
+    assert 'lang="id"' in response.content.decode()
+
+
+def test_target_accepts_indonesian_decimal_comma(client, planner, row_in_opd_a):
+    client.force_login(planner)
+    response = client.post(reverse("renja:row-edit", args=[row_in_opd_a.pk]), form_data(row_in_opd_a, target="95,5"))
+    assert response.status_code == 302
+    row_in_opd_a.refresh_from_db()
+    assert str(row_in_opd_a.target) == "95.50"
+    html = client.get(reverse("renja:row-edit", args=[row_in_opd_a.pk])).content.decode()
+    assert 'value="95,5"' in html
