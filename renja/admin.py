@@ -6,6 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, StageWindow, User, Wilayah
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for support, never changed here: changes go through services (locks, conflicts, audit)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "opd", "is_active"]
@@ -57,7 +70,7 @@ class KelompokSasaranAdmin(admin.ModelAdmin):
 
 
 @admin.register(RenjaRow)
-class RenjaRowAdmin(admin.ModelAdmin):
+class RenjaRowAdmin(ReadOnlyAdmin):
     """Read-only: rows change through the app so that locks, conflicts and the audit trail hold."""
 
     list_display = ["ref", "fiscal_year", "opd", "kode", "nama", "pagu", "status"]
@@ -65,31 +78,13 @@ class RenjaRowAdmin(admin.ModelAdmin):
     search_fields = ["ref", "kode", "nama"]
     list_select_related = ["fiscal_year", "opd"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "object_repr", "by"]
     list_filter = ["action"]
     search_fields = ["object_repr", "action"]
     list_select_related = ["by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RenjaImport)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditLog, FiscalYear, RenjaRow
 
@@ -19,12 +20,21 @@ def field_labels() -> dict[str, str]:
     return {**labels, "kode": str(_("kode sub kegiatan"))}
 
 
+ACTION_LABELS = {
+    "renja_row.created": gettext_lazy("Dibuat"),
+    "renja_row.updated": gettext_lazy("Diubah"),
+    "renja_row.imported": gettext_lazy("Diubah lewat impor"),
+    "renja_row.status_changed": gettext_lazy("Status diubah"),
+}
+
+
 def row_history(row: RenjaRow) -> list[AuditLog]:
     """Every audit entry of one row, newest first, with the acting user and labelled changes (`change_list`)."""
     ct = ContentType.objects.get_for_model(RenjaRow)
     entries = list(AuditLog.objects.filter(content_type=ct, object_id=str(row.pk)).select_related("by").order_by("-at", "-id"))
     labels = field_labels()
     for entry in entries:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
         entry.change_list = [(labels.get(f, f), pair[0], pair[1]) for f, pair in entry.changes.items()]
     return entries
 

@@ -99,3 +99,13 @@ def test_admin_site_is_for_staff_only(client, opd_a_editor, admin_user):
     assert client.get("/admin/").status_code == 302
     client.force_login(admin_user)
     assert client.get("/admin/renja/renjarow/").status_code == 200
+
+
+def test_admin_cannot_change_rows_or_audit_outside_the_services(client, admin_user, row_in_opd_a):
+    client.force_login(admin_user)
+    url = f"/admin/renja/renjarow/{row_in_opd_a.pk}/change/"
+    assert client.get(url).status_code == 200  # read-only view
+    assert client.post(url, {"nama": "Diubah di admin"}).status_code == 403
+    row_in_opd_a.refresh_from_db()
+    assert row_in_opd_a.nama != "Diubah di admin"
+    assert client.get("/admin/renja/auditlog/add/").status_code == 403
