@@ -20,7 +20,7 @@ from .. import permissions
 from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, User, Wilayah
 from ..tabular import TableError, read_table
 from .audit import audit_log
-from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_create, row_snapshot, row_update
+from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_snapshot, row_update, rows_bulk_create
 
 REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
 OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]
@@ -286,10 +286,9 @@ def plan_apply(*, plan: ImportPlan, by: User | None, source: str) -> dict[str, i
     """Write a checked plan: create new rows, update changed ones, leave the same ones untouched."""
     fy = FiscalYear.objects.select_for_update().get(pk=plan.fiscal_year.pk)
     ensure_year_editable(fy)
+    rows_bulk_create(fiscal_year=fy, items=[(i.ref, i.data) for i in plan.rows if i.existing is None], by=by)
     for item in plan.rows:
-        if item.existing is None:
-            row_create(fiscal_year=fy, ref=item.ref, data=item.data, by=by)
-        elif item.changes:
+        if item.existing is not None and item.changes:
             row_update(row=item.existing, data=item.data, by=by, action="renja_row.imported")
     summary = plan.summary()
     audit_log(obj=fy, action="renja.imported", by=by, data={"source": source, **summary})

@@ -4,13 +4,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..formatting import angka, rupiah
-from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, StageWindow, User, Wilayah
+from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, StageWindow, User, Wilayah
 from .audit import audit_log
 
 # Fields a Renja row's form or import may set, in display order.
@@ -204,6 +205,25 @@ def _write_m2m(row: RenjaRow, data: dict[str, Any]) -> None:
             getattr(row, field).set(data[field] or [])
 
 
+def _new_row(fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None) -> tuple[RenjaRow, dict[str, Any]]:
+    """An unsaved row from checked data (the name defaults to the sub kegiatan's)."""
+    if not (data.get("nama") or "").strip() and data.get("sub_kegiatan"):
+        data = {**data, "nama": data["sub_kegiatan"].nama}
+    _validate(data)
+    row = RenjaRow(fiscal_year=fiscal_year, ref=ref, created_by=by, updated_by=by)
+    for field in SCALAR_FIELDS:
+        if field in data:
+            setattr(row, field, _normalise(field, data[field]))
+    return row, data
+
+
+def _created_changes(row: RenjaRow, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The audit entry of a new row: every filled field, from '' to its value (no queries)."""
+    values = {f: _display(f, getattr(row, f)) for f in SCALAR_FIELDS + ["status"]}
+    values.update({f: _display(f, list(data.get(f) or [])) for f in M2M_FIELDS})
+    return {f: ["", v] for f, v in values.items() if v and v != _("Tidak")}
+
+
 @transaction.atomic
 def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None) -> RenjaRow:
     """Create a Renja row in an unlocked year; `ref` must be new in that year."""
@@ -213,17 +233,44 @@ def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: U
         raise ValidationError({"ref": [_("Ref wajib diisi.")]})
     if RenjaRow.objects.filter(fiscal_year=fiscal_year, ref=ref).exists():
         raise ValidationError({"ref": [_("Ref %(ref)s sudah dipakai di tahun %(year)s.") % {"ref": ref, "year": fiscal_year.year}]})
-    if not (data.get("nama") or "").strip() and data.get("sub_kegiatan"):
-        data = {**data, "nama": data["sub_kegiatan"].nama}
-    _validate(data)
-    row = RenjaRow(fiscal_year=fiscal_year, ref=ref, created_by=by, updated_by=by)
-    for field in SCALAR_FIELDS:
-        if field in data:
-            setattr(row, field, _normalise(field, data[field]))
+    row, data = _new_row(fiscal_year, ref, data, by)
     row.save()
     _write_m2m(row, data)
-    audit_log(obj=row, action="renja_row.created", by=by, changes={k: ["", v] for k, v in row_snapshot(row).items() if v}, version=row.version)
+    audit_log(obj=row, action="renja_row.created", by=by, changes=_created_changes(row, data), version=row.version)
     return row
+
+
+@transaction.atomic
+def rows_bulk_create(*, fiscal_year: FiscalYear, items: list[tuple[str, dict[str, Any]]], by: User | None) -> list[RenjaRow]:
+    """Create many rows at once (imports): same rules and audit entries as row_create, a few queries per batch.
+
+    The caller has checked that every ref is new in the year and holds the year's lock.
+    """
+    ensure_year_editable(fiscal_year)
+    built = [_new_row(fiscal_year, ref, data, by) for ref, data in items]
+    rows = RenjaRow.objects.bulk_create([row for row, _data in built], batch_size=500)
+    for field in M2M_FIELDS:
+        through = getattr(RenjaRow, field).through
+        target = getattr(RenjaRow, field).field.m2m_reverse_field_name()
+        links = [
+            through(renjarow_id=row.pk, **{f"{target}_id": obj.pk})
+            for row, data in built
+            for obj in dict.fromkeys(data.get(field) or [])
+        ]
+        through.objects.bulk_create(links, batch_size=1000)
+    ct = ContentType.objects.get_for_model(RenjaRow)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                content_type=ct, object_id=str(row.pk), object_repr=str(row)[:255], action="renja_row.created",
+                by=by if (by is not None and by.is_authenticated) else None,
+                changes=_created_changes(row, data), version=row.version,
+            )
+            for row, data in built
+        ],
+        batch_size=500,
+    )
+    return rows
 
 
 @transaction.atomic
