@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run test install setup lock migrations-check clean
+.PHONY: run test install setup lock migrations-check bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: setup
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Page times and query counts at Kukar's size and 10x, on a throw-away database (see scripts/bench.py).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

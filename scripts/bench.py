@@ -1,0 +1,105 @@
+"""Benchmark of the Renja pages at Kukar's size and at 10×: median server time and query count per page.
+
+Usage: make bench  (or: BENCH_ROWS=3000,30000 .venv/bin/python scripts/bench.py)
+Uses its own database: a temporary SQLite file, or BENCH_DATABASE_URL (a database it may fill, e.g. a scratch
+PostgreSQL database). It never touches the development database.
+"""
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+tmpdir = tempfile.mkdtemp(prefix="renja-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmpdir}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renja.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from renja import services  # noqa: E402
+from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah  # noqa: E402
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+
+
+def inflate(total: int) -> None:
+    """Add generated rows (real codes, agencies, places, groups) until the year has `total` rows."""
+    fy = FiscalYear.objects.get(year=2026)
+    rng = random.Random(total)
+    subs = list(Nomenklatur.objects.filter(level="sub_kegiatan", aktif=True).exclude(kode__startswith="X"))
+    opds, places, groups = list(Opd.objects.all()), list(Wilayah.objects.exclude(tingkat="kabupaten")), list(KelompokSasaran.objects.all())
+    have = RenjaRow.objects.count()
+    rows = []
+    for i in range(have, total):
+        sub = rng.choice(subs)
+        rows.append(RenjaRow(fiscal_year=fy, opd=rng.choice(opds), ref=f"BENCH-{i:06}", sub_kegiatan=sub, kode=sub.kode, nama=sub.nama, indikator=sub.indikator, satuan=sub.satuan, pagu=rng.randint(10**7, 10**10)))
+    RenjaRow.objects.bulk_create(rows, batch_size=1000)
+    lokasi, sasaran = RenjaRow.lokasi.through, RenjaRow.sasaran.through
+    lokasi.objects.bulk_create([lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r in rows for p in rng.sample(places, 2)], batch_size=2000)
+    sasaran.objects.bulk_create([sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r in rows for g in rng.sample(groups, 2)], batch_size=2000)
+
+
+def measure(client: Client, url: str) -> tuple[float, int]:
+    client.get(url)
+    times, queries = [], 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured.captured_queries)
+    return statistics.median(times) * 1000, queries
+
+
+def import_file(rows: int) -> Path:
+    src = list(csv.DictReader((ROOT / "renja/fixtures/demo/renja_2026.csv").open(encoding="utf-8")))
+    path = Path(tmpdir) / f"renja_{rows}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(src[0]))
+        writer.writeheader()
+        rng = random.Random(rows)
+        for i in range(rows):
+            writer.writerow({**rng.choice(src), "ref": f"IMPORT-{i:06}"})
+    return path
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", "--password", "bench-only-123", stdout=open(os.devnull, "w"))
+    client = Client()
+    client.force_login(User.objects.get(username="perencana"))
+    kec = Wilayah.objects.filter(tingkat="kecamatan").first().pk
+    pages = [("Beranda", "/"), ("Daftar Renja", "/renja/"), ("Renja: cari + urut pagu", "/renja/?q=anak&sort=-pagu"),
+             ("Renja: saring kecamatan", f"/renja/?kecamatan={kec}"), ("Ekspor CSV (semua baris)", "/renja/?export=csv")]
+    print(f"database: {connection.vendor}; median of {REPEAT} runs")
+    print(f"{'halaman':28} {'baris':>7} {'median ms':>10} {'kueri':>6}")
+    for total in [int(n) for n in os.environ.get("BENCH_ROWS", "3000,30000").split(",")]:
+        inflate(total)
+        detail = f"/renja/{RenjaRow.objects.order_by('pk').first().pk}/"
+        for name, url in pages + [("Detail baris", detail)]:
+            ms, queries = measure(client, url)
+            print(f"{name:28} {total:>7} {ms:>10.0f} {queries:>6}")
+    fy = FiscalYear.objects.get(year=2026)
+    path = import_file(3000)
+    for label in ("Impor 3.000 baris baru", "Impor ulang tanpa perubahan"):
+        start = time.perf_counter()
+        services.renja_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=None)
+        print(f"{label:28} {3000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
