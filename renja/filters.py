@@ -54,15 +54,8 @@ class RenjaRowFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            qs = qs.filter(
-                Q(nama__icontains=word)
-                | Q(kode__icontains=word)
-                | Q(ref__icontains=word)
-                | Q(indikator__icontains=word)
-                | Q(keterangan__icontains=word)
-                | Q(sub_kegiatan__nama__icontains=word)
-            )
+        for word in value.lower().split():
+            qs = qs.filter(cari__contains=word)  # ref, code, names, indicator, description (see RenjaRow.cari)
         return qs
 
     def filter_program(self, qs: QuerySet, name: str, value: Nomenklatur) -> QuerySet:

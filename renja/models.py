@@ -295,6 +295,8 @@ class RenjaRow(models.Model):
         Opd, verbose_name=_("OPD pendukung"), blank=True, related_name="renja_rows_supported"
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Lower-cased ref, code, names, indicator and description: free-text search reads one column.
+    cari = models.TextField(editable=False, default="")
     # Optimistic lock: every saved change increments it; a stale edit is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -330,6 +332,11 @@ class RenjaRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.nama}"
+
+    def search_text(self) -> str:
+        """The text free-text search looks in (kept in `cari` by the services)."""
+        parts = [self.ref, self.kode, self.nama, self.indikator, self.keterangan, self.sub_kegiatan.nama if self.sub_kegiatan_id else ""]
+        return " ".join(p for p in parts if p).lower()
 
     @property
     def lead_opd(self) -> Opd:

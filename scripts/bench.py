@@ -45,7 +45,9 @@ def inflate(total: int) -> None:
     rows = []
     for i in range(have, total):
         sub = rng.choice(subs)
-        rows.append(RenjaRow(fiscal_year=fy, opd=rng.choice(opds), ref=f"BENCH-{i:06}", sub_kegiatan=sub, kode=sub.kode, nama=sub.nama, indikator=sub.indikator, satuan=sub.satuan, pagu=rng.randint(10**7, 10**10)))
+        row = RenjaRow(fiscal_year=fy, opd=rng.choice(opds), ref=f"BENCH-{i:06}", sub_kegiatan=sub, kode=sub.kode, nama=sub.nama, indikator=sub.indikator, satuan=sub.satuan, pagu=rng.randint(10**7, 10**10))
+        row.cari = row.search_text()
+        rows.append(row)
     RenjaRow.objects.bulk_create(rows, batch_size=1000)
     lokasi, sasaran = RenjaRow.lokasi.through, RenjaRow.sasaran.through
     lokasi.objects.bulk_create([lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r in rows for p in rng.sample(places, 2)], batch_size=2000)

@@ -71,6 +71,8 @@ def make_row(*, opd: Opd | None = None, fiscal_year: FiscalYear | None = None, r
         pagu=kw.pop("pagu", 100_000_000),
         **kw,
     )
+    row.cari = row.search_text()
+    row.save(update_fields=["cari"])
     row.lokasi.set(lokasi)
     row.sasaran.set(sasaran)
     return row

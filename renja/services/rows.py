@@ -214,6 +214,7 @@ def _new_row(fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User |
     for field in SCALAR_FIELDS:
         if field in data:
             setattr(row, field, _normalise(field, data[field]))
+    row.cari = row.search_text()
     return row, data
 
 
@@ -311,6 +312,7 @@ def row_update(
         return locked, {}
     locked.version += 1
     locked.updated_by = by
+    locked.cari = locked.search_text()
     locked.save()
     _write_m2m(locked, {f: data[f] for f in M2M_FIELDS if f in changes})
     audit_log(obj=locked, action=action, by=by, changes=changes, version=locked.version)

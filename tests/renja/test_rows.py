@@ -185,3 +185,10 @@ def test_agency_role_requires_agency(db):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="tanpa-opd", role=User.Role.PETUGAS_OPD)
+
+
+def test_search_text_follows_every_write(year, opd_a, sub, planner):
+    row = services.row_create(fiscal_year=year, ref="Cari-1", data=base_data(opd_a, sub, nama="Taman Asuh Anak"), by=planner)
+    assert "taman asuh anak" in row.cari and "cari-1" in row.cari and sub.nama.lower() in row.cari
+    row, _ = services.row_update(row=row, data={"keterangan": "Daycare Tenggarong"}, by=planner)
+    assert "daycare tenggarong" in RenjaRow.objects.get(pk=row.pk).cari
