@@ -94,3 +94,28 @@ def require_planner(user: User) -> None:
     """Reference data and fiscal years are Bappeda's to manage."""
     if not is_planner(user):
         raise PermissionDenied
+
+
+# Usulan (musrenbang) rules. The getters live in musrenbang/permissions.py and use only these.
+def sees_all_usulan(user: User) -> bool:
+    """Bappeda and forum facilitators see every usulan; OPD people only those routed to their agency."""
+    return is_planner(user) or is_facilitator(user)
+
+
+def usulan_opd_scope(user: User) -> int | None:
+    """The one OPD whose usulan an OPD person sees (None when the user sees all, or nothing)."""
+    if user.is_authenticated and user.is_active and user.role in OPD_ROLES:
+        return user.opd_id
+    return None
+
+
+def can_route_usulan(user: User) -> bool:
+    """Routing usulan to agencies, carrying them over and importing them is Bappeda's work."""
+    return is_planner(user)
+
+
+def can_decide_usulan(user: User, opd: Opd | None) -> bool:
+    """Planners decide for any agency; officers for their own agency's usulan only."""
+    if opd is None:
+        return False
+    return can_edit(user, opd)

@@ -76,3 +76,28 @@ def make_row(*, opd: Opd | None = None, fiscal_year: FiscalYear | None = None, r
     row.lokasi.set(lokasi)
     row.sasaran.set(sasaran)
     return row
+
+
+def make_usulan(*, fiscal_year: FiscalYear | None = None, desa: Wilayah | None = None, opd_tujuan: Opd | None = None, **kw):
+    """An usulan; with opd_tujuan it is routed there through the service (so its trail is real)."""
+    from musrenbang import services as usulan_services
+    from musrenbang.models import Usulan
+
+    if desa is None:
+        kec = make_wilayah()
+        desa = make_wilayah("64.02.06.2001", "Bukit Biru", Wilayah.Tingkat.DESA, parent=kec)
+    n = next(_seq)
+    usulan = Usulan.objects.create(
+        fiscal_year=fiscal_year or make_fiscal_year(),
+        id_usulan=kw.pop("id_usulan", f"U-{n}"),
+        desa=desa,
+        usulan=kw.pop("usulan", "Pembangunan posyandu"),
+        anggaran=kw.pop("anggaran", 150_000_000),
+        kode_lacak=kw.pop("kode_lacak", usulan_services.tracking_code_new()),
+        **kw,
+    )
+    usulan.cari = usulan.search_text()
+    usulan.save(update_fields=["cari"])
+    if opd_tujuan is not None:
+        usulan = usulan_services.usulan_route(usulan=usulan, opd=opd_tujuan, by=None)
+    return usulan

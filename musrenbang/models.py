@@ -1,0 +1,190 @@
+"""Usulan (village, district, Pokir and agency proposals), their immutable decision trail, and their pick-up
+into Renja rows. Builds on renja's agencies, regions, target groups and rows."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
+
+
+class Usulan(models.Model):
+    """One proposal. Its status is derived from its decision trail by the services, never edited by hand."""
+
+    class Sumber(models.TextChoices):
+        MUSRENBANG_DESA = "musrenbang_desa", _("Musrenbang desa")
+        MUSRENBANG_KECAMATAN = "musrenbang_kecamatan", _("Musrenbang kecamatan")
+        POKIR = "pokir", _("Pokir DPRD")
+        OPD = "opd", _("Usulan OPD")
+        FORUM = "forum", _("Forum Perangkat Daerah")
+
+    class Jenis(models.TextChoices):
+        FISIK = "fisik", _("Fisik")
+        NON_FISIK = "non_fisik", _("Non-fisik")
+
+    class Status(models.TextChoices):
+        BARU = "baru", _("Belum diteruskan")
+        DITERUSKAN = "diteruskan", _("Diteruskan, belum diputuskan")
+        DITERIMA = "diterima", _("Diterima")
+        DITERIMA_DENGAN_PERUBAHAN = "diterima_dengan_perubahan", _("Diterima dengan perubahan")
+        DIGABUNG = "digabung", _("Digabung")
+        DITOLAK = "ditolak", _("Ditolak")
+        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
+
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="usulan")
+    id_usulan = models.CharField(_("ID usulan"), max_length=40)
+    sumber = models.CharField(_("sumber"), max_length=25, choices=Sumber.choices, default=Sumber.MUSRENBANG_DESA)
+    pengusul = models.CharField(_("pengusul"), max_length=200, blank=True)
+    anggota_dprd = models.CharField(_("anggota DPRD"), max_length=200, blank=True)
+    fraksi = models.CharField(_("fraksi"), max_length=100, blank=True)
+    desa = models.ForeignKey(
+        Wilayah, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="usulan",
+        limit_choices_to={"tingkat__in": ["desa", "kelurahan"]},
+    )
+    alamat = models.TextField(_("alamat"), blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    permasalahan = models.TextField(_("permasalahan"), blank=True)
+    usulan = models.TextField(_("usulan"))
+    uraian = models.TextField(_("uraian"), blank=True)
+    bidang_urusan = models.ForeignKey(
+        Nomenklatur, verbose_name=_("bidang urusan"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="usulan", limit_choices_to={"level": Nomenklatur.Level.BIDANG_URUSAN},
+    )
+    jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis.choices, default=Jenis.FISIK)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, null=True, blank=True)
+    satuan = models.CharField(_("satuan"), max_length=60, blank=True)
+    harga_satuan = models.BigIntegerField(_("harga satuan"), null=True, blank=True)
+    anggaran = models.BigIntegerField(_("perkiraan biaya"), default=0)
+    prioritas = models.PositiveSmallIntegerField(_("prioritas di kecamatan"), null=True, blank=True)
+    sasaran = models.ManyToManyField(KelompokSasaran, verbose_name=_("kelompok sasaran"), blank=True, related_name="usulan")
+    opd_awal = models.ForeignKey(
+        Opd, verbose_name=_("OPD tujuan awal"), null=True, blank=True, on_delete=models.PROTECT, related_name="usulan_awal"
+    )
+    opd_tujuan = models.ForeignKey(
+        Opd, verbose_name=_("OPD tujuan"), null=True, blank=True, on_delete=models.PROTECT, related_name="usulan_masuk"
+    )
+    # Kept by the decision services from the trail (see services.status_from_trail); never set by hand.
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.BARU, editable=False)
+    kode_lacak = models.CharField(_("kode lacak"), max_length=16, unique=True)
+    asal = models.ForeignKey(
+        "self", verbose_name=_("usulan asal (tahun lalu)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="lanjutan",
+    )
+    cari = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "id_usulan"]
+        verbose_name = _("usulan")
+        verbose_name_plural = _("usulan")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "id_usulan"], name="usulan_unique_id_per_year"),
+            models.CheckConstraint(name="usulan_anggaran_not_negative", condition=Q(anggaran__gte=0)),
+            models.CheckConstraint(name="usulan_volume_not_negative", condition=Q(volume__isnull=True) | Q(volume__gte=0)),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "opd_tujuan", "status"], name="usulan_year_opd_status"),
+            models.Index(fields=["fiscal_year", "status"], name="usulan_year_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id_usulan} {self.usulan[:60]}"
+
+    def search_text(self) -> str:
+        parts = [self.id_usulan, self.kode_lacak, self.usulan, self.permasalahan, self.uraian, self.pengusul, self.alamat]
+        return " ".join(p for p in parts if p).lower()
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status not in (self.Status.BARU, self.Status.DITERUSKAN)
+
+
+class Keputusan(models.Model):
+    """One decision on an usulan. Written once by a service and never changed or deleted."""
+
+    class Level(models.TextChoices):
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        BAPPEDA = "bappeda", _("Bappeda")
+        OPD = "opd", _("OPD")
+        FORUM = "forum", _("Forum Perangkat Daerah")
+        MUSRENBANG_KABUPATEN = "musrenbang_kabupaten", _("Musrenbang kabupaten")
+
+    class Jenis(models.TextChoices):
+        DITERUSKAN = "diteruskan", _("Diteruskan")
+        DITERIMA = "diterima", _("Diterima")
+        DITERIMA_DENGAN_PERUBAHAN = "diterima_dengan_perubahan", _("Diterima dengan perubahan")
+        DIGABUNG = "digabung", _("Digabung")
+        DITOLAK = "ditolak", _("Ditolak")
+        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
+
+    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="keputusan")
+    level = models.CharField(_("tingkat"), max_length=25, choices=Level.choices)
+    keputusan = models.CharField(_("keputusan"), max_length=30, choices=Jenis.choices)
+    # For diteruskan: the agency it was routed to. For a decision: the agency that decided.
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    volume = models.DecimalField(_("volume disesuaikan"), max_digits=14, decimal_places=2, null=True, blank=True)
+    anggaran = models.BigIntegerField(_("biaya disesuaikan"), null=True, blank=True)
+    alasan = models.TextField(_("alasan"), blank=True)
+    digabung_ke_usulan = models.ForeignKey(
+        Usulan, verbose_name=_("digabung ke usulan"), null=True, blank=True, on_delete=models.PROTECT, related_name="gabungan"
+    )
+    digabung_ke_renja = models.ForeignKey(
+        RenjaRow, verbose_name=_("digabung ke baris Renja"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("keputusan")
+        verbose_name_plural = _("keputusan")
+        constraints = [
+            models.CheckConstraint(
+                name="keputusan_reason_required",
+                condition=~Q(keputusan__in=["ditolak", "dikembalikan", "digabung"]) | ~Q(alasan=""),
+                violation_error_message=_("Alasan wajib diisi untuk keputusan ditolak, dikembalikan dan digabung."),
+            ),
+            models.CheckConstraint(
+                name="keputusan_merge_has_target",
+                condition=~Q(keputusan="digabung") | Q(digabung_ke_usulan__isnull=False) | Q(digabung_ke_renja__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["usulan", "at"], name="keputusan_usulan_at")]
+
+    def __str__(self) -> str:
+        return f"{self.usulan.id_usulan}: {self.get_keputusan_display()} ({self.get_level_display()})"
+
+
+class Pengambilan(models.Model):
+    """An usulan picked up into a Renja row, with the volume and cost allocated to that row."""
+
+    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="pengambilan")
+    renja_row = models.ForeignKey(RenjaRow, verbose_name=_("baris Renja"), on_delete=models.PROTECT, related_name="pengambilan")
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, null=True, blank=True)
+    anggaran = models.BigIntegerField(_("biaya"), default=0)
+    keputusan = models.ForeignKey(Keputusan, on_delete=models.PROTECT, related_name="pengambilan")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    # A later decision that is not an acceptance ends the pick-up; the row stays as a record.
+    dibatalkan_oleh = models.ForeignKey(
+        Keputusan, null=True, blank=True, on_delete=models.PROTECT, related_name="pembatalan"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("pengambilan usulan")
+        verbose_name_plural = _("pengambilan usulan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usulan", "renja_row"], condition=Q(dibatalkan_oleh__isnull=True), name="pengambilan_unique_active_row"
+            ),
+            models.CheckConstraint(name="pengambilan_anggaran_not_negative", condition=Q(anggaran__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.usulan.id_usulan} → {self.renja_row.ref}"

@@ -1,0 +1,286 @@
+"""Every write of the musrenbang app: routing, decisions (an immutable trail), pick-ups, carry-over.
+
+An usulan's status is derived from its trail (status_from_trail) and stored by these functions only.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from renja import permissions as rules
+from renja.formatting import rupiah
+from renja import services as renja_services
+from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
+
+from .models import Keputusan, Pengambilan, Usulan
+
+ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
+NEEDS_REASON = {Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG}
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+def status_from_trail(trail: Sequence[Keputusan]) -> str:
+    """The status an usulan has after these decisions (oldest first): the last one decides; none means baru."""
+    if not trail:
+        return Usulan.Status.BARU
+    return Usulan.Status(trail[-1].keputusan).value
+
+
+def tracking_code_new() -> str:
+    """A public tracking code like USL-7KQ2-M9TD: short, unambiguous, not guessable."""
+    body = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return f"USL-{body[:4]}-{body[4:]}"
+
+
+def decision_refusal(fiscal_year: FiscalYear) -> str | None:
+    """Why decisions on this year's usulan cannot be taken now (year or forum stage locked), else None."""
+    return renja_services.year_edit_refusal(fiscal_year, StageWindow.Stage.FORUM)
+
+
+def _ensure_open(fiscal_year: FiscalYear) -> None:
+    refusal = decision_refusal(fiscal_year)
+    if refusal:
+        raise ValidationError(refusal, code="locked")
+
+
+def _lock(usulan: Usulan) -> Usulan:
+    return (
+        Usulan.objects.select_for_update(of=("self",))
+        .select_related("fiscal_year", "opd_tujuan", "desa")
+        .get(pk=usulan.pk)
+    )
+
+
+def _record(usulan: Usulan, *, level: str, jenis: str, by: User | None, **fields) -> Keputusan:
+    """Append one decision to the trail, end pick-ups it replaces, and store the derived status."""
+    decision = Keputusan.objects.create(usulan=usulan, level=level, keputusan=jenis, by=by, **fields)
+    Pengambilan.objects.filter(usulan=usulan, dibatalkan_oleh__isnull=True).exclude(keputusan=decision).update(
+        dibatalkan_oleh=decision
+    )
+    usulan.status = status_from_trail([decision])
+    usulan.save(update_fields=["status", "opd_tujuan", "opd_awal", "updated_at"])
+    return decision
+
+
+def suggest_opds(usulan: Usulan) -> list[Opd]:
+    """Agencies that handle the usulan's bidang urusan: dinas and badan first, then the rest."""
+    if usulan.bidang_urusan_id is None:
+        return []
+    order = {Opd.Jenis.DINAS: 0, Opd.Jenis.BADAN: 1}
+    opds = Opd.objects.filter(bidang_urusan=usulan.bidang_urusan_id, aktif=True)
+    return sorted(opds, key=lambda o: (order.get(o.jenis, 2), o.singkatan))
+
+
+@transaction.atomic
+def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None) -> Usulan:
+    """Route an usulan to an agency (Bappeda). Re-routing a returned or rejected one keeps the old trail."""
+    locked = _lock(usulan)
+    _ensure_open(locked.fiscal_year)
+    if locked.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG):
+        raise ValidationError(
+            _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan lagi.")
+            % {"id": locked.id_usulan, "status": locked.get_status_display().lower()}
+        )
+    if locked.opd_tujuan_id == opd.pk and locked.status == Usulan.Status.DITERUSKAN:
+        return locked
+    locked.opd_awal = locked.opd_awal or opd
+    locked.opd_tujuan = opd
+    _record(locked, level=Keputusan.Level.BAPPEDA, jenis=Keputusan.Jenis.DITERUSKAN, opd=opd, by=by)
+    return locked
+
+
+@transaction.atomic
+def usulan_route_many(*, usulan_list: Iterable[Usulan], opd: Opd, by: User | None) -> int:
+    """Route a selection to one agency, all or none."""
+    count = 0
+    for usulan in usulan_list:
+        usulan_route(usulan=usulan, opd=opd, by=by)
+        count += 1
+    return count
+
+
+@dataclass
+class Allocation:
+    """The share of an accepted usulan given to one Renja row."""
+
+    row: RenjaRow
+    anggaran: int | None = None
+    volume: Decimal | None = None
+
+
+def _check_decider(usulan: Usulan, by: User | None) -> None:
+    if usulan.opd_tujuan_id is None:
+        raise ValidationError(_("Usulan %(id)s belum diteruskan ke OPD mana pun.") % {"id": usulan.id_usulan})
+    if by is not None and not rules.can_decide_usulan(by, usulan.opd_tujuan):
+        raise ValidationError(_("Anda tidak berwenang memutuskan usulan OPD lain."), code="forbidden")
+
+
+@transaction.atomic
+def usulan_decide(
+    *,
+    usulan: Usulan,
+    keputusan: str,
+    by: User | None,
+    level: str = Keputusan.Level.OPD,
+    alasan: str = "",
+    volume: Decimal | None = None,
+    anggaran: int | None = None,
+    allocations: Sequence[Allocation] = (),
+    merge_usulan: Usulan | None = None,
+    merge_row: RenjaRow | None = None,
+) -> Keputusan:
+    """Decide on an usulan routed to an agency, following the rules of each decision.
+
+    diterima / diterima_dengan_perubahan pick it up into one or more of the agency's Renja rows (a split needs the
+    cost of each part, adding up to the accepted cost); with changes needs a changed volume or cost; ditolak,
+    dikembalikan and digabung need a reason; digabung names the usulan or Renja row it joins.
+    """
+    locked = _lock(usulan)
+    _ensure_open(locked.fiscal_year)
+    _check_decider(locked, by)
+    if keputusan not in Keputusan.Jenis.values or keputusan == Keputusan.Jenis.DITERUSKAN:
+        raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
+    alasan = (alasan or "").strip()
+    if keputusan in NEEDS_REASON and not alasan:
+        raise ValidationError({"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}]})
+    fields: dict = {"opd": locked.opd_tujuan, "alasan": alasan}
+    if keputusan == Keputusan.Jenis.DIGABUNG:
+        fields.update(_merge_target(locked, merge_usulan, merge_row))
+    if keputusan in ACCEPTED:
+        if keputusan == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
+            if (volume is None or volume == locked.volume) and (anggaran is None or anggaran == locked.anggaran):
+                raise ValidationError(_("Diterima dengan perubahan: isi volume atau biaya yang berubah."))
+        if (anggaran is not None and anggaran < 0) or (volume is not None and volume < 0):
+            raise ValidationError(_("Volume dan biaya tidak boleh negatif."))
+        fields.update(volume=volume, anggaran=anggaran)
+        allocations = _check_allocations(locked, allocations, anggaran if anggaran is not None else locked.anggaran,
+                                         volume if volume is not None else locked.volume)
+    decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
+    for part in allocations:
+        Pengambilan.objects.create(usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by)
+    return decision
+
+
+def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaRow | None) -> dict:
+    if merge_usulan is None and merge_row is None:
+        raise ValidationError(_("Digabung: sebutkan usulan atau baris Renja tujuan penggabungan."))
+    if merge_usulan is not None:
+        if merge_usulan.pk == usulan.pk:
+            raise ValidationError(_("Usulan tidak dapat digabung ke dirinya sendiri."))
+        if merge_usulan.fiscal_year_id != usulan.fiscal_year_id:
+            raise ValidationError(_("Usulan tujuan penggabungan harus dari tahun yang sama."))
+        return {"digabung_ke_usulan": merge_usulan}
+    if merge_row.fiscal_year_id != usulan.fiscal_year_id:
+        raise ValidationError(_("Baris Renja tujuan penggabungan harus dari tahun yang sama."))
+    return {"digabung_ke_renja": merge_row}
+
+
+def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total: int, volume: Decimal | None) -> list[Allocation]:
+    if not allocations:
+        raise ValidationError(_("Pilih baris Renja yang menampung usulan ini (atau buat baris baru)."))
+    for part in allocations:
+        if part.row.opd_id != usulan.opd_tujuan_id or part.row.fiscal_year_id != usulan.fiscal_year_id:
+            raise ValidationError(
+                _("Baris %(ref)s bukan baris Renja %(opd)s tahun %(year)s.")
+                % {"ref": part.row.ref, "opd": usulan.opd_tujuan.singkatan, "year": usulan.fiscal_year.year}
+            )
+        if part.anggaran is not None and part.anggaran < 0:
+            raise ValidationError(_("Biaya untuk baris %(ref)s tidak boleh negatif.") % {"ref": part.row.ref})
+    if len({p.row.pk for p in allocations}) != len(allocations):
+        raise ValidationError(_("Satu baris Renja hanya boleh dipilih sekali."))
+    if len(allocations) == 1:
+        part = allocations[0]
+        return [Allocation(part.row, total if part.anggaran is None else part.anggaran, volume if part.volume is None else part.volume)]
+    if any(p.anggaran is None for p in allocations):
+        raise ValidationError(_("Usulan yang dibagi ke beberapa baris memerlukan biaya untuk tiap baris."))
+    shared = sum(p.anggaran for p in allocations)
+    if shared != total:
+        raise ValidationError(
+            _("Jumlah biaya per baris (%(sum)s) harus sama dengan biaya yang diterima (%(total)s).")
+            % {"sum": rupiah(shared), "total": rupiah(total)}
+        )
+    return list(allocations)
+
+
+@transaction.atomic
+def usulan_decide_many(*, usulan_list: Iterable[Usulan], keputusan: str, by: User | None, alasan: str = "", row: RenjaRow | None = None) -> int:
+    """The same decision for a selection, all or none; an acceptance puts each whole usulan into one row."""
+    count = 0
+    for usulan in usulan_list:
+        allocations = [Allocation(row)] if (row is not None and keputusan in ACCEPTED) else []
+        usulan_decide(usulan=usulan, keputusan=keputusan, by=by, alasan=alasan, allocations=allocations)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, by: User | None) -> Keputusan:
+    """Create a Renja row of the routed agency from an usulan and accept the usulan into it."""
+    locked = _lock(usulan)
+    _check_decider(locked, by)
+    sub, kode = renja_services.resolve_sub_kegiatan(kode_sub_kegiatan, locked.opd_tujuan)
+    row = renja_services.row_create(
+        fiscal_year=locked.fiscal_year,
+        ref=ref,
+        by=by,
+        data={
+            "opd": locked.opd_tujuan, "sub_kegiatan": sub, "kode": kode, "nama": locked.usulan[:500],
+            "keterangan": locked.uraian or locked.permasalahan, "target": locked.volume, "satuan": locked.satuan,
+            "pagu": locked.anggaran, "lokasi": [locked.desa], "sasaran": list(locked.sasaran.all()),
+        },
+    )
+    return usulan_decide(usulan=locked, keputusan=Keputusan.Jenis.DITERIMA, by=by, allocations=[Allocation(row)])
+
+
+def picked_up_total(usulan: Usulan) -> int:
+    """Cost of an usulan currently picked up into Renja rows."""
+    return usulan.pengambilan.filter(dibatalkan_oleh__isnull=True).aggregate(s=Sum("anggaran"))["s"] or 0
+
+
+NOT_ACCOMMODATED = [Usulan.Status.BARU, Usulan.Status.DITERUSKAN, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN]
+
+
+@transaction.atomic
+def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | None) -> int:
+    """Carry every usulan of a year that was not accommodated into the next year, linked to its original.
+
+    Running it again carries nothing twice. The copies start undecided, with a new tracking code.
+    """
+    if to_year.year <= from_year.year:
+        raise ValidationError(_("Tahun tujuan harus setelah tahun asal."))
+    renja_services.ensure_year_editable(to_year)
+    already = set(Usulan.objects.filter(fiscal_year=to_year, asal__isnull=False).values_list("asal_id", flat=True))
+    taken_ids = set(Usulan.objects.filter(fiscal_year=to_year).values_list("id_usulan", flat=True))
+    originals = (
+        Usulan.objects.filter(fiscal_year=from_year, status__in=NOT_ACCOMMODATED)
+        .exclude(pk__in=already)
+        .prefetch_related("sasaran")
+        .order_by("pk")
+    )
+    copies, skipped = [], []
+    copy_fields = [
+        "sumber", "pengusul", "anggota_dprd", "fraksi", "desa_id", "alamat", "latitude", "longitude", "permasalahan",
+        "usulan", "uraian", "bidang_urusan_id", "jenis", "volume", "satuan", "harga_satuan", "anggaran", "prioritas", "cari",
+    ]
+    for original in originals:
+        if original.id_usulan in taken_ids:
+            skipped.append(original.id_usulan)
+            continue
+        copy = Usulan(fiscal_year=to_year, id_usulan=original.id_usulan, asal=original, kode_lacak=tracking_code_new(),
+                      **{f: getattr(original, f) for f in copy_fields})
+        copies.append((copy, list(original.sasaran.all())))
+    Usulan.objects.bulk_create([c for c, _s in copies], batch_size=500)
+    through = Usulan.sasaran.through
+    through.objects.bulk_create([through(usulan_id=c.pk, kelompoksasaran_id=s.pk) for c, groups in copies for s in groups], batch_size=1000)
+    renja_services.audit_log(
+        obj=to_year, action="usulan.carried_over", by=by,
+        data={"dari": from_year.year, "jumlah": len(copies), "dilewati_id_sudah_ada": skipped[:100]},
+    )
+    return len(copies)
