@@ -1,0 +1,102 @@
+"""Input shapes for the usulan screens. Cross-object rules live in services."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renja.models import FiscalYear, Opd, RenjaRow
+
+from .models import Keputusan, Usulan
+
+DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k != Keputusan.Jenis.DITERUSKAN]
+SPLIT_LINES = 3
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RenjaRow) -> str:
+        return f"{obj.ref} · {obj.nama[:80]}"
+
+
+class DecisionForm(forms.Form):
+    """One decision on one usulan; acceptance lists up to three Renja rows to split it over."""
+
+    keputusan = forms.ChoiceField(label=_("Keputusan"), choices=DECISIONS, widget=forms.RadioSelect)
+    alasan = forms.CharField(label=_("Alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Wajib untuk ditolak, dikembalikan dan digabung."))
+    volume = forms.DecimalField(label=_("Volume disetujui"), required=False, min_value=0, localize=True,
+                                help_text=_("Untuk diterima dengan perubahan."))
+    anggaran = forms.IntegerField(label=_("Biaya disetujui (Rp)"), required=False, min_value=0)
+    gabung_usulan = forms.CharField(label=_("Digabung ke ID usulan"), required=False, max_length=40)
+    gabung_renja = forms.CharField(label=_("atau ke ref baris Renja"), required=False, max_length=60)
+
+    def __init__(self, *args, usulan: Usulan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.usulan = usulan
+        rows = RenjaRow.objects.filter(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id).order_by("kode", "ref")
+        for i in range(1, SPLIT_LINES + 1):
+            self.fields[f"baris_{i}"] = RowChoiceField(queryset=rows, required=False, label=_("Baris Renja %(n)s") % {"n": i})
+            self.fields[f"biaya_{i}"] = forms.IntegerField(required=False, min_value=0, label=_("Biaya untuk baris %(n)s (Rp)") % {"n": i})
+
+    def allocation_lines(self):
+        return [(self[f"baris_{i}"], self[f"biaya_{i}"]) for i in range(1, SPLIT_LINES + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        year = self.usulan.fiscal_year_id
+        if cleaned.get("keputusan") == Keputusan.Jenis.DIGABUNG:
+            target_id, target_ref = (cleaned.get("gabung_usulan") or "").strip(), (cleaned.get("gabung_renja") or "").strip()
+            cleaned["merge_usulan"] = Usulan.objects.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
+            cleaned["merge_row"] = RenjaRow.objects.filter(fiscal_year_id=year, ref=target_ref).first() if target_ref else None
+            if target_id and cleaned["merge_usulan"] is None:
+                self.add_error("gabung_usulan", _("Usulan %(id)s tidak ada di tahun ini.") % {"id": target_id})
+            if target_ref and cleaned["merge_row"] is None:
+                self.add_error("gabung_renja", _("Baris Renja %(ref)s tidak ada di tahun ini.") % {"ref": target_ref})
+        return cleaned
+
+
+class NewRowForm(forms.Form):
+    """Create the agency's Renja row from the usulan and accept it into that row."""
+
+    ref = forms.CharField(label=_("Ref baris baru"), max_length=60)
+    kode_sub_kegiatan = forms.CharField(label=_("Kode sub kegiatan"), max_length=24)
+
+
+class RouteForm(forms.Form):
+    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), label=_("Teruskan ke OPD"))
+
+
+class BulkForm(forms.Form):
+    """One action for a selection of usulan."""
+
+    ACTIONS = [
+        ("teruskan", _("Teruskan ke OPD")),
+        (Keputusan.Jenis.DITERIMA, _("Terima ke satu baris Renja")),
+        (Keputusan.Jenis.DITOLAK, _("Tolak")),
+        (Keputusan.Jenis.DIKEMBALIKAN, _("Kembalikan ke Bappeda")),
+    ]
+    aksi = forms.ChoiceField(label=_("Aksi untuk yang dipilih"), choices=ACTIONS)
+    pilih = forms.ModelMultipleChoiceField(queryset=Usulan.objects.none(), label=_("Usulan terpilih"),
+                                           error_messages={"required": _("Pilih sedikitnya satu usulan.")})
+    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD tujuan"))
+    baris = forms.CharField(required=False, max_length=60, label=_("Ref baris Renja"))
+    alasan = forms.CharField(required=False, label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilih"].queryset = visible
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("aksi") == "teruskan" and not cleaned.get("opd"):
+            self.add_error("opd", _("Pilih OPD tujuan."))
+        return cleaned
+
+
+class CarryOverForm(forms.Form):
+    dari = forms.ModelChoiceField(queryset=FiscalYear.objects.all(), label=_("Dari tahun"))
+    ke = forms.ModelChoiceField(queryset=FiscalYear.objects.all(), label=_("Ke tahun"))
+
+
+class TrackForm(forms.Form):
+    kode = forms.CharField(label=_("Kode lacak"), max_length=16)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "musrenbang"
+
+urlpatterns = [
+    path("usulan/", views.usulan_list, name="usulan-list"),
+    path("usulan/kotak-masuk/", views.inbox, name="inbox"),
+    path("usulan/massal/", views.usulan_bulk, name="usulan-bulk"),
+    path("usulan/bawa-ke-tahun-berikut/", views.usulan_carry_over, name="usulan-carry-over"),
+    path("usulan/<int:pk>/", views.usulan_detail, name="usulan-detail"),
+    path("usulan/<int:pk>/putuskan/", views.usulan_decide, name="usulan-decide"),
+    path("usulan/<int:pk>/baris-baru/", views.usulan_new_row, name="usulan-new-row"),
+    path("usulan/<int:pk>/teruskan/", views.usulan_route, name="usulan-route"),
+    path("lacak/", views.track, name="track"),
+]

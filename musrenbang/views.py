@@ -1,0 +1,275 @@
+"""Screens for usulan: Bappeda's list and routing, the officer's inbox and decisions, the public tracking page."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from renja import permissions as rules
+from renja import selectors as renja_selectors
+from renja.formatting import rupiah
+from renja.models import RenjaRow
+from renja.tabular import write_csv, write_xlsx
+
+from . import selectors, services
+from .filters import UsulanFilter
+from .forms import BulkForm, CarryOverForm, DecisionForm, NewRowForm, RouteForm, TrackForm
+from .models import Keputusan, Usulan
+from .permissions import get_usulan_for_user, usulan_for_user
+from .tables import UsulanTable
+
+UNDECIDED_FIRST = Case(
+    When(status__in=[Usulan.Status.BARU, Usulan.Status.DITERUSKAN], then=0), default=1, output_field=IntegerField()
+)
+
+EXPORT_HEADER = [
+    "id_usulan", "kode_lacak", "sumber", "pengusul", "kode_desa", "desa", "kecamatan", "permasalahan", "usulan",
+    "uraian", "kode_bidang_urusan", "jenis", "volume", "satuan", "anggaran", "prioritas", "sasaran", "opd_awal",
+    "opd_tujuan", "status",
+]
+
+
+def _export_rows(qs):
+    for u in qs:
+        yield [
+            u.id_usulan, u.kode_lacak, u.sumber, u.pengusul, u.desa.kode, u.desa.nama, u.desa.parent.nama if u.desa.parent else "",
+            u.permasalahan, u.usulan, u.uraian, u.bidang_urusan.kode if u.bidang_urusan else "", u.jenis,
+            "" if u.volume is None else f"{u.volume.normalize():f}", u.satuan, u.anggaran, u.prioritas or "",
+            ";".join(s.slug for s in u.sasaran.all()), u.opd_awal.singkatan if u.opd_awal else "",
+            u.opd_tujuan.singkatan if u.opd_tujuan else "", u.status,
+        ]
+
+
+def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
+    user = request.user
+    base = usulan_for_user(user).select_related("opd_awal").prefetch_related("sasaran")
+    usulan_filter = UsulanFilter(request.GET or None, queryset=base, default_year=renja_selectors.current_fiscal_year(), hide_opd=inbox)
+    qs = usulan_filter.qs
+    if inbox:
+        qs = qs.order_by(UNDECIDED_FIRST, "desa__parent__nama", "prioritas", "id_usulan")
+    else:
+        qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if export == "csv":
+            body, ctype = write_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
+        else:
+            body = write_xlsx(EXPORT_HEADER, _export_rows(qs), title="Usulan")
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="usulan-{stamp}.{export}"'
+        return response
+    table = UsulanTable(qs, exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
+    context = {
+        "filter": usulan_filter,
+        "table": table,
+        "total": table.paginator.count,
+        "export_query": params.urlencode(),
+        "inbox": inbox,
+        "bulk_form": BulkForm(visible=Usulan.objects.none()),
+        "can_route": rules.can_route_usulan(user),
+        "can_decide": inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd),
+        "refusal": services.decision_refusal(year) if year else None,
+        "next": request.get_full_path(),
+    }
+    if not inbox and year is not None:
+        context["per_kecamatan"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama")
+        context["per_opd"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "opd_tujuan__singkatan")
+        context["statuses"] = Usulan.Status
+        context["carry_form"] = CarryOverForm(initial={"dari": year})
+    return render(request, "musrenbang/usulan_list.html", context)
+
+
+@login_required
+def usulan_list(request: HttpRequest) -> HttpResponse:
+    """Every usulan the user may see, with counts per kecamatan and agency (Bappeda's view)."""
+    return _list_page(request, inbox=False)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The usulan routed to the officer's agency, undecided first."""
+    if rules.usulan_opd_scope(request.user) is None:
+        return redirect("musrenbang:usulan-list")
+    return _list_page(request, inbox=True)
+
+
+@login_required
+def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    return _detail(request, usulan)
+
+
+def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_form=None, status=200):
+    can_decide = rules.can_decide_usulan(request.user, usulan.opd_tujuan)
+    context = {
+        "usulan": usulan,
+        "trail": selectors.trail(usulan),
+        "pickups": selectors.pickups(usulan),
+        "sasaran": list(usulan.sasaran.all()),
+        "anggaran_text": rupiah(usulan.anggaran),
+        "refusal": services.decision_refusal(usulan.fiscal_year),
+        "can_decide": can_decide,
+        "can_route": rules.can_route_usulan(request.user),
+        "decision_form": decision_form or (DecisionForm(usulan=usulan) if can_decide else None),
+        "new_row_form": new_row_form or (NewRowForm(initial={"ref": f"{usulan.fiscal_year.year}-U-{usulan.id_usulan}"}) if can_decide else None),
+        "route_form": route_form or RouteForm(initial={"opd": usulan.opd_tujuan}),
+        "suggested": services.suggest_opds(usulan) if rules.can_route_usulan(request.user) else [],
+        "carried_to": list(usulan.lanjutan.select_related("fiscal_year")),
+    }
+    return render(request, "musrenbang/usulan_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST, usulan=usulan)
+    if form.is_valid():
+        data = form.cleaned_data
+        allocations = [
+            services.Allocation(row=data[f"baris_{i}"], anggaran=data.get(f"biaya_{i}"))
+            for i in range(1, 4)
+            if data.get(f"baris_{i}")
+        ]
+        try:
+            services.usulan_decide(
+                usulan=usulan, keputusan=data["keputusan"], by=request.user, alasan=data["alasan"],
+                volume=data["volume"], anggaran=data["anggaran"], allocations=allocations,
+                merge_usulan=data.get("merge_usulan"), merge_row=data.get("merge_row"),
+            )
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("Keputusan untuk %(id)s disimpan.") % {"id": usulan.id_usulan})
+            return redirect("musrenbang:usulan-detail", pk=usulan.pk)
+    return _detail(request, usulan, decision_form=form, status=422)
+
+
+@require_POST
+@login_required
+def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk, write=True)
+    form = NewRowForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.renja_row_from_usulan(
+                usulan=usulan, ref=form.cleaned_data["ref"], kode_sub_kegiatan=form.cleaned_data["kode_sub_kegiatan"], by=request.user
+            )
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            row = decision.pengambilan.get().renja_row
+            messages.success(request, _("Baris Renja %(ref)s dibuat dan usulan diterima ke dalamnya.") % {"ref": row.ref})
+            return redirect("musrenbang:usulan-detail", pk=usulan.pk)
+    return _detail(request, usulan, new_row_form=form, status=422)
+
+
+@require_POST
+@login_required
+def usulan_route(request: HttpRequest, pk: int) -> HttpResponse:
+    usulan = get_usulan_for_user(request.user, pk)
+    if not rules.can_route_usulan(request.user):
+        raise PermissionDenied
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.usulan_route(usulan=usulan, opd=form.cleaned_data["opd"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Usulan %(id)s diteruskan ke %(opd)s.") % {"id": usulan.id_usulan, "opd": form.cleaned_data["opd"].singkatan})
+            return redirect("musrenbang:usulan-detail", pk=usulan.pk)
+    return _detail(request, usulan, route_form=form, status=422)
+
+
+@require_POST
+@login_required
+def usulan_bulk(request: HttpRequest) -> HttpResponse:
+    """One action for a selection: routing (Bappeda) or a decision (the agency's officer)."""
+    visible = usulan_for_user(request.user)
+    form = BulkForm(request.POST, visible=visible)
+    back = request.POST.get("next") or reverse("musrenbang:usulan-list")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("musrenbang:usulan-list")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data, chosen = form.cleaned_data, list(form.cleaned_data["pilih"])
+    try:
+        if data["aksi"] == "teruskan":
+            if not rules.can_route_usulan(request.user):
+                raise PermissionDenied
+            count = services.usulan_route_many(usulan_list=chosen, opd=data["opd"], by=request.user)
+        else:
+            if any(not rules.can_decide_usulan(request.user, u.opd_tujuan) for u in chosen):
+                raise PermissionDenied
+            row = None
+            if data["aksi"] == Keputusan.Jenis.DITERIMA:
+                row = RenjaRow.objects.filter(ref=(data["baris"] or "").strip(), fiscal_year_id=chosen[0].fiscal_year_id).first()
+                if row is None:
+                    raise ValidationError(_("Isi ref baris Renja yang menampung usulan terpilih."))
+            count = services.usulan_decide_many(usulan_list=chosen, keputusan=data["aksi"], by=request.user, alasan=data["alasan"], row=row)
+    except ValidationError as exc:
+        messages.error(request, _("Tidak ada yang diubah: %(err)s") % {"err": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("%(n)s usulan diproses.") % {"n": count})
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def usulan_carry_over(request: HttpRequest) -> HttpResponse:
+    if not rules.can_route_usulan(request.user):
+        raise PermissionDenied
+    form = CarryOverForm(request.POST)
+    if form.is_valid():
+        try:
+            count = services.usulan_carry_over(from_year=form.cleaned_data["dari"], to_year=form.cleaned_data["ke"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)s usulan dibawa ke tahun %(year)s.") % {"n": count, "year": form.cleaned_data["ke"].year})
+            return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={form.cleaned_data['ke'].pk}")
+    else:
+        messages.error(request, _("Pilih tahun asal dan tahun tujuan."))
+    return redirect("musrenbang:usulan-list")
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Public, without log-in: a village follows its usulan by tracking code. No personal data is shown."""
+    form = TrackForm(request.GET or None)
+    usulan, trail, pickups = None, [], []
+    if form.is_valid():
+        usulan = selectors.usulan_by_tracking_code(form.cleaned_data["kode"])
+        if usulan is None:
+            form.add_error("kode", _("Kode lacak tidak ditemukan. Periksa kembali kode pada tanda terima."))
+        else:
+            trail, pickups = selectors.trail(usulan), selectors.pickups(usulan)
+    return render(request, "musrenbang/track.html", {"form": form, "usulan": usulan, "trail": trail, "pickups": pickups})
+
+
+def _copy_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
