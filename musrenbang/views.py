@@ -1,6 +1,8 @@
 """Screens for usulan: Bappeda's list and routing, the officer's inbox and decisions, the public tracking page."""
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django_tables2 import RequestConfig
 from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.formatting import rupiah
+from renja.qr import qr_svg
 from renja.models import RenjaRow
 from renja.tabular import write_csv, write_xlsx
 
@@ -251,6 +254,97 @@ def usulan_carry_over(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Pilih tahun asal dan tahun tujuan."))
     return redirect("musrenbang:usulan-list")
+
+
+@login_required
+def usulan_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable receipt for the village: the tracking code, as text and as a QR code to the public page."""
+    usulan = get_usulan_for_user(request.user, pk)
+    url = request.build_absolute_uri(f"{reverse('musrenbang:track')}?kode={usulan.kode_lacak}")
+    return render(request, "musrenbang/usulan_receipt.html", {"usulan": usulan, "track_url": url, "qr": qr_svg(url)})
+
+
+PENDING_DIR = "impor-usulan"
+
+
+def _pending_path(token: str):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / PENDING_DIR / f"{token}.dat"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def usulan_import(request: HttpRequest) -> HttpResponse:
+    """Upload an usulan file (project CSV/XLSX or SIPD export), see what it would change, then confirm."""
+    if not rules.can_route_usulan(request.user):
+        raise PermissionDenied
+    from django.conf import settings
+
+    from renja.forms import ImportUploadForm
+    from renja.services import ImportRejected
+
+    from . import imports
+
+    max_bytes = settings.RENJA_IMPORT_MAX_BYTES
+    form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes,
+                            initial={"tahun": renja_selectors.current_fiscal_year()})
+    context = {"form": form, "max_mb": max_bytes // (1024 * 1024)}
+    if request.method == "POST" and form.is_valid():
+        upload, fiscal_year = form.cleaned_data["berkas"], form.cleaned_data["tahun"]
+        content = upload.read()
+        try:
+            plan = imports.build_usulan_plan(content=content, filename=upload.name, fiscal_year=fiscal_year, by=request.user)
+        except ImportRejected as exc:
+            context.update({"issues": exc.issues, "filename": upload.name})
+            return render(request, "musrenbang/usulan_import.html", context, status=422)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "musrenbang/usulan_import.html", context, status=422)
+        token = secrets.token_urlsafe(16)
+        path = _pending_path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        request.session["usulan_import"] = {"token": token, "filename": upload.name, "year": fiscal_year.pk}
+        context.update({"plan": plan, "summary": plan.summary(), "filename": upload.name, "fiscal_year": fiscal_year})
+    return render(request, "musrenbang/usulan_import.html", context)
+
+
+@require_POST
+@login_required
+def usulan_import_confirm(request: HttpRequest) -> HttpResponse:
+    if not rules.can_route_usulan(request.user):
+        raise PermissionDenied
+    from renja.models import FiscalYear
+    from renja.services import ImportRejected
+
+    from . import imports
+
+    pending = request.session.pop("usulan_import", None)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, _("Tidak ada impor yang menunggu konfirmasi; unggah ulang berkasnya."))
+        return redirect("musrenbang:usulan-import")
+    path = _pending_path(pending["token"])
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        messages.error(request, _("Berkas impor sudah tidak tersedia; unggah ulang."))
+        return redirect("musrenbang:usulan-import")
+    fiscal_year = FiscalYear.objects.get(pk=pending["year"])
+    try:
+        summary = imports.usulan_import_file(content=content, filename=pending["filename"], fiscal_year=fiscal_year, by=request.user)
+    except ImportRejected as exc:
+        return render(request, "musrenbang/usulan_import.html", {"issues": exc.issues, "filename": pending["filename"]}, status=422)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("musrenbang:usulan-import")
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(request, _("Impor %(file)s selesai: %(baru)s usulan baru, %(berubah)s diperbarui, %(sama)s tidak berubah.")
+                     % {"file": pending["filename"], **summary})
+    return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={fiscal_year.pk}")
 
 
 def track(request: HttpRequest) -> HttpResponse:

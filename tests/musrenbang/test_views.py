@@ -165,3 +165,11 @@ def test_carry_over_page_for_planner_only(client, planner, opd_a_editor, year, r
 def test_decision_requires_post(client, opd_a_editor, routed_to_a):
     client.force_login(opd_a_editor)
     assert client.get(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk])).status_code == 405
+
+
+def test_receipt_carries_tracking_code_and_qr_to_public_page(client, planner, routed_to_a, opd_b_editor):
+    client.force_login(planner)
+    html = client.get(reverse("musrenbang:usulan-receipt", args=[routed_to_a.pk])).content.decode()
+    assert routed_to_a.kode_lacak in html and "<svg" in html and f"/lacak/?kode={routed_to_a.kode_lacak}" in html
+    client.force_login(opd_b_editor)
+    assert client.get(reverse("musrenbang:usulan-receipt", args=[routed_to_a.pk])).status_code == 404
