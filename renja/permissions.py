@@ -119,3 +119,14 @@ def can_decide_usulan(user: User, opd: Opd | None) -> bool:
     if opd is None:
         return False
     return can_edit(user, opd)
+
+
+# Forum rules. The getters live in forum/permissions.py and use only these.
+def can_run_forums(user: User) -> bool:
+    """Facilitators and Bappeda planners create, finalise and sign forums."""
+    return is_planner(user) or is_facilitator(user)
+
+
+def forum_opd_scope(user: User) -> int | None:
+    """The agency whose forums an OPD person may read (None: sees all, or nothing)."""
+    return usulan_opd_scope(user)

@@ -21,6 +21,7 @@ renja_patterns = [
 urlpatterns = [
     path("", include((renja_patterns, "renja"))),
     path("", include("musrenbang.urls")),
+    path("", include("forum.urls")),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),

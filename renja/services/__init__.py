@@ -21,6 +21,7 @@ from .rows import (
     row_snapshot,
     row_status_change,
     row_update,
+    rows_mark_agreed,
     status_moves_for,
     year_edit_refusal,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "row_snapshot",
     "row_status_change",
     "row_update",
+    "rows_mark_agreed",
     "status_moves_for",
     "year_edit_refusal",
 ]

@@ -375,3 +375,21 @@ def fiscal_year_set_lock(*, fiscal_year: FiscalYear, locked: bool, reason: str =
 
 def sasaran_index() -> dict[str, KelompokSasaran]:
     return {s.slug: s for s in KelompokSasaran.objects.all()}
+
+
+@transaction.atomic
+def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> int:
+    """Mark rows agreed at a forum (draft or diajukan → disepakati), each with an audit entry."""
+    count = 0
+    for row in RenjaRow.objects.select_for_update(of=("self",)).filter(pk__in=[r.pk for r in rows]).order_by("pk"):
+        if row.status not in (RenjaRow.Status.DRAFT, RenjaRow.Status.DIAJUKAN):
+            continue
+        old = row.get_status_display()
+        row.status = RenjaRow.Status.DISEPAKATI
+        row.version += 1
+        row.updated_by = by
+        row.save(update_fields=["status", "version", "updated_by", "updated_at"])
+        audit_log(obj=row, action="renja_row.status_changed", by=by, changes={"status": [old, row.get_status_display()]},
+                  data={"sumber": source}, version=row.version)
+        count += 1
+    return count

@@ -1,0 +1,59 @@
+"""Input shapes for forum screens. Cross-object rules live in services."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renja.models import Opd, User
+
+from .models import Forum, Kehadiran
+
+
+class ForumForm(forms.ModelForm):
+    opd = forms.ModelMultipleChoiceField(queryset=Opd.objects.filter(aktif=True), label=_("OPD peserta"),
+                                         widget=forms.SelectMultiple(attrs={"size": 8}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Forum
+        fields = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "tempat", "pimpinan_nama",
+                  "pimpinan_jabatan", "pimpinan_nip", "fasilitator"]
+        widgets = {
+            "tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "mulai": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "selesai": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fasilitator"].queryset = User.objects.filter(role__in=[User.Role.FASILITATOR, User.Role.PERENCANA, User.Role.ADMIN])
+        if self.instance.pk:
+            self.fields["opd"].initial = list(self.instance.opd.all())
+            self.fields["version"].initial = self.instance.version
+
+    def service_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.Meta.fields}
+
+
+class AttendeeForm(forms.ModelForm):
+    hadir = forms.BooleanField(label=_("Langsung tandai hadir"), required=False, initial=True)
+
+    class Meta:
+        model = Kehadiran
+        fields = ["nama", "unsur", "jabatan", "kontak", "wakil"]
+
+
+class ClausesForm(forms.Form):
+    teks = forms.CharField(label=_("Butir kesepakatan (satu butir per paragraf, dipisah baris kosong)"),
+                           widget=forms.Textarea(attrs={"rows": 16}))
+
+    def texts(self) -> list[str]:
+        return [part.strip().replace("\n", " ") for part in self.cleaned_data["teks"].replace("\r\n", "\n").split("\n\n")]
+
+
+class SignForm(forms.Form):
+    pindaian = forms.FileField(label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional)"), required=False)
+
+
+class VerifyForm(forms.Form):
+    sidik_jari = forms.CharField(label=_("Sidik jari SHA-256"), max_length=64, min_length=64)

@@ -1,0 +1,233 @@
+"""Every write of the forum app. A forum changes only while it is a draft; a signed one refuses everything."""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renja import services as renja_services
+from renja.models import FiscalYear, Opd, RenjaRow, User
+
+from . import selectors
+from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
+
+DEFAULT_CLAUSES = [
+    "Program, kegiatan dan sub kegiatan prioritas Perangkat Daerah peserta forum tahun {year}, beserta indikator "
+    "kinerja, target dan pagu indikatifnya, sebagaimana tercantum dalam Lampiran II Berita Acara ini.",
+    "Rancangan Renja Perangkat Daerah tahun {year} disempurnakan sesuai hasil forum ini sebagaimana tercantum dalam "
+    "Lampiran II.",
+    "Usulan masyarakat hasil Musrenbang yang belum dapat diakomodasi, beserta alasannya, sebagaimana tercantum dalam "
+    "Lampiran III, dan Pokok-Pokok Pikiran DPRD yang belum dapat diakomodasi sebagaimana tercantum dalam Lampiran IV.",
+    "Program yang beririsan antar-Perangkat Daerah dilaksanakan secara terpadu dengan pembagian peran yang disepakati "
+    "dalam forum ini.",
+    "Berita Acara ini beserta lampirannya merupakan satu kesatuan yang tidak terpisahkan.",
+    "Berita Acara ini menjadi bahan penyempurnaan Rancangan Rencana Kerja Pemerintah Daerah (RKPD) tahun {year}.",
+]
+FORUM_FIELDS = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "tempat", "pimpinan_nama",
+                "pimpinan_jabatan", "pimpinan_nip", "fasilitator"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _ensure_draft(forum: Forum) -> None:
+    if forum.status == Forum.Status.SIGNED:
+        raise ValidationError(_("Forum ini sudah ditandatangani dan tidak dapat diubah. Buat versi koreksi bila perlu."), code="signed")
+    if forum.status != Forum.Status.DRAFT:
+        raise ValidationError(_("Forum ini sudah final dan tidak dapat diubah."), code="final")
+
+
+def _lock(forum: Forum) -> Forum:
+    return Forum.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=forum.pk)
+
+
+def _validate(data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if data.get("mulai") and data.get("selesai") and data["selesai"] <= data["mulai"]:
+        errors["selesai"] = [_("Waktu selesai harus setelah waktu mulai.")]
+    nip = data.get("pimpinan_nip", "")
+    if nip and not (len(nip) == 18 and nip.isdigit()):
+        errors["pimpinan_nip"] = [_("NIP harus 18 angka.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def forum_create(*, fiscal_year: FiscalYear, data: dict[str, Any], opd_list: list[Opd], by: User) -> Forum:
+    """A new draft forum with the standard agreement clauses."""
+    _validate(data)
+    if not opd_list:
+        raise ValidationError({"opd": [_("Pilih sedikitnya satu OPD peserta.")]})
+    forum = Forum.objects.create(fiscal_year=fiscal_year, **{f: data[f] for f in FORUM_FIELDS if f in data})
+    forum.opd.set(opd_list)
+    Kesepakatan.objects.bulk_create(
+        [Kesepakatan(forum=forum, urutan=i, teks=t.format(year=fiscal_year.year)) for i, t in enumerate(DEFAULT_CLAUSES, 1)]
+    )
+    renja_services.audit_log(obj=forum, action="forum.created", by=by)
+    return forum
+
+
+@transaction.atomic
+def forum_update(*, forum: Forum, data: dict[str, Any], opd_list: list[Opd], by: User, expected_version: int | None = None) -> Forum:
+    """Change a draft forum's facts; refuse a stale edit."""
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(_("Forum ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict")
+    _validate(data)
+    if not opd_list:
+        raise ValidationError({"opd": [_("Pilih sedikitnya satu OPD peserta.")]})
+    changes = {}
+    for field in FORUM_FIELDS:
+        if field in data and getattr(locked, field) != data[field]:
+            changes[field] = [str(getattr(locked, field) or ""), str(data[field] or "")]
+            setattr(locked, field, data[field])
+    old_opd = sorted(o.singkatan for o in locked.opd.all())
+    new_opd = sorted(o.singkatan for o in opd_list)
+    if old_opd != new_opd:
+        changes["opd"] = [", ".join(old_opd), ", ".join(new_opd)]
+        locked.opd.set(opd_list)
+    if changes:
+        locked.version += 1
+        locked.save()
+        renja_services.audit_log(obj=locked, action="forum.updated", by=by, changes=changes, version=locked.version)
+    return locked
+
+
+@transaction.atomic
+def attendee_add(*, forum: Forum, data: dict[str, Any], by: User, hadir: bool = False) -> Kehadiran:
+    """Add a person to the attendance list (checked in at once when `hadir`)."""
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    if not (data.get("nama") or "").strip() or not (data.get("unsur") or "").strip():
+        raise ValidationError(_("Nama dan unsur/instansi wajib diisi."))
+    urutan = (locked.kehadiran.aggregate(m=Max("urutan"))["m"] or 0) + 1
+    person = Kehadiran.objects.create(forum=locked, urutan=urutan, hadir_pada=timezone.now() if hadir else None,
+                                      **{k: data.get(k, "") for k in ("nama", "unsur", "jabatan", "kontak")}, wakil=bool(data.get("wakil")))
+    renja_services.audit_log(obj=locked, action="forum.attendee_added", by=by, data={"nama": person.nama})
+    return person
+
+
+@transaction.atomic
+def attendee_check_in(*, attendee: Kehadiran, by: User) -> Kehadiran:
+    """Mark a listed person as present now."""
+    locked = _lock(attendee.forum)
+    _ensure_draft(locked)
+    person = Kehadiran.objects.select_for_update().get(pk=attendee.pk)
+    if person.hadir_pada is None:
+        person.hadir_pada = timezone.now()
+        person.save(update_fields=["hadir_pada"])
+        renja_services.audit_log(obj=locked, action="forum.attendee_checked_in", by=by, data={"nama": person.nama})
+    return person
+
+
+@transaction.atomic
+def attendee_remove(*, attendee: Kehadiran, by: User) -> None:
+    locked = _lock(attendee.forum)
+    _ensure_draft(locked)
+    renja_services.audit_log(obj=locked, action="forum.attendee_removed", by=by, data={"nama": attendee.nama})
+    attendee.delete()
+
+
+@transaction.atomic
+def clauses_save(*, forum: Forum, texts: list[str], by: User) -> None:
+    """Replace the agreement clauses (empty ones are dropped; numbering follows the order)."""
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not texts:
+        raise ValidationError(_("Sedikitnya satu butir kesepakatan."))
+    before = [k.teks for k in locked.kesepakatan.all()]
+    if before == texts:
+        return
+    locked.kesepakatan.all().delete()
+    Kesepakatan.objects.bulk_create([Kesepakatan(forum=locked, urutan=i, teks=t) for i, t in enumerate(texts, 1)])
+    renja_services.audit_log(obj=locked, action="forum.clauses_changed", by=by, changes={"kesepakatan": ["\n".join(before), "\n".join(texts)]})
+
+
+def fingerprint(snapshot: dict) -> str:
+    """SHA-256 of the snapshot in canonical JSON: what the document says, independent of how the PDF is drawn."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _next_number(forum: Forum) -> str:
+    year = forum.tanggal.year
+    count = BeritaAcara.objects.filter(forum__tanggal__year=year).count() + 1
+    return f"{count:03d}/BA-FPD/BAPPEDA/{ROMAN[forum.tanggal.month - 1]}/{year}"
+
+
+@transaction.atomic
+def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
+    """Freeze what the berita acara shows, number it, fingerprint it, render and store its PDF, and mark the agreed
+    Renja rows disepakati. `verify_url_for(sha256)` gives the public verification address printed as a QR code."""
+    from .pdf import render_berita_acara  # WeasyPrint is slow to import: only when a PDF is made
+
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    if not locked.kehadiran.exists():
+        raise ValidationError(_("Daftar hadir masih kosong; forum tidak dapat difinalkan."), code="no_attendance")
+    if not locked.kesepakatan.exists():
+        raise ValidationError(_("Belum ada butir kesepakatan."), code="no_clauses")
+    nomor = _next_number(locked)
+    snapshot = selectors.forum_snapshot(locked, nomor=nomor)
+    sha = fingerprint(snapshot)
+    pdf = render_berita_acara(snapshot, draft=False, fingerprint=sha, verify_url=verify_url_for(sha))
+    ba = BeritaAcara(forum=locked, nomor=nomor, snapshot=snapshot, sha256=sha, pdf_sha256=hashlib.sha256(pdf).hexdigest(), finalised_by=by)
+    ba.pdf.save(f"BA-{locked.pk}-{sha[:12]}.pdf", ContentFile(pdf), save=False)
+    ba.save()
+    rows = list(RenjaRow.objects.filter(pk__in=[r["id"] for r in snapshot["lampiran_ii"]]))
+    renja_services.rows_mark_agreed(rows=rows, by=by, source=f"berita acara {nomor}")
+    locked.status = Forum.Status.FINAL
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    renja_services.audit_log(obj=locked, action="forum.finalised", by=by, data={"nomor": nomor, "sha256": sha})
+    return ba
+
+
+@transaction.atomic
+def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None, scan_name: str = "") -> BeritaAcara:
+    """Record the signing of a final berita acara (optionally with the scanned, wet-signed PDF)."""
+    locked = _lock(forum)
+    if locked.status != Forum.Status.FINAL:
+        raise ValidationError(_("Hanya berita acara yang sudah final dan belum ditandatangani yang dapat ditandatangani."))
+    ba = BeritaAcara.objects.select_for_update().get(forum=locked)
+    if scan is not None:
+        if not scan.startswith(b"%PDF"):
+            raise ValidationError(_("Pindaian tanda tangan harus berkas PDF."))
+        ba.signed_scan.save(f"BA-{locked.pk}-ttd.pdf", ContentFile(scan), save=False)
+        ba.signed_scan_sha256 = hashlib.sha256(scan).hexdigest()
+    ba.signed_by, ba.signed_at = by, timezone.now()
+    ba.save()
+    locked.status = Forum.Status.SIGNED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    renja_services.audit_log(obj=locked, action="forum.signed", by=by, data={"nomor": ba.nomor, "scan": bool(scan)})
+    return ba
+
+
+@transaction.atomic
+def forum_correct(*, forum: Forum, by: User) -> Forum:
+    """Start a correction of a signed forum: a new draft with the same facts, people and clauses; the old stays."""
+    locked = _lock(forum)
+    if locked.status != Forum.Status.SIGNED:
+        raise ValidationError(_("Koreksi hanya untuk forum yang sudah ditandatangani."))
+    if hasattr(locked, "koreksi"):
+        raise ValidationError(_("Forum ini sudah memiliki versi koreksi."))
+    copy = Forum.objects.create(fiscal_year=locked.fiscal_year, koreksi_dari=locked,
+                                **{f: getattr(locked, f) for f in FORUM_FIELDS})
+    copy.opd.set(locked.opd.all())
+    Kehadiran.objects.bulk_create([
+        Kehadiran(forum=copy, nama=k.nama, unsur=k.unsur, jabatan=k.jabatan, kontak=k.kontak, wakil=k.wakil, hadir_pada=k.hadir_pada, urutan=k.urutan)
+        for k in locked.kehadiran.all()
+    ])
+    Kesepakatan.objects.bulk_create([Kesepakatan(forum=copy, urutan=k.urutan, teks=k.teks) for k in locked.kesepakatan.all()])
+    renja_services.audit_log(obj=copy, action="forum.correction_started", by=by, data={"koreksi_dari": locked.pk})
+    return copy
+

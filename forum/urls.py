@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("forum/", views.forum_list, name="forum-list"),
+    path("forum/baru/", views.forum_create, name="forum-create"),
+    path("forum/<int:pk>/", views.forum_detail, name="forum-detail"),
+    path("forum/<int:pk>/ubah/", views.forum_edit, name="forum-edit"),
+    path("forum/<int:pk>/hadir/", views.attendee_add, name="attendee-add"),
+    path("forum/<int:pk>/hadir/<int:person>/datang/", views.attendee_check_in, name="attendee-check-in"),
+    path("forum/<int:pk>/hadir/<int:person>/hapus/", views.attendee_remove, name="attendee-remove"),
+    path("forum/<int:pk>/kesepakatan/", views.clauses_save, name="clauses-save"),
+    path("forum/<int:pk>/finalkan/", views.forum_finalise, name="forum-finalise"),
+    path("forum/<int:pk>/tandatangani/", views.forum_sign, name="forum-sign"),
+    path("forum/<int:pk>/koreksi/", views.forum_correct, name="forum-correct"),
+    path("forum/<int:pk>/berita-acara.pdf", views.forum_pdf, name="forum-pdf"),
+    path("verifikasi/", views.verify, name="verify"),
+    path("verifikasi/<str:sha>/", views.verify_detail, name="verify-detail"),
+]

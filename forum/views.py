@@ -1,0 +1,229 @@
+"""Forum screens: list, create/edit, the day's attendance, agreements, finalise, sign, PDF, public verification."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from renja import permissions as rules
+from renja import selectors as renja_selectors
+
+from . import selectors, services
+from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
+from .models import BeritaAcara, Forum, Kehadiran
+from .permissions import forums_for_user, get_forum_for_user
+
+
+def _copy_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _verify_url(request: HttpRequest):
+    return lambda sha: request.build_absolute_uri(reverse("forum:verify-detail", args=[sha]))
+
+
+@login_required
+def forum_list(request: HttpRequest) -> HttpResponse:
+    forums = forums_for_user(request.user).prefetch_related("opd").order_by("-tanggal", "-id")
+    return render(request, "forum/forum_list.html", {"forums": forums, "can_run": rules.can_run_forums(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def forum_create(request: HttpRequest) -> HttpResponse:
+    if not rules.can_run_forums(request.user):
+        raise PermissionDenied
+    year = renja_selectors.current_fiscal_year()
+    form = ForumForm(request.POST or None, initial={"fasilitator": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            forum = services.forum_create(fiscal_year=year, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]), by=request.user)
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("Forum dibuat dengan butir kesepakatan baku."))
+            return redirect("forum:forum-detail", pk=forum.pk)
+    return render(request, "forum/forum_form.html", {"form": form, "forum": None, "year": year})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    form = ForumForm(request.POST or None, instance=forum)
+    if not forum.is_draft:
+        messages.error(request, _("Forum ini sudah final dan tidak dapat diubah."))
+        return redirect("forum:forum-detail", pk=forum.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forum_update(forum=forum, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]),
+                                  by=request.user, expected_version=form.cleaned_data.get("version"))
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("Forum disimpan."))
+            return redirect("forum:forum-detail", pk=forum.pk)
+    return render(request, "forum/forum_form.html", {"form": form, "forum": forum, "year": forum.fiscal_year})
+
+
+@login_required
+def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk)
+    return _detail(request, forum)
+
+
+def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200):
+    can_run = rules.can_run_forums(request.user)
+    ba = BeritaAcara.objects.filter(forum=forum).select_related("finalised_by", "signed_by").first()
+    context = {
+        "forum": forum,
+        "ba": ba,
+        "can_run": can_run,
+        "editable": can_run and forum.is_draft,
+        "opd": list(forum.opd.all()),
+        "people": list(forum.kehadiran.all()),
+        "clauses": [(selectors.ordinal(k.urutan), k.teks) for k in forum.kesepakatan.all()],
+        "attendee_form": attendee_form or AttendeeForm(),
+        "clauses_form": clauses_form or ClausesForm(initial={"teks": "\n\n".join(k.teks for k in forum.kesepakatan.all())}),
+        "sign_form": SignForm(),
+        "agenda_rows": selectors.agreed_rows(forum) if forum.is_draft else None,
+        "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False) if forum.is_draft else None,
+    }
+    return render(request, "forum/forum_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    form = AttendeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendee_add(forum=forum, data=form.cleaned_data, by=request.user, hadir=form.cleaned_data["hadir"])
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("%(nama)s ditambahkan ke daftar hadir.") % {"nama": form.cleaned_data["nama"]})
+            return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#hadir")
+    return _detail(request, forum, attendee_form=form, status=422)
+
+
+@require_POST
+@login_required
+def attendee_check_in(request: HttpRequest, pk: int, person: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    try:
+        services.attendee_check_in(attendee=attendee, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#hadir")
+
+
+@require_POST
+@login_required
+def attendee_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    try:
+        services.attendee_remove(attendee=attendee, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#hadir")
+
+
+@require_POST
+@login_required
+def clauses_save(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    form = ClausesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.clauses_save(forum=forum, texts=form.texts(), by=request.user)
+        except ValidationError as exc:
+            _copy_errors(form, exc)
+        else:
+            messages.success(request, _("Butir kesepakatan disimpan."))
+            return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#sepakat")
+    return _detail(request, forum, clauses_form=form, status=422)
+
+
+@require_POST
+@login_required
+def forum_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    try:
+        ba = services.forum_finalise(forum=forum, by=request.user, verify_url_for=_verify_url(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Berita acara %(nomor)s difinalkan.") % {"nomor": ba.nomor})
+    return redirect("forum:forum-detail", pk=forum.pk)
+
+
+@require_POST
+@login_required
+def forum_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    form = SignForm(request.POST, request.FILES)
+    if form.is_valid():
+        scan = form.cleaned_data.get("pindaian")
+        try:
+            services.forum_sign(forum=forum, by=request.user, scan=scan.read() if scan else None, scan_name=scan.name if scan else "")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Penandatanganan dicatat. Forum ini kini terkunci."))
+    return redirect("forum:forum-detail", pk=forum.pk)
+
+
+@require_POST
+@login_required
+def forum_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    try:
+        copy = services.forum_correct(forum=forum, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("forum:forum-detail", pk=forum.pk)
+    messages.success(request, _("Versi koreksi dibuat; versi lama tetap tersimpan."))
+    return redirect("forum:forum-detail", pk=copy.pk)
+
+
+@login_required
+def forum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF of a finalised forum, or a live DRAF print of a draft."""
+    forum = get_forum_for_user(request.user, pk)
+    ba = BeritaAcara.objects.filter(forum=forum).first()
+    if ba is not None:
+        return FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf")
+    from .pdf import render_berita_acara
+
+    pdf = render_berita_acara(selectors.forum_snapshot(forum), draft=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="draf-berita-acara-{forum.pk}.pdf"'
+    return response
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: is this fingerprint one of ours?"""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("forum:verify-detail", sha=form.cleaned_data["sidik_jari"].strip().lower())
+    return render(request, "forum/verify.html", {"form": form, "ba": None, "checked": False})
+
+
+def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
+    """Public: the key facts of the berita acara with this fingerprint, or a clear 'not genuine'."""
+    ba = BeritaAcara.objects.select_related("forum").filter(sha256=sha.lower()).first()
+    return render(request, "forum/verify.html", {"form": VerifyForm(initial={"sidik_jari": sha}), "ba": ba, "checked": True, "sha": sha},
+                  status=200 if ba else 404)
