@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renja import permissions as rules
@@ -78,16 +79,21 @@ def suggest_opds(usulan: Usulan) -> list[Opd]:
     return sorted(opds, key=lambda o: (order.get(o.jenis, 2), o.singkatan))
 
 
+def _route_refusal(usulan: Usulan) -> None:
+    """An accepted or merged usulan is settled: it cannot be routed again."""
+    if usulan.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG):
+        raise ValidationError(
+            _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan lagi.")
+            % {"id": usulan.id_usulan, "status": usulan.get_status_display().lower()}
+        )
+
+
 @transaction.atomic
 def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None) -> Usulan:
     """Route an usulan to an agency (Bappeda). Re-routing a returned or rejected one keeps the old trail."""
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
-    if locked.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG):
-        raise ValidationError(
-            _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan lagi.")
-            % {"id": locked.id_usulan, "status": locked.get_status_display().lower()}
-        )
+    _route_refusal(locked)
     if locked.opd_tujuan_id == opd.pk and locked.status == Usulan.Status.DITERUSKAN:
         return locked
     locked.opd_awal = locked.opd_awal or opd
@@ -144,28 +150,41 @@ def usulan_decide(
     """
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
-    _check_decider(locked, by)
+    fields, allocations = _decision_fields(
+        locked, keputusan=keputusan, by=by, alasan=alasan, volume=volume, anggaran=anggaran,
+        allocations=allocations, merge_usulan=merge_usulan, merge_row=merge_row,
+    )
+    decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
+    for part in allocations:
+        Pengambilan.objects.create(usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by)
+    return decision
+
+
+def _decision_fields(
+    usulan: Usulan, *, keputusan: str, by: User | None, alasan: str, volume: Decimal | None, anggaran: int | None,
+    allocations: Sequence[Allocation], merge_usulan: Usulan | None, merge_row: RenjaRow | None,
+) -> tuple[dict, list[Allocation]]:
+    """The rules of each decision (no queries): the Keputusan fields to write and the checked pick-ups."""
+    _check_decider(usulan, by)
     if keputusan not in Keputusan.Jenis.values or keputusan == Keputusan.Jenis.DITERUSKAN:
         raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
     alasan = (alasan or "").strip()
     if keputusan in NEEDS_REASON and not alasan:
         raise ValidationError({"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}]})
-    fields: dict = {"opd": locked.opd_tujuan, "alasan": alasan}
+    fields: dict = {"opd": usulan.opd_tujuan, "alasan": alasan}
     if keputusan == Keputusan.Jenis.DIGABUNG:
-        fields.update(_merge_target(locked, merge_usulan, merge_row))
+        fields.update(_merge_target(usulan, merge_usulan, merge_row))
+    checked: list[Allocation] = []
     if keputusan in ACCEPTED:
         if keputusan == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
-            if (volume is None or volume == locked.volume) and (anggaran is None or anggaran == locked.anggaran):
+            if (volume is None or volume == usulan.volume) and (anggaran is None or anggaran == usulan.anggaran):
                 raise ValidationError(_("Diterima dengan perubahan: isi volume atau biaya yang berubah."))
         if (anggaran is not None and anggaran < 0) or (volume is not None and volume < 0):
             raise ValidationError(_("Volume dan biaya tidak boleh negatif."))
         fields.update(volume=volume, anggaran=anggaran)
-        allocations = _check_allocations(locked, allocations, anggaran if anggaran is not None else locked.anggaran,
-                                         volume if volume is not None else locked.volume)
-    decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
-    for part in allocations:
-        Pengambilan.objects.create(usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by)
-    return decision
+        checked = _check_allocations(usulan, allocations, anggaran if anggaran is not None else usulan.anggaran,
+                                     volume if volume is not None else usulan.volume)
+    return fields, checked
 
 
 def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaRow | None) -> dict:
@@ -207,6 +226,97 @@ def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total:
             % {"sum": rupiah(shared), "total": rupiah(total)}
         )
     return list(allocations)
+
+
+@dataclass
+class Step:
+    """One entry to put on an usulan's trail: a routing (keputusan diteruskan, opd) or a decision."""
+
+    keputusan: str
+    opd: Opd | None = None
+    alasan: str = ""
+    volume: Decimal | None = None
+    anggaran: int | None = None
+    allocations: Sequence[Allocation] = ()
+    merge_usulan: Usulan | None = None
+    merge_row: RenjaRow | None = None
+    level: str = Keputusan.Level.OPD
+
+
+class StepRefused(ValidationError):
+    """A step of usulan_steps_apply broke a rule; `position` and `step` say which."""
+
+    def __init__(self, exc: ValidationError, *, position: int, step: int):
+        super().__init__(exc.messages)
+        self.position, self.step = position, step
+
+
+@transaction.atomic
+def usulan_steps_apply(*, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan, Sequence[Step]]], by: User | None) -> int:
+    """Route and decide many usulan of one year at once (imports): the same rules as usulan_route and usulan_decide,
+    a handful of queries in all. All or nothing; a broken rule raises StepRefused naming the item and step."""
+    if not any(steps for _u, steps in items):
+        return 0
+    _ensure_open(fiscal_year)
+    ids = [u.pk for u, steps in items if steps]
+    locked = {}
+    for start in range(0, len(ids), 900):
+        for u in Usulan.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd_tujuan", "opd_awal").filter(pk__in=ids[start:start + 900]):
+            locked[u.pk] = u
+    active: dict[int, list[Pengambilan]] = {}
+    for pick in Pengambilan.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
+        active.setdefault(pick.usulan_id, []).append(pick)
+    decisions: list[Keputusan] = []
+    new_picks: list[tuple[Pengambilan, Keputusan]] = []
+    cancelled: list[tuple[Pengambilan, Keputusan]] = []
+    touched: dict[int, Usulan] = {}
+    for position, (original, steps) in enumerate(items):
+        if not steps:
+            continue
+        usulan = locked[original.pk]
+        for number, step in enumerate(steps):
+            try:
+                if step.keputusan == Keputusan.Jenis.DITERUSKAN:
+                    _route_refusal(usulan)
+                    if usulan.opd_tujuan_id == step.opd.pk and usulan.status == Usulan.Status.DITERUSKAN:
+                        continue
+                    usulan.opd_awal = usulan.opd_awal or step.opd
+                    usulan.opd_tujuan = step.opd
+                    decision = Keputusan(usulan=usulan, level=Keputusan.Level.BAPPEDA, keputusan=step.keputusan, opd=step.opd, by=by)
+                    parts: list[Allocation] = []
+                else:
+                    fields, parts = _decision_fields(
+                        usulan, keputusan=step.keputusan, by=by, alasan=step.alasan, volume=step.volume, anggaran=step.anggaran,
+                        allocations=step.allocations, merge_usulan=step.merge_usulan, merge_row=step.merge_row,
+                    )
+                    decision = Keputusan(usulan=usulan, level=step.level, keputusan=step.keputusan, by=by, **fields)
+            except ValidationError as exc:
+                raise StepRefused(exc, position=position, step=number) from exc
+            decisions.append(decision)
+            cancelled += [(pick, decision) for pick in active.pop(usulan.pk, [])]
+            picks = [Pengambilan(usulan=usulan, renja_row=p.row, volume=p.volume, anggaran=p.anggaran, by=by) for p in parts]
+            new_picks += [(pick, decision) for pick in picks]
+            if picks:
+                active[usulan.pk] = picks
+            usulan.status = status_from_trail([decision])
+            touched[usulan.pk] = usulan
+    Keputusan.objects.bulk_create(decisions, batch_size=500)
+    for pick, decision in new_picks:
+        pick.keputusan = decision
+    for pick, decision in cancelled:
+        pick.dibatalkan_oleh = decision  # a pick-up made earlier in this batch is saved already ended
+    ended_before = [pick for pick, _d in cancelled if pick.pk is not None]  # those already in the database
+    Pengambilan.objects.bulk_create([pick for pick, _d in new_picks], batch_size=500)
+    Pengambilan.objects.bulk_update(ended_before, ["dibatalkan_oleh"], batch_size=500)
+    # One UPDATE per distinct outcome (a few dozen), not a CASE per row: bulk_update is slow at thousands of rows.
+    groups: dict[tuple, list[int]] = {}
+    for usulan in touched.values():
+        groups.setdefault((usulan.status, usulan.opd_tujuan_id, usulan.opd_awal_id), []).append(usulan.pk)
+    now = timezone.now()
+    for (status, tujuan, awal), pks in groups.items():
+        for start in range(0, len(pks), 900):
+            Usulan.objects.filter(pk__in=pks[start:start + 900]).update(status=status, opd_tujuan_id=tujuan, opd_awal_id=awal, updated_at=now)
+    return len(decisions)
 
 
 @transaction.atomic

@@ -103,5 +103,30 @@ def main() -> None:
         print(f"{label:28} {3000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
 
 
+def usulan_file(rows: int) -> Path:
+    """The demo usulan file repeated with new ids (half routed, a fifth decided, as in the demo)."""
+    src = list(csv.DictReader((ROOT / "musrenbang/fixtures/demo/usulan_2026.csv").open(encoding="utf-8")))
+    path = Path(tmpdir) / f"usulan_{rows}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(src[0]))
+        writer.writeheader()
+        for i in range(rows):
+            writer.writerow({**src[i % len(src)], "id_usulan": f"BENCH-{i:06}"})
+    return path
+
+
+def bench_usulan_import() -> None:
+    from musrenbang.imports import usulan_import_file
+
+    fy = FiscalYear.objects.get(year=2026)
+    planner = User.objects.get(username="perencana")
+    path = usulan_file(6000)
+    for label in ("Impor 6.000 usulan baru", "Impor ulang tanpa perubahan"):
+        start = time.perf_counter()
+        usulan_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=planner)
+        print(f"{label:28} {6000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+
+
 if __name__ == "__main__":
     main()
+    bench_usulan_import()

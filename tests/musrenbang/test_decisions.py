@@ -162,3 +162,32 @@ def test_carry_over_links_to_original_once(year, opd_a, planner, row_a, opd_a_ed
     assert {u.id_usulan for u in carried} == {"C-1", "C-2"}  # the accepted C-3 stays
     assert all(u.asal.fiscal_year == year and u.status == "baru" and u.kode_lacak != u.asal.kode_lacak for u in carried)
     assert services.usulan_carry_over(from_year=year, to_year=nxt, by=planner) == 0
+
+
+def test_bulk_steps_follow_the_same_rules(year, opd_a, row_a, planner):
+    fresh = [make_usulan(fiscal_year=year, id_usulan=f"B-{i}") for i in range(3)]
+    steps = [
+        [services.Step("diteruskan", opd=opd_a), services.Step("diterima", allocations=[services.Allocation(row_a)])],
+        [services.Step("diteruskan", opd=opd_a), services.Step("ditolak", alasan="Belum prioritas")],
+        [services.Step("diteruskan", opd=opd_a)],
+    ]
+    assert services.usulan_steps_apply(fiscal_year=year, items=list(zip(fresh, steps)), by=planner) == 5
+    assert [Usulan.objects.get(pk=u.pk).status for u in fresh] == ["diterima", "ditolak", "diteruskan"]
+    assert Pengambilan.objects.get().usulan_id == fresh[0].pk
+    assert [k.keputusan for k in Keputusan.objects.filter(usulan=fresh[0]).order_by("at", "id")] == ["diteruskan", "diterima"]
+
+
+def test_bulk_steps_refuse_all_on_one_broken_rule(year, opd_a, planner):
+    fresh = [make_usulan(fiscal_year=year, id_usulan=f"B-{i}") for i in range(2)]
+    items = [(fresh[0], [services.Step("diteruskan", opd=opd_a)]), (fresh[1], [services.Step("diteruskan", opd=opd_a), services.Step("ditolak")])]
+    with pytest.raises(services.StepRefused) as exc:
+        services.usulan_steps_apply(fiscal_year=year, items=items, by=planner)
+    assert (exc.value.position, exc.value.step) == (1, 1) and "Alasan wajib diisi" in exc.value.messages[0]
+    # The caller's transaction rolls back; nothing was written before the check failed.
+    assert not Keputusan.objects.filter(usulan__in=fresh).exists()
+
+
+def test_bulk_decision_ends_earlier_pick_up(routed_to_a, row_a, opd_a_editor, year):
+    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_steps_apply(fiscal_year=year, items=[(routed_to_a, [services.Step("ditolak", alasan="Dibatalkan")])], by=opd_a_editor)
+    assert Pengambilan.objects.get().dibatalkan_oleh.keputusan == "ditolak"

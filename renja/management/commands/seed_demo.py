@@ -1,20 +1,27 @@
 from django.core.management.base import BaseCommand
 
+from forum.demo import seed_demo_forum
+from musrenbang.demo import seed_demo_usulan
+from renja.models import FiscalYear, User
 from renja.services.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Muat data demo: Renja 2026 beberapa OPD Kukar dan satu pengguna per peran. Aman diulang."
+    help = "Muat data demo: Renja 2026 beberapa OPD Kukar, usulan, satu forum, dan satu pengguna per peran. Aman diulang."
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Kata sandi semua pengguna demo (tanpa ini: dibuat acak untuk pengguna baru).")
 
     def handle(self, *args, **options):
+        # The command loads every app's demo data; renja's own models and services never import the other apps.
         result = seed_demo(password=options.get("password"))
+        year = FiscalYear.objects.get(year=result["year"])
+        usulan = seed_demo_usulan(fiscal_year=year, by=User.objects.get(username="perencana"))
+        forum = seed_demo_forum(fiscal_year=year, facilitator=User.objects.get(username="fasilitator"))
         rows = result["rows"]
-        self.stdout.write(
-            f"Demo Renja {result['year']}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap."
-        )
+        self.stdout.write(f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap.")
+        self.stdout.write(f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap.")
+        self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.kehadiran.count()} peserta.")
         self.stdout.write("Pengguna demo (nama pengguna · peran · OPD):")
         for username, role, opd in result["users"]:
             self.stdout.write(f"  {username:<16} {role:<28} {opd}")
