@@ -257,3 +257,10 @@ def test_target_accepts_indonesian_decimal_comma(client, planner, row_in_opd_a):
     assert str(row_in_opd_a.target) == "95.50"
     html = client.get(reverse("renja:row-edit", args=[row_in_opd_a.pk])).content.decode()
     assert 'value="95,5"' in html
+
+
+def test_english_screens_are_translated(client, planner, db):
+    client.force_login(planner)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("renja:row-list")).content.decode()
+    assert "Renja list" in html and "Daftar Renja" not in html
