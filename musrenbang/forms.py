@@ -21,6 +21,8 @@ class DecisionForm(forms.Form):
     """One decision on one usulan; acceptance lists up to three Renja rows to split it over."""
 
     keputusan = forms.ChoiceField(label=_("Keputusan"), choices=DECISIONS, widget=forms.RadioSelect)
+    level = forms.ChoiceField(label=_("Diputuskan dalam"), initial=Keputusan.Level.OPD,
+                              choices=[(Keputusan.Level.OPD, _("Kotak masuk OPD")), (Keputusan.Level.FORUM, _("Forum Perangkat Daerah"))])
     alasan = forms.CharField(label=_("Alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Wajib untuk ditolak, dikembalikan dan digabung."))
     volume = forms.DecimalField(label=_("Volume disetujui"), required=False, min_value=0, localize=True,

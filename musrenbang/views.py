@@ -153,6 +153,8 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.usulan_decide(
                 usulan=usulan, keputusan=data["keputusan"], by=request.user, alasan=data["alasan"],
+                # A facilitator decides only as the forum; the agency's people and Bappeda choose.
+                level=data["level"] if rules.can_edit(request.user, usulan.opd_tujuan) else Keputusan.Level.FORUM,
                 volume=data["volume"], anggaran=data["anggaran"], allocations=allocations,
                 merge_usulan=data.get("merge_usulan"), merge_row=data.get("merge_row"),
             )

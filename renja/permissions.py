@@ -115,10 +115,10 @@ def can_route_usulan(user: User) -> bool:
 
 
 def can_decide_usulan(user: User, opd: Opd | None) -> bool:
-    """Planners decide for any agency; officers for their own agency's usulan only."""
+    """Planners decide for any agency, facilitators record forum decisions for any, officers for their own only."""
     if opd is None:
         return False
-    return can_edit(user, opd)
+    return can_edit(user, opd) or is_facilitator(user)
 
 
 # Forum rules. The getters live in forum/permissions.py and use only these.

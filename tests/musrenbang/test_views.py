@@ -19,13 +19,23 @@ def test_usulan_of_agency_a_is_hidden_from_agency_b(client, request, routed_to_a
     assert client.get(reverse("musrenbang:usulan-detail", args=[routed_to_a.pk])).status_code == expected
 
 
-@pytest.mark.parametrize("who,expected", list(zip(PEOPLE, [302, 422, 403, 302, 403, 404])))
+@pytest.mark.parametrize("who,expected", list(zip(PEOPLE, [302, 422, 302, 302, 403, 404])))
 def test_decision_post_access(client, request, routed_to_a, who, expected):
     login(client, request, who)
-    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]), {"keputusan": "ditolak", "alasan": ""} if who == "planner" else {"keputusan": "ditolak", "alasan": "Tidak sesuai"})
+    data = {"keputusan": "ditolak", "alasan": "" if who == "planner" else "Tidak sesuai", "level": "opd"}
+    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]), data)
     assert response.status_code == expected
     routed_to_a.refresh_from_db()
-    assert routed_to_a.status == ("ditolak" if who == "opd_a_editor" else "diteruskan")
+    assert routed_to_a.status == ("ditolak" if who in ("opd_a_editor", "facilitator") else "diteruskan")
+
+
+def test_facilitator_records_a_forum_decision_on_the_same_trail(client, facilitator, routed_to_a):
+    client.force_login(facilitator)
+    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
+                           {"keputusan": "dikembalikan", "alasan": "Disepakati forum: kewenangan DP3A", "level": "forum"})
+    assert response.status_code == 302
+    last = routed_to_a.keputusan.last()
+    assert (last.level, last.keputusan, last.by) == ("forum", "dikembalikan", facilitator)
 
 
 @pytest.mark.parametrize("who,expected", list(zip(PEOPLE, [302, 302, 403, 403, 403, 404])))
@@ -107,9 +117,9 @@ def test_bulk_route_refused_for_officer(client, opd_a_editor, routed_to_a, opd_b
 def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a, row_a, row_a2):
     client.force_login(opd_a_editor)
     url = reverse("musrenbang:usulan-decide", args=[routed_to_a.pk])
-    response = client.post(url, {"keputusan": "diterima", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 1})
+    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 1})
     assert response.status_code == 422 and "harus sama dengan biaya yang diterima" in response.content.decode()
-    response = client.post(url, {"keputusan": "diterima", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 50_000_000})
+    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 50_000_000})
     assert response.status_code == 302
     assert Pengambilan.objects.count() == 2
     html = client.get(reverse("renja:row-detail", args=[row_a.pk])).content.decode()
