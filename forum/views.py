@@ -12,19 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
+from renja.http import form_copy_errors
 
 from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
-from .models import BeritaAcara, Forum, Kehadiran
+from .models import BeritaAcara, Kehadiran
 from .permissions import forums_for_user, get_forum_for_user
 
-
-def _copy_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _verify_url(request: HttpRequest):
@@ -48,7 +42,7 @@ def forum_create(request: HttpRequest) -> HttpResponse:
         try:
             forum = services.forum_create(fiscal_year=year, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]), by=request.user)
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("Forum dibuat dengan butir kesepakatan baku."))
             return redirect("forum:forum-detail", pk=forum.pk)
@@ -68,7 +62,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.forum_update(forum=forum, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]),
                                   by=request.user, expected_version=form.cleaned_data.get("version"))
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("Forum disimpan."))
             return redirect("forum:forum-detail", pk=forum.pk)
@@ -110,7 +104,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attendee_add(forum=forum, data=form.cleaned_data, by=request.user, hadir=form.cleaned_data["hadir"])
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("%(nama)s ditambahkan ke daftar hadir.") % {"nama": form.cleaned_data["nama"]})
             return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#hadir")
@@ -150,7 +144,7 @@ def clauses_save(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.clauses_save(forum=forum, texts=form.texts(), by=request.user)
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("Butir kesepakatan disimpan."))
             return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#sepakat")

@@ -54,7 +54,6 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

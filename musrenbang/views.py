@@ -10,7 +10,6 @@ from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +20,7 @@ from renja import selectors as renja_selectors
 from renja.formatting import rupiah
 from renja.qr import qr_svg
 from renja.models import RenjaRow
-from renja.tabular import write_csv, write_xlsx
+from renja.http import export_response, form_copy_errors
 
 from . import selectors, services
 from .filters import UsulanFilter
@@ -63,15 +62,7 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if export == "csv":
-            body, ctype = write_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
-        else:
-            body = write_xlsx(EXPORT_HEADER, _export_rows(qs), title="Usulan")
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(body, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="usulan-{stamp}.{export}"'
-        return response
+        return export_response(export, EXPORT_HEADER, _export_rows(qs), basename="usulan", title="Usulan")
     table = UsulanTable(qs, exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     params = request.GET.copy()
@@ -159,7 +150,7 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 merge_usulan=data.get("merge_usulan"), merge_row=data.get("merge_row"),
             )
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("Keputusan untuk %(id)s disimpan.") % {"id": usulan.id_usulan})
             return redirect("musrenbang:usulan-detail", pk=usulan.pk)
@@ -177,7 +168,7 @@ def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
                 usulan=usulan, ref=form.cleaned_data["ref"], kode_sub_kegiatan=form.cleaned_data["kode_sub_kegiatan"], by=request.user
             )
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             row = decision.pengambilan.get().renja_row
             messages.success(request, _("Baris Renja %(ref)s dibuat dan usulan diterima ke dalamnya.") % {"ref": row.ref})
@@ -361,11 +352,4 @@ def track(request: HttpRequest) -> HttpResponse:
             trail, pickups = selectors.trail(usulan), selectors.pickups(usulan)
     return render(request, "musrenbang/track.html", {"form": form, "usulan": usulan, "trail": trail, "pickups": pickups})
 
-
-def _copy_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 

@@ -21,7 +21,7 @@ from .formatting import angka, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow
 from .tables import RenjaRowTable
-from .tabular import write_csv, write_xlsx
+from .http import export_response, form_copy_errors
 
 
 def _year_from_request(request: HttpRequest) -> FiscalYear | None:
@@ -102,15 +102,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         qs = qs.select_related("opd_pengampu", "sub_kegiatan__parent__parent")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if export == "csv":
-            body, ctype = write_csv(EXPORT_HEADER, _export_rows(qs)), "text/csv; charset=utf-8"
-        else:
-            body = write_xlsx(EXPORT_HEADER, _export_rows(qs), title="Renja")
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(body, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="renja-{stamp}.{export}"'
-        return response
+        return export_response(export, EXPORT_HEADER, _export_rows(qs), basename="renja", title="Renja")
     table = RenjaRowTable(qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     params = request.GET.copy()
@@ -176,7 +168,7 @@ def row_create(request: HttpRequest) -> HttpResponse:
                 fiscal_year=fiscal_year, ref=form.cleaned_data["ref"], data=form.service_data(), by=request.user
             )
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             messages.success(request, _("Baris %(ref)s dibuat.") % {"ref": row.ref})
             return redirect("renja:row-detail", pk=row.pk)
@@ -207,7 +199,7 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = RenjaRowForm(data, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year)
             form.is_valid()
         except ValidationError as exc:
-            _copy_errors(form, exc)
+            form_copy_errors(form, exc)
         else:
             if changes:
                 messages.success(request, _("Perubahan disimpan (%(n)s kolom).") % {"n": len(changes)})
@@ -242,13 +234,6 @@ def row_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Status diubah."))
     return redirect("renja:row-detail", pk=row.pk)
 
-
-def _copy_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_http_methods(["GET", "POST"])

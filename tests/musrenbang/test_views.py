@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from musrenbang.models import Keputusan, Pengambilan, Usulan
 
-from ..factories import make_opd, make_usulan
+from ..factories import make_usulan
 
 PEOPLE = ["anonymous", "planner", "facilitator", "opd_a_editor", "opd_a_viewer", "opd_b_editor"]
 

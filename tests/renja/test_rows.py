@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from renja import services
 from renja.models import AuditLog, RenjaRow, StageWindow, Wilayah
 
-from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_wilayah
+from ..factories import make_nomenklatur, make_sasaran, make_wilayah
 
 
 @pytest.fixture
