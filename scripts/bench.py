@@ -127,6 +127,26 @@ def bench_usulan_import() -> None:
         print(f"{label:28} {6000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
 
 
+def bench_berita_acara() -> None:
+    """The demo forum's berita acara grown to 300 agreed rows (real demo rows repeated) and 80 attendees."""
+    from forum import selectors as forum_selectors
+    from forum.models import Forum
+    from forum.pdf import render_berita_acara
+
+    snap = forum_selectors.forum_snapshot(Forum.objects.get(tanggal="2025-03-12"), nomor="001/BA-FPD/BAPPEDA/III/2025")
+    rows, people = snap["lampiran_ii"], snap["kehadiran"]
+    snap["lampiran_ii"] = [dict(rows[i % len(rows)], ref=f"R-{i}") for i in range(300)]
+    snap["kehadiran"] = [dict(people[i % len(people)], nama=f"Peserta {i + 1}") for i in range(80)]
+    render_berita_acara(snap, draft=True)  # warm-up: fonts and WeasyPrint import
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        pdf = render_berita_acara(snap, draft=False, fingerprint="0" * 64, verify_url="http://127.0.0.1:8000/verifikasi/" + "0" * 64 + "/")
+        times.append(time.perf_counter() - start)
+    print(f"{'Berita acara 300 baris, 80 org':28} {300:>7} {statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)")
+
+
 if __name__ == "__main__":
     main()
     bench_usulan_import()
+    bench_berita_acara()

@@ -198,3 +198,17 @@ def test_create_form_refuses_end_before_start(client, facilitator, opd_a, year, 
     response = client.post(reverse("forum:forum-create"), data)
     assert response.status_code == 200 and "Waktu selesai harus setelah waktu mulai." in response.content.decode()
     assert not Forum.objects.exists()
+
+
+def test_pdf_of_a_big_forum_holds_every_row(forum_ready, tmp_path):
+    """300 agreed rows and 80 attendees: every row and every person is in the PDF's text."""
+    from forum.pdf import render_berita_acara
+
+    snap = selectors.forum_snapshot(forum_ready, nomor="999/BA-FPD/BAPPEDA/III/2025")
+    row = snap["lampiran_ii"][0]
+    snap["lampiran_ii"] = [dict(row, ref=f"R-{i}", kode=f"1.06.04.2.01.{i:04d}", pagu=1_000_000 + i) for i in range(300)]
+    snap["kehadiran"] = [{"nama": f"Peserta Nomor {i:03d}", "unsur": "Dinas Sosial", "jabatan": "Staf", "wakil": False} for i in range(80)]
+    text = pdf_text(render_berita_acara(snap, draft=False, fingerprint="f" * 64, verify_url="http://testserver/verifikasi/x/"), tmp_path)
+    assert all(f"1.06.04.2.01.{i:04d}" in text for i in range(300))
+    assert all(f"Peserta Nomor {i:03d}" in text for i in range(80))
+    assert all(f"Rp{1_000_000 + i:,}".replace(",", ".") in text for i in range(300))
