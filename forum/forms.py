@@ -52,7 +52,14 @@ class ClausesForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    pindaian = forms.FileField(label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional)"), required=False)
+    MAX_BYTES = 20 * 1024 * 1024
+    pindaian = forms.FileField(label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional, maks. 20 MB)"), required=False)
+
+    def clean_pindaian(self):
+        scan = self.cleaned_data.get("pindaian")
+        if scan and scan.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Berkas pindaian terlalu besar (maksimal 20 MB)."))
+        return scan
 
 
 class VerifyForm(forms.Form):

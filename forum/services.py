@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renja import services as renja_services
-from renja.models import FiscalYear, Opd, RenjaRow, User
+from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
 from . import selectors
 from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
@@ -35,7 +35,15 @@ FORUM_FIELDS = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "temp
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
+def _ensure_open(fiscal_year: FiscalYear) -> None:
+    """A locked year, or a locked forum stage, refuses every forum change."""
+    refusal = renja_services.year_edit_refusal(fiscal_year, StageWindow.Stage.FORUM)
+    if refusal:
+        raise ValidationError(refusal, code="locked")
+
+
 def _ensure_draft(forum: Forum) -> None:
+    _ensure_open(forum.fiscal_year)
     if forum.status == Forum.Status.SIGNED:
         raise ValidationError(_("Forum ini sudah ditandatangani dan tidak dapat diubah. Buat versi koreksi bila perlu."), code="signed")
     if forum.status != Forum.Status.DRAFT:
@@ -60,6 +68,7 @@ def _validate(data: dict[str, Any]) -> None:
 @transaction.atomic
 def forum_create(*, fiscal_year: FiscalYear, data: dict[str, Any], opd_list: list[Opd], by: User) -> Forum:
     """A new draft forum with the standard agreement clauses."""
+    _ensure_open(fiscal_year)
     _validate(data)
     if not opd_list:
         raise ValidationError({"opd": [_("Pilih sedikitnya satu OPD peserta.")]})
@@ -157,6 +166,8 @@ def fingerprint(snapshot: dict) -> str:
 
 
 def _next_number(forum: Forum) -> str:
+    """The next number of the forum's calendar year; the caller holds the fiscal year's lock (no two at once)."""
+    FiscalYear.objects.select_for_update().get(pk=forum.fiscal_year_id)
     year = forum.tanggal.year
     count = BeritaAcara.objects.filter(forum__tanggal__year=year).count() + 1
     return f"{count:03d}/BA-FPD/BAPPEDA/{ROMAN[forum.tanggal.month - 1]}/{year}"
@@ -194,6 +205,7 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
 def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None, scan_name: str = "") -> BeritaAcara:
     """Record the signing of a final berita acara (optionally with the scanned, wet-signed PDF)."""
     locked = _lock(forum)
+    _ensure_open(locked.fiscal_year)
     if locked.status != Forum.Status.FINAL:
         raise ValidationError(_("Hanya berita acara yang sudah final dan belum ditandatangani yang dapat ditandatangani."))
     ba = BeritaAcara.objects.select_for_update().get(forum=locked)
@@ -215,6 +227,7 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None, scan_name: 
 def forum_correct(*, forum: Forum, by: User) -> Forum:
     """Start a correction of a signed forum: a new draft with the same facts, people and clauses; the old stays."""
     locked = _lock(forum)
+    _ensure_open(locked.fiscal_year)
     if locked.status != Forum.Status.SIGNED:
         raise ValidationError(_("Koreksi hanya untuk forum yang sudah ditandatangani."))
     if hasattr(locked, "koreksi"):

@@ -177,6 +177,8 @@ def forum_sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Penandatanganan dicatat. Forum ini kini terkunci."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("forum:forum-detail", pk=forum.pk)
 
 

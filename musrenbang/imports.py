@@ -107,7 +107,7 @@ NILAI = re.compile(r"\b(?:anggaran|pagu|nilai|biaya)\b\s*[:=]?\s*(?:rp\.?\s*)?(-
 ACCEPT_WORD = r"(?:diterima|disetujui|diakomodir|diakomodasi|diakomodasikan)"
 DECISION_WORDS = [
     (re.compile(ACCEPT_WORD + r"\s+dengan\s+perubahan", re.IGNORECASE), Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN),
-    (re.compile(r"\btidak\s+(?:dapat\s+)?" + ACCEPT_WORD + r"|\bditolak\b", re.IGNORECASE), Keputusan.Jenis.DITOLAK),
+    (re.compile(r"\b(?:tidak|belum)\s+(?:dapat\s+|bisa\s+)?" + ACCEPT_WORD + r"|\bditolak\b", re.IGNORECASE), Keputusan.Jenis.DITOLAK),
     (re.compile(r"\bdikembalikan\b", re.IGNORECASE), Keputusan.Jenis.DIKEMBALIKAN),
     (re.compile(r"\bdigabung(?:kan)?\b", re.IGNORECASE), Keputusan.Jenis.DIGABUNG),
     (re.compile(r"\b" + ACCEPT_WORD + r"\b", re.IGNORECASE), Keputusan.Jenis.DITERIMA),
@@ -815,8 +815,13 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
                 if before != after:
                     item.changes[name] = [before, after]
         _trail_to_apply(item, look)
+    stage_refusal = services.decision_refusal(fiscal_year)
+    if stage_refusal:
+        for item in planned:
+            if item.existing is not None and item.changes and item.existing.is_decided:
+                issues.append(ImportIssue(item.line, "id_usulan", _("%(refusal)s Usulan %(id)s sudah diputuskan dan tidak dapat diubah.") % {"refusal": stage_refusal, "id": item.id_usulan}))
     if any(item.apply_steps for item in planned) and not refusal:
-        refusal = services.decision_refusal(fiscal_year)
+        refusal = stage_refusal
         if refusal:
             count = sum(1 for item in planned if item.apply_steps)
             issues.append(ImportIssue(0, "", _("%(refusal)s %(n)s usulan di berkas ini membawa penerusan atau keputusan.") % {"refusal": refusal, "n": count}))
@@ -911,6 +916,7 @@ def usulan_plan_apply(*, plan: UsulanImportPlan, by: User | None, source: str) -
             fiscal_year=fy,
             by=by,
             items=[(targets[id(item)], [_service_step(step) for step in item.apply_steps]) for item in with_steps],
+            expected={i.existing.pk: (i.existing.status, i.existing.opd_tujuan_id) for i in with_steps if i.existing is not None},
         )
     except services.StepRefused as exc:
         item = with_steps[exc.position]

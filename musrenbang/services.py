@@ -179,6 +179,8 @@ def _decision_fields(
         if keputusan == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
             if (volume is None or volume == usulan.volume) and (anggaran is None or anggaran == usulan.anggaran):
                 raise ValidationError(_("Diterima dengan perubahan: isi volume atau biaya yang berubah."))
+        elif (volume is not None and volume != usulan.volume) or (anggaran is not None and anggaran != usulan.anggaran):
+            raise ValidationError(_("Volume atau biaya berubah: pilih keputusan diterima dengan perubahan."))
         if (anggaran is not None and anggaran < 0) or (volume is not None and volume < 0):
             raise ValidationError(_("Volume dan biaya tidak boleh negatif."))
         fields.update(volume=volume, anggaran=anggaran)
@@ -216,6 +218,11 @@ def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total:
         raise ValidationError(_("Satu baris Renja hanya boleh dipilih sekali."))
     if len(allocations) == 1:
         part = allocations[0]
+        if part.anggaran is not None and part.anggaran != total:
+            raise ValidationError(
+                _("Biaya untuk satu baris (%(part)s) harus sama dengan biaya yang diterima (%(total)s); bagi ke beberapa baris bila perlu.")
+                % {"part": rupiah(part.anggaran), "total": rupiah(total)}
+            )
         return [Allocation(part.row, total if part.anggaran is None else part.anggaran, volume if part.volume is None else part.volume)]
     if any(p.anggaran is None for p in allocations):
         raise ValidationError(_("Usulan yang dibagi ke beberapa baris memerlukan biaya untuk tiap baris."))
@@ -252,9 +259,15 @@ class StepRefused(ValidationError):
 
 
 @transaction.atomic
-def usulan_steps_apply(*, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan, Sequence[Step]]], by: User | None) -> int:
+def usulan_steps_apply(
+    *, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan, Sequence[Step]]], by: User | None,
+    expected: dict[int, tuple[str, int | None]] | None = None,
+) -> int:
     """Route and decide many usulan of one year at once (imports): the same rules as usulan_route and usulan_decide,
-    a handful of queries in all. All or nothing; a broken rule raises StepRefused naming the item and step."""
+    a handful of queries in all. All or nothing; a broken rule raises StepRefused naming the item and step.
+
+    `expected` maps an usulan's pk to the (status, opd_tujuan_id) the caller planned from; if a decision was taken in
+    the meantime the whole batch is refused rather than building on a state nobody saw."""
     if not any(steps for _u, steps in items):
         return 0
     _ensure_open(fiscal_year)
@@ -274,6 +287,9 @@ def usulan_steps_apply(*, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan,
         if not steps:
             continue
         usulan = locked[original.pk]
+        if expected and original.pk in expected and expected[original.pk] != (usulan.status, usulan.opd_tujuan_id):
+            changed = ValidationError(_("Usulan %(id)s diputuskan orang lain sejak berkas diperiksa; impor ulang berkasnya.") % {"id": usulan.id_usulan})
+            raise StepRefused(changed, position=position, step=0)
         for number, step in enumerate(steps):
             try:
                 if step.keputusan == Keputusan.Jenis.DITERUSKAN:
@@ -320,12 +336,13 @@ def usulan_steps_apply(*, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan,
 
 
 @transaction.atomic
-def usulan_decide_many(*, usulan_list: Iterable[Usulan], keputusan: str, by: User | None, alasan: str = "", row: RenjaRow | None = None) -> int:
+def usulan_decide_many(*, usulan_list: Iterable[Usulan], keputusan: str, by: User | None, alasan: str = "", row: RenjaRow | None = None,
+                       level: str = Keputusan.Level.OPD) -> int:
     """The same decision for a selection, all or none; an acceptance puts each whole usulan into one row."""
     count = 0
     for usulan in usulan_list:
         allocations = [Allocation(row)] if (row is not None and keputusan in ACCEPTED) else []
-        usulan_decide(usulan=usulan, keputusan=keputusan, by=by, alasan=alasan, allocations=allocations)
+        usulan_decide(usulan=usulan, keputusan=keputusan, by=by, alasan=alasan, allocations=allocations, level=level)
         count += 1
     return count
 
@@ -377,7 +394,7 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
     copies, skipped = [], []
     copy_fields = [
         "sumber", "pengusul", "anggota_dprd", "fraksi", "desa_id", "alamat", "latitude", "longitude", "permasalahan",
-        "usulan", "uraian", "bidang_urusan_id", "jenis", "volume", "satuan", "harga_satuan", "anggaran", "prioritas", "cari",
+        "usulan", "uraian", "bidang_urusan_id", "jenis", "volume", "satuan", "harga_satuan", "anggaran", "prioritas",
     ]
     for original in originals:
         if original.id_usulan in taken_ids:
@@ -385,6 +402,7 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
             continue
         copy = Usulan(fiscal_year=to_year, id_usulan=original.id_usulan, asal=original, kode_lacak=tracking_code_new(),
                       **{f: getattr(original, f) for f in copy_fields})
+        copy.cari = copy.search_text()
         copies.append((copy, list(original.sasaran.all())))
     Usulan.objects.bulk_create([c for c, _s in copies], batch_size=500)
     through = Usulan.sasaran.through

@@ -161,6 +161,8 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk, write=True)
+    if not rules.can_edit(request.user, usulan.opd_tujuan):  # facilitators decide at the forum, never write Renja
+        raise PermissionDenied
     form = NewRowForm(request.POST)
     if form.is_valid():
         try:
@@ -222,7 +224,8 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
                 row = RenjaRow.objects.filter(ref=(data["baris"] or "").strip(), fiscal_year_id=chosen[0].fiscal_year_id).first()
                 if row is None:
                     raise ValidationError(_("Isi ref baris Renja yang menampung usulan terpilih."))
-            count = services.usulan_decide_many(usulan_list=chosen, keputusan=data["aksi"], by=request.user, alasan=data["alasan"], row=row)
+            level = Keputusan.Level.OPD if all(rules.can_edit(request.user, u.opd_tujuan) for u in chosen) else Keputusan.Level.FORUM
+            count = services.usulan_decide_many(usulan_list=chosen, keputusan=data["aksi"], by=request.user, alasan=data["alasan"], row=row, level=level)
     except ValidationError as exc:
         messages.error(request, _("Tidak ada yang diubah: %(err)s") % {"err": " ".join(exc.messages)})
     else:

@@ -98,6 +98,7 @@ class RenjaRowForm(forms.ModelForm):
             self.fields["ref"].help_text = _("Ref tetap setelah baris dibuat.")
             self.fields["kode_sub_kegiatan"].initial = self.instance.kode
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True  # an edit without it could not detect a concurrent change
             if editable_opds is not None and editable_opds.count() == 1:
                 self.fields["opd"].disabled = True
 

@@ -330,19 +330,33 @@ STATUS_MOVES = {
 }
 
 
+# The stage whose lock governs a move to each status.
+STATUS_STAGE = {
+    RenjaRow.Status.DRAFT: StageWindow.Stage.RENJA,
+    RenjaRow.Status.DIAJUKAN: StageWindow.Stage.RENJA,
+    RenjaRow.Status.DISEPAKATI: StageWindow.Stage.FORUM,
+    RenjaRow.Status.FINAL: StageWindow.Stage.RENJA_FINAL,
+}
+
+
 def status_moves_for(row: RenjaRow, user: User) -> list[str]:
     """The statuses this user may move the row to now."""
-    if year_edit_refusal(row.fiscal_year) or not permissions.can_edit(user, row.opd):
+    if not permissions.can_edit(user, row.opd):
         return []
     planner = permissions.is_planner(user)
-    return [to for (frm, to), who in STATUS_MOVES.items() if frm == row.status and (who == "editor" or planner)]
+    return [
+        to for (frm, to), who in STATUS_MOVES.items()
+        if frm == row.status and (who == "editor" or planner) and not year_edit_refusal(row.fiscal_year, STATUS_STAGE[to])
+    ]
 
 
 @transaction.atomic
 def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_version: int | None = None) -> RenjaRow:
     """Move a row along draft → diajukan → disepakati → final (and back one step), as the rules allow."""
     locked = RenjaRow.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd").get(pk=row.pk)
-    ensure_year_editable(locked.fiscal_year)
+    refusal = year_edit_refusal(locked.fiscal_year, STATUS_STAGE.get(status, StageWindow.Stage.RENJA))
+    if refusal:
+        raise ValidationError(refusal, code="locked")
     if expected_version is not None and locked.version != expected_version:
         raise ValidationError(_("Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict")
     who = STATUS_MOVES.get((locked.status, status))
@@ -379,7 +393,13 @@ def sasaran_index() -> dict[str, KelompokSasaran]:
 
 @transaction.atomic
 def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> int:
-    """Mark rows agreed at a forum (draft or diajukan → disepakati), each with an audit entry."""
+    """Mark rows agreed at a forum (draft or diajukan → disepakati), each with an audit entry.
+
+    Refused when a row's year or its forum stage is locked."""
+    for fiscal_year in {r.fiscal_year for r in rows}:
+        refusal = year_edit_refusal(fiscal_year, StageWindow.Stage.FORUM)
+        if refusal:
+            raise ValidationError(refusal, code="locked")
     count = 0
     for row in RenjaRow.objects.select_for_update(of=("self",)).filter(pk__in=[r.pk for r in rows]).order_by("pk"):
         if row.status not in (RenjaRow.Status.DRAFT, RenjaRow.Status.DIAJUKAN):

@@ -58,7 +58,8 @@ def test_finalise_freezes_numbers_fingerprints_and_agrees_rows(forum_ready, faci
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     forum_ready.refresh_from_db()
     assert forum_ready.status == "final" and ba.nomor.startswith("001/BA-FPD/BAPPEDA/III/2025")
-    assert ba.sha256 == services.fingerprint(ba.snapshot)
+    stored = BeritaAcara.objects.get(pk=ba.pk)  # the fingerprint holds for the snapshot as stored, not only in memory
+    assert stored.sha256 == services.fingerprint(stored.snapshot) == services.fingerprint(selectors.forum_snapshot(forum_ready, nomor=ba.nomor))
     data = ba.pdf.read()
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == ba.pdf_sha256
     assert set(RenjaRow.objects.values_list("status", flat=True)) == {"disepakati"}
@@ -185,6 +186,7 @@ def test_facilitator_journey_through_views(client, facilitator, forum, year, opd
 
 def test_admin_cannot_change_signed_documents(client, admin_user, forum_ready, facilitator, verify_url):
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
+    services.forum_sign(forum=forum_ready, by=facilitator)
     client.force_login(admin_user)
     assert client.post(f"/admin/forum/beritaacara/{ba.pk}/change/", {"nomor": "palsu"}).status_code == 403
     assert client.post(f"/admin/forum/forum/{forum_ready.pk}/change/", {"judul": "palsu"}).status_code == 403
@@ -212,3 +214,21 @@ def test_pdf_of_a_big_forum_holds_every_row(forum_ready, tmp_path):
     assert all(f"1.06.04.2.01.{i:04d}" in text for i in range(300))
     assert all(f"Peserta Nomor {i:03d}" in text for i in range(80))
     assert all(f"Rp{1_000_000 + i:,}".replace(",", ".") in text for i in range(300))
+
+
+@pytest.mark.parametrize("lock", ["year", "forum_stage"])
+def test_locked_year_or_forum_stage_refuses_forum_changes(forum_ready, facilitator, verify_url, lock):
+    from renja.models import StageWindow
+
+    if lock == "year":
+        forum_ready.fiscal_year.is_locked = True
+        forum_ready.fiscal_year.save()
+    else:
+        StageWindow.objects.create(fiscal_year=forum_ready.fiscal_year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    forum_ready.refresh_from_db()
+    with pytest.raises(ValidationError, match="dikunci"):
+        services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
+    with pytest.raises(ValidationError, match="dikunci"):
+        services.attendee_add(forum=forum_ready, data={"nama": "X", "unsur": "Y"}, by=facilitator)
+    assert not BeritaAcara.objects.exists()
+    assert set(RenjaRow.objects.values_list("status", flat=True)) == {"draft"}

@@ -191,3 +191,23 @@ def test_bulk_decision_ends_earlier_pick_up(routed_to_a, row_a, opd_a_editor, ye
     services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
     services.usulan_steps_apply(fiscal_year=year, items=[(routed_to_a, [services.Step("ditolak", alasan="Dibatalkan")])], by=opd_a_editor)
     assert Pengambilan.objects.get().dibatalkan_oleh.keputusan == "ditolak"
+
+
+def test_single_row_takes_the_whole_accepted_cost(routed_to_a, row_a, opd_a_editor):
+    with pytest.raises(ValidationError, match="harus sama dengan biaya yang diterima"):
+        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a, 1)])
+    assert not Pengambilan.objects.exists()
+
+
+def test_plain_acceptance_cannot_change_the_amount(routed_to_a, row_a, opd_a_editor):
+    with pytest.raises(ValidationError, match="pilih keputusan diterima dengan perubahan"):
+        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, anggaran=1, allocations=[services.Allocation(row_a)])
+
+
+def test_carried_over_usulan_is_found_by_its_new_code(year, opd_a, planner):
+    from ..factories import make_fiscal_year
+
+    original = make_usulan(fiscal_year=year, id_usulan="CARI-1")
+    services.usulan_carry_over(from_year=year, to_year=make_fiscal_year(2027), by=planner)
+    copy = Usulan.objects.get(asal=original)
+    assert copy.kode_lacak.lower() in copy.cari and original.kode_lacak.lower() not in copy.cari

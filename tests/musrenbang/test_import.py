@@ -401,3 +401,31 @@ def test_shipped_demo_and_example_files_import_on_the_demo_data(db):
         first = run(content, planner, name)
         assert 5 <= first["baru"] <= 12 and first["keputusan"] >= 3, (name, first)
         assert run(content, planner, name)["sama"] == first["baru"]
+
+
+def test_locked_forum_stage_keeps_decided_usulan_unchanged(refs, planner, year):
+    run(GOOD, planner)
+    StageWindow.objects.create(fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    changed = GOOD.replace(b"50.000.000,3,disabilitas,Dinsos,diterima", b"999.999.999,3,disabilitas,Dinsos,diterima")
+    from renja.services import ImportRejected
+
+    with pytest.raises(ImportRejected) as exc:
+        run(changed, planner)
+    assert [(i.column, "sudah diputuskan" in i.message) for i in exc.value.issues] == [("id_usulan", True)]
+    assert Usulan.objects.get(id_usulan="MD-003").anggaran == 50_000_000
+
+
+@pytest.mark.parametrize("text", ["Belum dapat diakomodir", "Tidak bisa diakomodir", "Belum diakomodasi karena anggaran terbatas"])
+def test_refusal_phrases_are_not_read_as_acceptance(text):
+    assert imports.parse_recommendation(text).keputusan == Keputusan.Jenis.DITOLAK
+
+
+def test_a_decision_taken_between_check_and_write_stops_the_import(refs, planner, year, opd_a, opd_a_editor):
+    from ..factories import make_usulan
+
+    usulan = make_usulan(fiscal_year=year, id_usulan="RACE-1", opd_tujuan=opd_a)
+    items = [(usulan, [services.Step("ditolak", alasan="Dari berkas")])]
+    services.usulan_decide(usulan=usulan, keputusan="dikembalikan", alasan="Diputuskan di aplikasi", by=opd_a_editor)
+    with pytest.raises(services.StepRefused, match="diputuskan orang lain"):
+        services.usulan_steps_apply(fiscal_year=year, items=items, by=planner, expected={usulan.pk: ("diteruskan", opd_a.pk)})
+    assert Usulan.objects.get(pk=usulan.pk).status == "dikembalikan"

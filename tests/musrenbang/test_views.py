@@ -183,3 +183,18 @@ def test_receipt_carries_tracking_code_and_qr_to_public_page(client, planner, ro
     assert routed_to_a.kode_lacak in html and "<svg" in html and f"/lacak/?kode={routed_to_a.kode_lacak}" in html
     client.force_login(opd_b_editor)
     assert client.get(reverse("musrenbang:usulan-receipt", args=[routed_to_a.pk])).status_code == 404
+
+
+def test_facilitator_cannot_create_renja_rows_from_usulan(client, facilitator, routed_to_a):
+    from renja.models import RenjaRow
+
+    client.force_login(facilitator)
+    response = client.post(reverse("musrenbang:usulan-new-row", args=[routed_to_a.pk]), {"ref": "X-1", "kode_sub_kegiatan": "1.06.04.2.01.0001"})
+    assert response.status_code == 403 and not RenjaRow.objects.filter(ref="X-1").exists()
+
+
+def test_facilitator_bulk_decisions_are_forum_decisions(client, facilitator, routed_to_a):
+    client.force_login(facilitator)
+    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk]})
+    last = routed_to_a.keputusan.last()
+    assert (last.keputusan, last.level) == ("ditolak", "forum")

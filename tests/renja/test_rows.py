@@ -192,3 +192,15 @@ def test_search_text_follows_every_write(year, opd_a, sub, planner):
     assert "taman asuh anak" in row.cari and "cari-1" in row.cari and sub.nama.lower() in row.cari
     row, _ = services.row_update(row=row, data={"keterangan": "Daycare Tenggarong"}, by=planner)
     assert "daycare tenggarong" in RenjaRow.objects.get(pk=row.pk).cari
+
+
+def test_agreement_follows_the_forum_stage_not_the_drafting_stage(row_in_opd_a, planner):
+    year = row_in_opd_a.fiscal_year
+    StageWindow.objects.create(fiscal_year=year, stage="renja", opens_on=datetime.date(2025, 1, 1), closes_on=datetime.date(2025, 2, 1), is_locked=True)
+    RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status="diajukan")
+    row_in_opd_a.refresh_from_db()
+    assert services.status_moves_for(row_in_opd_a, planner) == ["disepakati"]
+    row = services.row_status_change(row=row_in_opd_a, status="disepakati", by=planner)
+    StageWindow.objects.create(fiscal_year=year, stage="renja_final", opens_on=datetime.date(2025, 4, 1), closes_on=datetime.date(2025, 6, 1), is_locked=True)
+    with pytest.raises(ValidationError, match="Penetapan Renja"):
+        services.row_status_change(row=row, status="final", by=planner)
