@@ -31,11 +31,13 @@ class UserAdmin(BaseUserAdmin):
 class StageWindowInline(admin.TabularInline):
     model = StageWindow
     extra = 0
+    readonly_fields = ["is_locked"]  # locks are set on the Tahun page, where they are audited
 
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
     list_display = ["year", "is_locked", "locked_reason"]
+    readonly_fields = ["is_locked", "locked_reason"]
     inlines = [StageWindowInline]
 
 

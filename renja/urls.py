@@ -16,6 +16,9 @@ renja_patterns = [
     path("renja/impor/", views.import_upload, name="import-upload"),
     path("renja/impor/<int:pk>/terapkan/", views.import_confirm, name="import-confirm"),
     path("nomenklatur/", views.nomenklatur_list, name="nomenklatur-list"),
+    path("tahun/", views.year_list, name="year-list"),
+    path("tahun/<int:pk>/kunci/", views.year_lock, name="year-lock"),
+    path("tahap/<int:pk>/kunci/", views.stage_lock, name="stage-lock"),
 ]
 
 urlpatterns = [

@@ -19,7 +19,7 @@ from . import permissions, selectors, services
 from .filters import RenjaRowFilter
 from .formatting import angka, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
-from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow
+from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
 from .http import export_response, form_copy_errors
 
@@ -285,6 +285,41 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         % {"file": batch.filename, **summary},
     )
     return redirect(f"{reverse('renja:row-list')}?tahun={batch.fiscal_year_id}")
+
+
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    """Fiscal years and their stages, with the locks Bappeda sets."""
+    permissions.require_planner(request.user)
+    years = FiscalYear.objects.prefetch_related("stages").order_by("-year")
+    return render(request, "renja/year_list.html", {"years": years, "today": timezone.localdate()})
+
+
+@require_POST
+@login_required
+def year_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_planner(request.user)
+    fiscal_year = get_object_or_404(FiscalYear, pk=pk)
+    locked = request.POST.get("kunci") == "1"
+    reason = request.POST.get("alasan", "").strip()[:255]
+    if locked and not reason:
+        messages.error(request, _("Tuliskan alasan penguncian tahun %(year)s.") % {"year": fiscal_year.year})
+        return redirect("renja:year-list")
+    services.fiscal_year_set_lock(fiscal_year=fiscal_year, locked=locked, reason=reason, by=request.user)
+    messages.success(request, (_("Tahun %(year)s dikunci.") if locked else _("Tahun %(year)s dibuka.")) % {"year": fiscal_year.year})
+    return redirect("renja:year-list")
+
+
+@require_POST
+@login_required
+def stage_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_planner(request.user)
+    window = get_object_or_404(StageWindow, pk=pk)
+    locked = request.POST.get("kunci") == "1"
+    services.stage_set_lock(window=window, locked=locked, by=request.user)
+    messages.success(request, _("Tahap %(stage)s %(year)s %(state)s.") % {
+        "stage": window.get_stage_display(), "year": window.fiscal_year.year, "state": _("dikunci") if locked else _("dibuka")})
+    return redirect("renja:year-list")
 
 
 @login_required

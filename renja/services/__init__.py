@@ -22,6 +22,7 @@ from .rows import (
     row_status_change,
     row_update,
     rows_mark_agreed,
+    stage_set_lock,
     status_moves_for,
     year_edit_refusal,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "row_status_change",
     "row_update",
     "rows_mark_agreed",
+    "stage_set_lock",
     "status_moves_for",
     "year_edit_refusal",
 ]

@@ -413,3 +413,14 @@ def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> i
                   data={"sumber": source}, version=row.version)
         count += 1
     return count
+
+
+@transaction.atomic
+def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> StageWindow:
+    """Lock or unlock one stage of a year (e.g. the forum stage: no more decisions on usulan)."""
+    stage = StageWindow.objects.select_for_update().select_related("fiscal_year").get(pk=window.pk)
+    if stage.is_locked != locked:
+        stage.is_locked = locked
+        stage.save(update_fields=["is_locked"])
+        audit_log(obj=stage.fiscal_year, action="stage.locked" if locked else "stage.unlocked", by=by, data={"tahap": stage.stage})
+    return stage

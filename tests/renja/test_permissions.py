@@ -109,3 +109,28 @@ def test_admin_cannot_change_rows_or_audit_outside_the_services(client, admin_us
     row_in_opd_a.refresh_from_db()
     assert row_in_opd_a.nama != "Diubah di admin"
     assert client.get("/admin/renja/auditlog/add/").status_code == 403
+
+
+@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("facilitator", 403), ("opd_a_editor", 403), ("planner", 200)])
+def test_year_page_is_for_planners(client, request, year, who, expected):
+    login(client, request, who)
+    assert client.get(reverse("renja:year-list")).status_code == expected
+
+
+def test_planner_locks_year_and_stage_with_audit(client, planner, year, opd_a_editor):
+    import datetime
+
+    from renja.models import AuditLog, StageWindow
+
+    window = StageWindow.objects.create(fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21))
+    client.force_login(opd_a_editor)
+    assert client.post(reverse("renja:stage-lock", args=[window.pk]), {"kunci": "1"}).status_code == 403
+    client.force_login(planner)
+    client.post(reverse("renja:stage-lock", args=[window.pk]), {"kunci": "1"})
+    response = client.post(reverse("renja:year-lock", args=[year.pk]), {"kunci": "1", "alasan": ""}, follow=True)
+    assert "Tuliskan alasan" in response.content.decode()
+    client.post(reverse("renja:year-lock", args=[year.pk]), {"kunci": "1", "alasan": "RKPD ditetapkan"})
+    window.refresh_from_db()
+    year.refresh_from_db()
+    assert window.is_locked and year.is_locked and year.locked_reason == "RKPD ditetapkan"
+    assert set(AuditLog.objects.values_list("action", flat=True)) >= {"stage.locked", "fiscal_year.locked"}
