@@ -31,9 +31,10 @@ class DecisionForm(forms.Form):
     gabung_usulan = forms.CharField(label=_("Digabung ke ID usulan"), required=False, max_length=40)
     gabung_renja = forms.CharField(label=_("atau ke ref baris Renja"), required=False, max_length=60)
 
-    def __init__(self, *args, usulan: Usulan, **kwargs):
+    def __init__(self, *args, usulan: Usulan, visible=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.usulan = usulan
+        self.visible = visible if visible is not None else Usulan.objects.none()  # merge targets the user may see
         rows = RenjaRow.objects.filter(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id).order_by("kode", "ref")
         for i in range(1, SPLIT_LINES + 1):
             self.fields[f"baris_{i}"] = RowChoiceField(queryset=rows, required=False, label=_("Baris Renja %(n)s") % {"n": i})
@@ -47,7 +48,7 @@ class DecisionForm(forms.Form):
         year = self.usulan.fiscal_year_id
         if cleaned.get("keputusan") == Keputusan.Jenis.DIGABUNG:
             target_id, target_ref = (cleaned.get("gabung_usulan") or "").strip(), (cleaned.get("gabung_renja") or "").strip()
-            cleaned["merge_usulan"] = Usulan.objects.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
+            cleaned["merge_usulan"] = self.visible.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
             cleaned["merge_row"] = RenjaRow.objects.filter(fiscal_year_id=year, ref=target_ref).first() if target_ref else None
             if target_id and cleaned["merge_usulan"] is None:
                 self.add_error("gabung_usulan", _("Usulan %(id)s tidak ada di tahun ini.") % {"id": target_id})

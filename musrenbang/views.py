@@ -133,7 +133,7 @@ def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_for
 @login_required
 def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk, write=True)
-    form = DecisionForm(request.POST, usulan=usulan)
+    form = DecisionForm(request.POST, usulan=usulan, visible=usulan_for_user(request.user))
     if form.is_valid():
         data = form.cleaned_data
         allocations = [
@@ -271,6 +271,15 @@ def _pending_path(token: str):
     return Path(settings.MEDIA_ROOT) / PENDING_DIR / f"{token}.dat"
 
 
+def _pending_cleanup(folder, max_age_s: int = 24 * 3600) -> None:
+    """Uploads nobody confirmed within a day are deleted."""
+    import time
+
+    for old in folder.glob("*.dat"):
+        if time.time() - old.stat().st_mtime > max_age_s:
+            old.unlink(missing_ok=True)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def usulan_import(request: HttpRequest) -> HttpResponse:
@@ -302,6 +311,7 @@ def usulan_import(request: HttpRequest) -> HttpResponse:
         token = secrets.token_urlsafe(16)
         path = _pending_path(token)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _pending_cleanup(path.parent)
         path.write_bytes(content)
         request.session["usulan_import"] = {"token": token, "filename": upload.name, "year": fiscal_year.pk}
         context.update({"plan": plan, "summary": plan.summary(), "filename": upload.name, "fiscal_year": fiscal_year})

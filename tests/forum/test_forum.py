@@ -232,3 +232,27 @@ def test_locked_year_or_forum_stage_refuses_forum_changes(forum_ready, facilitat
         services.attendee_add(forum=forum_ready, data={"nama": "X", "unsur": "Y"}, by=facilitator)
     assert not BeritaAcara.objects.exists()
     assert set(RenjaRow.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_forum_pages_query_counts_do_not_grow(client, django_assert_max_num_queries, facilitator, forum, year, opd_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import make_row, make_usulan
+
+    client.force_login(facilitator)
+    urls = [reverse("forum:forum-list"), reverse("forum:forum-detail", args=[forum.pk])]
+    make_row(opd=opd_a, fiscal_year=year)
+    services.attendee_add(forum=forum, data={"nama": "A", "unsur": "B"}, by=facilitator)
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as small:
+            client.get(url)
+        counts.append(len(small.captured_queries))
+    for i in range(15):
+        make_row(opd=opd_a, fiscal_year=year)
+        services.attendee_add(forum=forum, data={"nama": f"P{i}", "unsur": "B"}, by=facilitator)
+        make_usulan(fiscal_year=year, opd_tujuan=opd_a)
+    for url, count in zip(urls, counts):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200

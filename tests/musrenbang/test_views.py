@@ -198,3 +198,12 @@ def test_facilitator_bulk_decisions_are_forum_decisions(client, facilitator, rou
     client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk]})
     last = routed_to_a.keputusan.last()
     assert (last.keputusan, last.level) == ("ditolak", "forum")
+
+
+def test_merge_target_of_another_agency_is_not_revealed(client, opd_a_editor, routed_to_a, routed_to_b):
+    client.force_login(opd_a_editor)
+    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
+                           {"keputusan": "digabung", "alasan": "Sama", "gabung_usulan": routed_to_b.id_usulan, "level": "opd"})
+    assert response.status_code == 422 and "tidak ada di tahun ini" in response.content.decode()
+    routed_to_a.refresh_from_db()
+    assert routed_to_a.status == "diteruskan"
