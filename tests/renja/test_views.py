@@ -224,7 +224,7 @@ def test_nomenklatur_search(client, planner, db):
 
 def test_login_logout_and_password_change(client, opd_a_editor):
     response = client.post(reverse("login"), {"username": "petugas.a", "password": "salah"})
-    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    assert "sandi yang benar" in response.content.decode()
     response = client.post(reverse("login"), {"username": "petugas.a", "password": "rahasia-uji-123"})
     assert response.status_code == 302 and response.url == reverse("renja:home")
     response = client.post(reverse("password_change"), {"old_password": "rahasia-uji-123", "new_password1": "Sandi-Baru-2026!", "new_password2": "Sandi-Baru-2026!"})
