@@ -135,7 +135,8 @@ def bench_berita_acara() -> None:
 
     snap = forum_selectors.forum_snapshot(Forum.objects.get(tanggal="2025-03-12"), nomor="001/BA-FPD/BAPPEDA/III/2025")
     rows, people = snap["lampiran_ii"], snap["kehadiran"]
-    snap["lampiran_ii"] = [dict(rows[i % len(rows)], ref=f"R-{i}") for i in range(300)]
+    grown = [dict(rows[i % len(rows)], ref=f"R-{i}") for i in range(300)]
+    snap["lampiran_ii"] = sorted(grown, key=lambda r: (r["opd"], r["kode"]))  # the order forum_snapshot gives
     snap["kehadiran"] = [dict(people[i % len(people)], nama=f"Peserta {i + 1}") for i in range(80)]
     render_berita_acara(snap, draft=True)  # warm-up: fonts and WeasyPrint import
     times = []
