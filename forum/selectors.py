@@ -78,7 +78,7 @@ def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
             {
                 "id_usulan": u.id_usulan, "desa": u.desa.nama, "kecamatan": u.desa.parent.nama if u.desa.parent else "",
                 "usulan": u.usulan, "opd": u.opd_tujuan.singkatan if u.opd_tujuan else "", "anggaran": u.anggaran,
-                "status": u.get_status_display(), "alasan": _reason(u), "pengusul": u.anggota_dprd if pokir else "",
+                "status": u.get_status_display(), "alasan": _reason(u), "pengusul": (u.anggota_dprd or u.pengusul) if pokir else "",
                 "fraksi": u.fraksi if pokir else "",
             }
             for u in not_agreed_usulan(forum, pokir=pokir)
