@@ -20,7 +20,7 @@ from .. import permissions
 from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, User, Wilayah
 from ..tabular import TableError, read_table
 from .audit import audit_log
-from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_snapshot, row_update, rows_bulk_create
+from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_snapshot, rows_bulk_create, rows_bulk_update
 
 REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
 OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]
@@ -287,9 +287,7 @@ def plan_apply(*, plan: ImportPlan, by: User | None, source: str) -> dict[str, i
     fy = FiscalYear.objects.select_for_update().get(pk=plan.fiscal_year.pk)
     ensure_year_editable(fy)
     rows_bulk_create(fiscal_year=fy, items=[(i.ref, i.data) for i in plan.rows if i.existing is None], by=by)
-    for item in plan.rows:
-        if item.existing is not None and item.changes:
-            row_update(row=item.existing, data=item.data, by=by, action="renja_row.imported")
+    rows_bulk_update(fiscal_year=fy, items=[(i.existing, i.data, i.changes) for i in plan.rows if i.existing is not None and i.changes], by=by)
     summary = plan.summary()
     audit_log(obj=fy, action="renja.imported", by=by, data={"source": source, **summary})
     return summary

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
@@ -424,3 +425,51 @@ def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> Sta
         stage.save(update_fields=["is_locked"])
         audit_log(obj=stage.fiscal_year, action="stage.locked" if locked else "stage.unlocked", by=by, data={"tahap": stage.stage})
     return stage
+
+
+@transaction.atomic
+def rows_bulk_update(*, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dict[str, Any], dict[str, list[str]]]], by: User | None) -> int:
+    """Apply already-compared changes to many rows at once (imports): each row gets its new version, search text and
+    an audit entry with the changes; a few queries per batch instead of several per row.
+
+    `items` holds (row, data, changes) where `changes` is what row_snapshot said differs; rows are locked here.
+    """
+    ensure_year_editable(fiscal_year)
+    items = [(row, data, changes) for row, data, changes in items if changes]
+    if not items:
+        return 0
+    locked = {r.pk: r for r in RenjaRow.objects.select_for_update(of=("self",)).select_related("sub_kegiatan").filter(pk__in=[r.pk for r, _d, _c in items])}
+    now = timezone.now()
+    fields: set[str] = set()
+    rows = []
+    for row, data, changes in items:
+        current = locked[row.pk]
+        _validate(data)
+        for field in SCALAR_FIELDS:
+            if field in data and field in changes:
+                setattr(current, field, _normalise(field, data[field]))
+                fields.add(field)
+        current.version += 1
+        current.updated_by, current.updated_at = by, now  # bulk_update skips auto_now
+        current.cari = current.search_text()
+        rows.append((current, data, changes))
+    RenjaRow.objects.bulk_update([r for r, _d, _c in rows], sorted(fields | {"version", "updated_by", "updated_at", "cari"}), batch_size=500)
+    for field in M2M_FIELDS:
+        changed = [(r, d) for r, d, c in rows if field in c]
+        if not changed:
+            continue
+        through = getattr(RenjaRow, field).through
+        target = getattr(RenjaRow, field).field.m2m_reverse_field_name()
+        through.objects.filter(renjarow_id__in=[r.pk for r, _d in changed]).delete()
+        through.objects.bulk_create(
+            [through(renjarow_id=r.pk, **{f"{target}_id": obj.pk}) for r, d in changed for obj in dict.fromkeys(d[field] or [])],
+            batch_size=1000,
+        )
+    ct = ContentType.objects.get_for_model(RenjaRow)
+    actor = by if (by is not None and by.is_authenticated) else None
+    AuditLog.objects.bulk_create(
+        [AuditLog(content_type=ct, object_id=str(r.pk), object_repr=str(r)[:255], action="renja_row.imported", by=actor, changes=c, version=r.version)
+         for r, _d, c in rows],
+        batch_size=500,
+    )
+    return len(rows)

@@ -201,3 +201,18 @@ def test_parse_rupiah_accepts_indonesian_forms(text, expected):
 def test_parse_rupiah_refuses_non_whole_or_negative(text):
     with pytest.raises(ValueError):
         services.parse_rupiah(text)
+
+
+def test_reimport_query_count_does_not_grow_with_changed_rows(refs, year, planner, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def file(n: int, pagu: int) -> bytes:
+        return csv_bytes(*[f"Q-{i},Dinsos,1.06.04.2.01.0001,Baris {i},,,,{pagu},64.02.06,anak,," for i in range(n)])
+
+    run(file(40, 100), year, planner)
+    with CaptureQueriesContext(connection) as few:
+        run(file(5, 200), year, planner)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        run(file(40, 300), year, planner)
+    assert set(RenjaRow.objects.values_list("pagu", flat=True)) == {300}
