@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renja.models import FiscalYear, Opd, Wilayah
 
-from .models import Usulan
+from .models import Pengambilan, Usulan
 
 
 class UsulanFilter(django_filters.FilterSet):
@@ -25,10 +25,11 @@ class UsulanFilter(django_filters.FilterSet):
     prioritas_max = django_filters.NumberFilter(field_name="prioritas", lookup_expr="lte", label=_("Prioritas sampai"))
     biaya_min = django_filters.NumberFilter(field_name="anggaran", lookup_expr="gte", label=_("Biaya dari (Rp)"))
     biaya_max = django_filters.NumberFilter(field_name="anggaran", lookup_expr="lte", label=_("Biaya sampai (Rp)"))
+    baris = django_filters.CharFilter(label=_("Ditampung di baris Renja (ref)"), method="filter_baris")
 
     class Meta:
         model = Usulan
-        fields = ["q", "tahun", "kecamatan", "desa", "status", "opd", "sumber", "prioritas_max", "biaya_min", "biaya_max"]
+        fields = ["q", "tahun", "kecamatan", "desa", "status", "opd", "sumber", "prioritas_max", "biaya_min", "biaya_max", "baris"]
 
     def __init__(self, data=None, *args, default_year: FiscalYear | None = None, hide_opd: bool = False, **kwargs):
         if default_year is not None:
@@ -45,6 +46,10 @@ class UsulanFilter(django_filters.FilterSet):
         for word in value.lower().split():
             qs = qs.filter(cari__contains=word)
         return qs
+
+    def filter_baris(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        picked = Pengambilan.objects.filter(renja_row__ref=value.strip(), dibatalkan_oleh__isnull=True).values("usulan_id")
+        return qs.filter(pk__in=picked)
 
     def filter_desa(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

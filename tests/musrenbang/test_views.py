@@ -207,3 +207,14 @@ def test_merge_target_of_another_agency_is_not_revealed(client, opd_a_editor, ro
     assert response.status_code == 422 and "tidak ada di tahun ini" in response.content.decode()
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diteruskan"
+
+
+def test_list_shows_usulan_picked_up_into_a_row(client, planner, routed_to_a, row_a, opd_a_editor, year, opd_a):
+    from musrenbang import services
+
+    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="OTHER")
+    client.force_login(planner)
+    response = client.get(reverse("musrenbang:usulan-list"), {"baris": row_a.ref})
+    assert [r.record.id_usulan for r in response.context["table"].page.object_list] == ["U-A-1"]
+    assert f"baris={row_a.ref}" in client.get(reverse("renja:row-detail", args=[row_a.pk])).content.decode()
