@@ -8,8 +8,10 @@ YEAR ?= 2026
 
 .PHONY: run test install system-deps setup lock migrations-check bench clean
 
-# Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils
+# Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
+# Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils \
+	chromium libatomic1
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

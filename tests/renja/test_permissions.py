@@ -134,3 +134,9 @@ def test_planner_locks_year_and_stage_with_audit(client, planner, year, opd_a_ed
     year.refresh_from_db()
     assert window.is_locked and year.is_locked and year.locked_reason == "RKPD ditetapkan"
     assert set(AuditLog.objects.values_list("action", flat=True)) >= {"stage.locked", "fiscal_year.locked"}
+
+
+def test_refusals_are_explained_in_indonesian(client, opd_b_editor, row_in_opd_a):
+    client.force_login(opd_b_editor)
+    assert "tidak berwenang mengubahnya" in client.get(reverse("renja:row-edit", args=[row_in_opd_a.pk])).content.decode()
+    assert "Halaman tidak ditemukan" in client.get("/tidak-ada/").content.decode()
