@@ -1,0 +1,83 @@
+"""Walk every URL of the app as an officer of another agency and as an anonymous visitor: nothing leaks."""
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from forum import services as forum_services
+from musrenbang import services as usulan_services
+
+from .factories import make_opd, make_row, make_usulan, make_user
+
+SECRET = "RAHASIA-AGENSI-A"
+PUBLIC = {"login", "set_language", "musrenbang:track", "forum:verify", "forum:verify-detail"}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if ns.startswith("admin:"):
+                continue
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+@pytest.fixture
+def agency_a_world(year, opd_a, facilitator, opd_a_editor):
+    """An usulan, a forum and a Renja row of agency A, each carrying the secret text."""
+    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan=f"{SECRET} usulan", pengusul=SECRET)
+    usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan=f"{SECRET} alasan", by=opd_a_editor)
+    forum = forum_services.forum_create(
+        fiscal_year=year, opd_list=[opd_a], by=facilitator,
+        data={"jenis": "forum_pd", "judul": f"{SECRET} forum", "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9),
+              "selesai": datetime.time(11), "tempat": "Bappeda", "pimpinan_nama": "X", "pimpinan_jabatan": "Y", "pimpinan_nip": "1" * 18},
+    )
+    person = forum_services.attendee_add(forum=forum, data={"nama": f"{SECRET} peserta", "unsur": "Dinsos"}, by=facilitator)
+    row = make_row(opd=opd_a, fiscal_year=year)
+    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row}
+
+
+def fill(name: str, pattern: str, world: dict) -> str | None:
+    """A concrete path for a pattern, pointing at agency A's objects."""
+    path = pattern.replace("^", "").replace("$", "")
+    if "<int:pk>" in path:
+        if name.startswith("musrenbang:usulan"):
+            pk = world["usulan"].pk
+        elif name.startswith("forum:") or name.startswith("forum"):
+            pk = world["forum"].pk
+        elif name.startswith("renja:year") or name.startswith("renja:stage"):
+            pk = world["row"].fiscal_year_id
+        else:
+            pk = world["row"].pk
+        path = path.replace("<int:pk>", str(pk))
+    path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
+    return "/" + path if "<" not in path else None
+
+
+def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_world, db):
+    outsider = make_user("luar.b", opd=make_opd("Dispora"))
+    urls = [(name, fill(name, pattern, agency_a_world)) for name, pattern in walk()]
+    urls = [(n, u) for n, u in urls if u]
+    assert len(urls) > 30
+    for who in ("anonymous", "outsider"):
+        client.logout()
+        if who == "outsider":
+            client.force_login(outsider)
+        for name, url in urls:
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert SECRET.encode() not in body, (who, name, url, response.status_code)
+            if who == "anonymous" and name not in PUBLIC:
+                assert response.status_code in (302, 405), (name, url, response.status_code)
+            post = client.post(url, {"keputusan": "dikembalikan", "alasan": "x", "nama": "x", "unsur": "x", "opd": 1, "kunci": "1", "teks": "x"})
+            post_body = b"".join(post.streaming_content) if post.streaming else post.content
+            assert SECRET.encode() not in post_body, ("POST", who, name, url, post.status_code)
+    # No POST from either of them changed anything of agency A's.
+    agency_a_world["usulan"].refresh_from_db()
+    agency_a_world["forum"].refresh_from_db()
+    assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].keputusan.count() == 2
+    assert agency_a_world["forum"].kehadiran.count() == 1 and agency_a_world["forum"].kesepakatan.count() == 6
+    assert not agency_a_world["row"].fiscal_year.is_locked
