@@ -29,3 +29,12 @@ def log_in(page, live_server, username: str, password: str = "rahasia-uji-123") 
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
+
+
+def assert_accessible(page) -> None:
+    """axe-core (bundled by axe-playwright-python, injected by Playwright) finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{page.url}: {bad}"

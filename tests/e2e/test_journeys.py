@@ -5,7 +5,7 @@ from musrenbang.models import Usulan
 from renja.models import RenjaRow
 
 from ..factories import make_usulan
-from .conftest import log_in
+from .conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,17 +17,21 @@ def test_planner_filters_edits_a_row_and_sees_its_history(live_server, page, sho
     make_row(opd=opd_b, fiscal_year=row_in_opd_a.fiscal_year, ref="2026-DP3A-001", nama="Taman Asuh Anak", sub_kegiatan=daycare)
     log_in(page, live_server, "perencana")
     page.goto(f"{live_server.url}/renja/")
+    assert_accessible(page)
     page.fill("#id_q", "rehabilitasi")
     page.click("text=Saring")
     expect(page.locator("table")).to_contain_text(row_in_opd_a.ref)
     expect(page.locator("table")).not_to_contain_text("2026-DP3A-001")
     page.click(f"text={row_in_opd_a.ref}")
+    assert_accessible(page)
     page.click("main a:has-text('Ubah')")
+    assert_accessible(page)
     page.fill("#id_pagu", "175000000")
     page.click("main button:has-text('Simpan')")
     expect(page.locator("#riwayat")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Rp175.000.000")
     expect(page.locator("table.history")).to_contain_text("Rp100.000.000")
+    assert_accessible(page)
     assert RenjaRow.objects.get(pk=row_in_opd_a.pk).pagu == 175_000_000
 
 
@@ -38,7 +42,9 @@ def test_officer_rejects_an_usulan_and_cannot_reach_another_agencys(live_server,
     page.click("text=Kotak masuk")
     expect(page.locator("table")).to_contain_text("USL-OWN")
     expect(page.locator("table")).not_to_contain_text("USL-OTHER")
+    assert_accessible(page)
     page.click("text=USL-OWN")
+    assert_accessible(page)
     page.check("input[name=keputusan][value=ditolak]")
     page.fill("#id_alasan", "Sudah dianggarkan provinsi")
     page.click("text=Simpan keputusan")
@@ -46,3 +52,22 @@ def test_officer_rejects_an_usulan_and_cannot_reach_another_agencys(live_server,
     assert Usulan.objects.get(pk=own.pk).status == "ditolak"
     response = page.goto(f"{live_server.url}/usulan/{other.pk}/")
     assert response.status == 404
+
+
+def test_main_pages_pass_axe(live_server, page, shot, planner, facilitator, row_in_opd_a, year, opd_a):
+    import datetime
+
+    from forum import services as forum_services
+
+    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-AXE")
+    forum = forum_services.forum_create(
+        fiscal_year=year, opd_list=[opd_a], by=facilitator,
+        data={"jenis": "forum_pd", "judul": "Forum Dinsos", "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9),
+              "selesai": datetime.time(11), "tempat": "Bappeda", "pimpinan_nama": "X", "pimpinan_jabatan": "Y", "pimpinan_nip": "1" * 18},
+    )
+    log_in(page, live_server, "perencana")
+    for path in ["/", "/renja/", "/renja/baru/", "/renja/impor/", "/nomenklatur/?q=rehabilitasi", "/usulan/", f"/usulan/{usulan.pk}/",
+                 f"/usulan/{usulan.pk}/tanda-terima/", "/usulan/impor/", "/forum/", f"/forum/{forum.pk}/", "/forum/baru/", "/tahun/",
+                 f"/lacak/?kode={usulan.kode_lacak}", "/verifikasi/", "/akun/sandi/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
