@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run test install system-deps setup lock migrations-check bench clean
+.PHONY: run test install system-deps setup lock migrations-check bench load clean
 
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
@@ -49,6 +49,10 @@ test: install
 # Page times and query counts at Kukar's size and 10x, on a throw-away database (see scripts/bench.py).
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# 50 simulated users for 60 s against gunicorn on 127.0.0.1 (PostgreSQL; see scripts/load.py). Stops by itself.
+load: install
+	$(BIN)/python scripts/load.py
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,0 +1,208 @@
+"""Bounded load test: 50 simulated users of all roles against gunicorn on 127.0.0.1, then a lost-write check.
+
+Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja_load)
+It builds its own database (created if missing), serves the app with gunicorn on 127.0.0.1 only, stops by itself,
+and prints requests per second, p50/p95/p99 latency, errors, and whether every acknowledged write is stored.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/renja_load")
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "muat-uji-2026"
+ENV = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "renja.settings", "DEBUG": "false",
+       "SECRET_KEY": "load-test-only-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+       "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0", "LOGIN_FAILURE_LIMIT": "1000"}
+os.environ.update(ENV)
+
+
+def prepare() -> list[tuple[str, str, int | None]]:
+    """Database with demo data and USERS people: (username, role, the Renja row id an officer edits)."""
+    import psycopg
+
+    name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
+    admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from renja.models import RenjaRow, User
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # production settings serve hashed static files
+    call_command("seed_demo", "--password", PASSWORD, stdout=open(os.devnull, "w"))
+    rows = list(RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"]).select_related("opd").order_by("pk"))
+    people = []
+    for i in range(USERS):
+        kind = ("petugas_opd", "perencana", "fasilitator", "pembaca_opd")[i % 4]
+        row = rows[i % len(rows)] if kind == "petugas_opd" else None
+        opd = row.opd if row else (rows[0].opd if kind == "pembaca_opd" else None)
+        user, _ = User.objects.get_or_create(username=f"muat{i:02d}", defaults={"role": kind, "opd": opd})
+        user.role, user.opd = kind, opd
+        user.set_password(PASSWORD)
+        user.save()
+        people.append((user.username, kind, row.pk if row else None))
+    return people
+
+
+class Session:
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+
+    def csrf(self) -> str:
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def request(self, path: str, data: dict | list | None = None) -> tuple[int, str]:
+        if isinstance(data, dict):
+            data = list(data.items())
+        body = urllib.parse.urlencode([*(data or []), ("csrfmiddlewaretoken", self.csrf())]).encode() if data is not None else None
+        req = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})
+        try:
+            with self.opener.open(req, timeout=30) as resp:
+                return resp.status, resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+
+class FormFields(HTMLParser):
+    """The values a browser would submit for the page's main form: inputs, checked boxes, selected options, textareas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and "disabled" not in a:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.pairs.append((name, a.get("value", "on")))
+            elif kind not in ("submit", "file"):
+                self.pairs.append((name, a.get("value", "")))
+        elif tag == "select":
+            self.select = None if "disabled" in a else name
+        elif tag == "option" and self.select and "selected" in a:
+            self.pairs.append((self.select, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.pairs.append((name, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, value = self.pairs[-1]
+            self.pairs[-1] = (name, value + data)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def user_loop(username: str, role: str, row_id: int | None, stop: float, timings: list, errors: list, writes: dict) -> None:
+    s = Session()
+    s.request("/akun/masuk/")
+    status, _ = s.request("/akun/masuk/", {"username": username, "password": PASSWORD})
+    if status != 302:
+        errors.append(("login", username, status))
+        return
+    reads = {"perencana": ["/", "/renja/", "/usulan/", "/renja/?q=anak"], "fasilitator": ["/forum/", "/usulan/", "/"],
+             "pembaca_opd": ["/", "/renja/", "/usulan/kotak-masuk/"], "petugas_opd": ["/usulan/kotak-masuk/", "/renja/"]}[role]
+    n = 0
+    while time.monotonic() < stop:
+        for path in reads:
+            start = time.perf_counter()
+            status, _ = s.request(path)
+            timings.append(time.perf_counter() - start)
+            if status != 200:
+                errors.append((path, username, status))
+        if row_id is not None:
+            n += 1
+            start = time.perf_counter()
+            status, html = s.request(f"/renja/{row_id}/ubah/")
+            form = FormFields()
+            form.feed(html[html.index('<form method="post" novalidate'):])
+            value = f"muat {username} #{n}"
+            pairs = [(k, value if k == "keterangan" else v) for k, v in form.pairs if k not in ("csrfmiddlewaretoken", "language", "next")]
+            status, _ = s.request(f"/renja/{row_id}/ubah/", pairs)
+            timings.append(time.perf_counter() - start)
+            if status == 302:
+                writes[row_id] = value
+            else:
+                errors.append(("edit", username, status))
+
+
+def main() -> None:
+    people = prepare()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "5"),
+         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=ENV,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(BASE + "/akun/masuk/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        timings: list[float] = []
+        errors: list = []
+        writes: dict[int, str] = {}
+        started = time.monotonic()
+        stop = started + SECONDS
+        threads = [threading.Thread(target=user_loop, args=(u, r, row, stop, timings, errors, writes)) for u, r, row in people]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=SECONDS + 60)
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    from renja.models import RenjaRow
+
+    stored = dict(RenjaRow.objects.filter(pk__in=list(writes)).values_list("pk", "keterangan"))
+    lost = [pk for pk, value in writes.items() if stored.get(pk) != value]
+    q = statistics.quantiles(timings, n=100) if len(timings) > 2 else [0] * 99
+    print(f"{USERS} users, {elapsed:.0f} s, {len(timings)} requests, {len(timings) / elapsed:.1f} req/s")
+    print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
+          f" · acknowledged writes {len(writes)} rows, lost {len(lost)}")
+    for error in errors[:10]:
+        print("  error:", error)
+    sys.exit(1 if errors or lost else 0)
+
+
+if __name__ == "__main__":
+    main()
