@@ -149,6 +149,7 @@ LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+FORM_RENDERER = "renja.form_renderer.FastSelectRenderer"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # The Pemda profile: used by page headers and by printed documents.

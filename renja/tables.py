@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import angka, rupiah
 from .models import RenjaRow
 
 
@@ -26,21 +24,4 @@ class RenjaRowTable(tables.Table):
         attrs = {"class": "table"}
         order_by = ("opd", "kode")
         empty_text = _("Tidak ada baris Renja yang cocok dengan saringan.")
-
-    def render_target(self, record: RenjaRow) -> str:
-        return f"{angka(record.target)} {record.satuan}".strip()
-
-    def render_pagu(self, value: int) -> str:
-        return rupiah(value)
-
-    def render_lokasi(self, record: RenjaRow) -> str:
-        names = [w.nama for w in record.lokasi.all()]
-        if not names:
-            return _("Se-kabupaten")
-        return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-
-    def render_sasaran(self, record: RenjaRow) -> str:
-        return format_html_join(" ", '<span class="tag">{}</span>', ((s.nama,) for s in record.sasaran.all()))
-
-    def render_status(self, record: RenjaRow) -> str:
-        return format_html('<span class="badge badge-{}">{}</span>', record.status, record.get_status_display())
+        template_name = "renja/row_table.html"  # draws the cells itself, from the prefetched records
