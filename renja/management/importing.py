@@ -1,0 +1,41 @@
+"""The shared shape of the import commands: a file and a year in, a one-line summary or every error out."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from renja.models import FiscalYear
+from renja.services import ImportRejected
+
+
+class ImportFileCommand(BaseCommand):
+    """Subclasses set `importer(content=, filename=, fiscal_year=, by=) -> summary` and `summarise(summary) -> str`."""
+
+    importer: Callable[..., dict]
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True, help="Tahun anggaran, mis. 2026.")
+
+    def summarise(self, summary: dict) -> str:
+        return f"{summary['baru']} baru, {summary['berubah']} diperbarui, {summary['sama']} tidak berubah."
+
+    def handle(self, *args, **options):
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Berkas {path} tidak ditemukan.")
+        fiscal_year = FiscalYear.objects.filter(year=options["year"]).first()
+        if fiscal_year is None:
+            raise CommandError(f"Tahun anggaran {options['year']} belum ada.")
+        try:
+            summary = type(self).importer(content=path.read_bytes(), filename=path.name, fiscal_year=fiscal_year, by=None)
+        except ImportRejected as exc:
+            for issue in exc.issues:
+                self.stderr.write(str(issue))
+            raise CommandError(f"Impor ditolak: {len(exc.issues)} galat; tidak ada data yang ditulis.") from exc
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(f"Impor {path.name} ke tahun {fiscal_year.year}: {self.summarise(summary)}")
