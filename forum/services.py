@@ -202,7 +202,7 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
 
 
 @transaction.atomic
-def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None, scan_name: str = "") -> BeritaAcara:
+def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAcara:
     """Record the signing of a final berita acara (optionally with the scanned, wet-signed PDF)."""
     locked = _lock(forum)
     _ensure_open(locked.fiscal_year)

@@ -172,7 +172,7 @@ def forum_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         scan = form.cleaned_data.get("pindaian")
         try:
-            services.forum_sign(forum=forum, by=request.user, scan=scan.read() if scan else None, scan_name=scan.name if scan else "")
+            services.forum_sign(forum=forum, by=request.user, scan=scan.read() if scan else None)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

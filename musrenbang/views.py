@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import secrets
+import time
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +21,13 @@ from django_tables2 import RequestConfig
 from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.formatting import rupiah
-from renja.qr import qr_svg
-from renja.models import RenjaRow
+from renja.forms import ImportUploadForm
 from renja.http import export_response, form_copy_errors
+from renja.models import FiscalYear, RenjaRow
+from renja.qr import qr_svg
+from renja.services import ImportRejected
 
-from . import selectors, services
+from . import imports, selectors, services
 from .filters import UsulanFilter
 from .forms import BulkForm, CarryOverForm, DecisionForm, NewRowForm, RouteForm, TrackForm
 from .models import Keputusan, Usulan
@@ -264,17 +269,11 @@ PENDING_DIR = "impor-usulan"
 
 
 def _pending_path(token: str):
-    from pathlib import Path
-
-    from django.conf import settings
-
     return Path(settings.MEDIA_ROOT) / PENDING_DIR / f"{token}.dat"
 
 
 def _pending_cleanup(folder, max_age_s: int = 24 * 3600) -> None:
     """Uploads nobody confirmed within a day are deleted."""
-    import time
-
     for old in folder.glob("*.dat"):
         if time.time() - old.stat().st_mtime > max_age_s:
             old.unlink(missing_ok=True)
@@ -286,13 +285,6 @@ def usulan_import(request: HttpRequest) -> HttpResponse:
     """Upload an usulan file (project CSV/XLSX or SIPD export), see what it would change, then confirm."""
     if not rules.can_route_usulan(request.user):
         raise PermissionDenied
-    from django.conf import settings
-
-    from renja.forms import ImportUploadForm
-    from renja.services import ImportRejected
-
-    from . import imports
-
     max_bytes = settings.RENJA_IMPORT_MAX_BYTES
     form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes,
                             initial={"tahun": renja_selectors.current_fiscal_year()})
@@ -323,11 +315,6 @@ def usulan_import(request: HttpRequest) -> HttpResponse:
 def usulan_import_confirm(request: HttpRequest) -> HttpResponse:
     if not rules.can_route_usulan(request.user):
         raise PermissionDenied
-    from renja.models import FiscalYear
-    from renja.services import ImportRejected
-
-    from . import imports
-
     pending = request.session.pop("usulan_import", None)
     if not pending or pending.get("token") != request.POST.get("token"):
         messages.error(request, _("Tidak ada impor yang menunggu konfirmasi; unggah ulang berkasnya."))
