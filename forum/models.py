@@ -42,6 +42,10 @@ class Forum(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("fasilitator"), null=True, blank=True, on_delete=models.PROTECT, related_name="forums"
     )
     opd = models.ManyToManyField(Opd, verbose_name=_("OPD peserta"), related_name="forums")
+    # Overlapping programs (from the sync view) the forum is asked to settle.
+    tumpang_tindih = models.ManyToManyField(
+        "sinkronisasi.TumpangTindih", verbose_name=_("program beririsan di agenda"), blank=True, related_name="forums"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     # A correction of a signed forum points to the version it corrects.
     koreksi_dari = models.OneToOneField(

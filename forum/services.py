@@ -16,6 +16,8 @@ from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
 from . import selectors
+from sinkronisasi.models import TumpangTindih
+
 from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
 
 DEFAULT_CLAUSES = [
@@ -243,3 +245,30 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
     renja_services.audit_log(obj=copy, action="forum.correction_started", by=by, data={"koreksi_dari": locked.pk})
     return copy
 
+
+
+@transaction.atomic
+def forum_agenda_add_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> None:
+    """Put an overlapping pair of two participating agencies on a draft forum's agenda, to be settled there."""
+    forum = _lock(forum)
+    _ensure_draft(forum)
+    if pair.fiscal_year_id != forum.fiscal_year_id:
+        raise ValidationError(_("Pasangan ini bukan untuk tahun Renja forum ini."), code="year")
+    participants = set(forum.opd.values_list("pk", flat=True))
+    missing = [o.singkatan for o in (pair.opd_a, pair.opd_b) if o.pk not in participants]
+    if missing:
+        raise ValidationError(_("%(opd)s bukan peserta forum ini.") % {"opd": ", ".join(missing)}, code="participant")
+    if forum.tumpang_tindih.filter(pk=pair.pk).exists():
+        return
+    forum.tumpang_tindih.add(pair)
+    renja_services.audit_log(obj=forum, action="forum.overlap_added", by=by,
+                             data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]})
+
+
+@transaction.atomic
+def forum_agenda_remove_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> None:
+    forum = _lock(forum)
+    _ensure_draft(forum)
+    forum.tumpang_tindih.remove(pair)
+    renja_services.audit_log(obj=forum, action="forum.overlap_removed", by=by,
+                             data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]})

@@ -18,6 +18,7 @@ from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
 from .models import BeritaAcara, Kehadiran
 from .permissions import forums_for_user, get_forum_for_user
+from sinkronisasi.permissions import get_tumpang_for_user
 
 
 
@@ -91,6 +92,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "sign_form": SignForm(),
         "agenda_rows": selectors.agreed_rows(forum) if forum.is_draft else None,
         "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False) if forum.is_draft else None,
+        "agenda_pairs": list(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")),
     }
     return render(request, "forum/forum_detail.html", context, status=status)
 
@@ -223,3 +225,36 @@ def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
     ba = BeritaAcara.objects.select_related("forum").filter(sha256=sha.lower()).first()
     return render(request, "forum/verify.html", {"form": VerifyForm(initial={"sidik_jari": sha}), "ba": ba, "checked": True, "sha": sha},
                   status=200 if ba else 404)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
+    """Choose the draft forum whose agenda gets an overlapping pair (both agencies must take part in it)."""
+    if not rules.can_run_forums(request.user):
+        raise PermissionDenied
+    found = get_tumpang_for_user(request.user, pair, write=True)
+    forums = (forums_for_user(request.user).filter(fiscal_year=found.fiscal_year, status="draft")
+              .filter(opd=found.opd_a_id).filter(opd=found.opd_b_id).distinct().order_by("-tanggal"))
+    if request.method == "POST":
+        forum = get_object_or_404(forums, pk=request.POST.get("forum") or 0)
+        try:
+            services.forum_agenda_add_pair(forum=forum, pair=found, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Pasangan dimasukkan ke agenda %(forum)s.") % {"forum": forum.judul})
+            return redirect("forum:forum-detail", pk=forum.pk)
+    return render(request, "forum/agenda_pair.html", {"pair": found, "forums": forums})
+
+
+@require_POST
+@login_required
+def agenda_pair_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    found = get_object_or_404(forum.tumpang_tindih.all(), pk=pair)
+    try:
+        services.forum_agenda_remove_pair(forum=forum, pair=found, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("forum:forum-detail", pk=forum.pk)

@@ -8,7 +8,7 @@ from renja.models import FiscalYear, Opd, RenjaRow
 
 from .models import Keputusan, Usulan
 
-DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k != Keputusan.Jenis.DITERUSKAN]
+DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k not in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP)]
 SPLIT_LINES = 3
 
 
@@ -76,6 +76,7 @@ class BulkForm(forms.Form):
         (Keputusan.Jenis.DITERIMA, _("Terima ke satu baris Renja")),
         (Keputusan.Jenis.DITOLAK, _("Tolak")),
         (Keputusan.Jenis.DIKEMBALIKAN, _("Kembalikan ke Bappeda")),
+        ("tutup", _("Tutup (tidak tertampung, dibawa ke tahun berikut)")),
     ]
     aksi = forms.ChoiceField(label=_("Aksi untuk yang dipilih"), choices=ACTIONS)
     pilih = forms.ModelMultipleChoiceField(queryset=Usulan.objects.none(), label=_("Usulan terpilih"),
@@ -93,6 +94,8 @@ class BulkForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("aksi") == "teruskan" and not cleaned.get("opd"):
             self.add_error("opd", _("Pilih OPD tujuan."))
+        if cleaned.get("aksi") == "tutup" and not (cleaned.get("alasan") or "").strip():
+            self.add_error("alasan", _("Alasan menutup usulan wajib diisi."))
         return cleaned
 
 

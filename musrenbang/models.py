@@ -33,6 +33,7 @@ class Usulan(models.Model):
         DIGABUNG = "digabung", _("Digabung")
         DITOLAK = "ditolak", _("Ditolak")
         DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
+        DITUTUP = "ditutup", _("Ditutup, dibawa ke tahun berikutnya")
 
     fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="usulan")
     id_usulan = models.CharField(_("ID usulan"), max_length=40)
@@ -121,6 +122,7 @@ class Keputusan(models.Model):
         DIGABUNG = "digabung", _("Digabung")
         DITOLAK = "ditolak", _("Ditolak")
         DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
+        DITUTUP = "ditutup", _("Ditutup, dibawa ke tahun berikutnya")
 
     usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="keputusan")
     level = models.CharField(_("tingkat"), max_length=25, choices=Level.choices)
@@ -146,8 +148,8 @@ class Keputusan(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="keputusan_reason_required",
-                condition=~Q(keputusan__in=["ditolak", "dikembalikan", "digabung"]) | ~Q(alasan=""),
-                violation_error_message=_("Alasan wajib diisi untuk keputusan ditolak, dikembalikan dan digabung."),
+                condition=~Q(keputusan__in=["ditolak", "dikembalikan", "digabung", "ditutup"]) | ~Q(alasan=""),
+                violation_error_message=_("Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."),
             ),
             models.CheckConstraint(
                 name="keputusan_merge_has_target",

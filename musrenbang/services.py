@@ -112,6 +112,32 @@ def usulan_route_many(*, usulan_list: Iterable[Usulan], opd: Opd, by: User | Non
     return count
 
 
+@transaction.atomic
+def usulan_close(*, usulan: Usulan, by: User | None, alasan: str) -> Usulan:
+    """Bappeda closes an usulan no agency picked up this year, with a reason; carry-over takes it to the next year."""
+    locked = _lock(usulan)
+    _ensure_open(locked.fiscal_year)
+    if locked.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG, Usulan.Status.DITUTUP):
+        raise ValidationError(
+            _("Usulan %(id)s sudah %(status)s; tidak dapat ditutup.")
+            % {"id": locked.id_usulan, "status": locked.get_status_display().lower()}
+        )
+    if not alasan.strip():
+        raise ValidationError(_("Alasan menutup usulan wajib diisi."), code="reason")
+    _record(locked, level=Keputusan.Level.BAPPEDA, jenis=Keputusan.Jenis.DITUTUP, by=by, alasan=alasan.strip())
+    return locked
+
+
+@transaction.atomic
+def usulan_close_many(*, usulan_list: Iterable[Usulan], by: User | None, alasan: str) -> int:
+    """Close a selection, all or none."""
+    count = 0
+    for usulan in usulan_list:
+        usulan_close(usulan=usulan, by=by, alasan=alasan)
+        count += 1
+    return count
+
+
 @dataclass
 class Allocation:
     """The share of an accepted usulan given to one Renja row."""
@@ -166,7 +192,8 @@ def _decision_fields(
 ) -> tuple[dict, list[Allocation]]:
     """The rules of each decision (no queries): the Keputusan fields to write and the checked pick-ups."""
     _check_decider(usulan, by)
-    if keputusan not in Keputusan.Jenis.values or keputusan == Keputusan.Jenis.DITERUSKAN:
+    # Routing and closing are Bappeda's own steps (usulan_route, usulan_close), not an agency's decision.
+    if keputusan not in Keputusan.Jenis.values or keputusan in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP):
         raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
     alasan = (alasan or "").strip()
     if keputusan in NEEDS_REASON and not alasan:
@@ -371,7 +398,9 @@ def picked_up_total(usulan: Usulan) -> int:
     return usulan.pengambilan.filter(dibatalkan_oleh__isnull=True).aggregate(s=Sum("anggaran"))["s"] or 0
 
 
-NOT_ACCOMMODATED = [Usulan.Status.BARU, Usulan.Status.DITERUSKAN, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN]
+NOT_ACCOMMODATED = [
+    Usulan.Status.BARU, Usulan.Status.DITERUSKAN, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN, Usulan.Status.DITUTUP,
+]
 
 
 @transaction.atomic

@@ -221,6 +221,10 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
             if not rules.can_route_usulan(request.user):
                 raise PermissionDenied
             count = services.usulan_route_many(usulan_list=chosen, opd=data["opd"], by=request.user)
+        elif data["aksi"] == "tutup":
+            if not rules.can_close_usulan(request.user):
+                raise PermissionDenied
+            count = services.usulan_close_many(usulan_list=chosen, by=request.user, alasan=data["alasan"])
         else:
             if any(not rules.can_decide_usulan(request.user, u.opd_tujuan) for u in chosen):
                 raise PermissionDenied

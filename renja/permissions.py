@@ -130,3 +130,31 @@ def can_run_forums(user: User) -> bool:
 def forum_opd_scope(user: User) -> int | None:
     """The agency whose forums an OPD person may read (None: sees all, or nothing)."""
     return usulan_opd_scope(user)
+
+
+# Sync view (sinkronisasi) rules. The getters live in sinkronisasi/permissions.py and use only these.
+def can_see_sync(user: User) -> bool:
+    """Planners and facilitators see every finding; OPD people see those that involve their agency."""
+    if is_planner(user) or is_facilitator(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.role in OPD_ROLES and user.opd_id)
+
+
+def sync_opd_scope(user: User) -> int | None:
+    """The one agency whose findings an OPD person sees (None: the user sees all)."""
+    return usulan_opd_scope(user)
+
+
+def can_resolve_overlaps(user: User) -> bool:
+    """Bappeda planners settle overlapping pairs, and facilitators do so at a forum."""
+    return is_planner(user) or is_facilitator(user)
+
+
+def can_manage_synonyms(user: User) -> bool:
+    """The synonym list changes every year's findings: Bappeda's to keep."""
+    return is_planner(user)
+
+
+def can_close_usulan(user: User) -> bool:
+    """Closing an usulan nobody picked up (it carries over) is Bappeda's decision, like routing."""
+    return can_route_usulan(user)

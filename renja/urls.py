@@ -25,6 +25,7 @@ renja_patterns = [
 urlpatterns = [
     path("", include((renja_patterns, "renja"))),
     path("", include("musrenbang.urls")),
+    path("", include("sinkronisasi.urls")),
     path("", include("forum.urls")),
     path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),

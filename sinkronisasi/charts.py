@@ -1,0 +1,36 @@
+"""Small bar charts drawn on the server as inline SVG: no JavaScript, no chart library, readable by screen readers."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+ROW, LABEL_W, BAR_W = 22, 210, 360
+
+
+def bar_chart(*, title: str, bars: Sequence[tuple[str, Sequence[tuple[str, int]]]], legend: Sequence[tuple[str, str]] = ()) -> SafeString:
+    """Horizontal bars; each bar is (label, [(css class, value), ...]) so that bars can be stacked by part."""
+    totals = [sum(v for _c, v in parts) for _label, parts in bars]
+    top = max(totals, default=0) or 1
+    legend_h = ROW if legend else 0
+    height = legend_h + ROW * len(bars) + 4
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {LABEL_W + BAR_W + 60} {height}" width="100%" '
+           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    x = 0
+    for cls, label in legend:
+        out.append(f'<rect class="{escape(cls)}" x="{x}" y="4" width="12" height="12"></rect>'
+                   f'<text x="{x + 16}" y="15" font-size="12">{escape(label)}</text>')
+        x += 20 + 7 * len(label)
+    for i, ((label, parts), total) in enumerate(zip(bars, totals)):
+        y = legend_h + i * ROW
+        out.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label[:32])}</text>')
+        offset = LABEL_W
+        for cls, value in parts:
+            width = round(value * BAR_W / top, 1)
+            out.append(f'<rect class="{escape(cls)}" x="{offset}" y="{y + 3}" width="{width}" height="15">'
+                       f'<title>{escape(label)}: {value}</title></rect>')
+            offset += width
+        out.append(f'<text x="{offset + 4}" y="{y + 15}" font-size="12">{total}</text>')
+    out.append("</svg>")
+    return mark_safe("".join(out))

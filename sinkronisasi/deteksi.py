@@ -1,0 +1,245 @@
+"""The overlap detector: which pairs of Renja rows of different agencies plan the same thing, and why.
+
+Pure Python over plain facts (no Django), so the product and the evaluation script run the same code.
+Nothing here loops over all pairs: candidates come from blocks (same code, same usulan, shared informative terms,
+shared target groups in shared places) and only candidates are scored.
+
+Signals, each a reason a planner understands:
+- KODE: the same sub kegiatan code (never the support program X.XX.01, which every agency has);
+- USULAN: the same usulan picked up by both rows (double funding);
+- SASARAN_LOKASI: a shared target group in a shared place (a regency-wide row covers every place);
+- URAIAN: similar work in names, indicators and descriptions (stems, synonyms, filler removed; TF-IDF cosine).
+Same work in places that do not meet, or different work for the same group in the same place, is not an overlap.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+KODE, USULAN, SASARAN_LOKASI, URAIAN = "kode", "usulan", "sasaran_lokasi", "uraian"
+
+# Target groups too broad to say two rows serve the same people.
+BROAD_GROUPS = frozenset({"masyarakat_umum"})
+# Groups that contain one another or overlap heavily.
+RELATED_GROUPS = {
+    frozenset({"anak", "balita"}),
+    frozenset({"anak", "remaja"}),
+    frozenset({"remaja", "pemuda"}),
+    frozenset({"perempuan", "ibu_hamil"}),
+    frozenset({"petani", "keluarga_miskin"}),
+    frozenset({"nelayan", "keluarga_miskin"}),
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    """The knobs of the score, chosen from the development evaluation set (see README, "Sinkronisasi")."""
+
+    threshold: float = 0.28
+    # A term found in more than this share of rows (and at least `max_df_min` rows) does not make candidates.
+    max_df_share: float = 0.08
+    max_df_min: int = 12
+    # How the text score is scaled by what is known about the target groups.
+    group_shared: float = 1.0
+    group_related: float = 0.9
+    group_unknown: float = 0.8
+    group_disjoint: float = 0.45
+    # Extra lift for a shared specific group in a shared place (weak on its own: different work is no overlap).
+    group_place_lift: float = 0.12
+    code_same_place: float = 1.0
+    code_elsewhere: float = 0.8
+    # Text similarity of rows whose places do not meet is scaled down to this (below any sensible threshold).
+    elsewhere: float = 0.4
+    # Weight of words that name a target group in the text (the groups are compared on their own).
+    group_term_weight: float = 0.35
+
+
+@dataclass
+class RowFacts:
+    """What the detector knows of one row."""
+
+    id: int
+    opd: int
+    kode: str
+    penunjang: bool
+    places: frozenset[str]  # wilayah codes; empty means regency-wide
+    groups: frozenset[str]  # target-group slugs
+    terms: dict[str, float]  # term -> field weight (see teks.weighted_terms)
+    usulan: frozenset[int] = frozenset()
+
+
+@dataclass
+class Finding:
+    a: int
+    b: int
+    score: float
+    signals: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.a, self.b)
+
+
+def parent_place(code: str) -> str | None:
+    """The kecamatan of a desa/kelurahan code (64.02.06.1002 -> 64.02.06); None for a kecamatan."""
+    return code.rsplit(".", 1)[0] if code.count(".") >= 3 else None
+
+
+def shared_places(a: frozenset[str], b: frozenset[str]) -> tuple[bool, list[str]]:
+    """Whether two location sets meet, and the most specific places where they do ([] when one is regency-wide)."""
+    if not a or not b:
+        return True, sorted(a or b)
+    out = set(a & b)
+    for x, other in ((a, b), (b, a)):
+        for code in x:
+            parent = parent_place(code)
+            if parent and parent in other:
+                out.add(code)
+    out = {c for c in out if not any(o != c and parent_place(o) == c for o in out)}
+    return bool(out), sorted(out)
+
+
+def group_relation(a: frozenset[str], b: frozenset[str]) -> tuple[str, list[str]]:
+    """shared / related / unknown / disjoint, with the shared specific groups."""
+    sa, sb = a - BROAD_GROUPS, b - BROAD_GROUPS
+    if not sa or not sb:
+        return "unknown", []
+    common = sorted(sa & sb)
+    if common:
+        return "shared", common
+    if any(frozenset({x, y}) in RELATED_GROUPS for x in sa for y in sb):
+        return "related", []
+    return "disjoint", []
+
+
+class Detector:
+    """Scores candidate pairs of one fiscal year's rows."""
+
+    def __init__(self, rows: Iterable[RowFacts], params: Params = Params(), idf: dict[str, float] | None = None,
+                 group_terms: frozenset[str] = frozenset()):
+        self.params = params
+        self.group_terms = group_terms
+        self.rows: dict[int, RowFacts] = {r.id: r for r in rows if not r.penunjang}
+        self.idf = idf if idf is not None else self.compute_idf(self.rows.values())
+        self._vectors = {r.id: self._vector(r) for r in self.rows.values()}
+        self._index()
+
+    # Text
+    @staticmethod
+    def compute_idf(rows: Iterable[RowFacts]) -> dict[str, float]:
+        df: dict[str, int] = defaultdict(int)
+        n = 0
+        for row in rows:
+            n += 1
+            for term in row.terms:
+                df[term] += 1
+        return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+
+    def _idf(self, term: str) -> float:
+        return self.idf.get(term) or max(self.idf.values(), default=1.0)
+
+    def _vector(self, row: RowFacts) -> dict[str, float]:
+        gw = self.params.group_term_weight
+        vec = {t: w * self._idf(t) * (gw if t in self.group_terms else 1.0) for t, w in row.terms.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def _index(self) -> None:
+        p = self.params
+        n = len(self.rows)
+        cap = max(p.max_df_min, int(n * p.max_df_share))
+        self.by_term: dict[str, list[int]] = defaultdict(list)
+        self.by_code: dict[str, list[int]] = defaultdict(list)
+        self.by_usulan: dict[int, list[int]] = defaultdict(list)
+        for row in self.rows.values():
+            for term in row.terms:
+                self.by_term[term].append(row.id)
+            self.by_code[row.kode].append(row.id)
+            for u in row.usulan:
+                self.by_usulan[u].append(row.id)
+        self.frequent = {t for t, ids in self.by_term.items() if len(ids) > cap}
+
+    def text_similarity(self, a: int, b: int) -> tuple[float, list[str]]:
+        va, vb = self._vectors[a], self._vectors[b]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        parts = [(va[t] * vb[t], t) for t in va if t in vb]
+        parts.sort(reverse=True)
+        return min(1.0, sum(x for x, _ in parts)), [t for _x, t in parts[:4]]
+
+    # Candidates
+    def candidates(self, ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+        """Pairs of rows of different agencies that share a block, limited to pairs touching `ids` when given."""
+        focus = None if ids is None else {i for i in ids if i in self.rows}
+        out: set[tuple[int, int]] = set()
+
+        def add_block(members: list[int]) -> None:
+            if len(members) < 2:
+                return
+            targets = members if focus is None else [m for m in members if m in focus]
+            for x in targets:
+                ox = self.rows[x].opd
+                for y in members:
+                    if y != x and self.rows[y].opd != ox:
+                        out.add((x, y) if x < y else (y, x))
+
+        for block in self.by_code.values():
+            add_block(block)
+        for block in self.by_usulan.values():
+            add_block(block)
+        for term, block in self.by_term.items():
+            if term not in self.frequent:
+                add_block(block)
+        return out
+
+    # Score
+    def score(self, a: int, b: int) -> Finding:
+        p = self.params
+        ra, rb = self.rows[a], self.rows[b]
+        meet, places = shared_places(ra.places, rb.places)
+        relation, groups = group_relation(ra.groups, rb.groups)
+        text, top_terms = self.text_similarity(a, b)
+        usulan = sorted(ra.usulan & rb.usulan)
+        same_code = ra.kode == rb.kode
+
+        signals: dict[str, object] = {URAIAN: round(text, 3), "istilah": top_terms, "lokasi_bertemu": meet,
+                                      "lokasi": places, "se_kabupaten": not ra.places or not rb.places}
+        if usulan:
+            signals[USULAN] = usulan
+        if same_code:
+            signals[KODE] = ra.kode
+        if meet and relation == "shared":
+            signals[SASARAN_LOKASI] = groups
+
+        factor = {"shared": p.group_shared, "related": p.group_related, "unknown": p.group_unknown,
+                  "disjoint": p.group_disjoint}[relation]
+        work = text * factor
+        if meet:
+            if relation == "shared" and places and not signals["se_kabupaten"]:
+                work = 1 - (1 - work) * (1 - p.group_place_lift)
+        else:
+            work *= p.elsewhere
+        score = work
+        if same_code:
+            score = max(score, p.code_same_place if meet else p.code_elsewhere)
+        if usulan:
+            score = 1.0
+        return Finding(a=a, b=b, score=round(min(1.0, score), 4), signals=signals)
+
+    def findings(self, ids: Iterable[int] | None = None) -> list[Finding]:
+        """Flagged pairs (score at or above the threshold), limited to pairs touching `ids` when given."""
+        out = []
+        for a, b in self.candidates(ids):
+            finding = self.score(a, b)
+            if finding.score >= self.params.threshold:
+                out.append(finding)
+        out.sort(key=lambda f: (-f.score, f.a, f.b))
+        return out
+
+
+def is_penunjang(kode: str) -> bool:
+    """Program penunjang (X.XX.01...): every agency's internal support, never an overlap."""
+    parts = kode.split(".")
+    return len(parts) >= 3 and parts[2] == "01"

@@ -1,0 +1,166 @@
+"""Measure the overlap detector against a labelled set, next to the trigram baseline peers use.
+
+A set is a Renja file in the import format (ref, opd, kode_sub_kegiatan, nama, indikator, …, lokasi, sasaran,
+keterangan) and a pair file (ref_a, ref_b, …) listing every truly overlapping pair. Pure Python: reads the
+reference fixtures (nomenclature names, region names) directly, and builds row facts with the same functions the
+product uses on the database.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import deteksi, teks
+from .sinonim_bawaan import DEFAULT_SYNONYMS
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "renja" / "fixtures" / "reference"
+SETS = Path(__file__).resolve().parent / "fixtures" / "evaluasi"
+
+
+@dataclass
+class Scores:
+    flagged: int
+    true_pairs: int
+    hits: int
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.flagged if self.flagged else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.true_pairs if self.true_pairs else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def nomenclature_names() -> dict[str, str]:
+    return {r["kode"]: r["nama"] for r in _read(REFERENCE / "nomenklatur_kabkota.csv")}
+
+
+def region_names() -> list[str]:
+    return [r["nama"] for r in _read(REFERENCE / "wilayah_kukar.csv") if r["tingkat"] != "kabupaten"]
+
+
+def default_vocabulary() -> teks.Vocabulary:
+    return teks.vocabulary_from((i, label, phrases) for i, (label, phrases) in enumerate(DEFAULT_SYNONYMS))
+
+
+def official_name(kode: str, names: dict[str, str]) -> str:
+    """The nomenclature name of a code as an agency writes it (support codes carry the agency's own bidang)."""
+    if kode in names:
+        return names[kode]
+    parts = kode.split(".")
+    generic = ".".join(["X", "XX"] + parts[2:])
+    return names.get(generic, "")
+
+
+def load_rows(path: Path, vocabulary: teks.Vocabulary | None = None) -> tuple[list[deteksi.RowFacts], dict[int, dict]]:
+    vocabulary = vocabulary or default_vocabulary()
+    names = nomenclature_names()
+    place_stop = teks.place_stopwords(region_names())
+    opd_ids: dict[str, int] = {}
+    facts, raw = [], {}
+    for i, r in enumerate(_read(path), start=1):
+        kode = r["kode_sub_kegiatan"].strip()
+        terms = teks.row_terms(nama=r["nama"], keterangan=r.get("keterangan", ""), indikator=r.get("indikator", ""),
+                               sub_kegiatan=official_name(kode, names), vocabulary=vocabulary, extra_stop=place_stop)
+        facts.append(deteksi.RowFacts(
+            id=i, opd=opd_ids.setdefault(r["opd"].strip(), len(opd_ids) + 1), kode=kode,
+            penunjang=deteksi.is_penunjang(kode),
+            places=frozenset(c.strip() for c in r.get("lokasi", "").split(";") if c.strip()),
+            groups=frozenset(s.strip() for s in r.get("sasaran", "").split(";") if s.strip()),
+            terms=terms,
+        ))
+        raw[i] = r
+    return facts, raw
+
+
+def load_pairs(path: Path) -> set[frozenset[str]]:
+    return {frozenset((r["ref_a"].strip(), r["ref_b"].strip())) for r in _read(path)}
+
+
+# pg_trgm's similarity(), reproduced: words of alphanumerics, lower-cased, padded "  w ", trigram sets, Jaccard.
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def trigrams(text: str) -> set[str]:
+    out: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        out.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return out
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def baseline_pairs(raw: dict[int, dict], threshold: float = 0.25) -> set[frozenset[str]]:
+    """Decidim's rule applied to Renja rows: different agencies, trigram similarity of names >= 0.25."""
+    items = [(r["ref"], r["opd"], trigrams(r["nama"])) for r in raw.values()]
+    out = set()
+    for i, (ref_a, opd_a, ta) in enumerate(items):
+        for ref_b, opd_b, tb in items[i + 1:]:
+            if opd_a != opd_b and ta and tb and len(ta & tb) / len(ta | tb) >= threshold:
+                out.add(frozenset((ref_a, ref_b)))
+    return out
+
+
+GROUP_SLUGS = ["anak", "balita", "remaja", "pemuda", "perempuan", "ibu_hamil", "lansia", "disabilitas",
+               "keluarga_miskin", "petani", "nelayan", "umkm", "masyarakat_umum"]
+
+
+def detector(facts: list[deteksi.RowFacts], params: deteksi.Params) -> deteksi.Detector:
+    return deteksi.Detector(facts, params, group_terms=teks.group_terms(default_vocabulary(), GROUP_SLUGS))
+
+
+def detector_pairs(facts: list[deteksi.RowFacts], raw: dict[int, dict], params: deteksi.Params) -> set[frozenset[str]]:
+    detector = globals()["detector"](facts, params)
+    return {frozenset((raw[f.a]["ref"], raw[f.b]["ref"])) for f in detector.findings()}
+
+
+def score(predicted: set[frozenset[str]], truth: set[frozenset[str]]) -> Scores:
+    return Scores(flagged=len(predicted), true_pairs=len(truth), hits=len(predicted & truth))
+
+
+def evaluate(name: str, params: deteksi.Params = deteksi.Params()) -> dict[str, Scores]:
+    facts, raw = load_rows(SETS / f"{name}_renja.csv")
+    truth = load_pairs(SETS / f"{name}_pasangan.csv")
+    return {
+        "detektor": score(detector_pairs(facts, raw, params), truth),
+        "baseline_trigram": score(baseline_pairs(raw), truth),
+    }
+
+
+def errors(name: str, params: deteksi.Params = deteksi.Params()) -> tuple[list, list]:
+    """False positives and false negatives with their scores, for reading (not for tuning single rows)."""
+    facts, raw = load_rows(SETS / f"{name}_renja.csv")
+    truth = load_pairs(SETS / f"{name}_pasangan.csv")
+    detector = globals()["detector"](facts, params)
+    by_ref = {r["ref"]: i for i, r in raw.items()}
+    flagged = {frozenset((raw[f.a]["ref"], raw[f.b]["ref"])): f for f in detector.findings()}
+    fps = [(f.score, raw[f.a]["nama"], raw[f.b]["nama"], f.signals) for k, f in flagged.items() if k not in truth]
+    fns = []
+    for pair in truth - set(flagged):
+        a, b = sorted(by_ref[r] for r in pair)
+        f = detector.score(a, b) if a in detector.rows and b in detector.rows else None
+        fns.append((f.score if f else None, raw[a]["nama"], raw[b]["nama"], f.signals if f else {}))
+    return sorted(fps, key=lambda x: -x[0]), sorted(fns, key=lambda x: -(x[0] or 0))
+
+
+def available_sets() -> Iterable[str]:
+    return sorted(p.name.removesuffix("_renja.csv") for p in SETS.glob("*_renja.csv"))

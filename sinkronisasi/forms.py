@@ -1,0 +1,80 @@
+"""Forms of the sync view: filters, settling a pair, a synonym group."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renja.models import Opd, Wilayah
+
+from . import selectors
+from .models import TumpangTindih
+
+
+class PairFilterForm(forms.Form):
+    STATUS = [
+        ("", _("Terbuka")),
+        ("selesai", _("Sudah diselesaikan")),
+        ("semua", _("Semua")),
+        *[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA],
+    ]
+    tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(required=False, max_length=100, label=_("Cari ref/nama"))
+    status = forms.ChoiceField(required=False, choices=STATUS, label=_("Status"))
+    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD"),
+                                 empty_label=_("Semua OPD"), to_field_name="singkatan")
+    sinyal = forms.ChoiceField(required=False, label=_("Alasan"))
+    skor_min = forms.FloatField(required=False, min_value=0, max_value=1, label=_("Skor minimal"),
+                                widget=forms.NumberInput(attrs={"step": "0.05"}))
+    urut = forms.ChoiceField(required=False, label=_("Urutan"),
+                             choices=[("", _("Per pasangan OPD")), ("skor", _("Skor tertinggi dulu"))])
+
+    def __init__(self, *args, scope_opd: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sinyal"].choices = [("", _("Semua alasan")), *selectors.signal_labels().items()]
+        if scope_opd:
+            del self.fields["opd"]
+
+
+class OrphanFilterForm(forms.Form):
+    tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(required=False, max_length=100, label=_("Cari"))
+    sebab = forms.ChoiceField(required=False, label=_("Sebab"))
+    kecamatan = forms.ModelChoiceField(queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN), required=False,
+                                       label=_("Kecamatan"), empty_label=_("Semua kecamatan"), to_field_name="kode")
+    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD tujuan"),
+                                 empty_label=_("Semua OPD"), to_field_name="singkatan")
+
+    def __init__(self, *args, scope_opd: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sebab"].choices = [("", _("Semua sebab")), *selectors.Sebab.choices()]
+        if scope_opd:
+            del self.fields["opd"]
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(label=_("Penyelesaian"), widget=forms.RadioSelect,
+                               choices=[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA])
+    opd_pengampu = forms.ModelChoiceField(queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)"))
+    baris_dihapus = forms.ChoiceField(required=False, label=_("Baris yang dihapus (untuk duplikasi)"))
+    catatan = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, pair: TumpangTindih, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        self.fields["opd_pengampu"].queryset = Opd.objects.filter(pk__in=[pair.opd_a_id, pair.opd_b_id])
+        self.fields["baris_dihapus"].choices = [("", "—")] + [
+            (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (pair.baris_a, pair.baris_b)
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        rows = {str(r.pk): r for r in (self.pair.baris_a, self.pair.baris_b)}
+        return {"status": data["status"], "catatan": data["catatan"], "opd_pengampu": data["opd_pengampu"],
+                "baris_dihapus": rows.get(data["baris_dihapus"] or "")}
+
+
+class SinonimForm(forms.Form):
+    nama = forms.CharField(label=_("Nama kelompok"), max_length=120)
+    frasa = forms.CharField(label=_("Frasa yang bermakna sama"), widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text=_("Dipisah koma, misalnya: penitipan anak, daycare, taman asuh anak."))
+    aktif = forms.BooleanField(label=_("Aktif"), required=False)

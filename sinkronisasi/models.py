@@ -1,0 +1,142 @@
+"""The sync view's stored findings: overlapping pairs of Renja rows, the detector's facts per row, its synonyms.
+
+Findings are computed by services.sync_refresh (incrementally after changes) and read by the page; nothing here is
+computed on a page view.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from renja.models import FiscalYear, Opd, RenjaRow
+
+
+class KelompokSinonim(models.Model):
+    """Words planners use for the same thing (daycare ≈ penitipan anak ≈ taman asuh anak). Regency-wide."""
+
+    nama = models.CharField(_("nama kelompok"), max_length=120, unique=True)
+    frasa = models.TextField(_("frasa"), help_text=_("Satu frasa per baris atau dipisah koma, misalnya: difabel, disabilitas."))
+    aktif = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["nama"]
+        verbose_name = _("kelompok sinonim")
+        verbose_name_plural = _("kelompok sinonim")
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def phrases(self) -> list[str]:
+        raw = self.frasa.replace("\n", ",").replace(";", ",")
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+class FiturBaris(models.Model):
+    """What the detector knows of one Renja row, kept so that a change recomputes only the pairs it touches."""
+
+    renja_row = models.OneToOneField(RenjaRow, on_delete=models.CASCADE, primary_key=True, related_name="fitur")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
+    opd = models.ForeignKey(Opd, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()  # the row's version these facts were taken from
+    kode = models.CharField(max_length=24)
+    penunjang = models.BooleanField(default=False)
+    lokasi = models.JSONField(default=list)
+    sasaran = models.JSONField(default=list)
+    istilah = models.JSONField(default=dict)
+    usulan = models.JSONField(default=list)  # usulan picked up into the row (active pick-ups)
+    # Fingerprint of the fields whose change reopens a resolved pair: sub kegiatan, locations, groups, name, pagu.
+    jejak = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("fitur baris")
+        verbose_name_plural = _("fitur baris")
+
+
+class SyncState(models.Model):
+    """When a year's findings were last computed, and from what (so a page knows whether anything changed)."""
+
+    fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="sync_state")
+    computed_at = models.DateTimeField(null=True, blank=True)
+    full_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    mode = models.CharField(max_length=10, blank=True)
+    rows_fingerprint = models.CharField(max_length=120, blank=True)
+    pickups_fingerprint = models.CharField(max_length=120, blank=True)
+    synonyms_fingerprint = models.CharField(max_length=120, blank=True)
+    idf = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("status sinkronisasi")
+        verbose_name_plural = _("status sinkronisasi")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}: {self.computed_at}"
+
+
+class TumpangTindih(models.Model):
+    """One flagged pair of Renja rows of two agencies that plan the same thing, and how planners settled it."""
+
+    class Status(models.TextChoices):
+        TERBUKA = "terbuka", _("Terbuka")
+        SALING_MELENGKAPI = "saling_melengkapi", _("Saling melengkapi")
+        KOORDINASI = "koordinasi", _("Koordinasi (OPD pengampu)")
+        DUPLIKASI = "duplikasi", _("Duplikasi (satu baris dihapus)")
+
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="tumpang_tindih")
+    baris_a = models.ForeignKey(RenjaRow, verbose_name=_("baris A"), on_delete=models.CASCADE, related_name="+")
+    baris_b = models.ForeignKey(RenjaRow, verbose_name=_("baris B"), on_delete=models.CASCADE, related_name="+")
+    opd_a = models.ForeignKey(Opd, verbose_name=_("OPD A"), on_delete=models.CASCADE, related_name="+")
+    opd_b = models.ForeignKey(Opd, verbose_name=_("OPD B"), on_delete=models.CASCADE, related_name="+")
+    skor = models.FloatField(_("skor"))
+    # The detector's signals, with names for display (see selectors.reasons).
+    sinyal = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TERBUKA)
+    opd_pengampu = models.ForeignKey(
+        Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    baris_dihapus = models.ForeignKey(
+        RenjaRow, verbose_name=_("baris yang dihapus"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    catatan = models.TextField(_("catatan"), blank=True)
+    diselesaikan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    diselesaikan_pada = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    # The rows' fingerprints when the pair was settled: a change to either reopens it.
+    jejak_a = models.CharField(max_length=40, blank=True)
+    jejak_b = models.CharField(max_length=40, blank=True)
+    dibuka_ulang_pada = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
+    ditemukan_pada = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-skor", "baris_a_id", "baris_b_id"]
+        verbose_name = _("program beririsan")
+        verbose_name_plural = _("program beririsan")
+        constraints = [
+            models.UniqueConstraint(fields=["baris_a", "baris_b"], name="tumpangtindih_unique_pair"),
+            models.CheckConstraint(name="tumpangtindih_ordered_pair", condition=Q(baris_a__lt=F("baris_b"))),
+            models.CheckConstraint(name="tumpangtindih_score_range", condition=Q(skor__gte=0) & Q(skor__lte=1)),
+            models.CheckConstraint(
+                name="tumpangtindih_lead_named",
+                condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False),
+                violation_error_message=_("Koordinasi memerlukan OPD pengampu."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "status", "skor"], name="tumpang_year_status_skor"),
+            models.Index(fields=["fiscal_year", "opd_a"], name="tumpang_year_opd_a"),
+            models.Index(fields=["fiscal_year", "opd_b"], name="tumpang_year_opd_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.baris_a_id} ↔ {self.baris_b_id} ({self.skor:.2f})"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status != self.Status.TERBUKA

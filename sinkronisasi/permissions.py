@@ -1,0 +1,41 @@
+"""Getters for the sync view's objects that load and check in one step, using the rules of renja/permissions.py."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from renja import permissions as rules
+from renja.models import User
+
+from .models import KelompokSinonim, TumpangTindih
+
+
+def require_sync_access(user: User) -> None:
+    if not rules.can_see_sync(user):
+        raise PermissionDenied
+
+
+def tumpang_for_user(user: User) -> QuerySet[TumpangTindih]:
+    """Pairs the user may read: all for Bappeda and facilitators, those involving their agency for OPD people."""
+    qs = TumpangTindih.objects.select_related(
+        "fiscal_year", "baris_a__opd", "baris_b__opd", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus", "diselesaikan_oleh"
+    )
+    if not rules.can_see_sync(user):
+        return qs.none()
+    opd_id = rules.sync_opd_scope(user)
+    return qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id)) if opd_id else qs
+
+
+def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> TumpangTindih:
+    """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
+    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    if write and not rules.can_resolve_overlaps(user):
+        raise PermissionDenied
+    return pair
+
+
+def get_sinonim_for_user(user: User, pk: int) -> KelompokSinonim:
+    if not rules.can_manage_synonyms(user):
+        raise PermissionDenied
+    return get_object_or_404(KelompokSinonim, pk=pk)

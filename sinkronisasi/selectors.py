@@ -1,0 +1,179 @@
+"""Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from musrenbang.models import Keputusan, Pengambilan, Usulan
+from renja.formatting import angka
+from renja.models import FiscalYear, Opd, StageWindow
+
+from . import deteksi
+from .models import TumpangTindih
+
+
+class Sebab:
+    """Why an usulan was not picked up."""
+
+    BELUM_DITERUSKAN = "belum_diteruskan"
+    BELUM_DIPUTUSKAN = "belum_diputuskan"
+    DITOLAK = "ditolak"
+    DIKEMBALIKAN = "dikembalikan"
+
+    @staticmethod
+    def choices() -> list[tuple[str, str]]:
+        return [
+            (Sebab.BELUM_DITERUSKAN, _("Belum diteruskan ke OPD")),
+            (Sebab.BELUM_DIPUTUSKAN, _("Diteruskan, belum diputuskan")),
+            (Sebab.DITOLAK, _("Ditolak OPD, belum diteruskan lagi")),
+            (Sebab.DIKEMBALIKAN, _("Dikembalikan, belum diteruskan lagi")),
+        ]
+
+
+STATUS_SEBAB = {
+    Usulan.Status.BARU: Sebab.BELUM_DITERUSKAN,
+    Usulan.Status.DITERUSKAN: Sebab.BELUM_DIPUTUSKAN,
+    Usulan.Status.DITOLAK: Sebab.DITOLAK,
+    Usulan.Status.DIKEMBALIKAN: Sebab.DIKEMBALIKAN,
+}
+
+
+def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) -> QuerySet[Usulan]:
+    """Usulan of the year linked to no Renja row, not accepted and not closed by Bappeda, with `sebab` and `sejak`.
+
+    An usulan merged into another follows that one (it is listed, with that one's cause, while that one is);
+    merged into a Renja row it counts as picked up.
+    """
+    last = Keputusan.objects.filter(usulan=OuterRef("pk")).order_by("-at", "-id")
+    target_status = Usulan.objects.filter(pk=OuterRef("gabung_ke")).values("status")[:1]
+    active_pickup = Pengambilan.objects.filter(usulan=OuterRef("pk"), dibatalkan_oleh__isnull=True)
+    qs = (
+        Usulan.objects.filter(fiscal_year=fiscal_year, status__in=[*STATUS_SEBAB, Usulan.Status.DIGABUNG])
+        .annotate(gabung_ke=Subquery(last.values("digabung_ke_usulan")[:1]))
+        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=Subquery(target_status)), default=F("status")))
+        .filter(status_efektif__in=list(STATUS_SEBAB))
+        .exclude(Exists(active_pickup))
+        .annotate(
+            sebab=Case(*[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()),
+            sejak=Coalesce(Subquery(last.values("at")[:1]), F("created_at")),
+        )
+        .select_related("desa__parent", "opd_tujuan", "fiscal_year")
+    )
+    if opd_id:
+        qs = qs.filter(opd_tujuan_id=opd_id)
+    return qs
+
+
+def forum_deadline(fiscal_year: FiscalYear) -> date | None:
+    window = StageWindow.objects.filter(fiscal_year=fiscal_year, stage=StageWindow.Stage.FORUM).first()
+    return window.closes_on if window else None
+
+
+def age_days(sejak, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return max(0, (today - timezone.localtime(sejak).date()).days)
+
+
+def orphan_counts(qs: QuerySet[Usulan]) -> dict:
+    """Counts by cause, by kecamatan (with causes, for the chart) and by agency: three grouped queries."""
+    by_cause = {row["sebab"]: row["n"] for row in qs.order_by().values("sebab").annotate(n=Count("id"))}
+    by_kecamatan: dict[str, dict[str, int]] = {}
+    for row in qs.order_by().values("desa__parent__nama", "sebab").annotate(n=Count("id")):
+        by_kecamatan.setdefault(row["desa__parent__nama"] or "-", {})[row["sebab"]] = row["n"]
+    by_opd = sorted(
+        ((row["opd_tujuan__singkatan"] or _("(belum ada OPD)"), row["n"])
+         for row in qs.order_by().values("opd_tujuan__singkatan").annotate(n=Count("id"))),
+        key=lambda x: (-x[1], x[0]),
+    )
+    return {"by_cause": by_cause, "by_kecamatan": by_kecamatan, "by_opd": by_opd, "total": sum(by_cause.values())}
+
+
+def pairs_filtered(qs: QuerySet[TumpangTindih], *, fiscal_year: FiscalYear, status: str = "", opd_id: int | None = None,
+                   sinyal: str = "", skor_min: float | None = None, q: str = "") -> QuerySet[TumpangTindih]:
+    qs = qs.filter(fiscal_year=fiscal_year)
+    if status == "semua":
+        pass
+    elif status == "selesai":
+        qs = qs.exclude(status=TumpangTindih.Status.TERBUKA)
+    elif status in TumpangTindih.Status.values:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status=TumpangTindih.Status.TERBUKA)
+    if opd_id:
+        qs = qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id))
+    if sinyal in SIGNALS:
+        qs = qs.filter(**{f"sinyal__has_key": sinyal})
+    if skor_min is not None:
+        qs = qs.filter(skor__gte=skor_min)
+    if q:
+        qs = qs.filter(Q(baris_a__cari__contains=q.lower()) | Q(baris_b__cari__contains=q.lower()))
+    return qs
+
+
+SIGNALS = [deteksi.KODE, deteksi.USULAN, deteksi.SASARAN_LOKASI, deteksi.URAIAN]
+
+
+def signal_labels() -> dict[str, str]:
+    return {
+        deteksi.KODE: _("Sub kegiatan sama"),
+        deteksi.USULAN: _("Usulan sama diambil dua OPD"),
+        deteksi.SASARAN_LOKASI: _("Sasaran sama di lokasi yang sama"),
+        deteksi.URAIAN: _("Uraian pekerjaan mirip"),
+    }
+
+
+def pair_counts(qs: QuerySet[TumpangTindih], fiscal_year: FiscalYear) -> dict:
+    """Open and settled pairs, and open pairs per agency pair (for the chart): two grouped queries."""
+    base = qs.filter(fiscal_year=fiscal_year).order_by()
+    by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
+    per_pair = [
+        (f"{row['opd_a__singkatan']} – {row['opd_b__singkatan']}", row["n"])
+        for row in base.filter(status=TumpangTindih.Status.TERBUKA)
+        .values("opd_a__singkatan", "opd_b__singkatan").annotate(n=Count("id")).order_by("-n", "opd_a__singkatan", "opd_b__singkatan")[:12]
+    ]
+    return {
+        "terbuka": by_status.get(TumpangTindih.Status.TERBUKA, 0),
+        "selesai": sum(n for s, n in by_status.items() if s != TumpangTindih.Status.TERBUKA),
+        "per_pair": per_pair,
+    }
+
+
+def reasons(sinyal: dict) -> list[str]:
+    """The pair's signals as sentences a planner understands, strongest first."""
+    out = []
+    if deteksi.USULAN in sinyal:
+        ids = ", ".join(sinyal.get("usulan_id") or [])
+        out.append(_("Usulan yang sama diambil kedua OPD (pendanaan ganda): %(ids)s") % {"ids": ids})
+    if deteksi.KODE in sinyal:
+        out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": sinyal[deteksi.KODE]})
+    if deteksi.SASARAN_LOKASI in sinyal:
+        where = (_("salah satu baris se-kabupaten") if sinyal.get("se_kabupaten")
+                 else ", ".join(sinyal.get("lokasi") or []))
+        out.append(_("Sasaran sama (%(groups)s) di lokasi yang sama (%(where)s)")
+                   % {"groups": ", ".join(sinyal[deteksi.SASARAN_LOKASI]), "where": where})
+    similarity = sinyal.get(deteksi.URAIAN) or 0
+    if similarity >= 0.15:
+        out.append(_("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
+                   % {"pct": angka(round(similarity * 100)), "terms": ", ".join(sinyal.get("istilah") or [])})
+    return out
+
+
+def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
+    """For each usulan, an agency that handles its bidang urusan other than the one it was last routed to (one query)."""
+    bidang_ids = {u.bidang_urusan_id for u in items if u.bidang_urusan_id}
+    by_bidang: dict[int, list[Opd]] = {}
+    order = {Opd.Jenis.DINAS: 0, Opd.Jenis.BADAN: 1}
+    through = Opd.bidang_urusan.through
+    for link in through.objects.filter(nomenklatur_id__in=bidang_ids, opd__aktif=True).select_related("opd"):
+        by_bidang.setdefault(link.nomenklatur_id, []).append(link.opd)
+    out = {}
+    for u in items:
+        options = sorted(by_bidang.get(u.bidang_urusan_id, []), key=lambda o: (order.get(o.jenis, 2), o.singkatan))
+        choice = next((o for o in options if o.pk != u.opd_tujuan_id), None)
+        if choice is not None:
+            out[u.pk] = choice
+    return out

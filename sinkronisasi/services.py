@@ -1,0 +1,303 @@
+"""Writes of the sync view: keeping findings up to date, settling overlapping pairs, editing synonyms.
+
+`sync_refresh` is cheap when nothing changed (three aggregate queries) and, after a change, recomputes only the
+pairs that touch changed rows. A full recompute runs the first time, after synonyms change, or on request.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from musrenbang.models import Pengambilan, Usulan
+from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilayah
+from renja.services import audit_log
+
+from . import deteksi, teks
+from .models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
+
+PARAMS = deteksi.Params()
+
+
+@dataclass
+class RefreshResult:
+    mode: str  # "tetap" (nothing changed), "sebagian" (incremental) or "penuh" (full)
+    changed_rows: int
+    pairs: int
+    duration_ms: int
+
+
+# Fingerprints: any write to rows, pick-ups or synonyms changes one of them.
+def _rows_fingerprint(fiscal_year: FiscalYear) -> str:
+    agg = RenjaRow.objects.filter(fiscal_year=fiscal_year).aggregate(n=Count("id"), v=Sum("version"), m=Max("updated_at"), i=Sum("id"))
+    return f"{agg['n']}:{agg['v']}:{agg['i']}:{agg['m'].isoformat() if agg['m'] else ''}"
+
+
+def _pickups_fingerprint(fiscal_year: FiscalYear) -> str:
+    agg = Pengambilan.objects.filter(renja_row__fiscal_year=fiscal_year).aggregate(
+        n=Count("id"), ended=Count("id", filter=Q(dibatalkan_oleh__isnull=False)), m=Max("id")
+    )
+    return f"{agg['n']}:{agg['ended']}:{agg['m']}"
+
+
+def _synonyms_fingerprint() -> str:
+    agg = KelompokSinonim.objects.aggregate(n=Count("id"), m=Max("updated_at"), a=Count("id", filter=Q(aktif=True)))
+    return f"{agg['n']}:{agg['a']}:{agg['m'].isoformat() if agg['m'] else ''}"
+
+
+def vocabulary_current() -> teks.Vocabulary:
+    return teks.vocabulary_from((g.pk, g.nama, g.phrases()) for g in KelompokSinonim.objects.filter(aktif=True))
+
+
+def _place_stopwords() -> frozenset[str]:
+    return teks.place_stopwords(Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).values_list("nama", flat=True))
+
+
+def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: str, pagu: int) -> str:
+    """Fingerprint of what reopens a settled pair when it changes: sub kegiatan, locations, groups, name, pagu."""
+    payload = json.dumps([kode, sorted(lokasi), sorted(sasaran), nama.strip(), int(pagu)], ensure_ascii=False)
+    return hashlib.sha1(payload.encode()).hexdigest()
+
+
+def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]]) -> list[FiturBaris]:
+    out = []
+    for row in rows:
+        lokasi = sorted(w.kode for w in row.lokasi.all())
+        sasaran = sorted(s.slug for s in row.sasaran.all())
+        out.append(FiturBaris(
+            renja_row_id=row.pk, fiscal_year_id=row.fiscal_year_id, opd_id=row.opd_id, version=row.version,
+            kode=row.kode, penunjang=deteksi.is_penunjang(row.kode), lokasi=lokasi, sasaran=sasaran,
+            istilah=teks.row_terms(nama=row.nama, keterangan=row.keterangan, indikator=row.indikator,
+                                   sub_kegiatan=row.sub_kegiatan.nama, vocabulary=vocabulary, extra_stop=place_stop),
+            usulan=pickups.get(row.pk, []),
+            jejak=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu),
+        ))
+    return out
+
+
+def _facts(f: FiturBaris) -> deteksi.RowFacts:
+    return deteksi.RowFacts(
+        id=f.renja_row_id, opd=f.opd_id, kode=f.kode, penunjang=f.penunjang, places=frozenset(f.lokasi),
+        groups=frozenset(f.sasaran), terms=f.istilah, usulan=frozenset(f.usulan),
+    )
+
+
+def _active_pickups(fiscal_year: FiscalYear) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for row_id, usulan_id in (
+        Pengambilan.objects.filter(renja_row__fiscal_year=fiscal_year, dibatalkan_oleh__isnull=True)
+        .values_list("renja_row_id", "usulan_id").order_by("renja_row_id", "usulan_id")
+    ):
+        out.setdefault(row_id, []).append(usulan_id)
+    return out
+
+
+@transaction.atomic
+def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False) -> RefreshResult:
+    """Bring the year's stored findings up to date with its rows, pick-ups and synonyms."""
+    started = time.perf_counter()
+    state, _created = SyncState.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
+    fingerprints = (_rows_fingerprint(fiscal_year), _pickups_fingerprint(fiscal_year), _synonyms_fingerprint())
+    stored_fps = (state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint)
+    if not full and state.computed_at and fingerprints == stored_fps:
+        return RefreshResult("tetap", 0, -1, 0)
+    full = full or state.full_at is None or fingerprints[2] != state.synonyms_fingerprint
+
+    vocabulary, place_stop = vocabulary_current(), _place_stopwords()
+    stored = {f.renja_row_id: f for f in FiturBaris.objects.filter(fiscal_year=fiscal_year)}
+    versions = dict(RenjaRow.objects.filter(fiscal_year=fiscal_year).values_list("id", "version"))
+    pickups = _active_pickups(fiscal_year) if (full or fingerprints[1] != state.pickups_fingerprint) else None
+    changed = set(versions) if full else {i for i, v in versions.items() if i not in stored or stored[i].version != v}
+    if pickups is not None:
+        changed |= {i for i in versions if i in stored and stored[i].usulan != pickups.get(i, [])}
+    else:
+        pickups = {i: f.usulan for i, f in stored.items()}
+
+    fresh = _features(
+        RenjaRow.objects.filter(pk__in=changed).select_related("sub_kegiatan").prefetch_related("lokasi", "sasaran").order_by("pk"),
+        vocabulary, place_stop, pickups,
+    )
+    FiturBaris.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
+    FiturBaris.objects.bulk_create(fresh, batch_size=500)
+    features = {i: f for i, f in stored.items() if i in versions}
+    features.update({f.renja_row_id: f for f in fresh})
+
+    facts = [_facts(f) for f in features.values()]
+    idf = deteksi.Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
+    detector = deteksi.Detector(facts, PARAMS, idf=idf)
+    findings = detector.findings(None if full else changed)
+    pairs = _store_findings(fiscal_year, findings, features, None if full else changed, vocabulary)
+
+    now = timezone.now()
+    state.computed_at = now
+    if full:
+        state.full_at, state.idf = now, idf
+    state.mode = "penuh" if full else "sebagian"
+    state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint = fingerprints
+    state.duration_ms = int((time.perf_counter() - started) * 1000)
+    state.save()
+    return RefreshResult(state.mode, len(changed), pairs, state.duration_ms)
+
+
+def _signals_for_display(finding: deteksi.Finding, names: dict[str, dict], vocabulary: teks.Vocabulary) -> dict:
+    s = dict(finding.signals)
+    s["lokasi"] = [names["wilayah"].get(c, c) for c in s.get("lokasi", [])][:6]
+    if deteksi.SASARAN_LOKASI in s:
+        s[deteksi.SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[deteksi.SASARAN_LOKASI]]
+    s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
+    if deteksi.USULAN in s:
+        s["usulan_id"] = names["usulan"](s[deteksi.USULAN])
+    return s
+
+
+def _names(fiscal_year: FiscalYear) -> dict:
+    def usulan_ids(ids: list[int]) -> list[str]:
+        return list(Usulan.objects.filter(pk__in=ids).order_by("id_usulan").values_list("id_usulan", flat=True)[:10])
+
+    return {
+        "wilayah": dict(Wilayah.objects.values_list("kode", "nama")),
+        "sasaran": dict(KelompokSasaran.objects.values_list("slug", "nama")),
+        "usulan": usulan_ids,
+    }
+
+
+def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], features: dict[int, FiturBaris],
+                    scope: set[int] | None, vocabulary: teks.Vocabulary) -> int:
+    """Upsert flagged pairs, drop pairs no longer flagged, reopen settled pairs whose rows changed."""
+    existing_qs = TumpangTindih.objects.filter(fiscal_year=fiscal_year)
+    if scope is not None:
+        existing_qs = existing_qs.filter(Q(baris_a__in=scope) | Q(baris_b__in=scope))
+    existing = {(p.baris_a_id, p.baris_b_id): p for p in existing_qs}
+    names = _names(fiscal_year)
+    now = timezone.now()
+    new, changed, reopened = [], [], []
+    for finding in findings:
+        fa, fb = features[finding.a], features[finding.b]
+        sinyal = _signals_for_display(finding, names, vocabulary)
+        pair = existing.pop(finding.key, None)
+        if pair is None:
+            new.append(TumpangTindih(fiscal_year=fiscal_year, baris_a_id=finding.a, baris_b_id=finding.b,
+                                     opd_a_id=fa.opd_id, opd_b_id=fb.opd_id, skor=finding.score, sinyal=sinyal))
+            continue
+        pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id = finding.score, sinyal, fa.opd_id, fb.opd_id
+        if pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak):
+            reopened.append((pair, pair.status, pair.catatan))
+            pair.status, pair.dibuka_ulang_pada = TumpangTindih.Status.TERBUKA, now
+            pair.opd_pengampu, pair.baris_dihapus = None, None
+        changed.append(pair)
+    TumpangTindih.objects.bulk_create(new, batch_size=500)
+    TumpangTindih.objects.bulk_update(
+        changed, ["skor", "sinyal", "opd_a", "opd_b", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus"],
+        batch_size=500,
+    )
+    for pair, old_status, note in reopened:
+        audit_log(obj=pair, action="tumpang.reopened", by=None,
+                  changes={"status": [old_status, TumpangTindih.Status.TERBUKA]}, data={"catatan_lama": note})
+    gone = list(existing.values())
+    for pair in gone:
+        if pair.is_resolved:
+            audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, data={"status": pair.status, "catatan": pair.catatan})
+    TumpangTindih.objects.filter(pk__in=[p.pk for p in gone]).delete()
+    return len(new) + len(changed)
+
+
+@transaction.atomic
+def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str = "", opd_pengampu: Opd | None = None,
+                    baris_dihapus: RenjaRow | None = None) -> TumpangTindih:
+    """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
+    pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
+    if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
+        raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
+    pair_opds = {pair.opd_a_id, pair.opd_b_id}
+    if status == TumpangTindih.Status.KOORDINASI and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
+        raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
+    if status == TumpangTindih.Status.DUPLIKASI and (baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}):
+        raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
+    if status != TumpangTindih.Status.SALING_MELENGKAPI and not catatan.strip():
+        raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
+    features = {f.renja_row_id: f.jejak for f in FiturBaris.objects.filter(pk__in=[pair.baris_a_id, pair.baris_b_id])}
+    old = {"status": pair.status, "catatan": pair.catatan}
+    pair.status, pair.catatan = status, catatan.strip()
+    pair.opd_pengampu = opd_pengampu if status == TumpangTindih.Status.KOORDINASI else None
+    pair.baris_dihapus = baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None
+    pair.diselesaikan_oleh, pair.diselesaikan_pada = by, timezone.now()
+    pair.jejak_a, pair.jejak_b = features.get(pair.baris_a_id, ""), features.get(pair.baris_b_id, "")
+    pair.dibuka_ulang_pada = None
+    pair.save()
+    audit_log(obj=pair, action="tumpang.resolved", by=by,
+              changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.catatan]},
+              data={"opd_pengampu": opd_pengampu.singkatan if pair.opd_pengampu else None,
+                    "baris_dihapus": baris_dihapus.ref if pair.baris_dihapus else None})
+    return pair
+
+
+@transaction.atomic
+def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> TumpangTindih:
+    """Undo a settlement by hand (the pair shows as open again)."""
+    pair = TumpangTindih.objects.select_for_update().get(pk=pair.pk)
+    if not pair.is_resolved:
+        raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
+    old = pair.status
+    pair.status, pair.opd_pengampu, pair.baris_dihapus = TumpangTindih.Status.TERBUKA, None, None
+    pair.dibuka_ulang_pada = timezone.now()
+    pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada"])
+    audit_log(obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan})
+    return pair
+
+
+def _years_with_findings() -> list[FiscalYear]:
+    return list(FiscalYear.objects.filter(sync_state__isnull=False))
+
+
+@transaction.atomic
+def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif: bool, by: User) -> KelompokSinonim:
+    """Create or change a synonym group; every year's findings are recomputed with it."""
+    nama = nama.strip()
+    probe = KelompokSinonim(nama=nama, frasa=frasa)
+    phrases = probe.phrases()
+    if not nama:
+        raise ValidationError({"nama": _("Nama kelompok wajib diisi.")})
+    if len(phrases) < 2:
+        raise ValidationError({"frasa": _("Isi paling sedikit dua frasa yang bermakna sama, dipisah koma.")})
+    if teks.synonym_group("x", nama, phrases) is None:
+        raise ValidationError({"frasa": _("Frasa-frasa ini sama setelah kata dasar diambil; isi frasa yang berbeda.")})
+    clash = KelompokSinonim.objects.filter(nama__iexact=nama)
+    if group is not None:
+        clash = clash.exclude(pk=group.pk)
+    if clash.exists():
+        raise ValidationError({"nama": _("Kelompok %(nama)s sudah ada.") % {"nama": nama}})
+    creating = group is None
+    group = group or KelompokSinonim()
+    old = {"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif}
+    group.nama, group.frasa, group.aktif, group.updated_by = nama, ", ".join(phrases), aktif, by
+    group.save()
+    audit_log(obj=group, action="sinonim.created" if creating else "sinonim.changed", by=by,
+              changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)})
+    for year in _years_with_findings():
+        sync_refresh(fiscal_year=year)
+    return group
+
+
+@transaction.atomic
+def sinonim_delete(*, group: KelompokSinonim, by: User) -> None:
+    audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
+    group.delete()
+    for year in _years_with_findings():
+        sync_refresh(fiscal_year=year)
+
+
+def sinonim_seed() -> int:
+    """Load the default synonym groups that are not there yet (by name). Idempotent."""
+    from .sinonim_bawaan import DEFAULT_SYNONYMS
+
+    have = {n.lower() for n in KelompokSinonim.objects.values_list("nama", flat=True)}
+    new = [KelompokSinonim(nama=label, frasa=", ".join(phrases)) for label, phrases in DEFAULT_SYNONYMS if label.lower() not in have]
+    KelompokSinonim.objects.bulk_create(new)
+    return len(new)

@@ -1,0 +1,192 @@
+"""Indonesian-aware text for the overlap detector: normalising, filler words, stemming and synonyms.
+
+Pure Python, no Django: the evaluation script and the product build terms with the same functions.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# Function words of Indonesian prose.
+FUNCTION_WORDS = set(
+    """
+    yang dan di ke dari untuk dengan bagi pada dalam oleh atau serta secara sebagai antara agar supaya karena
+    itu ini tersebut adalah akan telah sudah belum masih juga pun saja hanya para per tiap setiap sesuai melalui
+    terhadap tentang hingga sampai sejak selama kepada daripada maupun yaitu yakni ialah baik tidak bukan lain
+    lainnya nya se dll dsb dst tsb thd utk dgn yg dr kpd
+    """.split()
+)
+
+# Words every plan row uses whatever its work: kinds of action, administrative units, counting words, the region.
+# They are written here as stems (after affixes are removed), so "penyediaan", "menyediakan" and "disediakan" all go.
+PLANNING_FILLER_STEMS = set(
+    """
+    giat program sub sedia laksana selenggara fasilitasi kelola tingkat kembang dukung upaya
+    jumlah orang unit paket dokumen laporan buah kali hari bulan tahun
+    kabupaten kab kota kecamatan kec desa kelurahan kel daerah wilayah lokasi kawasan
+    kutai kartanegara kukar kaltim kalimantan timur tenggarong
+    perangkat dinas badan bidang seksi uptd opd skpd pemda pemkab pemerintah
+    target sasaran capai indikator hasil keluar output outcome kinerja
+    rangka guna baru tahap lanjut
+    """.split()
+)
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words without accents or punctuation; numbers and one-letter scraps are dropped."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return [w for w in _NON_ALNUM.split(text) if len(w) > 1 and not w.isdigit()]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Indonesian root of one normalised word (Nazief–Adriani/ECS via PySastrawi), cached."""
+    if len(word) <= 3 or any(c.isdigit() for c in word):
+        return word
+    return _stemmer().stem(word) or word
+
+
+_SURFACE: dict[str, str] = {}
+
+
+def stems(text: str) -> list[str]:
+    out = []
+    for word in normalise(text):
+        if word in FUNCTION_WORDS:
+            continue
+        root = stem(word)
+        known = _SURFACE.get(root)
+        if known is None or (len(word), word) < (len(known), known):
+            _SURFACE[root] = word
+        out.append(root)
+    return out
+
+
+def surface(term: str) -> str:
+    """A readable word for a stem (the shortest word seen with it), for showing why two rows look alike."""
+    return _SURFACE.get(term, term)
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    """Phrases that name the same thing; every phrase found in a text becomes the group's one term."""
+
+    term: str
+    label: str
+    phrases: tuple[tuple[str, ...], ...]  # each phrase as a tuple of stems
+
+
+def synonym_group(key: str | int, label: str, phrases: Iterable[str]) -> SynonymGroup | None:
+    """Build a group from plain-text phrases (e.g. "penitipan anak", "daycare"); None when fewer than two remain."""
+    stemmed = {tuple(stems(p)) for p in phrases}
+    stemmed.discard(())
+    if len(stemmed) < 2:
+        return None
+    return SynonymGroup(term=f"~{key}", label=label, phrases=tuple(sorted(stemmed, key=lambda p: (-len(p), p))))
+
+
+class Vocabulary:
+    """Synonym groups compiled for fast longest-match replacement over stem sequences."""
+
+    def __init__(self, groups: Sequence[SynonymGroup] = ()):
+        self.groups = list(groups)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for group in self.groups:
+            for phrase in group.phrases:
+                self._by_first.setdefault(phrase[0], []).append((phrase, group.term))
+        for options in self._by_first.values():
+            options.sort(key=lambda item: -len(item[0]))
+        self.labels = {g.term: g.label for g in self.groups}
+        self._expansions: dict[str, list[str]] = {}
+
+    def label(self, term: str) -> str:
+        return self.labels.get(term) or surface(term)
+
+    def replace(self, words: list[str], *, expand: bool = True) -> list[str]:
+        """The stems with every synonym phrase (longest first) replaced by its group's term.
+
+        With `expand`, the group's name follows its term, in words ("pmt" also counts as "makanan tambahan"), so
+        that an abbreviation meets a text that spells out only part of it.
+        """
+        out, i = [], 0
+        while i < len(words):
+            for phrase, term in self._by_first.get(words[i], ()):
+                if tuple(words[i:i + len(phrase)]) == phrase:
+                    out.append(term)
+                    if expand:
+                        out.extend(w for w in self._label_words(term) if w != term)
+                    i += len(phrase)
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def _label_words(self, term: str) -> list[str]:
+        if term not in self._expansions:
+            self._expansions[term] = self.replace(stems(self.labels.get(term, "")), expand=False)
+        return self._expansions[term]
+
+
+def terms(text: str, vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+    """The content terms of a text: stems with synonyms unified, filler and place names removed."""
+    words = vocabulary.replace(stems(text))
+    return [w for w in words if w not in PLANNING_FILLER_STEMS and w not in extra_stop and len(w) > 1]
+
+
+def weighted_terms(fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Term weights of a row from its text fields, each field with its own weight; a term counts once per field."""
+    weights: Counter[str] = Counter()
+    for text, field_weight in fields:
+        for term in set(terms(text, vocabulary, extra_stop)):
+            weights[term] += field_weight
+    return dict(weights)
+
+
+def place_stopwords(names: Iterable[str]) -> frozenset[str]:
+    """Stems of place names (desa, kecamatan), so that naming a village in the text is not 'similar work'."""
+    out: set[str] = set()
+    for name in names:
+        out.update(stem(w) for w in normalise(name) if w not in FUNCTION_WORDS)
+    return frozenset(out)
+
+
+# How much each text field of a row says about its work: the row's own name most, the official sub kegiatan name
+# least (it is the same for every row with that code, and the code is a signal of its own).
+FIELD_WEIGHTS = {"nama": 1.0, "keterangan": 0.6, "indikator": 0.4, "sub_kegiatan": 0.3}
+
+
+def row_terms(*, nama: str, keterangan: str, indikator: str, sub_kegiatan: str, vocabulary: Vocabulary,
+              extra_stop: frozenset[str] = frozenset()) -> dict[str, float]:
+    """The weighted terms of one Renja row."""
+    fields = [(nama, FIELD_WEIGHTS["nama"]), (keterangan, FIELD_WEIGHTS["keterangan"]),
+              (indikator, FIELD_WEIGHTS["indikator"]), (sub_kegiatan, FIELD_WEIGHTS["sub_kegiatan"])]
+    return {t: round(w, 3) for t, w in weighted_terms(fields, vocabulary, extra_stop).items()}
+
+
+def vocabulary_from(groups: Iterable[tuple[str | int, str, Iterable[str]]]) -> Vocabulary:
+    """A vocabulary from (key, label, phrases) triples; groups with fewer than two usable phrases are skipped."""
+    built = [synonym_group(key, label, phrases) for key, label, phrases in groups]
+    return Vocabulary([g for g in built if g is not None])
+
+
+def group_terms(vocabulary: Vocabulary, slugs: Iterable[str]) -> frozenset[str]:
+    """Terms that name a target group (anak, lansia, penyandang disabilitas, …): the groups are a signal of their
+    own, so in the text they count for little — similar text should mean similar *work*."""
+    out: set[str] = set()
+    for slug in slugs:
+        out.update(vocabulary.replace(stems(slug.replace("_", " "))))
+    return frozenset(out)

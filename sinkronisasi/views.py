@@ -1,0 +1,278 @@
+"""Screens of the sync view: overlapping programs across agencies, usulan no agency picked up, synonyms."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from musrenbang.forms import BulkForm
+from musrenbang.models import Usulan
+from renja import permissions as rules
+from renja import selectors as renja_selectors
+from renja.http import export_response, form_copy_errors
+from renja.models import AuditLog, FiscalYear
+
+from . import charts, selectors, services
+from .forms import PairFilterForm, OrphanFilterForm, ResolveForm, SinonimForm
+from .models import KelompokSinonim, TumpangTindih
+from .permissions import get_sinonim_for_user, get_tumpang_for_user, require_sync_access, tumpang_for_user
+
+PAIR_HEADER = ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
+ORPHAN_HEADER = ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
+CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
+
+
+def _year(request: HttpRequest) -> FiscalYear | None:
+    raw = request.GET.get("tahun") or request.POST.get("tahun")
+    if raw and str(raw).isdigit():
+        year = FiscalYear.objects.filter(year=int(raw)).first()
+        if year:
+            return year
+    return renja_selectors.current_fiscal_year()
+
+
+def _base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dict:
+    return {
+        "year": year,
+        "years": FiscalYear.objects.order_by("-year"),
+        "tab": tab,
+        "state": getattr(year, "sync_state", None) if year else None,
+        "can_recompute": rules.is_planner(request.user),
+        "can_manage_synonyms": rules.can_manage_synonyms(request.user),
+    }
+
+
+def pair_export_rows(pairs):
+    for p in pairs:
+        yield [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, f"{p.skor:.3f}",
+               "; ".join(selectors.reasons(p.sinyal)), p.status]
+
+
+def orphan_export_rows(qs):
+    for u in qs:
+        yield [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, selectors.age_days(u.sejak)]
+
+
+@login_required
+def pair_list(request: HttpRequest) -> HttpResponse:
+    """Overlapping pairs of the year, grouped by agency pair (or by score), with counts and a chart."""
+    require_sync_access(request.user)
+    year = _year(request)
+    context = _base_context(request, year, "tumpang")
+    if year is None:
+        return render(request, "sinkronisasi/pair_list.html", context)
+    services.sync_refresh(fiscal_year=year)
+    visible = tumpang_for_user(request.user)
+    form = PairFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.pairs_filtered(
+        visible, fiscal_year=year, status=data.get("status") or "", opd_id=data["opd"].pk if data.get("opd") else None,
+        sinyal=data.get("sinyal") or "", skor_min=data.get("skor_min"), q=data.get("q") or "",
+    )
+    by_score = data.get("urut") == "skor"
+    qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("opd_a__singkatan", "opd_b__singkatan", "-skor", "pk")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(export, PAIR_HEADER, pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")
+    page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(request.GET.get("page"))
+    pairs = list(page.object_list)
+    for p in pairs:
+        p.reasons = selectors.reasons(p.sinyal)
+    counts = selectors.pair_counts(visible, year)
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    context.update({
+        "form": form, "page": page, "pairs": pairs, "by_score": by_score, "counts": counts,
+        "chart": charts.bar_chart(title=_("Pasangan terbuka per pasangan OPD"),
+                                  bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]]),
+        "query": params.urlencode(),
+        "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
+    })
+    return render(request, "sinkronisasi/pair_list.html", context)
+
+
+@login_required
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_tumpang_for_user(request.user, pk)
+    return _pair_page(request, pair)
+
+
+def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | None = None, status: int = 200) -> HttpResponse:
+    can_resolve = rules.can_resolve_overlaps(request.user)
+    context = {
+        "pair": pair,
+        "rows": [pair.baris_a, pair.baris_b],
+        "lokasi": {r.pk: list(r.lokasi.all()) for r in (pair.baris_a, pair.baris_b)},
+        "sasaran": {r.pk: list(r.sasaran.all()) for r in (pair.baris_a, pair.baris_b)},
+        "reasons": selectors.reasons(pair.sinyal),
+        "can_resolve": can_resolve,
+        "form": form or (ResolveForm(pair=pair, initial={"status": pair.status if pair.is_resolved else "",
+                                                           "catatan": pair.catatan}) if can_resolve else None),
+        "history": AuditLog.objects.filter(content_type__app_label="sinkronisasi", content_type__model="tumpangtindih",
+                                           object_id=str(pair.pk)).select_related("by").order_by("-at")[:20],
+        "year": pair.fiscal_year,
+    }
+    return render(request, "sinkronisasi/pair_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_tumpang_for_user(request.user, pk, write=True)
+    form = ResolveForm(request.POST, pair=pair)
+    if form.is_valid():
+        try:
+            services.tumpang_resolve(pair=pair, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.baris_a.ref, "b": pair.baris_b.ref})
+            if request.POST.get("kembali") == "daftar":
+                return redirect(_list_url(pair))
+            return redirect("sinkronisasi:pair-detail", pk=pair.pk)
+    return _pair_page(request, pair, form=form, status=400)
+
+
+def _list_url(pair: TumpangTindih) -> str:
+    return f"{reverse('sinkronisasi:pair-list')}?tahun={pair.fiscal_year.year}"
+
+
+@require_POST
+@login_required
+def pair_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_tumpang_for_user(request.user, pk, write=True)
+    try:
+        services.tumpang_reopen(pair=pair, by=request.user, catatan=request.POST.get("catatan", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Pasangan dibuka lagi."))
+    return redirect("sinkronisasi:pair-detail", pk=pair.pk)
+
+
+@require_POST
+@login_required
+def recompute(request: HttpRequest) -> HttpResponse:
+    """A full recompute on request (Bappeda): after a reference-data change, or to be sure."""
+    rules.require_planner(request.user)
+    year = _year(request)
+    if year is None:
+        raise PermissionDenied
+    result = services.sync_refresh(fiscal_year=year, full=True)
+    messages.success(request, _("Dihitung ulang: %(n)s pasangan dalam %(ms)s ms.") % {"n": result.pairs, "ms": result.duration_ms})
+    return redirect(f"{reverse('sinkronisasi:pair-list')}?tahun={year.year}")
+
+
+@login_required
+def orphan_list(request: HttpRequest) -> HttpResponse:
+    """Usulan no agency picked up: grouped counts, a chart per kecamatan, the list with one-click routing."""
+    require_sync_access(request.user)
+    year = _year(request)
+    context = _base_context(request, year, "belum")
+    if year is None:
+        return render(request, "sinkronisasi/orphan_list.html", context)
+    scope = rules.sync_opd_scope(request.user)
+    base = selectors.usulan_belum_diambil(year, opd_id=scope)
+    form = OrphanFilterForm(request.GET or None, scope_opd=scope)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = base
+    if data.get("sebab"):
+        qs = qs.filter(sebab=data["sebab"])
+    if data.get("kecamatan"):
+        qs = qs.filter(desa__parent=data["kecamatan"])
+    if data.get("opd"):
+        qs = qs.filter(opd_tujuan=data["opd"])
+    if data.get("q"):
+        qs = qs.filter(cari__contains=data["q"].lower())
+    qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "sebab", "id_usulan")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(export, ORPHAN_HEADER, orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    deadline = selectors.forum_deadline(year)
+    today = timezone.localdate()
+    suggestions = selectors.route_suggestions(items)
+    labels = dict(selectors.Sebab.choices())
+    for u in items:
+        u.umur = selectors.age_days(u.sejak, today)
+        u.sebab_label = labels.get(u.sebab, u.sebab)
+        u.lewat_tenggat = bool(u.sebab == selectors.Sebab.BELUM_DIPUTUSKAN and deadline and today > deadline)
+        u.saran = suggestions.get(u.pk)
+    counts = selectors.orphan_counts(base)
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    context.update({
+        "form": form, "page": page, "items": items, "counts": counts, "deadline": deadline,
+        "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Sebab.choices()],
+        "chart": charts.bar_chart(
+            title=_("Usulan belum diambil per kecamatan, menurut sebab"),
+            bars=[(kec, [(f"c-{c}", parts[c]) for c in CAUSE_ORDER if parts.get(c)])
+                  for kec, parts in sorted(counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:20]],
+            legend=[(f"c-{c}", label) for c, label in selectors.Sebab.choices()],
+        ),
+        "query": params.urlencode(),
+        "can_route": rules.can_route_usulan(request.user),
+        "bulk_form": BulkForm(visible=Usulan.objects.none()),
+        "next": request.get_full_path(),
+    })
+    return render(request, "sinkronisasi/orphan_list.html", context)
+
+
+@login_required
+def sinonim_list(request: HttpRequest) -> HttpResponse:
+    """The synonym groups the detector uses; Bappeda adds and corrects them."""
+    require_sync_access(request.user)
+    form = None
+    if request.method == "POST":
+        if not rules.can_manage_synonyms(request.user):
+            raise PermissionDenied
+        form = SinonimForm(request.POST)
+        if form.is_valid():
+            try:
+                group = services.sinonim_save(group=None, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_copy_errors(form, exc)
+            else:
+                messages.success(request, _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang.") % {"nama": group.nama})
+                return redirect("sinkronisasi:sinonim-list")
+    elif rules.can_manage_synonyms(request.user):
+        form = SinonimForm(initial={"aktif": True})
+    context = {"groups": KelompokSinonim.objects.select_related("updated_by"), "form": form,
+               "can_manage": rules.can_manage_synonyms(request.user), "tab": "sinonim"}
+    return render(request, "sinkronisasi/sinonim_list.html", context, status=400 if form is not None and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_sinonim_for_user(request.user, pk)
+    form = SinonimForm(request.POST or None, initial={"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sinonim_save(group=group, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang.") % {"nama": group.nama})
+            return redirect("sinkronisasi:sinonim-list")
+    return render(request, "sinkronisasi/sinonim_form.html", {"form": form, "group": group, "tab": "sinonim"},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def sinonim_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_sinonim_for_user(request.user, pk)
+    services.sinonim_delete(group=group, by=request.user)
+    messages.success(request, _("Kelompok sinonim %(nama)s dihapus.") % {"nama": group.nama})
+    return redirect("sinkronisasi:sinonim-list")
