@@ -101,14 +101,14 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads it as UTF-8), formulas neutralised."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> bytes:
+    """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:

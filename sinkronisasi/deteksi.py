@@ -50,8 +50,8 @@ class Params:
     group_place_lift: float = 0.12
     code_same_place: float = 1.0
     code_elsewhere: float = 0.8
-    # Text similarity of rows whose places do not meet is scaled down to this (below any sensible threshold).
-    elsewhere: float = 0.4
+    # Similar work in places that do not meet is not an overlap (each agency serves its own villages).
+    elsewhere: float = 0.0
     # Weight of words that name a target group in the text (the groups are compared on their own).
     group_term_weight: float = 0.35
 
@@ -135,7 +135,7 @@ class Detector:
             n += 1
             for term in row.terms:
                 df[term] += 1
-        return {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        return {t: math.log(1 + n / d) for t, d in df.items()}
 
     def _idf(self, term: str) -> float:
         return self.idf.get(term) or max(self.idf.values(), default=1.0)

@@ -4,6 +4,7 @@ from forum.demo import seed_demo_forum
 from musrenbang.demo import seed_demo_usulan
 from renja.models import FiscalYear, User
 from renja.services.demo import seed_demo
+from sinkronisasi.services import sync_refresh
 
 
 class Command(BaseCommand):
@@ -18,10 +19,12 @@ class Command(BaseCommand):
         year = FiscalYear.objects.get(year=result["year"])
         usulan = seed_demo_usulan(fiscal_year=year, by=User.objects.get(username="perencana"))
         forum = seed_demo_forum(fiscal_year=year, facilitator=User.objects.get(username="fasilitator"))
+        sync = sync_refresh(fiscal_year=year, full=True)
         rows = result["rows"]
         self.stdout.write(f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap.")
         self.stdout.write(f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap.")
         self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.kehadiran.count()} peserta.")
+        self.stdout.write(f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms).")
         self.stdout.write("Pengguna demo (nama pengguna · peran · OPD):")
         for username, role, opd in result["users"]:
             self.stdout.write(f"  {username:<16} {role:<28} {opd}")

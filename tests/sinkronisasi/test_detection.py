@@ -1,0 +1,122 @@
+"""Each signal of the overlap detector, and each case that is not an overlap."""
+import pytest
+
+from renja import services as renja_services
+from sinkronisasi import deteksi, services, teks
+from sinkronisasi.models import TumpangTindih
+
+from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
+
+DAYCARE_A = dict(nama="Taman Asuh Anak bagi anak pekerja", keterangan="Pengasuhan anak harian di kelurahan")
+DAYCARE_B = dict(nama="Rumah Penitipan Anak (daycare) TAMASYA", keterangan="Layanan penitipan anak bagi orang tua bekerja")
+
+
+def pairs(year):
+    services.sync_refresh(fiscal_year=year)
+    return {(p.baris_a.ref, p.baris_b.ref): p for p in TumpangTindih.objects.filter(fiscal_year=year).select_related("baris_a", "baris_b")}
+
+
+def key(a, b):
+    return (a.ref, b.ref) if a.pk < b.pk else (b.ref, a.ref)
+
+
+def test_same_work_under_different_names_in_the_same_place_is_flagged(year, opd_b, opd_c, places, groups, codes):
+    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"], groups["balita"]], **DAYCARE_A)
+    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    found = pairs(year)
+    pair = found[key(a, b)]
+    assert pair.skor >= services.PARAMS.threshold
+    assert deteksi.URAIAN in pair.sinyal and "penitipan anak" in pair.sinyal["istilah"]  # the synonym group, by name
+    assert pair.sinyal[deteksi.SASARAN_LOKASI] == ["Anak"]
+    assert pair.sinyal["lokasi"] == ["Loa Ipuh"]
+
+
+def test_same_work_in_places_that_do_not_meet_is_not_flagged(year, opd_b, opd_c, places, groups, codes):
+    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
+    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa3"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    assert pairs(year) == {}
+
+
+def test_a_regency_wide_row_covers_every_place(year, opd_b, opd_c, places, groups, codes):
+    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[], sasaran=[groups["anak"]], **DAYCARE_A)
+    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa3"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    pair = pairs(year)[key(a, b)]
+    assert pair.sinyal["se_kabupaten"] is True
+
+
+def test_a_kecamatan_row_meets_a_desa_row_inside_it(year, opd_b, opd_c, places, groups, codes):
+    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["kec1"]], sasaran=[groups["anak"]], **DAYCARE_A)
+    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa2"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    assert pairs(year)[key(a, b)].sinyal["lokasi"] == ["Sukarame"]
+
+
+def test_different_work_for_the_same_group_in_the_same_village_is_not_an_overlap(year, opd_b, opd_c, places, groups, codes):
+    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]],
+             nama="Pembangunan ruang kelas PAUD", keterangan="Konstruksi dua ruang kelas beserta mebel")
+    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]],
+             nama="Imunisasi campak dan polio", keterangan="Vaksinasi di posyandu oleh bidan desa")
+    assert pairs(year) == {}
+
+
+def test_same_sub_kegiatan_code_in_two_agencies_is_flagged(year, places, groups):
+    code = make_nomenklatur("1.02.02.2.02.0010", "Pelayanan Kesehatan Orang dengan Gangguan Jiwa Berat")
+    dinkes, rsud = make_opd("Dinkes", bidang=["1.02"]), make_opd("RSUD", bidang=["1.02"])
+    a = make_row(opd=dinkes, fiscal_year=year, ref="A", sub_kegiatan=code, lokasi=[places["kec1"]], nama="Layanan ODGJ di puskesmas")
+    b = make_row(opd=rsud, fiscal_year=year, ref="B", sub_kegiatan=code, lokasi=[places["kec2"]], nama="Rawat inap jiwa rumah sakit")
+    pair = pairs(year)[key(a, b)]
+    assert pair.sinyal[deteksi.KODE] == "1.02.02.2.02.0010"
+    assert pair.skor == pytest.approx(services.PARAMS.code_elsewhere)
+
+
+def test_program_penunjang_code_in_two_agencies_is_never_an_overlap(year, opd_a, opd_b, codes):
+    make_row(opd=opd_a, fiscal_year=year, ref="A", sub_kegiatan=codes["salary_a"], kode="3.27.01.2.02.0001", nama="Penyediaan Gaji dan Tunjangan ASN")
+    make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["salary_b"], kode="3.27.01.2.02.0001", nama="Penyediaan Gaji dan Tunjangan ASN")
+    assert pairs(year) == {}
+
+
+def test_rows_of_the_same_agency_are_never_paired(year, opd_b, places, groups, codes):
+    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
+    make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    assert pairs(year) == {}
+
+
+def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(year, opd_a, opd_b, places, codes):
+    from musrenbang import services as usulan_services
+    from musrenbang.models import Keputusan, Pengambilan
+
+    a = make_row(opd=opd_a, fiscal_year=year, ref="A", sub_kegiatan=codes["dinsos"], nama="Bantuan sembako lansia", lokasi=[places["kec1"]])
+    b = make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["dp3a"], nama="Pelatihan menjahit perempuan", lokasi=[places["kec2"]])
+    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-77")
+    usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=a)])
+    # The record of a second agency picking the same usulan (e.g. imported from SIPD) is what double funding looks like.
+    decision = usulan.keputusan.last()
+    Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=decision)
+    pair = pairs(year)[key(a, b)]
+    assert pair.skor == 1.0
+    assert pair.sinyal["usulan_id"] == ["U-77"]
+
+
+def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places, groups, codes, planner):
+    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
+             nama="Sekolah Lansia Tangguh", keterangan="Kelas mingguan")
+    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
+             nama="Universitas Usia Ketiga", keterangan="Kelas mingguan")
+    before = pairs(year)
+    services.sinonim_save(group=None, nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga", aktif=True, by=planner)
+    after = pairs(year)
+    assert before == {} and len(after) == 1
+
+
+def test_text_is_normalised_stemmed_and_stripped_of_filler():
+    vocabulary = teks.vocabulary_from([(1, "penitipan anak", ["penitipan anak", "daycare"])])
+    a = teks.terms("PENYEDIAAN Layanan Penitipan-Anak, Kegiatan Program!", vocabulary)
+    b = teks.terms("penyelenggaraan daycare", vocabulary)
+    assert "~1" in a and "~1" in b
+    assert not {"sedia", "giat", "program", "selenggara"} & set(a + b)
+
+
+def test_places_meet_rules():
+    assert deteksi.shared_places(frozenset(), frozenset({"64.02.06"})) == (True, ["64.02.06"])
+    assert deteksi.shared_places(frozenset({"64.02.06"}), frozenset({"64.02.06.1002"})) == (True, ["64.02.06.1002"])
+    assert deteksi.shared_places(frozenset({"64.02.06.1002"}), frozenset({"64.02.06.1007"}))[0] is False
+    assert deteksi.is_penunjang("1.06.01.2.02.0001") and not deteksi.is_penunjang("1.06.04.2.01.0001")

@@ -1,0 +1,121 @@
+"""Stored findings: refreshed after changes (only what changed), settled pairs and their reopening."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from renja import services as renja_services
+from renja.models import AuditLog
+from sinkronisasi import services
+from sinkronisasi.models import FiturBaris, SyncState, TumpangTindih
+
+from ..factories import make_row
+from .test_detection import DAYCARE_A, DAYCARE_B
+
+
+@pytest.fixture
+def pair(year, opd_b, opd_c, places, groups, codes):
+    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
+    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    services.sync_refresh(fiscal_year=year)
+    return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+
+
+def test_nothing_changed_means_nothing_recomputed(year, pair, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        result = services.sync_refresh(fiscal_year=year)
+    assert result.mode == "tetap"
+
+
+def test_an_edit_recomputes_only_the_changed_row(year, pair, opd_b, groups, codes):
+    other = make_row(opd=opd_b, fiscal_year=year, ref="C", sub_kegiatan=codes["dp3a"], nama="Pelatihan menjahit", sasaran=[groups["anak"]])
+    services.sync_refresh(fiscal_year=year)
+    renja_services.row_update(row=other, data={"nama": "Pelatihan menjahit dan bordir"}, by=None)
+    result = services.sync_refresh(fiscal_year=year)
+    assert (result.mode, result.changed_rows) == ("sebagian", 1)
+    assert SyncState.objects.get(fiscal_year=year).mode == "sebagian"
+
+
+def test_an_edit_that_removes_the_overlap_removes_the_pair(year, pair, places):
+    renja_services.row_update(row=pair.baris_b, data={"lokasi": [places["desa3"]]}, by=None)
+    services.sync_refresh(fiscal_year=year)
+    assert not TumpangTindih.objects.exists()
+
+
+def test_a_deleted_row_takes_its_pairs_and_facts_with_it(year, pair):
+    row_id = pair.baris_a_id
+    pair.baris_a.delete()
+    services.sync_refresh(fiscal_year=year)
+    assert not TumpangTindih.objects.exists() and not FiturBaris.objects.filter(pk=row_id).exists()
+
+
+def test_resolving_records_who_and_why(pair, planner):
+    services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="DP3A memimpin", by=planner)
+    pair.refresh_from_db()
+    assert (pair.status, pair.opd_pengampu, pair.diselesaikan_oleh) == ("koordinasi", pair.opd_a, planner)
+    assert AuditLog.objects.filter(action="tumpang.resolved", object_id=str(pair.pk), by=planner).exists()
+
+
+@pytest.mark.parametrize("status,extra,message", [
+    ("koordinasi", {}, "OPD pengampu"),
+    ("duplikasi", {"catatan": "dobel"}, "baris yang dihapus"),
+    ("duplikasi", {"baris": True}, "Catatan wajib"),
+    ("terbuka", {}, "Pilih penyelesaian"),
+])
+def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, message):
+    kwargs = {"catatan": extra.get("catatan", "")}
+    if extra.get("baris"):
+        kwargs["baris_dihapus"] = pair.baris_b
+    with pytest.raises(ValidationError, match=message):
+        services.tumpang_resolve(pair=pair, status=status, by=planner, **kwargs)
+    pair.refresh_from_db()
+    assert pair.status == "terbuka"
+
+
+def test_a_lead_agency_outside_the_pair_is_refused(pair, planner, opd_a):
+    with pytest.raises(ValidationError):
+        services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=opd_a, catatan="x", by=planner)
+
+
+@pytest.mark.parametrize("change", ["nama", "pagu", "lokasi", "sasaran", "sub_kegiatan"])
+def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, places, groups, codes, change):
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    row = pair.baris_b
+    data = {
+        "nama": {"nama": row.nama + " tahap II"},
+        "pagu": {"pagu": row.pagu + 1},
+        "lokasi": {"lokasi": [places["desa1"], places["desa2"]]},
+        "sasaran": {"sasaran": [groups["anak"], groups["balita"]]},
+        "sub_kegiatan": {"sub_kegiatan": codes["dinsos"], "kode": codes["dinsos"].kode},
+    }[change]
+    renja_services.row_update(row=row, data=data, by=None)
+    services.sync_refresh(fiscal_year=year)
+    pair.refresh_from_db()
+    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None
+    assert AuditLog.objects.filter(action="tumpang.reopened", object_id=str(pair.pk)).exists()
+
+
+def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    renja_services.row_update(row=pair.baris_b, data={"indikator": "Jumlah anak yang diasuh"}, by=None)
+    services.sync_refresh(fiscal_year=year)
+    pair.refresh_from_db()
+    assert pair.status == "saling_melengkapi"
+
+
+def test_a_full_recompute_keeps_settlements(year, pair, planner):
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.sync_refresh(fiscal_year=year, full=True)
+    pair.refresh_from_db()
+    assert pair.status == "saling_melengkapi"
+
+
+def test_incremental_and_full_recompute_agree(year, opd_a, opd_b, opd_c, places, groups, codes):
+    rows = []
+    for i, (opd, code, text) in enumerate([(opd_b, "dp3a", DAYCARE_A), (opd_c, "dp2kb", DAYCARE_B), (opd_a, "dinsos", DAYCARE_A)]):
+        rows.append(make_row(opd=opd, fiscal_year=year, ref=f"R{i}", sub_kegiatan=codes[code], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **text))
+    services.sync_refresh(fiscal_year=year)
+    renja_services.row_update(row=rows[2], data={"nama": "Kelas pengasuhan anak harian (daycare)"}, by=None)
+    services.sync_refresh(fiscal_year=year)
+    incremental = {(p.baris_a_id, p.baris_b_id): round(p.skor, 3) for p in TumpangTindih.objects.all()}
+    services.sync_refresh(fiscal_year=year, full=True)
+    full = {(p.baris_a_id, p.baris_b_id): round(p.skor, 3) for p in TumpangTindih.objects.all()}
+    assert incremental.keys() == full.keys()
