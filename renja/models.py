@@ -8,11 +8,21 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    """Django's manager, except that a superuser is an administrator unless told otherwise."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # The default role (pembaca OPD) requires an OPD, so `createsuperuser` would violate user_opd_role_has_opd.
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -31,6 +41,8 @@ class User(AbstractUser):
     )
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     nip = models.CharField(_("NIP"), max_length=18, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("pengguna")

@@ -93,6 +93,21 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# Through PgBouncer in transaction mode a named cursor (QuerySet.iterator()) does not survive to the next statement.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+
+# Shared by every worker and app server (the log-in throttle counts failures here), so by default a table in the
+# database: `manage.py createcachetable` creates it (make setup does; the test database gets it automatically).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "renja_cache"),
+    }
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Past MAX_ENTRIES the table is culled, unexpired rows included: 300 (the default) failed log-ins under
+    # throw-away names would wipe the throttle's counts.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 10_000}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "renja.User"
@@ -140,11 +155,14 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 # Behind TLS (production): HTTPS only, with HSTS. SECURE_HSTS_SECONDS=0 turns HSTS off.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind our nginx, which overwrites X-Forwarded-Proto and X-Real-IP: trust them for the scheme and the client address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-# Log-in throttling: this many failures for one user name from one address lock it out for the window.
+# Log-in throttling: this many failures for one user name from one address lock it out for the window
+# (counted from the last failure).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
