@@ -5,7 +5,7 @@ Nothing here loops over all pairs: candidates come from blocks (same code, same 
 shared target groups in shared places) and only candidates are scored.
 
 Signals, each a reason a planner understands:
-- KODE: the same sub kegiatan code (never the support program X.XX.01, which every agency has);
+- KODE: the same sub kegiatan code where the rows' places meet (never the support program X.XX.01);
 - USULAN: the same usulan picked up by both rows (double funding);
 - SASARAN_LOKASI: a shared target group in a shared place (a regency-wide row covers every place);
 - URAIAN: similar work in names, indicators and descriptions (stems, synonyms, filler removed; TF-IDF cosine).
@@ -37,10 +37,11 @@ RELATED_GROUPS = {
 class Params:
     """The knobs of the score, chosen from the development evaluation set (see README, "Sinkronisasi")."""
 
-    threshold: float = 0.28
-    # A term found in more than this share of rows (and at least `max_df_min` rows) does not make candidates.
-    max_df_share: float = 0.08
-    max_df_min: int = 12
+    threshold: float = 0.25
+    # Candidates: a term found in more rows than this does not make candidates, and each row offers its
+    # `prefix_terms` most telling terms (a similar text shares at least one of them).
+    max_df: int = 250
+    prefix_terms: int = 8
     # How the text score is scaled by what is known about the target groups.
     group_shared: float = 1.0
     group_related: float = 0.9
@@ -49,7 +50,8 @@ class Params:
     # Extra lift for a shared specific group in a shared place (weak on its own: different work is no overlap).
     group_place_lift: float = 0.12
     code_same_place: float = 1.0
-    code_elsewhere: float = 0.8
+    # The same code in places that never meet (two kecamatan offices, each in its own kecamatan) is no overlap.
+    code_elsewhere: float = 0.0
     # Similar work in places that do not meet is not an overlap (each agency serves its own villages).
     elsewhere: float = 0.0
     # Weight of words that name a target group in the text (the groups are compared on their own).
@@ -123,7 +125,10 @@ class Detector:
         self.group_terms = group_terms
         self.rows: dict[int, RowFacts] = {r.id: r for r in rows if not r.penunjang}
         self.idf = idf if idf is not None else self.compute_idf(self.rows.values())
-        self._vectors = {r.id: self._vector(r) for r in self.rows.values()}
+        self._idf_max = max(self.idf.values(), default=1.0)
+        # Vectors and each row's most telling terms are made on first use: an incremental refresh touches few rows.
+        self._vectors: dict[int, dict[str, float]] = {}
+        self._top: dict[int, set[str]] = {}
         self._index()
 
     # Text
@@ -138,7 +143,22 @@ class Detector:
         return {t: math.log(1 + n / d) for t, d in df.items()}
 
     def _idf(self, term: str) -> float:
-        return self.idf.get(term) or max(self.idf.values(), default=1.0)
+        return self.idf.get(term) or self._idf_max
+
+    def vector(self, row_id: int) -> dict[str, float]:
+        vec = self._vectors.get(row_id)
+        if vec is None:
+            vec = self._vectors[row_id] = self._vector(self.rows[row_id])
+        return vec
+
+    def top_terms(self, row_id: int) -> set[str]:
+        """The row's most telling terms (heaviest, not too common): what it offers to find partners."""
+        top = self._top.get(row_id)
+        if top is None:
+            vec = self.vector(row_id)
+            usable = [t for t in self.rows[row_id].terms if self.df[t] <= self.params.max_df]
+            top = self._top[row_id] = set(sorted(usable, key=lambda t: (-vec[t], t))[:self.params.prefix_terms])
+        return top
 
     def _vector(self, row: RowFacts) -> dict[str, float]:
         gw = self.params.group_term_weight
@@ -147,22 +167,50 @@ class Detector:
         return {t: v / norm for t, v in vec.items()}
 
     def _index(self) -> None:
+        """Blocks keyed by place: rows meet only within a kecamatan, or when one of them is regency-wide."""
         p = self.params
-        n = len(self.rows)
-        cap = max(p.max_df_min, int(n * p.max_df_share))
-        self.by_term: dict[str, list[int]] = defaultdict(list)
+        self.keys = {r.id: self._place_keys(r) for r in self.rows.values()}  # None = regency-wide
+        df: dict[str, int] = defaultdict(int)
+        for row in self.rows.values():
+            for term in row.terms:
+                df[term] += 1
+        self.df = df
+        self.by_term_place: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_term_wide: dict[str, list[int]] = defaultdict(list)
+        self.by_term_any: dict[str, list[int]] = defaultdict(list)
         self.by_code: dict[str, list[int]] = defaultdict(list)
         self.by_usulan: dict[int, list[int]] = defaultdict(list)
         for row in self.rows.values():
-            for term in row.terms:
-                self.by_term[term].append(row.id)
+            usable = [t for t in row.terms if df[t] <= p.max_df]
+            keys = self.keys[row.id]
+            for term in usable:
+                self.by_term_any[term].append(row.id)
+                if keys is None:
+                    self.by_term_wide[term].append(row.id)
+                else:
+                    for k in keys:
+                        self.by_term_place[(term, k)].append(row.id)
             self.by_code[row.kode].append(row.id)
             for u in row.usulan:
                 self.by_usulan[u].append(row.id)
-        self.frequent = {t for t, ids in self.by_term.items() if len(ids) > cap}
+
+    @staticmethod
+    def _place_keys(row: RowFacts) -> frozenset[str] | None:
+        if not row.places:
+            return None
+        return frozenset(parent_place(c) or c for c in row.places)
+
+    def _partners(self, x: int, term: str) -> Iterable[int]:
+        keys = self.keys[x]
+        if keys is None:
+            return self.by_term_any[term]
+        out = list(self.by_term_wide[term])
+        for k in keys:
+            out.extend(self.by_term_place.get((term, k), ()))
+        return out
 
     def text_similarity(self, a: int, b: int) -> tuple[float, list[str]]:
-        va, vb = self._vectors[a], self._vectors[b]
+        va, vb = self.vector(a), self.vector(b)
         if len(va) > len(vb):
             va, vb = vb, va
         parts = [(va[t] * vb[t], t) for t in va if t in vb]
@@ -171,27 +219,39 @@ class Detector:
 
     # Candidates
     def candidates(self, ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
-        """Pairs of rows of different agencies that share a block, limited to pairs touching `ids` when given."""
+        """Pairs of rows of different agencies that may overlap, limited to pairs touching `ids` when given.
+
+        A pair is a candidate when the rows share a code or a picked-up usulan, or when they may meet in place
+        and share a term that is among the most telling terms (highest weight) of at least one of them, and not
+        too common (prefix filtering: similar texts share one of their rarest words). Never all pairs.
+        """
         focus = None if ids is None else {i for i in ids if i in self.rows}
         out: set[tuple[int, int]] = set()
+        rows = self.rows
 
-        def add_block(members: list[int]) -> None:
-            if len(members) < 2:
-                return
-            targets = members if focus is None else [m for m in members if m in focus]
-            for x in targets:
-                ox = self.rows[x].opd
-                for y in members:
-                    if y != x and self.rows[y].opd != ox:
-                        out.add((x, y) if x < y else (y, x))
+        def add(x: int, y: int) -> None:
+            if x != y and rows[x].opd != rows[y].opd:
+                out.add((x, y) if x < y else (y, x))
 
-        for block in self.by_code.values():
-            add_block(block)
-        for block in self.by_usulan.values():
-            add_block(block)
-        for term, block in self.by_term.items():
-            if term not in self.frequent:
-                add_block(block)
+        for block in (*self.by_code.values(), *self.by_usulan.values()):
+            if len(block) > 1:
+                for x in (block if focus is None else [m for m in block if m in focus]):
+                    for y in block:
+                        add(x, y)
+        if focus is None:
+            for x in rows:
+                for term in self.top_terms(x):
+                    for y in self._partners(x, term):
+                        add(x, y)
+        else:
+            for x in focus:
+                mine = self.top_terms(x)
+                for term in rows[x].terms:
+                    if self.df.get(term, 0) > self.params.max_df:
+                        continue
+                    for y in self._partners(x, term):
+                        if term in mine or term in self.top_terms(y):
+                            add(x, y)
         return out
 
     # Score
@@ -199,10 +259,12 @@ class Detector:
         p = self.params
         ra, rb = self.rows[a], self.rows[b]
         meet, places = shared_places(ra.places, rb.places)
-        relation, groups = group_relation(ra.groups, rb.groups)
-        text, top_terms = self.text_similarity(a, b)
         usulan = sorted(ra.usulan & rb.usulan)
         same_code = ra.kode == rb.kode
+        if not meet and not usulan and p.elsewhere == 0 and p.code_elsewhere == 0:
+            return Finding(a=a, b=b, score=0.0, signals={"lokasi_bertemu": False})
+        relation, groups = group_relation(ra.groups, rb.groups)
+        text, top_terms = self.text_similarity(a, b)
 
         signals: dict[str, object] = {URAIAN: round(text, 3), "istilah": top_terms, "lokasi_bertemu": meet,
                                       "lokasi": places, "se_kabupaten": not ra.places or not rb.places}

@@ -93,6 +93,8 @@ class TumpangTindih(models.Model):
     baris_b = models.ForeignKey(RenjaRow, verbose_name=_("baris B"), on_delete=models.CASCADE, related_name="+")
     opd_a = models.ForeignKey(Opd, verbose_name=_("OPD A"), on_delete=models.CASCADE, related_name="+")
     opd_b = models.ForeignKey(Opd, verbose_name=_("OPD B"), on_delete=models.CASCADE, related_name="+")
+    # "DP2KB – DP3A": the agency pair, names in order, for grouping and sorting without joins.
+    kelompok = models.CharField(_("pasangan OPD"), max_length=200, default="")
     skor = models.FloatField(_("skor"))
     # The detector's signals, with names for display (see selectors.reasons).
     sinyal = models.JSONField(default=dict)
@@ -129,7 +131,9 @@ class TumpangTindih(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["fiscal_year", "status", "skor"], name="tumpang_year_status_skor"),
+            # The page's two orders (by score; by agency pair, then score) read these indexes, not a sort.
+            models.Index(fields=["fiscal_year", "status", "-skor"], name="tumpang_year_status_skor"),
+            models.Index(fields=["fiscal_year", "status", "kelompok", "-skor"], name="tumpang_year_status_group"),
             models.Index(fields=["fiscal_year", "opd_a"], name="tumpang_year_opd_a"),
             models.Index(fields=["fiscal_year", "opd_b"], name="tumpang_year_opd_b"),
         ]

@@ -130,11 +130,9 @@ def pair_counts(qs: QuerySet[TumpangTindih], fiscal_year: FiscalYear) -> dict:
     """Open and settled pairs, and open pairs per agency pair (for the chart): two grouped queries."""
     base = qs.filter(fiscal_year=fiscal_year).order_by()
     by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
-    per_pair = [
-        (f"{row['opd_a__singkatan']} – {row['opd_b__singkatan']}", row["n"])
-        for row in base.filter(status=TumpangTindih.Status.TERBUKA)
-        .values("opd_a__singkatan", "opd_b__singkatan").annotate(n=Count("id")).order_by("-n", "opd_a__singkatan", "opd_b__singkatan")[:12]
-    ]
+    per_pair = list(
+        base.filter(status=TumpangTindih.Status.TERBUKA).values_list("kelompok").annotate(n=Count("id")).order_by("-n", "kelompok")[:12]
+    )
     return {
         "terbuka": by_status.get(TumpangTindih.Status.TERBUKA, 0),
         "selesai": sum(n for s, n in by_status.items() if s != TumpangTindih.Status.TERBUKA),

@@ -176,25 +176,33 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
         existing_qs = existing_qs.filter(Q(baris_a__in=scope) | Q(baris_b__in=scope))
     existing = {(p.baris_a_id, p.baris_b_id): p for p in existing_qs}
     names = _names(fiscal_year)
+    opd_names = dict(Opd.objects.values_list("pk", "singkatan"))
     now = timezone.now()
-    new, changed, reopened = [], [], []
+    new, changed, reopened, unchanged = [], [], [], 0
     for finding in findings:
         fa, fb = features[finding.a], features[finding.b]
         sinyal = _signals_for_display(finding, names, vocabulary)
+        kelompok = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
         pair = existing.pop(finding.key, None)
         if pair is None:
-            new.append(TumpangTindih(fiscal_year=fiscal_year, baris_a_id=finding.a, baris_b_id=finding.b,
+            new.append(TumpangTindih(fiscal_year=fiscal_year, baris_a_id=finding.a, baris_b_id=finding.b, kelompok=kelompok,
                                      opd_a_id=fa.opd_id, opd_b_id=fb.opd_id, skor=finding.score, sinyal=sinyal))
             continue
+        before = (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
         pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id = finding.score, sinyal, fa.opd_id, fb.opd_id
-        if pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak):
+        pair.kelompok = kelompok
+        reopen = pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak)
+        if reopen:
             reopened.append((pair, pair.status, pair.catatan))
             pair.status, pair.dibuka_ulang_pada = TumpangTindih.Status.TERBUKA, now
             pair.opd_pengampu, pair.baris_dihapus = None, None
-        changed.append(pair)
+        if reopen or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok):
+            changed.append(pair)
+        else:
+            unchanged += 1
     TumpangTindih.objects.bulk_create(new, batch_size=500)
     TumpangTindih.objects.bulk_update(
-        changed, ["skor", "sinyal", "opd_a", "opd_b", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus"],
+        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus"],
         batch_size=500,
     )
     for pair, old_status, note in reopened:
@@ -205,7 +213,7 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
         if pair.is_resolved:
             audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, data={"status": pair.status, "catatan": pair.catatan})
     TumpangTindih.objects.filter(pk__in=[p.pk for p in gone]).delete()
-    return len(new) + len(changed)
+    return len(new) + len(changed) + unchanged
 
 
 @transaction.atomic

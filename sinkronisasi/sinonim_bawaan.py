@@ -63,5 +63,7 @@ DEFAULT_SYNONYMS: list[tuple[str, list[str]]] = [
     ("kursi roda", ["kursi roda", "wheelchair"]),
     ("alat bantu dengar", ["alat bantu dengar", "abd", "hearing aid"]),
     ("bibit", ["bibit", "benih"]),
+    ("makanan", ["makanan", "pangan"]),
+    ("desa tangguh bencana", ["desa tangguh bencana", "destana", "kampung siaga bencana", "ksb"]),
     ("tempat pengolahan sampah", ["tempat pengolahan sampah reduce reuse recycle", "tps3r", "tps 3r"]),
 ]

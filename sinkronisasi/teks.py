@@ -166,7 +166,7 @@ def place_stopwords(names: Iterable[str]) -> frozenset[str]:
 
 # How much each text field of a row says about its work: the row's own name most, the official sub kegiatan name
 # least (it is the same for every row with that code, and the code is a signal of its own).
-FIELD_WEIGHTS = {"nama": 1.0, "keterangan": 0.6, "indikator": 0.4, "sub_kegiatan": 0.3}
+FIELD_WEIGHTS = {"nama": 1.0, "keterangan": 1.0, "indikator": 0.4, "sub_kegiatan": 0.3}
 
 
 def row_terms(*, nama: str, keterangan: str, indikator: str, sub_kegiatan: str, vocabulary: Vocabulary,

@@ -77,7 +77,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         sinyal=data.get("sinyal") or "", skor_min=data.get("skor_min"), q=data.get("q") or "",
     )
     by_score = data.get("urut") == "skor"
-    qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("opd_a__singkatan", "opd_b__singkatan", "-skor", "pk")
+    qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("kelompok", "-skor", "pk")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(export, PAIR_HEADER, pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")

@@ -58,14 +58,23 @@ def test_different_work_for_the_same_group_in_the_same_village_is_not_an_overlap
     assert pairs(year) == {}
 
 
-def test_same_sub_kegiatan_code_in_two_agencies_is_flagged(year, places, groups):
+def test_same_sub_kegiatan_code_in_two_agencies_where_places_meet_is_flagged(year, places, groups):
     code = make_nomenklatur("1.02.02.2.02.0010", "Pelayanan Kesehatan Orang dengan Gangguan Jiwa Berat")
     dinkes, rsud = make_opd("Dinkes", bidang=["1.02"]), make_opd("RSUD", bidang=["1.02"])
     a = make_row(opd=dinkes, fiscal_year=year, ref="A", sub_kegiatan=code, lokasi=[places["kec1"]], nama="Layanan ODGJ di puskesmas")
-    b = make_row(opd=rsud, fiscal_year=year, ref="B", sub_kegiatan=code, lokasi=[places["kec2"]], nama="Rawat inap jiwa rumah sakit")
+    b = make_row(opd=rsud, fiscal_year=year, ref="B", sub_kegiatan=code, lokasi=[places["desa1"]], nama="Rawat inap jiwa rumah sakit")
     pair = pairs(year)[key(a, b)]
     assert pair.sinyal[deteksi.KODE] == "1.02.02.2.02.0010"
-    assert pair.skor == pytest.approx(services.PARAMS.code_elsewhere)
+    assert pair.skor == 1.0
+
+
+def test_same_code_in_places_that_never_meet_is_not_an_overlap(year, places):
+    """Two kecamatan offices coordinating, each in its own kecamatan, share every 7.01 code."""
+    code = make_nomenklatur("7.01.02.2.01.0001", "Koordinasi Kegiatan Pemberdayaan Desa")
+    kec_a, kec_b = make_opd("Kec. Tenggarong", bidang=["7.01"]), make_opd("Kec. Sebulu", bidang=["7.01"])
+    make_row(opd=kec_a, fiscal_year=year, ref="A", sub_kegiatan=code, lokasi=[places["kec1"]])
+    make_row(opd=kec_b, fiscal_year=year, ref="B", sub_kegiatan=code, lokasi=[places["kec2"]])
+    assert pairs(year) == {}
 
 
 def test_program_penunjang_code_in_two_agencies_is_never_an_overlap(year, opd_a, opd_b, codes):
@@ -98,9 +107,9 @@ def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(yea
 
 def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places, groups, codes, planner):
     make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
-             nama="Sekolah Lansia Tangguh", keterangan="Kelas mingguan")
+             nama="Sekolah Lansia", keterangan="")
     make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
-             nama="Universitas Usia Ketiga", keterangan="Kelas mingguan")
+             nama="Universitas Usia Ketiga", keterangan="")
     before = pairs(year)
     services.sinonim_save(group=None, nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga", aktif=True, by=planner)
     after = pairs(year)

@@ -1,0 +1,28 @@
+"""The labelled evaluation sets stay valid, and the detector stays far ahead of the trigram baseline on them."""
+import subprocess
+import sys
+from pathlib import Path
+
+from sinkronisasi import evaluasi
+
+SETS = Path(evaluasi.__file__).resolve().parent / "fixtures" / "evaluasi"
+
+
+def test_labelled_sets_pass_their_checker():
+    result = subprocess.run([sys.executable, str(SETS / "periksa.py")], capture_output=True, text=True, cwd=SETS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_detector_beats_the_trigram_baseline_on_both_sets():
+    for name in ("dev", "uji"):
+        scores = evaluasi.evaluate(name)
+        detector, baseline = scores["detektor"], scores["baseline_trigram"]
+        assert detector.f1 >= 0.7, (name, detector)
+        assert detector.f1 >= 4 * baseline.f1, (name, detector, baseline)
+        assert detector.precision >= 0.7 and detector.recall >= 0.7, (name, detector)
+
+
+def test_trigram_similarity_matches_pg_trgm():
+    # The example of PostgreSQL's pg_trgm documentation: similarity('word', 'two words') = 0.363636
+    assert round(evaluasi.trigram_similarity("word", "two words"), 6) == 0.363636
+    assert evaluasi.trigram_similarity("Taman Asuh", "taman asuh!") == 1.0
