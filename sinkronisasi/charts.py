@@ -13,15 +13,19 @@ def bar_chart(*, title: str, bars: Sequence[tuple[str, Sequence[tuple[str, int]]
     """Horizontal bars; each bar is (label, [(css class, value), ...]) so that bars can be stacked by part."""
     totals = [sum(v for _c, v in parts) for _label, parts in bars]
     top = max(totals, default=0) or 1
-    legend_h = ROW if legend else 0
+    width = LABEL_W + BAR_W + 60
+    items, x, y = [], 0, 0
+    for cls, label in legend:  # legend entries wrap onto as many lines as they need
+        step = 24 + 7 * len(label)
+        if x and x + step > width:
+            x, y = 0, y + ROW
+        items.append(f'<rect class="{escape(cls)}" x="{x}" y="{y + 4}" width="12" height="12"></rect>'
+                     f'<text x="{x + 16}" y="{y + 15}" font-size="12">{escape(label)}</text>')
+        x += step
+    legend_h = y + ROW if legend else 0
     height = legend_h + ROW * len(bars) + 4
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {LABEL_W + BAR_W + 60} {height}" width="100%" '
-           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    x = 0
-    for cls, label in legend:
-        out.append(f'<rect class="{escape(cls)}" x="{x}" y="4" width="12" height="12"></rect>'
-                   f'<text x="{x + 16}" y="15" font-size="12">{escape(label)}</text>')
-        x += 20 + 7 * len(label)
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>', *items]
     for i, ((label, parts), total) in enumerate(zip(bars, totals)):
         y = legend_h + i * ROW
         out.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label[:32])}</text>')

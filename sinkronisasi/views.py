@@ -222,7 +222,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
         ),
         "query": params.urlencode(),
         "can_route": rules.can_route_usulan(request.user),
-        "bulk_form": BulkForm(visible=Usulan.objects.none()),
+        "bulk_form": BulkForm(visible=Usulan.objects.none(), auto_id="massal_%s"),  # ids apart from the filters'
         "next": request.get_full_path(),
     })
     return render(request, "sinkronisasi/orphan_list.html", context)

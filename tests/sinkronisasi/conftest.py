@@ -5,6 +5,14 @@ from renja.models import Wilayah
 from ..factories import make_nomenklatur, make_opd, make_sasaran, make_wilayah
 
 
+@pytest.fixture(autouse=True)
+def default_synonyms(db):
+    """Installed by a data migration; seeded again because browser tests (transactional) empty every table."""
+    from sinkronisasi.services import sinonim_seed
+
+    sinonim_seed()
+
+
 @pytest.fixture
 def places(db):
     """Two kecamatan with two desa each."""

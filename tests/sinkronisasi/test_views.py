@@ -187,7 +187,13 @@ def test_a_synonym_group_needs_two_different_phrases(client, planner):
     assert "sama setelah kata dasar diambil" in response.content.decode()
 
 
-def test_default_synonyms_are_installed(db):
+def test_default_synonyms_are_seeded_once(db):
+    from sinkronisasi.services import sinonim_seed
+    from sinkronisasi.sinonim_bawaan import DEFAULT_SYNONYMS
+
+    KelompokSinonim.objects.all().delete()
+    assert sinonim_seed() == len(DEFAULT_SYNONYMS)
+    assert sinonim_seed() == 0
     assert KelompokSinonim.objects.filter(nama="penitipan anak").exists()
 
 
@@ -196,3 +202,13 @@ def test_recompute_is_for_planners_only(client, opd_a_editor, planner, year):
     assert client.post(reverse("sinkronisasi:recompute"), {"tahun": 2026}).status_code == 403
     client.force_login(planner)
     assert client.post(reverse("sinkronisasi:recompute"), {"tahun": 2026}).status_code == 302
+
+
+def test_charts_are_svg_with_escaped_labels():
+    from sinkronisasi import charts
+
+    svg = charts.bar_chart(title="Per kecamatan", bars=[("<script>x</script>", [("c-ditolak", 3), ("c-baru", 1)])],
+                           legend=[("c-ditolak", "Ditolak")])
+    assert svg.startswith("<svg") and "<title>Per kecamatan</title>" in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count("<rect") == 3  # two stacked parts and one legend key

@@ -1,0 +1,58 @@
+"""A planner opens the sync view, settles an overlap, and routes an usulan no agency picked up."""
+import pytest
+from playwright.sync_api import expect
+
+from musrenbang import services as usulan_services
+from musrenbang.models import Keputusan, Usulan
+from renja.models import Wilayah
+from sinkronisasi.models import TumpangTindih
+from sinkronisasi.services import sinonim_seed
+
+from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_usulan, make_wilayah
+from .conftest import assert_accessible, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot, planner, year, opd_a, opd_b):
+    sinonim_seed()
+    kec = make_wilayah("64.02.06", "Tenggarong")
+    desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
+    anak = make_sasaran("anak")
+    dp2kb = make_opd("DP2KB", bidang=["2.14"], nama="Dinas Pengendalian Penduduk dan KB")
+    make_row(opd=opd_b, fiscal_year=year, ref="2026-DP3A-003", sub_kegiatan=make_nomenklatur("2.08.02.2.01.0002", "Pengasuhan anak"),
+             nama="Taman Asuh Anak bagi anak pekerja", keterangan="Pengasuhan anak harian", lokasi=[desa], sasaran=[anak])
+    make_row(opd=dp2kb, fiscal_year=year, ref="2026-DP2KB-003", sub_kegiatan=make_nomenklatur("2.14.03.2.01.0002", "Ketahanan keluarga"),
+             nama="Rumah Penitipan Anak (daycare)", keterangan="Layanan penitipan anak bagi orang tua bekerja", lokasi=[desa], sasaran=[anak])
+    rejected = make_usulan(fiscal_year=year, desa=desa, opd_tujuan=opd_a, id_usulan="USL-YATIM", usulan="Taman bermain anak")
+    usulan_services.usulan_decide(usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan Dinas Sosial", by=None)
+
+    log_in(page, live_server, "perencana")
+    page.click("nav >> text=Sinkronisasi")
+    expect(page.locator("main")).to_contain_text("2026-DP3A-003")
+    expect(page.locator("main")).to_contain_text("penitipan anak")
+    assert_accessible(page)
+    page.click("main a:has-text('Tindak lanjuti')")
+    assert_accessible(page)
+    page.check("text=Koordinasi (OPD pengampu)")
+    page.select_option("#id_opd_pengampu", label="DP3A")
+    page.fill("#id_catatan", "DP3A mengampu layanan; DP2KB mendukung penyuluhan orang tua.")
+    page.click("main button:has-text('Simpan penyelesaian')")
+    expect(page.locator(".messages")).to_contain_text("diselesaikan")
+    pair = TumpangTindih.objects.get()
+    assert (pair.status, pair.opd_pengampu) == ("koordinasi", opd_b)
+
+    page.click(".crumbs a:has-text('Sinkronisasi')")
+    expect(page.locator("main")).to_contain_text("Tidak ada pasangan")  # settled pairs are hidden by default
+    page.click("text=Usulan belum diambil")
+    expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("USL-YATIM")
+    expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Ditolak OPD")
+    assert_accessible(page)
+    page.check("#pilih-%d" % rejected.pk)
+    page.select_option("#massal_aksi", "teruskan")
+    page.select_option("#massal_opd", label=str(opd_b))
+    page.click("#massal button:has-text('Jalankan')")
+    expect(page.locator(".messages")).to_contain_text("1 usulan diproses")
+    rejected.refresh_from_db()
+    assert (rejected.status, rejected.opd_tujuan) == (Usulan.Status.DITERUSKAN, opd_b)
+    expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Diteruskan, belum diputuskan")
