@@ -1,0 +1,61 @@
+"""Overlapping pairs put on a forum's agenda, settled there, and refused once the forum is final."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from forum import services
+from sinkronisasi import services as sync_services
+from sinkronisasi.models import TumpangTindih
+
+from ..factories import make_nomenklatur, make_opd, make_row
+
+
+@pytest.fixture
+def pair(year, opd_a, opd_b):
+    for opd, code, ref in ((opd_a, "1.06.04.2.01.0001", "A"), (opd_b, "2.08.02.2.01.0001", "B")):
+        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan",
+                 keterangan="Rumah aman sementara bagi korban kekerasan")
+    sync_services.sync_refresh(fiscal_year=year)
+    return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+
+
+def test_a_pair_of_participating_agencies_goes_on_the_agenda(forum, pair, facilitator):
+    services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+    services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)  # twice changes nothing
+    assert list(forum.tumpang_tindih.all()) == [pair]
+
+
+def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilitator):
+    other = make_opd("Dinkes", bidang=["1.02"])
+    for opd, code, ref in ((forum.opd.first(), "1.06.04.2.01.0002", "C"), (other, "1.02.02.2.01.0001", "D")):
+        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+    sync_services.sync_refresh(fiscal_year=year)
+    pair = TumpangTindih.objects.get(opd_b=other) if TumpangTindih.objects.filter(opd_b=other).exists() else TumpangTindih.objects.get(opd_a=other)
+    with pytest.raises(ValidationError, match="bukan peserta"):
+        services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+
+
+def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair, facilitator):
+    client.force_login(facilitator)
+    response = client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk})
+    assert response.status_code == 302
+    page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
+    assert pair.baris_a.ref in page and "Sepakati" in page
+    client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi", "catatan": "Berbagi wilayah"})
+    pair.refresh_from_db()
+    assert pair.status == "saling_melengkapi"
+
+
+def test_officers_cannot_put_pairs_on_an_agenda(client, forum, pair, opd_a_editor):
+    client.force_login(opd_a_editor)
+    assert client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk}).status_code == 403
+    assert not forum.tumpang_tindih.exists()
+
+
+def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
+    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    forum_ready.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.forum_agenda_remove_pair(forum=forum_ready, pair=pair, by=facilitator)
+    assert forum_ready.tumpang_tindih.count() == 1
