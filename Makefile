@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run test install system-deps setup lock migrations-check bench load clean
+.PHONY: run test install system-deps setup lock migrations-check bench sync-eval load clean
 
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
@@ -50,6 +50,11 @@ test: install
 # Page times and query counts at Kukar's size and 10x, on a throw-away database (see scripts/bench.py).
 bench: install
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_sync.py
+
+# Precision, recall and F1 of the overlap detector on the labelled sets, next to the trigram baseline.
+sync-eval: install
+	$(BIN)/python scripts/sync_eval.py
 
 # 50 simulated users for 60 s against gunicorn on 127.0.0.1 (PostgreSQL; see scripts/load.py). Stops by itself.
 load: install
