@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from musrenbang.models import Keputusan, Pengambilan, Usulan
 from renja.formatting import angka
 from renja.models import RenjaRow
+from sinkronisasi import selectors as sync_selectors
 
 from .models import Forum
 from .terbilang import hari, kalimat_pembuka, tanggal_panjang, terbilang
@@ -55,6 +56,25 @@ def _source_summary(row: RenjaRow) -> str:
 def _reason(usulan: Usulan) -> str:
     decisions = list(usulan.keputusan.all())
     return decisions[-1].alasan if decisions else ""
+
+
+def agenda_overlaps(forum: Forum) -> list[dict]:
+    """The overlapping pairs the forum settled (or still has open), as the berita acara shows them."""
+    pairs = forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
+    out = []
+    for p in pairs.order_by("kelompok", "-skor", "pk"):
+        out.append({
+            "a": {"ref": p.baris_a.ref, "opd": p.opd_a.singkatan, "nama": p.baris_a.nama, "pagu": p.baris_a.pagu},
+            "b": {"ref": p.baris_b.ref, "opd": p.opd_b.singkatan, "nama": p.baris_b.nama, "pagu": p.baris_b.pagu},
+            "skor": round(p.skor, 3),
+            "alasan": sync_selectors.reasons(p.sinyal),
+            "status": p.status,
+            "status_label": str(p.get_status_display()),
+            "pengampu": p.opd_pengampu.singkatan if p.opd_pengampu else "",
+            "dihapus": p.baris_dihapus.ref if p.baris_dihapus else "",
+            "catatan": p.catatan,
+        })
+    return out
 
 
 def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
@@ -108,4 +128,5 @@ def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
         "lampiran_ii": rows,
         "lampiran_iii": usulan_items(pokir=False),
         "lampiran_iv": usulan_items(pokir=True),
+        "beririsan": agenda_overlaps(forum),
     }

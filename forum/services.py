@@ -187,6 +187,12 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
         raise ValidationError(_("Daftar hadir masih kosong; forum tidak dapat difinalkan."), code="no_attendance")
     if not locked.kesepakatan.exists():
         raise ValidationError(_("Belum ada butir kesepakatan."), code="no_clauses")
+    unsettled = [f"{p.baris_a.ref} – {p.baris_b.ref}" for p in
+                 locked.tumpang_tindih.filter(status=TumpangTindih.Status.TERBUKA).select_related("baris_a", "baris_b")]
+    if unsettled:
+        raise ValidationError(
+            _("Program beririsan di agenda belum disepakati: %(pairs)s. Sepakati atau keluarkan dari agenda.")
+            % {"pairs": ", ".join(unsettled)}, code="open_overlaps")
     nomor = _next_number(locked)
     snapshot = selectors.forum_snapshot(locked, nomor=nomor)
     sha = fingerprint(snapshot)

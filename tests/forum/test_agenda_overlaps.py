@@ -52,8 +52,29 @@ def test_officers_cannot_put_pairs_on_an_agenda(client, forum, pair, opd_a_edito
     assert not forum.tumpang_tindih.exists()
 
 
+def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilitator):
+    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    with pytest.raises(ValidationError, match="belum disepakati"):
+        services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    forum_ready.refresh_from_db()
+    assert forum_ready.is_draft
+
+
+def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, facilitator, planner):
+    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator)
+    ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    frozen = ba.snapshot["beririsan"]
+    assert [(p["a"]["ref"], p["b"]["ref"], p["status"], p["pengampu"], p["catatan"]) for p in frozen] == [
+        (pair.baris_a.ref, pair.baris_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")]
+    sync_services.tumpang_reopen(pair=pair, by=planner)  # a later change to the pair ...
+    ba.refresh_from_db()
+    assert ba.snapshot["beririsan"] == frozen  # ... leaves the signed record as it was
+
+
 def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=facilitator)
     services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     forum_ready.refresh_from_db()
     with pytest.raises(ValidationError):
