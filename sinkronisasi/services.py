@@ -100,10 +100,18 @@ def _active_pickups(fiscal_year: FiscalYear) -> dict[int, list[int]]:
 
 
 @transaction.atomic
-def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False) -> RefreshResult:
-    """Bring the year's stored findings up to date with its rows, pick-ups and synonyms."""
+def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = True) -> RefreshResult:
+    """Bring the year's stored findings up to date with its rows, pick-ups and synonyms.
+
+    With `wait=False` (page views) a refresh already running elsewhere is not waited for: the page shows the
+    stored findings, and the running refresh brings them up to date.
+    """
     started = time.perf_counter()
-    state, _created = SyncState.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
+    state = SyncState.objects.select_for_update(skip_locked=not wait).filter(fiscal_year=fiscal_year).first()
+    if state is None:
+        if SyncState.objects.filter(fiscal_year=fiscal_year).exists():
+            return RefreshResult("sibuk", 0, -1, 0)
+        state, _created = SyncState.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
     fingerprints = (_rows_fingerprint(fiscal_year), _pickups_fingerprint(fiscal_year), _synonyms_fingerprint())
     stored_fps = (state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint)
     if not full and state.computed_at and fingerprints == stored_fps:

@@ -68,7 +68,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     context = _base_context(request, year, "tumpang")
     if year is None:
         return render(request, "sinkronisasi/pair_list.html", context)
-    services.sync_refresh(fiscal_year=year)
+    # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
+    services.sync_refresh(fiscal_year=year, wait=False)
     visible = tumpang_for_user(request.user)
     form = PairFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
     data = form.cleaned_data if form.is_valid() else {}

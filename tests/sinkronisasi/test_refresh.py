@@ -119,3 +119,33 @@ def test_incremental_and_full_recompute_agree(year, opd_a, opd_b, opd_c, places,
     services.sync_refresh(fiscal_year=year, full=True)
     full = {(p.baris_a_id, p.baris_b_id): round(p.skor, 3) for p in TumpangTindih.objects.all()}
     assert incremental.keys() == full.keys()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_view_does_not_wait_for_a_refresh_running_elsewhere(year):
+    """While another connection holds the year's refresh lock, a page view shows the stored findings at once."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite has none to skip)")
+    services.sync_refresh(fiscal_year=year)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with transaction.atomic():
+            SyncState.objects.select_for_update().get(fiscal_year=year)
+            locked.set()
+            release.wait(10)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        assert services.sync_refresh(fiscal_year=year, wait=False).mode == "sibuk"
+    finally:
+        release.set()
+        holder.join()
+    assert services.sync_refresh(fiscal_year=year, wait=False).mode == "tetap"
