@@ -70,6 +70,12 @@ class Usulan(models.Model):
     )
     # Kept by the decision services from the trail (see services.status_from_trail); never set by hand.
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.BARU, editable=False)
+    # Also from the trail: when its last step was taken, and the usulan it was merged into (if that was the step).
+    diputuskan_pada = models.DateTimeField(_("langkah terakhir"), null=True, blank=True, editable=False)
+    digabung_ke = models.ForeignKey(
+        "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="digabungan",
+        editable=False,
+    )
     kode_lacak = models.CharField(_("kode lacak"), max_length=16, unique=True)
     asal = models.ForeignKey(
         "self", verbose_name=_("usulan asal (tahun lalu)"), null=True, blank=True, on_delete=models.PROTECT,

@@ -66,7 +66,8 @@ def _record(usulan: Usulan, *, level: str, jenis: str, by: User | None, **fields
         dibatalkan_oleh=decision
     )
     usulan.status = status_from_trail([decision])
-    usulan.save(update_fields=["status", "opd_tujuan", "opd_awal", "updated_at"])
+    usulan.diputuskan_pada, usulan.digabung_ke_id = decision.at, decision.digabung_ke_usulan_id
+    usulan.save(update_fields=["status", "diputuskan_pada", "digabung_ke", "opd_tujuan", "opd_awal", "updated_at"])
     return decision
 
 
@@ -342,6 +343,7 @@ def usulan_steps_apply(
             if picks:
                 active[usulan.pk] = picks
             usulan.status = status_from_trail([decision])
+            usulan.digabung_ke_id = decision.digabung_ke_usulan_id
             touched[usulan.pk] = usulan
     Keputusan.objects.bulk_create(decisions, batch_size=500)
     for pick, decision in new_picks:
@@ -354,11 +356,13 @@ def usulan_steps_apply(
     # One UPDATE per distinct outcome (a few dozen), not a CASE per row: bulk_update is slow at thousands of rows.
     groups: dict[tuple, list[int]] = {}
     for usulan in touched.values():
-        groups.setdefault((usulan.status, usulan.opd_tujuan_id, usulan.opd_awal_id), []).append(usulan.pk)
+        groups.setdefault((usulan.status, usulan.opd_tujuan_id, usulan.opd_awal_id, usulan.digabung_ke_id), []).append(usulan.pk)
     now = timezone.now()
-    for (status, tujuan, awal), pks in groups.items():
+    for (status, tujuan, awal, gabung), pks in groups.items():
         for start in range(0, len(pks), 900):
-            Usulan.objects.filter(pk__in=pks[start:start + 900]).update(status=status, opd_tujuan_id=tujuan, opd_awal_id=awal, updated_at=now)
+            Usulan.objects.filter(pk__in=pks[start:start + 900]).update(
+                status=status, opd_tujuan_id=tujuan, opd_awal_id=awal, digabung_ke_id=gabung, diputuskan_pada=now, updated_at=now
+            )
     return len(decisions)
 
 

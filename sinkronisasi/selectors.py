@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Usulan
 from renja.formatting import angka
 from renja.models import FiscalYear, Opd, StageWindow
 
@@ -46,20 +46,17 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
     """Usulan of the year linked to no Renja row, not accepted and not closed by Bappeda, with `sebab` and `sejak`.
 
     An usulan merged into another follows that one (it is listed, with that one's cause, while that one is);
-    merged into a Renja row it counts as picked up.
+    merged into a Renja row it counts as picked up. Reads only stored fields (status, last step, merge target):
+    every decision that is not an acceptance ends the usulan's pick-ups, so these statuses have none.
     """
-    last = Keputusan.objects.filter(usulan=OuterRef("pk")).order_by("-at", "-id")
-    target_status = Usulan.objects.filter(pk=OuterRef("gabung_ke")).values("status")[:1]
-    active_pickup = Pengambilan.objects.filter(usulan=OuterRef("pk"), dibatalkan_oleh__isnull=True)
+    waiting = list(STATUS_SEBAB)
     qs = (
-        Usulan.objects.filter(fiscal_year=fiscal_year, status__in=[*STATUS_SEBAB, Usulan.Status.DIGABUNG])
-        .annotate(gabung_ke=Subquery(last.values("digabung_ke_usulan")[:1]))
-        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=Subquery(target_status)), default=F("status")))
-        .filter(status_efektif__in=list(STATUS_SEBAB))
-        .exclude(Exists(active_pickup))
+        Usulan.objects.filter(fiscal_year=fiscal_year)
+        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__status__in=waiting))
+        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("digabung_ke__status")), default=F("status")))
         .annotate(
             sebab=Case(*[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()),
-            sejak=Coalesce(Subquery(last.values("at")[:1]), F("created_at")),
+            sejak=Coalesce(F("diputuskan_pada"), F("created_at")),
         )
         .select_related("desa__parent", "opd_tujuan", "fiscal_year")
     )

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,6 +143,10 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     findings = detector.findings(None if full else changed)
     pairs = _store_findings(fiscal_year, findings, features, None if full else changed, vocabulary)
 
+    if full and connection.vendor == "postgresql":
+        # Fresh statistics after thousands of new pairs, so the page's ordered index scans are chosen at once.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TumpangTindih._meta.db_table}, {FiturBaris._meta.db_table}")
     now = timezone.now()
     state.computed_at = now
     if full:
