@@ -110,9 +110,6 @@ def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | No
     can_resolve = rules.can_resolve_overlaps(request.user)
     context = {
         "pair": pair,
-        "rows": [pair.baris_a, pair.baris_b],
-        "lokasi": {r.pk: list(r.lokasi.all()) for r in (pair.baris_a, pair.baris_b)},
-        "sasaran": {r.pk: list(r.sasaran.all()) for r in (pair.baris_a, pair.baris_b)},
         "reasons": selectors.reasons(pair.sinyal),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial={"status": pair.status if pair.is_resolved else "",
