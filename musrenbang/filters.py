@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from renja.form_renderer import use_reference_selects
 from renja.models import FiscalYear, Opd, Wilayah
 
 from .models import Pengambilan, Usulan
@@ -41,6 +42,7 @@ class UsulanFilter(django_filters.FilterSet):
             del self.filters["opd"]
             self.form.fields.pop("opd", None)
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("ID, kode lacak, isi usulan")})
+        use_reference_selects(self.form, tahun=["year"], kecamatan=["tingkat", "nama"], opd=["singkatan"])  # label columns
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         for word in value.lower().split():

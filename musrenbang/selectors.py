@@ -28,6 +28,16 @@ def usulan_by_tracking_code(code: str) -> Usulan | None:
     return Usulan.objects.select_related("fiscal_year", "desa__parent", "opd_tujuan").filter(kode_lacak=normalised).first()
 
 
+def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
+    """An usulan list queryset with what its table shows (desa, kecamatan, agency) and no more."""
+    return qs.select_related(None).select_related("desa__parent", "opd_tujuan").prefetch_related(None)
+
+
+def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
+    """An usulan list queryset with everything its CSV/XLSX export shows."""
+    return qs.select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan").prefetch_related("sasaran")
+
+
 def status_counts(qs: QuerySet[Usulan], group: str) -> list[dict]:
     """Counts per status and total cost for each value of `group` (one query), as rows for a table."""
     statuses = list(Usulan.Status.values)

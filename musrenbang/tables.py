@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renja.formatting import angka, rupiah
+from renja.tables import PythonRowsTable
 
 from .models import Usulan
 
+EMPTY = "—"  # what django-tables2 shows for an empty value
 
-class UsulanTable(tables.Table):
+
+class UsulanTable(PythonRowsTable):
     pilih = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"aria-label": _("Pilih semua")}, "td__input": {"form": "massal"}})
     id_usulan = tables.Column(linkify=("musrenbang:usulan-detail", {"pk": tables.A("pk")}), verbose_name=_("ID"))
     usulan = tables.Column(verbose_name=_("Usulan"), attrs={"td": {"class": "wrap"}})
@@ -27,15 +33,25 @@ class UsulanTable(tables.Table):
         fields = ["pilih", "id_usulan", "usulan", "desa", "kecamatan", "prioritas", "volume", "anggaran", "opd_tujuan", "status"]
         attrs = {"class": "table"}
         empty_text = _("Tidak ada usulan yang cocok dengan saringan.")
+        template_name = "partials/_table.html"
 
-    def render_pilih(self, value, record):
-        return format_html('<input type="checkbox" name="pilih" value="{}" form="massal" aria-label="{} {}">', value, _("Pilih"), record.id_usulan)
+    def row_html(self, u: Usulan, index: int) -> str:
+        pilih = "" if "pilih" in self.exclude else format_html(
+            '<td><input type="checkbox" name="pilih" value="{}" form="massal" aria-label="{} {}"></td>', u.pk, gettext("Pilih"), u.id_usulan
+        )
+        kecamatan = u.desa.parent.nama if u.desa.parent_id else None
+        return format_html(
+            '<tr class="{}">{}<td><a href="{}">{}</a></td><td class="wrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
+            '<td>{}</td><td class="num">{}</td><td>{}</td><td><span class="badge badge-u-{}">{}</span></td></tr>',
+            "odd" if index % 2 else "even", pilih, reverse("musrenbang:usulan-detail", args=[u.pk]), u.id_usulan,
+            u.usulan or EMPTY, u.desa.nama or EMPTY, kecamatan or EMPTY, EMPTY if u.prioritas is None else u.prioritas,
+            f"{angka(u.volume)} {u.satuan}".strip(), EMPTY if u.anggaran is None else rupiah(u.anggaran),
+            u.opd_tujuan.singkatan if u.opd_tujuan_id else EMPTY, u.status, u.get_status_display(),
+        )
 
-    def render_volume(self, record: Usulan) -> str:
-        return f"{angka(record.volume)} {record.satuan}".strip()
 
-    def render_anggaran(self, value: int) -> str:
-        return rupiah(value)
-
-    def render_status(self, record: Usulan) -> str:
-        return format_html('<span class="badge badge-u-{}">{}</span>', record.status, record.get_status_display())
+def status_counts_body_html(rows: list[dict]) -> SafeString:
+    """The body rows of a counts table (musrenbang/_counts.html) from `selectors.status_counts`: name, counts, total."""
+    return format_html_join("", '<tr><th scope="row">{}</th>{}<td class="num">{}</td></tr>', (
+        (r["name"], format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["count_list"])), r["n"]) for r in rows
+    ))

@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
+from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
 from renja.http import export_response, form_copy_errors
@@ -32,7 +33,7 @@ from .filters import UsulanFilter
 from .forms import BulkForm, CarryOverForm, DecisionForm, NewRowForm, RouteForm, TrackForm
 from .models import Keputusan, Usulan
 from .permissions import get_usulan_for_user, usulan_for_user
-from .tables import UsulanTable
+from .tables import UsulanTable, status_counts_body_html
 
 UNDECIDED_FIRST = Case(
     When(status__in=[Usulan.Status.BARU, Usulan.Status.DITERUSKAN], then=0), default=1, output_field=IntegerField()
@@ -58,8 +59,7 @@ def _export_rows(qs):
 
 def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
     user = request.user
-    base = usulan_for_user(user).select_related("opd_awal").prefetch_related("sasaran")
-    usulan_filter = UsulanFilter(request.GET or None, queryset=base, default_year=renja_selectors.current_fiscal_year(), hide_opd=inbox)
+    usulan_filter = UsulanFilter(request.GET or None, queryset=usulan_for_user(user), default_year=renja_selectors.current_fiscal_year(), hide_opd=inbox)
     qs = usulan_filter.qs
     if inbox:
         qs = qs.order_by(UNDECIDED_FIRST, "desa__parent__nama", "prioritas", "id_usulan")
@@ -67,20 +67,22 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, EXPORT_HEADER, _export_rows(qs), basename="usulan", title="Usulan")
-    table = UsulanTable(qs, exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
+        return export_response(export, EXPORT_HEADER, _export_rows(selectors.usulan_for_export(qs)), basename="usulan", title="Usulan")
+    table = UsulanTable(selectors.usulan_for_table(qs), exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
     year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
+    bulk_form = BulkForm(visible=Usulan.objects.none())
+    use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
     context = {
         "filter": usulan_filter,
         "table": table,
         "total": table.paginator.count,
         "export_query": params.urlencode(),
         "inbox": inbox,
-        "bulk_form": BulkForm(visible=Usulan.objects.none()),
+        "bulk_form": bulk_form,
         "can_route": rules.can_route_usulan(user),
         "can_decide": inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd),
         "refusal": services.decision_refusal(year) if year else None,
@@ -89,8 +91,11 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
     if not inbox and year is not None:
         context["per_kecamatan"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama")
         context["per_opd"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "opd_tujuan__singkatan")
+        context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"])
+        context["per_opd_html"] = status_counts_body_html(context["per_opd"])
         context["statuses"] = Usulan.Status
-        context["carry_form"] = CarryOverForm(initial={"dari": year})
+        context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
+        use_reference_selects(carry_form, dari=["year"], ke=["year"])
     return render(request, "musrenbang/usulan_list.html", context)
 
 

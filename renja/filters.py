@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .form_renderer import use_reference_selects
 from .models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
 PRIORITAS_CHOICES = [
@@ -52,6 +53,10 @@ class RenjaRowFilter(django_filters.FilterSet):
                 data["tahun"] = str(default_year.pk)
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
+        # The columns each list's labels (__str__) are made of.
+        use_reference_selects(
+            self.form, tahun=["year"], opd=["singkatan"], program=["kode", "nama"], kecamatan=["tingkat", "nama"], sasaran=["nama"]
+        )
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         for word in value.lower().split():

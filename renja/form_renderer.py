@@ -1,12 +1,22 @@
-"""A form renderer that draws <select> lists in Python.
+"""Drawing <select> lists in Python, and keeping the option lists of reference data drawn once per process.
 
 Django renders every <option> through a template; a page with a few hundred options (agencies, programs,
 kecamatan) spent a third of its time there. Everything else renders through the normal templates.
+
+Filter forms show the same reference lists (OPD, programs, kecamatan, years) on every page view, and building
+them made a few hundred model instances per request. `ReferenceSelect` draws such a list once and reuses it for
+as long as the data is the same: every render still reads the columns the labels are made of (one light
+`values_list` query, no model instances), so an agency renamed in the admin shows at once in every process.
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -32,3 +42,80 @@ class FastSelectRenderer(DjangoTemplates):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+
+# (form.field, label columns, empty label, language) -> (the rows the options were drawn from, [(value, "<option…>")]).
+# One entry per list: a change of data replaces it, so the cache never grows.
+_drawn_options: dict[tuple, tuple[tuple, list[tuple[str, str]]]] = {}
+_drawn_lock = threading.Lock()
+
+
+class ReferenceSelect(forms.Select):
+    """The <select> of a ModelChoiceField over reference data, drawn from a per-process cache.
+
+    `key_fields` are the model's columns its labels (`__str__`) are made of. The cached list is used only when a
+    fresh `values_list("pk", *key_fields)` read equals the rows it was drawn from; otherwise it is drawn again
+    through the field itself, so labels, order and the empty choice are exactly those of a plain Select.
+    """
+
+    def __init__(self, key_fields: Iterable[str], *, cache_key: str, attrs=None):
+        super().__init__(attrs)
+        self.key_fields = tuple(key_fields)
+        self.cache_key = cache_key  # the form and field it draws: tells the cached lists apart
+        self._options: list[tuple[str, str]] | None = None
+
+    def __deepcopy__(self, memo):
+        obj = super().__deepcopy__(memo)
+        obj._options = None  # each form instance reads the data once
+        return obj
+
+    def options(self) -> list[tuple[str, str]]:
+        """(value, rendered <option>) for every choice, in order, the empty choice first when the field has one."""
+        if self._options is None:
+            self._options = self._load()
+        return self._options
+
+    def _load(self) -> list[tuple[str, str]]:
+        field = self.choices.field
+        queryset = field.queryset
+        key = (self.cache_key, self.key_fields, str(field.empty_label), translation.get_language())
+        rows = tuple(queryset.values_list("pk", *self.key_fields))
+        cached = _drawn_options.get(key)
+        if cached is not None and cached[0] == rows:
+            return cached[1]
+        options, drawn_rows = [], []
+        for value, label in self.choices:
+            instance = getattr(value, "instance", None)
+            if instance is not None:  # rows as read from the instances the labels come from (no race with `rows`)
+                drawn_rows.append((instance.pk, *(getattr(instance, name) for name in self.key_fields)))
+            options.append((str(value), format_html('<option value="{}">{}</option>', value, label)))
+        with _drawn_lock:
+            _drawn_options[key] = (tuple(drawn_rows), options)
+        return options
+
+    def use_required_attribute(self, initial) -> bool:
+        options = self.options()
+        return not self.is_hidden and bool(options) and options[0][0] == ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = self.format_value(value)
+        attrs = {k: v for k, v in self.build_attrs(self.attrs, attrs).items() if v is not False}
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for option_value, html in self.options():
+            if selected and option_value in selected:
+                html = html.replace(">", " selected>", 1)  # values are escaped, so the first ">" ends the tag
+                selected = ()  # a single select marks only its first match, as Django does
+            parts.append(html)
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
+def use_reference_selects(form: forms.BaseForm, **key_fields: Iterable[str]) -> None:
+    """Draw these ModelChoiceFields of `form` with `ReferenceSelect` (field name=the columns its labels use)."""
+    for name, columns in key_fields.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        widget = ReferenceSelect(columns, cache_key=f"{type(form).__module__}.{type(form).__qualname__}.{name}", attrs=field.widget.attrs)
+        widget.choices = field.choices
+        field.widget = widget

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AuditLog, FiscalYear, RenjaRow
+from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 
 
 def current_fiscal_year() -> FiscalYear | None:
@@ -39,9 +39,19 @@ def row_history(row: RenjaRow) -> list[AuditLog]:
     return entries
 
 
-def rows_for_list(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
-    """A Renja list queryset with what its table and export show."""
-    return qs.prefetch_related("lokasi", "sasaran", "opd_pendukung")
+def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
+    """A Renja list queryset with what its table shows and no more: the agency, and the names of the places and
+    target groups as plain lists (`lokasi_list`, `sasaran_list`, in their usual order)."""
+    # Plain lists (to_attr) instead of related managers: a manager per row and relation cost more than the query.
+    return qs.select_related(None).select_related("opd").prefetch_related(
+        Prefetch("lokasi", queryset=Wilayah.objects.only("nama"), to_attr="lokasi_list"),
+        Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),
+    )
+
+
+def rows_for_export(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
+    """A Renja list queryset with everything its CSV/XLSX export shows."""
+    return qs.select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent").prefetch_related("lokasi", "sasaran", "opd_pendukung")
 
 
 def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:

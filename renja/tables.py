@@ -2,12 +2,42 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import angka, rupiah
 from .models import RenjaRow
 
 
-class RenjaRowTable(tables.Table):
+class PythonRowsTable(tables.Table):
+    """A table whose body rows are drawn by `row_html` in Python (template: partials/_table.html).
+
+    The columns still give the headers, the sort keys and the cell order; `row_html` draws one row's cells in that
+    order from the prefetched record (it must run no query). `index` counts the rows on the page from 0.
+    """
+
+    def row_html(self, record, index: int) -> str:
+        raise NotImplementedError
+
+    def body_html(self) -> SafeString:
+        rows = [self.row_html(row.record, i) for i, row in enumerate(self.paginated_rows)]
+        if not rows and self.empty_text:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
+        return mark_safe("\n".join(rows))
+
+
+def places_text(places) -> str:
+    """Up to three place names, then "+N" for the rest; no place means regency-wide."""
+    names = [w.nama for w in places]
+    if not names:
+        return gettext("Se-kabupaten")
+    return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+
+
+class RenjaRowTable(PythonRowsTable):
     ref = tables.Column(linkify=("renja:row-detail", {"pk": tables.A("pk")}), verbose_name=_("Ref"))
     opd = tables.Column(accessor="opd__singkatan", verbose_name=_("OPD"), order_by=("opd__singkatan", "kode"))
     kode = tables.Column(verbose_name=_("Kode"))
@@ -24,4 +54,16 @@ class RenjaRowTable(tables.Table):
         attrs = {"class": "table"}
         order_by = ("opd", "kode")
         empty_text = _("Tidak ada baris Renja yang cocok dengan saringan.")
-        template_name = "renja/row_table.html"  # draws the cells itself, from the prefetched records
+        template_name = "partials/_table.html"
+
+    def row_html(self, r: RenjaRow, index: int) -> str:
+        """One row from a record of `selectors.rows_for_table` (with `lokasi_list` and `sasaran_list`)."""
+        return format_html(
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}</td>'
+            '<td>{} {}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
+            '<td><span class="badge badge-{}">{}</span></td></tr>',
+            reverse("renja:row-detail", args=[r.pk]), r.ref, r.opd.singkatan, r.kode, r.nama,
+            angka(r.target), r.satuan, rupiah(r.pagu), places_text(r.lokasi_list),
+            format_html_join("", '<span class="tag">{}</span> ', ((s.nama,) for s in r.sasaran_list)),
+            r.status, r.get_status_display(),
+        )

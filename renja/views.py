@@ -96,14 +96,13 @@ def _export_rows(qs):
 
 @login_required
 def row_list(request: HttpRequest) -> HttpResponse:
-    base = selectors.rows_for_list(permissions.row_queryset_for_user(request.user))
+    base = permissions.row_queryset_for_user(request.user)
     row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
     qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        qs = qs.select_related("opd_pengampu", "sub_kegiatan__parent__parent")
-        return export_response(export, EXPORT_HEADER, _export_rows(qs), basename="renja", title="Renja")
-    table = RenjaRowTable(qs)
+        return export_response(export, EXPORT_HEADER, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja")
+    table = RenjaRowTable(selectors.rows_for_table(qs))
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):

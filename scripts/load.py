@@ -50,6 +50,7 @@ def prepare() -> list[tuple[str, str, int | None]]:
     from renja.models import RenjaRow, User
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # where the log-in throttle counts, when CACHES is the database
     call_command("collectstatic", "--noinput", verbosity=0)  # production settings serve hashed static files
     call_command("seed_demo", "--password", PASSWORD, stdout=open(os.devnull, "w"))
     rows = list(RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"]).select_related("opd").order_by("pk"))

@@ -1,0 +1,110 @@
+"""The list pages' cheap drawing: cached reference <select> lists and tables drawn in Python show what before."""
+import copy
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from renja import selectors
+from renja.filters import RenjaRowFilter
+from renja.form_renderer import ReferenceSelect
+from renja.models import RenjaRow
+from renja.tables import RenjaRowTable
+
+from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_wilayah
+
+REFERENCE_FIELDS = ["tahun", "opd", "program", "kecamatan", "sasaran"]
+
+
+@pytest.fixture
+def reference(year, opd_a, opd_b):
+    make_wilayah("64.02.01", "Muara Muntai")
+    make_wilayah()
+    make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=make_wilayah())
+    make_sasaran("anak"), make_sasaran("lansia")
+    make_nomenklatur()  # and its program
+
+
+def row_filter(data=None):
+    return RenjaRowFilter(data, queryset=RenjaRow.objects.all(), default_year=selectors.current_fiscal_year())
+
+
+def plain_html(bound_field) -> str:
+    """The same field drawn by Django's own Select (through the project's renderer)."""
+    field = copy.deepcopy(bound_field.field)
+    field.widget = forms.Select(attrs=bound_field.field.widget.attrs)
+    field.widget.choices = field.choices
+    bound_field.form.fields[bound_field.name] = field
+    return str(bound_field.form[bound_field.name])
+
+
+@pytest.mark.parametrize("data", [None, "chosen"])
+def test_reference_selects_draw_what_django_draws(reference, opd_b, data):
+    params = {"opd": str(opd_b.pk), "kecamatan": "bukan-angka"} if data else None
+    for name in REFERENCE_FIELDS:
+        form = row_filter(params).form
+        assert isinstance(form.fields[name].widget, ReferenceSelect)
+        cached = str(form[name])
+        assert cached == plain_html(form[name]), name
+    if data:
+        assert f'<option value="{opd_b.pk}" selected>DP3A</option>' in str(row_filter(params).form["opd"])
+
+
+def test_a_renamed_agency_shows_at_once(reference, opd_a):
+    assert ">Dinsos<" in str(row_filter().form["opd"])
+    opd_a.singkatan = "Dinsos-Baru"
+    opd_a.save()
+    html = str(row_filter().form["opd"])
+    assert ">Dinsos-Baru<" in html and ">Dinsos<" not in html
+    make_opd("Bappeda")
+    assert ">Bappeda<" in str(row_filter().form["opd"])
+
+
+def test_a_cached_list_costs_one_light_query(reference, django_assert_num_queries):
+    str(row_filter().form["opd"])  # drawn once
+    form = row_filter().form
+    form.is_valid()  # drawing a field validates the form first (the year): the view does that anyway
+    with django_assert_num_queries(1):  # values_list of (pk, singkatan): no model instances
+        str(form["opd"])
+
+
+def test_lists_follow_the_language(client, planner, reference):
+    client.force_login(planner)
+    assert "Semua OPD" in client.get(reverse("renja:row-list")).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Semua OPD" not in client.get(reverse("renja:row-list")).content.decode()
+
+
+def test_table_rows_show_places_groups_and_status(year, opd_a):
+    kec = make_wilayah()
+    desa = [make_wilayah(f"64.02.06.200{i}", f"Desa {i}", "desa", parent=kec) for i in range(1, 5)]
+    row = make_row(opd=opd_a, fiscal_year=year, ref="R-1", lokasi=[kec, *desa], sasaran=[make_sasaran("anak")], status="diajukan")
+    make_row(opd=opd_a, fiscal_year=year, ref="R-2", target=95.5, satuan="persen", pagu=1_250_000_000)
+    table = RenjaRowTable(selectors.rows_for_table(RenjaRow.objects.order_by("ref")))
+    html = str(table.body_html())
+    first, second = html.split("\n")
+    assert f'<a href="{reverse("renja:row-detail", args=[row.pk])}">R-1</a>' in first
+    assert "<td>Tenggarong, Desa 1, Desa 2 +2</td>" in first  # the places in their usual order (by code)
+    assert '<span class="tag">Anak</span>' in first and '<span class="badge badge-diajukan">Diajukan</span>' in first
+    assert "<td>Se-kabupaten</td>" in second and "<td>95,5 persen</td>" in second and "Rp1.250.000.000" in second
+
+
+def test_empty_table_says_so(year):
+    table = RenjaRowTable(selectors.rows_for_table(RenjaRow.objects.all()))
+    assert "Tidak ada baris Renja yang cocok" in str(table.body_html())
+
+
+def test_list_page_draws_no_query_per_row(client, planner, year, opd_a, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(planner)
+    kec, anak, lansia = make_wilayah(), make_sasaran("anak"), make_sasaran("lansia")
+    make_row(opd=opd_a, fiscal_year=year, lokasi=[kec], sasaran=[anak])
+    client.get(reverse("renja:row-list"))  # draws the reference lists (a changed list costs one query more, once)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("renja:row-list"))
+    for _ in range(24):
+        make_row(opd=opd_a, fiscal_year=year, lokasi=[kec], sasaran=[lansia])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(reverse("renja:row-list")).content.decode().count('class="tag"') == 25
