@@ -1,6 +1,8 @@
 """Bounded load test: 50 simulated users of all roles against gunicorn on 127.0.0.1, then a lost-write check.
 
-Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja_load)
+Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_THINK_S=1,3 LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja_load)
+Users log in spread over the first LOAD_RAMP_S seconds (10). Each user pauses between pages for a random time in LOAD_THINK_S (seconds, "min,max"; people read the page they
+asked for); LOAD_THINK_S=0,0 sends each request the moment the last one is answered (a saturation test).
 It builds its own database (created if missing), serves the app with gunicorn on 127.0.0.1 only, stops by itself,
 and prints requests per second, p50/p95/p99 latency, errors, and whether every acknowledged write is stored.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -20,10 +23,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+by_path: dict[str, list[float]] = {}  # latency per page, to see which pages make the tail
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/renja_load")
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK_S", "1,3").split(","))
+RAMP = float(os.environ.get("LOAD_RAMP_S", "10"))  # users log in spread over this many seconds, not all at once
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "muat-uji-2026"
@@ -132,24 +138,36 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def user_loop(username: str, role: str, row_id: int | None, stop: float, timings: list, errors: list, writes: dict) -> None:
+    time.sleep(random.Random(f"ramp {username}").uniform(0, RAMP))
     s = Session()
     s.request("/akun/masuk/")
     status, _ = s.request("/akun/masuk/", {"username": username, "password": PASSWORD})
     if status != 302:
         errors.append(("login", username, status))
         return
-    reads = {"perencana": ["/", "/renja/", "/usulan/", "/renja/?q=anak"], "fasilitator": ["/forum/", "/usulan/", "/"],
-             "pembaca_opd": ["/", "/renja/", "/usulan/kotak-masuk/"], "petugas_opd": ["/usulan/kotak-masuk/", "/renja/"]}[role]
+    reads = {"perencana": ["/", "/renja/", "/usulan/", "/sinkronisasi/", "/renja/?q=anak", "/sinkronisasi/belum-diambil/"],
+             "fasilitator": ["/forum/", "/usulan/", "/sinkronisasi/", "/"],
+             "pembaca_opd": ["/", "/renja/", "/usulan/kotak-masuk/", "/sinkronisasi/"],
+             "petugas_opd": ["/usulan/kotak-masuk/", "/renja/", "/sinkronisasi/"]}[role]
+    rng = random.Random(username)
     n = 0
+
+    def think() -> None:
+        if THINK[1] > 0:
+            time.sleep(min(rng.uniform(*THINK), max(0.0, stop - time.monotonic())))
+
     while time.monotonic() < stop:
         for path in reads:
+            think()
             start = time.perf_counter()
             status, _ = s.request(path)
             timings.append(time.perf_counter() - start)
+            by_path.setdefault(path.split("?")[0], []).append(timings[-1])
             if status != 200:
                 errors.append((path, username, status))
         if row_id is not None:
             n += 1
+            think()
             start = time.perf_counter()
             status, html = s.request(f"/renja/{row_id}/ubah/")
             form = FormFields()
@@ -158,6 +176,7 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
             pairs = [(k, value if k == "keterangan" else v) for k, v in form.pairs if k not in ("csrfmiddlewaretoken", "language", "next")]
             status, _ = s.request(f"/renja/{row_id}/ubah/", pairs)
             timings.append(time.perf_counter() - start)
+            by_path.setdefault("/renja/<id>/ubah/ (GET+POST)", []).append(timings[-1])
             if status == 302:
                 writes[row_id] = value
             else:
@@ -197,9 +216,13 @@ def main() -> None:
     stored = dict(RenjaRow.objects.filter(pk__in=list(writes)).values_list("pk", "keterangan"))
     lost = [pk for pk, value in writes.items() if stored.get(pk) != value]
     q = statistics.quantiles(timings, n=100) if len(timings) > 2 else [0] * 99
-    print(f"{USERS} users, {elapsed:.0f} s, {len(timings)} requests, {len(timings) / elapsed:.1f} req/s")
+    print(f"{USERS} users, {elapsed:.0f} s, think time {THINK[0]:g}-{THINK[1]:g} s, {len(timings)} requests, "
+          f"{len(timings) / elapsed:.1f} req/s")
     print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
           f" · acknowledged writes {len(writes)} rows, lost {len(lost)}")
+    for path, values in sorted(by_path.items()):
+        pq = statistics.quantiles(values, n=100) if len(values) > 2 else [max(values)] * 99
+        print(f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
     for error in errors[:10]:
         print("  error:", error)
     sys.exit(1 if errors or lost else 0)
