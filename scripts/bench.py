@@ -1,6 +1,8 @@
 """Benchmark of the Renja pages at Kukar's size and at 10×: median server time and query count per page.
 
-Usage: make bench  (or: BENCH_ROWS=3000,30000 .venv/bin/python scripts/bench.py)
+Usage: make bench  (or: BENCH_SCALES=1,10 .venv/bin/python scripts/bench.py): pages at 3,000 Renja rows and 6,000
+usulan (Kukar's size) and at 10x, with each page's own SQL time; imports; the berita acara PDF.
+The sync recompute figures come from scripts/bench_sync.py (also run by make bench).
 Uses its own database: a temporary SQLite file, or BENCH_DATABASE_URL (a database it may fill, e.g. a scratch
 PostgreSQL database). It never touches the development database.
 """
@@ -30,6 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from renja import services  # noqa: E402
+from musrenbang.models import Usulan  # noqa: E402
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -54,9 +57,10 @@ def inflate(total: int) -> None:
     sasaran.objects.bulk_create([sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r in rows for g in rng.sample(groups, 2)], batch_size=2000)
 
 
-def measure(client: Client, url: str) -> tuple[float, int]:
+def measure(client: Client, url: str) -> tuple[float, int, float]:
+    """Median server time (ms), query count, and median time of the page's own SQL (ms)."""
     client.get(url)
-    times, queries = [], 0
+    times, sql, queries = [], [], 0
     for _ in range(REPEAT):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
@@ -64,7 +68,8 @@ def measure(client: Client, url: str) -> tuple[float, int]:
             times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured.captured_queries)
-    return statistics.median(times) * 1000, queries
+        sql.append(sum(float(q["time"]) for q in captured.captured_queries))
+    return statistics.median(times) * 1000, queries, statistics.median(sql) * 1000
 
 
 def import_file(rows: int) -> Path:
@@ -82,36 +87,68 @@ def import_file(rows: int) -> Path:
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", "--password", "bench-only-123", stdout=open(os.devnull, "w"))
-    client = Client()
-    client.force_login(User.objects.get(username="perencana"))
+    planner, officer = Client(), Client()
+    planner.force_login(User.objects.get(username="perencana"))
+    officer.force_login(User.objects.get(username="dinsos"))
     kec = Wilayah.objects.filter(tingkat="kecamatan").first().pk
-    pages = [("Beranda", "/"), ("Daftar Renja", "/renja/"), ("Renja: cari + urut pagu", "/renja/?q=anak&sort=-pagu"),
-             ("Renja: saring kecamatan", f"/renja/?kecamatan={kec}"), ("Ekspor CSV (semua baris)", "/renja/?export=csv")]
-    print(f"database: {connection.vendor}; median of {REPEAT} runs")
-    print(f"{'halaman':28} {'baris':>7} {'median ms':>10} {'kueri':>6}")
-    for total in [int(n) for n in os.environ.get("BENCH_ROWS", "3000,30000").split(",")]:
-        inflate(total)
+    from forum.models import Forum
+
+    forum = Forum.objects.get(tanggal="2025-03-12").pk
+    pages = [
+        (planner, "Beranda", "/"), (planner, "Daftar Renja", "/renja/"),
+        (planner, "Renja: cari + urut pagu", "/renja/?q=anak&sort=-pagu"), (planner, "Renja: saring kecamatan", f"/renja/?kecamatan={kec}"),
+        (planner, "Daftar usulan (Bappeda)", "/usulan/"), (officer, "Kotak masuk OPD", "/usulan/kotak-masuk/"),
+        (planner, "Sinkronisasi: beririsan", "/sinkronisasi/"), (planner, "Sinkronisasi: belum diambil", "/sinkronisasi/belum-diambil/"),
+        (planner, "Halaman forum", f"/forum/{forum}/"), (planner, "Ekspor CSV (semua baris)", "/renja/?export=csv"),
+    ]
+    print(f"database: {connection.vendor}; median of {REPEAT} runs; 'SQL' = the page's own queries; ratio = page / SQL")
+    print(f"{'halaman':30} {'baris':>7} {'usulan':>7} {'median ms':>10} {'SQL ms':>7} {'rasio':>6} {'kueri':>6}")
+    for scale in [int(n) for n in os.environ.get("BENCH_SCALES", "1,10").split(",")]:
+        inflate(3000 * scale)
+        grow_usulan(6000 * scale)
+        services_sync_refresh()
         detail = f"/renja/{RenjaRow.objects.order_by('pk').first().pk}/"
-        for name, url in pages + [("Detail baris", detail)]:
-            ms, queries = measure(client, url)
-            print(f"{name:28} {total:>7} {ms:>10.0f} {queries:>6}")
+        n_usulan = Usulan.objects.count()
+        for client, name, url in pages + [(planner, "Detail baris", detail)]:
+            ms, queries, sql_ms = measure(client, url)
+            ratio = f"{ms / sql_ms:.1f}" if sql_ms else "-"
+            print(f"{name:30} {3000 * scale:>7} {n_usulan:>7} {ms:>10.0f} {sql_ms:>7.0f} {ratio:>6} {queries:>6}")
     fy = FiscalYear.objects.get(year=2026)
     path = import_file(3000)
     for label in ("Impor 3.000 baris baru", "Impor ulang tanpa perubahan"):
         start = time.perf_counter()
         services.renja_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=None)
-        print(f"{label:28} {3000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+        print(f"{label:30} {3000:>7} {'':>7} {(time.perf_counter() - start) * 1000:>10.0f}")
 
 
-def usulan_file(rows: int) -> Path:
+def services_sync_refresh() -> None:
+    """Bring the sync findings up to date before the pages are timed (the page itself refreshes incrementally)."""
+    from sinkronisasi.services import sync_refresh
+
+    sync_refresh(fiscal_year=FiscalYear.objects.get(year=2026), full=True)
+
+
+def grow_usulan(total: int) -> None:
+    """Import generated usulan (the demo file's rows with new ids) until the year has `total`."""
+    from musrenbang.imports import usulan_import_file
+
+    have = Usulan.objects.count()
+    if have >= total:
+        return
+    path = usulan_file(total - have, start=have)
+    usulan_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=FiscalYear.objects.get(year=2026),
+                       by=User.objects.get(username="perencana"))
+
+
+def usulan_file(rows: int, start: int = 0, prefix: str = "GROW") -> Path:
     """The demo usulan file repeated with new ids (half routed, a fifth decided, as in the demo)."""
     src = list(csv.DictReader((ROOT / "musrenbang/fixtures/demo/usulan_2026.csv").open(encoding="utf-8")))
-    path = Path(tmpdir) / f"usulan_{rows}.csv"
+    path = Path(tmpdir) / f"usulan_{prefix}_{start}_{rows}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(src[0]))
         writer.writeheader()
-        for i in range(rows):
-            writer.writerow({**src[i % len(src)], "id_usulan": f"BENCH-{i:06}"})
+        for i in range(start, start + rows):
+            writer.writerow({**src[i % len(src)], "id_usulan": f"{prefix}-{i:06}"})
     return path
 
 
@@ -120,11 +157,11 @@ def bench_usulan_import() -> None:
 
     fy = FiscalYear.objects.get(year=2026)
     planner = User.objects.get(username="perencana")
-    path = usulan_file(6000)
+    path = usulan_file(6000, prefix="BENCH")
     for label in ("Impor 6.000 usulan baru", "Impor ulang tanpa perubahan"):
         start = time.perf_counter()
         usulan_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=planner)
-        print(f"{label:28} {6000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+        print(f"{label:30} {'':>7} {6000:>7} {(time.perf_counter() - start) * 1000:>10.0f}")
 
 
 def bench_berita_acara() -> None:
@@ -144,7 +181,7 @@ def bench_berita_acara() -> None:
         start = time.perf_counter()
         pdf = render_berita_acara(snap, draft=False, fingerprint="0" * 64, verify_url="http://127.0.0.1:8000/verifikasi/" + "0" * 64 + "/")
         times.append(time.perf_counter() - start)
-    print(f"{'Berita acara 300 baris, 80 org':28} {300:>7} {statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)")
+    print(f"{'Berita acara 300 baris, 80 org':30} {300:>7} {'':>7} {statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)")
 
 
 if __name__ == "__main__":
