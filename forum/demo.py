@@ -51,3 +51,35 @@ def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
     for nama, unsur, jabatan, wakil in PEOPLE:
         services.attendee_add(forum=forum, by=facilitator, hadir=True, data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "wakil": wakil})
     return forum
+
+
+# How the demo forum settled the overlaps between its agencies (invented for the demo, as the people are).
+SETTLEMENTS = {
+    frozenset({"2026-DP2KB-003", "2026-DP3A-003"}): (
+        "koordinasi", "DP3A", "Taman Asuh Anak dan rumah penitipan anak TAMASYA menjadi satu layanan di Kelurahan Loa Ipuh; "
+                              "DP3A mengampu, DP2KB mendukung melalui kelompok BKB."),
+    frozenset({"2026-DP2KB-004", "2026-DP3A-004"}): (
+        "koordinasi", "DP2KB", "BKR dan PIK-R menjadi wadah bersama; materi ketahanan keluarga DP3A diberikan di kelompok BKR "
+                               "Desa Loa Kulu Kota."),
+}
+DEFAULT_SETTLEMENT = ("saling_melengkapi", None, "Kedua OPD membagi peran sesuai kewenangan; data penerima dipadankan lewat DTSEN.")
+
+
+def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
+    """Put the flagged pairs between the demo forum's agencies on its agenda, settled (idempotent; drafts only)."""
+    from sinkronisasi import services as sync_services
+    from sinkronisasi.models import TumpangTindih
+
+    if not forum.is_draft or forum.tumpang_tindih.exists():
+        return 0
+    members = set(forum.opd.values_list("pk", flat=True))
+    pairs = (TumpangTindih.objects.filter(fiscal_year=forum.fiscal_year, opd_a__in=members, opd_b__in=members)
+             .select_related("opd_a", "opd_b", "baris_a", "baris_b"))
+    added = 0
+    for pair in pairs:
+        status, lead, note = SETTLEMENTS.get(frozenset({pair.baris_a.ref, pair.baris_b.ref}), DEFAULT_SETTLEMENT)
+        services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+        lead_opd = pair.opd_a if pair.opd_a.singkatan == lead else pair.opd_b if pair.opd_b.singkatan == lead else None
+        sync_services.tumpang_resolve(pair=pair, status=status, opd_pengampu=lead_opd, catatan=note, by=facilitator)
+        added += 1
+    return added

@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from musrenbang.models import Keputusan, Pengambilan, Usulan
 from renja.formatting import angka
@@ -58,6 +59,16 @@ def _reason(usulan: Usulan) -> str:
     return decisions[-1].alasan if decisions else ""
 
 
+def _settlement_text(pair) -> str:
+    if pair.status == pair.Status.KOORDINASI and pair.opd_pengampu:
+        return _("Koordinasi, OPD pengampu %(opd)s") % {"opd": pair.opd_pengampu.singkatan}
+    if pair.status == pair.Status.DUPLIKASI and pair.baris_dihapus:
+        return _("Duplikasi, baris %(ref)s dihapus") % {"ref": pair.baris_dihapus.ref}
+    if pair.status == pair.Status.SALING_MELENGKAPI:
+        return _("Saling melengkapi")
+    return _("Belum disepakati")
+
+
 def agenda_overlaps(forum: Forum) -> list[dict]:
     """The overlapping pairs the forum settled (or still has open), as the berita acara shows them."""
     pairs = forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
@@ -70,6 +81,7 @@ def agenda_overlaps(forum: Forum) -> list[dict]:
             "alasan": sync_selectors.reasons(p.sinyal),
             "status": p.status,
             "status_label": str(p.get_status_display()),
+            "kesepakatan": _settlement_text(p),
             "pengampu": p.opd_pengampu.singkatan if p.opd_pengampu else "",
             "dihapus": p.baris_dihapus.ref if p.baris_dihapus else "",
             "catatan": p.catatan,

@@ -80,3 +80,14 @@ def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     with pytest.raises(ValidationError):
         services.forum_agenda_remove_pair(forum=forum_ready, pair=pair, by=facilitator)
     assert forum_ready.tumpang_tindih.count() == 1
+
+
+def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facilitator):
+    import subprocess
+
+    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, catatan="DP3A memimpin layanan", by=facilitator)
+    ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
+    assert "LAMPIRAN V" in text and "KESEPAKATAN ATAS PROGRAM BERIRISAN" in text
+    assert "OPD pengampu DP3A" in " ".join(text.split()) and "DP3A memimpin layanan" in text

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from forum.demo import seed_demo_forum
+from forum.demo import seed_demo_forum, seed_demo_forum_overlaps
 from musrenbang.demo import seed_demo_usulan
 from renja.models import FiscalYear, User
 from renja.services.demo import seed_demo
@@ -20,11 +20,13 @@ class Command(BaseCommand):
         usulan = seed_demo_usulan(fiscal_year=year, by=User.objects.get(username="perencana"))
         forum = seed_demo_forum(fiscal_year=year, facilitator=User.objects.get(username="fasilitator"))
         sync = sync_refresh(fiscal_year=year, full=True)
+        on_agenda = seed_demo_forum_overlaps(forum=forum, facilitator=User.objects.get(username="fasilitator"))
         rows = result["rows"]
         self.stdout.write(f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap.")
         self.stdout.write(f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap.")
         self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.kehadiran.count()} peserta.")
-        self.stdout.write(f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms).")
+        self.stdout.write(f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms); "
+                          f"{on_agenda} di agenda forum demo, disepakati.")
         self.stdout.write("Pengguna demo (nama pengguna · peran · OPD):")
         for username, role, opd in result["users"]:
             self.stdout.write(f"  {username:<16} {role:<28} {opd}")
