@@ -8,7 +8,9 @@ and prints requests per second, p50/p95/p99 latency, errors, and whether every a
 """
 from __future__ import annotations
 
+import concurrent.futures
 import http.cookiejar
+import multiprocessing
 import os
 import random
 import statistics
@@ -24,12 +26,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 by_path: dict[str, list[float]] = {}  # latency per page, to see which pages make the tail
+ACCESS_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / f"renja-load-access-{os.getpid()}.log"
+by_second: list[tuple[float, float]] = []  # (when answered, latency), to see when the tail happens
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/renja_load")
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK_S", "1,3").split(","))
-RAMP = float(os.environ.get("LOAD_RAMP_S", "10"))  # users log in spread over this many seconds, not all at once
+RAMP = float(os.environ.get("LOAD_RAMP_S", "10"))
+PROCESSES = int(os.environ.get("LOAD_PROCESSES", "5"))  # the users are spread over this many generator processes  # users log in spread over this many seconds, not all at once
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "muat-uji-2026"
@@ -163,6 +168,7 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
             status, _ = s.request(path)
             timings.append(time.perf_counter() - start)
             by_path.setdefault(path.split("?")[0], []).append(timings[-1])
+            by_second.append((time.monotonic(), timings[-1]))
             if status != 200:
                 errors.append((path, username, status))
         if row_id is not None:
@@ -177,17 +183,34 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
             status, _ = s.request(f"/renja/{row_id}/ubah/", pairs)
             timings.append(time.perf_counter() - start)
             by_path.setdefault("/renja/<id>/ubah/ (GET+POST)", []).append(timings[-1])
+            by_second.append((time.monotonic(), timings[-1]))
             if status == 302:
                 writes[row_id] = value
             else:
                 errors.append(("edit", username, status))
 
 
+def run_group(people: list, stop: float) -> dict:
+    """One process's share of the users, as threads; returns what they measured."""
+    by_path.clear()
+    by_second.clear()
+    timings: list[float] = []
+    errors: list = []
+    writes: dict[int, str] = {}
+    threads = [threading.Thread(target=user_loop, args=(u, r, row, stop, timings, errors, writes)) for u, r, row in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=SECONDS + 60)
+    return {"timings": timings, "errors": errors, "writes": writes, "by_path": dict(by_path), "by_second": list(by_second)}
+
+
 def main() -> None:
     people = prepare()
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "5"),
-         "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "4"),
+         "--threads", os.environ.get("LOAD_THREADS", "4"),
+         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(U)s", "--error-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=ENV,
     )
     try:
@@ -202,11 +225,17 @@ def main() -> None:
         writes: dict[int, str] = {}
         started = time.monotonic()
         stop = started + SECONDS
-        threads = [threading.Thread(target=user_loop, args=(u, r, row, stop, timings, errors, writes)) for u, r, row in people]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=SECONDS + 60)
+        # Users run as threads in several processes: one process's lock on Python code would otherwise make the
+        # generator's own waiting part of every measured latency.
+        groups = [people[i::PROCESSES] for i in range(PROCESSES)]
+        with concurrent.futures.ProcessPoolExecutor(max_workers=PROCESSES, mp_context=multiprocessing.get_context("fork")) as pool:
+            for result in pool.map(run_group, groups, [stop] * PROCESSES):
+                timings += result["timings"]
+                errors += result["errors"]
+                writes.update(result["writes"])
+                by_second.extend(result["by_second"])
+                for path, values in result["by_path"].items():
+                    by_path.setdefault(path, []).extend(values)
         elapsed = time.monotonic() - started
     finally:
         server.terminate()
@@ -220,6 +249,19 @@ def main() -> None:
           f"{len(timings) / elapsed:.1f} req/s")
     print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
           f" · acknowledged writes {len(writes)} rows, lost {len(lost)}")
+    served = [int(line.split()[0]) / 1e6 for line in ACCESS_LOG.read_text().splitlines() if line.strip()]
+    slowest = sorted((int(line.split()[0]), line.split()[1]) for line in ACCESS_LOG.read_text().splitlines() if line.strip())[-8:]
+    print("  slowest on the server:", ", ".join(f"{path} {us // 1000} ms" for us, path in reversed(slowest)))
+    ACCESS_LOG.unlink(missing_ok=True)
+    if len(served) > 2:  # time inside gunicorn alone: what the client's figure adds is queueing and the generator itself
+        sq = statistics.quantiles(served, n=100)
+        print(f"  server time (gunicorn, {len(served)} requests incl. log-ins): p50 {sq[49] * 1000:.0f} ms · "
+              f"p95 {sq[94] * 1000:.0f} ms · p99 {sq[98] * 1000:.0f} ms")
+    for lo, hi in ((0, RAMP + 5), (RAMP + 5, SECONDS + 60)):
+        part = [lat for when, lat in by_second if lo <= when - started < hi]
+        if len(part) > 2:
+            pq = statistics.quantiles(part, n=100)
+            print(f"  seconds {lo:>3.0f}-{min(hi, elapsed):<4.0f} {len(part):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
     for path, values in sorted(by_path.items()):
         pq = statistics.quantiles(values, n=100) if len(values) > 2 else [max(values)] * 99
         print(f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
