@@ -22,6 +22,9 @@ from sinkronisasi.permissions import get_tumpang_for_user
 
 
 
+AGENDA_PREVIEW = 100
+
+
 def _verify_url(request: HttpRequest):
     return lambda sha: request.build_absolute_uri(reverse("forum:verify-detail", args=[sha]))
 
@@ -90,8 +93,11 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "attendee_form": attendee_form or AttendeeForm(),
         "clauses_form": clauses_form or ClausesForm(initial={"teks": "\n\n".join(k.teks for k in forum.kesepakatan.all())}),
         "sign_form": SignForm(),
-        "agenda_rows": selectors.agreed_rows(forum) if forum.is_draft else None,
-        "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False) if forum.is_draft else None,
+        # The agenda as a preview (the berita acara holds every row): a forum of many agencies has thousands.
+        "agenda_rows": selectors.agreed_rows(forum)[:AGENDA_PREVIEW] if forum.is_draft else None,
+        "agenda_rows_total": selectors.agreed_rows(forum).count() if forum.is_draft else 0,
+        "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False)[:AGENDA_PREVIEW] if forum.is_draft else None,
+        "agenda_usulan_total": selectors.not_agreed_usulan(forum, pokir=False).count() if forum.is_draft else 0,
         "agenda_pairs": list(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")),
     }
     return render(request, "forum/forum_detail.html", context, status=status)

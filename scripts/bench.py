@@ -175,6 +175,8 @@ def bench_berita_acara() -> None:
     grown = [dict(rows[i % len(rows)], ref=f"R-{i}") for i in range(300)]
     snap["lampiran_ii"] = sorted(grown, key=lambda r: (r["opd"], r["kode"]))  # the order forum_snapshot gives
     snap["kehadiran"] = [dict(people[i % len(people)], nama=f"Peserta {i + 1}") for i in range(80)]
+    # Lampiran III and IV as a forum has them (a few dozen usulan), whatever the bench grew the year to.
+    snap["lampiran_iii"], snap["lampiran_iv"] = snap["lampiran_iii"][:60], snap["lampiran_iv"][:20]
     render_berita_acara(snap, draft=True)  # warm-up: fonts and WeasyPrint import
     times = []
     for _ in range(3):

@@ -52,13 +52,18 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
     waiting = list(STATUS_SEBAB)
     qs = (
         Usulan.objects.filter(fiscal_year=fiscal_year)
-        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__status__in=waiting))
+        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG,
+                                         digabung_ke__in=Usulan.objects.filter(status__in=waiting).values("pk")))
         .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("digabung_ke__status")), default=F("status")))
         .annotate(
             sebab=Case(*[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()),
             sejak=Coalesce(F("diputuskan_pada"), F("created_at")),
         )
-        .select_related("desa__parent", "opd_tujuan", "fiscal_year")
+        .select_related("desa__parent", "opd_tujuan")
+        # Only what the list, the export and the counts read: sorting tens of thousands of narrow rows, not wide ones.
+        .only("id", "id_usulan", "usulan", "anggaran", "status", "bidang_urusan_id", "opd_tujuan_id", "desa_id",
+              "created_at", "diputuskan_pada", "digabung_ke_id", "desa__kode", "desa__nama", "desa__parent__nama",
+              "opd_tujuan__singkatan", "opd_tujuan__jenis")
     )
     if opd_id:
         qs = qs.filter(opd_tujuan_id=opd_id)

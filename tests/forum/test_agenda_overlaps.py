@@ -91,3 +91,15 @@ def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facil
     text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
     assert "LAMPIRAN V" in text and "KESEPAKATAN ATAS PROGRAM BERIRISAN" in text
     assert "OPD pengampu DP3A" in " ".join(text.split()) and "DP3A memimpin layanan" in text
+
+
+def test_the_forum_page_previews_a_long_agenda(client, forum, facilitator, year, opd_a):
+    from forum.views import AGENDA_PREVIEW
+
+    code = make_nomenklatur("1.06.04.2.01.0003", "Layanan")
+    for i in range(AGENDA_PREVIEW + 1):
+        make_row(opd=opd_a, fiscal_year=year, ref=f"P-{i:03}", sub_kegiatan=code)
+    client.force_login(facilitator)
+    page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
+    assert f"Ditampilkan {AGENDA_PREVIEW} dari {AGENDA_PREVIEW + 1} baris" in page
+    assert "P-000" in page and f"P-{AGENDA_PREVIEW:03}" not in page
