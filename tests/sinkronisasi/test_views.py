@@ -129,6 +129,8 @@ def test_pair_list_query_count_does_not_grow_with_data(client, planner, year, op
         _pair_between(year, make_opd(f"X{i}"), make_opd(f"Y{i}"), places["desa1"], groups, f"Q{i}")
     assert count() == small
     assert TumpangTindih.objects.count() > 20
+    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "Halaman 1 dari 2" in page and "page=2" in page  # 20 pairs a page
 
 
 def test_orphan_list_query_count_does_not_grow_with_data(client, planner, year, opd_a):
