@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from forum import services as forum_services
 from musrenbang import services as usulan_services
 
-from .factories import make_opd, make_row, make_usulan, make_user
+from .factories import make_nomenklatur, make_opd, make_row, make_usulan, make_user
 
 SECRET = "RAHASIA-AGENSI-A"
 PUBLIC = {"login", "set_language", "musrenbang:track", "forum:verify", "forum:verify-detail"}
@@ -26,8 +26,8 @@ def walk(resolver=None, prefix="", namespace=""):
 
 
 @pytest.fixture
-def agency_a_world(year, opd_a, facilitator, opd_a_editor):
-    """An usulan, a forum and a Renja row of agency A, each carrying the secret text."""
+def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
+    """An usulan, a forum, a Renja row and an overlapping pair of agency A, each carrying the secret text."""
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan=f"{SECRET} usulan", pengusul=SECRET)
     usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan=f"{SECRET} alasan", by=opd_a_editor)
     forum = forum_services.forum_create(
@@ -37,7 +37,18 @@ def agency_a_world(year, opd_a, facilitator, opd_a_editor):
     )
     person = forum_services.attendee_add(forum=forum, data={"nama": f"{SECRET} peserta", "unsur": "Dinsos"}, by=facilitator)
     row = make_row(opd=opd_a, fiscal_year=year)
-    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row}
+    from sinkronisasi.models import TumpangTindih
+    from sinkronisasi.services import sync_refresh
+
+    for opd, code in ((opd_a, "1.06.04.2.01.0005"), (opd_b, "2.08.02.2.01.0005")):
+        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+    sync_refresh(fiscal_year=year)
+    pair = TumpangTindih.objects.get()
+    from sinkronisasi.services import tumpang_resolve
+
+    # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
+    pair = tumpang_resolve(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} catatan", by=facilitator)
+    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row, "pair": pair}
 
 
 def fill(name: str, pattern: str, world: dict) -> str | None:
@@ -48,12 +59,15 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["usulan"].pk
         elif name.startswith("forum:") or name.startswith("forum"):
             pk = world["forum"].pk
+        elif name.startswith("sinkronisasi:pair"):
+            pk = world["pair"].pk
         elif name.startswith("renja:year") or name.startswith("renja:stage"):
             pk = world["row"].fiscal_year_id
         else:
             pk = world["row"].pk
         path = path.replace("<int:pk>", str(pk))
     path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
+    path = path.replace("<int:pair>", str(world["pair"].pk))
     return "/" + path if "<" not in path else None
 
 
@@ -81,3 +95,5 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].keputusan.count() == 2
     assert agency_a_world["forum"].kehadiran.count() == 1 and agency_a_world["forum"].kesepakatan.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
+    agency_a_world["pair"].refresh_from_db()
+    assert (agency_a_world["pair"].status, agency_a_world["pair"].catatan) == ("saling_melengkapi", f"{SECRET} catatan")
