@@ -56,3 +56,33 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     rejected.refresh_from_db()
     assert (rejected.status, rejected.opd_tujuan) == (Usulan.Status.DITERUSKAN, opd_b)
     expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Diteruskan, belum diputuskan")
+
+
+def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, planner, year, opd_a, opd_b):
+    """No mouse: log in, reach the pair and settle it with Tab, Space and Enter only."""
+    sinonim_seed()
+    kec = make_wilayah("64.02.06", "Tenggarong")
+    desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
+    for opd, code, name in ((opd_a, "1.06.04.2.01.0009", "Rumah singgah korban kekerasan"), (opd_b, "2.08.02.2.01.0009", "Rumah aman korban kekerasan")):
+        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama=name,
+                 keterangan="Rumah aman sementara bagi korban kekerasan", lokasi=[desa])
+    page.goto(f"{live_server.url}/akun/masuk/")
+    page.keyboard.press("Tab")  # the skip link comes first; the form's fields follow in order
+    page.focus("#id_username")
+    page.keyboard.type("perencana")
+    page.keyboard.press("Tab")
+    page.keyboard.type("rahasia-uji-123")
+    page.keyboard.press("Enter")
+    expect(page.locator(".account")).to_contain_text("perencana")  # logged in
+    page.goto(f"{live_server.url}/sinkronisasi/")
+    link = page.locator("main a:has-text('Tindak lanjuti')")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.locator("input[name=status][value=saling_melengkapi]").focus()
+    page.keyboard.press("Space")
+    page.locator("#id_catatan").focus()
+    page.keyboard.type("Dinsos menampung korban dewasa, DP3A anak.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the submit button follows the note
+    expect(page.locator(".messages")).to_contain_text("diselesaikan")
+    assert TumpangTindih.objects.get().status == "saling_melengkapi"
