@@ -139,7 +139,9 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
 
     facts = [_facts(f) for f in features.values()]
     idf = deteksi.Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
-    detector = deteksi.Detector(facts, PARAMS, idf=idf)
+    # The same detector as the evaluation (sinkronisasi/evaluasi.py): words naming a target group weigh little.
+    group_terms = teks.group_terms(vocabulary, KelompokSasaran.objects.values_list("slug", flat=True))
+    detector = deteksi.Detector(facts, PARAMS, idf=idf, group_terms=group_terms)
     findings = detector.findings(None if full else changed)
     pairs = _store_findings(fiscal_year, findings, features, None if full else changed, vocabulary)
 

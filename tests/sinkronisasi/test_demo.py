@@ -5,10 +5,9 @@ from renja.models import FiscalYear
 from sinkronisasi import selectors
 from sinkronisasi.models import TumpangTindih
 
-FORUM_OVERLAPS = {  # renja/fixtures/demo/overlaps_2026.md: day-care, Bina Keluarga Remaja, disability services
+FORUM_OVERLAPS = {  # renja/fixtures/demo/overlaps_2026.md: day-care, Bina Keluarga Remaja, disability aids, ODGJ
     frozenset({"2026-DP2KB-003", "2026-DP3A-003"}): "penitipan anak",
     frozenset({"2026-DP2KB-004", "2026-DP3A-004"}): "Remaja",
-    frozenset({"2026-DINSOS-003", "2026-DINKES-003"}): "disabilitas",
     frozenset({"2026-DINSOS-005", "2026-DINKES-004"}): "kursi roda",
     frozenset({"2026-DINKES-008", "2026-RSUDAMP-002"}): "Sub kegiatan sama",
 }
