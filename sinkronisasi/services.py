@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import namedtuple
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ from . import deteksi, teks
 from .models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
 
 PARAMS = deteksi.Params()
+# A row's stored facts read as plain tuples (not model instances): an incremental refresh reads every row's.
+StoredFacts = namedtuple("StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran istilah usulan jejak")
 
 
 @dataclass
@@ -82,7 +85,7 @@ def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pic
     return out
 
 
-def _facts(f: FiturBaris) -> deteksi.RowFacts:
+def _facts(f: FiturBaris | StoredFacts) -> deteksi.RowFacts:
     return deteksi.RowFacts(
         id=f.renja_row_id, opd=f.opd_id, kode=f.kode, penunjang=f.penunjang, places=frozenset(f.lokasi),
         groups=frozenset(f.sasaran), terms=f.istilah, usulan=frozenset(f.usulan),
@@ -119,7 +122,10 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     full = full or state.full_at is None or fingerprints[2] != state.synonyms_fingerprint
 
     vocabulary, place_stop = vocabulary_current(), _place_stopwords()
-    stored = {f.renja_row_id: f for f in FiturBaris.objects.filter(fiscal_year=fiscal_year)}
+    stored = {
+        f.renja_row_id: f
+        for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields))
+    }
     versions = dict(RenjaRow.objects.filter(fiscal_year=fiscal_year).values_list("id", "version"))
     pickups = _active_pickups(fiscal_year) if (full or fingerprints[1] != state.pickups_fingerprint) else None
     changed = set(versions) if full else {i for i, v in versions.items() if i not in stored or stored[i].version != v}
