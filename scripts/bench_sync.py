@@ -38,7 +38,7 @@ from musrenbang.models import Keputusan, Pengambilan, Usulan  # noqa: E402
 from renja import services as renja_services  # noqa: E402
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah  # noqa: E402
 from sinkronisasi import services  # noqa: E402
-from sinkronisasi.models import FiturBaris, SyncState, TumpangTindih  # noqa: E402
+from sinkronisasi.models import TumpangTindih  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 SOURCES = [ROOT / "renja/fixtures/demo/renja_2026.csv", *sorted((ROOT / "sinkronisasi/fixtures/evaluasi").glob("*_renja.csv"))]

@@ -177,3 +177,19 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
         if choice is not None:
             out[u.pk] = choice
     return out
+
+
+# The report files' columns (sync_report) and the page's exports.
+PAIR_HEADER = ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
+ORPHAN_HEADER = ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
+
+
+def pair_export_rows(pairs):
+    """One line per pair: refs and agencies as in the Renja import, score with 3 decimals, reasons joined by "; "."""
+    for p in pairs:
+        yield [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, f"{p.skor:.3f}", "; ".join(reasons(p.sinyal)), p.status]
+
+
+def orphan_export_rows(qs):
+    for u in qs:
+        yield [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]

@@ -24,8 +24,6 @@ from .forms import PairFilterForm, OrphanFilterForm, ResolveForm, SinonimForm
 from .models import KelompokSinonim, TumpangTindih
 from .permissions import get_sinonim_for_user, get_tumpang_for_user, require_sync_access, tumpang_for_user
 
-PAIR_HEADER = ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
-ORPHAN_HEADER = ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
 CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
 
 
@@ -49,17 +47,6 @@ def _base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> di
     }
 
 
-def pair_export_rows(pairs):
-    for p in pairs:
-        yield [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, f"{p.skor:.3f}",
-               "; ".join(selectors.reasons(p.sinyal)), p.status]
-
-
-def orphan_export_rows(qs):
-    for u in qs:
-        yield [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, selectors.age_days(u.sejak)]
-
-
 @login_required
 def pair_list(request: HttpRequest) -> HttpResponse:
     """Overlapping pairs of the year, grouped by agency pair (or by score), with counts and a chart."""
@@ -81,7 +68,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("kelompok", "-skor", "pk")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, PAIR_HEADER, pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")
+        return export_response(export, selectors.PAIR_HEADER, selectors.pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")
     page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(request.GET.get("page"))
     pairs = list(page.object_list)
     for p in pairs:
@@ -193,7 +180,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "sebab", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, ORPHAN_HEADER, orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
+        return export_response(export, selectors.ORPHAN_HEADER, selectors.orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     items = list(page.object_list)
     deadline = selectors.forum_deadline(year)

@@ -9,7 +9,6 @@ from renja.models import FiscalYear
 from renja.tabular import write_csv
 from sinkronisasi import selectors, services
 from sinkronisasi.models import TumpangTindih
-from sinkronisasi.views import ORPHAN_HEADER, PAIR_HEADER, orphan_export_rows, pair_export_rows
 
 
 class Command(BaseCommand):
@@ -29,9 +28,9 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         pairs = (TumpangTindih.objects.filter(fiscal_year=fiscal_year)
                  .select_related("baris_a", "baris_b", "opd_a", "opd_b").order_by("-skor", "baris_a__ref", "baris_b__ref"))
-        (folder / "tumpang_tindih.csv").write_bytes(write_csv(PAIR_HEADER, pair_export_rows(pairs), bom=False))
+        (folder / "tumpang_tindih.csv").write_bytes(write_csv(selectors.PAIR_HEADER, selectors.pair_export_rows(pairs), bom=False))
         orphans = selectors.usulan_belum_diambil(fiscal_year).order_by("id_usulan")
-        (folder / "usulan_belum_diambil.csv").write_bytes(write_csv(ORPHAN_HEADER, orphan_export_rows(orphans), bom=False))
+        (folder / "usulan_belum_diambil.csv").write_bytes(write_csv(selectors.ORPHAN_HEADER, selectors.orphan_export_rows(orphans), bom=False))
         self.stdout.write(
             f"{pairs.count()} pasangan tumpang tindih, {orphans.count()} usulan belum diambil "
             f"(perhitungan: {result.mode}, {result.duration_ms} ms) -> {folder}"
