@@ -103,3 +103,15 @@ def test_the_forum_page_previews_a_long_agenda(client, forum, facilitator, year,
     page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
     assert f"Ditampilkan {AGENDA_PREVIEW} dari {AGENDA_PREVIEW + 1} baris" in page
     assert "P-000" in page and f"P-{AGENDA_PREVIEW:03}" not in page
+
+
+def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator, opd_a_editor):
+    services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+    url = reverse("forum:agenda-tumpang-remove", args=[forum.pk, pair.pk])
+    client.force_login(opd_a_editor)
+    assert client.post(url).status_code == 403
+    assert forum.tumpang_tindih.count() == 1
+    client.force_login(facilitator)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not forum.tumpang_tindih.exists()

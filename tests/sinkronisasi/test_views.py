@@ -214,3 +214,31 @@ def test_charts_are_svg_with_escaped_labels():
     assert svg.startswith("<svg") and "<title>Per kecamatan</title>" in svg
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.count("<rect") == 3  # two stacked parts and one legend key
+
+
+def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, planner):
+    from renja.models import AuditLog
+
+    client.force_login(planner)
+    group = KelompokSinonim.objects.get(nama="penitipan anak")
+    url = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"nama": "penitipan anak", "frasa": "penitipan anak, daycare, TPA anak", "aktif": "on"})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert "TPA anak" in group.frasa
+    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302
+    assert not KelompokSinonim.objects.filter(pk=group.pk).exists()
+    assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {"sinonim.changed", "sinonim.deleted"}
+
+
+def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
+    pair = two_pairs[0]
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    client.force_login(planner)
+    assert client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk])).status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None
+    # reopening an open pair is refused with a message, nothing changes
+    client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
+    assert TumpangTindih.objects.get(pk=pair.pk).status == "terbuka"
