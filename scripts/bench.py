@@ -2,7 +2,8 @@
 
 Usage: make bench  (or: BENCH_SCALES=1,10 .venv/bin/python scripts/bench.py): pages at 3,000 Renja rows and 6,000
 usulan (Kukar's size) and at 10x, with each page's own SQL time; imports; the berita acara PDF.
-The sync recompute figures come from scripts/bench_sync.py (also run by make bench).
+The sync recompute is timed here on these rows too; scripts/bench_sync.py (also run by make bench) times it on
+rows written like real ones, where overlaps are found.
 Uses its own database: a temporary SQLite file, or BENCH_DATABASE_URL (a database it may fill, e.g. a scratch
 PostgreSQL database). It never touches the development database.
 """
@@ -106,13 +107,15 @@ def main() -> None:
     for scale in [int(n) for n in os.environ.get("BENCH_SCALES", "1,10").split(",")]:
         inflate(3000 * scale)
         grow_usulan(6000 * scale)
-        services_sync_refresh()
+        full_ms, edit_ms = bench_sync_recompute()
         detail = f"/renja/{RenjaRow.objects.order_by('pk').first().pk}/"
         n_usulan = Usulan.objects.count()
         for client, name, url in pages + [(planner, "Detail baris", detail)]:
             ms, queries, sql_ms = measure(client, url)
             ratio = f"{ms / sql_ms:.1f}" if sql_ms else "-"
             print(f"{name:30} {3000 * scale:>7} {n_usulan:>7} {ms:>10.0f} {sql_ms:>7.0f} {ratio:>6} {queries:>6}")
+        print(f"{'Sinkronisasi: hitung penuh':30} {3000 * scale:>7} {n_usulan:>7} {full_ms:>10.0f}")
+        print(f"{'Sinkronisasi: satu ubahan':30} {3000 * scale:>7} {n_usulan:>7} {edit_ms:>10.0f}")
     fy = FiscalYear.objects.get(year=2026)
     path = import_file(3000)
     for label in ("Impor 3.000 baris baru", "Impor ulang tanpa perubahan"):
@@ -121,11 +124,22 @@ def main() -> None:
         print(f"{label:30} {3000:>7} {'':>7} {(time.perf_counter() - start) * 1000:>10.0f}")
 
 
-def services_sync_refresh() -> None:
-    """Bring the sync findings up to date before the pages are timed (the page itself refreshes incrementally)."""
+def bench_sync_recompute() -> tuple[float, float]:
+    """The sync findings' full recompute, then the median recompute after editing one row (ms)."""
     from sinkronisasi.services import sync_refresh
 
-    sync_refresh(fiscal_year=FiscalYear.objects.get(year=2026), full=True)
+    year = FiscalYear.objects.get(year=2026)
+    start = time.perf_counter()
+    sync_refresh(fiscal_year=year, full=True)
+    full = (time.perf_counter() - start) * 1000
+    row = RenjaRow.objects.filter(fiscal_year=year).order_by("pk").last()
+    times = []
+    for i in range(REPEAT):
+        services.row_update(row=RenjaRow.objects.get(pk=row.pk), data={"nama": f"{row.nama} (revisi {i})"}, by=None)
+        start = time.perf_counter()
+        sync_refresh(fiscal_year=year)
+        times.append(time.perf_counter() - start)
+    return full, statistics.median(times) * 1000
 
 
 def grow_usulan(total: int) -> None:
