@@ -15,7 +15,8 @@ from sinkronisasi import selectors as sync_selectors
 from .models import Forum
 from .terbilang import hari, kalimat_pembuka, tanggal_panjang, terbilang
 
-NOT_AGREED = [Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN]
+# Rejected, returned, or closed by Bappeda after that (carried over): not accommodated, with the last reason.
+NOT_AGREED = [Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN, Usulan.Status.DITUTUP]
 
 
 def ordinal(n: int) -> str:

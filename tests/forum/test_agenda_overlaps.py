@@ -115,3 +115,14 @@ def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     assert not forum.tumpang_tindih.exists()
+
+
+def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(forum_ready):
+    from forum import selectors
+    from musrenbang import services as usulan_services
+    from musrenbang.models import Usulan
+
+    usulan = Usulan.objects.get(id_usulan="USL-001")  # rejected by Dinsos in the fixture
+    usulan_services.usulan_close(usulan=usulan, by=None, alasan="Tidak ada OPD lain yang berwenang; dibawa ke 2027")
+    items = {u["id_usulan"]: u for u in selectors.forum_snapshot(forum_ready)["lampiran_iii"]}
+    assert items["USL-001"]["alasan"] == "Tidak ada OPD lain yang berwenang; dibawa ke 2027"
