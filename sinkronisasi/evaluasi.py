@@ -124,12 +124,13 @@ GROUP_SLUGS = ["anak", "balita", "remaja", "pemuda", "perempuan", "ibu_hamil", "
                "keluarga_miskin", "petani", "nelayan", "umkm", "masyarakat_umum"]
 
 
-def detector(facts: list[deteksi.RowFacts], params: deteksi.Params) -> deteksi.Detector:
+def build_detector(facts: list[deteksi.RowFacts], params: deteksi.Params) -> deteksi.Detector:
+    """The detector as the product builds it (services.sync_refresh): target-group words weigh little."""
     return deteksi.Detector(facts, params, group_terms=teks.group_terms(default_vocabulary(), GROUP_SLUGS))
 
 
 def detector_pairs(facts: list[deteksi.RowFacts], raw: dict[int, dict], params: deteksi.Params) -> set[frozenset[str]]:
-    detector = globals()["detector"](facts, params)
+    detector = build_detector(facts, params)
     return {frozenset((raw[f.a]["ref"], raw[f.b]["ref"])) for f in detector.findings()}
 
 
@@ -150,7 +151,7 @@ def errors(name: str, params: deteksi.Params = deteksi.Params()) -> tuple[list, 
     """False positives and false negatives with their scores, for reading (not for tuning single rows)."""
     facts, raw = load_rows(SETS / f"{name}_renja.csv")
     truth = load_pairs(SETS / f"{name}_pasangan.csv")
-    detector = globals()["detector"](facts, params)
+    detector = build_detector(facts, params)
     by_ref = {r["ref"]: i for i, r in raw.items()}
     flagged = {frozenset((raw[f.a]["ref"], raw[f.b]["ref"])): f for f in detector.findings()}
     fps = [(f.score, raw[f.a]["nama"], raw[f.b]["nama"], f.signals) for k, f in flagged.items() if k not in truth]

@@ -173,18 +173,17 @@ def _signals_for_display(finding: deteksi.Finding, names: dict[str, dict], vocab
         s[deteksi.SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[deteksi.SASARAN_LOKASI]]
     s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
     if deteksi.USULAN in s:
-        s["usulan_id"] = names["usulan"](s[deteksi.USULAN])
+        s["usulan_id"] = sorted(names["usulan"].get(u, str(u)) for u in s[deteksi.USULAN])[:10]
     return s
 
 
-def _names(fiscal_year: FiscalYear) -> dict:
-    def usulan_ids(ids: list[int]) -> list[str]:
-        return list(Usulan.objects.filter(pk__in=ids).order_by("id_usulan").values_list("id_usulan", flat=True)[:10])
-
+def _names(findings: list[deteksi.Finding]) -> dict:
+    """Names the stored signals show, each kind read in one query (usulan ids only for double-funded pairs)."""
+    picked = {u for f in findings for u in f.signals.get(deteksi.USULAN, ())}
     return {
         "wilayah": dict(Wilayah.objects.values_list("kode", "nama")),
         "sasaran": dict(KelompokSasaran.objects.values_list("slug", "nama")),
-        "usulan": usulan_ids,
+        "usulan": dict(Usulan.objects.filter(pk__in=picked).values_list("pk", "id_usulan")) if picked else {},
     }
 
 
@@ -195,7 +194,7 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
     if scope is not None:
         existing_qs = existing_qs.filter(Q(baris_a__in=scope) | Q(baris_b__in=scope))
     existing = {(p.baris_a_id, p.baris_b_id): p for p in existing_qs}
-    names = _names(fiscal_year)
+    names = _names(findings)
     opd_names = dict(Opd.objects.values_list("pk", "singkatan"))
     now = timezone.now()
     new, changed, reopened, unchanged = [], [], [], 0

@@ -129,3 +129,31 @@ def test_places_meet_rules():
     assert deteksi.shared_places(frozenset({"64.02.06"}), frozenset({"64.02.06.1002"})) == (True, ["64.02.06.1002"])
     assert deteksi.shared_places(frozenset({"64.02.06.1002"}), frozenset({"64.02.06.1007"}))[0] is False
     assert deteksi.is_penunjang("1.06.01.2.02.0001") and not deteksi.is_penunjang("1.06.04.2.01.0001")
+
+
+def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, opd_b, codes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from musrenbang import services as usulan_services
+    from musrenbang.models import Keputusan, Pengambilan
+
+    def double_fund(n):
+        for i in range(n):
+            a = make_row(opd=opd_a, fiscal_year=year, sub_kegiatan=codes["dinsos"], nama=f"Bantuan sembako {i}")
+            b = make_row(opd=opd_b, fiscal_year=year, sub_kegiatan=codes["dp3a"], nama=f"Pelatihan menjahit {i}")
+            usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
+            usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None,
+                                          allocations=[usulan_services.Allocation(row=a)])
+            Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=usulan.keputusan.last())
+
+    def full_refresh_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            services.sync_refresh(fiscal_year=year, full=True)
+        return len([q for q in ctx.captured_queries if "musrenbang_usulan" in q["sql"]])
+
+    double_fund(1)
+    few = full_refresh_queries()
+    double_fund(3)
+    assert full_refresh_queries() == few
+    assert TumpangTindih.objects.filter(skor=1.0).count() >= 4
