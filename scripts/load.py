@@ -1,10 +1,14 @@
 """Bounded load test: 50 simulated users of all roles against gunicorn on 127.0.0.1, then a lost-write check.
 
-Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_THINK_S=1,3 LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja_load)
-Users log in spread over the first LOAD_RAMP_S seconds (10). Each user pauses between pages for a random time in LOAD_THINK_S (seconds, "min,max"; people read the page they
-asked for); LOAD_THINK_S=0,0 sends each request the moment the last one is answered (a saturation test).
-It builds its own database (created if missing), serves the app with gunicorn on 127.0.0.1 only, stops by itself,
-and prints requests per second, p50/p95/p99 latency, errors, and whether every acknowledged write is stored.
+Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_THINK_S=1,3 LOAD_SCALE=1
+                   LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja_load)
+Users log in spread over the first LOAD_RAMP_S seconds (10). Each user pauses between pages for a random time in
+LOAD_THINK_S (seconds, "min,max"; people read the page they asked for); LOAD_THINK_S=0,0 sends each request the moment
+the last one is answered (a saturation test). No request is sent after the run's end.
+It rebuilds its own database on every run (dropped and created: its name must contain "load"): the demo data plus
+generated data at Kukar's size (LOAD_SCALE=1: 2,500 more Renja rows, 6,000 usulan; 0 = demo only), serves the app
+with gunicorn on 127.0.0.1 only, stops by itself, and prints requests per second, p50/p95/p99 latency, errors, and
+whether every acknowledged write is stored.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import http.cookiejar
 import multiprocessing
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -35,6 +40,7 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK_S", "1,3").split(","))
 RAMP = float(os.environ.get("LOAD_RAMP_S", "10"))
 PROCESSES = int(os.environ.get("LOAD_PROCESSES", "5"))  # the users are spread over this many generator processes  # users log in spread over this many seconds, not all at once
+SCALE = int(os.environ.get("LOAD_SCALE", "1"))  # generated data on top of the demo: 1 = Kukar's size, 0 = demo only
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "muat-uji-2026"
@@ -49,10 +55,12 @@ def prepare() -> list[tuple[str, str, int | None]]:
     import psycopg
 
     name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
+    if "load" not in name:
+        sys.exit(f"LOAD_DATABASE_URL names {name!r}: the load test drops and rebuilds its database, so its name must contain 'load'.")
     admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # every run starts from the same data
+        conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
@@ -64,6 +72,20 @@ def prepare() -> list[tuple[str, str, int | None]]:
     call_command("createcachetable", verbosity=0)  # where the log-in throttle counts, when CACHES is the database
     call_command("collectstatic", "--noinput", verbosity=0)  # production settings serve hashed static files
     call_command("seed_demo", "--password", PASSWORD, stdout=open(os.devnull, "w"))
+    if SCALE:
+        # Kukar's size on top of the demo: ~2,500 more Renja rows and 6,000 usulan in the demo year, written like real
+        # ones (scripts/datagen.py), and the sync view's findings computed, as they are once the year is under way.
+        from django.db import connection
+
+        from datagen import generate
+        from renja.models import FiscalYear
+        from sinkronisasi import services as sync_services
+
+        year = FiscalYear.objects.get(year=2026)
+        generate(year, SCALE, random.Random(SCALE))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        sync_services.sync_refresh(fiscal_year=year, full=True)
     rows = list(RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"]).select_related("opd").order_by("pk"))
     people = []
     for i in range(USERS):
@@ -157,23 +179,28 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
     rng = random.Random(username)
     n = 0
 
-    def think() -> None:
+    def think() -> bool:
+        """Pause as a reader would; False once the run is over. (Cutting the last pause short and going on would
+        send every user's remaining pages at the same instant: a burst no real load has, measured as the tail.)"""
         if THINK[1] > 0:
             time.sleep(min(rng.uniform(*THINK), max(0.0, stop - time.monotonic())))
+        return time.monotonic() < stop
 
     while time.monotonic() < stop:
         for path in reads:
-            think()
+            if not think():
+                return
             start = time.perf_counter()
             status, _ = s.request(path)
             timings.append(time.perf_counter() - start)
             by_path.setdefault(path.split("?")[0], []).append(timings[-1])
-            by_second.append((time.monotonic(), timings[-1]))
+            by_second.append((time.monotonic(), timings[-1], path))
             if status != 200:
                 errors.append((path, username, status))
         if row_id is not None:
             n += 1
-            think()
+            if not think():
+                return
             start = time.perf_counter()
             status, html = s.request(f"/renja/{row_id}/ubah/")
             form = FormFields()
@@ -183,7 +210,7 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
             status, _ = s.request(f"/renja/{row_id}/ubah/", pairs)
             timings.append(time.perf_counter() - start)
             by_path.setdefault("/renja/<id>/ubah/ (GET+POST)", []).append(timings[-1])
-            by_second.append((time.monotonic(), timings[-1]))
+            by_second.append((time.monotonic(), timings[-1], path))
             if status == 302:
                 writes[row_id] = value
             else:
@@ -210,7 +237,7 @@ def main() -> None:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "4"),
          "--threads", os.environ.get("LOAD_THREADS", "4"),
-         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(U)s", "--error-logfile", "-", "--log-level", "warning"],
+         "--access-logfile", str(ACCESS_LOG), "--access-logformat", os.environ.get("LOAD_LOG_FORMAT", "%(D)s %(U)s"), "--error-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=ENV,
     )
     try:
@@ -249,22 +276,33 @@ def main() -> None:
           f"{len(timings) / elapsed:.1f} req/s")
     print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
           f" · acknowledged writes {len(writes)} rows, lost {len(lost)}")
-    served = [int(line.split()[0]) / 1e6 for line in ACCESS_LOG.read_text().splitlines() if line.strip()]
-    slowest = sorted((int(line.split()[0]), line.split()[1]) for line in ACCESS_LOG.read_text().splitlines() if line.strip())[-8:]
-    print("  slowest on the server:", ", ".join(f"{path} {us // 1000} ms" for us, path in reversed(slowest)))
-    ACCESS_LOG.unlink(missing_ok=True)
+    logged = [(int(line.split()[0]), line.split()[1]) for line in ACCESS_LOG.read_text().splitlines() if line.strip()]
+    served = [us / 1e6 for us, _path in logged]
+    slowest = sorted((us, path) for us, path in logged if path != "/akun/masuk/")[-8:]
+    print("  slowest on the server (log-ins aside):", ", ".join(f"{path} {us // 1000} ms" for us, path in reversed(slowest)))
+    server_by_path: dict[str, list[float]] = {}
+    for us, path in logged:
+        server_by_path.setdefault(re.sub(r"/\d+/", "/<id>/", path), []).append(us / 1000)
+    if os.environ.get("LOAD_KEEP_LOG"):
+        import json; json.dump({"started": started, "by_second": by_second}, open("/tmp/prof/bysec.json", "w")); print("log kept", ACCESS_LOG)
+    else:
+        ACCESS_LOG.unlink(missing_ok=True)
     if len(served) > 2:  # time inside gunicorn alone: what the client's figure adds is queueing and the generator itself
         sq = statistics.quantiles(served, n=100)
         print(f"  server time (gunicorn, {len(served)} requests incl. log-ins): p50 {sq[49] * 1000:.0f} ms · "
               f"p95 {sq[94] * 1000:.0f} ms · p99 {sq[98] * 1000:.0f} ms")
     for lo, hi in ((0, RAMP + 5), (RAMP + 5, SECONDS + 60)):
-        part = [lat for when, lat in by_second if lo <= when - started < hi]
+        part = [lat for when, lat, *_ in by_second if lo <= when - started < hi]
         if len(part) > 2:
             pq = statistics.quantiles(part, n=100)
             print(f"  seconds {lo:>3.0f}-{min(hi, elapsed):<4.0f} {len(part):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
+    print("  per page, as the users saw it (and inside gunicorn):")
     for path, values in sorted(by_path.items()):
         pq = statistics.quantiles(values, n=100) if len(values) > 2 else [max(values)] * 99
-        print(f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
+        inside = server_by_path.get(path.split(" ")[0], [])
+        sq = statistics.quantiles(inside, n=100) if len(inside) > 2 else None
+        print(f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms"
+              + (f"   (server p50 {sq[49]:>4.0f} · p95 {sq[94]:>4.0f} ms)" if sq else ""))
     for error in errors[:10]:
         print("  error:", error)
     sys.exit(1 if errors or lost else 0)
