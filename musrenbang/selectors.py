@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet, Sum
 
+from renja.db_router import for_reports
+
 from .models import Keputusan, Pengambilan, Usulan
 
 
@@ -34,8 +36,8 @@ def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
 
 
 def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
-    """An usulan list queryset with everything its CSV/XLSX export shows."""
-    return qs.select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan").prefetch_related("sasaran")
+    """An usulan list queryset with everything its CSV/XLSX export shows, read from the reports database."""
+    return for_reports(qs).select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan").prefetch_related("sasaran")
 
 
 def status_counts(qs: QuerySet[Usulan], group: str) -> list[dict]:

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .db_router import for_reports
 from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 
 
@@ -50,8 +51,8 @@ def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
 
 
 def rows_for_export(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
-    """A Renja list queryset with everything its CSV/XLSX export shows."""
-    return qs.select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent").prefetch_related("lokasi", "sasaran", "opd_pendukung")
+    """A Renja list queryset with everything its CSV/XLSX export shows, read from the reports database."""
+    return for_reports(qs).select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent").prefetch_related("lokasi", "sasaran", "opd_pendukung")
 
 
 def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:

@@ -95,6 +95,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 # Through PgBouncer in transaction mode a named cursor (QuerySet.iterator()) does not survive to the next statement.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+# A read replica (PostgreSQL hot standby) for the heavy reads that tolerate a few seconds of lag: the CSV/XLSX exports
+# and the sync report. Pages, saves and the berita acara always use the primary (see renja/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database
+for _db in DATABASES.values():
+    if _db["ENGINE"] != "django.db.backends.sqlite3":
+        _db["CONN_HEALTH_CHECKS"] = True  # a worker's kept connection that died with a PostgreSQL restart is replaced
+DATABASE_ROUTERS = ["renja.db_router.PrimaryRouter"]
+REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 # Shared by every worker and app server (the log-in throttle counts failures here), so by default a table in the
 # database: `manage.py createcachetable` creates it (make setup does; the test database gets it automatically).

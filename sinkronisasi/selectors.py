@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from musrenbang.models import Usulan
+from renja.db_router import for_reports
 from renja.formatting import angka
 from renja.models import FiscalYear, Opd, StageWindow
 
@@ -108,7 +109,7 @@ def pairs_filtered(qs: QuerySet[TumpangTindih], *, fiscal_year: FiscalYear, stat
     if opd_id:
         qs = qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id))
     if sinyal in SIGNALS:
-        qs = qs.filter(**{f"sinyal__has_key": sinyal})
+        qs = qs.filter(sinyal__has_key=sinyal)
     if skor_min is not None:
         qs = qs.filter(skor__gte=skor_min)
     if q:
@@ -185,11 +186,13 @@ ORPHAN_HEADER = ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
 
 
 def pair_export_rows(pairs):
-    """One line per pair: refs and agencies as in the Renja import, score with 3 decimals, reasons joined by "; "."""
-    for p in pairs:
+    """One line per pair: refs and agencies as in the Renja import, score with 3 decimals, reasons joined by "; ".
+    Read from the reports database."""
+    for p in for_reports(pairs):
         yield [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, f"{p.skor:.3f}", "; ".join(reasons(p.sinyal)), p.status]
 
 
 def orphan_export_rows(qs):
-    for u in qs:
+    """One line per usulan not picked up, read from the reports database."""
+    for u in for_reports(qs):
         yield [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]

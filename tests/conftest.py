@@ -2,6 +2,8 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 
 from renja.models import User
 
@@ -9,6 +11,12 @@ from .factories import make_fiscal_year, make_opd, make_row, make_user
 
 # Playwright tests drive a live server from the same process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# A read replica alias as production has with DATABASE_REPLICA_URL: in tests a mirror of the primary's test database
+# (Django points it there), used only by tests that name it (REPORTS_DATABASE stays "default" elsewhere).
+if "replica" not in django_settings.DATABASES:
+    django_settings.DATABASES["replica"] = {**django_settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    connections.__dict__.pop("settings", None)  # read DATABASES again if the connection handler already had
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +73,15 @@ def opd_b_editor(opd_b):
 @pytest.fixture
 def row_in_opd_a(year, opd_a):
     return make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-001")
+
+
+
+@pytest.fixture
+def replica(settings):
+    """The "replica" alias (a test mirror of the primary, see the top of this file) named as the reports database.
+    Tests using it need transaction=True and databases=["default", "replica"]: the replica is another connection and
+    sees only committed rows."""
+    from django.db import connections
+
+    settings.REPORTS_DATABASE = "replica"
+    return connections["replica"]

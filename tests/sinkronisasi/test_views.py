@@ -242,3 +242,18 @@ def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     # reopening an open pair is refused with a message, nothing changes
     client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
     assert TumpangTindih.objects.get(pk=pair.pk).status == "terbuka"
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_exports_and_the_report_read_the_replica(client, tmp_path, planner, two_pairs, replica):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(planner)
+    with CaptureQueriesContext(replica) as secondary:
+        pairs_csv = client.get(reverse("sinkronisasi:pair-list"), {"export": "csv"}).content.decode("utf-8-sig")
+        orphans_csv = client.get(reverse("sinkronisasi:orphan-list"), {"export": "csv"}).content.decode("utf-8-sig")
+        call_command("sync_report", year=2026, out=str(tmp_path), stdout=io.StringIO())
+    assert "P1-1" in pairs_csv and orphans_csv.startswith("id_usulan")
+    exported = " ".join(q["sql"] for q in secondary.captured_queries)
+    assert "sinkronisasi_tumpangtindih" in exported and "musrenbang_usulan" in exported
+    assert "P1-1" in (tmp_path / "tumpang_tindih.csv").read_text(encoding="utf-8")
