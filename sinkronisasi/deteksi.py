@@ -145,6 +145,9 @@ class Detector:
     def _idf(self, term: str) -> float:
         return self.idf.get(term) or self._idf_max
 
+    def forget_vectors(self) -> None:
+        self._vectors.clear()
+
     def vector(self, row_id: int) -> dict[str, float]:
         vec = self._vectors.get(row_id)
         if vec is None:
@@ -170,29 +173,92 @@ class Detector:
         """Blocks keyed by place: rows meet only within a kecamatan, or when one of them is regency-wide."""
         p = self.params
         self.keys = {r.id: self._place_keys(r) for r in self.rows.values()}  # None = regency-wide
-        df: dict[str, int] = defaultdict(int)
+        self.postings: dict[str, set[int]] = defaultdict(set)  # every row having a term, common or not
         for row in self.rows.values():
             for term in row.terms:
-                df[term] += 1
-        self.df = df
+                self.postings[term].add(row.id)
+        self.df: dict[str, int] = defaultdict(int, {t: len(ids) for t, ids in self.postings.items()})
         self.by_term_place: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_term_wide: dict[str, list[int]] = defaultdict(list)
         self.by_term_any: dict[str, list[int]] = defaultdict(list)
         self.by_code: dict[str, list[int]] = defaultdict(list)
         self.by_usulan: dict[int, list[int]] = defaultdict(list)
         for row in self.rows.values():
-            usable = [t for t in row.terms if df[t] <= p.max_df]
-            keys = self.keys[row.id]
-            for term in usable:
-                self.by_term_any[term].append(row.id)
-                if keys is None:
-                    self.by_term_wide[term].append(row.id)
-                else:
-                    for k in keys:
-                        self.by_term_place[(term, k)].append(row.id)
+            for term in row.terms:
+                if self.df[term] <= p.max_df:
+                    self._block_add(row.id, term)
             self.by_code[row.kode].append(row.id)
             for u in row.usulan:
                 self.by_usulan[u].append(row.id)
+
+    def _block_add(self, row_id: int, term: str) -> None:
+        self.by_term_any[term].append(row_id)
+        keys = self.keys[row_id]
+        if keys is None:
+            self.by_term_wide[term].append(row_id)
+        else:
+            for k in keys:
+                self.by_term_place[(term, k)].append(row_id)
+
+    def _block_remove(self, row_id: int, term: str, keys: frozenset[str] | None) -> None:
+        for block, key in ((self.by_term_any, term), *(((self.by_term_wide, term),) if keys is None else
+                                                       ((self.by_term_place, (term, k)) for k in keys))):
+            members = block[key]
+            members.remove(row_id)
+            if not members:
+                del block[key]
+
+    def replace(self, rows: Iterable[RowFacts], removed: Iterable[int] = ()) -> None:
+        """Bring the detector up to date with rows whose facts changed and rows that are gone, exactly as if it had
+        been built afresh from the new set of rows (same blocks, same common-term cut), keeping the idf it has.
+
+        This is what lets a refresh after one edit cost the edit, not the year: the detector of the last refresh
+        is kept (sinkronisasi.services) and told what changed since.
+        """
+        p = self.params
+        new = {r.id: r for r in rows}
+        gone = [self.rows[i] for i in {*removed, *new} if i in self.rows]
+        fresh = [r for r in new.values() if not r.penunjang]
+        touched = {t for r in (*gone, *fresh) for t in r.terms}
+        was_usable = {t: 0 < self.df.get(t, 0) <= p.max_df for t in touched}
+        for old in gone:
+            keys = self.keys.pop(old.id)
+            for term in old.terms:
+                self.postings[term].discard(old.id)
+                if was_usable[term]:
+                    self._block_remove(old.id, term, keys)
+            for block, key in ((self.by_code, old.kode), *((self.by_usulan, u) for u in old.usulan)):
+                block[key].remove(old.id)
+                if not block[key]:
+                    del block[key]
+            del self.rows[old.id]
+            self._vectors.pop(old.id, None)
+            self._top.pop(old.id, None)
+        for row in fresh:
+            self.rows[row.id] = row
+            self.keys[row.id] = self._place_keys(row)
+            for term in row.terms:
+                self.postings[term].add(row.id)
+            self.by_code[row.kode].append(row.id)
+            for u in row.usulan:
+                self.by_usulan[u].append(row.id)
+        fresh_ids = {r.id for r in fresh}
+        for term in touched:
+            holders = self.postings[term]
+            if holders:
+                self.df[term] = len(holders)
+            else:
+                del self.postings[term]
+                self.df.pop(term, None)
+            usable = 0 < len(holders) <= p.max_df
+            if was_usable[term] and not usable:  # now too common: out of every block
+                for i in holders - fresh_ids:
+                    self._block_remove(i, term, self.keys[i])
+            for i in (holders if usable and not was_usable[term] else holders & fresh_ids if usable else ()):
+                self._block_add(i, term)
+            if usable != was_usable[term]:  # the term joined or left these rows' usable terms
+                for i in holders:
+                    self._top.pop(i, None)
 
     @staticmethod
     def _place_keys(row: RowFacts) -> frozenset[str] | None:

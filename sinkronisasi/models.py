@@ -52,10 +52,14 @@ class FiturBaris(models.Model):
     usulan = models.JSONField(default=list)  # usulan picked up into the row (active pick-ups)
     # Fingerprint of the fields whose change reopens a resolved pair: sub kegiatan, locations, groups, name, pagu.
     jejak = models.CharField(max_length=40)
+    # The refresh (SyncState.putaran) that wrote these facts: a process that kept an earlier refresh's facts reads
+    # only the rows written since.
+    putaran = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("fitur baris")
         verbose_name_plural = _("fitur baris")
+        indexes = [models.Index(fields=["fiscal_year", "putaran"], name="fiturbaris_year_putaran")]
 
 
 class SyncState(models.Model):
@@ -63,6 +67,7 @@ class SyncState(models.Model):
 
     fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="sync_state")
     computed_at = models.DateTimeField(null=True, blank=True)
+    putaran = models.PositiveIntegerField(default=0)  # counts refreshes that changed something (see FiturBaris.putaran)
     full_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     mode = models.CharField(max_length=10, blank=True)

@@ -5,8 +5,10 @@ pairs that touch changed rows. A full recompute runs the first time, after synon
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import threading
 import time
 from collections import namedtuple
 from dataclasses import dataclass
@@ -69,7 +71,8 @@ def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: s
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
-def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]]) -> list[FiturBaris]:
+def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]],
+              putaran: int = 0) -> list[FiturBaris]:
     out = []
     for row in rows:
         lokasi = sorted(w.kode for w in row.lokasi.all())
@@ -81,6 +84,7 @@ def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pic
                                    sub_kegiatan=row.sub_kegiatan.nama, vocabulary=vocabulary, extra_stop=place_stop),
             usulan=pickups.get(row.pk, []),
             jejak=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu),
+            putaran=putaran,
         ))
     return out
 
@@ -122,10 +126,24 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     full = full or state.full_at is None or fingerprints[2] != state.synonyms_fingerprint
 
     vocabulary, place_stop = vocabulary_current(), _place_stopwords()
-    stored = {
-        f.renja_row_id: f
-        for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields))
-    }
+    # The facts (and detector) of this process's last refresh of the year, if it kept them and no full recompute
+    # happened since: then only the rows other processes' refreshes wrote since are read, not the whole year.
+    with _kept_lock:
+        kept = _kept.pop(fiscal_year.pk, None)  # taken; put back only once this refresh has committed
+    if kept is not None and (full or kept.state_id != state.pk or kept.full_at != state.full_at or kept.putaran > state.putaran):
+        kept = None
+    written_since: set[int] = set()
+    if kept is None:
+        stored = {
+            f.renja_row_id: f
+            for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields))
+        }
+    else:
+        stored = kept.features
+        for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year, putaran__gt=kept.putaran)
+                     .values_list(*StoredFacts._fields)):
+            stored[f.renja_row_id] = f
+            written_since.add(f.renja_row_id)
     versions = dict(RenjaRow.objects.filter(fiscal_year=fiscal_year).values_list("id", "version"))
     pickups = _active_pickups(fiscal_year) if (full or fingerprints[1] != state.pickups_fingerprint) else None
     changed = set(versions) if full else {i for i, v in versions.items() if i not in stored or stored[i].version != v}
@@ -134,20 +152,27 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     else:
         pickups = {i: f.usulan for i, f in stored.items()}
 
+    state.putaran += 1
     fresh = _features(
         RenjaRow.objects.filter(pk__in=changed).select_related("sub_kegiatan").prefetch_related("lokasi", "sasaran").order_by("pk"),
-        vocabulary, place_stop, pickups,
+        vocabulary, place_stop, pickups, putaran=state.putaran,
     )
     FiturBaris.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
     FiturBaris.objects.bulk_create(fresh, batch_size=500)
+    removed = [i for i in stored if i not in versions]
     features = {i: f for i, f in stored.items() if i in versions}
-    features.update({f.renja_row_id: f for f in fresh})
+    features.update({f.renja_row_id: StoredFacts._make(getattr(f, name) for name in StoredFacts._fields) for f in fresh})
 
-    facts = [_facts(f) for f in features.values()]
-    idf = deteksi.Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
     # The same detector as the evaluation (sinkronisasi/evaluasi.py): words naming a target group weigh little.
     group_terms = teks.group_terms(vocabulary, KelompokSasaran.objects.values_list("slug", flat=True))
-    detector = deteksi.Detector(facts, PARAMS, idf=idf, group_terms=group_terms)
+    if kept is not None and kept.group_terms == group_terms:
+        detector = kept.detector  # told what changed: the same as one built afresh (tests/sinkronisasi/test_incremental.py)
+        news = written_since | {f.renja_row_id for f in fresh}
+        detector.replace([_facts(features[i]) for i in news if i in features], removed=removed)
+    else:
+        facts = [_facts(f) for f in features.values()]
+        idf = deteksi.Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
+        detector = deteksi.Detector(facts, PARAMS, idf=idf, group_terms=group_terms)
     findings = detector.findings(None if full else changed)
     pairs = _store_findings(fiscal_year, findings, features, None if full else changed, vocabulary)
 
@@ -158,12 +183,47 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     now = timezone.now()
     state.computed_at = now
     if full:
-        state.full_at, state.idf = now, idf
+        state.full_at, state.idf = now, detector.idf
     state.mode = "penuh" if full else "sebagian"
     state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint = fingerprints
     state.duration_ms = int((time.perf_counter() - started) * 1000)
     state.save()
+    if full:
+        detector.forget_vectors()  # made again on first use; keeping every row's would only cost memory
+    keep = _Kept(state_id=state.pk, putaran=state.putaran, full_at=state.full_at, features=features, detector=detector,
+                 group_terms=group_terms)
+    transaction.on_commit(lambda: _keep(fiscal_year.pk, keep))
     return RefreshResult(state.mode, len(changed), pairs, state.duration_ms)
+
+
+@dataclass
+class _Kept:
+    """One year's stored facts and detector as this process's last refresh left them (see sync_refresh)."""
+
+    state_id: int
+    putaran: int
+    full_at: datetime.datetime | None
+    features: dict[int, StoredFacts]
+    detector: deteksi.Detector
+    group_terms: frozenset[str]
+
+
+# fiscal year id -> what this process's last refresh of it left; one entry per year, replaced by each refresh.
+_kept: dict[int, _Kept] = {}
+_kept_lock = threading.Lock()
+
+
+def _keep(fiscal_year_id: int, kept: _Kept) -> None:
+    with _kept_lock:
+        current = _kept.get(fiscal_year_id)
+        if current is None or current.putaran <= kept.putaran:
+            _kept[fiscal_year_id] = kept
+
+
+def forget_kept() -> None:
+    """Drop every kept detector (tests; the next refresh reads the stored facts)."""
+    with _kept_lock:
+        _kept.clear()
 
 
 def _signals_for_display(finding: deteksi.Finding, names: dict[str, dict], vocabulary: teks.Vocabulary) -> dict:

@@ -85,3 +85,13 @@ def replica(settings):
 
     settings.REPORTS_DATABASE = "replica"
     return connections["replica"]
+
+
+@pytest.fixture(autouse=True)
+def no_kept_detectors():
+    """Each test starts without a sync detector kept by an earlier test's refresh (they live as long as the process)."""
+    from sinkronisasi.services import forget_kept
+
+    forget_kept()
+    yield
+    forget_kept()
