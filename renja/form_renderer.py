@@ -79,7 +79,7 @@ class ReferenceSelect(forms.Select):
         field = self.choices.field
         queryset = field.queryset
         key = (self.cache_key, self.key_fields, str(field.empty_label), translation.get_language())
-        rows = tuple(queryset.values_list("pk", *self.key_fields))
+        rows = tuple(queryset.prefetch_related(None).values_list("pk", *self.key_fields))
         cached = _drawn_options.get(key)
         if cached is not None and cached[0] == rows:
             return cached[1]

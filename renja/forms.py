@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from .form_renderer import use_reference_selects
 from .models import FiscalYear, KelompokSasaran, Opd, RenjaRow, Wilayah
 from .services import resolve_sub_kegiatan
 
@@ -16,16 +16,19 @@ class WilayahChoiceField(forms.ModelMultipleChoiceField):
 
 
 def lokasi_choices() -> list:
-    """Kecamatan followed by their desa/kelurahan, grouped per kecamatan (two queries)."""
-    kecamatan = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).prefetch_related(
-        Prefetch("children", queryset=Wilayah.objects.order_by("nama"))
-    ).order_by("nama")
-    groups = []
-    for kec in kecamatan:
-        options = [(kec.pk, f"Seluruh Kec. {kec.nama} ({kec.kode})")]
-        options += [(d.pk, f"{d.get_tingkat_display()} {d.nama} ({d.kode})") for d in kec.children.all()]
-        groups.append((f"Kec. {kec.nama}", options))
-    return groups
+    """Kecamatan followed by their desa/kelurahan, grouped per kecamatan (one query of plain values: this list of
+    some 260 places is built on every Renja form, and model instances with translated labels cost 10 ms)."""
+    tingkat_label = {value: str(label) for value, label in Wilayah.Tingkat.choices}
+    places = list(Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).order_by("nama", "pk")
+                  .values_list("pk", "kode", "nama", "tingkat", "parent_id"))
+    children: dict[int, list[tuple[int, str]]] = {}
+    for pk, kode, nama, tingkat, parent_id in places:
+        if tingkat != Wilayah.Tingkat.KECAMATAN and parent_id is not None:
+            children.setdefault(parent_id, []).append((pk, f"{tingkat_label[tingkat]} {nama} ({kode})"))
+    return [
+        (f"Kec. {nama}", [(pk, f"Seluruh Kec. {nama} ({kode})"), *children.get(pk, [])])
+        for pk, kode, nama, tingkat, _parent in places if tingkat == Wilayah.Tingkat.KECAMATAN
+    ]
 
 
 class RenjaRowForm(forms.ModelForm):
@@ -72,10 +75,12 @@ class RenjaRowForm(forms.ModelForm):
     def __init__(self, *args, editable_opds=None, fiscal_year: FiscalYear | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fiscal_year = fiscal_year
-        opds = Opd.objects.filter(aktif=True).prefetch_related("bidang_urusan")
-        self.fields["opd"].queryset = editable_opds.prefetch_related("bidang_urusan") if editable_opds is not None else opds
+        opds = Opd.objects.filter(aktif=True)
+        # The chosen agency's bidang urusan decide which support-program codes it may use (clean).
+        self.fields["opd"].queryset = (editable_opds if editable_opds is not None else opds).prefetch_related("bidang_urusan")
         self.fields["opd_pengampu"].queryset = opds
         self.fields["opd_pendukung"].queryset = opds
+        use_reference_selects(self, opd=["singkatan"], opd_pengampu=["singkatan"])  # the columns of the labels
         self.fields["sasaran"].queryset = KelompokSasaran.objects.filter(aktif=True)
         self.fields["lokasi"] = WilayahChoiceField(
             queryset=Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN),

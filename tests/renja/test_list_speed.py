@@ -108,3 +108,32 @@ def test_list_page_draws_no_query_per_row(client, planner, year, opd_a, django_a
         make_row(opd=opd_a, fiscal_year=year, lokasi=[kec], sasaran=[lansia])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(reverse("renja:row-list")).content.decode().count('class="tag"') == 25
+
+
+def test_row_form_agency_selects_draw_what_django_draws(reference, year, opd_a, opd_b):
+    from renja.forms import RenjaRowForm
+    from renja.models import Opd
+
+    row = make_row(opd=opd_a, fiscal_year=year, opd_pengampu=opd_b)
+    form = RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)
+    for name in ("opd", "opd_pengampu"):
+        assert isinstance(form.fields[name].widget, ReferenceSelect)
+        assert str(form[name]) == plain_html(form[name]), name
+    assert f'<option value="{opd_b.pk}" selected>DP3A</option>' in str(form["opd_pengampu"])
+    assert f'<option value="{opd_a.pk}" selected>Dinsos</option>' in str(form["opd"])
+
+
+def test_location_choices_group_villages_under_their_kecamatan_in_name_order(db):
+    from renja.forms import lokasi_choices
+
+    make_wilayah("64.02", "Kutai Kartanegara", "kabupaten")
+    tenggarong = make_wilayah("64.02.06", "Tenggarong")
+    loa_ipuh = make_wilayah("64.02.06.1002", "Loa Ipuh", "kelurahan", parent=tenggarong)
+    bukit_biru = make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=tenggarong)
+    muara = make_wilayah("64.02.01", "Muara Muntai")
+    assert lokasi_choices() == [
+        ("Kec. Muara Muntai", [(muara.pk, "Seluruh Kec. Muara Muntai (64.02.01)")]),
+        ("Kec. Tenggarong", [(tenggarong.pk, "Seluruh Kec. Tenggarong (64.02.06)"),
+                             (bukit_biru.pk, "Desa Bukit Biru (64.02.06.2001)"),
+                             (loa_ipuh.pk, "Kelurahan Loa Ipuh (64.02.06.1002)")]),
+    ]
