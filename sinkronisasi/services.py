@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections import namedtuple
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from . import deteksi, teks
 from .models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
 
 PARAMS = deteksi.Params()
+logger = logging.getLogger(__name__)
 # A row's stored facts read as plain tuples (not model instances): an incremental refresh reads every row's.
 StoredFacts = namedtuple("StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran istilah usulan jejak")
 
@@ -123,6 +125,11 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     stored_fps = (state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint)
     if not full and state.computed_at and fingerprints == stored_fps:
         return RefreshResult("tetap", 0, -1, 0)
+    if not wait and not full and state.full_at is not None and fingerprints[2] != state.synonyms_fingerprint:
+        # Synonyms changed: every pair is recomputed. A page view does not wait for that; it shows the stored
+        # findings and the recompute runs in the background.
+        sync_refresh_in_background([fiscal_year])
+        return RefreshResult("dijadwalkan", 0, -1, 0)
     full = full or state.full_at is None or fingerprints[2] != state.synonyms_fingerprint
 
     vocabulary, place_stop = vocabulary_current(), _place_stopwords()
@@ -218,6 +225,44 @@ def _keep(fiscal_year_id: int, kept: _Kept) -> None:
         current = _kept.get(fiscal_year_id)
         if current is None or current.putaran <= kept.putaran:
             _kept[fiscal_year_id] = kept
+
+
+def sync_refresh_in_background(fiscal_years: list[FiscalYear], *, full: bool = False) -> None:
+    """Refresh these years in a thread of this process once the current transaction commits (full recomputes after
+    a synonym change or on request take seconds at Kukar's size, most of a minute at 10×: no request waits for
+    them). Pages meanwhile show the stored findings. A recompute cut short (the process stopped) is not lost: the
+    stored fingerprints still differ, so the next page view starts it again."""
+    ids = [year.pk for year in fiscal_years]
+    if ids:
+        transaction.on_commit(lambda: _start_background(ids, full))
+
+
+_background: list[threading.Thread] = []
+
+
+def _start_background(ids: list[int], full: bool) -> None:
+    thread = threading.Thread(target=_background_refresh, args=(ids, full), name="renja-sinkronisasi", daemon=True)
+    with _kept_lock:
+        _background[:] = [t for t in _background if t.is_alive()] + [thread]
+    thread.start()
+
+
+def _background_refresh(ids: list[int], full: bool) -> None:
+    try:
+        for year in FiscalYear.objects.filter(pk__in=ids).order_by("-year"):
+            result = sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
+            logger.info("Sinkronisasi %s dihitung ulang di latar belakang: %s, %s pasangan, %s ms",
+                        year.year, result.mode, result.pairs, result.duration_ms)
+    except Exception:  # a thread has no one to report to but the log; the next page view tries again
+        logger.exception("Perhitungan ulang sinkronisasi di latar belakang gagal")
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def wait_for_background(timeout: float | None = None) -> None:
+    """Wait for the background refreshes this process started (tests, management commands)."""
+    for thread in list(_background):
+        thread.join(timeout)
 
 
 def forget_kept() -> None:
@@ -345,7 +390,7 @@ def _years_with_findings() -> list[FiscalYear]:
 
 @transaction.atomic
 def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif: bool, by: User) -> KelompokSinonim:
-    """Create or change a synonym group; every year's findings are recomputed with it."""
+    """Create or change a synonym group; every year's findings are recomputed with it (in the background)."""
     nama = nama.strip()
     probe = KelompokSinonim(nama=nama, frasa=frasa)
     phrases = probe.phrases()
@@ -367,8 +412,7 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
     group.save()
     audit_log(obj=group, action="sinonim.created" if creating else "sinonim.changed", by=by,
               changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)})
-    for year in _years_with_findings():
-        sync_refresh(fiscal_year=year)
+    sync_refresh_in_background(_years_with_findings())
     return group
 
 
@@ -376,8 +420,7 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
 def sinonim_delete(*, group: KelompokSinonim, by: User) -> None:
     audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
-    for year in _years_with_findings():
-        sync_refresh(fiscal_year=year)
+    sync_refresh_in_background(_years_with_findings())
 
 
 def sinonim_seed() -> int:

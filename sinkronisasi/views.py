@@ -56,7 +56,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if year is None:
         return render(request, "sinkronisasi/pair_list.html", context)
     # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
-    services.sync_refresh(fiscal_year=year, wait=False)
+    refresh = services.sync_refresh(fiscal_year=year, wait=False)
+    context["recomputing"] = refresh.mode in ("dijadwalkan", "sibuk")
     visible = tumpang_for_user(request.user)
     form = PairFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
     data = form.cleaned_data if form.is_valid() else {}
@@ -151,8 +152,9 @@ def recompute(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     if year is None:
         raise PermissionDenied
-    result = services.sync_refresh(fiscal_year=year, full=True)
-    messages.success(request, _("Dihitung ulang: %(n)s pasangan dalam %(ms)s ms.") % {"n": result.pairs, "ms": result.duration_ms})
+    services.sync_refresh_in_background([year], full=True)
+    messages.success(request, _("Perhitungan ulang penuh %(tahun)s berjalan di latar belakang; halaman ini menampilkan "
+                                "hasil terakhir sampai selesai.") % {"tahun": year.year})
     return redirect(f"{reverse('sinkronisasi:pair-list')}?tahun={year.year}")
 
 
@@ -228,7 +230,7 @@ def sinonim_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form_copy_errors(form, exc)
             else:
-                messages.success(request, _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang.") % {"nama": group.nama})
+                messages.success(request, _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang di latar belakang.") % {"nama": group.nama})
                 return redirect("sinkronisasi:sinonim-list")
     elif rules.can_manage_synonyms(request.user):
         form = SinonimForm(initial={"aktif": True})
@@ -248,7 +250,7 @@ def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
-            messages.success(request, _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang.") % {"nama": group.nama})
+            messages.success(request, _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang di latar belakang.") % {"nama": group.nama})
             return redirect("sinkronisasi:sinonim-list")
     return render(request, "sinkronisasi/sinonim_form.html", {"form": form, "group": group, "tab": "sinonim"},
                   status=400 if form.errors else 200)
