@@ -82,16 +82,19 @@ def age_days(sejak, today: date | None = None) -> int:
 
 
 def orphan_counts(qs: QuerySet[Usulan]) -> dict:
-    """Counts by cause, by kecamatan (with causes, for the chart) and by agency: three grouped queries."""
-    by_cause = {row["sebab"]: row["n"] for row in qs.order_by().values("sebab").annotate(n=Count("id"))}
+    """Counts by cause, by kecamatan (with causes, for the chart) and by agency, from one grouped query (at most
+    kecamatan × causes × agencies rows): the usulan are read once, not once per grouping."""
+    by_cause: dict[str, int] = {}
     by_kecamatan: dict[str, dict[str, int]] = {}
-    for row in qs.order_by().values("desa__parent__nama", "sebab").annotate(n=Count("id")):
-        by_kecamatan.setdefault(row["desa__parent__nama"] or "-", {})[row["sebab"]] = row["n"]
-    by_opd = sorted(
-        ((row["opd_tujuan__singkatan"] or _("(belum ada OPD)"), row["n"])
-         for row in qs.order_by().values("opd_tujuan__singkatan").annotate(n=Count("id"))),
-        key=lambda x: (-x[1], x[0]),
-    )
+    per_opd: dict[str, int] = {}
+    for kecamatan, sebab, opd, n in (qs.order_by().values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
+                                     .annotate(n=Count("id"))):
+        by_cause[sebab] = by_cause.get(sebab, 0) + n
+        parts = by_kecamatan.setdefault(kecamatan or "-", {})
+        parts[sebab] = parts.get(sebab, 0) + n
+        label = opd or _("(belum ada OPD)")
+        per_opd[label] = per_opd.get(label, 0) + n
+    by_opd = sorted(per_opd.items(), key=lambda x: (-x[1], x[0]))
     return {"by_cause": by_cause, "by_kecamatan": by_kecamatan, "by_opd": by_opd, "total": sum(by_cause.values())}
 
 

@@ -183,7 +183,11 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(export, selectors.ORPHAN_HEADER, selectors.orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = selectors.orphan_counts(base)
+    paginator = Paginator(qs, 25)
+    if not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q")):
+        paginator.count = counts["total"]  # the list is the counted set: no second count of every usulan
+    page = paginator.get_page(request.GET.get("page"))
     items = list(page.object_list)
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
@@ -194,7 +198,6 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
         u.sebab_label = labels.get(u.sebab, u.sebab)
         u.lewat_tenggat = bool(u.sebab == selectors.Sebab.BELUM_DIPUTUSKAN and deadline and today > deadline)
         u.saran = suggestions.get(u.pk)
-    counts = selectors.orphan_counts(base)
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)

@@ -88,3 +88,19 @@ def test_officers_cannot_close_as_a_decision(year, opd_a, opd_a_editor):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
     with pytest.raises(ValidationError):
         usulan_services.usulan_decide(usulan=usulan, keputusan="ditutup", alasan="x", by=opd_a_editor)
+
+
+def test_the_page_counts_and_pages_the_whole_list_and_each_filtered_one(client, planner, year, opd_a):
+    from django.urls import reverse
+
+    for i in range(27):
+        make_usulan(fiscal_year=year, id_usulan=f"B-{i:02}", opd_tujuan=opd_a if i < 4 else None)
+    client.force_login(planner)
+    url = reverse("sinkronisasi:orphan-list")
+    whole = client.get(url, {"page": 2}).content.decode()
+    assert "27 usulan" in whole and "Halaman 2 dari 2" in whole
+    routed = client.get(url, {"sebab": "belum_diputuskan"}).content.decode()
+    assert "4 usulan" in routed and "Halaman 2" not in routed
+    counts = selectors.orphan_counts(selectors.usulan_belum_diambil(year))
+    assert counts["by_cause"] == {"belum_diteruskan": 23, "belum_diputuskan": 4} and counts["total"] == 27
+    assert dict(counts["by_opd"]) == {"(belum ada OPD)": 23, "Dinsos": 4}
