@@ -40,14 +40,20 @@ def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
     return for_reports(qs).select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan").prefetch_related("sasaran")
 
 
-def status_counts(qs: QuerySet[Usulan], group: str) -> list[dict]:
-    """Counts per status and total cost for each value of `group` (one query), as rows for a table."""
+def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
+    """Counts per status and total cost for each value of each of `groups`, as rows for a table (ordered by name,
+    blanks as "–" last), all from one grouped query: the usulan are read once, not once per table."""
     statuses = list(Usulan.Status.values)
-    table: dict[str, dict] = {}
-    for item in qs.values(group, "status").annotate(n=Count("id"), biaya=Sum("anggaran")).order_by(group):
-        key = item[group] or "–"
-        entry = table.setdefault(key, {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0})
-        entry["counts"][item["status"]] = item["n"]
-        entry["n"] += item["n"]
-        entry["biaya"] += item["biaya"] or 0
-    return [{**e, "count_list": [e["counts"][s] for s in statuses]} for e in table.values()]
+    tables: dict[str, dict[str, dict]] = {g: {} for g in groups}
+    for item in qs.values(*groups, "status").annotate(n=Count("id"), biaya=Sum("anggaran")).order_by():
+        for group, table in tables.items():
+            key = item[group] or "–"
+            entry = table.setdefault(key, {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0})
+            entry["counts"][item["status"]] += item["n"]
+            entry["n"] += item["n"]
+            entry["biaya"] += item["biaya"] or 0
+    return {
+        group: [{**e, "count_list": [e["counts"][s] for s in statuses]}
+                for e in sorted(table.values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))]
+        for group, table in tables.items()
+    }

@@ -26,6 +26,7 @@ from renja.forms import ImportUploadForm
 from renja.http import export_response, form_copy_errors
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
+from renja.tables import KnownCountPaginator
 from renja.services import ImportRejected
 
 from . import imports, selectors, services
@@ -68,12 +69,19 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(export, EXPORT_HEADER, _export_rows(selectors.usulan_for_export(qs)), basename="usulan", title="Usulan")
+    year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
+    counts = None
+    paginate = {"per_page": 25}
+    if not inbox and year is not None:
+        counts = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan")
+        if not any(v not in (None, "") for k, v in usulan_filter.form.cleaned_data.items() if k != "tahun"):
+            # Only the year is chosen: the list is the counted set, so it needs no count of its own.
+            paginate.update(paginator_class=KnownCountPaginator, count=sum(r["n"] for r in counts["opd_tujuan__singkatan"]))
     table = UsulanTable(selectors.usulan_for_table(qs), exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate=paginate).configure(table)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
-    year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
     bulk_form = BulkForm(visible=Usulan.objects.none())
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
     context = {
@@ -88,9 +96,9 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         "refusal": services.decision_refusal(year) if year else None,
         "next": request.get_full_path(),
     }
-    if not inbox and year is not None:
-        context["per_kecamatan"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama")
-        context["per_opd"] = selectors.status_counts(usulan_for_user(user).filter(fiscal_year=year), "opd_tujuan__singkatan")
+    if counts is not None:
+        context["per_kecamatan"] = counts["desa__parent__nama"]
+        context["per_opd"] = counts["opd_tujuan__singkatan"]
         context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"])
         context["per_opd_html"] = status_counts_body_html(context["per_opd"])
         context["statuses"] = Usulan.Status

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -10,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .formatting import angka, rupiah
 from .models import RenjaRow
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows when the page already counted them (e.g. in its summary tables), so
+    that the list does not count every row a second time. Pass it to RequestConfig: paginate={"paginator_class":
+    KnownCountPaginator, "count": n, ...}."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # Paginator.count is a cached property: this is its value
 
 
 class PythonRowsTable(tables.Table):

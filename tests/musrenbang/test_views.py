@@ -218,3 +218,24 @@ def test_list_shows_usulan_picked_up_into_a_row(client, planner, routed_to_a, ro
     response = client.get(reverse("musrenbang:usulan-list"), {"baris": row_a.ref})
     assert [r.record.id_usulan for r in response.context["table"].page.object_list] == ["U-A-1"]
     assert f"baris={row_a.ref}" in client.get(reverse("renja:row-detail", args=[row_a.pk])).content.decode()
+
+
+def test_counts_come_from_one_query_and_the_list_total_from_them_or_its_own_filter(client, planner, year, opd_a, opd_b,
+                                                                                   django_assert_num_queries):
+    from musrenbang import selectors
+    from musrenbang.models import Usulan
+
+    for i in range(26):
+        make_usulan(fiscal_year=year, id_usulan=f"N-{i:02}", opd_tujuan=(opd_a, opd_b, None)[i % 3], anggaran=1_000_000)
+    with django_assert_num_queries(1):
+        counts = selectors.status_counts(Usulan.objects.filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan")
+    per_opd = counts["opd_tujuan__singkatan"]
+    assert [(r["name"], r["n"], r["biaya"]) for r in per_opd] == [("Dinsos", 9, 9_000_000), ("DP3A", 9, 9_000_000), ("–", 8, 8_000_000)]
+    assert sum(r["n"] for r in counts["desa__parent__nama"]) == 26
+    client.force_login(planner)
+    url = reverse("musrenbang:usulan-list")
+    whole = client.get(url, {"page": 2})
+    assert whole.context["total"] == 26 and whole.context["table"].page.number == 2
+    assert len(whole.context["table"].page.object_list) == 1
+    only_a = client.get(url, {"opd": opd_a.pk})
+    assert only_a.context["total"] == 9 and only_a.context["table"].paginator.num_pages == 1
