@@ -236,7 +236,7 @@ def main() -> None:
     people = prepare()
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "4"),
-         "--threads", os.environ.get("LOAD_THREADS", "4"),
+         "--threads", os.environ.get("LOAD_THREADS", "2"),
          "--access-logfile", str(ACCESS_LOG), "--access-logformat", os.environ.get("LOAD_LOG_FORMAT", "%(D)s %(U)s"), "--error-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=ENV,
     )
