@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,11 +51,14 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
     every decision that is not an acceptance ends the usulan's pick-ups, so these statuses have none.
     """
     waiting = list(STATUS_SEBAB)
+    # Merges happen within a year's Musrenbang: the merge target is looked up among the year's usulan only (a join
+    # of the year's usulan, not of every usulan of every year).
+    waiting_this_year = Usulan.objects.filter(fiscal_year=fiscal_year, status__in=waiting)
     qs = (
         Usulan.objects.filter(fiscal_year=fiscal_year)
-        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG,
-                                         digabung_ke__in=Usulan.objects.filter(status__in=waiting).values("pk")))
-        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("digabung_ke__status")), default=F("status")))
+        .annotate(target=FilteredRelation("digabung_ke", condition=Q(digabung_ke__fiscal_year=fiscal_year)))
+        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__in=waiting_this_year.values("pk")))
+        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("target__status")), default=F("status")))
         .annotate(
             sebab=Case(*[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()),
             sejak=Coalesce(F("diputuskan_pada"), F("created_at")),
