@@ -26,8 +26,8 @@ from renja.forms import ImportUploadForm
 from renja.http import export_response, form_copy_errors
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
-from renja.tables import KnownCountPaginator
 from renja.services import ImportRejected
+from renja.tables import KnownCountPaginator
 
 from . import imports, selectors, services
 from .filters import UsulanFilter

@@ -38,11 +38,11 @@ def test_a_page_view_after_a_synonym_change_shows_the_stored_findings_and_says_s
     KelompokSinonim.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")  # not via the service
     client.force_login(planner)
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
-    assert "dihitung ulang di latar belakang" in page  # the page did not wait for the full recompute
+    assert "Temuan sedang dihitung ulang" in page  # the page did not wait for the full recompute
     services.wait_for_background(timeout=60)
     assert TumpangTindih.objects.count() == 1
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
-    assert "dihitung ulang di latar belakang" not in page and "Sekolah Lansia" in page
+    assert "Temuan sedang dihitung ulang" not in page and "Sekolah Lansia" in page
 
 
 def test_the_full_recompute_button_runs_in_the_background(client, planner, elderly_school):
@@ -71,6 +71,6 @@ def test_a_failed_background_recompute_is_logged_and_tried_again_by_the_next_pag
     services.wait_for_background(timeout=60)
     assert "gagal" in caplog.text and not TumpangTindih.objects.exists()
     monkeypatch.setattr(services, "sync_refresh", real)
-    assert "dihitung ulang di latar belakang" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "Temuan sedang dihitung ulang" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
     services.wait_for_background(timeout=60)
     assert TumpangTindih.objects.count() == 1
