@@ -5,6 +5,9 @@ Usage: make load  (LOAD_USERS=50 LOAD_SECONDS=60 LOAD_THINK_S=1,3 LOAD_SCALE=1
 Users log in spread over the first LOAD_RAMP_S seconds (10). Each user pauses between pages for a random time in
 LOAD_THINK_S (seconds, "min,max"; people read the page they asked for); LOAD_THINK_S=0,0 sends each request the moment
 the last one is answered (a saturation test). No request is sent after the run's end.
+Reads: each role's usual pages. Writes, once per round of pages: officers edit their Renja row and reject an usulan
+routed to their agency (with a reason), planners route a new usulan to an agency, facilitators add a participant to
+the draft forum's attendance; none writes the same object as another user.
 It rebuilds its own database on every run (dropped and created: its name must contain "load"): the demo data plus
 generated data at Kukar's size (LOAD_SCALE=1: 2,500 more Renja rows, 6,000 usulan; 0 = demo only), serves the app
 with gunicorn on 127.0.0.1 only, stops by itself, and prints requests per second, p50/p95/p99 latency, errors, and
@@ -86,7 +89,17 @@ def prepare() -> list[tuple[str, str, int | None]]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         sync_services.sync_refresh(fiscal_year=year, full=True)
+    from forum.models import Forum
+    from musrenbang.models import Usulan
+
     rows = list(RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"]).select_related("opd").order_by("pk"))
+    # What each writer may change, never the same object twice: officers decide usulan routed to their agency,
+    # planners route new usulan, facilitators add walk-in participants to the draft forum.
+    new_usulan = list(Usulan.objects.filter(fiscal_year__year=2026, status="baru").order_by("pk").values_list("pk", flat=True))
+    routed: dict[int, list[int]] = {}
+    for pk, opd_id in Usulan.objects.filter(fiscal_year__year=2026, status="diteruskan").order_by("pk").values_list("pk", "opd_tujuan_id"):
+        routed.setdefault(opd_id, []).append(pk)
+    forum = Forum.objects.filter(status=Forum.Status.DRAFT).order_by("pk").first()
     people = []
     for i in range(USERS):
         kind = ("petugas_opd", "perencana", "fasilitator", "pembaca_opd")[i % 4]
@@ -96,7 +109,16 @@ def prepare() -> list[tuple[str, str, int | None]]:
         user.role, user.opd = kind, opd
         user.set_password(PASSWORD)
         user.save()
-        people.append((user.username, kind, row.pk if row else None))
+        if kind == "petugas_opd":  # two officers may share an agency: each takes its own usulan
+            tasks = routed.get(opd.pk, [])[:30]
+            routed[opd.pk] = routed.get(opd.pk, [])[30:]
+        elif kind == "perencana":
+            tasks, new_usulan = new_usulan[:30], new_usulan[30:]
+        elif kind == "fasilitator" and forum is not None:
+            tasks = [forum.pk]
+        else:
+            tasks = []
+        people.append((user.username, kind, row.pk if row else None, tasks))
     return people
 
 
@@ -164,7 +186,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def user_loop(username: str, role: str, row_id: int | None, stop: float, timings: list, errors: list, writes: dict) -> None:
+def user_loop(username: str, role: str, row_id: int | None, tasks: list[int], stop: float, timings: list, errors: list,
+              writes: dict) -> None:
     time.sleep(random.Random(f"ramp {username}").uniform(0, RAMP))
     s = Session()
     s.request("/akun/masuk/")
@@ -212,9 +235,45 @@ def user_loop(username: str, role: str, row_id: int | None, stop: float, timings
             by_path.setdefault("/renja/<id>/ubah/ (GET+POST)", []).append(timings[-1])
             by_second.append((time.monotonic(), timings[-1], path))
             if status == 302:
-                writes[row_id] = value
+                writes[("renja", row_id)] = value
             else:
                 errors.append(("edit", username, status))
+        if tasks and role in WRITES:
+            n += 1
+            if not think():
+                return
+            label, path, data, key = WRITES[role](username, n, tasks)
+            start = time.perf_counter()
+            status, _ = s.request(path, data)
+            timings.append(time.perf_counter() - start)
+            by_path.setdefault(label, []).append(timings[-1])
+            by_second.append((time.monotonic(), timings[-1], path))
+            if status == 302:
+                writes[key] = data
+            else:
+                errors.append((label, username, status))
+
+
+def _route(username: str, n: int, tasks: list[int]):
+    pk = tasks.pop()
+    return "/usulan/<id>/teruskan/ (POST)", f"/usulan/{pk}/teruskan/", {"opd": str(ROUTE_TO)}, ("route", pk)
+
+
+def _decide(username: str, n: int, tasks: list[int]):
+    pk = tasks.pop()
+    return ("/usulan/<id>/putuskan/ (POST)", f"/usulan/{pk}/putuskan/",
+            {"keputusan": "ditolak", "level": "opd", "alasan": f"muat {username} #{n}: bukan kewenangan"}, ("decide", pk))
+
+
+def _attend(username: str, n: int, tasks: list[int]):
+    forum_id = tasks[0]
+    data = {"nama": f"Peserta {username} #{n}", "unsur": "Uji beban", "jabatan": "", "kontak": "", "hadir": "on"}
+    return "/forum/<id>/hadir/ (POST)", f"/forum/{forum_id}/hadir/", data, ("attend", forum_id, data["nama"])
+
+
+# Each role's usual write, once per round of its pages (officers also edit their Renja row, above).
+WRITES = {"perencana": _route, "petugas_opd": _decide, "fasilitator": _attend}
+ROUTE_TO = 0  # the agency planners route to; set by main() once the database is ready
 
 
 def run_group(people: list, stop: float) -> dict:
@@ -223,8 +282,9 @@ def run_group(people: list, stop: float) -> dict:
     by_second.clear()
     timings: list[float] = []
     errors: list = []
-    writes: dict[int, str] = {}
-    threads = [threading.Thread(target=user_loop, args=(u, r, row, stop, timings, errors, writes)) for u, r, row in people]
+    writes: dict[tuple, object] = {}
+    threads = [threading.Thread(target=user_loop, args=(u, r, row, tasks, stop, timings, errors, writes))
+               for u, r, row, tasks in people]
     for t in threads:
         t.start()
     for t in threads:
@@ -232,12 +292,37 @@ def run_group(people: list, stop: float) -> dict:
     return {"timings": timings, "errors": errors, "writes": writes, "by_path": dict(by_path), "by_second": list(by_second)}
 
 
+def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
+    """Every acknowledged write that is not in the database afterwards."""
+    from forum.models import Kehadiran
+    from musrenbang.models import Keputusan, Usulan
+    from renja.models import RenjaRow
+
+    def keys(kind: str) -> list[tuple]:
+        return [key for key in writes if key[0] == kind]
+
+    rows = dict(RenjaRow.objects.filter(pk__in=[k[1] for k in keys("renja")]).values_list("pk", "keterangan"))
+    routed = dict(Usulan.objects.filter(pk__in=[k[1] for k in keys("route")]).values_list("pk", "opd_tujuan_id"))
+    decided = set(Keputusan.objects.filter(usulan_id__in=[k[1] for k in keys("decide")], keputusan="ditolak")
+                  .values_list("usulan_id", "alasan"))
+    present = set(Kehadiran.objects.filter(forum_id__in=[k[1] for k in keys("attend")]).values_list("forum_id", "nama"))
+    lost = [k for k in keys("renja") if rows.get(k[1]) != writes[k]]
+    lost += [k for k in keys("route") if routed.get(k[1]) != int(writes[k]["opd"])]
+    lost += [k for k in keys("decide") if (k[1], writes[k]["alasan"]) not in decided]
+    lost += [k for k in keys("attend") if (k[1], k[2]) not in present]
+    return lost
+
+
 def main() -> None:
+    global ROUTE_TO
     people = prepare()
+    from renja.models import Opd
+
+    ROUTE_TO = Opd.objects.filter(aktif=True).order_by("pk").values_list("pk", flat=True).first()
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "4"),
          "--threads", os.environ.get("LOAD_THREADS", "2"),
-         "--access-logfile", str(ACCESS_LOG), "--access-logformat", os.environ.get("LOAD_LOG_FORMAT", "%(D)s %(U)s"), "--error-logfile", "-", "--log-level", "warning"],
+         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(U)s", "--error-logfile", "-", "--log-level", "warning"],
         cwd=ROOT, env=ENV,
     )
     try:
@@ -249,7 +334,7 @@ def main() -> None:
                 time.sleep(0.5)
         timings: list[float] = []
         errors: list = []
-        writes: dict[int, str] = {}
+        writes: dict[tuple, object] = {}
         started = time.monotonic()
         stop = started + SECONDS
         # Users run as threads in several processes: one process's lock on Python code would otherwise make the
@@ -267,15 +352,15 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    from renja.models import RenjaRow
-
-    stored = dict(RenjaRow.objects.filter(pk__in=list(writes)).values_list("pk", "keterangan"))
-    lost = [pk for pk, value in writes.items() if stored.get(pk) != value]
+    lost = lost_writes(writes)
+    kinds = {kind: sum(1 for key in writes if key[0] == kind) for kind in ("renja", "route", "decide", "attend")}
     q = statistics.quantiles(timings, n=100) if len(timings) > 2 else [0] * 99
     print(f"{USERS} users, {elapsed:.0f} s, think time {THINK[0]:g}-{THINK[1]:g} s, {len(timings)} requests, "
           f"{len(timings) / elapsed:.1f} req/s")
     print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
-          f" · acknowledged writes {len(writes)} rows, lost {len(lost)}")
+          f" · acknowledged writes {len(writes)}, lost {len(lost)}")
+    print("  writes: {renja} Renja rows edited (last value each), {route} usulan routed, {decide} usulan decided, "
+          "{attend} forum participants added".format(**kinds))
     logged = [(int(line.split()[0]), line.split()[1]) for line in ACCESS_LOG.read_text().splitlines() if line.strip()]
     served = [us / 1e6 for us, _path in logged]
     slowest = sorted((us, path) for us, path in logged if path != "/akun/masuk/")[-8:]
@@ -283,10 +368,7 @@ def main() -> None:
     server_by_path: dict[str, list[float]] = {}
     for us, path in logged:
         server_by_path.setdefault(re.sub(r"/\d+/", "/<id>/", path), []).append(us / 1000)
-    if os.environ.get("LOAD_KEEP_LOG"):
-        import json; json.dump({"started": started, "by_second": by_second}, open("/tmp/prof/bysec.json", "w")); print("log kept", ACCESS_LOG)
-    else:
-        ACCESS_LOG.unlink(missing_ok=True)
+    ACCESS_LOG.unlink(missing_ok=True)
     if len(served) > 2:  # time inside gunicorn alone: what the client's figure adds is queueing and the generator itself
         sq = statistics.quantiles(served, n=100)
         print(f"  server time (gunicorn, {len(served)} requests incl. log-ins): p50 {sq[49] * 1000:.0f} ms · "
