@@ -35,14 +35,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 by_path: dict[str, list[float]] = {}  # latency per page, to see which pages make the tail
 ACCESS_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / f"renja-load-access-{os.getpid()}.log"
-by_second: list[tuple[float, float]] = []  # (when answered, latency), to see when the tail happens
+by_second: list[tuple[float, float, str]] = []  # (when answered, latency, path), to see when the tail happens
 sys.path.insert(0, str(ROOT))
 DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/renja_load")
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK_S", "1,3").split(","))
 RAMP = float(os.environ.get("LOAD_RAMP_S", "10"))
-PROCESSES = int(os.environ.get("LOAD_PROCESSES", "5"))  # the users are spread over this many generator processes  # users log in spread over this many seconds, not all at once
+PROCESSES = int(os.environ.get("LOAD_PROCESSES", "5"))  # the users are spread over this many generator processes
 SCALE = int(os.environ.get("LOAD_SCALE", "1"))  # generated data on top of the demo: 1 = Kukar's size, 0 = demo only
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -53,8 +53,9 @@ ENV = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "renja.se
 os.environ.update(ENV)
 
 
-def prepare() -> list[tuple[str, str, int | None]]:
-    """Database with demo data and USERS people: (username, role, the Renja row id an officer edits)."""
+def prepare() -> list[tuple[str, str, int | None, list[int]]]:
+    """Database with demo and generated data and USERS people: (username, role, the Renja row id an officer edits,
+    the ids of what the person writes)."""
     import psycopg
 
     name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
