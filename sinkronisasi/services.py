@@ -231,7 +231,8 @@ def sync_refresh_in_background(fiscal_years: list[FiscalYear], *, full: bool = F
     """Refresh these years in a thread of this process once the current transaction commits (full recomputes after
     a synonym change or on request take seconds at Kukar's size, most of a minute at 10×: no request waits for
     them). Pages meanwhile show the stored findings. A recompute cut short (the process stopped) is not lost: the
-    stored fingerprints still differ, so the next page view starts it again."""
+    stored fingerprints still differ, so the next page view starts it again. On SQLite it runs right after the
+    commit instead (see _start_background)."""
     ids = [year.pk for year in fiscal_years]
     if ids:
         transaction.on_commit(lambda: _start_background(ids, full))
@@ -241,6 +242,11 @@ _background: list[threading.Thread] = []
 
 
 def _start_background(ids: list[int], full: bool) -> None:
+    if connection.vendor == "sqlite":
+        # SQLite (the demo database of `make run`) takes one writer at a time, and a second connection writing while
+        # the request still reads would make that request fail: there the recompute runs here, after the commit.
+        _refresh_years(ids, full)
+        return
     thread = threading.Thread(target=_background_refresh, args=(ids, full), name="renja-sinkronisasi", daemon=True)
     with _kept_lock:
         _background[:] = [t for t in _background if t.is_alive()] + [thread]
@@ -249,14 +255,19 @@ def _start_background(ids: list[int], full: bool) -> None:
 
 def _background_refresh(ids: list[int], full: bool) -> None:
     try:
-        for year in FiscalYear.objects.filter(pk__in=ids).order_by("-year"):
-            result = sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
-            logger.info("Sinkronisasi %s dihitung ulang di latar belakang: %s, %s pasangan, %s ms",
-                        year.year, result.mode, result.pairs, result.duration_ms)
-    except Exception:  # a thread has no one to report to but the log; the next page view tries again
-        logger.exception("Perhitungan ulang sinkronisasi di latar belakang gagal")
+        _refresh_years(ids, full)
     finally:
         connections.close_all()  # this thread's own connections
+
+
+def _refresh_years(ids: list[int], full: bool) -> None:
+    try:
+        for year in FiscalYear.objects.filter(pk__in=ids).order_by("-year"):
+            result = sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
+            logger.info("Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms", year.year, result.mode, result.pairs,
+                        result.duration_ms)
+    except Exception:  # after the commit there is no one to report to but the log; the next page view tries again
+        logger.exception("Perhitungan ulang sinkronisasi di latar belakang gagal")
 
 
 def wait_for_background(timeout: float | None = None) -> None:
