@@ -22,19 +22,9 @@ project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 media_root="${MEDIA_ROOT:-$project_dir/media}"
 backup_dir="${1:-${BACKUP_DIR:-/var/backups/renja}}"
 
-url="$DATABASE_URL"
-case "$url" in
-  postgres://*|postgresql://*) ;;
-  pgsql://*|postgis://*) url="postgresql://${url#*://}" ;;
-  *) echo "backup.sh: DATABASE_URL harus PostgreSQL (postgres://…), bukan ${url%%://*}" >&2; exit 2 ;;
-esac
-# Move a password out of the URL into PGPASSWORD (URL-decoded) so that it does not show in `ps`.
-if [[ "$url" =~ ^(postgres(ql)?://)([^:@/]+):([^@/]*)@(.*)$ ]]; then
-  password="${BASH_REMATCH[4]}"
-  PGPASSWORD="$(printf '%b' "${password//%/\\x}")"
-  export PGPASSWORD
-  url="${BASH_REMATCH[1]}${BASH_REMATCH[3]}@${BASH_REMATCH[5]}"
-fi
+. "$project_dir/scripts/pg_url.sh"
+pg_url_for_libpq backup.sh "$DATABASE_URL"
+url="$PG_URL"
 
 stamp="$(date +%Y%m%d-%H%M%S)"
 target="$backup_dir/renja-$stamp"

@@ -29,17 +29,9 @@ for f in db.dump media.tar.gz SHA256SUMS; do
 done
 (cd "$folder" && sha256sum --check --quiet SHA256SUMS) || { echo "restore.sh: checksum tidak cocok; cadangan rusak" >&2; exit 1; }
 
-case "$url" in
-  postgres://*|postgresql://*) ;;
-  pgsql://*|postgis://*) url="postgresql://${url#*://}" ;;
-  *) echo "restore.sh: URL tujuan harus PostgreSQL (postgres://…)" >&2; exit 2 ;;
-esac
-if [[ "$url" =~ ^(postgres(ql)?://)([^:@/]+):([^@/]*)@(.*)$ ]]; then
-  password="${BASH_REMATCH[4]}"
-  PGPASSWORD="$(printf '%b' "${password//%/\\x}")"
-  export PGPASSWORD
-  url="${BASH_REMATCH[1]}${BASH_REMATCH[3]}@${BASH_REMATCH[5]}"
-fi
+. "$project_dir/scripts/pg_url.sh"
+pg_url_for_libpq restore.sh "$url"
+url="$PG_URL"
 
 tables="$(psql --no-password --dbname="$url" -Atc "select count(*) from pg_tables where schemaname = 'public'")"
 if [[ "$tables" != "0" && "${RESTORE_FORCE:-0}" != "1" ]]; then
