@@ -9,21 +9,9 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-tmpdir = tempfile.mkdtemp(prefix="renja-bench-sync-")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmpdir}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renja.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-
-import django  # noqa: E402
-
-django.setup()
+import benchsetup  # noqa: F401  (first: sets Django up on the benchmark's own database)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -18,6 +18,7 @@ from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.http import export_response, form_copy_errors
 from renja.models import AuditLog, FiscalYear
+from renja.tables import KnownCountPaginator
 
 from . import charts, selectors, services
 from .forms import PairFilterForm, OrphanFilterForm, ResolveForm, SinonimForm
@@ -184,10 +185,8 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(export, selectors.ORPHAN_HEADER, selectors.orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
     counts = selectors.orphan_counts(base)
-    paginator = Paginator(qs, 25)
-    if not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q")):
-        paginator.count = counts["total"]  # the list is the counted set: no second count of every usulan
-    page = paginator.get_page(request.GET.get("page"))
+    unfiltered = not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))  # then the list is the counted set
+    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(request.GET.get("page"))
     items = list(page.object_list)
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
