@@ -69,3 +69,17 @@ def test_the_replica_is_configured_only_when_its_url_is_given():
     assert _settings_with({}) == "default None None"
     given = _settings_with({"DATABASE_REPLICA_URL": "postgres://renja@10.0.0.20:5432/renja"})
     assert given == "replica 10.0.0.20 default"
+
+
+def test_kept_postgresql_connections_are_checked_before_use():
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(sorted((a, d.get('CONN_HEALTH_CHECKS', False)) for a, d in s.DATABASES.items()))")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
+
+    def run(**extra: str) -> str:
+        return subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "renja.settings", **extra},
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    assert run(DATABASE_URL="postgres://renja@10.0.0.10/renja", DATABASE_REPLICA_URL="postgres://renja@10.0.0.20/renja") == \
+        "[('default', True), ('replica', True)]"
+    assert run(DATABASE_URL="sqlite:///x.sqlite3") == "[('default', False)]"  # SQLite has no server to lose
