@@ -1,12 +1,19 @@
 """Security headers and log-in throttling."""
 from __future__ import annotations
 
+import hashlib
+import logging
+import unicodedata
+
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("renja.security")
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -45,23 +52,43 @@ def client_address(request: HttpRequest) -> str:
     return meta.get("REMOTE_ADDR", "")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuses a user name (from one address) for a while after repeated failed log-ins."""
+def normalise_login_name(username: str) -> str:
+    """A user name as the throttle counts it: NFKC-normalised as Django does before authenticating, and case-folded,
+    so that "ｄｐ３ａ" and "Dp3a" are "dp3a"."""
+    return unicodedata.normalize("NFKC", username or "").casefold().strip()
+
+
+def login_throttle_key(name: str, address: str) -> str:
+    """The one failure counter for a normalised user name from an address, on every log-in path (the app's and the
+    admin's). A name too long for a cache key, or with spaces or control characters, is hashed."""
+    if len(name) > 150 or any(c.isspace() or not c.isprintable() for c in name):
+        name = "sha256-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"login-fail:{name}:{address}"
+
+
+class LoginThrottleMixin:
+    """Refuses a user name (from one address) for a while after repeated failed log-ins; logs failures and lock-outs.
+
+    Mixed into every authentication form a log-in view uses (ThrottledAuthenticationForm for the app,
+    ThrottledAdminAuthenticationForm for /admin/login/), so both paths share one counter."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "throttled": _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit."),
     }
 
-    def _key(self) -> str:
+    def _throttle_subject(self) -> tuple[str, str]:
+        name = normalise_login_name(self.data.get("username") or "")
         address = client_address(self.request) if self.request else ""
-        return f"login-fail:{(self.data.get('username') or '').strip().lower()}:{address}"
+        return name, address
 
     def clean(self):
         limit, window = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_WINDOW_S
-        key = self._key()
+        name, address = self._throttle_subject()
+        key = login_throttle_key(name, address)
         failures = cache.get(key, 0)
         if failures >= limit:
+            logger.warning("Log-in refused, locked out: user=%r address=%s failures=%d", name[:150], address, failures)
             raise ValidationError(self.error_messages["throttled"], code="throttled", params={"minutes": window // 60})
         try:
             return super().clean()
@@ -69,4 +96,17 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             # set, not add + incr: the database cache's incr re-stores the value with the default 300 s timeout.
             # Two failures at the same instant may count once; for a throttle that is acceptable.
             cache.set(key, failures + 1, window)
+            logger.warning("Log-in failed: user=%r address=%s failures=%d/%d", name[:150], address, failures + 1, limit)
+            if failures + 1 >= limit:
+                logger.warning("Log-in locked out for %d s: user=%r address=%s", window, name[:150], address)
             raise
+
+
+class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
+    """The app's log-in form (/akun/masuk/)."""
+
+
+class ThrottledAdminAuthenticationForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's log-in form (/admin/login/): staff only, and the same throttle as the app's."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "throttled": LoginThrottleMixin.error_messages["throttled"]}

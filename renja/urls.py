@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .security import ThrottledAuthenticationForm
+from .security import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 renja_patterns = [
     path("", views.home, name="home"),
@@ -37,3 +37,5 @@ urlpatterns = [
 
 admin.site.site_header = settings.PEMDA["nama"] + " · Renja"
 admin.site.site_title = "Renja"
+# /admin/login/ counts failures against the same throttle as /akun/masuk/ (one counter per name and address).
+admin.site.login_form = ThrottledAdminAuthenticationForm
