@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
+from renja.system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 
 
 class Usulan(models.Model):
@@ -145,6 +146,8 @@ class Keputusan(models.Model):
         RenjaRow, verbose_name=_("digabung ke baris Renja"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # For a decision no person recorded (an import from the command line): the command (see renja/system_actor.py).
+    source = models.CharField(_("sumber"), max_length=SOURCE_MAX_LENGTH, blank=True, default=current_system_source)
     at = models.DateTimeField(_("waktu"), default=timezone.now)
 
     class Meta:
@@ -166,6 +169,10 @@ class Keputusan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.usulan.id_usulan}: {self.get_keputusan_display()} ({self.get_level_display()})"
+
+    @property
+    def actor_label(self) -> str:
+        return actor_label(self.by, self.source)
 
 
 class Pengambilan(models.Model):

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
+
 
 class UserManager(DjangoUserManager):
     """Django's manager, except that a superuser is an administrator unless told otherwise."""
@@ -370,6 +372,8 @@ class AuditLog(models.Model):
     # {"field": [old, new], …} with display values, so history reads without further queries.
     changes = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # For an entry no person wrote: the command, task or cause (see renja/system_actor.py).
+    source = models.CharField(_("sumber"), max_length=SOURCE_MAX_LENGTH, blank=True, default=current_system_source)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -379,6 +383,10 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        return actor_label(self.by, self.source)
 
 
 class RenjaImport(models.Model):

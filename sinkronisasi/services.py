@@ -341,12 +341,13 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
         batch_size=500,
     )
     for pair, old_status, note in reopened:
-        audit_log(obj=pair, action="tumpang.reopened", by=None,
+        audit_log(obj=pair, action="tumpang.reopened", by=None, source="sync.reopened",
                   changes={"status": [old_status, TumpangTindih.Status.TERBUKA]}, data={"catatan_lama": note})
     gone = list(existing.values())
     for pair in gone:
         if pair.is_resolved:
-            audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, data={"status": pair.status, "catatan": pair.catatan})
+            audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, source="sync.no_longer_flagged",
+                      data={"status": pair.status, "catatan": pair.catatan})
     TumpangTindih.objects.filter(pk__in=[p.pk for p in gone]).delete()
     return len(new) + len(changed) + unchanged
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from renja.models import FiscalYear
 from renja.services import ImportRejected
+from renja.system_actor import acting_as_system
 
 
 class ImportFileCommand(BaseCommand):
@@ -19,6 +20,9 @@ class ImportFileCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--year", type=int, required=True, help="Tahun anggaran, mis. 2026.")
+
+    def command_name(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[-1]
 
     def summarise(self, summary: dict) -> str:
         return f"{summary['baru']} baru, {summary['berubah']} diperbarui, {summary['sama']} tidak berubah."
@@ -31,7 +35,8 @@ class ImportFileCommand(BaseCommand):
         if fiscal_year is None:
             raise CommandError(f"Tahun anggaran {options['year']} belum ada.")
         try:
-            summary = type(self).importer(content=path.read_bytes(), filename=path.name, fiscal_year=fiscal_year, by=None)
+            with acting_as_system(f"manage.py {self.command_name()}"):
+                summary = type(self).importer(content=path.read_bytes(), filename=path.name, fiscal_year=fiscal_year, by=None)
         except ImportRejected as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))

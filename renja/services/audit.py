@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from ..models import AuditLog, User
+from ..system_actor import current_system_source
 
 
 def audit_log(
@@ -15,10 +16,12 @@ def audit_log(
     changes: dict | None = None,
     data: dict | None = None,
     version: int | None = None,
+    source: str | None = None,
 ) -> AuditLog:
     """Record one change of `obj` (changes: {field: [old, new]} as display text).
 
-    `obj` may be a model class for a change to a whole table (a reference-data load).
+    `obj` may be a model class for a change to a whole table (a reference-data load). `source` names the cause of
+    an entry no person made (default: the command or task running now, see renja/system_actor.py).
     """
     whole_table = isinstance(obj, type)
     return AuditLog.objects.create(
@@ -30,4 +33,5 @@ def audit_log(
         changes=changes or {},
         data=data or {},
         version=version,
+        source=current_system_source() if source is None else source,
     )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from renja import services
+from renja.system_actor import acting_as_system
 
 
 class Command(BaseCommand):
@@ -12,5 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--dir", type=Path, default=services.REFERENCE_DIR, help="Folder berkas CSV rujukan.")
 
     def handle(self, *args, **options):
-        result = services.reference_load(directory=options["dir"])
+        with acting_as_system("manage.py load_reference"):
+            result = services.reference_load(directory=options["dir"])
         self.stdout.write(f"Data rujukan dimuat: {result.summary()}")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from forum.demo import seed_demo_forum, seed_demo_forum_overlaps
 from musrenbang.demo import seed_demo_usulan
 from renja.models import FiscalYear, User
+from renja.system_actor import acting_as_system
 from renja.services.demo import seed_demo
 from sinkronisasi.services import sync_refresh
 
@@ -14,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="Kata sandi semua pengguna demo (tanpa ini: dibuat acak untuk pengguna baru).")
 
     def handle(self, *args, **options):
+        with acting_as_system("manage.py seed_demo"):
+            self._seed(options)
+
+    def _seed(self, options):
         # The command loads every app's demo data; renja's own models and services never import the other apps.
         result = seed_demo(password=options.get("password"))
         year = FiscalYear.objects.get(year=result["year"])

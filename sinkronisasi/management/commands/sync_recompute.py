@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from renja.models import FiscalYear
+from renja.system_actor import acting_as_system
 from sinkronisasi import services
 
 
@@ -20,5 +21,6 @@ class Command(BaseCommand):
             if not years.exists():
                 raise CommandError(f"Tahun {year} tidak ada.")
         for fiscal_year in years:
-            result = services.sync_refresh(fiscal_year=fiscal_year, full=True)
+            with acting_as_system("manage.py sync_recompute"):
+                result = services.sync_refresh(fiscal_year=fiscal_year, full=True)
             self.stdout.write(f"{fiscal_year.year}: {result.pairs} pasangan, {result.changed_rows} baris, {result.duration_ms} ms")
