@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run test install system-deps setup lock migrations-check bench sync-eval load clean
+.PHONY: run worker test install system-deps setup lock migrations-check bench sync-eval load clean
 
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
@@ -40,9 +40,16 @@ setup: install
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py seed_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)",)
 
+# The app and, beside it, the task worker (sync recomputes run there, off the request); Ctrl+C stops both.
 run: setup
 	@echo "Renja berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (for a server started otherwise).
+worker: install
+	$(BIN)/python manage.py db_worker
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

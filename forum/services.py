@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
-from . import selectors
+from sinkronisasi import services as sync_services
 from sinkronisasi.models import TumpangTindih
+
+from . import selectors
 
 from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
 
@@ -224,6 +226,7 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAc
         ba.signed_scan_sha256 = hashlib.sha256(scan).hexdigest()
     ba.signed_by, ba.signed_at = by, timezone.now()
     ba.save()
+    sync_services.tumpang_sign(pairs=list(locked.tumpang_tindih.all()), nomor=ba.nomor, forum=locked.judul, by=by)
     locked.status = Forum.Status.SIGNED
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
@@ -267,6 +270,7 @@ def forum_agenda_add_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> Non
     if forum.tumpang_tindih.filter(pk=pair.pk).exists():
         return
     forum.tumpang_tindih.add(pair)
+    sync_services.tumpang_release_for_forum(pair=pair, forum=forum.judul, by=by)
     renja_services.audit_log(obj=forum, action="forum.overlap_added", by=by,
                              data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]})
 

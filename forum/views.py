@@ -98,7 +98,10 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "agenda_rows_total": selectors.agreed_rows(forum).count() if forum.is_draft else 0,
         "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False)[:AGENDA_PREVIEW] if forum.is_draft else None,
         "agenda_usulan_total": selectors.not_agreed_usulan(forum, pokir=False).count() if forum.is_draft else 0,
-        "agenda_pairs": list(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")),
+        "agenda_pairs": list(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus"))
+        if ba is None else None,
+        # Once finalised, the overlaps as the berita acara froze them (a later forum may settle a pair again).
+        "frozen_pairs": ba.snapshot.get("beririsan", []) if ba is not None else None,
     }
     return render(request, "forum/forum_detail.html", context, status=status)
 

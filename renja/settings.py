@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "template_partials",
+    "django_tasks_db",  # the task queue's table (work off the request; see the TASKS setting)
     "renja",
     "musrenbang",
     "sinkronisasi",
@@ -92,7 +93,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The demo database is shared by the web server and the task worker: a transaction takes the write lock when it
+    # begins (waiting up to 20 s for the other), so that neither fails upgrading a read to a write mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 # Through PgBouncer in transaction mode a named cursor (QuerySet.iterator()) does not survive to the next statement.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 # A read replica (PostgreSQL hot standby) for the heavy reads that tolerate a few seconds of lag: the CSV/XLSX exports
@@ -120,6 +123,19 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     # Past MAX_ENTRIES the table is culled, unexpired rows included: 300 (the default) failed log-ins under
     # throw-away names would wipe the throttle's counts.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 10_000}
+
+# Work that takes seconds runs off the request, on a queue kept in the app's own database (django-tasks, the API
+# Django 6 adopts, with its database backend): `manage.py db_worker` runs it (make run starts one; docs/DEPLOY.md
+# runs it under systemd).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed sync recompute is tried again this many times in all, after 30 s, 60 s, …
+SYNC_TASK_ATTEMPTS = int(os.environ.get("SYNC_TASK_ATTEMPTS", "3"))
+# A recompute still marked running after this long lost its worker (killed, machine restarted): it is given up and
+# queued again. The longest full recompute measured (10x Kukar's size) takes under a minute.
+SYNC_TASK_STALE_S = int(os.environ.get("SYNC_TASK_STALE_S", "900"))
+# A page view brings the sync findings up to date itself only when at most this many rows changed since the last
+# refresh (tens of milliseconds); after a larger change (an import) it queues the recompute and shows the stored ones.
+SYNC_INLINE_MAX_ROWS = int(os.environ.get("SYNC_INLINE_MAX_ROWS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "renja.User"

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from renja.models import FiscalYear, Opd, RenjaRow
+from renja.system_actor import actor_label
 
 
 class KelompokSinonim(models.Model):
@@ -120,6 +121,12 @@ class TumpangTindih(models.Model):
     jejak_b = models.CharField(max_length=40, blank=True)
     dibuka_ulang_pada = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
     ditemukan_pada = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+    # Settled in a berita acara that was signed: the settlement is frozen (never re-settled or reopened) until the
+    # pair is put on a later forum's agenda. A change to its rows meanwhile is only marked, for that next forum.
+    ditandatangani_pada = models.DateTimeField(_("ditandatangani"), null=True, blank=True)
+    berita_acara_nomor = models.CharField(_("nomor berita acara"), max_length=120, blank=True)
+    berita_acara_forum = models.CharField(_("forum"), max_length=300, blank=True)
+    berubah_setelah_ttd_pada = models.DateTimeField(_("berubah setelah ditandatangani"), null=True, blank=True)
 
     class Meta:
         ordering = ["-skor", "baris_a_id", "baris_b_id"]
@@ -149,3 +156,12 @@ class TumpangTindih(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.status != self.Status.TERBUKA
+
+    @property
+    def is_signed(self) -> bool:
+        """Frozen by a signed berita acara (see ditandatangani_pada)."""
+        return self.ditandatangani_pada is not None
+
+    @property
+    def settled_by_label(self) -> str:
+        return actor_label(self.diselesaikan_oleh, "")

@@ -14,15 +14,17 @@ import time
 from collections import namedtuple
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from musrenbang.models import Pengambilan, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilayah
 from renja.services import audit_log
+from renja.system_actor import acting_as_system
 
 from . import deteksi, teks
 from .models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
@@ -125,10 +127,10 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     stored_fps = (state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint)
     if not full and state.computed_at and fingerprints == stored_fps:
         return RefreshResult("tetap", 0, -1, 0)
-    if not wait and not full and state.full_at is not None and fingerprints[2] != state.synonyms_fingerprint:
-        # Synonyms changed: every pair is recomputed. A page view does not wait for that; it shows the stored
-        # findings and the recompute runs in the background.
-        sync_refresh_in_background([fiscal_year])
+    if not wait and not full and _too_long_for_a_page(fiscal_year, state, fingerprints):
+        # Synonyms changed (every pair is recomputed) or many rows did (an import): a page view does not wait for
+        # that; it shows the stored findings, and the worker brings them up to date.
+        sync_recompute_enqueue(fiscal_years=[fiscal_year], full=fingerprints[2] != state.synonyms_fingerprint)
         return RefreshResult("dijadwalkan", 0, -1, 0)
     full = full or state.full_at is None or fingerprints[2] != state.synonyms_fingerprint
 
@@ -203,6 +205,19 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     return RefreshResult(state.mode, len(changed), pairs, state.duration_ms)
 
 
+def _too_long_for_a_page(fiscal_year: FiscalYear, state: SyncState, fingerprints: tuple[str, str, str]) -> bool:
+    """Whether bringing the findings up to date would keep a page waiting: synonyms changed since the last full
+    recompute, or more than settings.SYNC_INLINE_MAX_ROWS rows changed (or have no facts yet)."""
+    if state.full_at is not None and fingerprints[2] != state.synonyms_fingerprint:
+        return True
+    if fingerprints[0] == state.rows_fingerprint and state.full_at is not None:
+        return False
+    rows = RenjaRow.objects.filter(fiscal_year=fiscal_year)
+    if state.full_at is not None:
+        rows = rows.exclude(fitur__version=F("version"))
+    return rows[: settings.SYNC_INLINE_MAX_ROWS + 1].count() > settings.SYNC_INLINE_MAX_ROWS
+
+
 @dataclass
 class _Kept:
     """One year's stored facts and detector as this process's last refresh left them (see sync_refresh)."""
@@ -227,53 +242,92 @@ def _keep(fiscal_year_id: int, kept: _Kept) -> None:
             _kept[fiscal_year_id] = kept
 
 
-def sync_refresh_in_background(fiscal_years: list[FiscalYear], *, full: bool = False) -> None:
-    """Refresh these years in a thread of this process once the current transaction commits (full recomputes after
-    a synonym change or on request take seconds at Kukar's size, most of a minute at 10×: no request waits for
-    them). Pages meanwhile show the stored findings. A recompute cut short (the process stopped) is not lost: the
-    stored fingerprints still differ, so the next page view starts it again. On SQLite it runs right after the
-    commit instead (see _start_background)."""
-    ids = [year.pk for year in fiscal_years]
-    if ids:
-        transaction.on_commit(lambda: _start_background(ids, full))
+SYNC_TASK_PATH = "sinkronisasi.tasks.sync_recompute"
 
 
-_background: list[threading.Thread] = []
+def _year_tasks(fiscal_year_id: int):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=SYNC_TASK_PATH, args_kwargs__kwargs__fiscal_year_id=fiscal_year_id)
 
 
-def _start_background(ids: list[int], full: bool) -> None:
-    if connection.vendor == "sqlite":
-        # SQLite (the demo database of `make run`) takes one writer at a time, and a second connection writing while
-        # the request still reads would make that request fail: there the recompute runs here, after the commit.
-        _refresh_years(ids, full)
-        return
-    thread = threading.Thread(target=_background_refresh, args=(ids, full), name="renja-sinkronisasi", daemon=True)
-    with _kept_lock:
-        _background[:] = [t for t in _background if t.is_alive()] + [thread]
-    thread.start()
+def sync_recompute_enqueue(*, fiscal_years: list[FiscalYear], full: bool = False, attempt: int = 1,
+                           delay_s: int = 0) -> int:
+    """Queue a recompute of each year for the worker, unless one is already waiting (a waiting full recompute
+    covers a partial one). Written in the caller's transaction: queued only if the change asking for it commits.
+    Full recomputes take seconds at Kukar's size and most of a minute at 10x: no request waits for them, pages show
+    the stored findings meanwhile. Returns how many were queued."""
+    from .tasks import sync_recompute
+
+    queued = 0
+    for year in fiscal_years:
+        _give_up_stale(year.pk)
+        waiting = _year_tasks(year.pk).filter(status="READY")
+        if full:
+            waiting = waiting.filter(args_kwargs__kwargs__full=True)
+        if waiting.exists():
+            continue
+        job = sync_recompute
+        if delay_s:
+            job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay_s))
+        job.enqueue(fiscal_year_id=year.pk, full=full, attempt=attempt)
+        queued += 1
+    return queued
 
 
-def _background_refresh(ids: list[int], full: bool) -> None:
+def _give_up_stale(fiscal_year_id: int) -> None:
+    """A recompute marked running for longer than any takes lost its worker (killed, machine restarted): mark it
+    failed, so that a new one is queued in its place."""
+    stale = _year_tasks(fiscal_year_id).filter(
+        status="RUNNING", started_at__lt=timezone.now() - datetime.timedelta(seconds=settings.SYNC_TASK_STALE_S)
+    )
+    given_up = stale.update(status="FAILED", finished_at=timezone.now(), exception_class_path="renja.WorkerLost",
+                            traceback=_("Pekerja berhenti sebelum perhitungan ulang selesai."))
+    if given_up:
+        logger.warning("Sinkronisasi: %s perhitungan ulang tahun id %s ditinggalkan pekerjanya; diantrekan lagi",
+                       given_up, fiscal_year_id)
+
+
+def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict:
+    """The queued recompute itself (sinkronisasi.tasks.sync_recompute). A failure is logged and queued again, after
+    30 s, 60 s, … up to settings.SYNC_TASK_ATTEMPTS in all; past that, the next page view that finds the findings
+    out of date queues it again."""
+    year = FiscalYear.objects.filter(pk=fiscal_year_id).first()
+    if year is None:
+        return {"mode": "tahun_dihapus"}
     try:
-        _refresh_years(ids, full)
-    finally:
-        connections.close_all()  # this thread's own connections
-
-
-def _refresh_years(ids: list[int], full: bool) -> None:
-    try:
-        for year in FiscalYear.objects.filter(pk__in=ids).order_by("-year"):
+        with acting_as_system("sync.recompute"):
             result = sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
-            logger.info("Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms", year.year, result.mode, result.pairs,
-                        result.duration_ms)
-    except Exception:  # after the commit there is no one to report to but the log; the next page view tries again
-        logger.exception("Perhitungan ulang sinkronisasi di latar belakang gagal")
+    except Exception:
+        logger.exception("Perhitungan ulang sinkronisasi %s gagal (percobaan %s)", year.year, attempt)
+        if attempt < settings.SYNC_TASK_ATTEMPTS:
+            sync_recompute_enqueue(fiscal_years=[year], full=full, attempt=attempt + 1, delay_s=30 * attempt)
+        raise
+    logger.info("Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms", year.year, result.mode, result.pairs,
+                result.duration_ms)
+    return {"mode": result.mode, "pairs": result.pairs, "changed_rows": result.changed_rows, "ms": result.duration_ms}
 
 
-def wait_for_background(timeout: float | None = None) -> None:
-    """Wait for the background refreshes this process started (tests, management commands)."""
-    for thread in list(_background):
-        thread.join(timeout)
+@dataclass
+class TaskState:
+    """What the page says of a year's queued recompute: running since, or waiting since."""
+
+    running: bool
+    since: datetime.datetime
+    attempt: int
+    full: bool
+
+
+def sync_task_state(fiscal_year: FiscalYear) -> TaskState | None:
+    """The year's recompute that is running, else the next one waiting; None when none is."""
+    for status in ("RUNNING", "READY"):
+        task = _year_tasks(fiscal_year.pk).filter(status=status).order_by("run_after", "enqueued_at").first()
+        if task is not None:
+            kwargs = task.args_kwargs.get("kwargs", {})
+            since = task.started_at if status == "RUNNING" else max(task.enqueued_at, task.run_after)
+            return TaskState(running=status == "RUNNING", since=since, attempt=int(kwargs.get("attempt", 1)),
+                             full=bool(kwargs.get("full")))
+    return None
 
 
 def forget_kept() -> None:
@@ -313,7 +367,7 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
     names = _names(findings)
     opd_names = dict(Opd.objects.values_list("pk", "singkatan"))
     now = timezone.now()
-    new, changed, reopened, unchanged = [], [], [], 0
+    new, changed, reopened, changed_after_signing, unchanged = [], [], [], [], 0
     for finding in findings:
         fa, fb = features[finding.a], features[finding.b]
         sinyal = _signals_for_display(finding, names, vocabulary)
@@ -326,24 +380,34 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
         before = (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
         pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id = finding.score, sinyal, fa.opd_id, fb.opd_id
         pair.kelompok = kelompok
-        reopen = pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak)
+        rows_changed = pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak)
+        reopen = rows_changed and not pair.is_signed
+        if rows_changed and pair.is_signed and pair.berubah_setelah_ttd_pada is None:
+            # Settled in a signed berita acara: never reopened; marked for the next forum instead.
+            pair.berubah_setelah_ttd_pada = now
+            changed_after_signing.append(pair)
         if reopen:
             reopened.append((pair, pair.status, pair.catatan))
             pair.status, pair.dibuka_ulang_pada = TumpangTindih.Status.TERBUKA, now
             pair.opd_pengampu, pair.baris_dihapus = None, None
-        if reopen or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok):
+        if reopen or pair in changed_after_signing or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok):
             changed.append(pair)
         else:
             unchanged += 1
     TumpangTindih.objects.bulk_create(new, batch_size=500)
     TumpangTindih.objects.bulk_update(
-        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus"],
+        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus",
+                  "berubah_setelah_ttd_pada"],
         batch_size=500,
     )
     for pair, old_status, note in reopened:
         audit_log(obj=pair, action="tumpang.reopened", by=None, source="sync.reopened",
                   changes={"status": [old_status, TumpangTindih.Status.TERBUKA]}, data={"catatan_lama": note})
-    gone = list(existing.values())
+    for pair in changed_after_signing:
+        audit_log(obj=pair, action="tumpang.changed_after_signing", by=None, source="sync.changed_after_signing",
+                  data={"berita_acara": pair.berita_acara_nomor, "status": pair.status})
+    # A pair settled in a signed berita acara stays, flagged or not: the signed forum names it.
+    gone = [p for p in existing.values() if not p.is_signed]
     for pair in gone:
         if pair.is_resolved:
             audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, source="sync.no_longer_flagged",
@@ -357,6 +421,7 @@ def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str 
                     baris_dihapus: RenjaRow | None = None) -> TumpangTindih:
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
     pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
+    _ensure_not_signed(pair)
     if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
         raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
@@ -386,6 +451,7 @@ def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str 
 def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> TumpangTindih:
     """Undo a settlement by hand (the pair shows as open again)."""
     pair = TumpangTindih.objects.select_for_update().get(pk=pair.pk)
+    _ensure_not_signed(pair)
     if not pair.is_resolved:
         raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
     old = pair.status
@@ -394,6 +460,37 @@ def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> Tumpa
     pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada"])
     audit_log(obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan})
     return pair
+
+
+def _ensure_not_signed(pair: TumpangTindih) -> None:
+    if pair.is_signed:
+        raise ValidationError(
+            _("Pasangan ini disepakati dalam berita acara %(nomor)s yang sudah ditandatangani; kesepakatannya tidak "
+              "dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya.") % {"nomor": pair.berita_acara_nomor},
+            code="signed")
+
+
+@transaction.atomic
+def tumpang_sign(*, pairs: list[TumpangTindih], nomor: str, forum: str, by: User) -> None:
+    """Freeze the settlements a berita acara just signed (forum services call this when a forum is signed)."""
+    now = timezone.now()
+    for pair in TumpangTindih.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]).order_by("pk"):
+        pair.ditandatangani_pada, pair.berita_acara_nomor, pair.berita_acara_forum = now, nomor, forum[:300]
+        pair.berubah_setelah_ttd_pada = None
+        pair.save(update_fields=["ditandatangani_pada", "berita_acara_nomor", "berita_acara_forum", "berubah_setelah_ttd_pada"])
+        audit_log(obj=pair, action="tumpang.signed", by=by, data={"berita_acara": nomor, "status": pair.status})
+
+
+@transaction.atomic
+def tumpang_release_for_forum(*, pair: TumpangTindih, forum: str, by: User) -> None:
+    """A pair settled in a signed berita acara goes on a later forum's agenda: that forum may settle it again."""
+    pair = TumpangTindih.objects.select_for_update().get(pk=pair.pk)
+    if not pair.is_signed:
+        return
+    pair.ditandatangani_pada = None
+    pair.save(update_fields=["ditandatangani_pada"])
+    audit_log(obj=pair, action="tumpang.taken_to_forum", by=by,
+              data={"berita_acara_sebelumnya": pair.berita_acara_nomor, "forum": forum})
 
 
 def _years_with_findings() -> list[FiscalYear]:
@@ -424,7 +521,7 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
     group.save()
     audit_log(obj=group, action="sinonim.created" if creating else "sinonim.changed", by=by,
               changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)})
-    sync_refresh_in_background(_years_with_findings())
+    sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
     return group
 
 
@@ -432,7 +529,7 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
 def sinonim_delete(*, group: KelompokSinonim, by: User) -> None:
     audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
-    sync_refresh_in_background(_years_with_findings())
+    sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
 
 
 def sinonim_seed() -> int:

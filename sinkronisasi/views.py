@@ -45,6 +45,7 @@ def _base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> di
         "state": getattr(year, "sync_state", None) if year else None,
         "can_recompute": rules.is_planner(request.user),
         "can_manage_synonyms": rules.can_manage_synonyms(request.user),
+        "task": services.sync_task_state(year) if year else None,
     }
 
 
@@ -61,6 +62,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     context["recomputing"] = refresh.mode in ("dijadwalkan", "sibuk")
     visible = tumpang_for_user(request.user)
     form = PairFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
+    if refresh.mode == "dijadwalkan":
+        context["task"] = services.sync_task_state(year)  # the recompute this view just queued
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.pairs_filtered(
         visible, fiscal_year=year, status=data.get("status") or "", opd_id=data["opd"].pk if data.get("opd") else None,
@@ -153,7 +156,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     if year is None:
         raise PermissionDenied
-    services.sync_refresh_in_background([year], full=True)
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     messages.success(request, _("Perhitungan ulang penuh %(tahun)s berjalan di latar belakang; halaman ini menampilkan "
                                 "hasil terakhir sampai selesai.") % {"tahun": year.year})
     return redirect(f"{reverse('sinkronisasi:pair-list')}?tahun={year.year}")

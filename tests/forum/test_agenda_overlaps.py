@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from forum import services
 from sinkronisasi import services as sync_services
+from renja.models import AuditLog
 from sinkronisasi.models import TumpangTindih
 
 from ..factories import make_nomenklatur, make_opd, make_row
@@ -126,3 +127,66 @@ def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(
     usulan_services.usulan_close(usulan=usulan, by=None, alasan="Tidak ada OPD lain yang berwenang; dibawa ke 2027")
     items = {u["id_usulan"]: u for u in selectors.forum_snapshot(forum_ready)["lampiran_iii"]}
     assert items["USL-001"]["alasan"] == "Tidak ada OPD lain yang berwenang; dibawa ke 2027"
+
+
+@pytest.fixture
+def signed(forum_ready, pair, facilitator):
+    """The pair settled on the forum's agenda, the berita acara finalised and signed."""
+    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator)
+    ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    services.forum_sign(forum=forum_ready, by=facilitator)
+    pair.refresh_from_db()
+    return ba
+
+
+def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reopened(client, signed, pair, planner):
+    assert pair.is_signed and pair.berita_acara_nomor == signed.nomor
+    with pytest.raises(ValidationError, match="sudah ditandatangani"):
+        sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    with pytest.raises(ValidationError, match="sudah ditandatangani"):
+        sync_services.tumpang_reopen(pair=pair, by=planner)
+    client.force_login(planner)
+    client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
+    client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
+    pair.refresh_from_db()
+    assert (pair.status, pair.catatan) == ("koordinasi", "Dinsos memimpin")
+    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    assert f"Disepakati dalam berita acara {signed.nomor}" in page and "Simpan penyelesaian" not in page
+
+
+def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(client, signed, pair, year, facilitator, forum_ready):
+    from renja import services as renja_services
+
+    renja_services.row_update(row=pair.baris_a, data={"nama": "Rumah singgah dan rumah aman korban kekerasan"}, by=None)
+    sync_services.sync_refresh(fiscal_year=year)
+    pair.refresh_from_db()
+    assert pair.status == "koordinasi" and pair.berubah_setelah_ttd_pada is not None
+    assert AuditLog.objects.filter(action="tumpang.changed_after_signing", object_id=str(pair.pk), by=None,
+                                   source="sync.changed_after_signing").count() == 1
+    client.force_login(facilitator)
+    assert "Berubah setelah ditandatangani" in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    # the signed forum's page shows the settlement its berita acara froze
+    page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
+    assert "Dinsos memimpin" in page
+
+
+def test_a_pair_no_longer_flagged_after_signing_stays_on_record(signed, pair, year):
+    from renja import services as renja_services
+
+    renja_services.row_update(row=pair.baris_b, data={"nama": "Pelatihan menjahit", "keterangan": "Kursus"}, by=None)
+    sync_services.sync_refresh(fiscal_year=year, full=True)
+    assert TumpangTindih.objects.filter(pk=pair.pk, status="koordinasi").exists()
+
+
+def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keeps_its_own(
+        client, signed, pair, facilitator, year, opd_a, opd_b, forum_data, forum_ready):
+    later = services.forum_create(fiscal_year=year, data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
+                                  opd_list=[opd_a, opd_b], by=facilitator)
+    services.forum_agenda_add_pair(forum=later, pair=pair, by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", catatan="Berbagi wilayah", by=facilitator)
+    pair.refresh_from_db()
+    assert pair.status == "saling_melengkapi" and not pair.is_signed
+    client.force_login(facilitator)
+    page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
+    assert "Dinsos memimpin" in page and "Berbagi wilayah" not in page

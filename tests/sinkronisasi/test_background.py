@@ -1,13 +1,32 @@
-"""Full recomputes (a synonym changed, or asked for) run in a background thread: no request waits for them."""
-import pytest
-from django.urls import reverse
+"""Full recomputes (a synonym changed, or asked for) and refreshes after large changes run on the task queue, in the
+worker (`manage.py db_worker`): no request waits for them, a failed or abandoned one is tried again, the page says
+what is running."""
+import datetime
 
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from renja import services as renja_services
+from renja.models import RenjaRow
+from renja.system_actor import current_system_source
 from sinkronisasi import services
-from sinkronisasi.models import SyncState, TumpangTindih
+from sinkronisasi.models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
 
 from ..factories import make_row
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the thread starts when the request's transaction commits
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker reads the queue as another process would: committed
+
+
+def run_worker() -> None:
+    """The worker as deployed, until the queue holds nothing due."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def queued(status: str = "READY") -> list[dict]:
+    return [t.args_kwargs["kwargs"] for t in DBTaskResult.objects.filter(task_path=services.SYNC_TASK_PATH, status=status)]
 
 
 @pytest.fixture
@@ -21,56 +40,123 @@ def elderly_school(year, opd_b, opd_c, places, groups, codes):
     return SyncState.objects.get(fiscal_year=year)
 
 
-def test_a_new_synonym_recomputes_in_the_background(client, planner, elderly_school):
+def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, planner, elderly_school, year):
     client.force_login(planner)
     response = client.post(reverse("sinkronisasi:sinonim-list"),
                            {"nama": "sekolah lansia", "frasa": "sekolah lansia, universitas usia ketiga", "aktif": "on"})
     assert response.status_code == 302
-    services.wait_for_background(timeout=60)
+    assert queued() == [{"fiscal_year_id": year.pk, "full": True, "attempt": 1}]
+    assert not TumpangTindih.objects.exists()  # the request did not recompute
+    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "menunggu giliran sejak" in page
+    run_worker()
     state = SyncState.objects.get(pk=elderly_school.pk)
     assert state.mode == "penuh" and state.full_at > elderly_school.full_at
     assert TumpangTindih.objects.count() == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "sedang dihitung ulang" not in page and "menunggu giliran" not in page and "Sekolah Lansia" in page
 
 
-def test_a_page_view_after_a_synonym_change_shows_the_stored_findings_and_says_so(client, planner, elderly_school):
-    from sinkronisasi.models import KelompokSinonim
-
+def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stored_findings(client, planner, elderly_school):
     KelompokSinonim.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")  # not via the service
     client.force_login(planner)
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
-    assert "Temuan sedang dihitung ulang" in page  # the page did not wait for the full recompute
-    services.wait_for_background(timeout=60)
+    for _ in range(3):
+        page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+        assert "menunggu giliran sejak" in page  # the page did not wait for the full recompute
+    assert len(queued()) == 1, "never two waiting for one year"
+    run_worker()
     assert TumpangTindih.objects.count() == 1
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
-    assert "Temuan sedang dihitung ulang" not in page and "Sekolah Lansia" in page
 
 
-def test_the_full_recompute_button_runs_in_the_background(client, planner, elderly_school):
+def test_the_full_recompute_button_queues_it(client, planner, elderly_school, year):
     client.force_login(planner)
     response = client.post(reverse("sinkronisasi:recompute"), {"tahun": 2026}, follow=True)
     assert "berjalan di latar belakang" in response.content.decode()
-    services.wait_for_background(timeout=60)
+    assert queued() == [{"fiscal_year_id": year.pk, "full": True, "attempt": 1}]
+    run_worker()
     state = SyncState.objects.get(pk=elderly_school.pk)
     assert state.mode == "penuh" and state.full_at > elderly_school.full_at
 
 
-def test_a_failed_background_recompute_is_logged_and_tried_again_by_the_next_page(client, planner, elderly_school, monkeypatch, caplog):
-    from sinkronisasi.models import KelompokSinonim
-
+def test_a_failed_recompute_is_logged_and_queued_again_later(client, planner, elderly_school, year, monkeypatch, caplog):
     real = services.sync_refresh
 
     def broken(**kwargs):
-        if kwargs.get("wait", True):
-            raise RuntimeError("database went away")
-        return real(**kwargs)
+        raise RuntimeError("database went away")
 
     monkeypatch.setattr(services, "sync_refresh", broken)
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
+    run_worker()
+    assert "gagal" in caplog.text and not TumpangTindih.objects.exists()
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+    [retry] = DBTaskResult.objects.filter(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after >= timezone.now() + datetime.timedelta(seconds=20)  # not at once
+    monkeypatch.setattr(services, "sync_refresh", real)
     KelompokSinonim.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")
     client.force_login(planner)
-    client.get(reverse("sinkronisasi:pair-list"))
-    services.wait_for_background(timeout=60)
-    assert "gagal" in caplog.text and not TumpangTindih.objects.exists()
-    monkeypatch.setattr(services, "sync_refresh", real)
-    assert "Temuan sedang dihitung ulang" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
-    services.wait_for_background(timeout=60)
+    assert "Percobaan ke-2" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert len(queued()) == 1  # the page found the retry waiting and queued no other
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # as if 30 s had passed
+    run_worker()
     assert TumpangTindih.objects.count() == 1
+
+
+def test_failures_stop_after_the_set_number_of_attempts(elderly_school, year, monkeypatch, settings):
+    settings.SYNC_TASK_ATTEMPTS = 2
+    monkeypatch.setattr(services, "sync_refresh", lambda **kwargs: 1 / 0)
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
+    for _ in range(3):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        run_worker()
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 2 and not queued()
+
+
+def test_a_recompute_whose_worker_died_is_given_up_and_queued_again(client, planner, elderly_school, year, settings):
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
+    running = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=running.pk).update(status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=5))
+    client.force_login(planner)
+    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    started = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5)).strftime("%H.%M")
+    assert f"Temuan sedang dihitung ulang, mulai {started} WITA" in page
+    assert services.sync_recompute_enqueue(fiscal_years=[year], full=True) == 1  # running is no reason not to queue
+    DBTaskResult.objects.filter(status="READY").delete()
+    settings.SYNC_TASK_STALE_S = 60  # it has now been running far longer than any recompute takes: killed
+    assert services.sync_recompute_enqueue(fiscal_years=[year], full=True) == 1
+    assert DBTaskResult.objects.get(pk=running.pk).status == "FAILED"
+    run_worker()
+    assert SyncState.objects.get(pk=elderly_school.pk).full_at > elderly_school.full_at
+
+
+def test_a_page_view_after_a_large_change_queues_the_refresh_instead_of_waiting(client, planner, elderly_school, year, settings):
+    settings.SYNC_INLINE_MAX_ROWS = 1
+    for row in RenjaRow.objects.all():
+        renja_services.row_update(row=row, data={"keterangan": "diubah lewat impor"}, by=None)
+    client.force_login(planner)
+    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "menunggu giliran sejak" in page
+    assert queued() == [{"fiscal_year_id": year.pk, "full": False, "attempt": 1}]
+    stale = {f.pk: f.version for f in FiturBaris.objects.all()}
+    assert stale != dict(RenjaRow.objects.values_list("pk", "version"))  # not refreshed by the page
+    run_worker()
+    assert {f.pk: f.version for f in FiturBaris.objects.all()} == dict(RenjaRow.objects.values_list("pk", "version"))
+    assert SyncState.objects.get(fiscal_year=year).mode == "sebagian"
+
+
+def test_a_small_change_is_still_brought_up_to_date_by_the_page_itself(client, planner, elderly_school, year):
+    row = RenjaRow.objects.first()
+    renja_services.row_update(row=row, data={"keterangan": "sedikit"}, by=None)
+    client.force_login(planner)
+    client.get(reverse("sinkronisasi:pair-list"))
+    assert not queued() and FiturBaris.objects.get(pk=row.pk).version == RenjaRow.objects.get(pk=row.pk).version
+
+
+def test_the_worker_acts_as_the_system(elderly_school, year, monkeypatch):
+    seen = []
+    real = services.sync_refresh
+    monkeypatch.setattr(services, "sync_refresh", lambda **kw: (seen.append(current_system_source()), real(**kw))[1])
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
+    run_worker()
+    assert seen == ["sync.recompute"]
