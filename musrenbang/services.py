@@ -182,6 +182,7 @@ def usulan_decide(
         allocations=allocations, merge_usulan=merge_usulan, merge_row=merge_row,
     )
     decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
+    _audit_cross_agency_merge(locked, decision, by)
     for part in allocations:
         Pengambilan.objects.create(usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by)
     return decision
@@ -201,7 +202,7 @@ def _decision_fields(
         raise ValidationError({"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}]})
     fields: dict = {"opd": usulan.opd_tujuan, "alasan": alasan}
     if keputusan == Keputusan.Jenis.DIGABUNG:
-        fields.update(_merge_target(usulan, merge_usulan, merge_row))
+        fields.update(_merge_target(usulan, merge_usulan, merge_row, by))
     checked: list[Allocation] = []
     if keputusan in ACCEPTED:
         if keputusan == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
@@ -217,7 +218,7 @@ def _decision_fields(
     return fields, checked
 
 
-def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaRow | None) -> dict:
+def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaRow | None, by: User | None) -> dict:
     if merge_usulan is None and merge_row is None:
         raise ValidationError(_("Digabung: sebutkan usulan atau baris Renja tujuan penggabungan."))
     if merge_usulan is not None:
@@ -228,7 +229,21 @@ def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaR
         return {"digabung_ke_usulan": merge_usulan}
     if merge_row.fiscal_year_id != usulan.fiscal_year_id:
         raise ValidationError(_("Baris Renja tujuan penggabungan harus dari tahun yang sama."))
+    if merge_row.opd_id != usulan.opd_tujuan_id and by is not None and not rules.is_planner(by):
+        # Another agency's row: only Bappeda joins an usulan to it (the agency would not see it happen).
+        raise ValidationError(
+            _("Baris Renja %(ref)s bukan baris %(opd)s; penggabungan ke baris OPD lain hanya dapat dilakukan Bappeda.")
+            % {"ref": merge_row.ref, "opd": usulan.opd_tujuan.singkatan}, code="other_agency")
     return {"digabung_ke_renja": merge_row}
+
+
+def _audit_cross_agency_merge(usulan: Usulan, decision: Keputusan, by: User | None) -> None:
+    """A merge into another agency's Renja row is Bappeda's act: recorded on the row, so that its agency sees it."""
+    row = decision.digabung_ke_renja
+    if row is not None and row.opd_id != usulan.opd_tujuan_id:
+        renja_services.audit_log(obj=row, action="renja_row.usulan_merged", by=by,
+                                 changes={"usulan": ["", f"{usulan.id_usulan} ({usulan.opd_tujuan.singkatan})"]},
+                                 data={"usulan": usulan.id_usulan, "opd_usulan": usulan.opd_tujuan.singkatan})
 
 
 def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total: int, volume: Decimal | None) -> list[Allocation]:
@@ -346,6 +361,9 @@ def usulan_steps_apply(
             usulan.digabung_ke_id = decision.digabung_ke_usulan_id
             touched[usulan.pk] = usulan
     Keputusan.objects.bulk_create(decisions, batch_size=500)
+    for decision in decisions:
+        if decision.digabung_ke_renja_id is not None:
+            _audit_cross_agency_merge(decision.usulan, decision, by)
     for pick, decision in new_picks:
         pick.keputusan = decision
     for pick, decision in cancelled:

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "renja_row.updated": gettext_lazy("Diubah"),
     "renja_row.imported": gettext_lazy("Diubah lewat impor"),
     "renja_row.status_changed": gettext_lazy("Status diubah"),
+    "renja_row.usulan_merged": gettext_lazy("Usulan OPD lain digabung ke baris ini (oleh Bappeda)"),
 }
 
 
