@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,7 @@ from renja import services as renja_services
 from renja.formatting import angka, rupiah
 from renja.models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from renja.services import ImportIssue, ImportRejected, parse_rupiah
+from renja.services.imports import IssueCollector, decimal_within, integer_range, max_length, same_text, table_rejected
 from renja.tabular import TableError, read_table
 
 from . import services
@@ -92,13 +94,12 @@ DESCRIPTIVE = [
     "sumber", "pengusul", "desa", "alamat", "latitude", "longitude", "permasalahan", "usulan", "uraian",
     "bidang_urusan", "jenis", "volume", "satuan", "anggaran", "prioritas", "sasaran",
 ]
-TEXT_LIMITS = {"id_usulan": 40, "pengusul": 200, "satuan": 60}
+TEXT_LIMITS = {name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "satuan")}
 ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
 NEEDS_ROW = ACCEPTED | {Keputusan.Jenis.DIGABUNG}
 THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-MAX_VOLUME = Decimal("1e12")
-MAX_ANGGARAN = 10**15
-CENTS = Decimal("0.01")
+MAX_ANGGARAN = min(10**15, integer_range(Usulan, "anggaran")[1], integer_range(Keputusan, "anggaran")[1])
+MAX_PRIORITAS = integer_range(Usulan, "prioritas")[1]
 MICRO = Decimal("0.000001")
 COORDINATES = re.compile(r"[\s,;:(\[]*(-?\d{1,2}\.\d{3,})\s*[,;]\s*(-?\d{1,3}\.\d{3,})\s*[)\]]?\s*$")
 CODE_AT_START = re.compile(r"^\s*(\d+\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4})")
@@ -222,8 +223,6 @@ def parse_volume(value: Any) -> Decimal | None:
         raise ValueError(_("bukan angka"))
     if isinstance(value, (int, float)):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if number.is_finite() and isinstance(value, float):
-            number = number.quantize(CENTS)
     else:
         text = str(value).strip().replace(" ", "")
         if "," in text:
@@ -237,11 +236,9 @@ def parse_volume(value: Any) -> Decimal | None:
         raise ValueError(_("bukan angka"))
     if number < 0:
         raise ValueError(_("tidak boleh negatif"))
-    if number != number.quantize(CENTS):
-        raise ValueError(_("paling banyak dua angka di belakang koma"))
-    if number >= MAX_VOLUME:
-        raise ValueError(_("terlalu besar"))
-    return number
+    # The usulan's volume and a decision's accepted volume are the same kind of column.
+    decimal_within(number, Keputusan, "volume", spreadsheet=isinstance(value, float))
+    return decimal_within(number, Usulan, "volume", spreadsheet=isinstance(value, float))
 
 
 def parse_anggaran(value: Any) -> int:
@@ -250,18 +247,15 @@ def parse_anggaran(value: Any) -> int:
         return 0
     if isinstance(value, str):
         value = re.sub(r",0{1,2}$", "", value.strip())
-    amount = parse_rupiah(value)
-    if amount > MAX_ANGGARAN:
-        raise ValueError(_("terlalu besar"))
-    return amount
+    return parse_rupiah(value, maximum=MAX_ANGGARAN)
 
 
 def parse_prioritas(value: Any) -> int | None:
     if value in ("", None):
         return None
     text = _text(value)
-    if not text.isdigit() or not 1 <= int(text) <= 32767:
-        raise ValueError(_("%(value)r bukan nomor urut (1, 2, 3, …)") % {"value": text})
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_PRIORITAS:
+        raise ValueError(_("%(value)r bukan nomor urut (1 sampai %(max)s)") % {"value": text[:40], "max": MAX_PRIORITAS})
     return int(text)
 
 
@@ -728,7 +722,8 @@ def _existing_value(usulan: Usulan, name: str, look: _Lookups, groups: dict[int,
 
 def _trail_to_apply(item: PlannedUsulan, look: _Lookups) -> None:
     """Which of the file's steps are still to write: those after the usulan's current state, if the file passes
-    through that state at all; otherwise the app has decided differently and its decision is kept."""
+    through that state at all; otherwise the app has decided differently and its decision is kept (unless the file
+    only routes it to the agency that has decided since: then nothing differs)."""
     usulan = item.existing
     if usulan is None or not item.steps:
         item.apply_steps = list(item.steps)
@@ -739,6 +734,8 @@ def _trail_to_apply(item: PlannedUsulan, look: _Lookups) -> None:
     if matches:
         item.apply_steps = item.steps[matches[-1]:]
         return
+    if all(s.keputusan == Keputusan.Jenis.DITERUSKAN for s in item.steps) and item.steps[-1].opd.pk == usulan.opd_tujuan_id:
+        return  # the file routes it where the app has it, and that agency has decided since: nothing differs
     opd = look.opd_by_pk.get(usulan.opd_tujuan_id)
     item.kept = _("status di aplikasi (%(status)s%(opd)s) dipertahankan; penerusan/keputusan di berkas tidak diterapkan") % {
         "status": usulan.get_status_display().lower(),
@@ -751,9 +748,9 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
     if by is not None and not rules.can_route_usulan(by):
         raise ImportRejected([ImportIssue(0, "", _("Impor usulan hanya dapat dilakukan oleh Bappeda."))])
     try:
-        table = read_table(content, filename)
+        table = read_table(content, filename, max_rows=settings.USULAN_IMPORT_MAX_ROWS)
     except TableError as exc:
-        raise ImportRejected([ImportIssue(0, "", str(exc))]) from exc
+        raise table_rejected(exc) from exc
     header = [h for h in table.header if h]
     cols = sipd_columns(header)
     is_sipd = "kode_desa" not in header and "kecamatan" in cols and "desa" in cols
@@ -765,11 +762,10 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
         order = PROJECT_COLUMNS
     if missing:
         raise ImportRejected([ImportIssue(1, c, _("kolom wajib %(col)s tidak ada di baris judul") % {"col": c}) for c in missing])
-    if not table.rows:
-        raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
 
     look = _Lookups(fiscal_year)
-    issues: list[ImportIssue] = []
+    rank = {name: i for i, name in enumerate(order)}
+    issues = IssueCollector(rank=lambda column: rank.get(column, 99))
     refusal = renja_services.year_edit_refusal(fiscal_year) if fiscal_year.is_locked else None
     if refusal:
         issues.append(ImportIssue(0, "", refusal))
@@ -777,24 +773,62 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
     id_column = SIPD_LABELS["id_usulan"] if is_sipd else "id_usulan"
     seen: dict[str, int] = {}
     planned: list[PlannedUsulan] = []
-    for line, values in table.rows:
-        row = _Row(line, values, issues)
-        id_usulan = _text(values.get(cols["id_usulan"] if is_sipd else "id_usulan", ""))
-        if not id_usulan:
-            row.err(id_column, _("wajib diisi"))
-        elif len(id_usulan) > TEXT_LIMITS["id_usulan"]:
-            row.err(id_column, _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["id_usulan"]})
-        elif id_usulan in seen:
-            row.err(id_column, _("ID usulan %(id)s ganda: sudah ada di baris %(other)s") % {"id": id_usulan, "other": seen[id_usulan]})
-        else:
-            seen[id_usulan] = line
-        if is_sipd:
-            _read_sipd(row, look, cols)
-        else:
-            _read_project(row, look, present, fiscal_year)
-        if row.ok:
-            planned.append(PlannedUsulan(line=line, id_usulan=id_usulan, data=row.data, steps=row.steps))
+    # A cell's problem names the column as the file does (SIPD: its own header, e.g. Kelurahan/Desa).
+    labels = {column: SIPD_LABELS[key] for key, column in cols.items()} if is_sipd else {}
+    data_rows = 0
+    try:
+        for line, values, problems in table.rows:
+            data_rows += 1
+            if problems:  # what the database would refuse; the row's other checks would only repeat it
+                for column, message in problems:
+                    issues.append(ImportIssue(line, labels.get(column, column), message))
+                continue
+            _plan_row(line, values, is_sipd=is_sipd, cols=cols, look=look, present=present, fiscal_year=fiscal_year,
+                      id_column=id_column, seen=seen, issues=issues, planned=planned)
+    except TableError as exc:
+        raise table_rejected(exc) from exc
+    if not data_rows:
+        raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
+    _compare(planned, look, fiscal_year)
 
+    stage_refusal = services.decision_refusal(fiscal_year)
+    if stage_refusal:
+        for item in planned:
+            if item.existing is not None and item.changes and item.existing.is_decided:
+                issues.append(ImportIssue(item.line, "id_usulan", _("%(refusal)s Usulan %(id)s sudah diputuskan dan tidak dapat diubah.") % {"refusal": stage_refusal, "id": item.id_usulan}))
+    if any(item.apply_steps for item in planned) and not refusal:
+        refusal = stage_refusal
+        if refusal:
+            count = sum(1 for item in planned if item.apply_steps)
+            issues.append(ImportIssue(0, "", _("%(refusal)s %(n)s usulan di berkas ini membawa penerusan atau keputusan.") % {"refusal": refusal, "n": count}))
+    if issues:
+        raise issues.rejected()
+    return UsulanImportPlan(fiscal_year=fiscal_year, format="sipd" if is_sipd else "proyek", rows=planned)
+
+
+def _plan_row(line: int, values: dict[str, Any], *, is_sipd: bool, cols: dict[str, str], look: _Lookups, present: set[str],
+              fiscal_year: FiscalYear, id_column: str, seen: dict[str, int], issues: IssueCollector, planned: list[PlannedUsulan]) -> None:
+    """Check one data row of the file, adding it to `planned` when it holds no problem."""
+    row = _Row(line, values, issues)
+    id_usulan = _text(values.get(cols["id_usulan"] if is_sipd else "id_usulan", ""))
+    if not id_usulan:
+        row.err(id_column, _("wajib diisi"))
+    elif len(id_usulan) > TEXT_LIMITS["id_usulan"]:
+        row.err(id_column, _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["id_usulan"]})
+    elif id_usulan in seen:
+        row.err(id_column, _("ID usulan %(id)s ganda: sudah ada di baris %(other)s") % {"id": id_usulan, "other": seen[id_usulan]})
+    else:
+        seen[id_usulan] = line
+    if is_sipd:
+        _read_sipd(row, look, cols)
+    else:
+        _read_project(row, look, present, fiscal_year)
+    if row.ok:
+        planned.append(PlannedUsulan(line=line, id_usulan=id_usulan, data=row.data, steps=row.steps))
+
+
+def _compare(planned: list[PlannedUsulan], look: _Lookups, fiscal_year: FiscalYear) -> None:
+    """Find the usulan the file already has in the year and what it would change in them and in their trail."""
     existing: dict[str, Usulan] = {}
     groups: dict[int, list[int]] = {}
     ids = [p.id_usulan for p in planned]
@@ -812,24 +846,9 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
             for name, value in item.data.items():
                 before = _display(name, _existing_value(item.existing, name, look, groups))
                 after = _display(name, value)
-                if before != after:
+                if not same_text(before, after):
                     item.changes[name] = [before, after]
         _trail_to_apply(item, look)
-    stage_refusal = services.decision_refusal(fiscal_year)
-    if stage_refusal:
-        for item in planned:
-            if item.existing is not None and item.changes and item.existing.is_decided:
-                issues.append(ImportIssue(item.line, "id_usulan", _("%(refusal)s Usulan %(id)s sudah diputuskan dan tidak dapat diubah.") % {"refusal": stage_refusal, "id": item.id_usulan}))
-    if any(item.apply_steps for item in planned) and not refusal:
-        refusal = stage_refusal
-        if refusal:
-            count = sum(1 for item in planned if item.apply_steps)
-            issues.append(ImportIssue(0, "", _("%(refusal)s %(n)s usulan di berkas ini membawa penerusan atau keputusan.") % {"refusal": refusal, "n": count}))
-    if issues:
-        rank = {name: i for i, name in enumerate(order)}
-        issues.sort(key=lambda i: (i.row, rank.get(i.column, 99)))
-        raise ImportRejected(issues)
-    return UsulanImportPlan(fiscal_year=fiscal_year, format="sipd" if is_sipd else "proyek", rows=planned)
 
 
 # ---------------------------------------------------------------------------------------------------------------

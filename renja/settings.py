@@ -176,6 +176,14 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 RENJA_IMPORT_MAX_BYTES = int(os.environ.get("RENJA_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Every import (web and command line) stops here, so that no file can hold a worker or its memory (renja/tabular.py):
+# an XLSX whose parts unpack to more, or compress more than this ratio, is refused before it is parsed; reading stops
+# at the row limit; at most IMPORT_MAX_ISSUES problems are listed, with a count of the rest.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+RENJA_IMPORT_MAX_ROWS = int(os.environ.get("RENJA_IMPORT_MAX_ROWS", "20000"))
+USULAN_IMPORT_MAX_ROWS = int(os.environ.get("USULAN_IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_ISSUES = int(os.environ.get("IMPORT_MAX_ISSUES", "200"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

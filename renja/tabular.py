@@ -1,28 +1,57 @@
-"""Reading uploaded CSV/XLSX tables and writing safe CSV/XLSX exports (shared by every import and export)."""
+"""Reading uploaded CSV/XLSX tables and writing safe CSV/XLSX exports (shared by every import and export).
+
+Reading is bounded whatever the file: a file over RENJA_IMPORT_MAX_BYTES, an XLSX whose parts unpack to more than
+IMPORT_MAX_UNPACKED_BYTES or with an absurd compression ratio is refused before it is parsed; rows are read one at a
+time and reading stops as soon as the caller's row limit is passed; a cell the database would refuse (control
+characters, NaN, text over Excel's cell limit) is reported with its row and column.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Signatures of files that are certainly not a table we read.
 BINARY_MAGICS = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a planning text.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_COLUMNS = 100  # columns read per row; every import format has far fewer
+MAX_ARCHIVE_MEMBERS = 10_000
+RATIO_CHECKED_FROM = 1024 * 1024  # parts smaller than this are harmless whatever their compression ratio
+CHUNK = 64 * 1024
 
 
 class TableError(Exception):
-    """The file cannot be read as a table at all (its message is for the user, in Indonesian)."""
+    """The file cannot be read as a table (its message is for the user, in Indonesian); `line` and `column` say
+    where, when the problem is in one place (line 0: the file as a whole)."""
+
+    def __init__(self, message: str, *, line: int = 0, column: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+class Record(NamedTuple):
+    line: int  # the row in the spreadsheet (the header is usually line 1)
+    values: dict[str, object]  # {normalised column: cleaned value}
+    problems: list[tuple[str, str]]  # (column, message): cells the database would refuse
 
 
 @dataclass
 class Table:
     header: list[str]  # normalised column names
-    rows: list[tuple[int, dict[str, object]]]  # (line number in the file, {column: value})
+    rows: Iterator[Record]  # read lazily; raises TableError when the file passes a limit part way
 
 
 def normalise_header(name: object) -> str:
@@ -30,13 +59,23 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
 
 
-def read_table(content: bytes, filename: str = "") -> Table:
-    """Read the first sheet of an XLSX file or a UTF-8 CSV file with a header row."""
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.2f}"
+
+
+def read_table(content: bytes, filename: str = "", *, max_rows: int) -> Table:
+    """Read the first sheet of an XLSX file or a UTF-8 CSV file with a header row, at most `max_rows` data rows."""
     if not content:
         raise TableError(_("Berkas kosong."))
+    max_bytes = settings.RENJA_IMPORT_MAX_BYTES
+    if len(content) > max_bytes:
+        raise TableError(_("Berkas %(size)s MB melebihi batas %(max)s MB.") % {"size": _mb(len(content)), "max": _mb(max_bytes)})
     if content.startswith(XLSX_MAGIC):
-        return _read_xlsx(content)
-    if content.startswith(BINARY_MAGICS) or b"\x00" in content[:4096]:
+        return _read_xlsx(content, max_rows)
+    head = content[:4096]
+    if content.startswith(UTF16_BOMS) or head.count(b"\x00") > len(head) // 4:
+        raise TableError(_("Berkas ini berenkode UTF-16, bukan UTF-8. Buka di Excel lalu simpan sebagai \"CSV UTF-8\"."))
+    if content.startswith(BINARY_MAGICS):
         raise TableError(_("Berkas %(name)s bukan CSV atau XLSX.") % {"name": filename or _("ini")})
     try:
         text = content.decode("utf-8-sig")
@@ -45,60 +84,262 @@ def read_table(content: bytes, filename: str = "") -> Table:
         raise TableError(
             _("Berkas tidak berenkode UTF-8 (baris %(line)s). Simpan ulang sebagai \"CSV UTF-8\".") % {"line": line}
         ) from exc
-    return _read_csv(text)
+    return _read_csv(text, max_rows)
 
 
-def _read_csv(text: str) -> Table:
-    first_line = text.split("\n", 1)[0]
+# ---------------------------------------------------------------------------------------------------------------
+# CSV
+
+
+class _LongField(Exception):
+    def __init__(self, index: int):
+        self.index = index
+
+
+class _LineTracker:
+    """The lines the csv reader takes, kept for the record being read (to find the column of a too long field)."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines, self.current = lines, []
+
+    def __iter__(self) -> _LineTracker:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.current.append(line)
+        return line
+
+
+def _long_field_index(text: str, delimiter: str, limit: int) -> int:
+    """The index of the first field longer than `limit` in the raw text of a CSV record (quotes understood)."""
+    index = length = 0
+    quoted = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"' and text[i + 1:i + 2] == '"':
+                length += 1
+                i += 1
+            elif char == '"':
+                quoted = False
+            else:
+                length += 1
+        elif char == '"':
+            quoted = True
+        elif char == delimiter:
+            index, length = index + 1, 0
+        elif char not in "\r\n":
+            length += 1
+        if length > limit:
+            break
+        i += 1
+    return index
+
+
+def _read_csv(text: str, max_rows: int) -> Table:
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _LineTracker(iter(io.StringIO(text, newline="")))
+    reader = csv.reader(lines, delimiter=delimiter)
+
+    def records() -> Iterator[Sequence[object]]:
+        while True:
+            lines.current = []
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise _LongField(_long_field_index("".join(lines.current), delimiter, csv.field_size_limit())) from exc
+                raise TableError(_("Berkas CSV tidak dapat dibaca: %(err)s") % {"err": exc}) from exc
+            yield record
+
+    return _to_table(records(), max_rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse an XLSX whose parts would unpack to more than the limit, before anything parses them: first by the
+    sizes the archive declares and their compression ratio, then by reading every part through a counter (a lying
+    header cannot get past it: zipfile stops at the declared size and the checksum then fails)."""
+    max_unpacked = settings.IMPORT_MAX_UNPACKED_BYTES
+    max_ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
+    too_big = _("Isi berkas XLSX terlalu besar setelah diekstrak (%(size)s MB; batas %(max)s MB). Simpan sebagai CSV atau bagi menjadi beberapa berkas.")
     try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise TableError(_("Berkas CSV tidak dapat dibaca: %(err)s") % {"err": exc}) from exc
-    return _to_table(records)
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel."))
+        declared = sum(info.file_size for info in members)
+        if declared > max_unpacked:
+            raise TableError(too_big % {"size": _mb(declared), "max": _mb(max_unpacked)})
+        for info in members:
+            if info.file_size > RATIO_CHECKED_FROM and info.file_size > max_ratio * max(info.compress_size, 1):
+                raise TableError(
+                    _("Berkas XLSX tidak wajar: bagian %(part)s memadat %(ratio)s kali (batas %(max)s kali).")
+                    % {"part": info.filename[:80], "ratio": info.file_size // max(info.compress_size, 1), "max": max_ratio}
+                )
+        total = 0
+        try:
+            for info in members:
+                with archive.open(info) as part:
+                    while chunk := part.read(CHUNK):
+                        total += len(chunk)
+                        if total > max_unpacked:
+                            raise TableError(too_big % {"size": _mb(total), "max": _mb(max_unpacked)})
+        except TableError:
+            raise
+        except Exception as exc:  # a bad checksum, an unknown compression, encryption, a truncated part
+            raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, max_rows: int) -> Table:
     from openpyxl import load_workbook  # imported lazily: only imports need it
 
+    _check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
+    # The dimension a sheet declares is not trusted: it would pad every row to its width, or cut rows off.
+    sheet.reset_dimensions()
+
+    def records() -> Iterator[Sequence[object]]:
+        try:
+            yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        except TableError:
+            raise
+        except Exception as exc:
+            raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
+        finally:
+            workbook.close()
+
+    return _to_table(records(), max_rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows and cells
+
+
+def _filled(record: Sequence[object]) -> bool:
+    return any(v is not None and (not isinstance(v, str) or v.strip()) for v in record)
+
+
+def _too_many_rows(max_rows: int, line: int) -> TableError:
+    return TableError(
+        _("Berkas berisi lebih dari %(max)s baris data; batasnya %(max)s baris per berkas. Bagi menjadi beberapa berkas.")
+        % {"max": f"{max_rows:,}".replace(",", ".")},
+        line=line,
+    )
+
+
+def _to_table(records: Iterator[Sequence[object]], max_rows: int) -> Table:
+    """The first filled record is the header; the rows after it are read lazily, counted against `max_rows` (blank
+    rows too, up to as many again: a sheet can declare a million empty rows)."""
+    line = 0
     try:
-        sheet = workbook.worksheets[0]
-        records = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _to_table(records)
+        for record in records:
+            line += 1
+            if _filled(record):
+                header = [normalise_header(h) for h in list(record)[:MAX_COLUMNS]]
+                break
+            if line > max_rows:
+                raise _too_many_rows(max_rows, line)
+        else:
+            raise TableError(_("Berkas tidak memiliki baris judul kolom."))
+    except _LongField as exc:
+        raise TableError(_("Baris judul: sel terlalu panjang."), line=line + 1) from exc
+    header_line = line
+
+    def rows() -> Iterator[Record]:
+        line, data_rows = header_line, 0
+        try:
+            for record in records:
+                line += 1
+                if not _filled(record):
+                    if line - header_line > 2 * max_rows:
+                        raise _too_many_rows(max_rows, line)
+                    continue
+                data_rows += 1
+                if data_rows > max_rows:
+                    raise _too_many_rows(max_rows, line)
+                yield _record(line, header, record)
+        except _LongField as exc:
+            column = header[exc.index] if exc.index < len(header) and header[exc.index] else _("ke-%(n)s") % {"n": exc.index + 1}
+            raise TableError(
+                _("isi sel lebih dari %(limit)s karakter; periksa tanda kutip yang tidak ditutup")
+                % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")},
+                line=line + 1,
+                column=column,
+            ) from exc
+
+    return Table(header=header, rows=rows())
 
 
-def _to_table(records: list[Sequence[object]]) -> Table:
-    records = [r for r in records if any(_clean(v) != "" for v in r)]
-    if not records:
-        raise TableError(_("Berkas tidak memiliki baris judul kolom."))
-    header = [normalise_header(h) for h in records[0]]
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        values = {name: _clean(record[i]) if i < len(record) else "" for i, name in enumerate(header) if name}
-        rows.append((number, values))
-    return Table(header=header, rows=rows)
+def _record(line: int, header: list[str], record: Sequence[object]) -> Record:
+    values: dict[str, object] = {}
+    problems: list[tuple[str, str]] = []
+    for i, name in enumerate(header):
+        if not name:
+            continue
+        value, problem = clean_cell(record[i] if i < len(record) else None)
+        values[name] = value
+        if problem:
+            problems.append((name, problem))
+    return Record(line, values, problems)
 
 
-def _clean(value: object) -> object:
+def clean_cell(value: object) -> tuple[object, str]:
+    """A cell as the importers read it (text stripped, an export's formula neutralising undone, empty as "") and why
+    the database would refuse it ("" when it would not)."""
     if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    return value
+        return "", ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "", _("bukan angka (NaN atau tak hingga)")
+    if not isinstance(value, str):
+        return value, ""
+    if len(value) > MAX_CELL_CHARS:
+        return "", _("teks %(n)s karakter; paling banyak %(max)s karakter per sel") % {
+            "n": f"{len(value):,}".replace(",", "."), "max": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
+    if bad := CONTROL_CHARS.search(value):
+        return "", _("berisi karakter kendali %(code)s (posisi %(pos)s) yang tidak dapat disimpan; hapus karakter itu") % {
+            "code": f"U+{ord(bad.group()):04X}", "pos": bad.start() + 1}
+    return unneutralise(value.strip()), ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exports
+
+
+def _formula_like(text: str) -> bool:
+    """Text a spreadsheet would evaluate; apostrophes in front are looked through so that neutralising stays
+    reversible (a text that itself begins with an apostrophe before = gets one more)."""
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in exported text (cells starting with = + - @)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Neutralise spreadsheet formulas in exported text (cells starting with = + - @ tab or CR get a leading ')."""
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
+
+
+def unneutralise(text: str) -> str:
+    """Undo safe_cell on import: the apostrophe an export put before a formula-like text is not part of it."""
+    if text.startswith("'") and _formula_like(text[1:]):
+        return text[1:]
+    return text
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,6 +32,9 @@ class ImportFileCommand(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ditemukan.")
+        size, limit = path.stat().st_size, settings.RENJA_IMPORT_MAX_BYTES
+        if size > limit:  # refused before it is read: the same limit as an upload
+            raise CommandError(f"Berkas {path.name} ({size:,} byte) melebihi batas {limit:,} byte (RENJA_IMPORT_MAX_BYTES).".replace(",", "."))
         fiscal_year = FiscalYear.objects.filter(year=options["year"]).first()
         if fiscal_year is None:
             raise CommandError(f"Tahun anggaran {options['year']} belum ada.")
@@ -40,7 +44,7 @@ class ImportFileCommand(BaseCommand):
         except ImportRejected as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(f"Impor ditolak: {len(exc.issues)} galat; tidak ada data yang ditulis.") from exc
+            raise CommandError(f"Impor ditolak: {exc.total} galat; tidak ada data yang ditulis.") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Impor {path.name} ke tahun {fiscal_year.year}: {self.summarise(summary)}")

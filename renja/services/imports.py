@@ -7,18 +7,21 @@ existing rows as it is.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, User, Wilayah
-from ..tabular import TableError, read_table
+from ..tabular import Table, TableError, read_table
 from .audit import audit_log
 from .rows import M2M_FIELDS, _display, ensure_year_editable, resolve_sub_kegiatan, row_snapshot, rows_bulk_create, rows_bulk_update
 
@@ -40,12 +43,84 @@ class ImportIssue:
         return _("Baris %(row)s, kolom %(col)s: %(msg)s") % {"row": self.row, "col": self.column or "-", "msg": self.message}
 
 
-class ImportRejected(Exception):
-    """The file was rejected; nothing was written. `issues` lists every problem found."""
+class IssueList(list):
+    """The problems shown for a rejected file: the first IMPORT_MAX_ISSUES, then "… dan N masalah lain" when there
+    are more; `total` is how many were found."""
 
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__("; ".join(str(i) for i in issues[:5]))
-        self.issues = issues
+    total: int
+
+
+class ImportRejected(Exception):
+    """The file was rejected; nothing was written. `issues` lists the first problems found (see IssueList), `total`
+    counts them all."""
+
+    def __init__(self, issues: Sequence[ImportIssue], *, total: int | None = None):
+        limit = settings.IMPORT_MAX_ISSUES
+        shown = IssueList(issues[:limit])
+        shown.total = max(total or 0, len(issues))
+        if shown.total > len(shown):
+            rest = shown.total - len(shown)
+            shown.append(ImportIssue(0, "", _("… dan %(n)s masalah lain.") % {"n": f"{rest:,}".replace(",", ".")}))
+        super().__init__("; ".join(str(i) for i in shown[:5]))
+        self.issues, self.total = shown, shown.total
+
+
+class IssueCollector:
+    """Collects a file's problems but keeps only the first IMPORT_MAX_ISSUES in (row, column) order, counting the
+    rest: a file with a million wrong cells costs no more memory than one with two hundred."""
+
+    def __init__(self, *, rank: Callable[[str], int]):
+        self._rank, self._heap, self.total = rank, [], 0  # a max-heap (negated keys) of the smallest keys seen
+
+    def append(self, issue: ImportIssue) -> None:
+        self.total += 1
+        key = (-issue.row, -self._rank(issue.column), -self.total)
+        if len(self._heap) < settings.IMPORT_MAX_ISSUES:
+            heapq.heappush(self._heap, (key, issue))
+        elif key > self._heap[0][0]:
+            heapq.heapreplace(self._heap, (key, issue))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    def rejected(self) -> ImportRejected:
+        """The rejection listing the first problems in (row, column) order and counting them all."""
+        return ImportRejected([issue for _key, issue in sorted(self._heap, reverse=True)], total=self.total)
+
+
+def table_rejected(exc: TableError) -> ImportRejected:
+    return ImportRejected([ImportIssue(exc.line, exc.column, exc.message)])
+
+
+def max_length(model: type[models.Model], name: str) -> int | None:
+    """The longest text the database column takes (None: unlimited)."""
+    return model._meta.get_field(name).max_length
+
+
+def integer_range(model: type[models.Model], name: str) -> tuple[int, int]:
+    """The smallest and largest integer the database column takes (bigint: ±2^63)."""
+    return connection.ops.integer_field_range(model._meta.get_field(name).get_internal_type())
+
+
+def decimal_within(number: Decimal, model: type[models.Model], name: str, *, spreadsheet: bool = False) -> Decimal:
+    """`number` if the DecimalField takes it; a spreadsheet's float is rounded to the field's places, a typed number
+    with more places is refused. Raises ValueError with the reason in Indonesian."""
+    column = model._meta.get_field(name)
+    if not number.is_finite():
+        raise ValueError(_("bukan angka"))
+    whole_digits = column.max_digits - column.decimal_places
+    if number != 0 and number.adjusted() >= whole_digits:
+        raise ValueError(_("terlalu besar: paling banyak %(n)s angka sebelum koma") % {"n": whole_digits})
+    step = Decimal(1).scaleb(-column.decimal_places)
+    rounded = number.quantize(step)
+    if rounded != number and not spreadsheet:
+        raise ValueError(_("paling banyak %(n)s angka di belakang koma") % {"n": column.decimal_places})
+    if rounded.adjusted() >= whole_digits:
+        raise ValueError(_("terlalu besar: paling banyak %(n)s angka sebelum koma") % {"n": whole_digits})
+    return rounded
 
 
 @dataclass
@@ -76,8 +151,11 @@ class ImportPlan:
         return {"baru": self.count("baru"), "berubah": self.count("berubah"), "sama": self.count("sama")}
 
 
-def parse_rupiah(value: Any) -> int:
-    """Whole Rupiah from '1.250.000.000', '1250000000', 'Rp1.250.000.000' or a spreadsheet number."""
+def parse_rupiah(value: Any, *, maximum: int | None = None) -> int:
+    """Whole Rupiah from '1.250.000.000', '1250000000', 'Rp1.250.000.000' or a spreadsheet number, at most `maximum`
+    (the largest bigint when None)."""
+    if maximum is None:
+        maximum = integer_range(RenjaRow, "pagu")[1]
     if isinstance(value, bool):
         raise ValueError(_("bukan angka"))
     if isinstance(value, int):
@@ -93,20 +171,29 @@ def parse_rupiah(value: Any) -> int:
         digits = text[1:] if negative else text
         if THOUSANDS.match(digits):
             digits = digits.replace(".", "")
-        if not digits.isdigit():
-            raise ValueError(_("%(value)r bukan angka Rupiah (contoh: 1.250.000.000 atau 1250000000)") % {"value": str(value)})
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError(_("%(value)r bukan angka Rupiah (contoh: 1.250.000.000 atau 1250000000)") % {"value": str(value)[:40]})
+        if len(digits.lstrip("0")) > len(str(maximum)):
+            raise ValueError(_("terlalu besar: paling banyak %(max)s") % {"max": f"{maximum:,}".replace(",", ".")})
         amount = -int(digits) if negative else int(digits)
     if amount < 0:
         raise ValueError(_("tidak boleh negatif"))
+    if amount > maximum:
+        raise ValueError(_("terlalu besar: paling banyak %(max)s") % {"max": f"{maximum:,}".replace(",", ".")})
     return amount
 
 
 def parse_decimal(value: Any) -> Decimal | None:
-    """A target: 95,5 or 95.5 or 1.000.000 or a spreadsheet number; empty means none."""
+    """A target: 95,5 or 95.5 or 1.000.000 or a spreadsheet number, within RenjaRow.target; empty means none."""
     if value in ("", None):
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
+    if isinstance(value, bool):
+        raise ValueError(_("bukan angka"))
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+        if number.is_finite() and number < 0:
+            raise ValueError(_("harus angka tidak negatif"))
+        return decimal_within(number, RenjaRow, "target", spreadsheet=isinstance(value, float))
     text = str(value).strip().replace(" ", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
@@ -115,10 +202,10 @@ def parse_decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(_("%(value)r bukan angka") % {"value": str(value)}) from None
+        raise ValueError(_("%(value)r bukan angka") % {"value": str(value)[:40]}) from None
     if not number.is_finite() or number < 0:
         raise ValueError(_("harus angka tidak negatif"))
-    return number
+    return decimal_within(number, RenjaRow, "target")
 
 
 def _split(value: Any) -> list[str]:
@@ -140,33 +227,81 @@ class _Lookups:
 def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: User | None) -> ImportPlan:
     """Read and check a whole file against the database; raise ImportRejected listing every problem."""
     try:
-        table = read_table(content, filename)
+        table = read_table(content, filename, max_rows=settings.RENJA_IMPORT_MAX_ROWS)
     except TableError as exc:
-        raise ImportRejected([ImportIssue(0, "", str(exc))]) from exc
+        raise table_rejected(exc) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
     if missing:
         raise ImportRejected(
             [ImportIssue(1, c, _("kolom wajib %(col)s tidak ada di baris judul") % {"col": c}) for c in missing]
         )
     present = [c for c in ALL_COLUMNS if c in table.header]
-    if not table.rows:
-        raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
 
     look = _Lookups()
     officer_opd = None if (by is None or permissions.is_planner(by)) else by.opd
-    issues: list[ImportIssue] = []
+    issues = IssueCollector(rank=lambda column: ALL_COLUMNS.index(column) if column in ALL_COLUMNS else 99)
     planned: list[PlannedRow] = []
-    seen_refs: dict[str, int] = {}
+    try:
+        data_rows = _plan_rows(table, present, look, officer_opd, issues, planned)
+    except TableError as exc:
+        raise table_rejected(exc) from exc
+    if not data_rows:
+        raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
 
-    for line, values in table.rows:
+    existing = {
+        r.ref: r
+        for start in range(0, len(planned), 900)
+        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in planned[start:start + 900]])
+        .select_related("opd", "sub_kegiatan", "opd_pengampu", "fiscal_year")
+        .prefetch_related(*M2M_FIELDS)
+    }
+    for item in planned:
+        row = existing.get(item.ref)
+        if row is None:
+            continue
+        item.existing = row
+        if officer_opd is not None and row.opd_id != officer_opd.pk:
+            issues.append(ImportIssue(item.line, "ref", _("ref %(ref)s sudah dipakai baris milik %(opd)s") % {"ref": item.ref, "opd": row.opd.singkatan}))
+            continue
+        fields = [f for f in item.data]
+        before = row_snapshot(row, fields)
+        after = {f: _display(f, list(v) if f in M2M_FIELDS else v) for f, v in item.data.items()}
+        item.changes = {f: [before[f], after[f]] for f in fields if not same_text(before[f], after[f])}
+        if item.changes and officer_opd is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
+            issues.append(ImportIssue(item.line, "ref", _("baris %(ref)s berstatus %(status)s; hanya Bappeda yang dapat mengubahnya") % {"ref": item.ref, "status": row.get_status_display()}))
+
+    if issues:
+        raise issues.rejected()
+    return ImportPlan(fiscal_year=fiscal_year, rows=planned)
+
+
+def same_text(before: str, after: str) -> bool:
+    """Equal, line endings aside: an XLSX cannot carry a carriage return (its XML reads CR LF back as LF)."""
+    return before == after or before.replace("\r\n", "\n") == after.replace("\r\n", "\n")
+
+
+def _plan_rows(table: Table, present: list[str], look: _Lookups, officer_opd: Opd | None, issues: IssueCollector, planned: list[PlannedRow]) -> int:
+    """Check each row of the file on its own (read one at a time), adding to `planned` and `issues`; returns how many
+    data rows the file has."""
+    ref_limit, nama_limit, satuan_limit = (max_length(RenjaRow, f) for f in ("ref", "nama", "satuan"))
+    seen_refs: dict[str, int] = {}
+    data_rows = 0
+    for line, values, problems in table.rows:
+        data_rows += 1
+
         def err(column: str, message: str, line: int = line) -> None:
             issues.append(ImportIssue(line, column, message))
+
+        if problems:  # what the database would refuse; the row's other checks would only repeat it
+            for column, message in problems:
+                err(column, message)
+            continue
 
         ref = str(values.get("ref", "")).strip()
         if not ref:
             err("ref", _("wajib diisi"))
-        elif len(ref) > 60:
-            err("ref", _("paling banyak 60 karakter"))
+        elif len(ref) > ref_limit:
+            err("ref", _("paling banyak %(n)s karakter") % {"n": ref_limit})
         elif ref in seen_refs:
             err("ref", _("ref %(ref)s ganda: sudah ada di baris %(other)s") % {"ref": ref, "other": seen_refs[ref]})
         else:
@@ -197,8 +332,8 @@ def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: Us
         nama = str(values.get("nama", "")).strip()
         if not nama:
             err("nama", _("wajib diisi"))
-        elif len(nama) > 500:
-            err("nama", _("paling banyak 500 karakter"))
+        elif len(nama) > nama_limit:
+            err("nama", _("paling banyak %(n)s karakter") % {"n": nama_limit})
         data["nama"] = nama
 
         raw_pagu = values.get("pagu", "")
@@ -215,8 +350,8 @@ def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: Us
                 data[column] = str(values.get(column, "")).strip()
         if "satuan" in present:
             satuan = str(values.get("satuan", "")).strip()
-            if len(satuan) > 100:
-                err("satuan", _("paling banyak 100 karakter"))
+            if len(satuan) > satuan_limit:
+                err("satuan", _("paling banyak %(n)s karakter") % {"n": satuan_limit})
             data["satuan"] = satuan
         if "target" in present:
             try:
@@ -253,32 +388,7 @@ def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: Us
                 err("sumber_dana", _("sumber dana %(value)s tidak dikenal (pilihan: %(choices)s)") % {"value": raw, "choices": ", ".join(RenjaRow.SumberDana.values)})
         if ref and opd is not None:
             planned.append(PlannedRow(line=line, ref=ref, opd=opd, data=data))
-
-    existing = {
-        r.ref: r
-        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in planned])
-        .select_related("opd", "sub_kegiatan", "opd_pengampu", "fiscal_year")
-        .prefetch_related(*M2M_FIELDS)
-    }
-    for item in planned:
-        row = existing.get(item.ref)
-        if row is None:
-            continue
-        item.existing = row
-        if officer_opd is not None and row.opd_id != officer_opd.pk:
-            issues.append(ImportIssue(item.line, "ref", _("ref %(ref)s sudah dipakai baris milik %(opd)s") % {"ref": item.ref, "opd": row.opd.singkatan}))
-            continue
-        fields = [f for f in item.data]
-        before = row_snapshot(row, fields)
-        after = {f: _display(f, list(v) if f in M2M_FIELDS else v) for f, v in item.data.items()}
-        item.changes = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
-        if item.changes and officer_opd is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
-            issues.append(ImportIssue(item.line, "ref", _("baris %(ref)s berstatus %(status)s; hanya Bappeda yang dapat mengubahnya") % {"ref": item.ref, "status": row.get_status_display()}))
-
-    if issues:
-        issues.sort(key=lambda i: (i.row, ALL_COLUMNS.index(i.column) if i.column in ALL_COLUMNS else 99))
-        raise ImportRejected(issues)
-    return ImportPlan(fiscal_year=fiscal_year, rows=planned)
+    return data_rows
 
 
 @transaction.atomic
@@ -316,7 +426,7 @@ def renja_import_stage(*, content: bytes, filename: str, fiscal_year: FiscalYear
     except ImportRejected as exc:
         batch.status = RenjaImport.Status.REJECTED
         batch.content = b""
-        batch.summary = {"galat": [str(i) for i in exc.issues[:200]], "jumlah_galat": len(exc.issues)}
+        batch.summary = {"galat": [str(i) for i in exc.issues], "jumlah_galat": exc.total}
         batch.save(update_fields=["status", "content", "summary"])
         return batch, None, exc.issues
     batch.summary = plan.summary()

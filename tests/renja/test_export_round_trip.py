@@ -1,0 +1,74 @@
+"""Export → re-import of the unedited file changes nothing (CSV and XLSX), and exports stay safe against formulas."""
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from renja import services
+from renja.models import AuditLog, RenjaRow
+from renja.tabular import safe_cell, unneutralise
+
+from ..factories import make_nomenklatur, make_row, make_sasaran, make_wilayah
+
+# Texts a spreadsheet would take for a formula, and texts that only look close to one.
+TRICKY = ["- kegiatan lanjutan", "=SUM(A1:A3)", "+62 541 661234", "@kecamatan", "-5 persen", "'kutipan", "'=tetap teks"]
+
+
+@pytest.fixture
+def rows(year, opd_a):
+    kec = make_wilayah("64.02.06", "Tenggarong")
+    desa = make_wilayah("64.02.06.1001", "Sukarame", "kelurahan", parent=kec)
+    sub = make_nomenklatur("1.06.04.2.01.0001")
+    made = []
+    for i, text in enumerate(TRICKY):
+        made.append(make_row(
+            opd=opd_a, fiscal_year=year, ref=f"2026-DINSOS-{i:03}", sub_kegiatan=sub, nama=f"{text} nama",
+            indikator=text, keterangan=f"{text}\r\nbaris kedua", satuan=text[:20], target=Decimal("95.50"),
+            pagu=1_250_000_000 + i, lokasi=[desa, kec], sasaran=[make_sasaran("anak"), make_sasaran("disabilitas")],
+        ))
+    made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-100", sub_kegiatan=sub, target=None, pagu=0))
+    made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-101", sub_kegiatan=sub, target=Decimal("1000"), satuan=""))
+    return made
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_unedited_export_reimports_without_changes(client, planner, year, rows, kind):
+    client.force_login(planner)
+    content = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": kind}).content
+    plan = services.build_plan(content=content, filename=f"renja.{kind}", fiscal_year=year, by=planner)
+    assert {r.ref: r.changes for r in plan.rows if r.changes} == {}
+    assert plan.summary() == {"baru": 0, "berubah": 0, "sama": len(rows)}
+
+    before = list(RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk"))
+    audits = AuditLog.objects.count()
+    assert services.renja_import_file(content=content, filename=f"renja.{kind}", fiscal_year=year, by=planner)["berubah"] == 0
+    assert list(RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk")) == before
+    assert AuditLog.objects.count() == audits + 1  # only the import's own entry
+    assert not RenjaRow.objects.filter(keterangan__startswith="'-").exists()
+
+
+def test_csv_export_keeps_formulas_neutralised(client, planner, year, rows):
+    client.force_login(planner)
+    text = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": "csv"}).content.decode("utf-8-sig")
+    assert "'=SUM(A1:A3)" in text and "'- kegiatan lanjutan" in text and "'@kecamatan" in text and "'+62 541" in text
+    assert "''=tetap teks" in text  # an apostrophe of its own before = gets one more, so import gives it back
+    assert ",'kutipan," in text  # not formula-like: exported as it is
+
+
+def test_xlsx_export_keeps_formulas_neutralised(client, planner, year, rows):
+    client.force_login(planner)
+    content = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": "xlsx"}).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells}
+    assert {"'=SUM(A1:A3)", "'- kegiatan lanjutan", "'@kecamatan", "'+62 541 661234"} <= values
+
+
+@pytest.mark.parametrize("text", ["=1+1", "-x", "+x", "@x", "\tx", "'=x", "''-x", "'plain", "plain", "-", "'"])
+def test_neutralising_is_undone_exactly(text):
+    exported = safe_cell(text)
+    assert not exported.lstrip("'").startswith(("=", "+", "-", "@", "\t")) or exported.startswith("'")
+    assert unneutralise(exported) == text
