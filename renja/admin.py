@@ -83,7 +83,7 @@ class RenjaRowAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "object_repr", "by"]
+    list_display = ["at", "action", "object_repr", "by", "source"]
     list_filter = ["action"]
     search_fields = ["object_repr", "action"]
     list_select_related = ["by"]
