@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
-from renja.http import export_response, form_copy_errors
+from renja.http import configure_table, export_response, form_copy_errors
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
@@ -78,7 +77,7 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
             # Only the year is chosen: the list is the counted set, so it needs no count of its own.
             paginate.update(paginator_class=KnownCountPaginator, count=sum(r["n"] for r in counts["opd_tujuan__singkatan"]))
     table = UsulanTable(selectors.usulan_for_table(qs), exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
-    RequestConfig(request, paginate=paginate).configure(table)
+    configure_table(request, table, **paginate)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)

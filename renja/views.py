@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from . import permissions, selectors, services
 from .filters import RenjaRowFilter
@@ -21,13 +20,13 @@ from .formatting import angka, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
-from .http import export_response, form_copy_errors
+from .http import configure_table, export_response, form_copy_errors, int_param, str_param
 
 
 def _year_from_request(request: HttpRequest) -> FiscalYear | None:
-    year = request.GET.get("tahun")
-    if year and year.isdigit():
-        found = FiscalYear.objects.filter(pk=int(year)).first()
+    pk = int_param(request.GET, "tahun")
+    if pk is not None:
+        found = FiscalYear.objects.filter(pk=pk).first()
         if found:
             return found
     return selectors.current_fiscal_year()
@@ -103,7 +102,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(export, EXPORT_HEADER, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja")
     table = RenjaRowTable(selectors.rows_for_table(qs))
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure_table(request, table, per_page=25)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
@@ -324,11 +323,11 @@ def stage_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomenklatur_list(request: HttpRequest) -> HttpResponse:
     """Search the official nomenclature (sub kegiatan) by code or words."""
-    q = request.GET.get("q", "").strip()
+    q = str_param(request.GET, "q")
     qs = Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True).select_related("parent__parent")
     for word in q.split():
         qs = qs.filter(Q(kode__icontains=word) | Q(nama__icontains=word) | Q(indikator__icontains=word))
-    page = Paginator(qs.order_by("kode"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("kode"), 50).get_page(int_param(request.GET, "page", 1))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "renja/nomenklatur_list.html", {"page": page, "q": q, "query": params.urlencode()})

@@ -16,7 +16,7 @@ from musrenbang.forms import BulkForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
 from renja import selectors as renja_selectors
-from renja.http import export_response, form_copy_errors
+from renja.http import export_response, form_copy_errors, int_param
 from renja.models import AuditLog, FiscalYear
 from renja.tables import KnownCountPaginator
 
@@ -29,9 +29,11 @@ CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
 
 
 def _year(request: HttpRequest) -> FiscalYear | None:
-    raw = request.GET.get("tahun") or request.POST.get("tahun")
-    if raw and str(raw).isdigit():
-        year = FiscalYear.objects.filter(year=int(raw)).first()
+    number = int_param(request.GET, "tahun")  # a calendar year here (a FiscalYear pk on the Renja pages)
+    if number is None:
+        number = int_param(request.POST, "tahun")
+    if number is not None:
+        year = FiscalYear.objects.filter(year=number).first()
         if year:
             return year
     return renja_selectors.current_fiscal_year()
@@ -74,7 +76,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(export, selectors.PAIR_HEADER, selectors.pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")
-    page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(request.GET.get("page"))
+    page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
         p.reasons = selectors.reasons(p.sinyal)
@@ -189,7 +191,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
         return export_response(export, selectors.ORPHAN_HEADER, selectors.orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
     counts = selectors.orphan_counts(base)
     unfiltered = not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))  # then the list is the counted set
-    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(request.GET.get("page"))
+    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(int_param(request.GET, "page", 1))
     items = list(page.object_list)
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
