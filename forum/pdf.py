@@ -2,13 +2,45 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher
+
+DRAFT_CACHE_S = 7 * 24 * 3600  # a draft's PDF is kept until the forum changes (then its key changes), at most a week
+
+
+def static_roots() -> list[Path]:
+    """The directories the app's own static files come from (STATICFILES_DIRS, and STATIC_ROOT after collectstatic)."""
+    dirs = [d[1] if isinstance(d, (list, tuple)) else d for d in settings.STATICFILES_DIRS]
+    return [Path(d).resolve() for d in [*dirs, settings.STATIC_ROOT] if d]
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher, limited to data: URLs and files under the app's static directories. Anything else
+    (http(s)://, ftp://, file:///etc/passwd, a static path climbing out with ..) is refused: WeasyPrint logs the
+    refusal and renders without it."""
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in static_roots()):
+                    return super().fetch(path.as_uri(), headers)
+        raise ValueError(f"Berita acara PDF: fetching refused for {url[:200]}")
 
 
 @contextmanager
@@ -31,12 +63,10 @@ def _qr_png(data: str) -> str:
     return segno.make(data, error="m").png_data_uri(scale=4, dark="#000", light="#fff")
 
 
-def render_berita_acara(snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None) -> bytes:
-    """Render the berita acara of a snapshot as A4 PDF; a draft carries a DRAF mark and no fingerprint."""
-    from weasyprint import HTML  # imported lazily: about a second to import
-
+def berita_acara_html(snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None) -> str:
+    """The HTML WeasyPrint prints for a snapshot."""
     logo_path = finders.find(settings.PEMDA["logo"])
-    html = render_to_string(
+    return render_to_string(
         "forum/berita_acara_pdf.html",
         {
             "s": snapshot,
@@ -44,8 +74,31 @@ def render_berita_acara(snapshot: dict, *, draft: bool, fingerprint: str | None 
             "fingerprint": fingerprint,
             "verify_url": verify_url,
             "qr_url": _qr_png(verify_url) if verify_url else "",
-            "logo_url": f"file://{logo_path}" if logo_path else "",
+            "logo_url": Path(logo_path).resolve().as_uri() if logo_path else "",
         },
     )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print HTML as PDF; only the app's own static files and data: URLs are fetched (StaticOnlyFetcher)."""
+    from weasyprint import HTML  # imported lazily: about a second to import
+
     with _collector_paused():
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def render_berita_acara(snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None) -> bytes:
+    """Render the berita acara of a snapshot as A4 PDF; a draft carries a DRAF mark and no fingerprint."""
+    return html_to_pdf(berita_acara_html(snapshot, draft=draft, fingerprint=fingerprint, verify_url=verify_url))
+
+
+def render_draft_cached(snapshot: dict) -> bytes:
+    """The DRAF print of a snapshot, rendered once per state of the forum: the cache key is the SHA-256 of the HTML
+    to print, so any change to what the document shows (or to its template) renders it again."""
+    html = berita_acara_html(snapshot, draft=True)
+    key = "berita-acara-draf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        cache.set(key, pdf, DRAFT_CACHE_S)
+    return pdf

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
-from renja.http import form_copy_errors
+from renja.http import form_copy_errors, no_store
 
 from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
@@ -212,13 +212,13 @@ def forum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk)
     ba = BeritaAcara.objects.filter(forum=forum).first()
     if ba is not None:
-        return FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf")
-    from .pdf import render_berita_acara
+        return no_store(FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf"))
+    from .pdf import render_draft_cached
 
-    pdf = render_berita_acara(selectors.forum_snapshot(forum), draft=True)
+    pdf = render_draft_cached(selectors.forum_snapshot(forum))  # rendered again only when the forum changed
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draf-berita-acara-{forum.pk}.pdf"'
-    return response
+    return no_store(response)
 
 
 def verify(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from renja import selectors as renja_selectors
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
-from renja.http import configure_table, export_response, form_copy_errors
+from renja.http import configure_table, export_response, form_copy_errors, no_store
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
@@ -278,7 +278,7 @@ def usulan_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable receipt for the village: the tracking code, as text and as a QR code to the public page."""
     usulan = get_usulan_for_user(request.user, pk)
     url = request.build_absolute_uri(f"{reverse('musrenbang:track')}?kode={usulan.kode_lacak}")
-    return render(request, "musrenbang/usulan_receipt.html", {"usulan": usulan, "track_url": url, "qr": qr_svg(url)})
+    return no_store(render(request, "musrenbang/usulan_receipt.html", {"usulan": usulan, "track_url": url, "qr": qr_svg(url)}))
 
 
 PENDING_DIR = "impor-usulan"
@@ -366,6 +366,6 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error("kode", _("Kode lacak tidak ditemukan. Periksa kembali kode pada tanda terima."))
         else:
             trail, pickups = selectors.trail(usulan), selectors.pickups(usulan)
-    return render(request, "musrenbang/track.html", {"form": form, "usulan": usulan, "trail": trail, "pickups": pickups})
+    return no_store(render(request, "musrenbang/track.html", {"form": form, "usulan": usulan, "trail": trail, "pickups": pickups}))
 
 

@@ -68,6 +68,13 @@ def form_copy_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Mark a response that carries personal or unpublished data (exports, receipts, PDFs) as never to be kept by a
+    shared cache or the browser's disk cache."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def export_response(kind: str, header: Sequence[str], rows: Iterable[Sequence[object]], *, basename: str, title: str) -> HttpResponse:
     """A CSV or XLSX download (formulas neutralised) named basename-YYYYmmdd-HHMM.kind."""
     if kind == "csv":
@@ -76,4 +83,4 @@ def export_response(kind: str, header: Sequence[str], rows: Iterable[Sequence[ob
         response = HttpResponse(write_xlsx(header, rows, title=title), content_type=XLSX_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{kind}"'
-    return response
+    return no_store(response)
