@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -31,6 +31,12 @@ MAX_COLUMNS = 100  # columns read per row; every import format has far fewer
 MAX_ARCHIVE_MEMBERS = 10_000
 RATIO_CHECKED_FROM = 1024 * 1024  # parts smaller than this are harmless whatever their compression ratio
 CHUNK = 64 * 1024
+# The XLSX parts parsed whole into memory (content types, workbook, its relationships) are small in any real file.
+MAX_WHOLE_PART_BYTES = 1024 * 1024
+# ElementTree keeps every element of a row (or a shared string) until it ends: Excel's 16,384 cells with a value
+# element each fit; a row of a million cells would fill the memory before any row limit is reached.
+MAX_ELEMENTS_PER_UNIT = 70_000
+MAX_SHARED_STRINGS = 1_000_000
 
 
 class TableError(Exception):
@@ -203,13 +209,120 @@ def _check_archive(content: bytes) -> None:
             raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
 
 
-def _read_xlsx(content: bytes, max_rows: int) -> Table:
-    from openpyxl import load_workbook  # imported lazily: only imports need it
+class _ElementGuard:
+    """A zip part read through a count of the XML elements since the last start of `unit` (a row, a shared string),
+    refusing more than MAX_ELEMENTS_PER_UNIT: the parser would hold them all in memory until the unit ends."""
 
+    def __init__(self, source: IO[bytes], unit: bytes):
+        self._source, self._tail, self._count = source, b"", 0
+        self._unit = re.compile(rb"<(?:[^\s<>/:!?]{1,64}:)?" + unit + rb"[\s/>]")
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        text = self._tail + data
+        cut = max(len(text) - 80, 0) if data else len(text)  # a tag cut by the chunk's end is read with the next
+        edges = [0, *(m.start() for m in self._unit.finditer(text) if m.start() < cut), cut]
+        for i in range(len(edges) - 1):
+            if i:
+                self._count = 0
+            piece = text[edges[i]:edges[i + 1]]
+            self._count += piece.count(b"<") - piece.count(b"</") - piece.count(b"<?") - piece.count(b"<!")
+            if self._count > MAX_ELEMENTS_PER_UNIT:
+                raise TableError(_("Berkas XLSX tidak wajar: satu baris berisi lebih dari %(n)s unsur.") % {"n": f"{MAX_ELEMENTS_PER_UNIT:,}".replace(",", ".")})
+        self._tail = text[cut:]
+        return data
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self) -> _ElementGuard:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _shared_strings(source: IO[bytes]) -> list[str]:
+    """The shared strings, each element dropped once read (openpyxl's reader keeps them all in the tree)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = "{%s}si" % SHEET_MAIN_NS
+    strings: list[str] = []
+    root = None
+    for event, node in iterparse(source, events=("start", "end")):
+        if root is None:
+            root = node
+        elif event == "end" and node.tag == tag:
+            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+            root.clear()
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise TableError(_("Berkas XLSX tidak wajar: lebih dari %(n)s teks berbeda.") % {"n": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")})
+    return strings
+
+
+def _open_workbook(content: bytes):
+    """The workbook, read-only, with its first sheet streamed: openpyxl's reader without the steps that read a whole
+    part into memory (its size probe parses every row of a sheet that declares no dimension; its shared strings keep
+    their XML tree; styles, theme and properties, which an import does not need, are not read; dates stay numbers)."""
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.packaging.manifest import ARC_CONTENT_TYPES
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class StreamedSheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass  # the dimension is not needed (nor trusted): rows are read until the sheet or the limit ends
+
+        def _get_source(self) -> _ElementGuard:
+            return _ElementGuard(super()._get_source(), b"row")
+
+    class Reader(ExcelReader):
+        def _small(self, name: str) -> None:
+            if name in self.valid_files and self.archive.getinfo(name).file_size > MAX_WHOLE_PART_BYTES:
+                raise TableError(_("Berkas XLSX tidak wajar: bagian %(part)s terlalu besar.") % {"part": name[:80]})
+
+        def read_manifest(self) -> None:
+            self._small(ARC_CONTENT_TYPES)
+            super().read_manifest()
+
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as source:
+                    self.shared_strings = _shared_strings(_ElementGuard(source, b"si"))
+
+        def read_workbook(self) -> None:
+            name = _find_workbook_part(self.package).PartName[1:]
+            self._small(name)
+            self._small(get_rels_path(name))
+            super().read_workbook()
+
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    self.wb._sheets.append(StreamedSheet(self.wb, sheet.name, rel.target, self.shared_strings))
+
+        def read(self) -> None:
+            self.read_manifest()
+            self.read_strings()
+            self.read_workbook()
+            self.read_worksheets()
+
+    reader = Reader(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
+def _read_xlsx(content: bytes, max_rows: int) -> Table:
     _check_archive(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = _open_workbook(content)
         sheet = workbook.worksheets[0]
+    except TableError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise TableError(_("Berkas XLSX rusak atau bukan lembar kerja Excel.")) from exc
     # The dimension a sheet declares is not trusted: it would pad every row to its width, or cut rows off.
