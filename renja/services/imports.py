@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
 
 from .. import permissions
@@ -101,8 +102,9 @@ def max_length(model: type[models.Model], name: str) -> int | None:
 
 
 def integer_range(model: type[models.Model], name: str) -> tuple[int, int]:
-    """The smallest and largest integer the database column takes (bigint: ±2^63)."""
-    return connection.ops.integer_field_range(model._meta.get_field(name).get_internal_type())
+    """The smallest and largest integer the column's type takes (bigint: -2^63 … 2^63-1, positive smallint: 0 …
+    32767), as PostgreSQL enforces them (SQLite takes any 64-bit integer in every integer column)."""
+    return BaseDatabaseOperations.integer_field_ranges[model._meta.get_field(name).get_internal_type()]
 
 
 def decimal_within(number: Decimal, model: type[models.Model], name: str, *, spreadsheet: bool = False) -> Decimal:
