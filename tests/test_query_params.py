@@ -122,14 +122,18 @@ def test_odd_query_parameters_never_answer_500(client, request, world, role, pag
         parser.feed(first.content.decode())
         names |= parser.names
     names.discard("csrfmiddlewaretoken")
-    for name in sorted(names):
+    # One parameter at a time where the page has parameters of its own (an invalid one cannot hide another's
+    # failure behind a form's is_valid()), as the planner (the officer's pages parse the same parameters with the
+    # same code, less the agency choice) and on the officer's own inbox; otherwise all at once, below.
+    one_by_one = bool(names - COMMON - UNKNOWN) and (role == "planner" or page == "musrenbang:inbox")
+    for name in sorted(names) if one_by_one else []:
         for value in VALUES:
             response = client.get(url, {name: value})
             assert response.status_code in ALLOWED, (page, name, value[:20], response.status_code)
         response = client.get(url, {name: ["1", "²", "-1"]})  # repeated
         assert response.status_code in ALLOWED, (page, name, "repeated", response.status_code)
     # Everything odd at once.
-    for value in ("²", "-1", "1" + "0" * 30):
+    for value in VALUES:
         response = client.get(url, {name: value for name in names})
         assert response.status_code in ALLOWED, (page, "all", value, response.status_code)
 
