@@ -1,6 +1,8 @@
 """Input shapes for forum screens. Cross-object rules live in services."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +66,9 @@ class SignForm(forms.Form):
 
 class VerifyForm(forms.Form):
     sidik_jari = forms.CharField(label=_("Sidik jari SHA-256"), max_length=64, min_length=64)
+
+    def clean_sidik_jari(self) -> str:
+        value = self.cleaned_data["sidik_jari"].strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise forms.ValidationError(_("Sidik jari terdiri atas 64 karakter heksadesimal (0-9, a-f)."))
+        return value

@@ -43,6 +43,7 @@ VALUES = [
     "1" + "0" * 30,           # beyond bigint
     "-" + "9" * 30,
     "abc", "", "\x00", "' OR 1=1 --", "a/b?c#d",
+    "a/" * 32,                # as long as a SHA-256 fingerprint, but no path segment
     "x" * 3000,
 ]
 ALLOWED = (200, 302, 400, 403, 404, 405)
@@ -208,3 +209,14 @@ def test_nomenklatur_search_ignores_nul(client, planner):
     client.force_login(planner)
     response = client.get(reverse("renja:nomenklatur-list"), {"q": "Rehab\x00ilitasi"})
     assert response.status_code == 200 and response.context["q"] == "Rehabilitasi"
+
+
+@pytest.mark.parametrize("value", ["a/" * 32, "g" * 64, "²" * 64])
+def test_verify_refuses_a_fingerprint_that_is_not_hexadecimal(client, db, value):
+    response = client.get(reverse("forum:verify"), {"sidik_jari": value})
+    assert response.status_code == 200 and "64 karakter heksadesimal" in response.content.decode()
+
+
+def test_verify_sends_a_hexadecimal_fingerprint_to_its_page(client, db):
+    response = client.get(reverse("forum:verify"), {"sidik_jari": " " + "AB" * 32 + " "})
+    assert response.status_code == 302 and response["Location"] == reverse("forum:verify-detail", args=["ab" * 32])
