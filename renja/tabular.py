@@ -36,7 +36,7 @@ MAX_WHOLE_PART_BYTES = 1024 * 1024
 # ElementTree keeps every element of a row (or a shared string) until it ends: Excel's 16,384 cells with a value
 # element each fit; a row of a million cells would fill the memory before any row limit is reached.
 MAX_ELEMENTS_PER_UNIT = 70_000
-MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS = 500_000  # distinct texts: 50,000 usulan × 10 text columns
 
 
 class TableError(Exception):
@@ -243,19 +243,21 @@ class _ElementGuard:
 
 
 def _shared_strings(source: IO[bytes]) -> list[str]:
-    """The shared strings, each element dropped once read (openpyxl's reader keeps them all in the tree)."""
-    from openpyxl.cell.text import Text
+    """The shared strings (plain text and rich-text runs, as openpyxl reads them), each element dropped once read:
+    openpyxl's reader keeps them all in the tree and builds an object per string (45 s for a million)."""
     from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    tag = "{%s}si" % SHEET_MAIN_NS
+    si, text, run = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("si", "t", "r"))
     strings: list[str] = []
     root = None
     for event, node in iterparse(source, events=("start", "end")):
         if root is None:
             root = node
-        elif event == "end" and node.tag == tag:
-            strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+        elif event == "end" and node.tag == si:
+            plain = [child.text or "" for child in node if child.tag == text]
+            runs = [t.text or "" for child in node if child.tag == run for t in child if t.tag == text]
+            strings.append("".join(plain + runs).replace("_x005F_", "_"))
             root.clear()
             if len(strings) > MAX_SHARED_STRINGS:
                 raise TableError(_("Berkas XLSX tidak wajar: lebih dari %(n)s teks berbeda.") % {"n": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")})

@@ -189,7 +189,59 @@ def bench_berita_acara() -> None:
     print(f"{'Berita acara 300 baris, 80 org':30} {300:>7} {'':>7} {statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)")
 
 
+def bench_hostile_files() -> None:
+    """Peak memory (tracemalloc: Python's allocations) and time of refusing a 1.5 MB decompression bomb and a
+    1,000,000-row sheet, through the Renja and the usulan import (both files generated here, in memory)."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    from musrenbang.imports import build_usulan_plan
+
+    def xlsx(strings: list[bytes], rows: list[bytes]) -> bytes:
+        ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            archive.writestr("_rels/.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+            archive.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
+            archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            for name, head, chunks, tail in (("xl/sharedStrings.xml", f"<sst {ns}>", strings, "</sst>"), ("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>", rows, "</sheetData></worksheet>")):
+                with archive.open(name, "w") as part:  # streamed: the generator holds one chunk at a time
+                    part.write(head.encode())
+                    for chunk in chunks:
+                        part.write(chunk)
+                    part.write(tail.encode())
+        return buffer.getvalue()
+
+    header = b"<row>" + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c for c in (b"ref", b"id_usulan", b"opd", b"kode_sub_kegiatan", b"kode_desa", b"nama", b"usulan", b"pagu")) + b"</row>"
+    bomb = xlsx((b"<si><t>", *(b"A" * (1 << 20) for _ in range(1500)), b"</t></si>"), [header, b'<row><c t="s"><v>0</v></c></row>'])
+    rows = xlsx([], (header, *(b"".join(b"<row><c><v>%d</v></c></row>" % i for i in range(s, s + 10_000)) for s in range(0, 1_000_000, 10_000))))
+    fy, planner = FiscalYear.objects.get(year=2026), User.objects.get(username="perencana")
+    def refuse(build, content: bytes) -> str:
+        try:
+            build(content=content, filename="x.xlsx", fiscal_year=fy, by=planner)
+        except services.ImportRejected as exc:
+            return exc.issues[0].message[:40]
+        return "DITERIMA?!"
+
+    mb = lambda size: f"{size / 2**20:.1f}".replace(".", ",")  # noqa: E731
+    for label, content in ((f"Tolak bom XLSX {mb(len(bomb))} MB→1,5 GB", bomb), (f"Tolak 1.000.000 baris ({mb(len(rows))} MB)", rows)):
+        figures = []
+        for name, build in (("Renja", services.build_plan), ("usulan", build_usulan_plan)):
+            start = time.perf_counter()
+            refuse(build, content)
+            ms = (time.perf_counter() - start) * 1000
+            tracemalloc.start()  # a second run for the memory: tracing slows the code down
+            refused = refuse(build, content)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            figures.append(f"{name} {ms:.0f} ms, puncak {mb(peak)} MB ({refused}…)")
+        print(f"{label:30} " + " · ".join(figures))
+
 if __name__ == "__main__":
     main()
     bench_usulan_import()
     bench_berita_acara()
+    bench_hostile_files()

@@ -234,3 +234,21 @@ def test_sheet_without_dimension_is_not_parsed_whole_before_the_first_row(refs, 
     peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="r.xlsx", fiscal_year=year, by=planner))
     assert isinstance(result, services.ImportRejected) and result.issues[0].row == 20_002
     assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"
+
+
+def test_too_many_shared_strings_are_refused(refs, year, planner, monkeypatch):
+    monkeypatch.setattr("renja.tabular.MAX_SHARED_STRINGS", 1_000)
+    strings = [b"".join(b"<si><t>teks %d</t></si>" % i for i in range(1_001)), b"</sst>"]
+    content = hostile.xlsx([hostile.header_row(COLUMNS), hostile.SHEET_CLOSE], strings)
+    [(row, _column, message)] = preview(content, year, planner, "teks.xlsx")
+    assert row == 0 and "lebih dari 1.000 teks berbeda" in message
+
+
+def test_shared_strings_and_rich_text_are_read(refs, year, planner):
+    strings = [b'<si><t>2026-DINSOS-001</t></si><si><r><t>Rehabilitasi </t></r><r><rPr><b/></rPr><t>disabilitas</t></r></si>'
+               b"<si><t>Dinsos</t></si><si><t>1.06.04.2.01.0001</t></si>", b"</sst>"]
+    data = b'<row><c t="s"><v>0</v></c><c t="s"><v>2</v></c><c t="s"><v>3</v></c><c t="s"><v>1</v></c>' + b"<c/>" * 3 + b"<c><v>5000</v></c></row>"
+    content = hostile.xlsx([hostile.header_row(COLUMNS), data, hostile.SHEET_CLOSE], strings)
+    services.renja_import_file(content=content, filename="teks.xlsx", fiscal_year=year, by=planner)
+    row = RenjaRow.objects.get()
+    assert (row.ref, row.nama, row.pagu) == ("2026-DINSOS-001", "Rehabilitasi disabilitas", 5000)
