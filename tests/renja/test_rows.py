@@ -137,6 +137,32 @@ def test_status_moves_forward_with_the_right_roles(row_in_opd_a, opd_a_editor, p
     assert AuditLog.objects.filter(action="renja_row.status_changed").count() == 3
 
 
+def test_stale_status_change_is_refused_and_changes_nothing(row_in_opd_a, opd_a_editor, planner):
+    """A status change sent from a page loaded before someone else saved the row is refused, not applied on top."""
+    loaded_version = row_in_opd_a.version
+    services.row_update(row=row_in_opd_a, data={"pagu": 300_000_000}, by=planner, expected_version=loaded_version)
+    with pytest.raises(ValidationError, match="sudah diubah orang lain; muat ulang halaman") as exc:
+        services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=loaded_version)
+    assert exc.value.code == "conflict"
+    row = RenjaRow.objects.get(pk=row_in_opd_a.pk)
+    assert (row.status, row.version, row.pagu) == ("draft", loaded_version + 1, 300_000_000)
+    assert not AuditLog.objects.filter(action="renja_row.status_changed").exists()
+    # With the current version the same move goes through.
+    row = services.row_status_change(row=row, status="diajukan", by=opd_a_editor, expected_version=row.version)
+    assert (row.status, row.version) == ("diajukan", loaded_version + 2)
+
+
+def test_status_change_stale_after_another_status_change_is_refused(row_in_opd_a, opd_a_editor, planner):
+    """Two people move the same row from the same page: the second move (here back to draft) is refused."""
+    loaded_version = row_in_opd_a.version
+    services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=loaded_version)
+    with pytest.raises(ValidationError, match="sudah diubah orang lain"):
+        services.row_status_change(row=row_in_opd_a, status="draft", by=planner, expected_version=loaded_version)
+    row = RenjaRow.objects.get(pk=row_in_opd_a.pk)
+    assert (row.status, row.version) == ("diajukan", loaded_version + 1)
+    assert AuditLog.objects.filter(action="renja_row.status_changed").count() == 1
+
+
 def test_status_cannot_skip_a_step(row_in_opd_a, planner):
     with pytest.raises(ValidationError) as exc:
         services.row_status_change(row=row_in_opd_a, status="final", by=planner)

@@ -206,6 +206,16 @@ def test_status_change_through_detail_page(client, opd_a_editor, row_in_opd_a):
     assert AuditLog.objects.filter(action="renja_row.status_changed").count() == 1
 
 
+def test_status_change_from_a_stale_page_is_refused(client, opd_a_editor, planner, row_in_opd_a):
+    services.row_update(row=row_in_opd_a, data={"pagu": 300_000_000}, by=planner)  # saved after the page was loaded
+    client.force_login(opd_a_editor)
+    response = client.post(reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "diajukan", "version": 1}, follow=True)
+    assert "sudah diubah orang lain; muat ulang halaman" in response.content.decode()
+    row_in_opd_a.refresh_from_db()
+    assert (row_in_opd_a.status, row_in_opd_a.version) == ("draft", 2)
+    assert not AuditLog.objects.filter(action="renja_row.status_changed").exists()
+
+
 def test_user_text_is_escaped(client, planner, year, opd_a):
     row = make_row(opd=opd_a, fiscal_year=year, nama="<script>alert(1)</script>")
     client.force_login(planner)
