@@ -83,6 +83,26 @@ def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     assert forum_ready.tumpang_tindih.count() == 1
 
 
+@pytest.mark.parametrize("stage,message", [
+    ("final", "Forum ini sudah final dan tidak dapat diubah"),
+    ("signed", "Forum ini sudah ditandatangani dan tidak dapat diubah"),
+])
+def test_a_final_or_signed_forum_refuses_a_new_pair_on_its_agenda(forum_ready, pair, facilitator, stage, message):
+    services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
+    if stage == "signed":
+        services.forum_sign(forum=forum_ready, by=facilitator)
+    forum_ready.refresh_from_db()
+    assert forum_ready.status == stage
+    fields = ["status", "catatan", "ditandatangani_pada", "berita_acara_nomor", "diselesaikan_pada"]
+    before = TumpangTindih.objects.filter(pk=pair.pk).values(*fields).get()
+    audits = AuditLog.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
+    assert not forum_ready.tumpang_tindih.exists()
+    assert TumpangTindih.objects.filter(pk=pair.pk).values(*fields).get() == before
+    assert AuditLog.objects.count() == audits
+
+
 def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facilitator):
     import subprocess
 
