@@ -250,31 +250,40 @@ def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: Us
     if not data_rows:
         raise ImportRejected([ImportIssue(0, "", _("Berkas tidak berisi baris data."))])
 
+    for start in range(0, len(planned), 900):  # a batch at a time: a row's prefetched relations are dropped once compared
+        _compare_batch(planned[start:start + 900], fiscal_year, officer_opd, issues)
+
+    if issues:
+        raise issues.rejected()
+    return ImportPlan(fiscal_year=fiscal_year, rows=planned)
+
+
+def _compare_batch(batch: list[PlannedRow], fiscal_year: FiscalYear, officer_opd: Opd | None, issues: IssueCollector) -> None:
+    """Find the rows of `batch` the year already has, and what the file changes in them."""
     existing = {
         r.ref: r
-        for start in range(0, len(planned), 900)
-        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in planned[start:start + 900]])
+        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in batch])
         .select_related("opd", "sub_kegiatan", "opd_pengampu", "fiscal_year")
         .prefetch_related(*M2M_FIELDS)
     }
-    for item in planned:
+    for item in batch:
         row = existing.get(item.ref)
         if row is None:
             continue
         item.existing = row
         if officer_opd is not None and row.opd_id != officer_opd.pk:
             issues.append(ImportIssue(item.line, "ref", _("ref %(ref)s sudah dipakai baris milik %(opd)s") % {"ref": item.ref, "opd": row.opd.singkatan}))
-            continue
-        fields = [f for f in item.data]
-        before = row_snapshot(row, fields)
-        after = {f: _display(f, list(v) if f in M2M_FIELDS else v) for f, v in item.data.items()}
-        item.changes = {f: [before[f], after[f]] for f in fields if not same_text(before[f], after[f])}
-        if item.changes and officer_opd is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
-            issues.append(ImportIssue(item.line, "ref", _("baris %(ref)s berstatus %(status)s; hanya Bappeda yang dapat mengubahnya") % {"ref": item.ref, "status": row.get_status_display()}))
-
-    if issues:
-        raise issues.rejected()
-    return ImportPlan(fiscal_year=fiscal_year, rows=planned)
+        else:
+            fields = [f for f in item.data]
+            before = row_snapshot(row, fields)
+            after = {f: _display(f, list(v) if f in M2M_FIELDS else v) for f, v in item.data.items()}
+            item.changes = {f: [before[f], after[f]] for f in fields if not same_text(before[f], after[f])}
+            if item.changes and officer_opd is not None and row.status in (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL):
+                issues.append(ImportIssue(item.line, "ref", _("baris %(ref)s berstatus %(status)s; hanya Bappeda yang dapat mengubahnya") % {"ref": item.ref, "status": row.get_status_display()}))
+        # Only the row itself is needed from here on (applying locks and reads it again): 20,000 rows with their
+        # related objects and prefetched querysets would hold some 200 MB.
+        row._prefetched_objects_cache = {}
+        row._state.fields_cache = {}
 
 
 def same_text(before: str, after: str) -> bool:
