@@ -28,6 +28,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_COLUMNS = 100  # columns read per row; every import format has far fewer
+# The csv reader holds a whole record as a list of fields: a 10 MB line of "ab," would be 3.3 million strings.
+MAX_LINE_CHARS = 4 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 10_000
 RATIO_CHECKED_FROM = 1024 * 1024  # parts smaller than this are harmless whatever their compression ratio
 CHUNK = 64 * 1024
@@ -103,16 +105,20 @@ class _LongField(Exception):
 
 
 class _LineTracker:
-    """The lines the csv reader takes, kept for the record being read (to find the column of a too long field)."""
+    """The lines the csv reader takes, kept for the record being read (to find the column of a too long field);
+    a line over MAX_LINE_CHARS is refused before the reader splits it."""
 
     def __init__(self, lines: Iterator[str]):
-        self._lines, self.current = lines, []
+        self._lines, self.current, self.number = lines, [], 0
 
     def __iter__(self) -> _LineTracker:
         return self
 
     def __next__(self) -> str:
         line = next(self._lines)
+        self.number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise TableError(_("baris lebih dari %(n)s karakter") % {"n": f"{MAX_LINE_CHARS:,}".replace(",", ".")}, line=self.number)
         self.current.append(line)
         return line
 

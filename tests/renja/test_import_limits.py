@@ -252,3 +252,11 @@ def test_shared_strings_and_rich_text_are_read(refs, year, planner):
     services.renja_import_file(content=content, filename="teks.xlsx", fiscal_year=year, by=planner)
     row = RenjaRow.objects.get()
     assert (row.ref, row.nama, row.pagu) == ("2026-DINSOS-001", "Rehabilitasi disabilitas", 5000)
+
+
+def test_csv_line_of_millions_of_fields_is_refused_with_little_memory(refs, year, planner):
+    content = csv_bytes(line(1), "ab," * 3_000_000)
+    peak, result = hostile.peak_memory(lambda: services.build_plan(content=content, filename="r.csv", fiscal_year=year, by=planner))
+    assert isinstance(result, services.ImportRejected)
+    assert [(i.row, i.message) for i in result.issues] == [(3, "baris lebih dari 4.194.304 karakter")]
+    assert peak < 60 * MB, f"peak {peak / MB:.0f} MB"  # the file itself is 9 MB, and its text while decoded
