@@ -78,7 +78,7 @@ def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=facilitator)
     services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     forum_ready.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Forum ini sudah final dan tidak dapat diubah"):
         services.forum_agenda_remove_pair(forum=forum_ready, pair=pair, by=facilitator)
     assert forum_ready.tumpang_tindih.count() == 1
 

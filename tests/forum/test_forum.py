@@ -27,14 +27,14 @@ def test_create_gets_standard_clauses(forum):
 
 
 def test_end_time_before_start_is_refused(year, opd_a, facilitator, forum_data):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Waktu selesai harus setelah waktu mulai") as exc:
         services.forum_create(fiscal_year=year, data={**forum_data, "selesai": datetime.time(8, 0)}, opd_list=[opd_a], by=facilitator)
     assert exc.value.message_dict["selesai"] == ["Waktu selesai harus setelah waktu mulai."]
 
 
 @pytest.mark.parametrize("nip", ["12345", "19700101199503100X", "1970010119950310012"])
 def test_nip_must_be_18_digits(year, opd_a, facilitator, forum_data, nip):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="NIP harus 18 angka") as exc:
         services.forum_create(fiscal_year=year, data={**forum_data, "pimpinan_nip": nip}, opd_list=[opd_a], by=facilitator)
     assert exc.value.message_dict["pimpinan_nip"] == ["NIP harus 18 angka."]
 
@@ -95,17 +95,18 @@ def test_signed_forum_refuses_every_change(forum_ready, facilitator, verify_url,
     forum_ready.refresh_from_db()
     assert forum_ready.status == "signed"
     person = forum_ready.kehadiran.first()
+    signed = "sudah ditandatangani dan tidak dapat diubah"
     attempts = [
-        lambda: services.forum_update(forum=forum_ready, data=forum_data, opd_list=[opd_a], by=facilitator),
-        lambda: services.attendee_add(forum=forum_ready, data={"nama": "X", "unsur": "Y"}, by=facilitator),
-        lambda: services.attendee_check_in(attendee=person, by=facilitator),
-        lambda: services.attendee_remove(attendee=person, by=facilitator),
-        lambda: services.clauses_save(forum=forum_ready, texts=["Baru"], by=facilitator),
-        lambda: services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url),
-        lambda: services.forum_sign(forum=forum_ready, by=facilitator),
+        (signed, lambda: services.forum_update(forum=forum_ready, data=forum_data, opd_list=[opd_a], by=facilitator)),
+        (signed, lambda: services.attendee_add(forum=forum_ready, data={"nama": "X", "unsur": "Y"}, by=facilitator)),
+        (signed, lambda: services.attendee_check_in(attendee=person, by=facilitator)),
+        (signed, lambda: services.attendee_remove(attendee=person, by=facilitator)),
+        (signed, lambda: services.clauses_save(forum=forum_ready, texts=["Baru"], by=facilitator)),
+        (signed, lambda: services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)),
+        ("Hanya berita acara yang sudah final dan belum ditandatangani", lambda: services.forum_sign(forum=forum_ready, by=facilitator)),
     ]
-    for attempt in attempts:
-        with pytest.raises(ValidationError):
+    for message, attempt in attempts:
+        with pytest.raises(ValidationError, match=message):
             attempt()
     assert forum_ready.kehadiran.count() == 2
 

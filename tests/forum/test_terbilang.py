@@ -60,9 +60,9 @@ def test_terbilang(n, expected):
     assert terbilang(n) == expected
 
 
-@pytest.mark.parametrize("n", [-1, 10**15])
-def test_terbilang_out_of_range(n):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("n,message", [(-1, "does not support negative numbers"), (10**15, "supports numbers below 10")])
+def test_terbilang_out_of_range(n, message):
+    with pytest.raises(ValueError, match=message):
         terbilang(n)
 
 

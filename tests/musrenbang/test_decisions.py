@@ -71,7 +71,7 @@ def test_accept_with_changes_needs_a_change(routed_to_a, row_a, opd_a_editor):
 
 @pytest.mark.parametrize("keputusan", ["ditolak", "dikembalikan", "digabung"])
 def test_reason_required(routed_to_a, opd_a_editor, keputusan):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Alasan wajib diisi untuk keputusan") as exc:
         services.usulan_decide(usulan=routed_to_a, keputusan=keputusan, by=opd_a_editor, alasan="  ")
     assert "Alasan wajib diisi" in exc.value.message_dict["alasan"][0]
     routed_to_a.refresh_from_db()
@@ -127,7 +127,7 @@ def test_accepted_usulan_cannot_be_rerouted(routed_to_a, row_a, opd_a_editor, pl
 
 
 def test_bulk_decision_is_all_or_nothing(year, opd_a, opd_b, opd_a_editor, routed_to_a, routed_to_b):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="tidak berwenang memutuskan usulan OPD lain"):
         services.usulan_decide_many(usulan_list=[routed_to_a, routed_to_b], keputusan="ditolak", alasan="Tidak prioritas", by=opd_a_editor)
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diteruskan"

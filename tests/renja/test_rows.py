@@ -31,7 +31,7 @@ def test_create_writes_row_and_audit(year, opd_a, sub, planner):
 
 
 def test_create_refuses_negative_pagu(year, opd_a, sub, planner):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Pagu wajib diisi dan tidak boleh negatif") as exc:
         services.row_create(fiscal_year=year, ref="A-1", data=base_data(opd_a, sub, pagu=-1), by=planner)
     assert "pagu" in exc.value.message_dict
     assert not RenjaRow.objects.exists()
@@ -43,14 +43,14 @@ def test_database_refuses_negative_pagu_too(row_in_opd_a):
 
 
 def test_create_refuses_duplicate_ref_in_same_year(year, opd_a, sub, planner, row_in_opd_a):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="sudah dipakai di tahun 2026") as exc:
         services.row_create(fiscal_year=year, ref=row_in_opd_a.ref, data=base_data(opd_a, sub), by=planner)
     assert "sudah dipakai" in exc.value.message_dict["ref"][0]
 
 
 def test_create_refuses_regency_as_location(year, opd_a, sub, planner):
     kab = Wilayah.objects.create(kode="64.02", nama="Kutai Kartanegara", tingkat="kabupaten")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="kosongkan lokasi untuk kegiatan se-kabupaten") as exc:
         services.row_create(fiscal_year=year, ref="A-1", data=base_data(opd_a, sub, lokasi=[kab]), by=planner)
     assert "se-kabupaten" in exc.value.message_dict["lokasi"][0]
 
@@ -59,7 +59,7 @@ def test_create_refuses_inactive_target_group_and_names_from_sub_kegiatan(year, 
     gone = make_sasaran("lama")
     gone.aktif = False
     gone.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Kelompok sasaran .* tidak aktif") as exc:
         services.row_create(fiscal_year=year, ref="A-1", data=base_data(opd_a, sub, sasaran=[gone]), by=planner)
     assert set(exc.value.message_dict) == {"sasaran"}
     row = services.row_create(fiscal_year=year, ref="A-2", data=base_data(opd_a, sub, nama=" "), by=planner)
@@ -67,7 +67,7 @@ def test_create_refuses_inactive_target_group_and_names_from_sub_kegiatan(year, 
 
 
 def test_update_refuses_empty_name(row_in_opd_a, planner):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Nama wajib diisi") as exc:
         services.row_update(row=row_in_opd_a, data={"nama": ""}, by=planner)
     assert exc.value.message_dict == {"nama": ["Nama wajib diisi."]}
 
@@ -75,7 +75,7 @@ def test_update_refuses_empty_name(row_in_opd_a, planner):
 def test_create_refused_in_locked_year(year, opd_a, sub, planner):
     services.fiscal_year_set_lock(fiscal_year=year, locked=True, reason="RKPD ditetapkan", by=planner)
     year.refresh_from_db()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Tahun 2026 dikunci .RKPD ditetapkan.") as exc:
         services.row_create(fiscal_year=year, ref="A-1", data=base_data(opd_a, sub), by=planner)
     assert "dikunci" in exc.value.messages[0] and "RKPD ditetapkan" in exc.value.messages[0]
     assert not RenjaRow.objects.exists()
@@ -83,7 +83,7 @@ def test_create_refused_in_locked_year(year, opd_a, sub, planner):
 
 def test_update_refused_when_renja_stage_locked(row_in_opd_a, planner):
     StageWindow.objects.create(fiscal_year=row_in_opd_a.fiscal_year, stage="renja", opens_on=datetime.date(2025, 1, 1), closes_on=datetime.date(2025, 2, 1), is_locked=True)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Penyusunan Rancangan Renja") as exc:
         services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=planner)
     assert "Penyusunan Rancangan Renja" in exc.value.messages[0]
     row_in_opd_a.refresh_from_db()
@@ -118,7 +118,7 @@ def test_stale_edit_is_refused_and_shows_what_changed(row_in_opd_a, opd_a_editor
 
 def test_officer_cannot_change_agreed_row_but_planner_can(row_in_opd_a, opd_a_editor, planner):
     RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status=RenjaRow.Status.DISEPAKATI)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="hanya dapat diubah oleh Bappeda") as exc:
         services.row_update(row=row_in_opd_a, data={"pagu": 1}, by=opd_a_editor)
     assert "hanya dapat diubah oleh Bappeda" in exc.value.messages[0]
     _, changes = services.row_update(row=row_in_opd_a, data={"pagu": 1}, by=planner)
@@ -128,7 +128,7 @@ def test_officer_cannot_change_agreed_row_but_planner_can(row_in_opd_a, opd_a_ed
 def test_status_moves_forward_with_the_right_roles(row_in_opd_a, opd_a_editor, planner):
     row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor)
     assert row.status == "diajukan"
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Hanya Bappeda yang dapat mengubah status") as exc:
         services.row_status_change(row=row, status="disepakati", by=opd_a_editor)
     assert "Hanya Bappeda" in exc.value.messages[0]
     row = services.row_status_change(row=row, status="disepakati", by=planner)
@@ -164,7 +164,7 @@ def test_status_change_stale_after_another_status_change_is_refused(row_in_opd_a
 
 
 def test_status_cannot_skip_a_step(row_in_opd_a, planner):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="Status tidak dapat diubah dari Draf ke Final") as exc:
         services.row_status_change(row=row_in_opd_a, status="final", by=planner)
     assert "Draf" in exc.value.messages[0] and "Final" in exc.value.messages[0]
 

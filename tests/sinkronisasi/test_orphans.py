@@ -68,11 +68,11 @@ def test_forum_deadline_comes_from_the_stage_window(year):
 
 def test_closing_needs_a_reason_and_refuses_accepted_usulan(year, opd_a):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Alasan menutup usulan wajib diisi"):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan=" ")
     row = make_row(opd=opd_a, fiscal_year=year)
     usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="sudah diterima; tidak dapat ditutup"):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan="tidak ada anggaran")
 
 
@@ -86,7 +86,7 @@ def test_a_closed_usulan_carries_over_to_the_next_year(year):
 
 def test_officers_cannot_close_as_a_decision(year, opd_a, opd_a_editor):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Keputusan ditutup tidak dikenal"):
         usulan_services.usulan_decide(usulan=usulan, keputusan="ditutup", alasan="x", by=opd_a_editor)
 
 

@@ -71,7 +71,7 @@ def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, 
 
 
 def test_a_lead_agency_outside_the_pair_is_refused(pair, planner, opd_a):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="pilih OPD pengampu, salah satu dari kedua OPD"):
         services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=opd_a, catatan="x", by=planner)
 
 
