@@ -68,7 +68,9 @@ def normalise_header(name: object) -> str:
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}" if size >= 1024 * 1024 else f"{size / (1024 * 1024):.2f}"
+    """Megabytes the Indonesian way: 50, 10,2, 0,03."""
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f}" if mb == int(mb) else (f"{mb:.1f}" if mb >= 1 else f"{mb:.2f}").replace(".", ",")
 
 
 def read_table(content: bytes, filename: str = "", *, max_rows: int) -> Table:
