@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from renja import services as renja_services
 from renja.models import AuditLog
-from sinkronisasi import services
+from sinkronisasi import deteksi, services
 from sinkronisasi.models import FiturBaris, SyncState, TumpangTindih
 
 from ..factories import make_row
@@ -108,17 +108,57 @@ def test_a_full_recompute_keeps_settlements(year, pair, planner):
     assert pair.status == "saling_melengkapi"
 
 
-def test_incremental_and_full_recompute_agree(year, opd_a, opd_b, opd_c, places, groups, codes):
+def findings() -> dict:
+    """The stored pairs with their score, reasons and agency pair."""
+    return {(p.baris_a_id, p.baris_b_id): (p.skor, p.sinyal, p.kelompok) for p in TumpangTindih.objects.all()}
+
+
+def assert_same_findings(got: dict, expected: dict) -> None:
+    assert got.keys() == expected.keys()
+    for key, (score, signals, group) in expected.items():
+        assert got[key][0] == pytest.approx(score, abs=1e-9, rel=0), key
+        assert got[key][1:] == (signals, group), key
+
+
+@pytest.fixture
+def three_daycares(year, opd_a, opd_b, opd_c, places, groups, codes):
     rows = []
     for i, (opd, code, text) in enumerate([(opd_b, "dp3a", DAYCARE_A), (opd_c, "dp2kb", DAYCARE_B), (opd_a, "dinsos", DAYCARE_A)]):
         rows.append(make_row(opd=opd, fiscal_year=year, ref=f"R{i}", sub_kegiatan=codes[code], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **text))
     services.sync_refresh(fiscal_year=year)
-    renja_services.row_update(row=rows[2], data={"nama": "Kelas pengasuhan anak harian (daycare)"}, by=None)
-    services.sync_refresh(fiscal_year=year)
-    incremental = {(p.baris_a_id, p.baris_b_id): round(p.skor, 3) for p in TumpangTindih.objects.all()}
+    return rows
+
+
+def test_incremental_and_full_recompute_agree(year, three_daycares, monkeypatch):
+    """After a change of words, the partial recompute finds the pairs, scores and reasons a full recompute finds with
+    the same term weights. (The weights, IDF, are those of the last full recompute until the next one: a partial
+    recompute does not move every pair's score. A full recompute with fresh weights finds the same pairs.)"""
+    before = findings()
+    weights = SyncState.objects.get(fiscal_year=year).idf
+    renja_services.row_update(row=three_daycares[2], data={"nama": "Kelas pengasuhan anak harian (daycare)"}, by=None)
+    result = services.sync_refresh(fiscal_year=year)
+    assert (result.mode, result.changed_rows) == ("sebagian", 1)
+    incremental = findings()
+    assert len(incremental) == 3 and any(before[key][0] != incremental[key][0] for key in before.keys() & incremental.keys()), \
+        "the edit must move some scores, or the comparison below proves little"
+    monkeypatch.setattr(deteksi.Detector, "compute_idf", staticmethod(lambda rows: dict(weights)))
     services.sync_refresh(fiscal_year=year, full=True)
-    full = {(p.baris_a_id, p.baris_b_id): round(p.skor, 3) for p in TumpangTindih.objects.all()}
-    assert incremental.keys() == full.keys()
+    assert_same_findings(incremental, findings())
+    monkeypatch.undo()
+    services.sync_refresh(fiscal_year=year, full=True)
+    assert findings().keys() == incremental.keys()
+
+
+def test_incremental_and_full_recompute_agree_after_a_change_of_place_or_group(year, three_daycares, places, groups):
+    """A change that touches no words leaves the term weights as they are: the partial recompute equals a full one."""
+    before = findings()
+    renja_services.row_update(row=three_daycares[2], data={"sasaran": [groups["balita"]], "lokasi": [places["desa1"], places["desa2"]]}, by=None)
+    result = services.sync_refresh(fiscal_year=year)
+    assert (result.mode, result.changed_rows) == ("sebagian", 1)
+    incremental = findings()
+    assert incremental != before and incremental
+    services.sync_refresh(fiscal_year=year, full=True)
+    assert_same_findings(incremental, findings())
 
 
 @pytest.mark.django_db(transaction=True)
