@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -114,7 +116,14 @@ def test_bulk_route_refused_for_officer(client, opd_a_editor, routed_to_a, opd_b
     assert routed_to_a.opd_tujuan != opd_b
 
 
+def page_text(html: str) -> str:
+    """The visible text of a page's main part, tags dropped and spaces collapsed."""
+    main = html[html.index("<main"):html.index("</main>")]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+
 def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a, row_a, row_a2):
+    make_usulan(fiscal_year=routed_to_a.fiscal_year, opd_tujuan=routed_to_a.opd_tujuan, id_usulan="U-A-9")  # not picked up
     client.force_login(opd_a_editor)
     url = reverse("musrenbang:usulan-decide", args=[routed_to_a.pk])
     response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 1})
@@ -122,8 +131,16 @@ def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a
     response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 50_000_000})
     assert response.status_code == 302
     assert Pengambilan.objects.count() == 2
-    html = client.get(reverse("renja:row-detail", args=[row_a.pk])).content.decode()
-    assert row_a.ref in html
+    # The usulan's page shows each row with the part of the cost it took; each row's page leads to the usulan.
+    text = page_text(client.get(reverse("musrenbang:usulan-detail", args=[routed_to_a.pk])).content.decode())
+    assert f"{row_a.ref} {row_a.nama} (Dinsos) · Rp100.000.000" in text
+    assert f"{row_a2.ref} {row_a2.nama} (Dinsos) · Rp50.000.000" in text
+    for row in (row_a, row_a2):
+        detail = client.get(reverse("renja:row-detail", args=[row.pk])).content.decode()
+        link = f'{reverse("musrenbang:usulan-list")}?tahun={row.fiscal_year_id}&amp;baris={row.ref}'
+        assert link in detail
+        listed = client.get(reverse("musrenbang:usulan-list"), {"tahun": row.fiscal_year_id, "baris": row.ref})
+        assert [r.record.id_usulan for r in listed.context["table"].page.object_list] == [routed_to_a.id_usulan]
 
 
 def test_export_is_safe_and_filtered(client, planner, year, opd_a):
