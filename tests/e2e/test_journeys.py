@@ -66,8 +66,32 @@ def test_main_pages_pass_axe(live_server, page, shot, planner, facilitator, row_
               "selesai": datetime.time(11), "tempat": "Bappeda", "pimpinan_nama": "X", "pimpinan_jabatan": "Y", "pimpinan_nip": "1" * 18},
     )
     log_in(page, live_server, "perencana")
-    for path in ["/", "/renja/", "/renja/baru/", "/renja/impor/", "/nomenklatur/?q=rehabilitasi", "/usulan/", f"/usulan/{usulan.pk}/",
-                 f"/usulan/{usulan.pk}/tanda-terima/", "/usulan/impor/", "/forum/", f"/forum/{forum.pk}/", "/forum/baru/", "/tahun/",
-                 f"/lacak/?kode={usulan.kode_lacak}", "/verifikasi/", "/akun/sandi/"]:
-        page.goto(f"{live_server.url}{path}")
+    expect(page.locator(".account")).to_contain_text("perencana")
+    # Each page with its heading and something only that page shows: a 500, a 404 or the log-in form is not scanned
+    # in its place.
+    pages = [
+        ("/", "Renja Perangkat Daerah 2026", row_in_opd_a.opd.singkatan),
+        ("/renja/", "Daftar Renja", row_in_opd_a.ref),
+        ("/renja/baru/", "Baris Renja baru 2026", "Kode sub kegiatan"),
+        ("/renja/impor/", "Impor baris Renja", "kode_sub_kegiatan"),
+        ("/nomenklatur/?q=rehabilitasi", "Nomenklatur sub kegiatan", row_in_opd_a.sub_kegiatan.kode),
+        ("/usulan/", "Usulan Musrenbang", "USL-AXE"),
+        (f"/usulan/{usulan.pk}/", usulan.usulan, usulan.kode_lacak),
+        (f"/usulan/{usulan.pk}/tanda-terima/", "Tanda terima usulan Musrenbang", usulan.kode_lacak),
+        ("/usulan/impor/", "Impor usulan", "format proyek atau ekspor SIPD"),
+        ("/forum/", "Forum Perangkat Daerah", "Forum Dinsos"),
+        (f"/forum/{forum.pk}/", "Forum Dinsos", row_in_opd_a.ref),  # on the agenda
+        ("/forum/baru/", "Forum baru (Renja 2026)", "Pimpinan sidang"),
+        ("/tahun/", "Tahun dan tahapan", "2026"),
+        (f"/lacak/?kode={usulan.kode_lacak}", "Lacak usulan Musrenbang", usulan.usulan),
+        ("/verifikasi/", "Verifikasi berita acara", "Sidik jari SHA-256"),
+        ("/akun/sandi/", "Ganti kata sandi", "Sandi lama"),
+    ]
+    for path, heading, content in pages:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, (path, response and response.status)
+        assert page.url == f"{live_server.url}{path}", (path, page.url)  # not sent elsewhere (e.g. to log in)
+        expect(page.get_by_role("main")).to_have_count(1)
+        expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.get_by_role("main")).to_contain_text(content)
         assert_accessible(page)
