@@ -6,6 +6,7 @@ import io
 import struct
 import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape
 
@@ -75,19 +76,45 @@ def xlsx(sheet: Iterable[bytes], shared_strings: Iterable[bytes] = (b"</sst>",))
     return buffer.getvalue()
 
 
-def _one_huge_string(size: int) -> Iterable[bytes]:
-    chunk = b"A" * (1 << 20)
-    yield b"<si><t>"
-    for _ in range(size // len(chunk)):
-        yield chunk
-    yield b"</t></si></sst>"
+def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip archive of already deflated members: (name, deflated data, CRC-32 and size of the unpacked data)."""
+    out, directory = bytearray(), bytearray()
+    for name, data, crc, size in members:
+        raw, offset = name.encode(), len(out)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), size, len(raw), 0) + raw + data
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(raw), 0, 0, 0, 0, 0, offset) + raw
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
+def _deflated(text: bytes) -> tuple[bytes, int, int]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(text) + compressor.flush(), zlib.crc32(text), len(text)
+
+
+def _deflated_repeat(head: bytes, chunk: bytes, times: int, tail: bytes) -> tuple[bytes, int, int]:
+    """head + chunk * times + tail, deflated in a second or two: after a full flush the compressor starts afresh,
+    so every chunk deflates to the same bytes and is compressed only once."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    start = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.compress(tail) + compressor.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
+    return start + block * times + end, zlib.crc32(tail, crc), len(head) + len(chunk) * times + len(tail)
 
 
 @functools.lru_cache(maxsize=1)
 def decompression_bomb(columns: tuple[str, ...] = ("ref", "opd", "kode_sub_kegiatan", "nama", "pagu")) -> bytes:
-    """About 1.5 MB whose shared strings unpack to 1.5 GB (one string of 1.5 billion A's); made once per run."""
-    sheet = [header_row(list(columns)), b'<row><c t="s"><v>0</v></c></row>', SHEET_CLOSE]
-    return xlsx(sheet, _one_huge_string(1500 * (1 << 20)))
+    """About 1.5 MB whose shared strings unpack to 1.5 GB (one string of 1.5 billion A's)."""
+    sheet = SHEET_OPEN + header_row(list(columns)) + b'<row><c t="s"><v>0</v></c></row>' + SHEET_CLOSE
+    parts = [(name, *_deflated(text.encode())) for name, text in (
+        ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS))]
+    parts.append(("xl/worksheets/sheet1.xml", *_deflated(sheet)))
+    parts.append(("xl/sharedStrings.xml", *_deflated_repeat(SST_OPEN + b"<si><t>", b"A" * (1 << 20), 1500, b"</t></si></sst>")))
+    return _zip(parts)
 
 
 def lying_header_bomb(columns: list[str]) -> bytes:
@@ -104,16 +131,21 @@ def lying_header_bomb(columns: list[str]) -> bytes:
     return bytes(content)
 
 
-def many_rows(columns: list[str], rows: int, cell: Callable[[int], bytes] = lambda i: str(i).encode()) -> bytes:
-    """A sheet of `rows` data rows (one cell each, written without coordinates as some producers do): 1,000,000
-    rows are about 30 MB of XML and 3 MB of XLSX."""
+@functools.lru_cache(maxsize=4)
+def _many_rows(columns: tuple[str, ...], rows: int) -> bytes:
     def chunks() -> Iterable[bytes]:
-        yield header_row(columns)
+        yield header_row(list(columns))
         for start in range(0, rows, 10_000):
-            yield b"".join(b"<row><c><v>" + cell(i) + b"</v></c></row>" for i in range(start, min(rows, start + 10_000)))
+            yield b"".join(b"<row><c><v>%d</v></c></row>" % i for i in range(start, min(rows, start + 10_000)))
         yield SHEET_CLOSE
 
     return xlsx(chunks())
+
+
+def many_rows(columns: list[str], rows: int) -> bytes:
+    """A sheet of `rows` data rows (one number each, written without coordinates or dimension, as some producers
+    do): 1,000,000 rows are about 30 MB of XML and 2.5 MB of XLSX."""
+    return _many_rows(tuple(columns), rows)
 
 
 def peak_memory(call: Callable[[], object]) -> tuple[int, object]:

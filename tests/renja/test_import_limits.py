@@ -59,6 +59,7 @@ def test_absurd_compression_ratio_is_refused(refs, year, planner, settings):
 
 
 def test_million_row_sheet_stops_at_the_row_limit_with_little_memory(refs, year, planner):
+    """The sheet declares no dimension: openpyxl's own loader would parse all its rows first (77 MB, and seconds)."""
     sheet = hostile.many_rows(COLUMNS, 1_000_000)
     assert len(sheet) < 4 * MB
     peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="juta.xlsx", fiscal_year=year, by=planner))
@@ -225,14 +226,6 @@ def test_one_row_of_a_million_cells_is_refused_with_little_memory(refs, year, pl
     sheet = hostile.xlsx([b"<row>" + b"<c/>" * 1_000_000 + b"</row>", hostile.SHEET_CLOSE])
     peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="lebar.xlsx", fiscal_year=year, by=planner))
     assert isinstance(result, services.ImportRejected) and "lebih dari 70.000 unsur" in result.issues[0].message
-    assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"
-
-
-def test_sheet_without_dimension_is_not_parsed_whole_before_the_first_row(refs, year, planner):
-    """openpyxl's size probe parses every row of a sheet that declares no dimension (keeping them in memory)."""
-    sheet = hostile.many_rows(COLUMNS, 300_000)
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="r.xlsx", fiscal_year=year, by=planner))
-    assert isinstance(result, services.ImportRejected) and result.issues[0].row == 20_002
     assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"
 
 
