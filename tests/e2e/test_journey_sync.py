@@ -58,8 +58,22 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Diteruskan, belum diputuskan")
 
 
+def tab_to(page, selector: str, *, limit: int = 120) -> None:
+    """Press Tab, as a keyboard user does, until the focused element matches the CSS selector."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => !!document.activeElement && document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} is not reached with Tab in {limit} presses from {page.url}")
+
+
+def focused(page, expression: str):
+    return page.evaluate(f"() => document.activeElement.{expression}")
+
+
 def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, planner, year, opd_a, opd_b):
-    """No mouse: log in, reach the pair and settle it with Tab, Space and Enter only."""
+    """No mouse: log in, reach the pair and settle it with Tab, the arrow keys, Space and Enter only (the address
+    typed once, to start)."""
     sinonim_seed()
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
@@ -67,22 +81,35 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
         make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama=name,
                  keterangan="Rumah aman sementara bagi korban kekerasan", lokasi=[desa])
     page.goto(f"{live_server.url}/akun/masuk/")
-    page.keyboard.press("Tab")  # the skip link comes first; the form's fields follow in order
-    page.focus("#id_username")
+    tab_to(page, "#id_username")  # the skip link and the header come first
     page.keyboard.type("perencana")
     page.keyboard.press("Tab")
+    assert focused(page, "id") == "id_password"
     page.keyboard.type("rahasia-uji-123")
     page.keyboard.press("Enter")
     expect(page.locator(".account")).to_contain_text("perencana")  # logged in
-    page.goto(f"{live_server.url}/sinkronisasi/")
-    link = page.locator("main a:has-text('Tindak lanjuti')")
-    link.focus()
+
+    tab_to(page, "nav a[href='/sinkronisasi/']")
     page.keyboard.press("Enter")
-    page.locator("input[name=status][value=saling_melengkapi]").focus()
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_contain_text("Sinkronisasi")
+    pair = TumpangTindih.objects.get()
+    tab_to(page, f"main a[href='/sinkronisasi/pasangan/{pair.pk}/']")
+    assert "Tindak lanjuti" in focused(page, "textContent")
+    page.keyboard.press("Enter")
+    expect(page.locator("main form")).to_contain_text("Simpan penyelesaian")
+
+    tab_to(page, "input[name=status]")  # a radio group is one Tab stop; the arrow keys choose within it
+    for _press in range(5):
+        if focused(page, "value") == "saling_melengkapi":
+            break
+        page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
-    page.locator("#id_catatan").focus()
+    expect(page.locator("input[name=status][value=saling_melengkapi]")).to_be_checked()
+    tab_to(page, "#id_catatan")
     page.keyboard.type("Dinsos menampung korban dewasa, DP3A anak.")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # the submit button follows the note
+    tab_to(page, "main form button[type=submit]")
+    assert focused(page, "textContent").strip() == "Simpan penyelesaian"
+    page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("diselesaikan")
-    assert TumpangTindih.objects.get().status == "saling_melengkapi"
+    pair.refresh_from_db()
+    assert (pair.status, pair.catatan) == ("saling_melengkapi", "Dinsos menampung korban dewasa, DP3A anak.")
