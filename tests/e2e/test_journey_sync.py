@@ -33,6 +33,7 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     expect(page.locator("main")).to_contain_text("penitipan anak")
     assert_accessible(page)
     page.click("main a:has-text('Tindak lanjuti')")
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text("Program beririsan: DP3A dan DP2KB")
     assert_accessible(page)
     page.check("text=Koordinasi (OPD pengampu)")
     page.select_option("#id_opd_pengampu", label="DP3A")
