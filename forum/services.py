@@ -1,10 +1,13 @@
 """Every write of the forum app. A forum changes only while it is a draft; a signed one refuses everything."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,7 +22,6 @@ from sinkronisasi import services as sync_services
 from sinkronisasi.models import TumpangTindih
 
 from . import selectors
-
 from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
 
 DEFAULT_CLAUSES = [
@@ -36,6 +38,7 @@ DEFAULT_CLAUSES = [
 ]
 FORUM_FIELDS = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "tempat", "pimpinan_nama",
                 "pimpinan_jabatan", "pimpinan_nip", "fasilitator"]
+logger = logging.getLogger(__name__)
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -179,10 +182,9 @@ def _next_number(forum: Forum) -> str:
 
 @transaction.atomic
 def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
-    """Freeze what the berita acara shows, number it, fingerprint it, render and store its PDF, and mark the agreed
-    Renja rows disepakati. `verify_url_for(sha256)` gives the public verification address printed as a QR code."""
-    from .pdf import render_berita_acara  # WeasyPrint is slow to import: only when a PDF is made
-
+    """Freeze what the berita acara shows, number it, fingerprint it, queue the rendering of its PDF, and mark the
+    agreed Renja rows disepakati. `verify_url_for(sha256)` gives the public verification address printed as a QR
+    code."""
     locked = _lock(forum)
     _ensure_draft(locked)
     if not locked.kehadiran.exists():
@@ -198,17 +200,76 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
     nomor = _next_number(locked)
     snapshot = selectors.forum_snapshot(locked, nomor=nomor)
     sha = fingerprint(snapshot)
-    pdf = render_berita_acara(snapshot, draft=False, fingerprint=sha, verify_url=verify_url_for(sha))
-    ba = BeritaAcara(forum=locked, nomor=nomor, snapshot=snapshot, sha256=sha, pdf_sha256=hashlib.sha256(pdf).hexdigest(), finalised_by=by)
-    ba.pdf.save(f"BA-{locked.pk}-{sha[:12]}.pdf", ContentFile(pdf), save=False)
-    ba.save()
+    ba = BeritaAcara.objects.create(forum=locked, nomor=nomor, snapshot=snapshot, sha256=sha, finalised_by=by)
+    # The PDF is made from the frozen snapshot by the worker (seconds for a large forum): queued in this transaction.
+    _queue_render(ba, verify_url=verify_url_for(sha))
     rows = list(RenjaRow.objects.filter(pk__in=[r["id"] for r in snapshot["lampiran_ii"]]))
     renja_services.rows_mark_agreed(rows=rows, by=by, source=f"berita acara {nomor}")
     locked.status = Forum.Status.FINAL
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
     renja_services.audit_log(obj=locked, action="forum.finalised", by=by, data={"nomor": nomor, "sha256": sha})
-    return ba
+    return BeritaAcara.objects.get(pk=ba.pk)  # as stored now: with its PDF only if the queue already rendered it
+
+
+def _queue_render(ba: BeritaAcara, *, verify_url: str, attempt: int = 1, delay_s: int = 0) -> None:
+    from .tasks import berita_acara_render
+
+    job = berita_acara_render
+    if delay_s:
+        job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay_s))
+    job.enqueue(berita_acara_id=ba.pk, verify_url=verify_url, attempt=attempt)
+
+
+def berita_acara_render_pdf(*, berita_acara_id: int, verify_url: str, attempt: int = 1) -> dict:
+    """The queued rendering itself (forum.tasks.berita_acara_render): the PDF of the frozen snapshot, stored once.
+    Rendering again (a retry, a second worker) changes nothing once a PDF is stored. A failure is logged and queued
+    again after 30 s, 60 s, up to settings.SYNC_TASK_ATTEMPTS in all; the forum page queues it again after that."""
+    from .pdf import render_berita_acara  # WeasyPrint is slow to import: only when a PDF is made
+
+    ba = BeritaAcara.objects.filter(pk=berita_acara_id).first()
+    if ba is None or ba.pdf:
+        return {"dibuat": False}
+    try:
+        pdf = render_berita_acara(ba.snapshot, draft=False, fingerprint=ba.sha256, verify_url=verify_url)
+        with transaction.atomic():
+            ba = BeritaAcara.objects.select_for_update().get(pk=berita_acara_id)
+            if ba.pdf:
+                return {"dibuat": False}
+            ba.pdf.save(f"BA-{ba.forum_id}-{ba.sha256[:12]}.pdf", ContentFile(pdf), save=False)
+            ba.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+            ba.save(update_fields=["pdf", "pdf_sha256"])
+    except Exception:
+        logger.exception("PDF berita acara %s gagal dibuat (percobaan %s)", berita_acara_id, attempt)
+        if attempt < settings.SYNC_TASK_ATTEMPTS:
+            _queue_render(ba, verify_url=verify_url, attempt=attempt + 1, delay_s=30 * attempt)
+        raise
+    return {"dibuat": True, "bytes": len(pdf)}
+
+
+def berita_acara_render_state(ba: BeritaAcara) -> dict | None:
+    """While a berita acara has no PDF yet: since when its rendering waits or runs. None once the PDF is there."""
+    if ba.pdf:
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    task = (DBTaskResult.objects.filter(task_path="forum.tasks.berita_acara_render", status__in=["READY", "RUNNING"],
+                                        args_kwargs__kwargs__berita_acara_id=ba.pk).order_by("-status").first())
+    if task is None:
+        return {"running": False, "since": None}
+    return {"running": task.status == "RUNNING", "since": task.started_at or task.enqueued_at}
+
+
+@transaction.atomic
+def berita_acara_render_again(*, ba: BeritaAcara, verify_url: str, by: User) -> bool:
+    """Queue the PDF again when none is stored and none is waiting or running (the worker was down, or every attempt
+    failed). Returns whether it was queued."""
+    state = berita_acara_render_state(ba)
+    if state is None or state["since"] is not None:
+        return False
+    _queue_render(ba, verify_url=verify_url)
+    renja_services.audit_log(obj=ba.forum, action="forum.pdf_requeued", by=by, data={"nomor": ba.nomor})
+    return True
 
 
 @transaction.atomic
@@ -219,6 +280,9 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAc
     if locked.status != Forum.Status.FINAL:
         raise ValidationError(_("Hanya berita acara yang sudah final dan belum ditandatangani yang dapat ditandatangani."))
     ba = BeritaAcara.objects.select_for_update().get(forum=locked)
+    if not ba.pdf:
+        raise ValidationError(_("PDF berita acara masih dibuat; catat penandatanganan setelah PDF siap diunduh."),
+                              code="pdf_pending")
     if scan is not None:
         if not scan.startswith(b"%PDF"):
             raise ValidationError(_("Pindaian tanda tangan harus berkas PDF."))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("forum/<int:pk>/tandatangani/", views.forum_sign, name="forum-sign"),
     path("forum/<int:pk>/koreksi/", views.forum_correct, name="forum-correct"),
     path("forum/<int:pk>/berita-acara.pdf", views.forum_pdf, name="forum-pdf"),
+    path("forum/<int:pk>/berita-acara/buat-lagi/", views.forum_pdf_again, name="forum-pdf-again"),
     path("forum/agenda-beririsan/<int:pair>/", views.agenda_pair, name="agenda-tumpang"),
     path("forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_pair_remove, name="agenda-tumpang-remove"),
     path("verifikasi/", views.verify, name="verify"),

@@ -85,6 +85,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
     context = {
         "forum": forum,
         "ba": ba,
+        "render": services.berita_acara_render_state(ba) if ba is not None else None,
         "can_run": can_run,
         "editable": can_run and forum.is_draft,
         "opd": list(forum.opd.all()),
@@ -171,7 +172,11 @@ def forum_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Berita acara %(nomor)s difinalkan.") % {"nomor": ba.nomor})
+        if ba.pdf:
+            messages.success(request, _("Berita acara %(nomor)s difinalkan.") % {"nomor": ba.nomor})
+        else:
+            messages.success(request, _("Berita acara %(nomor)s difinalkan; PDF-nya sedang dibuat dan siap diunduh "
+                                        "sebentar lagi.") % {"nomor": ba.nomor})
     return redirect("forum:forum-detail", pk=forum.pk)
 
 
@@ -206,11 +211,29 @@ def forum_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("forum:forum-detail", pk=copy.pk)
 
 
+@require_POST
+@login_required
+def forum_pdf_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a finalised berita acara's PDF again when none is stored, waiting or running."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    ba = get_object_or_404(BeritaAcara, forum=forum)
+    if services.berita_acara_render_again(ba=ba, verify_url=_verify_url(request)(ba.sha256), by=request.user):
+        messages.success(request, _("PDF berita acara diantrekan untuk dibuat lagi."))
+    return redirect("forum:forum-detail", pk=forum.pk)
+
+
 @login_required
 def forum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF of a finalised forum, or a live DRAF print of a draft."""
     forum = get_forum_for_user(request.user, pk)
     ba = BeritaAcara.objects.filter(forum=forum).first()
+    if ba is not None and not ba.pdf:
+        # Finalised, its PDF still being made by the worker: say so (202), and reload by itself without JavaScript.
+        state = services.berita_acara_render_state(ba)
+        response = render(request, "forum/berita_acara_pending.html", {"forum": forum, "ba": ba, "render": state}, status=202)
+        if state and state["since"]:
+            response["Refresh"] = "5"
+        return no_store(response)
     if ba is not None:
         return no_store(FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf"))
     from .pdf import render_draft_cached

@@ -95,3 +95,23 @@ def no_kept_detectors():
     forget_kept()
     yield
     forget_kept()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Queued work (sync recomputes, berita acara PDFs) runs as it is queued, so that a test reads its result next.
+    The queue itself, with the worker as deployed, is tested where a test asks for `task_queue`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """The database queue of production; its work runs only when the test runs the worker (run_worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_worker() -> None:
+    """The worker as deployed (`manage.py db_worker`), until the queue holds nothing due."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

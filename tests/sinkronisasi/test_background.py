@@ -4,7 +4,6 @@ what is running."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,14 +14,11 @@ from renja.system_actor import current_system_source
 from sinkronisasi import services
 from sinkronisasi.models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
 
+from ..conftest import run_worker
 from ..factories import make_row
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker reads the queue as another process would: committed
-
-
-def run_worker() -> None:
-    """The worker as deployed, until the queue holds nothing due."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+# The worker reads the queue as another process would: committed.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("task_queue")]
 
 
 def queued(status: str = "READY") -> list[dict]:
