@@ -62,15 +62,15 @@ def measure(client: Client, url: str) -> tuple[float, int, float]:
     return statistics.median(times) * 1000, queries, statistics.median(sql) * 1000
 
 
-def import_file(rows: int) -> Path:
+def import_file(rows: int, prefix: str = "IMPORT") -> Path:
     src = list(csv.DictReader((ROOT / "renja/fixtures/demo/renja_2026.csv").open(encoding="utf-8")))
-    path = Path(tmpdir) / f"renja_{rows}.csv"
+    path = Path(tmpdir) / f"renja_{prefix}_{rows}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(src[0]))
         writer.writeheader()
         rng = random.Random(rows)
         for i in range(rows):
-            writer.writerow({**rng.choice(src), "ref": f"IMPORT-{i:06}"})
+            writer.writerow({**rng.choice(src), "ref": f"{prefix}-{i:06}"})
     return path
 
 
@@ -226,7 +226,7 @@ def bench_hostile_files() -> None:
             return exc.issues[0].message[:40]
         return "DITERIMA?!"
 
-    mb = lambda size: f"{size / 2**20:.1f}".replace(".", ",")  # noqa: E731
+    mb = lambda size: f"{size / 2**20:.2f}".replace(".", ",")  # noqa: E731
     for label, content in ((f"Tolak bom XLSX {mb(len(bomb))} MB→1,5 GB", bomb), (f"Tolak 1.000.000 baris ({mb(len(rows))} MB)", rows)):
         figures = []
         for name, build in (("Renja", services.build_plan), ("usulan", build_usulan_plan)):
@@ -240,8 +240,34 @@ def bench_hostile_files() -> None:
             figures.append(f"{name} {ms:.0f} ms, puncak {mb(peak)} MB ({refused}…)")
         print(f"{label:30} " + " · ".join(figures))
 
+
+def bench_pages_after_a_full_import() -> None:
+    """An import at the Renja row limit, then the first view of each main page: the sync page queues the refresh
+    for the worker instead of computing it (settings.SYNC_INLINE_MAX_ROWS), so every page answers at once."""
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    planner = Client()
+    planner.force_login(User.objects.get(username="perencana"))
+    fy = FiscalYear.objects.get(year=2026)
+    limit = settings.RENJA_IMPORT_MAX_ROWS
+    path = import_file(limit, prefix="LIMIT")
+    start = time.perf_counter()
+    services.renja_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=None)
+    print(f"{'Impor baris sebanyak batas':30} {limit:>7} {'':>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+    queued_before = DBTaskResult.objects.count()
+    for name, url in (("  lalu: sinkronisasi (pertama)", "/sinkronisasi/"), ("  lalu: belum diambil", "/sinkronisasi/belum-diambil/"),
+                      ("  lalu: beranda", "/"), ("  lalu: daftar Renja", "/renja/"), ("  lalu: daftar usulan", "/usulan/")):
+        start = time.perf_counter()
+        response = planner.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        print(f"{name:30} {RenjaRow.objects.count():>7} {'':>7} {(time.perf_counter() - start) * 1000:>10.0f}")
+    print(f"  (perhitungan ulang diantrekan untuk pekerja: {DBTaskResult.objects.count() - queued_before})")
+
+
 if __name__ == "__main__":
     main()
     bench_usulan_import()
     bench_berita_acara()
     bench_hostile_files()
+    bench_pages_after_a_full_import()
