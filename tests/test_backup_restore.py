@@ -36,9 +36,12 @@ from forum import services
 from forum.models import Forum
 from renja.models import User
 forum = Forum.objects.get()
-ba = services.forum_finalise(forum=forum, by=User.objects.get(username="fasilitator"),
-                             verify_url_for=lambda sha: "https://renja.example.go.id/verifikasi/" + sha + "/")
-print(ba.pdf.name)
+services.forum_finalise(forum=forum, by=User.objects.get(username="fasilitator"),
+                        verify_url_for=lambda sha: "https://renja.example.go.id/verifikasi/" + sha + "/")
+"""
+PDF_NAME = """
+from forum.models import BeritaAcara
+print(BeritaAcara.objects.get().pdf.name)
 """
 
 
@@ -94,7 +97,9 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
         run(*manage, "migrate", "--noinput", env=env)
         run(*manage, "load_reference", env=env)
         run(*manage, "seed_demo", "--password", "cadangan-uji-2026", env=env)
-        pdf_name = run(*manage, "shell", "-c", FINALISE, env=env).strip().splitlines()[-1]
+        run(*manage, "shell", "-c", FINALISE, env=env)
+        run(*manage, "db_worker", "--batch", "--no-startup-delay", "--no-reload", env=env)  # the worker makes the PDF
+        pdf_name = run(*manage, "shell", "-c", PDF_NAME, env=env).strip().splitlines()[-1]
         assert (source_media / pdf_name).is_file()
         pending = source_media / "impor-usulan" / "menunggu.dat"  # an usulan upload awaiting confirmation: transient
         pending.parent.mkdir()
