@@ -47,6 +47,24 @@ def not_agreed_usulan(forum: Forum, *, pokir: bool):
     ).order_by("opd_tujuan__singkatan", "desa__parent__nama", "id_usulan")
 
 
+def finalise_facts(forum: Forum) -> dict[str, int]:
+    """The numbers the finalise confirmation states: rows to be agreed, usulan not agreed, attendees, overlaps."""
+    from sinkronisasi.models import TumpangTindih
+
+    pairs = forum.tumpang_tindih.all()
+    people = forum.kehadiran.all()
+    return {
+        "baris": agreed_rows(forum).count(),
+        "usulan": not_agreed_usulan(forum, pokir=False).count(),
+        "pokir": not_agreed_usulan(forum, pokir=True).count(),
+        "peserta": people.count(),
+        "hadir": people.filter(hadir_pada__isnull=False).count(),
+        "butir": forum.kesepakatan.count(),
+        "beririsan": pairs.exclude(status=TumpangTindih.Status.TERBUKA).count(),
+        "terbuka": pairs.filter(status=TumpangTindih.Status.TERBUKA).count(),
+    }
+
+
 def _source_summary(row: RenjaRow) -> str:
     picks = list(row.pengambilan.all())
     if not picks:

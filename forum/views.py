@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
+from renja.confirm import confirm_page, confirmed
 from renja.http import form_copy_errors, no_store
 
 from . import selectors, services
@@ -135,11 +136,30 @@ def attendee_check_in(request: HttpRequest, pk: int, person: int) -> HttpRespons
     return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#hadir")
 
 
+@login_required
+def attendee_remove_confirm(request: HttpRequest, pk: int, person: int) -> HttpResponse:
+    """What removing an attendee does, with the button that does it."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    back = reverse("forum:forum-detail", args=[forum.pk]) + "#hadir"
+    return confirm_page(
+        request, title=_("Hapus %(nama)s dari daftar hadir?") % {"nama": attendee.nama},
+        facts=[_("%(nama)s (%(unsur)s) dihapus dari daftar hadir forum %(forum)s.") % {"nama": attendee.nama, "unsur": attendee.unsur, "forum": forum.judul},
+               _("Catatan kehadirannya (jam datang) ikut terhapus; untuk mencantumkannya lagi, tambahkan sebagai peserta baru.")],
+        action=reverse("forum:attendee-remove", args=[forum.pk, attendee.pk]), button=_("Ya, hapus dari daftar hadir"), back=back,
+        breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
+        blocked="" if forum.is_draft else _("Forum ini sudah final dan tidak dapat diubah."),
+    )
+
+
 @require_POST
 @login_required
 def attendee_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
     attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    if not confirmed(request):
+        messages.error(request, _("Tidak ada yang dihapus: penghapusan peserta harus dikonfirmasi dulu."))
+        return redirect("forum:attendee-remove-confirm", pk=forum.pk, person=attendee.pk)
     try:
         services.attendee_remove(attendee=attendee, by=request.user)
     except ValidationError as exc:
@@ -163,10 +183,49 @@ def clauses_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, forum, clauses_form=form, status=422)
 
 
+@login_required
+def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What finalising does, in numbers (rows agreed, usulan not agreed, attendees, overlaps settled)."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    back = reverse("forum:forum-detail", args=[forum.pk])
+    facts = selectors.finalise_facts(forum)
+    lines = [
+        _("%(n)s baris Renja akan menjadi disepakati (Lampiran II).") % {"n": facts["baris"]},
+        _("Berita acara akan diberi nomor, dibekukan (sidik jari SHA-256) dan PDF-nya dibuat; forum tidak dapat "
+          "diubah lagi, koreksi hanya lewat versi koreksi setelah ditandatangani."),
+        _("%(n)s usulan yang belum dapat diakomodasi tercantum di Lampiran III, %(p)s usulan Pokir DPRD di Lampiran IV.")
+        % {"n": facts["usulan"], "p": facts["pokir"]},
+        _("%(n)s orang di daftar hadir (%(h)s sudah hadir).") % {"n": facts["peserta"], "h": facts["hadir"]},
+        _("%(n)s program beririsan yang disepakati tercantum di Lampiran V.") % {"n": facts["beririsan"]},
+    ]
+    blocked = ""
+    if not forum.is_draft:
+        blocked = _("Forum ini sudah final dan tidak dapat diubah.")
+    elif not facts["peserta"]:
+        blocked = _("Daftar hadir masih kosong; forum tidak dapat difinalkan.")
+    elif not facts["butir"]:
+        blocked = _("Belum ada butir kesepakatan.")
+    elif facts["terbuka"]:
+        blocked = _("%(n)s program beririsan di agenda belum disepakati. Sepakati atau keluarkan dari agenda.") % {"n": facts["terbuka"]}
+    return confirm_page(
+        request, title=_("Finalkan berita acara %(forum)s?") % {"forum": forum.judul}, facts=lines,
+        action=reverse("forum:forum-finalise", args=[forum.pk]), button=_("Ya, finalkan berita acara"), back=back,
+        hidden={"jumlah_baris": facts["baris"]}, breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
+        warning=_("Langkah ini tidak dapat dibatalkan."), blocked=blocked,
+    )
+
+
 @require_POST
 @login_required
 def forum_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
+    if not confirmed(request):
+        messages.error(request, _("Berita acara belum difinalkan: periksa dulu halaman konfirmasi."))
+        return redirect("forum:forum-finalise-confirm", pk=forum.pk)
+    if request.POST.get("jumlah_baris") != str(selectors.agreed_rows(forum).count()):
+        # The agenda changed between the confirmation and the click: the user agreed to other numbers.
+        messages.error(request, _("Berita acara belum difinalkan: jumlah baris Renja berubah sejak konfirmasi. Periksa lagi."))
+        return redirect("forum:forum-finalise-confirm", pk=forum.pk)
     try:
         ba = services.forum_finalise(forum=forum, by=request.user, verify_url_for=_verify_url(request))
     except ValidationError as exc:
@@ -280,11 +339,32 @@ def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
     return render(request, "forum/agenda_pair.html", {"pair": found, "forums": forums})
 
 
+@login_required
+def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+    """What taking an overlapping pair off a forum's agenda does."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    found = get_object_or_404(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b"), pk=pair)
+    back = reverse("forum:forum-detail", args=[forum.pk]) + "#beririsan"
+    label = f"{found.opd_a.singkatan} · {found.baris_a.ref} – {found.opd_b.singkatan} · {found.baris_b.ref}"
+    return confirm_page(
+        request, title=_("Keluarkan pasangan %(pair)s dari agenda?") % {"pair": label},
+        facts=[_("Pasangan %(pair)s tidak lagi dibahas di forum %(forum)s dan tidak tercantum di Lampiran V berita acaranya.")
+               % {"pair": label, "forum": forum.judul},
+               _("Kesepakatan pasangan ini (%(status)s) tetap tersimpan di halaman Sinkronisasi.") % {"status": found.get_status_display()}],
+        action=reverse("forum:agenda-tumpang-remove", args=[forum.pk, found.pk]), button=_("Ya, keluarkan dari agenda"), back=back,
+        breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
+        blocked="" if forum.is_draft else _("Forum ini sudah final dan tidak dapat diubah."),
+    )
+
+
 @require_POST
 @login_required
 def agenda_pair_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
     found = get_object_or_404(forum.tumpang_tindih.all(), pk=pair)
+    if not confirmed(request):
+        messages.error(request, _("Tidak ada yang dikeluarkan: langkah ini harus dikonfirmasi dulu."))
+        return redirect("forum:agenda-tumpang-remove-confirm", pk=forum.pk, pair=found.pk)
     try:
         services.forum_agenda_remove_pair(forum=forum, pair=found, by=request.user)
     except ValidationError as exc:

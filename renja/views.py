@@ -1,6 +1,8 @@
 """Screens for Renja rows. Each view: get the object through permissions, validate, call one service, respond."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import permissions, selectors, services
+from .confirm import confirm_page, confirmed
 from .filters import RenjaRowFilter
 from .formatting import angka, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
@@ -137,7 +141,7 @@ def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.row_history(row),
             "can_edit": permissions.can_edit(request.user, row.opd),
             "refusal": services.year_edit_refusal(row.fiscal_year),
-            "status_moves": [(s, RenjaRow.Status(s).label) for s in services.status_moves_for(row, request.user)],
+            "status_moves": [(s, RenjaRow.Status(s).label, s in CONFIRMED_MOVES) for s in services.status_moves_for(row, request.user)],
             "pagu_text": rupiah(row.pagu),
             "pagu_n1_text": rupiah(row.pagu_n1),
             "target_text": angka(row.target),
@@ -214,6 +218,34 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Moves that take the row out of its agency's hands: each goes through a confirmation page first.
+CONFIRMED_MOVES = {RenjaRow.Status.DISEPAKATI: _lazy("Setelah disepakati, petugas OPD tidak dapat mengubah baris ini lagi; "
+                                                     "hanya Bappeda yang dapat mengubah atau mengembalikannya."),
+                   RenjaRow.Status.FINAL: _lazy("Setelah final, baris ini tidak dapat diubah siapa pun kecuali Bappeda.")}
+
+
+@login_required
+def row_status_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What `Jadikan Disepakati` / `Jadikan Final` does to this row, with the button that does it."""
+    row = permissions.get_row_for_user(request.user, pk, write=True)
+    status = request.GET.get("status", "")
+    back = reverse("renja:row-detail", args=[row.pk])
+    if status not in CONFIRMED_MOVES:
+        return redirect(back)
+    label = RenjaRow.Status(status).label
+    moves = services.status_moves_for(row, request.user)
+    return confirm_page(
+        request, title=_("Jadikan %(ref)s %(status)s?") % {"ref": row.ref, "status": label},
+        facts=[_("Baris Renja %(ref)s (%(nama)s, %(opd)s) akan menjadi %(status)s (sekarang %(now)s).")
+               % {"ref": row.ref, "nama": row.nama, "opd": row.opd.singkatan, "status": label, "now": row.get_status_display()},
+               str(CONFIRMED_MOVES[status])],
+        action=reverse("renja:row-status", args=[row.pk]), button=_("Ya, jadikan %(status)s") % {"status": label}, back=back,
+        hidden={"status": status, "version": row.version},
+        breadcrumbs=[(reverse("renja:row-list"), _("Renja")), (back, row.ref)],
+        blocked="" if status in moves else _("Status tidak dapat diubah dari %(from)s ke %(to)s.") % {"from": row.get_status_display(), "to": label},
+    )
+
+
 @require_POST
 @login_required
 def row_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -222,6 +254,10 @@ def row_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Permintaan perubahan status tidak lengkap."))
         return redirect("renja:row-detail", pk=row.pk)
+    status = form.cleaned_data["status"]
+    if status in CONFIRMED_MOVES and status in services.status_moves_for(row, request.user) and not confirmed(request):
+        messages.error(request, _("Status belum diubah: perubahan ini harus dikonfirmasi dulu."))
+        return redirect(reverse("renja:row-status-confirm", args=[row.pk]) + "?" + urlencode({"status": status}))
     try:
         services.row_status_change(
             row=row, status=form.cleaned_data["status"], by=request.user, expected_version=form.cleaned_data["version"]

@@ -2,13 +2,14 @@
 import pytest
 from playwright.sync_api import expect
 
+from forum import selectors as forum_selectors
 from forum.models import BeritaAcara, Forum
 from musrenbang import services as usulan_services
 from musrenbang.models import Keputusan, Usulan
 
 from ..factories import make_usulan
 from ..forum.test_forum import pdf_text
-from .conftest import assert_accessible, log_in
+from .conftest import ARTIFACTS, assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +87,17 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, 
 
     page.goto(forum_url)
     expect(page.locator("section[aria-labelledby=agenda] table").nth(1)).not_to_contain_text("USL-FORUM-1")
-    page.click("main button:has-text('Finalkan berita acara')")
+    page.click("main a:has-text('Finalkan berita acara')")
+    # The confirmation step states what finalising does before anything changes.
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_contain_text("Finalkan berita acara")
+    agreed = forum_selectors.agreed_rows(forum).count()
+    assert agreed >= 1
+    expect(page.locator("main")).to_contain_text(f"{agreed} baris Renja akan menjadi disepakati")
+    expect(page.locator("main")).to_contain_text("2 orang di daftar hadir (2 sudah hadir)")
+    assert not BeritaAcara.objects.filter(forum=forum).exists()
+    assert_accessible(page)
+    page.screenshot(path=str(ARTIFACTS / "forum_finalise_confirm.png"), full_page=True)
+    page.click("main button:has-text('Ya, finalkan berita acara')")
     expect(page.locator("main")).to_contain_text("difinalkan.")
     ba = BeritaAcara.objects.get(forum=forum)
     expect(page.locator("main dl.facts")).to_contain_text(ba.nomor)

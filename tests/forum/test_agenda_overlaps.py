@@ -134,7 +134,9 @@ def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator
     assert forum.tumpang_tindih.count() == 1
     client.force_login(facilitator)
     assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # not through the confirmation: refused
+    assert forum.tumpang_tindih.count() == 1
+    assert client.post(url, {"konfirmasi": "1"}).status_code == 302
     assert not forum.tumpang_tindih.exists()
 
 

@@ -176,7 +176,9 @@ def test_facilitator_journey_through_views(client, facilitator, forum, year, opd
     assert [k.teks for k in forum.kesepakatan.all()] == ["Satu.", "Dua."]
     draft = client.get(reverse("forum:forum-pdf", args=[forum.pk]))
     assert draft["Content-Type"] == "application/pdf" and draft.content.startswith(b"%PDF")
-    assert client.post(reverse("forum:forum-finalise", args=[forum.pk])).status_code == 302
+    confirm = client.get(reverse("forum:forum-finalise-confirm", args=[forum.pk])).content.decode()
+    assert "1 baris Renja akan menjadi disepakati" in confirm
+    assert client.post(reverse("forum:forum-finalise", args=[forum.pk]), {"konfirmasi": "1", "jumlah_baris": "1"}).status_code == 302
     forum.refresh_from_db()
     assert forum.status == "final"
     stored = client.get(reverse("forum:forum-pdf", args=[forum.pk]))
