@@ -22,11 +22,12 @@ from renja import selectors as renja_selectors
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
-from renja.http import configure_table, export_response, form_copy_errors, no_store
+from renja.http import configure_table, csv_delimiter, export_response, form_copy_errors, no_store
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
 from renja.tables import KnownCountPaginator
+from renja.tabular import Column
 
 from . import imports, selectors, services
 from .filters import UsulanFilter
@@ -39,19 +40,25 @@ UNDECIDED_FIRST = Case(
     When(status__in=[Usulan.Status.BARU, Usulan.Status.DITERUSKAN], then=0), default=1, output_field=IntegerField()
 )
 
-EXPORT_HEADER = [
-    "id_usulan", "kode_lacak", "sumber", "pengusul", "kode_desa", "desa", "kecamatan", "permasalahan", "usulan",
-    "uraian", "kode_bidang_urusan", "jenis", "volume", "satuan", "anggaran", "prioritas", "sasaran", "opd_awal",
-    "opd_tujuan", "status",
+EXPORT_COLUMNS = [
+    Column(name, kind) for name, kind in [
+        ("id_usulan", "text"), ("kode_lacak", "text"), ("sumber", "text"), ("pengusul", "text"), ("kode_desa", "text"),
+        ("desa", "text"), ("kecamatan", "text"), ("permasalahan", "text"), ("usulan", "text"), ("uraian", "text"),
+        ("kode_bidang_urusan", "text"), ("jenis", "text"), ("volume", "number"), ("satuan", "text"),
+        ("anggaran", "rupiah"), ("prioritas", "integer"), ("sasaran", "text"), ("opd_awal", "text"),
+        ("opd_tujuan", "text"), ("status", "text"),
+    ]
 ]
 
 
 def _export_rows(qs):
+    """Typed values (volume and anggaran as numbers); the desa and kecamatan names beside the desa code are ignored
+    on import."""
     for u in qs:
         yield [
             u.id_usulan, u.kode_lacak, u.sumber, u.pengusul, u.desa.kode, u.desa.nama, u.desa.parent.nama if u.desa.parent else "",
             u.permasalahan, u.usulan, u.uraian, u.bidang_urusan.kode if u.bidang_urusan else "", u.jenis,
-            "" if u.volume is None else f"{u.volume.normalize():f}", u.satuan, u.anggaran, u.prioritas or "",
+            u.volume, u.satuan, u.anggaran, u.prioritas,
             ";".join(s.slug for s in u.sasaran.all()), u.opd_awal.singkatan if u.opd_awal else "",
             u.opd_tujuan.singkatan if u.opd_tujuan else "", u.status,
         ]
@@ -67,7 +74,8 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, EXPORT_HEADER, _export_rows(selectors.usulan_for_export(qs)), basename="usulan", title="Usulan")
+        return export_response(export, EXPORT_COLUMNS, _export_rows(selectors.usulan_for_export(qs)), basename="usulan", title="Usulan",
+                               delimiter=csv_delimiter(request.GET))
     year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
     counts = None
     paginate = {"per_page": 25}

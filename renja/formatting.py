@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import pgettext
+
 
 def rupiah(value: int | Decimal | None) -> str:
     """Format whole Rupiah the Indonesian way: Rp1.250.000.000 (negative: -Rp5.000)."""
@@ -22,3 +24,14 @@ def angka(value: Decimal | int | None) -> str:
         return f"{int(number):,}".replace(",", ".")
     whole, _, frac = f"{number:f}".partition(".")
     return f"{int(whole):,}".replace(",", ".") + "," + frac.rstrip("0")
+
+
+def place_label(nama: str, tingkat: str) -> str:
+    """A place named with its kind, as planners tell "Kota Bangun" the kecamatan from the desa: Kec. Tenggarong,
+    Desa Bukit Biru, Kel. Sukarame (the regency: its bare name)."""
+    prefix = {
+        "kecamatan": pgettext("place kind", "Kec."),
+        "desa": pgettext("place kind", "Desa"),
+        "kelurahan": pgettext("place kind", "Kel."),
+    }.get(tingkat)
+    return f"{prefix} {nama}" if prefix else nama

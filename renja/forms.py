@@ -6,29 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .form_renderer import use_reference_selects
-from .models import FiscalYear, KelompokSasaran, Opd, RenjaRow, Wilayah
+from .models import FiscalYear, KelompokSasaran, Opd, RenjaRow
 from .services import resolve_sub_kegiatan
-
-
-class WilayahChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Wilayah) -> str:
-        return f"{obj.kode} · {obj}"
-
-
-def lokasi_choices() -> list:
-    """Kecamatan followed by their desa/kelurahan, grouped per kecamatan (one query of plain values: this list of
-    some 260 places is built on every Renja form, and model instances with translated labels cost 10 ms)."""
-    tingkat_label = {value: str(label) for value, label in Wilayah.Tingkat.choices}
-    places = list(Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).order_by("nama", "pk")
-                  .values_list("pk", "kode", "nama", "tingkat", "parent_id"))
-    children: dict[int, list[tuple[int, str]]] = {}
-    for pk, kode, nama, tingkat, parent_id in places:
-        if tingkat != Wilayah.Tingkat.KECAMATAN and parent_id is not None:
-            children.setdefault(parent_id, []).append((pk, f"{tingkat_label[tingkat]} {nama} ({kode})"))
-    return [
-        (f"Kec. {nama}", [(pk, f"Seluruh Kec. {nama} ({kode})"), *children.get(pk, [])])
-        for pk, kode, nama, tingkat, _parent in places if tingkat == Wilayah.Tingkat.KECAMATAN
-    ]
+from .widgets import LokasiField, RupiahField
 
 
 class RenjaRowForm(forms.ModelForm):
@@ -39,8 +19,8 @@ class RenjaRowForm(forms.ModelForm):
         max_length=24,
         help_text=_("Contoh 1.06.04.2.01.0001. Program penunjang ditulis dengan bidang urusan OPD, mis. 1.06.01.2.02.0001."),
     )
-    pagu = forms.IntegerField(label=_("Pagu indikatif (Rp)"), min_value=0, help_text=_("Rupiah bulat, tanpa titik."))
-    pagu_n1 = forms.IntegerField(label=_("Pagu N+1 (Rp)"), min_value=0, required=False)
+    pagu = RupiahField(label=_("Pagu indikatif (Rp)"), help_text=_("Rupiah bulat, mis. 1.300.000.000 atau 1,3 M."))
+    pagu_n1 = RupiahField(label=_("Pagu N+1 (Rp)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -82,14 +62,11 @@ class RenjaRowForm(forms.ModelForm):
         self.fields["opd_pendukung"].queryset = opds
         use_reference_selects(self, opd=["singkatan"], opd_pengampu=["singkatan"])  # the columns of the labels
         self.fields["sasaran"].queryset = KelompokSasaran.objects.filter(aktif=True)
-        self.fields["lokasi"] = WilayahChoiceField(
-            queryset=Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN),
+        self.fields["lokasi"] = LokasiField(
             required=False,
             label=_("Lokasi"),
-            help_text=_("Kosongkan untuk kegiatan se-kabupaten. Tahan Ctrl untuk memilih beberapa."),
-            widget=forms.SelectMultiple(attrs={"size": 10}),
+            help_text=_("Centang kecamatan (berarti seluruh kecamatan) atau desa/kelurahan di bawahnya. Kosongkan untuk kegiatan se-kabupaten."),
         )
-        self.fields["lokasi"].choices = lokasi_choices()
         for name in ("target", "target_n1"):
             self.fields[name].localize = True  # accepts 95,5 as Indonesians write it
             self.fields[name].widget.is_localized = True

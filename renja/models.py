@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import place_label
 from .system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 
 
@@ -145,6 +146,11 @@ class Wilayah(models.Model):
         if self.tingkat == self.Tingkat.KECAMATAN:
             return f"Kec. {self.nama}"
         return self.nama
+
+    @property
+    def label(self) -> str:
+        """The place with its kind, short, as the Renja screens show it: Kec. Tenggarong, Desa Bukit Biru, Kel. Sukarame."""
+        return place_label(self.nama, self.tingkat)
 
 
 class Nomenklatur(models.Model):

@@ -46,7 +46,7 @@ def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     target groups as plain lists (`lokasi_list`, `sasaran_list`, in their usual order)."""
     # Plain lists (to_attr) instead of related managers: a manager per row and relation cost more than the query.
     return qs.select_related(None).select_related("opd").prefetch_related(
-        Prefetch("lokasi", queryset=Wilayah.objects.only("nama"), to_attr="lokasi_list"),
+        Prefetch("lokasi", queryset=Wilayah.objects.only("nama", "tingkat"), to_attr="lokasi_list"),
         Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),
     )
 

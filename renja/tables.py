@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import angka, rupiah
+from .formatting import angka, place_label, rupiah
 from .models import RenjaRow
 
 
@@ -43,7 +43,7 @@ class PythonRowsTable(tables.Table):
 
 def places_text(places) -> str:
     """Up to three place names, then "+N" for the rest; no place means regency-wide."""
-    names = [w.nama for w in places]
+    names = [place_label(w.nama, w.tingkat) for w in places]
     if not names:
         return gettext("Se-kabupaten")
     return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")

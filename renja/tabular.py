@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, NamedTuple
 
 from django.conf import settings
@@ -465,30 +467,116 @@ def unneutralise(text: str) -> str:
     return text
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> bytes:
-    """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`."""
+@dataclass(frozen=True)
+class Column:
+    """An export column: its header and the kind of its values, which sets how a spreadsheet shows them.
+
+    Kinds: text (as it is), rupiah (whole Rupiah, shown "Rp1.250.000" by an Indonesian Excel), number (a target
+    or volume: a plain number), integer (a count), score (a fraction, three decimals in CSV and XLSX alike).
+    """
+
+    name: str
+    kind: str = "text"
+
+
+XLSX_FORMATS = {"rupiah": '"Rp"#,##0', "number": "General", "integer": "#,##0", "score": "0.000"}
+WIDTH_SAMPLE_ROWS = 500  # rows read ahead to size the columns; the rest are streamed
+MIN_WIDTH, MAX_WIDTH = 6, 60
+CSV_DELIMITERS = {"titik_koma": ";", "koma": ","}
+
+
+def as_columns(header: Sequence[str | Column]) -> list[Column]:
+    return [c if isinstance(c, Column) else Column(c) for c in header]
+
+
+def csv_value(column: Column, value: object) -> object:
+    """A typed export value as CSV text: numbers as the importers read them back (a point before decimals, no
+    thousands separators), empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, float) and column.kind == "score":
+        return f"{value:.3f}"
+    return safe_cell(value)
+
+
+def write_csv(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, bom: bool = True, delimiter: str = ",") -> bytes:
+    """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`. An Excel set
+    to Indonesian splits a CSV on ";" (its list separator), so downloads use it; report files keep ","."""
+    columns = as_columns(header)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow([c.name for c in columns])
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_value(c, v) for c, v in zip(columns, row)])
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:
-    """One-sheet XLSX, header row bold and frozen, formulas neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):  # 1000.00 as 1000 (normalize() would write 1E+3)
+        return int(value) if value == value.to_integral_value() else value
+    return safe_cell(value)
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+
+def _width(value: object, column: Column) -> int:
+    """The characters a value takes in a cell (the longest line; a Rupiah amount with its dots and "Rp")."""
+    if value is None or value == "":
+        return 0
+    if column.kind == "rupiah" and isinstance(value, (int, float, Decimal)):
+        return len(f"{int(value):,}") + 3
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:
+    """One-sheet XLSX written as it streams (openpyxl's write-only mode): header bold, frozen and filtered, amounts
+    and numbers as numbers with their format, columns as wide as the header and the first rows need (capped), and
+    formulas neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    columns = as_columns(header)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    rows = iter(rows)
+    sample = [list(r) for _i, r in zip(range(WIDTH_SAMPLE_ROWS), rows)]
+    for i, column in enumerate(columns):
+        widest = max([len(column.name) + 2, *(_width(r[i] if i < len(r) else None, column) for r in sample)])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 1, MIN_WIDTH), MAX_WIDTH)
     sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+    bold = Font(bold=True)
+    header_cells = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    formats = [XLSX_FORMATS.get(c.kind) for c in columns]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    count = 0
+    for row in itertools.chain(sample, rows):
+        cells = []
+        for i, value in enumerate(row):
+            value = _xlsx_value(value)
+            if value is None or value == "":
+                cells.append(None)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            if formats[i] and isinstance(value, (int, float, Decimal)):
+                cell.number_format = formats[i]
+            elif isinstance(value, str) and "\n" in value:
+                cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -24,7 +24,8 @@ from .formatting import angka, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
-from .http import configure_table, export_response, form_copy_errors, int_param, str_param
+from .http import configure_table, csv_delimiter, export_response, form_copy_errors, int_param, str_param
+from .tabular import Column
 
 
 def _year_from_request(request: HttpRequest) -> FiscalYear | None:
@@ -72,28 +73,31 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_HEADER = [
-    "ref", "opd", "kode_sub_kegiatan", "nama", "indikator", "target", "satuan", "pagu", "lokasi", "sasaran",
-    "sumber_dana", "keterangan", "program", "kegiatan", "sub_kegiatan", "status", "prioritas_nasional",
-    "prioritas_daerah", "quick_win", "opd_pengampu", "opd_pendukung", "target_n1", "pagu_n1",
+EXPORT_COLUMNS = [
+    Column("ref"), Column("opd"), Column("kode_sub_kegiatan"), Column("nama"), Column("indikator"),
+    Column("target", "number"), Column("satuan"), Column("pagu", "rupiah"), Column("lokasi"), Column("lokasi_nama"),
+    Column("sasaran"), Column("sumber_dana"), Column("keterangan"), Column("program"), Column("kegiatan"),
+    Column("sub_kegiatan"), Column("status"), Column("prioritas_nasional", "integer"), Column("prioritas_daerah", "integer"),
+    Column("quick_win", "integer"), Column("opd_pengampu"), Column("opd_pendukung"), Column("target_n1", "number"),
+    Column("pagu_n1", "rupiah"),
 ]
 
 
 def _export_rows(qs):
+    """Typed values (amounts and targets as numbers); `lokasi` keeps the codes the import reads, `lokasi_nama`
+    (ignored on import) names the places."""
     for row in qs:
         kegiatan = row.sub_kegiatan.parent
         program = kegiatan.parent if kegiatan else None
+        lokasi = list(row.lokasi.all())
         yield [
-            row.ref, row.opd.singkatan, row.kode, row.nama, row.indikator,
-            "" if row.target is None else f"{row.target.normalize():f}", row.satuan, row.pagu,
-            ";".join(w.kode for w in row.lokasi.all()), ";".join(s.slug for s in row.sasaran.all()),
+            row.ref, row.opd.singkatan, row.kode, row.nama, row.indikator, row.target, row.satuan, row.pagu,
+            ";".join(w.kode for w in lokasi), "; ".join(str(w) for w in lokasi), ";".join(s.slug for s in row.sasaran.all()),
             row.sumber_dana, row.keterangan,
             program.nama if program else "", kegiatan.nama if kegiatan else "", row.sub_kegiatan.nama,
             row.status, int(row.prioritas_nasional), int(row.prioritas_daerah), int(row.quick_win),
             row.opd_pengampu.singkatan if row.opd_pengampu else "",
-            ";".join(o.singkatan for o in row.opd_pendukung.all()),
-            "" if row.target_n1 is None else f"{row.target_n1.normalize():f}",
-            "" if row.pagu_n1 is None else row.pagu_n1,
+            ";".join(o.singkatan for o in row.opd_pendukung.all()), row.target_n1, row.pagu_n1,
         ]
 
 
@@ -104,7 +108,8 @@ def row_list(request: HttpRequest) -> HttpResponse:
     qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, EXPORT_HEADER, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja")
+        return export_response(export, EXPORT_COLUMNS, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja",
+                               delimiter=csv_delimiter(request.GET))
     table = RenjaRowTable(selectors.rows_for_table(qs))
     configure_table(request, table, per_page=25)
     params = request.GET.copy()

@@ -12,6 +12,7 @@ from musrenbang.models import Usulan
 from renja.db_router import for_reports
 from renja.formatting import angka
 from renja.models import FiscalYear, Opd, StageWindow
+from renja.tabular import Column
 
 from . import deteksi
 from .models import TumpangTindih
@@ -186,19 +187,31 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
     return out
 
 
-# The report files' columns (sync_report) and the page's exports.
-PAIR_HEADER = ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
-ORPHAN_HEADER = ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
+# The report files' columns (sync_report: fixed, documented) and the page's downloads (the same first, with the
+# names and amounts an Excel reader wants beside them).
+PAIR_COLUMNS = [Column("ref_a"), Column("opd_a"), Column("ref_b"), Column("opd_b"), Column("skor", "score"), Column("alasan"), Column("status")]
+ORPHAN_COLUMNS = [Column("id_usulan"), Column("kode_desa"), Column("opd_tujuan"), Column("sebab"), Column("umur_hari", "integer")]
+PAIR_HEADER = [c.name for c in PAIR_COLUMNS]
+ORPHAN_HEADER = [c.name for c in ORPHAN_COLUMNS]
+PAIR_DOWNLOAD_COLUMNS = PAIR_COLUMNS + [Column("nama_a"), Column("nama_b"), Column("pagu_a", "rupiah"), Column("pagu_b", "rupiah")]
+ORPHAN_DOWNLOAD_COLUMNS = ORPHAN_COLUMNS + [Column("desa"), Column("kecamatan"), Column("usulan"), Column("anggaran", "rupiah")]
 
 
-def pair_export_rows(pairs):
-    """One line per pair: refs and agencies as in the Renja import, score with 3 decimals, reasons joined by "; ".
-    Read from the reports database."""
+def pair_export_rows(pairs, *, download: bool = False):
+    """One line per pair: refs and agencies as in the Renja import, score (three decimals in CSV), reasons joined by
+    "; "; a download adds the rows' names and pagu. Read from the reports database."""
     for p in for_reports(pairs):
-        yield [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, f"{p.skor:.3f}", "; ".join(reasons(p.sinyal)), p.status]
+        line = [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, p.skor, "; ".join(reasons(p.sinyal)), p.status]
+        if download:
+            line += [p.baris_a.nama, p.baris_b.nama, p.baris_a.pagu, p.baris_b.pagu]
+        yield line
 
 
-def orphan_export_rows(qs):
-    """One line per usulan not picked up, read from the reports database."""
+def orphan_export_rows(qs, *, download: bool = False):
+    """One line per usulan not picked up; a download adds the desa and kecamatan names, the usulan and its cost.
+    Read from the reports database."""
     for u in for_reports(qs):
-        yield [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]
+        line = [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]
+        if download:
+            line += [u.desa.nama, u.desa.parent.nama if u.desa.parent else "", u.usulan, u.anggaran]
+        yield line

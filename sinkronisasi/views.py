@@ -16,7 +16,7 @@ from musrenbang.forms import BulkForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
 from renja import selectors as renja_selectors
-from renja.http import export_response, form_copy_errors, int_param
+from renja.http import csv_delimiter, export_response, form_copy_errors, int_param
 from renja.models import AuditLog, FiscalYear
 from renja.tables import KnownCountPaginator
 
@@ -75,7 +75,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("kelompok", "-skor", "pk")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, selectors.PAIR_HEADER, selectors.pair_export_rows(qs), basename="tumpang_tindih", title="Tumpang tindih")
+        return export_response(export, selectors.PAIR_DOWNLOAD_COLUMNS, selectors.pair_export_rows(qs, download=True), basename="tumpang_tindih",
+                               title="Tumpang tindih", delimiter=csv_delimiter(request.GET))
     page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
@@ -188,7 +189,8 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "sebab", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, selectors.ORPHAN_HEADER, selectors.orphan_export_rows(qs), basename="usulan_belum_diambil", title="Belum diambil")
+        return export_response(export, selectors.ORPHAN_DOWNLOAD_COLUMNS, selectors.orphan_export_rows(qs, download=True), basename="usulan_belum_diambil",
+                               title="Belum diambil", delimiter=csv_delimiter(request.GET))
     counts = selectors.orphan_counts(base)
     unfiltered = not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))  # then the list is the counted set
     page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(int_param(request.GET, "page", 1))

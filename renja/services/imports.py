@@ -153,9 +153,32 @@ class ImportPlan:
         return {"baru": self.count("baru"), "berubah": self.count("berubah"), "sama": self.count("sama")}
 
 
+# Indonesian shorthand for amounts: 250 jt, 1,3 M (miliar). A lone "m"/"t" is refused: it could be meters or millions.
+RUPIAH_SCALES = {"rb": 3, "ribu": 3, "jt": 6, "juta": 6, "M": 9, "miliar": 9, "milyar": 9, "T": 12, "triliun": 12}
+RUPIAH_SHORT = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?([A-Za-z]+)$")
+
+
+def _rupiah_digits(text: str) -> str | None:
+    """The whole-Rupiah digits of '1.250.000', '1250000', '1.250.000,00', '1.250.000,-', '1,3M' or '250jt' (no spaces,
+    no sign, no "Rp"); None when it is none of these or is not a whole number of Rupiah."""
+    text = re.sub(r",(0{1,2}|-)$", "", text)
+    if THOUSANDS.match(text):
+        return text.replace(".", "")
+    if text.isascii() and text.isdigit():
+        return text
+    short = RUPIAH_SHORT.match(text)
+    if short is None:
+        return None
+    whole, fraction, unit = short.group(1).replace(".", ""), short.group(2) or "", short.group(3)
+    zeros = RUPIAH_SCALES.get(unit if len(unit) == 1 else unit.lower())
+    if zeros is None or fraction[zeros:].strip("0"):
+        return None
+    return whole + fraction[:zeros].ljust(zeros, "0")
+
+
 def parse_rupiah(value: Any, *, maximum: int | None = None) -> int:
-    """Whole Rupiah from '1.250.000.000', '1250000000', 'Rp1.250.000.000' or a spreadsheet number, at most `maximum`
-    (the largest bigint when None)."""
+    """Whole Rupiah from '1.250.000.000', '1250000000', 'Rp1.250.000.000', 'Rp1.250.000.000,-', '1,25 M', '250 jt' or a
+    spreadsheet number, at most `maximum` (the largest bigint when None). The Renja form's money fields use it too."""
     if maximum is None:
         maximum = integer_range(RenjaRow, "pagu")[1]
     if isinstance(value, bool):
@@ -167,14 +190,12 @@ def parse_rupiah(value: Any, *, maximum: int | None = None) -> int:
             raise ValueError(_("harus bilangan bulat Rupiah"))
         amount = int(value)
     else:
-        text = str(value).strip().replace(" ", "")
+        text = re.sub(r"\s", "", str(value))
         text = re.sub(r"^(-?)rp\.?", r"\1", text, flags=re.IGNORECASE)
         negative = text.startswith("-")
-        digits = text[1:] if negative else text
-        if THOUSANDS.match(digits):
-            digits = digits.replace(".", "")
-        if not (digits.isascii() and digits.isdigit()):
-            raise ValueError(_("%(value)r bukan angka Rupiah (contoh: 1.250.000.000 atau 1250000000)") % {"value": str(value)[:40]})
+        digits = _rupiah_digits(text[1:] if negative else text)
+        if digits is None:
+            raise ValueError(_("%(value)r bukan angka Rupiah (contoh: 1.250.000.000, 1250000000, 1,25 M atau 250 jt)") % {"value": str(value)[:40]})
         if len(digits.lstrip("0")) > len(str(maximum)):
             raise ValueError(_("terlalu besar: paling banyak %(max)s") % {"max": f"{maximum:,}".replace(",", ".")})
         amount = -int(digits) if negative else int(digits)

@@ -54,7 +54,7 @@ def test_csv_export_keeps_formulas_neutralised(client, planner, year, rows):
     text = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": "csv"}).content.decode("utf-8-sig")
     assert "'=SUM(A1:A3)" in text and "'- kegiatan lanjutan" in text and "'@kecamatan" in text and "'+62 541" in text
     assert "''=tetap teks" in text  # an apostrophe of its own before = gets one more, so import gives it back
-    assert ",'kutipan," in text  # not formula-like: exported as it is
+    assert ";'kutipan;" in text  # not formula-like: exported as it is (";": the default separator)
 
 
 def test_xlsx_export_keeps_formulas_neutralised(client, planner, year, rows):

@@ -84,7 +84,7 @@ def test_table_rows_show_places_groups_and_status(year, opd_a):
     html = str(table.body_html())
     first, second = html.split("\n")
     assert f'<a href="{reverse("renja:row-detail", args=[row.pk])}">R-1</a>' in first
-    assert "<td>Tenggarong, Desa 1, Desa 2 +2</td>" in first  # the places in their usual order (by code)
+    assert "<td>Kec. Tenggarong, Desa Desa 1, Desa Desa 2 +2</td>" in first  # in their usual order (by code), with their kind
     assert '<span class="tag">Anak</span>' in first and '<span class="badge badge-diajukan">Diajukan</span>' in first
     assert "<td>Se-kabupaten</td>" in second and "<td>95,5 persen</td>" in second and "Rp1.250.000.000" in second
 
@@ -121,19 +121,3 @@ def test_row_form_agency_selects_draw_what_django_draws(reference, year, opd_a, 
         assert str(form[name]) == plain_html(form[name]), name
     assert f'<option value="{opd_b.pk}" selected>DP3A</option>' in str(form["opd_pengampu"])
     assert f'<option value="{opd_a.pk}" selected>Dinsos</option>' in str(form["opd"])
-
-
-def test_location_choices_group_villages_under_their_kecamatan_in_name_order(db):
-    from renja.forms import lokasi_choices
-
-    make_wilayah("64.02", "Kutai Kartanegara", "kabupaten")
-    tenggarong = make_wilayah("64.02.06", "Tenggarong")
-    loa_ipuh = make_wilayah("64.02.06.1002", "Loa Ipuh", "kelurahan", parent=tenggarong)
-    bukit_biru = make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=tenggarong)
-    muara = make_wilayah("64.02.01", "Muara Muntai")
-    assert lokasi_choices() == [
-        ("Kec. Muara Muntai", [(muara.pk, "Seluruh Kec. Muara Muntai (64.02.01)")]),
-        ("Kec. Tenggarong", [(tenggarong.pk, "Seluruh Kec. Tenggarong (64.02.06)"),
-                             (bukit_biru.pk, "Desa Bukit Biru (64.02.06.2001)"),
-                             (loa_ipuh.pk, "Kelurahan Loa Ipuh (64.02.06.1002)")]),
-    ]

@@ -87,10 +87,11 @@ def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, p
 
 
 def test_pair_export_has_the_report_columns(client, planner, two_pairs):
+    """The download starts with the report's columns (then names and pagu), ";"-separated for Indonesian Excel."""
     client.force_login(planner)
     response = client.get(reverse("sinkronisasi:pair-list"), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:7] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
     assert len(rows) == 3 and rows[1][6] == "terbuka"
     assert client.get(reverse("sinkronisasi:pair-list"), {"export": "xlsx"})["Content-Type"].startswith("application/vnd.openxml")
 
@@ -157,8 +158,8 @@ def test_one_click_route_and_close_from_the_orphan_page(client, planner, year, o
     closed = make_usulan(fiscal_year=year)
     client.force_login(planner)
     back = reverse("sinkronisasi:orphan-list")
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "pilih": [usulan.pk], "opd": opd_b.pk, "next": back})
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [closed.pk], "alasan": "di luar kewenangan", "next": back})
+    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "pilih": [usulan.pk], "opd": opd_b.pk, "next": back, "konfirmasi_massal": "1"})
+    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [closed.pk], "alasan": "di luar kewenangan", "next": back, "konfirmasi_massal": "1"})
     usulan.refresh_from_db(), closed.refresh_from_db()
     assert (usulan.opd_tujuan, usulan.status) == (opd_b, Usulan.Status.DITERUSKAN)
     assert closed.status == Usulan.Status.DITUTUP

@@ -28,9 +28,9 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         pairs = (TumpangTindih.objects.filter(fiscal_year=fiscal_year)
                  .select_related("baris_a", "baris_b", "opd_a", "opd_b").order_by("-skor", "baris_a__ref", "baris_b__ref"))
-        (folder / "tumpang_tindih.csv").write_bytes(write_csv(selectors.PAIR_HEADER, selectors.pair_export_rows(pairs), bom=False))
+        (folder / "tumpang_tindih.csv").write_bytes(write_csv(selectors.PAIR_COLUMNS, selectors.pair_export_rows(pairs), bom=False))
         orphans = selectors.usulan_belum_diambil(fiscal_year).order_by("id_usulan")
-        (folder / "usulan_belum_diambil.csv").write_bytes(write_csv(selectors.ORPHAN_HEADER, selectors.orphan_export_rows(orphans), bom=False))
+        (folder / "usulan_belum_diambil.csv").write_bytes(write_csv(selectors.ORPHAN_COLUMNS, selectors.orphan_export_rows(orphans), bom=False))
         self.stdout.write(
             f"{pairs.count()} pasangan tumpang tindih, {orphans.count()} usulan belum diambil "
             f"(perhitungan: {result.mode}, {result.duration_ms} ms) -> {folder}"
