@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renja import permissions as rules
 from renja import selectors as renja_selectors
+from renja.confirm import confirm_page, confirmed
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
@@ -240,10 +241,14 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
         if data["aksi"] == "teruskan":
             if not rules.can_route_usulan(request.user):
                 raise PermissionDenied
+            if not confirmed(request, BULK_CONFIRM):
+                return _bulk_confirm(request, data, chosen, back)
             count = services.usulan_route_many(usulan_list=chosen, opd=data["opd"], by=request.user)
         elif data["aksi"] == "tutup":
             if not rules.can_close_usulan(request.user):
                 raise PermissionDenied
+            if not confirmed(request, BULK_CONFIRM):
+                return _bulk_confirm(request, data, chosen, back)
             count = services.usulan_close_many(usulan_list=chosen, by=request.user, alasan=data["alasan"])
         else:
             if any(not rules.can_decide_usulan(request.user, u.opd_tujuan) for u in chosen):
@@ -253,6 +258,8 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
                 row = RenjaRow.objects.filter(ref=(data["baris"] or "").strip(), fiscal_year_id=chosen[0].fiscal_year_id).first()
                 if row is None:
                     raise ValidationError(_("Isi ref baris Renja yang menampung usulan terpilih."))
+            if not confirmed(request, BULK_CONFIRM):
+                return _bulk_confirm(request, data, chosen, back, row=row)
             level = Keputusan.Level.OPD if all(rules.can_edit(request.user, u.opd_tujuan) for u in chosen) else Keputusan.Level.FORUM
             count = services.usulan_decide_many(usulan_list=chosen, keputusan=data["aksi"], by=request.user, alasan=data["alasan"], row=row, level=level)
     except ValidationError as exc:
@@ -260,6 +267,32 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("%(n)s usulan diproses.") % {"n": count})
     return redirect(back)
+
+
+BULK_CONFIRM = "konfirmasi_massal"  # not `konfirmasi`, which acknowledges the acceptance warnings
+
+
+def _bulk_confirm(request: HttpRequest, data: dict, chosen: list, back: str, *, row=None) -> HttpResponse:
+    """The confirmation page of a bulk action: what happens to which usulan, the same form again to proceed."""
+    n, aksi = len(chosen), data["aksi"]
+    alasan = (data.get("alasan") or "").strip()
+    if aksi == "teruskan":
+        fact = _("%(n)s usulan akan diteruskan ke %(opd)s; OPD itu melihatnya di kotak masuknya.") % {"n": n, "opd": data["opd"]}
+    elif aksi == "tutup":
+        fact = _("%(n)s usulan akan ditutup (tidak tertampung) dan dapat dibawa ke tahun berikut. Alasan: %(alasan)s") % {"n": n, "alasan": alasan}
+    elif aksi == Keputusan.Jenis.DITERIMA:
+        fact = _("%(n)s usulan akan diterima ke baris Renja %(ref)s (%(nama)s).") % {"n": n, "ref": row.ref, "nama": row.nama}
+    elif aksi == Keputusan.Jenis.DITOLAK:
+        fact = _("%(n)s usulan akan ditolak. Alasan: %(alasan)s") % {"n": n, "alasan": alasan or "–"}
+    else:
+        fact = _("%(n)s usulan akan dikembalikan ke Bappeda. Alasan: %(alasan)s") % {"n": n, "alasan": alasan or "–"}
+    hidden = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", BULK_CONFIRM) for v in values]
+    label = dict(BulkForm.ACTIONS)[aksi]
+    return confirm_page(
+        request, title=_("%(aksi)s: %(n)s usulan?") % {"aksi": label, "n": n}, facts=[fact, _("Setiap keputusan tercatat di jejak usulannya.")],
+        items=[f"{u.id_usulan} · {u.usulan}" for u in chosen], action=reverse("musrenbang:usulan-bulk"),
+        button=_("Ya, jalankan untuk %(n)s usulan") % {"n": n}, back=back, hidden=hidden, field=BULK_CONFIRM,
+    )
 
 
 @require_POST

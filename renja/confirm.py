@@ -13,20 +13,20 @@ from django.shortcuts import render
 FIELD = "konfirmasi"
 
 
-def confirmed(request: HttpRequest) -> bool:
+def confirmed(request: HttpRequest, field: str = FIELD) -> bool:
     """Did this POST come through a confirmation page?"""
-    return request.POST.get(FIELD) == "1"
+    return request.POST.get(field) == "1"
 
 
 def confirm_page(request: HttpRequest, *, title: str, facts: Iterable[str], action: str, button: str, back: str,
                  hidden: Mapping[str, object] | Iterable[tuple[str, object]] = (), lead: str = "",
                  warning: str = "", breadcrumbs: Iterable[tuple[str, str]] = (), items: Iterable[str] = (),
-                 blocked: str = "", status: int = 200) -> HttpResponse:
+                 blocked: str = "", field: str = FIELD, status: int = 200) -> HttpResponse:
     """Render the shared confirmation page: `facts` are the sentences saying what will happen; `blocked` (a reason)
     replaces the proceed button by the reason when the action would be refused anyway."""
     pairs = list(hidden.items()) if isinstance(hidden, Mapping) else list(hidden)
     return render(request, "confirm.html", {
         "title": title, "lead": lead, "facts": list(facts), "warning": warning, "items": list(items),
         "action": action, "button": button, "back": back, "hidden": [(k, v) for k, v in pairs],
-        "field": FIELD, "breadcrumbs": list(breadcrumbs), "blocked": blocked,
+        "field": field, "breadcrumbs": list(breadcrumbs), "blocked": blocked,
     }, status=status)

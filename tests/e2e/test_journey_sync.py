@@ -53,6 +53,14 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     page.select_option("#massal_aksi", "teruskan")
     page.select_option("#massal_opd", label=str(opd_b))
     page.click("#massal button:has-text('Jalankan')")
+    # A bulk action first says what it will do to which usulan; nothing changes until it is confirmed.
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_contain_text("1 usulan?")
+    expect(page.locator("main")).to_contain_text("1 usulan akan diteruskan ke")
+    expect(page.locator("main")).to_contain_text(rejected.id_usulan)
+    rejected.refresh_from_db()
+    assert rejected.opd_tujuan != opd_b
+    assert_accessible(page)
+    page.click("main button:has-text('Ya, jalankan untuk 1 usulan')")
     expect(page.locator(".messages")).to_contain_text("1 usulan diproses")
     rejected.refresh_from_db()
     assert (rejected.status, rejected.opd_tujuan) == (Usulan.Status.DITERUSKAN, opd_b)

@@ -95,17 +95,17 @@ def test_list_and_inbox_query_counts_do_not_grow(client, django_assert_max_num_q
 def test_bulk_route_by_planner(client, planner, year, opd_b):
     a, b = make_usulan(fiscal_year=year), make_usulan(fiscal_year=year)
     client.force_login(planner)
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [a.pk, b.pk], "next": "/usulan/"})
+    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [a.pk, b.pk], "next": "/usulan/", "konfirmasi_massal": "1"})
     assert response.status_code == 302 and response.url == "/usulan/"
     assert set(Usulan.objects.values_list("opd_tujuan", flat=True)) == {opd_b.pk}
 
 
 def test_bulk_decision_by_officer_cannot_touch_other_agency(client, opd_a_editor, routed_to_a, routed_to_b):
     client.force_login(opd_a_editor)
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk, routed_to_b.pk]}, follow=True)
+    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk, routed_to_b.pk], "konfirmasi_massal": "1"}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert Keputusan.objects.filter(keputusan="ditolak").count() == 0
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk]})
+    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"})
     assert Keputusan.objects.filter(keputusan="ditolak").count() == 1
 
 
@@ -126,9 +126,9 @@ def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a
     make_usulan(fiscal_year=routed_to_a.fiscal_year, opd_tujuan=routed_to_a.opd_tujuan, id_usulan="U-A-9")  # not picked up
     client.force_login(opd_a_editor)
     url = reverse("musrenbang:usulan-decide", args=[routed_to_a.pk])
-    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 1})
+    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.ref, "biaya_1": 100_000_000, "baris_2": row_a2.ref, "biaya_2": 1})
     assert response.status_code == 422 and "harus sama dengan biaya yang diterima" in response.content.decode()
-    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.pk, "biaya_1": 100_000_000, "baris_2": row_a2.pk, "biaya_2": 50_000_000})
+    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.ref, "biaya_1": 100_000_000, "baris_2": row_a2.ref, "biaya_2": 50_000_000})
     assert response.status_code == 302
     assert Pengambilan.objects.count() == 2
     # The usulan's page shows each row with the part of the cost it took; each row's page leads to the usulan.
@@ -212,7 +212,7 @@ def test_facilitator_cannot_create_renja_rows_from_usulan(client, facilitator, r
 
 def test_facilitator_bulk_decisions_are_forum_decisions(client, facilitator, routed_to_a):
     client.force_login(facilitator)
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk]})
+    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"})
     last = routed_to_a.keputusan.last()
     assert (last.keputusan, last.level) == ("ditolak", "forum")
 

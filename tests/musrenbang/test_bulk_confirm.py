@@ -1,0 +1,37 @@
+"""A bulk action on usulan first shows what it will do to which usulan; only the confirmed POST changes anything."""
+from django.urls import reverse
+
+from musrenbang.models import Keputusan, Usulan
+
+from ..factories import make_usulan
+
+
+def test_bulk_route_shows_a_confirmation_and_changes_nothing(client, planner, year, opd_b):
+    a, b = make_usulan(fiscal_year=year, id_usulan="USL-A"), make_usulan(fiscal_year=year, id_usulan="USL-B")
+    client.force_login(planner)
+    data = {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [a.pk, b.pk], "next": "/usulan/"}
+    response = client.post(reverse("musrenbang:usulan-bulk"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 usulan akan diteruskan ke" in page and opd_b.singkatan in page
+    assert "USL-A" in page and "USL-B" in page
+    assert 'name="konfirmasi_massal" value="1"' in page
+    assert f'name="pilih" value="{a.pk}"' in page and f'name="pilih" value="{b.pk}"' in page
+    assert 'href="/usulan/"' in page  # the way back
+    assert not Usulan.objects.filter(opd_tujuan=opd_b).exists()
+    client.post(reverse("musrenbang:usulan-bulk"), {**data, "konfirmasi_massal": "1"})
+    assert Usulan.objects.filter(opd_tujuan=opd_b).count() == 2
+
+
+def test_bulk_reject_confirmation_states_the_reason(client, opd_a_editor, routed_to_a):
+    client.force_login(opd_a_editor)
+    data = {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk]}
+    page = client.post(reverse("musrenbang:usulan-bulk"), data).content.decode()
+    assert "1 usulan akan ditolak. Alasan: Tidak prioritas" in page
+    assert not Keputusan.objects.filter(keputusan="ditolak").exists()
+
+
+def test_bulk_close_needs_the_right_before_the_confirmation(client, opd_a_editor, year, opd_a):
+    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
+    client.force_login(opd_a_editor)
+    assert client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [usulan.pk], "alasan": "x"}).status_code == 403
