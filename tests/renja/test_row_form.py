@@ -195,3 +195,14 @@ def test_form_page_loads_its_scripts_as_static_files(client, planner, row_in_opd
     assert '<script src="/static/js/rupiah-input.js" defer></script>' in html
     assert '<script src="/static/js/lokasi-picker.js" defer></script>' in html
     assert "<script>" not in html and " style=" not in html  # the Content-Security-Policy allows neither
+
+
+def test_picker_and_money_inputs_follow_the_language(year, opd_a, places):
+    from django.utils import translation
+
+    row = make_row(opd=opd_a, fiscal_year=year, lokasi=[places["sukarame"]])
+    with translation.override("en"):
+        form = RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)
+        picker, pagu = str(form["lokasi"]), str(form["pagu"])
+    assert "All of Kec. Tenggarong" in picker and 'data-dipilih="Chosen locations"' in picker and "1 chosen" in picker
+    assert 'data-rupiah="Not readable as rupiah yet' in pagu
