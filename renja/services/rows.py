@@ -143,7 +143,7 @@ def _display(field: str, value: Any) -> str:
     if field in ("opd", "opd_pengampu"):
         return value.singkatan
     if field == "lokasi":
-        return ", ".join(sorted(f"{w.kode} {w.nama}" for w in value))
+        return ", ".join(sorted(f"{w.kode} {w.label}" for w in value))  # Kec. / Desa / Kel. as on every Renja screen
     if field == "sasaran":
         return ", ".join(sorted(s.slug for s in value))
     if field == "opd_pendukung":

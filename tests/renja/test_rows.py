@@ -94,7 +94,7 @@ def test_update_records_old_and_new_values(row_in_opd_a, opd_a_editor):
     kec = make_wilayah()
     row, changes = services.row_update(row=row_in_opd_a, data={"pagu": 150_000_000, "lokasi": [kec]}, by=opd_a_editor, expected_version=1)
     assert row.version == 2
-    assert changes == {"pagu": ["Rp100.000.000", "Rp150.000.000"], "lokasi": ["", "64.02.06 Tenggarong"]}
+    assert changes == {"pagu": ["Rp100.000.000", "Rp150.000.000"], "lokasi": ["", "64.02.06 Kec. Tenggarong"]}
     entry = AuditLog.objects.get(action="renja_row.updated")
     assert entry.by == opd_a_editor and entry.version == 2 and entry.changes == changes
 
