@@ -51,6 +51,12 @@ def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     )
 
 
+def rows_for_print(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
+    """A Renja list queryset for the print view: what the table shows (rows_for_table), read from the reports
+    database."""
+    return for_reports(rows_for_table(qs))
+
+
 def rows_for_export(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     """A Renja list queryset with everything its CSV/XLSX export shows, read from the reports database."""
     return for_reports(qs).select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent").prefetch_related("lokasi", "sasaran", "opd_pendukung")

@@ -10,6 +10,7 @@ from .security import ThrottledAdminAuthenticationForm, ThrottledAuthenticationF
 renja_patterns = [
     path("", views.home, name="home"),
     path("renja/", views.row_list, name="row-list"),
+    path("renja/cetak/", views.row_print, name="row-print"),
     path("renja/baru/", views.row_create, name="row-create"),
     path("renja/<int:pk>/", views.row_detail, name="row-detail"),
     path("renja/<int:pk>/ubah/", views.row_edit, name="row-edit"),

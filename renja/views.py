@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import permissions, selectors, services
 from .confirm import confirm_page, confirmed
 from .filters import RenjaRowFilter
-from .formatting import angka, rupiah
+from .formatting import angka, place_label, rupiah
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
@@ -92,7 +92,7 @@ def _export_rows(qs):
         lokasi = list(row.lokasi.all())
         yield [
             row.ref, row.opd.singkatan, row.kode, row.nama, row.indikator, row.target, row.satuan, row.pagu,
-            ";".join(w.kode for w in lokasi), "; ".join(str(w) for w in lokasi), ";".join(s.slug for s in row.sasaran.all()),
+            ";".join(w.kode for w in lokasi), "; ".join(place_label(w.nama, w.tingkat) for w in lokasi), ";".join(s.slug for s in row.sasaran.all()),
             row.sumber_dana, row.keterangan,
             program.nama if program else "", kegiatan.nama if kegiatan else "", row.sub_kegiatan.nama,
             row.status, int(row.prioritas_nasional), int(row.prioritas_daerah), int(row.quick_win),
@@ -127,6 +127,51 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "can_import": permissions.can_import(request.user),
         },
     )
+
+
+PRINT_MAX_ROWS = 5000  # about 250 landscape pages: beyond that the XLSX download serves better
+
+
+def filter_summary(form) -> list[tuple[str, str]]:
+    """The filters a valid filter form applies, as (label, value) pairs people read ("Status: Diajukan")."""
+    if not form.is_valid():
+        return []
+    out = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        choices = dict(getattr(field, "choices", []) or []) if not hasattr(field, "queryset") else {}
+        out.append((str(field.label), str(choices.get(value, value))))
+    return out
+
+
+@login_required
+def row_print(request: HttpRequest) -> HttpResponse:
+    """The whole filtered Renja list for paper (landscape, header repeated on each page), at most PRINT_MAX_ROWS
+    rows, with the Pemda's name and the filters on top."""
+    base = permissions.row_queryset_for_user(request.user)
+    row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
+    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    totals = qs.aggregate(n=Count("id"), pagu=Sum("pagu"))
+    rows = list(selectors.rows_for_print(qs)[:PRINT_MAX_ROWS])
+    for row in rows:
+        row.lokasi_text = ", ".join(place_label(w.nama, w.tingkat) for w in row.lokasi_list) or _("Se-kabupaten")
+        row.sasaran_text = ", ".join(s.nama for s in row.sasaran_list)
+        row.pagu_text, row.target_text = rupiah(row.pagu), angka(row.target)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(request, "renja/row_print.html", {
+        "rows": rows,
+        "total": totals["n"],
+        "pagu_text": rupiah(totals["pagu"] or 0),
+        "cut": totals["n"] > len(rows),
+        "max_rows": PRINT_MAX_ROWS,
+        "filters": filter_summary(row_filter.form),
+        "printed_at": timezone.localtime(),
+        "list_query": params.urlencode(),
+    })
 
 
 @login_required

@@ -71,7 +71,7 @@ def test_renja_export_names_places_beside_codes(client, planner, year, export_ro
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     first = next(r for r in rows if r["ref"] == "2026-DINSOS-001")
     assert first["lokasi"] == "64.02.06;64.02.06.1001"
-    assert first["lokasi_nama"] == "Kec. Tenggarong; Kelurahan Sukarame"
+    assert first["lokasi_nama"] == "Kec. Tenggarong; Kel. Sukarame"
     header = list(rows[0])
     assert header.index("lokasi_nama") == header.index("lokasi") + 1
 
