@@ -12,9 +12,18 @@ DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k not in (Kep
 SPLIT_LINES = 3
 
 
-class RowChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: RenjaRow) -> str:
-        return f"{obj.ref} · {obj.nama[:80]}"
+ROW_PICKER_ID = "baris-renja-pilihan"  # the <datalist> of templates/musrenbang/_row_picker.html
+
+
+def row_ref_input() -> forms.TextInput:
+    """A ref box searchable through the agency's rows (a <datalist>: ref, full name and pagu; no script needed)."""
+    return forms.TextInput(attrs={"list": ROW_PICKER_ID, "autocomplete": "off", "class": "row-picker"})
+
+
+def row_by_ref(rows, ref: str):
+    """The row of `rows` with this ref (case and spacing forgiven), or None."""
+    wanted = (ref or "").strip().casefold()
+    return next((r for r in rows if r.ref.casefold() == wanted), None) if wanted else None
 
 
 class DecisionForm(forms.Form):
@@ -31,13 +40,19 @@ class DecisionForm(forms.Form):
     gabung_usulan = forms.CharField(label=_("Digabung ke ID usulan"), required=False, max_length=40)
     gabung_renja = forms.CharField(label=_("atau ke ref baris Renja"), required=False, max_length=60)
 
-    def __init__(self, *args, usulan: Usulan, visible=None, **kwargs):
+    # Set by the check step: the officer saw the acceptance warnings and accepts anyway.
+    konfirmasi = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, usulan: Usulan, visible=None, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.usulan = usulan
         self.visible = visible if visible is not None else Usulan.objects.none()  # merge targets the user may see
-        rows = RenjaRow.objects.filter(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id).order_by("kode", "ref")
+        # The agency's rows of the year (selectors.rows_for_pickup), also listed by the picker.
+        self.rows = rows if rows is not None else []
         for i in range(1, SPLIT_LINES + 1):
-            self.fields[f"baris_{i}"] = RowChoiceField(queryset=rows, required=False, label=_("Baris Renja %(n)s") % {"n": i})
+            self.fields[f"baris_{i}"] = forms.CharField(required=False, max_length=60, widget=row_ref_input(),
+                                                        label=_("Baris Renja %(n)s (ref)") % {"n": i},
+                                                        help_text=_("Ketik ref atau sebagian nama, lalu pilih dari daftar.") if i == 1 else "")
             self.fields[f"biaya_{i}"] = forms.IntegerField(required=False, min_value=0, label=_("Biaya untuk baris %(n)s (Rp)") % {"n": i})
 
     def allocation_lines(self):
@@ -46,6 +61,13 @@ class DecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         year = self.usulan.fiscal_year_id
+        for i in range(1, SPLIT_LINES + 1):
+            ref = (cleaned.get(f"baris_{i}") or "").strip()
+            cleaned[f"row_{i}"] = row_by_ref(self.rows, ref)
+            if ref and cleaned[f"row_{i}"] is None:
+                self.add_error(f"baris_{i}", _("Baris Renja %(ref)s tidak ada di Renja %(opd)s tahun %(year)s.") % {
+                    "ref": ref, "opd": self.usulan.opd_tujuan.singkatan if self.usulan.opd_tujuan_id else "–",
+                    "year": self.usulan.fiscal_year.year})
         if cleaned.get("keputusan") == Keputusan.Jenis.DIGABUNG:
             target_id, target_ref = (cleaned.get("gabung_usulan") or "").strip(), (cleaned.get("gabung_renja") or "").strip()
             cleaned["merge_usulan"] = self.visible.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
@@ -82,9 +104,11 @@ class BulkForm(forms.Form):
     pilih = forms.ModelMultipleChoiceField(queryset=Usulan.objects.none(), label=_("Usulan terpilih"),
                                            error_messages={"required": _("Pilih sedikitnya satu usulan.")})
     opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD tujuan"))
-    baris = forms.CharField(required=False, max_length=60, label=_("Ref baris Renja"))
+    baris = forms.CharField(required=False, max_length=60, label=_("Ref baris Renja"), widget=row_ref_input(),
+                            help_text=_("Untuk aksi terima: ketik ref atau sebagian nama, lalu pilih dari daftar."))
     alasan = forms.CharField(required=False, label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    konfirmasi = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, visible, **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,3 +203,17 @@ class Pengambilan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.usulan.id_usulan} → {self.renja_row.ref}"
+
+
+class InboxVisit(models.Model):
+    """When an officer last opened their agency's inbox: usulan routed to it after that are new to them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_visit")
+    seen_at = models.DateTimeField(_("terakhir membuka kotak masuk"))
+
+    class Meta:
+        verbose_name = _("kunjungan kotak masuk")
+        verbose_name_plural = _("kunjungan kotak masuk")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.seen_at:%Y-%m-%d %H:%M}"

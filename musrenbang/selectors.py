@@ -1,11 +1,17 @@
 """Reusable reads of usulan."""
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from renja.db_router import for_reports
+from renja.formatting import rupiah
+from renja.models import RenjaRow
 
-from .models import Keputusan, Pengambilan, Usulan
+from .models import InboxVisit, Keputusan, Pengambilan, Usulan
 
 
 def trail(usulan: Usulan) -> list[Keputusan]:
@@ -57,3 +63,108 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
                 for e in sorted(table.values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))]
         for group, table in tables.items()
     }
+
+
+# --- Acceptance checks (issue 14): warnings shown before an usulan is picked up into a Renja row. They never refuse:
+# the officer may know better (a regency-wide programme reaching a village, a pagu raised at the forum).
+
+UNDECIDED = (Usulan.Status.BARU, Usulan.Status.DITERUSKAN)
+
+
+def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow]:
+    """The agency's Renja rows of a year for the row picker, ordered by ref, each with `ditampung` (the cost of the
+    usulan it holds now) and `lokasi_ids` (its kecamatan and desa; empty = regency-wide). Two queries."""
+    if opd_id is None:
+        return []
+    active = Q(pengambilan__dibatalkan_oleh__isnull=True)
+    rows = list(
+        RenjaRow.objects.filter(opd_id=opd_id, fiscal_year_id=fiscal_year_id)
+        .annotate(ditampung=Coalesce(Sum("pengambilan__anggaran", filter=active), 0))
+        .only("pk", "ref", "nama", "pagu", "version", "status", "opd_id", "fiscal_year_id")
+        .order_by("ref")
+    )
+    places: dict[int, set[int]] = {}
+    through = RenjaRow.lokasi.through
+    for row_id, wilayah_id in through.objects.filter(renjarow__in=[r.pk for r in rows]).values_list("renjarow_id", "wilayah_id"):
+        places.setdefault(row_id, set()).add(wilayah_id)
+    for row in rows:
+        row.lokasi_ids = places.get(row.pk, set())
+    return rows
+
+
+@dataclass
+class AcceptanceWarning:
+    """Something the officer should see before accepting: `kind` is "lokasi" or "pagu"."""
+
+    kind: str
+    row: RenjaRow
+    message: str
+
+
+def acceptance_warnings(usulan: Usulan, parts: list[tuple[RenjaRow, int]]) -> list[AcceptanceWarning]:
+    """Warnings for accepting `usulan` into these (row, cost) parts; rows come from rows_for_pickup (no queries).
+
+    A row whose locations name neither the usulan's desa nor its kecamatan is out of place (no locations means
+    regency-wide, never out of place); a row whose pagu is below what it holds plus this part would be exceeded
+    (a re-decision of the same usulan does not count its own current pick-up twice)."""
+    warnings = []
+    place = {usulan.desa_id, usulan.desa.parent_id} - {None}
+    own = {p.renja_row_id: p.anggaran for p in usulan.pengambilan.all() if p.dibatalkan_oleh_id is None} if usulan.pk else {}
+    for row, cost in parts:
+        if row.lokasi_ids and not (row.lokasi_ids & place):
+            warnings.append(AcceptanceWarning("lokasi", row, _(
+                "Usulan %(id)s dari Desa/Kel. %(desa)s (Kec. %(kec)s) berada di luar lokasi baris %(ref)s; desa pengusul akan "
+                "membaca bahwa usulannya ditampung di kegiatan di tempat lain.") % {
+                    "id": usulan.id_usulan, "ref": row.ref, "desa": usulan.desa.nama,
+                    "kec": usulan.desa.parent.nama if usulan.desa.parent_id else "–"}))
+        held = row.ditampung - own.get(row.pk, 0)
+        if held + cost > row.pagu:
+            warnings.append(AcceptanceWarning("pagu", row, _(
+                "Pagu baris %(ref)s %(pagu)s; sudah menampung %(held)s, dengan usulan ini %(total)s: melebihi pagu %(over)s.") % {
+                    "ref": row.ref, "pagu": rupiah(row.pagu), "held": rupiah(held), "total": rupiah(held + cost),
+                    "over": rupiah(held + cost - row.pagu)}))
+    return warnings
+
+
+def place_fix_rows(warnings: list[AcceptanceWarning]) -> list[RenjaRow]:
+    """The rows an out-of-place warning names, once each: each gets one "add the desa" button."""
+    return list({w.row.pk: w.row for w in warnings if w.kind == "lokasi"}.values())
+
+
+def officer_inbox_counts(user) -> dict[str, int]:
+    """For an officer: usulan of their agency in the newest year that are undecided, and those routed to it since
+    they last opened the inbox (all undecided when they never did). One query; zeros for anyone else."""
+    from renja import permissions as rules
+    from renja.models import FiscalYear
+
+    opd_id = rules.usulan_opd_scope(user)
+    if opd_id is None:
+        return {"baru": 0, "belum": 0}
+    seen = InboxVisit.objects.filter(user_id=user.pk).values("seen_at")[:1]
+    newest = FiscalYear.objects.order_by("-year").values("pk")[:1]
+    undecided = Q(status__in=UNDECIDED)
+    fresh = undecided & (Q(diputuskan_pada__gt=Subquery(seen)) | ~Exists(InboxVisit.objects.filter(user_id=user.pk)))
+    counts = Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=Subquery(newest)).aggregate(
+        belum=Count("id", filter=undecided), baru=Count("id", filter=fresh))
+    return {"baru": counts["baru"] or 0, "belum": counts["belum"] or 0}
+
+
+def inbox_order_key(item: dict) -> tuple:
+    """The inbox order within the undecided: kecamatan, priority (none last), ID. Python, so both databases agree."""
+    return (item["desa__parent__nama"] or "", item["prioritas"] is None, item["prioritas"] or 0, item["id_usulan"])
+
+
+def next_undecided(usulan: Usulan, visible: QuerySet[Usulan]) -> Usulan | None:
+    """The undecided usulan of the same agency and year that follows this one in the inbox order (wrapping to the
+    first), never itself. One query of values, then the chosen usulan."""
+    if usulan.opd_tujuan_id is None:
+        return None
+    items = list(visible.filter(opd_tujuan_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id, status__in=UNDECIDED)
+                 .exclude(pk=usulan.pk).values("pk", "desa__parent__nama", "prioritas", "id_usulan"))
+    if not items:
+        return None
+    here = inbox_order_key({"desa__parent__nama": usulan.desa.parent.nama if usulan.desa.parent_id else "",
+                            "prioritas": usulan.prioritas, "id_usulan": usulan.id_usulan})
+    items.sort(key=inbox_order_key)
+    chosen = next((i for i in items if inbox_order_key(i) > here), items[0])
+    return visible.get(pk=chosen["pk"])

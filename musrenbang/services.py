@@ -20,7 +20,7 @@ from renja.formatting import rupiah
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
-from .models import Keputusan, Pengambilan, Usulan
+from .models import InboxVisit, Keputusan, Pengambilan, Usulan
 
 ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
 NEEDS_REASON = {Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG}
@@ -463,3 +463,32 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
         data={"dari": from_year.year, "jumlah": len(copies), "dilewati_id_sudah_ada": skipped[:100]},
     )
     return len(copies)
+
+
+def inbox_visit_record(*, user: User) -> None:
+    """Remember when an officer opened their inbox: usulan routed before that are no longer new to them."""
+    InboxVisit.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+
+
+@transaction.atomic
+def row_places_add(*, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | None, expected_version: int | None = None) -> RenjaRow:
+    """Add the desa of these usulan to a Renja row's locations (the one-click fix of an out-of-place acceptance).
+
+    Through renja's row_update, so the row's rules hold: a locked year or an agreed row (for non-planners) refuses,
+    a stale version refuses, the change is audited on the row. A regency-wide row (no locations) is left as it is;
+    a desa already covered, itself or by its kecamatan, is not added again."""
+    current = list(row.lokasi.all())
+    if not current:
+        raise ValidationError(_("Baris %(ref)s berlaku se-kabupaten; tidak perlu menambah desa.") % {"ref": row.ref}, code="regency_wide")
+    covered = {w.pk for w in current}
+    added = []
+    for usulan in usulan_list:
+        desa = usulan.desa
+        if desa.pk in covered or desa.parent_id in covered:
+            continue
+        covered.add(desa.pk)
+        added.append(desa)
+    if not added:
+        return row
+    row, _changes = renja_services.row_update(row=row, data={"lokasi": current + added}, by=by, expected_version=expected_version)
+    return row

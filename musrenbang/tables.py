@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ EMPTY = "—"  # what django-tables2 shows for an empty value
 
 
 class UsulanTable(PythonRowsTable):
+    checked: set[int] = set()
     pilih = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"aria-label": _("Pilih semua")}, "td__input": {"form": "massal"}})
     id_usulan = tables.Column(linkify=("musrenbang:usulan-detail", {"pk": tables.A("pk")}), verbose_name=_("ID"))
     usulan = tables.Column(verbose_name=_("Usulan"), attrs={"td": {"class": "wrap"}})
@@ -36,8 +37,10 @@ class UsulanTable(PythonRowsTable):
         template_name = "partials/_table.html"
 
     def row_html(self, u: Usulan, index: int) -> str:
+        # `checked`: the selection a refused or warned bulk action keeps ticked (views._bulk_again).
         pilih = "" if "pilih" in self.exclude else format_html(
-            '<td><input type="checkbox" name="pilih" value="{}" form="massal" aria-label="{} {}"></td>', u.pk, gettext("Pilih"), u.id_usulan
+            '<td><input type="checkbox" name="pilih" value="{}" form="massal" aria-label="{} {}"{}></td>', u.pk, gettext("Pilih"), u.id_usulan,
+            mark_safe(" checked") if u.pk in self.checked else "",
         )
         kecamatan = u.desa.parent.nama if u.desa.parent_id else None
         return format_html(

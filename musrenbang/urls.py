@@ -8,6 +8,7 @@ urlpatterns = [
     path("usulan/", views.usulan_list, name="usulan-list"),
     path("usulan/kotak-masuk/", views.inbox, name="inbox"),
     path("usulan/massal/", views.usulan_bulk, name="usulan-bulk"),
+    path("usulan/tambah-lokasi-baris/", views.row_places_add, name="row-places-add"),
     path("usulan/impor/", views.usulan_import, name="usulan-import"),
     path("usulan/impor/terapkan/", views.usulan_import_confirm, name="usulan-import-confirm"),
     path("usulan/bawa-ke-tahun-berikut/", views.usulan_carry_over, name="usulan-carry-over"),

@@ -4,16 +4,17 @@ from __future__ import annotations
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,7 +24,7 @@ from renja.confirm import confirm_page, confirmed
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
-from renja.http import configure_table, csv_delimiter, export_response, form_copy_errors, no_store
+from renja.http import configure_table, csv_delimiter, export_response, form_copy_errors, int_param, no_store
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
@@ -65,7 +66,10 @@ def _export_rows(qs):
         ]
 
 
-def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
+def _list_page(request: HttpRequest, *, inbox: bool, bulk_form: BulkForm | None = None, chosen=(), warnings=(),
+               next_url: str = "", status: int = 200) -> HttpResponse:
+    """The list or the inbox from request.GET; a refused or warned bulk action passes its bound form, the chosen
+    usulan (kept ticked) and the acceptance warnings."""
     user = request.user
     usulan_filter = UsulanFilter(request.GET or None, queryset=usulan_for_user(user), default_year=renja_selectors.current_fiscal_year(), hide_opd=inbox)
     qs = usulan_filter.qs
@@ -85,13 +89,19 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         if not any(v not in (None, "") for k, v in usulan_filter.form.cleaned_data.items() if k != "tahun"):
             # Only the year is chosen: the list is the counted set, so it needs no count of its own.
             paginate.update(paginator_class=KnownCountPaginator, count=sum(r["n"] for r in counts["opd_tujuan__singkatan"]))
+    chosen_ids = {u.pk for u in chosen} or {int(v) for v in request.GET.getlist("pilih") if v.isdigit()}
     table = UsulanTable(selectors.usulan_for_table(qs), exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
+    table.checked = chosen_ids
     configure_table(request, table, **paginate)
     params = request.GET.copy()
-    for key in ("page", "sort", "export"):
+    for key in ("page", "sort", "export", "pilih", "aksi", "terima_baris"):
         params.pop(key, None)
-    bulk_form = BulkForm(visible=Usulan.objects.none())
+    if bulk_form is None:
+        # After adding a village to a row from the warnings, the list comes back with the action and row filled in.
+        bulk_form = BulkForm(visible=Usulan.objects.none(), initial={"aksi": request.GET.get("aksi"), "baris": request.GET.get("terima_baris", "")})
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
+    can_decide = inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd)
+    shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
     context = {
         "filter": usulan_filter,
         "table": table,
@@ -100,9 +110,17 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         "inbox": inbox,
         "bulk_form": bulk_form,
         "can_route": rules.can_route_usulan(user),
-        "can_decide": inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd),
+        "can_decide": can_decide,
         "refusal": services.decision_refusal(year) if year else None,
-        "next": request.get_full_path(),
+        "next": next_url or request.get_full_path(),
+        # The row picker of bulk acceptance: the agency's rows of the year shown.
+        "pickup_rows": selectors.rows_for_pickup(opd_id=user.opd_id, fiscal_year_id=year.pk) if can_decide and year else [],
+        "chosen_off_page": sorted(chosen_ids - shown),
+        "chosen": list(chosen),
+        "warnings": warnings,
+        "fix_rows": selectors.place_fix_rows(warnings) if can_decide and rules.can_edit(user, user.opd) else [],
+        "place_usulan": list(chosen),
+        "place_next": next_url or request.get_full_path(),
     }
     if counts is not None:
         context["per_kecamatan"] = counts["desa__parent__nama"]
@@ -112,7 +130,7 @@ def _list_page(request: HttpRequest, *, inbox: bool) -> HttpResponse:
         context["statuses"] = Usulan.Status
         context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
         use_reference_selects(carry_form, dari=["year"], ke=["year"])
-    return render(request, "musrenbang/usulan_list.html", context)
+    return render(request, "musrenbang/usulan_list.html", context, status=status)
 
 
 @login_required
@@ -126,7 +144,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The usulan routed to the officer's agency, undecided first."""
     if rules.usulan_opd_scope(request.user) is None:
         return redirect("musrenbang:usulan-list")
-    return _list_page(request, inbox=True)
+    response = _list_page(request, inbox=True)
+    if request.GET.get("export") is None:
+        services.inbox_visit_record(user=request.user)  # after drawing: this visit still shows what was new
+    return response
 
 
 @login_required
@@ -135,8 +156,14 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, usulan)
 
 
-def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_form=None, status=200):
+def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_form=None, status=200, rows=None, warnings=()):
     can_decide = rules.can_decide_usulan(request.user, usulan.opd_tujuan)
+    if rows is None:
+        rows = selectors.rows_for_pickup(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id) if can_decide else []
+    if decision_form is None and can_decide:
+        # Back from adding the village to a row: the acceptance into that row is filled in, one click from saving.
+        initial = {"keputusan": Keputusan.Jenis.DITERIMA, "baris_1": request.GET["baris"]} if request.GET.get("baris") else {}
+        decision_form = DecisionForm(usulan=usulan, rows=rows, initial=initial)
     context = {
         "usulan": usulan,
         "trail": selectors.trail(usulan),
@@ -146,7 +173,14 @@ def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_for
         "refusal": services.decision_refusal(usulan.fiscal_year),
         "can_decide": can_decide,
         "can_route": rules.can_route_usulan(request.user),
-        "decision_form": decision_form or (DecisionForm(usulan=usulan) if can_decide else None),
+        "decision_form": decision_form,
+        "pickup_rows": rows,
+        "warnings": warnings,
+        "fix_rows": selectors.place_fix_rows(warnings) if rules.can_edit(request.user, usulan.opd_tujuan) else [],
+        "place_usulan": [usulan],
+        "place_next": reverse("musrenbang:usulan-detail", args=[usulan.pk]),
+        # One click on from every decision: the next undecided usulan of the agency, in the inbox order.
+        "next_undecided": selectors.next_undecided(usulan, usulan_for_user(request.user)) if can_decide else None,
         "new_row_form": new_row_form or (NewRowForm(initial={"ref": f"{usulan.fiscal_year.year}-U-{usulan.id_usulan}"}) if can_decide else None),
         "route_form": route_form or RouteForm(initial={"opd": usulan.opd_tujuan}),
         "suggested": services.suggest_opds(usulan) if rules.can_route_usulan(request.user) else [],
@@ -159,14 +193,21 @@ def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_for
 @login_required
 def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk, write=True)
-    form = DecisionForm(request.POST, usulan=usulan, visible=usulan_for_user(request.user))
+    rows = selectors.rows_for_pickup(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id)
+    form = DecisionForm(request.POST, usulan=usulan, visible=usulan_for_user(request.user), rows=rows)
     if form.is_valid():
         data = form.cleaned_data
         allocations = [
-            services.Allocation(row=data[f"baris_{i}"], anggaran=data.get(f"biaya_{i}"))
+            services.Allocation(row=data[f"row_{i}"], anggaran=data.get(f"biaya_{i}"))
             for i in range(1, 4)
-            if data.get(f"baris_{i}")
+            if data.get(f"row_{i}")
         ]
+        if data["keputusan"] in services.ACCEPTED and allocations and not data["konfirmasi"]:
+            total = data["anggaran"] if data["anggaran"] is not None else usulan.anggaran
+            parts = [(a.row, a.anggaran if a.anggaran is not None else (total if len(allocations) == 1 else 0)) for a in allocations]
+            warnings = selectors.acceptance_warnings(usulan, parts)
+            if warnings:  # a check step, not a refusal: the same form comes back with the warnings and "save anyway"
+                return _detail(request, usulan, decision_form=form, rows=rows, warnings=warnings)
         try:
             services.usulan_decide(
                 usulan=usulan, keputusan=data["keputusan"], by=request.user, alasan=data["alasan"],
@@ -180,7 +221,34 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Keputusan untuk %(id)s disimpan.") % {"id": usulan.id_usulan})
             return redirect("musrenbang:usulan-detail", pk=usulan.pk)
-    return _detail(request, usulan, decision_form=form, status=422)
+    return _detail(request, usulan, decision_form=form, status=422, rows=rows)
+
+
+@require_POST
+@login_required
+def row_places_add(request: HttpRequest) -> HttpResponse:
+    """One click from an out-of-place warning: add the desa of the chosen usulan to the Renja row's locations.
+
+    The row is loaded for writing (403 for whoever may not edit it) and changed through renja's rules (version,
+    lock, agreed rows), audited on its history. Back to the decision with that row filled in."""
+    chosen = list(usulan_for_user(request.user).filter(pk__in=[v for v in request.POST.getlist("usulan") if v.isdigit()]))
+    if not chosen:
+        raise Http404
+    row = rules.get_row_for_user(request.user, int_param(request.POST, "baris", 0) or 0, write=True)
+    back = request.POST.get("next") or reverse("musrenbang:usulan-detail", args=[chosen[0].pk])
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("musrenbang:usulan-detail", args=[chosen[0].pk])
+    try:
+        services.row_places_add(row=row, usulan_list=chosen, by=request.user, expected_version=int_param(request.POST, "versi", None))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        places = ", ".join(sorted({u.desa.nama for u in chosen}))
+        messages.success(request, _("Desa/Kel. %(places)s ditambahkan ke lokasi baris %(ref)s.") % {"places": places, "ref": row.ref})
+    if len(chosen) == 1 and back == reverse("musrenbang:usulan-detail", args=[chosen[0].pk]):
+        return redirect(f"{back}?{urlencode({'baris': row.ref})}")
+    query = urlencode([("pilih", u.pk) for u in chosen] + [("aksi", Keputusan.Jenis.DITERIMA), ("terima_baris", row.ref)])
+    return redirect(f"{back}{'&' if '?' in back else '?'}{query}")
 
 
 @require_POST
@@ -232,11 +300,33 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("musrenbang:usulan-list")
     if not form.is_valid():
+        if "pilih" not in form.errors:  # a selection to keep: the list comes back with it ticked and the inputs kept
+            return _bulk_again(request, form, back, chosen=list(form.cleaned_data.get("pilih") or []))
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
     data, chosen = form.cleaned_data, list(form.cleaned_data["pilih"])
+    row = None
+    if data["aksi"] == Keputusan.Jenis.DITERIMA:
+        # The ref is checked before anything happens: a typo keeps the selection (the whole list comes back).
+        rows = selectors.rows_for_pickup(opd_id=chosen[0].opd_tujuan_id, fiscal_year_id=chosen[0].fiscal_year_id)
+        row = next((r for r in rows if r.ref.casefold() == (data["baris"] or "").strip().casefold()), None)
+        if row is None:
+            form.add_error("baris", _("Baris Renja \"%(ref)s\" tidak ada di Renja %(opd)s tahun %(year)s; pilih dari daftar.") % {
+                "ref": (data["baris"] or "").strip(), "opd": chosen[0].opd_tujuan.singkatan if chosen[0].opd_tujuan_id else "–",
+                "year": chosen[0].fiscal_year.year} if (data["baris"] or "").strip() else _("Isi ref baris Renja yang menampung usulan terpilih."))
+            return _bulk_again(request, form, back, chosen=chosen)
+        if not data["konfirmasi"]:
+            warnings = [w for u in chosen for w in selectors.acceptance_warnings(u, [(row, u.anggaran)]) if w.kind == "lokasi"]
+            # The pagu against what the row holds plus the whole selection (those already in it counted once).
+            held = row.ditampung + sum(u.anggaran for u in chosen if u.status not in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN))
+            if held > row.pagu:
+                warnings.append(selectors.AcceptanceWarning("pagu", row, _(
+                    "Pagu baris %(ref)s %(pagu)s; dengan %(n)s usulan terpilih menjadi %(total)s: melebihi pagu %(over)s.") % {
+                        "ref": row.ref, "pagu": rupiah(row.pagu), "n": len(chosen), "total": rupiah(held), "over": rupiah(held - row.pagu)}))
+            if warnings:
+                return _bulk_again(request, form, back, chosen=chosen, warnings=warnings, status=200)
     try:
         if data["aksi"] == "teruskan":
             if not rules.can_route_usulan(request.user):
@@ -253,11 +343,6 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
         else:
             if any(not rules.can_decide_usulan(request.user, u.opd_tujuan) for u in chosen):
                 raise PermissionDenied
-            row = None
-            if data["aksi"] == Keputusan.Jenis.DITERIMA:
-                row = RenjaRow.objects.filter(ref=(data["baris"] or "").strip(), fiscal_year_id=chosen[0].fiscal_year_id).first()
-                if row is None:
-                    raise ValidationError(_("Isi ref baris Renja yang menampung usulan terpilih."))
             if not confirmed(request, BULK_CONFIRM):
                 return _bulk_confirm(request, data, chosen, back, row=row)
             level = Keputusan.Level.OPD if all(rules.can_edit(request.user, u.opd_tujuan) for u in chosen) else Keputusan.Level.FORUM
@@ -293,6 +378,17 @@ def _bulk_confirm(request: HttpRequest, data: dict, chosen: list, back: str, *, 
         items=[f"{u.id_usulan} · {u.usulan}" for u in chosen], action=reverse("musrenbang:usulan-bulk"),
         button=_("Ya, jalankan untuk %(n)s usulan") % {"n": n}, back=back, hidden=hidden, field=BULK_CONFIRM,
     )
+
+
+def _bulk_again(request: HttpRequest, form: BulkForm, back: str, *, chosen, warnings=(), status: int = 422) -> HttpResponse:
+    """The list the bulk action came from, drawn again with the selection ticked, the inputs kept and the errors or
+    warnings shown (a redirect would lose all of it)."""
+    parts = urlsplit(back)
+    request.GET = QueryDict(parts.query)
+    inbox = parts.path == reverse("musrenbang:inbox")
+    if inbox and rules.usulan_opd_scope(request.user) is None:
+        inbox = False
+    return _list_page(request, inbox=inbox, bulk_form=form, chosen=chosen, warnings=warnings, next_url=back, status=status)
 
 
 @require_POST

@@ -78,8 +78,12 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, 
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(usulan_on_agenda.usulan)
     assert_accessible(page)
     page.check("input[name=keputusan][value=diterima]")
-    page.select_option("#id_baris_1", label=f"{row_in_opd_a.ref} · {row_in_opd_a.nama}")
+    page.fill("#id_baris_1", row_in_opd_a.ref)  # the row picker: a ref box searchable through the agency's rows
     page.click("main button:has-text('Simpan keputusan')")
+    # The usulan costs more than the row's pagu: a warning first (not a refusal), then saved on purpose.
+    expect(page.locator("#peringatan-terima")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("melebihi pagu")
+    page.click("main button:has-text('Simpan keputusan tetap')")
     expect(page.locator("main")).to_contain_text("Keputusan untuk USL-FORUM-1 disimpan.")
     decision = Keputusan.objects.filter(usulan=usulan_on_agenda).latest("at")
     assert (decision.keputusan, decision.level, decision.by.username) == ("diterima", Keputusan.Level.FORUM, "fasilitator")
