@@ -7,7 +7,9 @@ Rupiah before saving and saved.
 import pytest
 from playwright.sync_api import expect
 
+from renja.formatting import rupiah
 from renja.models import RenjaRow
+from renja.services import parse_rupiah
 
 from ..factories import make_row, make_wilayah
 from .conftest import ARTIFACTS, assert_accessible, log_in
@@ -51,11 +53,20 @@ def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(liv
     page.fill("#id_lokasi_cari", "")
     expect(picker.locator("label", has_text="Desa Bukit Biru")).to_be_visible()
 
-    # Pagu as everyone writes it, echoed as Rupiah before saving; an ambiguous shorthand is flagged at once.
+    # Pagu as everyone writes it, echoed as Rupiah before saving. The script reads what the server's parser reads.
+    echo = page.locator("#id_pagu_rupiah")
+    for typed in ("Rp1.300.000.000,-", "1,3 M", "250 jt", "0,5 jt", "1300000000", "1,3 m", "1.5 M", "1,5", "-5", "9223372036854775808"):
+        page.fill("#id_pagu", typed)
+        try:
+            expect(echo).to_have_text(rupiah(parse_rupiah(typed)))
+        except ValueError:
+            expect(echo).to_have_class("rupiah-echo invalid")
+    page.fill("#id_pagu_n1", "250 jt")
+    expect(page.locator("#id_pagu_n1_rupiah")).to_have_text("Rp250.000.000")
     page.fill("#id_pagu", "1,3 m")
-    expect(page.locator("#id_pagu_rupiah")).to_contain_text("Belum terbaca sebagai Rupiah")
+    expect(echo).to_contain_text("Belum terbaca sebagai Rupiah")
     page.fill("#id_pagu", "1.300.000.000")
-    expect(page.locator("#id_pagu_rupiah")).to_have_text("Rp1.300.000.000")
+    expect(echo).to_have_text("Rp1.300.000.000")
     assert_accessible(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "test_planner_form_picker_and_pagu_echo.png"), full_page=True)
@@ -64,10 +75,11 @@ def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(liv
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(row.nama)
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Rp1.300.000.000")
+    expect(facts).to_contain_text("Rp250.000.000")
     for place in ("Kec. Loa Kulu", "Desa Bukit Biru (Kec. Tenggarong)", "Desa Sidomulyo (Kec. Anggana)", "Desa Sungai Meriam (Kec. Anggana)"):
         expect(facts).to_contain_text(place)
     assert_accessible(page)
 
     saved = RenjaRow.objects.get(pk=row.pk)
-    assert saved.pagu == 1_300_000_000
+    assert (saved.pagu, saved.pagu_n1) == (1_300_000_000, 250_000_000)
     assert sorted(saved.lokasi.values_list("kode", flat=True)) == ["64.02.06.2001", "64.02.07.2003", "64.02.07.2004", "64.02.08"]
