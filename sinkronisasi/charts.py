@@ -24,8 +24,14 @@ def bar_chart(*, title: str, bars: Sequence[tuple[str, Sequence[tuple[str, int]]
         x += step
     legend_h = y + ROW if legend else 0
     height = legend_h + ROW * len(bars) + 4
+    # role="img" hides the shapes from screen readers, so the numbers are also spoken from <desc>.
+    names = dict(legend)
+    desc = "; ".join(
+        f"{label}: {total}" + (" (" + ", ".join(f"{names.get(cls, cls)} {value}" for cls, value in parts) + ")" if len(parts) > 1 else "")
+        for (label, parts), total in zip(bars, totals)
+    )
     out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>', *items]
+           f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(desc)}</desc>', *items]
     for i, ((label, parts), total) in enumerate(zip(bars, totals)):
         y = legend_h + i * ROW
         out.append(f'<text x="{LABEL_W - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label[:32])}</text>')
