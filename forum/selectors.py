@@ -82,7 +82,7 @@ def _settlement_text(pair) -> str:
     if pair.status == pair.Status.KOORDINASI and pair.opd_pengampu:
         return _("Koordinasi, OPD pengampu %(opd)s") % {"opd": pair.opd_pengampu.singkatan}
     if pair.status == pair.Status.DUPLIKASI and pair.baris_dihapus:
-        return _("Duplikasi, baris %(ref)s dihapus") % {"ref": pair.baris_dihapus.ref}
+        return _("Duplikasi, baris %(ref)s diusulkan dihapus") % {"ref": pair.baris_dihapus.ref}
     if pair.status == pair.Status.SALING_MELENGKAPI:
         return _("Saling melengkapi")
     return _("Belum disepakati")

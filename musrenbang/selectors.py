@@ -168,3 +168,14 @@ def next_undecided(usulan: Usulan, visible: QuerySet[Usulan]) -> Usulan | None:
     items.sort(key=inbox_order_key)
     chosen = next((i for i in items if inbox_order_key(i) > here), items[0])
     return visible.get(pk=chosen["pk"])
+
+
+def inbox_last_seen(user):
+    """When the user last opened their inbox (None: never)."""
+    return InboxVisit.objects.filter(user_id=user.pk).values_list("seen_at", flat=True).first()
+
+
+def undecided_for_agency(*, opd_id: int, fiscal_year_id: int) -> QuerySet[Usulan]:
+    """The agency's undecided usulan of a year, longest waiting first, with the places the officer's home shows."""
+    return (Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=fiscal_year_id, status__in=UNDECIDED)
+            .select_related("desa__parent").order_by("diputuskan_pada", "id_usulan"))

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "renja.context_processors.pemda",
+                "musrenbang.context_processors.inbox_counts",
             ],
         },
     }
@@ -140,6 +141,9 @@ SYNC_INLINE_MAX_ROWS = int(os.environ.get("SYNC_INLINE_MAX_ROWS", "300"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "renja.User"
 LOGIN_URL = "login"
+# An OPD person's home page ("/"): new and undecided usulan with the forum deadline, and the agency's open overlaps.
+# renja sits below musrenbang and sinkronisasi and imports neither, so its home view looks this view up by name.
+RENJA_OFFICER_HOME = "sinkronisasi.views.officer_home"
 LOGIN_REDIRECT_URL = "renja:home"
 LOGOUT_REDIRECT_URL = "login"
 

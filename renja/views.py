@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,6 +40,11 @@ def _year_from_request(request: HttpRequest) -> FiscalYear | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # An OPD person's day starts from their agency's usulan, deadline and overlaps, which live in the apps above
+    # renja (musrenbang, sinkronisasi): renja imports neither, so the view is named in settings and looked up here
+    # (sinkronisasi may read both). ?semua=1 still shows them the all-agency table below.
+    if getattr(settings, "RENJA_OFFICER_HOME", "") and permissions.usulan_opd_scope(request.user) and not request.GET.get("semua"):
+        return import_string(settings.RENJA_OFFICER_HOME)(request)
     fiscal_year = _year_from_request(request)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})

@@ -55,7 +55,7 @@ class ResolveForm(forms.Form):
     status = forms.ChoiceField(label=_("Penyelesaian"), widget=forms.RadioSelect,
                                choices=[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA])
     opd_pengampu = forms.ModelChoiceField(queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)"))
-    baris_dihapus = forms.ChoiceField(required=False, label=_("Baris yang dihapus (untuk duplikasi)"))
+    baris_dihapus = forms.ChoiceField(required=False, label=_("Baris yang diusulkan dihapus (untuk duplikasi)"))
     catatan = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, pair: TumpangTindih, **kwargs):
@@ -65,6 +65,14 @@ class ResolveForm(forms.Form):
         self.fields["baris_dihapus"].choices = [("", "—")] + [
             (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (pair.baris_a, pair.baris_b)
         ]
+
+    @staticmethod
+    def initial_for(pair: TumpangTindih) -> dict:
+        """A settled pair's settlement as the form's starting values, so that changing only the note saves."""
+        if not pair.is_resolved:
+            return {}
+        return {"status": pair.status, "catatan": pair.catatan, "opd_pengampu": pair.opd_pengampu_id,
+                "baris_dihapus": str(pair.baris_dihapus_id) if pair.baris_dihapus_id else ""}
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -92,7 +92,7 @@ class TumpangTindih(models.Model):
         TERBUKA = "terbuka", _("Terbuka")
         SALING_MELENGKAPI = "saling_melengkapi", _("Saling melengkapi")
         KOORDINASI = "koordinasi", _("Koordinasi (OPD pengampu)")
-        DUPLIKASI = "duplikasi", _("Duplikasi (satu baris dihapus)")
+        DUPLIKASI = "duplikasi", _("Duplikasi (satu baris diusulkan dihapus)")
 
     fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="tumpang_tindih")
     baris_a = models.ForeignKey(RenjaRow, verbose_name=_("baris A"), on_delete=models.CASCADE, related_name="+")
@@ -120,6 +120,10 @@ class TumpangTindih(models.Model):
     jejak_a = models.CharField(max_length=40, blank=True)
     jejak_b = models.CharField(max_length=40, blank=True)
     dibuka_ulang_pada = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
+    # Who reopened it by hand; empty when the system reopened it because one of the rows changed.
+    dibuka_ulang_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibuka lagi oleh"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ditemukan_pada = models.DateTimeField(_("ditemukan"), auto_now_add=True)
     # Settled in a berita acara that was signed: the settlement is frozen (never re-settled or reopened) until the
     # pair is put on a later forum's agenda. A change to its rows meanwhile is only marked, for that next forum.
@@ -161,6 +165,12 @@ class TumpangTindih(models.Model):
     def is_signed(self) -> bool:
         """Frozen by a signed berita acara (see ditandatangani_pada)."""
         return self.ditandatangani_pada is not None
+
+    @property
+    def reopened_by_label(self) -> str:
+        """Who reopened the pair by hand ("" when the system reopened it after a row changed)."""
+        user = self.dibuka_ulang_oleh
+        return (user.get_full_name() or user.username) if user else ""
 
     @property
     def settled_by_label(self) -> str:

@@ -19,7 +19,8 @@ def require_sync_access(user: User) -> None:
 def tumpang_for_user(user: User) -> QuerySet[TumpangTindih]:
     """Pairs the user may read: all for Bappeda and facilitators, those involving their agency for OPD people."""
     qs = TumpangTindih.objects.select_related(
-        "fiscal_year", "baris_a__opd", "baris_b__opd", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus", "diselesaikan_oleh"
+        "fiscal_year", "baris_a__opd", "baris_b__opd", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus", "diselesaikan_oleh",
+        "dibuka_ulang_oleh",
     )
     if not rules.can_see_sync(user):
         return qs.none()

@@ -7,6 +7,7 @@ from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, Que
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from musrenbang.models import Usulan
 from renja.db_router import for_reports
@@ -215,3 +216,28 @@ def orphan_export_rows(qs, *, download: bool = False):
         if download:
             line += [u.desa.nama, u.desa.parent.nama if u.desa.parent else "", u.usulan, u.anggaran]
         yield line
+
+
+PAIR_ACTION_LABELS = {
+    "tumpang.resolved": gettext_lazy("Diselesaikan"),
+    "tumpang.reopened": gettext_lazy("Dibuka lagi"),
+    "tumpang.signed": gettext_lazy("Ditandatangani dalam berita acara"),
+    "tumpang.changed_after_signing": gettext_lazy("Baris berubah setelah ditandatangani"),
+    "tumpang.taken_to_forum": gettext_lazy("Dimasukkan ke agenda forum"),
+    "tumpang.no_longer_flagged": gettext_lazy("Tidak lagi ditandai"),
+}
+
+
+def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
+    """The pair's audit entries, newest first, with the words people read: `action_label` and `status_change`
+    (the status labels before → after) instead of raw keys such as tumpang.resolved: terbuka → koordinasi."""
+    from renja.models import AuditLog
+
+    entries = list(AuditLog.objects.filter(content_type__app_label="sinkronisasi", content_type__model="tumpangtindih",
+                                           object_id=str(pair.pk)).select_related("by").order_by("-at", "-id")[:limit])
+    labels = dict(TumpangTindih.Status.choices)
+    for entry in entries:
+        entry.action_label = PAIR_ACTION_LABELS.get(entry.action, entry.action)
+        change = (entry.changes or {}).get("status")
+        entry.status_change = [labels.get(v, v) for v in change] if change else None
+    return entries

@@ -388,7 +388,7 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
             changed_after_signing.append(pair)
         if reopen:
             reopened.append((pair, pair.status, pair.catatan))
-            pair.status, pair.dibuka_ulang_pada = TumpangTindih.Status.TERBUKA, now
+            pair.status, pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = TumpangTindih.Status.TERBUKA, now, None
             pair.opd_pengampu, pair.baris_dihapus = None, None
         if reopen or pair in changed_after_signing or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok):
             changed.append(pair)
@@ -396,7 +396,7 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
             unchanged += 1
     TumpangTindih.objects.bulk_create(new, batch_size=500)
     TumpangTindih.objects.bulk_update(
-        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "opd_pengampu", "baris_dihapus",
+        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "dibuka_ulang_oleh", "opd_pengampu", "baris_dihapus",
                   "berubah_setelah_ttd_pada"],
         batch_size=500,
     )
@@ -438,7 +438,7 @@ def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str 
     pair.baris_dihapus = baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None
     pair.diselesaikan_oleh, pair.diselesaikan_pada = by, timezone.now()
     pair.jejak_a, pair.jejak_b = features.get(pair.baris_a_id, ""), features.get(pair.baris_b_id, "")
-    pair.dibuka_ulang_pada = None
+    pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = None, None
     pair.save()
     audit_log(obj=pair, action="tumpang.resolved", by=by,
               changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.catatan]},
@@ -456,8 +456,8 @@ def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> Tumpa
         raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
     old = pair.status
     pair.status, pair.opd_pengampu, pair.baris_dihapus = TumpangTindih.Status.TERBUKA, None, None
-    pair.dibuka_ulang_pada = timezone.now()
-    pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada"])
+    pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = timezone.now(), by
+    pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada", "dibuka_ulang_oleh"])
     audit_log(obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan})
     return pair
 

@@ -272,3 +272,38 @@ def sinonim_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.sinonim_delete(group=group, by=request.user)
     messages.success(request, _("Kelompok sinonim %(nama)s dihapus.") % {"nama": group.nama})
     return redirect("sinkronisasi:sinonim-list")
+
+
+OFFICER_HOME_UNDECIDED = 10  # the longest-waiting undecided usulan listed on the home page; the inbox has them all
+
+
+@login_required
+def officer_home(request: HttpRequest) -> HttpResponse:
+    """An OPD person's home ("/", through settings.RENJA_OFFICER_HOME): usulan new since their last inbox visit, the
+    undecided ones with their age against the forum deadline, and their agency's open overlaps.
+
+    It lives here because sinkronisasi is the lowest app that may read all three: musrenbang's usulan, the forum
+    deadline (selectors.forum_deadline) and the overlaps; renja and musrenbang may not import this app."""
+    user, year = request.user, renja_selectors.current_fiscal_year()
+    opd_id = rules.usulan_opd_scope(user)
+    context = {"fiscal_year": year, "opd": user.opd}
+    if year is not None and opd_id is not None:
+        today = timezone.localdate()
+        deadline = selectors.forum_deadline(year)
+        seen = usulan_selectors.inbox_last_seen(user)
+        waiting = list(usulan_selectors.undecided_for_agency(opd_id=opd_id, fiscal_year_id=year.pk)[:OFFICER_HOME_UNDECIDED])
+        for u in waiting:
+            u.umur = selectors.age_days(u.diputuskan_pada, today) if u.diputuskan_pada else None
+            u.baru = seen is None or (u.diputuskan_pada is not None and u.diputuskan_pada > seen)
+        context.update({
+            "counts": request_inbox_counts(request),
+            "last_seen": seen,
+            "waiting": waiting,
+            "deadline": deadline,
+            "days_left": (deadline - today).days if deadline else None,
+            "days_over": max(0, (today - deadline).days) if deadline else 0,
+            "open_pairs": tumpang_for_user(user).filter(fiscal_year=year, status=TumpangTindih.Status.TERBUKA).count()
+            if rules.can_see_sync(user) else None,
+            "can_decide": rules.can_decide_usulan(user, user.opd),
+        })
+    return render(request, "sinkronisasi/officer_home.html", context)

@@ -89,7 +89,7 @@ def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, plac
     renja_services.row_update(row=row, data=data, by=None)
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
-    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None
+    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None and pair.dibuka_ulang_oleh is None
     assert AuditLog.objects.filter(action="tumpang.reopened", object_id=str(pair.pk)).exists()
 
 
