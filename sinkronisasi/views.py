@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from musrenbang import selectors as usulan_selectors
+from musrenbang.context_processors import request_inbox_counts
 from musrenbang.forms import BulkForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.http import csv_delimiter, export_response, form_copy_errors, int_param
-from renja.models import AuditLog, FiscalYear
+from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
 from . import charts, selectors, services
@@ -107,10 +109,8 @@ def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | No
         "pair": pair,
         "reasons": selectors.reasons(pair.sinyal),
         "can_resolve": can_resolve,
-        "form": form or (ResolveForm(pair=pair, initial={"status": pair.status if pair.is_resolved else "",
-                                                           "catatan": pair.catatan}) if can_resolve else None),
-        "history": AuditLog.objects.filter(content_type__app_label="sinkronisasi", content_type__model="tumpangtindih",
-                                           object_id=str(pair.pk)).select_related("by").order_by("-at")[:20],
+        "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
+        "history": selectors.pair_history(pair),
         "year": pair.fiscal_year,
     }
     return render(request, "sinkronisasi/pair_detail.html", context, status=status)
