@@ -10,6 +10,7 @@ urlpatterns = [
     path("usulan/massal/", views.usulan_bulk, name="usulan-bulk"),
     path("usulan/tambah-lokasi-baris/", views.row_places_add, name="row-places-add"),
     path("usulan/impor/", views.usulan_import, name="usulan-import"),
+    path("usulan/impor/templat/", views.usulan_import_template, name="usulan-import-template"),
     path("usulan/impor/terapkan/", views.usulan_import_confirm, name="usulan-import-confirm"),
     path("usulan/bawa-ke-tahun-berikut/", views.usulan_carry_over, name="usulan-carry-over"),
     path("usulan/<int:pk>/", views.usulan_detail, name="usulan-detail"),

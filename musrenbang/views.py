@@ -24,7 +24,7 @@ from renja.confirm import confirm_page, confirmed
 from renja.form_renderer import use_reference_selects
 from renja.formatting import rupiah
 from renja.forms import ImportUploadForm
-from renja.http import configure_table, csv_delimiter, export_response, form_copy_errors, int_param, no_store
+from renja.http import XLSX_TYPE, configure_table, csv_delimiter, export_response, form_copy_errors, int_param, no_store
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
@@ -33,6 +33,7 @@ from renja.tabular import Column
 
 from . import imports, selectors, services
 from .filters import UsulanFilter
+from .import_template import usulan_template
 from .forms import BulkForm, CarryOverForm, DecisionForm, NewRowForm, RouteForm, TrackForm
 from .models import Keputusan, Usulan
 from .permissions import get_usulan_for_user, usulan_for_user
@@ -461,6 +462,16 @@ def usulan_import(request: HttpRequest) -> HttpResponse:
         request.session["usulan_import"] = {"token": token, "filename": upload.name, "year": fiscal_year.pk}
         context.update({"plan": plan, "summary": plan.summary(), "filename": upload.name, "fiscal_year": fiscal_year})
     return render(request, "musrenbang/usulan_import.html", context)
+
+
+@login_required
+def usulan_import_template(request: HttpRequest) -> HttpResponse:
+    """The XLSX template of the usulan import (project format)."""
+    if not rules.can_route_usulan(request.user):
+        raise PermissionDenied
+    response = HttpResponse(usulan_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-impor-usulan.xlsx"'
+    return response
 
 
 @require_POST

@@ -580,3 +580,100 @@ def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]],
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Import templates
+
+
+@dataclass(frozen=True)
+class DropDown:
+    """A column's drop-down list in an import template. `strict`: Excel refuses other values; otherwise the list
+    only helps (a column that takes several values separated by ";")."""
+
+    values: Sequence[str]
+    strict: bool = True
+
+
+@dataclass(frozen=True)
+class ReferenceSheet:
+    """A read-only sheet in an import template listing codes with their names."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+
+TEMPLATE_ROWS = 5000  # data rows the drop-downs and formats cover
+LISTS_SHEET = "Pilihan"
+
+
+def write_template(columns: Sequence[str | Column], *, title: str, required: Sequence[str] = (),
+                   dropdowns: dict[str, DropDown] | None = None, hints: dict[str, str] | None = None,
+                   references: Sequence[ReferenceSheet] = ()) -> bytes:
+    """An XLSX import template: the first sheet has the import's header row (required columns bold), frozen, with
+    drop-down lists and input hints on its columns and Rupiah/number formats ready; the lists sit on a hidden sheet
+    and the reference sheets (codes with names) follow. The importers read only the first sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = as_columns(columns)
+    dropdowns, hints = dropdowns or {}, hints or {}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    sheet.append([c.name for c in columns])
+    for cell, column in zip(sheet[1], columns):
+        cell.fill = fill
+        if column.name in required:
+            cell.font = bold
+    sheet.freeze_panes = "A2"
+    lists = workbook.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    list_index = 0
+    for i, column in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = min(max(len(column.name) + 4, 12), MAX_WIDTH)
+        if column.kind in XLSX_FORMATS:
+            dimension.number_format = XLSX_FORMATS[column.kind]
+        area = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+        dropdown, hint = dropdowns.get(column.name), hints.get(column.name, "")
+        if dropdown is not None and dropdown.values:
+            list_index += 1
+            list_letter = get_column_letter(list_index)
+            lists.cell(row=1, column=list_index, value=column.name)
+            for r, value in enumerate(dropdown.values, start=2):
+                lists.cell(row=r, column=list_index, value=safe_cell(value))
+            source = f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${len(dropdown.values) + 1}"
+            validation = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False,
+                                        showErrorMessage=dropdown.strict, errorTitle=column.name[:32],
+                                        error=_("Pilih salah satu nilai dari daftar."))
+        elif hint:
+            validation = DataValidation(allow_blank=True)
+        else:
+            continue
+        if hint:
+            validation.showInputMessage = True
+            validation.promptTitle, validation.prompt = column.name[:32], hint[:255]
+        validation.add(area)
+        sheet.add_data_validation(validation)
+    for reference in references:
+        ref_sheet = workbook.create_sheet(reference.title[:31])
+        ref_sheet.append(list(reference.header))
+        for cell in ref_sheet[1]:
+            cell.font = bold
+        widths = [len(str(h)) + 2 for h in reference.header]
+        for row in reference.rows:
+            ref_sheet.append([safe_cell(v) for v in row])
+            widths = [max(w, _width(v, Column(""))) for w, v in zip(widths, row)]
+        for i, width in enumerate(widths, start=1):
+            ref_sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 1, MIN_WIDTH), MAX_WIDTH)
+        ref_sheet.freeze_panes = "A2"
+        ref_sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(widths), 1))}{len(reference.rows) + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -17,6 +17,7 @@ renja_patterns = [
     path("renja/<int:pk>/status/", views.row_status, name="row-status"),
     path("renja/<int:pk>/status/konfirmasi/", views.row_status_confirm, name="row-status-confirm"),
     path("renja/impor/", views.import_upload, name="import-upload"),
+    path("renja/impor/templat/", views.import_template, name="import-template"),
     path("renja/impor/<int:pk>/terapkan/", views.import_confirm, name="import-confirm"),
     path("nomenklatur/", views.nomenklatur_list, name="nomenklatur-list"),
     path("tahun/", views.year_list, name="year-list"),

@@ -22,10 +22,11 @@ from . import permissions, selectors, services
 from .confirm import confirm_page, confirmed
 from .filters import RenjaRowFilter
 from .formatting import angka, place_label, rupiah
+from .import_template import renja_template
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
-from .http import configure_table, csv_delimiter, export_response, form_copy_errors, int_param, str_param
+from .http import XLSX_TYPE, configure_table, csv_delimiter, export_response, form_copy_errors, int_param, str_param
 from .tabular import Column
 
 
@@ -349,6 +350,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 context["changed"] = [r for r in plan.rows if r.action != "sama"][:500]
             return render(request, "renja/import_preview.html", context, status=200 if plan else 422)
     return render(request, "renja/import_upload.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The XLSX template of the Renja import, with the lists and codes the user may use."""
+    if not permissions.can_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(renja_template(request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-impor-renja.xlsx"'
+    return response
 
 
 @require_POST

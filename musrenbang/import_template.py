@@ -1,0 +1,50 @@
+"""The downloadable XLSX template of the usulan import (project format): its columns with drop-down lists and
+reference sheets."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from renja.import_template import places_for_template
+from renja.models import KelompokSasaran, Nomenklatur, Opd
+from renja.tabular import Column, DropDown, ReferenceSheet, write_template
+
+from .imports import PROJECT_COLUMNS, PROJECT_REQUIRED
+from .models import Keputusan, Usulan
+
+KINDS = {"volume": "number", "anggaran": "rupiah", "prioritas": "integer", "volume_diterima": "number",
+         "anggaran_diterima": "rupiah"}
+# A file records the decision an agency took; closing (carrying over) is Bappeda's own step in the app.
+FILE_DECISIONS = [j for j in Keputusan.Jenis.values if j != Keputusan.Jenis.DITUTUP]
+
+
+def usulan_template() -> bytes:
+    """The usulan import template: sumber, decisions, agencies, desa codes, bidang urusan and target groups."""
+    places = places_for_template(kecamatan=False)  # an usulan comes from a desa or kelurahan
+    opds = list(Opd.objects.filter(aktif=True).order_by("singkatan"))
+    bidang = list(Nomenklatur.objects.filter(level=Nomenklatur.Level.BIDANG_URUSAN, aktif=True).order_by("kode"))
+    groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
+    return write_template(
+        [Column(name, KINDS.get(name, "text")) for name in PROJECT_COLUMNS],
+        title="Usulan", required=PROJECT_REQUIRED,
+        dropdowns={
+            "sumber": DropDown(Usulan.Sumber.values),
+            "kode_desa": DropDown([p[0] for p in places]),
+            "kode_bidang_urusan": DropDown([b.kode for b in bidang]),
+            "sasaran": DropDown([g.slug for g in groups], strict=False),
+            "opd_tujuan": DropDown([o.singkatan for o in opds]),
+            "keputusan_opd": DropDown(FILE_DECISIONS),
+        },
+        hints={
+            "id_usulan": _("Nomor usulan yang tetap; id yang sama memperbarui usulan."),
+            "kode_desa": _("Kode desa/kelurahan dari lembar Desa."),
+            "anggaran": _("Rupiah bulat, mis. 150000000."),
+            "ref_renja": _("Ref baris Renja; wajib untuk diterima, diterima dengan perubahan dan digabung."),
+            "alasan": _("Wajib untuk ditolak, dikembalikan dan digabung."),
+        },
+        references=[
+            ReferenceSheet(_("Desa"), [_("kode"), _("tingkat"), _("nama"), _("kecamatan")], places),
+            ReferenceSheet(_("Bidang urusan"), [_("kode"), _("nama")], [(b.kode, b.nama) for b in bidang]),
+            ReferenceSheet(_("OPD"), [_("singkatan"), _("nama")], [(o.singkatan, o.nama) for o in opds]),
+            ReferenceSheet(_("Sasaran"), [_("kode"), _("nama")], [(g.slug, g.nama) for g in groups]),
+        ],
+    )

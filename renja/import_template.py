@@ -1,0 +1,84 @@
+"""The downloadable XLSX template of the Renja import: its columns with drop-down lists and reference sheets."""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .formatting import place_label
+from .models import KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
+from .services.imports import ALL_COLUMNS, REQUIRED_COLUMNS
+from .services.rows import opd_bidang_codes
+from .tabular import Column, DropDown, ReferenceSheet, write_template
+
+KINDS = {"pagu": "rupiah", "target": "number"}
+
+
+def sub_kegiatan_for_template(user: User) -> list[tuple[str, str, str, str]]:
+    """(code as the import takes it, sub kegiatan, kegiatan, program): for an officer the active sub kegiatan of
+    their agency's bidang urusan, support-program codes written with the agency's main bidang; for a planner every
+    active one."""
+    nodes = (Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True)
+             .select_related("parent__parent").order_by("kode"))
+    opd = None if permissions.is_planner(user) else user.opd
+    bidang = opd_bidang_codes(opd) if opd is not None else []
+    if opd is not None:
+        if not bidang:
+            return []
+        own = Q()
+        for code in bidang:
+            own |= Q(kode__startswith=f"{code}.")
+        nodes = nodes.filter(own | Q(kode__startswith="X.XX."))
+    out = []
+    for node in nodes:
+        kode = bidang[0] + node.kode[4:] if opd is not None and node.is_penunjang else node.kode
+        kegiatan = node.parent
+        program = kegiatan.parent if kegiatan else None
+        out.append((kode, node.nama, kegiatan.nama if kegiatan else "", program.nama if program else ""))
+    return sorted(out)
+
+
+def places_for_template(*, kecamatan: bool = True) -> list[tuple[str, str, str, str]]:
+    """(code, kind, name, kecamatan) of every desa/kelurahan, and of every kecamatan unless `kecamatan=False`, in
+    code order."""
+    levels = [Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN] + ([Wilayah.Tingkat.KECAMATAN] if kecamatan else [])
+    places = Wilayah.objects.filter(tingkat__in=levels)
+    return [
+        (w.kode, w.get_tingkat_display(), place_label(w.nama, w.tingkat),
+         w.nama if w.tingkat == Wilayah.Tingkat.KECAMATAN else (w.parent.nama if w.parent else ""))
+        for w in places.select_related("parent").order_by("kode")
+    ]
+
+
+def renja_template(user: User) -> bytes:
+    """The Renja import template for `user`: agencies they may import for, their sub kegiatan, places, target
+    groups and sources of funds."""
+    opds = list(permissions.editable_opds(user).filter(aktif=True).order_by("singkatan"))
+    sub_kegiatan = sub_kegiatan_for_template(user)
+    places = places_for_template()
+    groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
+    sources = list(RenjaRow.SumberDana.choices)
+    return write_template(
+        [Column(name, KINDS.get(name, "text")) for name in ALL_COLUMNS],
+        title="Renja", required=REQUIRED_COLUMNS,
+        dropdowns={
+            "opd": DropDown([o.singkatan for o in opds]),
+            "kode_sub_kegiatan": DropDown([s[0] for s in sub_kegiatan]),
+            "sasaran": DropDown([g.slug for g in groups], strict=False),
+            "sumber_dana": DropDown([value for value, _label in sources]),
+        },
+        hints={
+            "ref": _("Rujukan tetap baris, unik per tahun; ref yang sama memperbarui baris."),
+            "pagu": _("Rupiah bulat, mis. 1250000000."),
+            "target": _("Angka, mis. 95,5."),
+            "lokasi": _("Kode kecamatan/desa dari lembar Wilayah, dipisah titik koma; kosong = se-kabupaten."),
+            "sasaran": _("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
+        },
+        references=[
+            ReferenceSheet(_("Sub kegiatan"), [_("kode"), _("sub kegiatan"), _("kegiatan"), _("program")], sub_kegiatan),
+            ReferenceSheet(_("Wilayah"), [_("kode"), _("tingkat"), _("nama"), _("kecamatan")], places),
+            ReferenceSheet(_("Sasaran"), [_("kode"), _("nama")], [(g.slug, g.nama) for g in groups]),
+            ReferenceSheet(_("OPD"), [_("singkatan"), _("nama")], [(o.singkatan, o.nama) for o in opds]),
+            ReferenceSheet(_("Sumber dana"), [_("kode"), _("nama")], [(v, str(label)) for v, label in sources]),
+        ],
+    )
