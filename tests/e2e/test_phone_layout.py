@@ -71,6 +71,13 @@ def test_main_pages_fit_a_phone(live_server, page, world, planner):
                        ("usulan_list", "/usulan/"), ("forum", f"/forum/{world['forum'].pk}/")]:
         page.goto(live_server.url + path)
         assert_fits(page, f"planner_{name}")
+        if name == "sync_pair":
+            # Each settlement radio button sits right beside its label (they used to float mid-page, labels far right).
+            for value in ("saling_melengkapi", "koordinasi", "duplikasi"):
+                radio = page.locator(f"input[name=status][value={value}]").bounding_box()
+                label = page.locator(f"label[for={page.locator(f'input[name=status][value={value}]').get_attribute('id')}]").bounding_box()
+                assert 0 <= label["x"] - (radio["x"] + radio["width"]) <= 16, (value, radio, label)
+                assert radio["x"] < 60, radio
 
 
 def test_officer_inbox_fits_a_phone(live_server, page, world):
