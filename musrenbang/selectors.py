@@ -179,3 +179,14 @@ def undecided_for_agency(*, opd_id: int, fiscal_year_id: int) -> QuerySet[Usulan
     """The agency's undecided usulan of a year, longest waiting first, with the places the officer's home shows."""
     return (Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=fiscal_year_id, status__in=UNDECIDED)
             .select_related("desa__parent").order_by("diputuskan_pada", "id_usulan"))
+
+
+def carry_over_counts(*, from_year, to_year) -> dict[str, int]:
+    """What carrying over would do (the confirmation states it): usulan to copy, and those skipped because their ID
+    is already taken in the target year; those carried before are not counted."""
+    from .services import NOT_ACCOMMODATED
+
+    already = Usulan.objects.filter(fiscal_year=to_year, asal__isnull=False).values("asal_id")
+    originals = Usulan.objects.filter(fiscal_year=from_year, status__in=NOT_ACCOMMODATED).exclude(pk__in=already)
+    taken = originals.filter(id_usulan__in=Usulan.objects.filter(fiscal_year=to_year).values("id_usulan")).count()
+    return {"dibawa": originals.count() - taken, "dilewati": taken}

@@ -398,6 +398,19 @@ def usulan_carry_over(request: HttpRequest) -> HttpResponse:
     if not rules.can_route_usulan(request.user):
         raise PermissionDenied
     form = CarryOverForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        dari, ke = form.cleaned_data["dari"], form.cleaned_data["ke"]
+        counts = selectors.carry_over_counts(from_year=dari, to_year=ke)
+        facts = [_("%(n)s usulan tahun %(dari)s yang tidak tertampung akan disalin ke tahun %(ke)s sebagai usulan baru yang "
+                   "belum diputuskan, masing-masing dengan kode lacak baru dan tertaut ke usulan aslinya.")
+                 % {"n": counts["dibawa"], "dari": dari.year, "ke": ke.year},
+                 _("Usulan yang sudah pernah dibawa tidak disalin lagi.")]
+        if counts["dilewati"]:
+            facts.append(_("%(n)s usulan dilewati karena ID-nya sudah ada di tahun %(ke)s.") % {"n": counts["dilewati"], "ke": ke.year})
+        back = reverse("musrenbang:usulan-list")
+        return confirm_page(request, title=_("Bawa usulan %(dari)s ke tahun %(ke)s?") % {"dari": dari.year, "ke": ke.year}, facts=facts,
+                            action=reverse("musrenbang:usulan-carry-over"), button=_("Ya, bawa %(n)s usulan") % {"n": counts["dibawa"]},
+                            back=back, hidden={"dari": dari.pk, "ke": ke.pk}, breadcrumbs=[(back, _("Usulan"))])
     if form.is_valid():
         try:
             count = services.usulan_carry_over(from_year=form.cleaned_data["dari"], to_year=form.cleaned_data["ke"], by=request.user)

@@ -35,3 +35,20 @@ def test_bulk_close_needs_the_right_before_the_confirmation(client, opd_a_editor
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
     client.force_login(opd_a_editor)
     assert client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [usulan.pk], "alasan": "x"}).status_code == 403
+
+
+def test_carry_over_states_how_many_before_copying(client, planner, year, routed_to_a):
+    from musrenbang import services
+
+    from ..factories import make_fiscal_year
+
+    services.usulan_decide(usulan=routed_to_a, keputusan="ditolak", alasan="Di luar kewenangan", by=None)
+    nxt = make_fiscal_year(2027)
+    client.force_login(planner)
+    url = reverse("musrenbang:usulan-carry-over")
+    page = client.post(url, {"dari": year.pk, "ke": nxt.pk}).content.decode()
+    assert f"1 usulan tahun {year.year} yang tidak tertampung akan disalin ke tahun 2027" in page
+    assert 'name="konfirmasi" value="1"' in page
+    assert not Usulan.objects.filter(fiscal_year=nxt).exists()
+    client.post(url, {"dari": year.pk, "ke": nxt.pk, "konfirmasi": "1"})
+    assert Usulan.objects.filter(fiscal_year=nxt, asal=routed_to_a).count() == 1

@@ -185,7 +185,7 @@ def test_carry_over_page_for_planner_only(client, planner, opd_a_editor, year, r
     client.force_login(opd_a_editor)
     assert client.post(reverse("musrenbang:usulan-carry-over"), {"dari": year.pk, "ke": nxt.pk}).status_code == 403
     client.force_login(planner)
-    client.post(reverse("musrenbang:usulan-carry-over"), {"dari": year.pk, "ke": nxt.pk})
+    client.post(reverse("musrenbang:usulan-carry-over"), {"dari": year.pk, "ke": nxt.pk, "konfirmasi": "1"})
     assert Usulan.objects.filter(fiscal_year=nxt, asal=routed_to_a).exists()
 
 
