@@ -6,6 +6,7 @@ app_name = "musrenbang"
 
 urlpatterns = [
     path("usulan/", views.usulan_list, name="usulan-list"),
+    path("usulan/cetak/", views.usulan_print, name="usulan-print"),
     path("usulan/kotak-masuk/", views.inbox, name="inbox"),
     path("usulan/massal/", views.usulan_bulk, name="usulan-bulk"),
     path("usulan/tambah-lokasi-baris/", views.row_places_add, name="row-places-add"),

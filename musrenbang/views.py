@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, When
+from django.db.models import Case, Count, IntegerField, Sum, When
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,9 +23,9 @@ from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.confirm import confirm_page, confirmed
 from renja.form_renderer import use_reference_selects
-from renja.formatting import rupiah
+from renja.formatting import angka, rupiah
 from renja.forms import ImportUploadForm
-from renja.http import XLSX_TYPE, configure_table, csv_delimiter, export_response, form_copy_errors, int_param, no_store
+from renja.http import XLSX_TYPE, configure_table, csv_delimiter, export_response, filter_summary, form_copy_errors, int_param, no_store
 from renja.models import FiscalYear, RenjaRow
 from renja.qr import qr_svg
 from renja.services import ImportRejected
@@ -132,6 +133,34 @@ def _list_page(request: HttpRequest, *, inbox: bool, bulk_form: BulkForm | None 
         context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
         use_reference_selects(carry_form, dari=["year"], ke=["year"])
     return render(request, "musrenbang/usulan_list.html", context, status=status)
+
+
+PRINT_MAX_ROWS = 5000
+
+
+@login_required
+def usulan_print(request: HttpRequest) -> HttpResponse:
+    """The whole filtered usulan list for paper (landscape, header repeated on each page), at most PRINT_MAX_ROWS
+    usulan, with the Pemda's name and the filters on top."""
+    usulan_filter = UsulanFilter(request.GET or None, queryset=usulan_for_user(request.user), default_year=renja_selectors.current_fiscal_year())
+    qs = usulan_filter.qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
+    totals = qs.aggregate(n=Count("id"), anggaran=Sum("anggaran"))
+    items = list(selectors.usulan_for_table(qs)[:PRINT_MAX_ROWS])
+    for u in items:
+        u.anggaran_text, u.volume_text = rupiah(u.anggaran), angka(u.volume)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(request, "musrenbang/usulan_print.html", {
+        "items": items,
+        "total": totals["n"],
+        "anggaran_text": rupiah(totals["anggaran"] or 0),
+        "cut": totals["n"] > len(items),
+        "max_rows": PRINT_MAX_ROWS,
+        "filters": filter_summary(usulan_filter.form),
+        "printed_at": timezone.localtime(),
+        "list_query": params.urlencode(),
+    })
 
 
 @login_required

@@ -68,6 +68,20 @@ def form_copy_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def filter_summary(form) -> list[tuple[str, str]]:
+    """The filters a valid filter form applies, as (label, value) pairs people read ("Status: Diajukan")."""
+    if not form.is_valid():
+        return []
+    out = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        choices = dict(getattr(field, "choices", []) or []) if not hasattr(field, "queryset") else {}
+        out.append((str(field.label), str(choices.get(value, value))))
+    return out
+
+
 def no_store(response: HttpResponse) -> HttpResponse:
     """Mark a response that carries personal or unpublished data (exports, receipts, PDFs) as never to be kept by a
     shared cache or the browser's disk cache."""

@@ -26,7 +26,7 @@ from .import_template import renja_template
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import RenjaRowTable
-from .http import XLSX_TYPE, configure_table, csv_delimiter, export_response, form_copy_errors, int_param, str_param
+from .http import XLSX_TYPE, configure_table, csv_delimiter, export_response, filter_summary, form_copy_errors, int_param, str_param
 from .tabular import Column
 
 
@@ -137,20 +137,6 @@ def row_list(request: HttpRequest) -> HttpResponse:
 
 
 PRINT_MAX_ROWS = 5000  # about 250 landscape pages: beyond that the XLSX download serves better
-
-
-def filter_summary(form) -> list[tuple[str, str]]:
-    """The filters a valid filter form applies, as (label, value) pairs people read ("Status: Diajukan")."""
-    if not form.is_valid():
-        return []
-    out = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, "", [], ()):
-            continue
-        choices = dict(getattr(field, "choices", []) or []) if not hasattr(field, "queryset") else {}
-        out.append((str(field.label), str(choices.get(value, value))))
-    return out
 
 
 @login_required
