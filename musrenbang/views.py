@@ -186,8 +186,17 @@ def usulan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, usulan)
 
 
+def _route_choice(usulan: Usulan, suggested: list):
+    """The agency the routing form starts on: where it waits for a decision, else the first suggestion that is not
+    the agency that rejected or returned it (a 60-entry list should not have to be searched for the obvious one)."""
+    if usulan.opd_tujuan_id and usulan.status == Usulan.Status.DITERUSKAN:
+        return usulan.opd_tujuan
+    return next((o for o in suggested if o.pk != usulan.opd_tujuan_id), usulan.opd_tujuan)
+
+
 def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_form=None, status=200, rows=None, warnings=()):
     can_decide = rules.can_decide_usulan(request.user, usulan.opd_tujuan)
+    suggested = services.suggest_opds(usulan) if rules.can_route_usulan(request.user) else []
     if rows is None:
         rows = selectors.rows_for_pickup(opd_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id) if can_decide else []
     if decision_form is None and can_decide:
@@ -212,8 +221,8 @@ def _detail(request, usulan, *, decision_form=None, new_row_form=None, route_for
         # One click on from every decision: the next undecided usulan of the agency, in the inbox order.
         "next_undecided": selectors.next_undecided(usulan, usulan_for_user(request.user)) if can_decide else None,
         "new_row_form": new_row_form or (NewRowForm(initial={"ref": f"{usulan.fiscal_year.year}-U-{usulan.id_usulan}"}) if can_decide else None),
-        "route_form": route_form or RouteForm(initial={"opd": usulan.opd_tujuan}),
-        "suggested": services.suggest_opds(usulan) if rules.can_route_usulan(request.user) else [],
+        "route_form": route_form or RouteForm(initial={"opd": _route_choice(usulan, suggested)}),
+        "suggested": suggested,
         "carried_to": list(usulan.lanjutan.select_related("fiscal_year")),
     }
     return render(request, "musrenbang/usulan_detail.html", context, status=status)
@@ -380,8 +389,23 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _("Tidak ada yang diubah: %(err)s") % {"err": " ".join(exc.messages)})
     else:
-        messages.success(request, _("%(n)s usulan diproses.") % {"n": count})
+        messages.success(request, _bulk_done(data, chosen, count, row))
     return redirect(back)
+
+
+def _bulk_done(data: dict, chosen: list, count: int, row) -> str:
+    """What a bulk action did, to which usulan and where: not just "n usulan diproses"."""
+    ids = ", ".join(u.id_usulan for u in chosen[:10]) + (_(" dan %(n)s lainnya") % {"n": len(chosen) - 10} if len(chosen) > 10 else "")
+    aksi, values = data["aksi"], {"n": count, "ids": ids}
+    if aksi == "teruskan":
+        return _("%(n)s usulan diteruskan ke %(opd)s: %(ids)s.") % {**values, "opd": data["opd"].singkatan}
+    if aksi == "tutup":
+        return _("%(n)s usulan ditutup: %(ids)s.") % values
+    if aksi == Keputusan.Jenis.DITERIMA:
+        return _("%(n)s usulan diterima ke baris Renja %(ref)s: %(ids)s.") % {**values, "ref": row.ref}
+    if aksi == Keputusan.Jenis.DITOLAK:
+        return _("%(n)s usulan ditolak: %(ids)s.") % values
+    return _("%(n)s usulan dikembalikan ke Bappeda: %(ids)s.") % values
 
 
 BULK_CONFIRM = "konfirmasi_massal"  # not `konfirmasi`, which acknowledges the acceptance warnings

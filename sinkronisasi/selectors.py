@@ -171,8 +171,14 @@ def reasons(sinyal: dict) -> list[str]:
     return out
 
 
+ROUTABLE = (Usulan.Status.BARU, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN)
+
+
 def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
-    """For each usulan, an agency that handles its bidang urusan other than the one it was last routed to (one query)."""
+    """For each usulan not routed yet, or rejected or returned, an agency that handles its bidang urusan other than the
+    one it was last routed to (one query). One still awaiting its agency's decision gets none: sending it elsewhere
+    is not the next step."""
+    items = [u for u in items if u.status in ROUTABLE]
     bidang_ids = {u.bidang_urusan_id for u in items if u.bidang_urusan_id}
     by_bidang: dict[int, list[Opd]] = {}
     order = {Opd.Jenis.DINAS: 0, Opd.Jenis.BADAN: 1}

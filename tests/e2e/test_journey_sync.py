@@ -61,7 +61,7 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     assert rejected.opd_tujuan != opd_b
     assert_accessible(page)
     page.click("main button:has-text('Ya, jalankan untuk 1 usulan')")
-    expect(page.locator(".messages")).to_contain_text("1 usulan diproses")
+    expect(page.locator(".messages")).to_contain_text(f"1 usulan diteruskan ke {opd_b.singkatan}: {rejected.id_usulan}.")
     rejected.refresh_from_db()
     assert (rejected.status, rejected.opd_tujuan) == (Usulan.Status.DITERUSKAN, opd_b)
     expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Diteruskan, belum diputuskan")
