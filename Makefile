@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run worker test install system-deps setup lock migrations-check bench sync-eval load clean
+.PHONY: run worker test install system-deps setup lock migrations-check bench sync-eval load mutate clean
 
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
@@ -67,6 +67,14 @@ sync-eval: install
 load: install
 	$(BIN)/python scripts/load.py
 
+# Mutation testing of the rule modules with the fast tests (mutmut; scripts/mutate.py), not in CI: stops after
+# MUTATE_TIMEOUT seconds (what it did not reach shows as "not checked"), then prints the score per module and each
+# surviving mutant. MUTATE_PATHS="renja/permissions.py forum/services.py" restricts it to those modules.
+MUTATE_TIMEOUT ?= 2400
+mutate: install
+	-MUTATE_PATHS="$(MUTATE_PATHS)" timeout $(MUTATE_TIMEOUT) $(BIN)/python scripts/mutate.py
+	$(BIN)/python scripts/mutate.py report
+
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -79,4 +87,4 @@ lock:
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media .pytest_cache mutants
