@@ -56,6 +56,12 @@ class ClausesForm(forms.Form):
 class SignForm(forms.Form):
     MAX_BYTES = 20 * 1024 * 1024
     pindaian = forms.FileField(label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional, maks. 20 MB)"), required=False)
+    # Signing cannot be undone: the box says what it does and must be ticked (a confirmation that needs no script).
+    konfirmasi = forms.BooleanField(
+        label=_("Berita acara sudah ditandatangani. Saya mengerti forum ini akan terkunci dan kesepakatan program beririsannya "
+                "dibekukan; perubahan selanjutnya hanya lewat versi koreksi."),
+        error_messages={"required": _("Centang konfirmasi bahwa berita acara sudah ditandatangani.")},
+    )
 
     def clean_pindaian(self):
         scan = self.cleaned_data.get("pindaian")

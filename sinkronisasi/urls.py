@@ -14,4 +14,5 @@ urlpatterns = [
     path("sinkronisasi/sinonim/", views.sinonim_list, name="sinonim-list"),
     path("sinkronisasi/sinonim/<int:pk>/", views.sinonim_edit, name="sinonim-edit"),
     path("sinkronisasi/sinonim/<int:pk>/hapus/", views.sinonim_delete, name="sinonim-delete"),
+    path("sinkronisasi/sinonim/<int:pk>/hapus/konfirmasi/", views.sinonim_delete_confirm, name="sinonim-delete-confirm"),
 ]

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from musrenbang import selectors as usulan_selectors
 from musrenbang.context_processors import request_inbox_counts
-from musrenbang.forms import BulkForm
+from musrenbang.forms import BulkForm, InboxMailForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
+from renja.confirm import confirm_page, confirmed
 from renja import selectors as renja_selectors
 from renja.http import csv_delimiter, export_response, form_copy_errors, int_param
 from renja.models import FiscalYear
@@ -265,10 +266,27 @@ def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+@login_required
+def sinonim_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What deleting a synonym group does, with the button that does it."""
+    group = get_sinonim_for_user(request.user, pk)
+    back = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
+    return confirm_page(
+        request, title=_("Hapus kelompok sinonim %(nama)s?") % {"nama": group.nama},
+        facts=[_("Kelompok %(nama)s (%(frasa)s) dihapus; frasanya tidak lagi dianggap bermakna sama.") % {"nama": group.nama, "frasa": ", ".join(group.phrases())},
+               _("Temuan program beririsan dihitung ulang tanpa kelompok ini.")],
+        action=reverse("sinkronisasi:sinonim-delete", args=[group.pk]), button=_("Ya, hapus kelompok"), back=back,
+        breadcrumbs=[(reverse("sinkronisasi:sinonim-list"), _("Sinonim")), (back, group.nama)],
+    )
+
+
 @require_POST
 @login_required
 def sinonim_delete(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_sinonim_for_user(request.user, pk)
+    if not confirmed(request):
+        messages.error(request, _("Tidak ada yang dihapus: penghapusan harus dikonfirmasi dulu."))
+        return redirect("sinkronisasi:sinonim-delete-confirm", pk=group.pk)
     services.sinonim_delete(group=group, by=request.user)
     messages.success(request, _("Kelompok sinonim %(nama)s dihapus.") % {"nama": group.nama})
     return redirect("sinkronisasi:sinonim-list")
@@ -305,5 +323,6 @@ def officer_home(request: HttpRequest) -> HttpResponse:
             "open_pairs": tumpang_for_user(user).filter(fiscal_year=year, status=TumpangTindih.Status.TERBUKA).count()
             if rules.can_see_sync(user) else None,
             "can_decide": rules.can_decide_usulan(user, user.opd),
+            "mail_form": InboxMailForm(initial={"mode": usulan_selectors.inbox_mail_mode(user)}),
         })
     return render(request, "sinkronisasi/officer_home.html", context)

@@ -83,3 +83,20 @@ def test_agenda_pair_removal_confirmation_names_the_pair(client, facilitator, fo
     assert "tidak tercantum di Lampiran V" in page
     detail = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
     assert reverse("forum:agenda-tumpang-remove-confirm", args=[forum.pk, pair.pk]) in detail
+
+
+def test_signing_needs_the_confirmation_box(client, facilitator, forum_ready, verify_url):
+    from forum import services
+
+    services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
+    client.force_login(facilitator)
+    page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
+    assert 'name="konfirmasi"' in page and "forum ini akan terkunci" in page
+    url = reverse("forum:forum-sign", args=[forum_ready.pk])
+    response = client.post(url, follow=True)
+    assert "Centang konfirmasi bahwa berita acara sudah ditandatangani." in response.content.decode()
+    forum_ready.refresh_from_db()
+    assert forum_ready.status == "final"
+    client.post(url, {"konfirmasi": "on"})
+    forum_ready.refresh_from_db()
+    assert forum_ready.status == "signed"

@@ -228,7 +228,11 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
     assert response.status_code == 302
     group.refresh_from_db()
     assert "TPA anak" in group.frasa
-    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302
+    confirm = client.get(reverse("sinkronisasi:sinonim-delete-confirm", args=[group.pk])).content.decode()
+    assert "Kelompok penitipan anak (penitipan anak, daycare, TPA anak) dihapus" in confirm
+    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302  # not confirmed: kept
+    assert KelompokSinonim.objects.filter(pk=group.pk).exists()
+    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk]), {"konfirmasi": "1"}).status_code == 302
     assert not KelompokSinonim.objects.filter(pk=group.pk).exists()
     assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {"sinonim.changed", "sinonim.deleted"}
 
