@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import permissions, selectors, services
@@ -262,9 +262,9 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Moves that take the row out of its agency's hands: each goes through a confirmation page first.
-CONFIRMED_MOVES = {RenjaRow.Status.DISEPAKATI: _lazy("Setelah disepakati, petugas OPD tidak dapat mengubah baris ini lagi; "
-                                                     "hanya Bappeda yang dapat mengubah atau mengembalikannya."),
-                   RenjaRow.Status.FINAL: _lazy("Setelah final, baris ini tidak dapat diubah siapa pun kecuali Bappeda.")}
+CONFIRMED_MOVES = {RenjaRow.Status.DISEPAKATI: gettext_lazy("Setelah disepakati, petugas OPD tidak dapat mengubah baris ini lagi; "
+                                                            "hanya Bappeda yang dapat mengubah atau mengembalikannya."),
+                   RenjaRow.Status.FINAL: gettext_lazy("Setelah final, baris ini tidak dapat diubah siapa pun kecuali Bappeda.")}
 
 
 @login_required
