@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renja.models import FiscalYear, Opd, RenjaRow
 
-from .models import Keputusan, Usulan
+from .models import InboxMail, Keputusan, Usulan
 
 DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k not in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP)]
 SPLIT_LINES = 3
@@ -130,3 +130,9 @@ class CarryOverForm(forms.Form):
 
 class TrackForm(forms.Form):
     kode = forms.CharField(label=_("Kode lacak"), max_length=16)
+
+
+class InboxMailForm(forms.Form):
+    """How an officer hears of usulan routed to their agency."""
+
+    mode = forms.ChoiceField(label=_("Surel usulan masuk"), choices=InboxMail.Mode.choices, widget=forms.RadioSelect)

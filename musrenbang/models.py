@@ -217,3 +217,24 @@ class InboxVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class InboxMail(models.Model):
+    """How an officer wants to hear of usulan routed to their agency: not at all, at once, or in a daily digest."""
+
+    class Mode(models.TextChoices):
+        TIDAK = "tidak", _("Tidak dikirimi surel")
+        SEGERA = "segera", _("Surel setiap kali usulan diteruskan")
+        HARIAN = "harian", _("Ringkasan harian")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_mail")
+    mode = models.CharField(_("surel usulan masuk"), max_length=10, choices=Mode.choices, default=Mode.TIDAK)
+    # The daily digest covers usulan routed after this (the first one: the last day).
+    digest_sent_at = models.DateTimeField(_("ringkasan terakhir dikirim"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("surel kotak masuk")
+        verbose_name_plural = _("surel kotak masuk")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.mode}"

@@ -11,7 +11,7 @@ from renja.db_router import for_reports
 from renja.formatting import rupiah
 from renja.models import RenjaRow
 
-from .models import InboxVisit, Keputusan, Pengambilan, Usulan
+from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
 
 
 def trail(usulan: Usulan) -> list[Keputusan]:
@@ -190,3 +190,8 @@ def carry_over_counts(*, from_year, to_year) -> dict[str, int]:
     originals = Usulan.objects.filter(fiscal_year=from_year, status__in=NOT_ACCOMMODATED).exclude(pk__in=already)
     taken = originals.filter(id_usulan__in=Usulan.objects.filter(fiscal_year=to_year).values("id_usulan")).count()
     return {"dibawa": originals.count() - taken, "dilewati": taken}
+
+
+def inbox_mail_mode(user) -> str:
+    """How the user chose to hear of routed usulan (no e-mail until they choose)."""
+    return InboxMail.objects.filter(user_id=user.pk).values_list("mode", flat=True).first() or InboxMail.Mode.TIDAK

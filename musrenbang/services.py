@@ -4,14 +4,20 @@ An usulan's status is derived from its trail (status_from_trail) and stored by t
 """
 from __future__ import annotations
 
+import datetime
+import logging
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +26,9 @@ from renja.formatting import rupiah
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
-from .models import InboxVisit, Keputusan, Pengambilan, Usulan
+from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
 NEEDS_REASON = {Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG}
@@ -90,8 +98,11 @@ def _route_refusal(usulan: Usulan) -> None:
 
 
 @transaction.atomic
-def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None) -> Usulan:
-    """Route an usulan to an agency (Bappeda). Re-routing a returned or rejected one keeps the old trail."""
+def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None, notify: bool = True) -> Usulan:
+    """Route an usulan to an agency (Bappeda). Re-routing a returned or rejected one keeps the old trail.
+
+    Once committed, the agency's officers who asked for it get an e-mail (notify=False: the caller sends one for a
+    whole batch)."""
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
     _route_refusal(locked)
@@ -100,17 +111,19 @@ def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None) -> Usulan:
     locked.opd_awal = locked.opd_awal or opd
     locked.opd_tujuan = opd
     _record(locked, level=Keputusan.Level.BAPPEDA, jenis=Keputusan.Jenis.DITERUSKAN, opd=opd, by=by)
+    if notify:
+        transaction.on_commit(partial(routing_mail_send, opd_id=opd.pk, usulan_ids=[locked.pk]))
     return locked
 
 
 @transaction.atomic
 def usulan_route_many(*, usulan_list: Iterable[Usulan], opd: Opd, by: User | None) -> int:
-    """Route a selection to one agency, all or none."""
-    count = 0
+    """Route a selection to one agency, all or none; one e-mail per officer for the whole selection."""
+    routed = []
     for usulan in usulan_list:
-        usulan_route(usulan=usulan, opd=opd, by=by)
-        count += 1
-    return count
+        routed.append(usulan_route(usulan=usulan, opd=opd, by=by, notify=False).pk)
+    transaction.on_commit(partial(routing_mail_send, opd_id=opd.pk, usulan_ids=routed))
+    return len(routed)
 
 
 @transaction.atomic
@@ -326,6 +339,7 @@ def usulan_steps_apply(
     new_picks: list[tuple[Pengambilan, Keputusan]] = []
     cancelled: list[tuple[Pengambilan, Keputusan]] = []
     touched: dict[int, Usulan] = {}
+    routed: dict[int, list[int]] = {}  # agency → usulan routed to it here: one e-mail per agency after the commit
     for position, (original, steps) in enumerate(items):
         if not steps:
             continue
@@ -341,6 +355,7 @@ def usulan_steps_apply(
                         continue
                     usulan.opd_awal = usulan.opd_awal or step.opd
                     usulan.opd_tujuan = step.opd
+                    routed.setdefault(step.opd.pk, []).append(usulan.pk)
                     decision = Keputusan(usulan=usulan, level=Keputusan.Level.BAPPEDA, keputusan=step.keputusan, opd=step.opd, by=by)
                     parts: list[Allocation] = []
                 else:
@@ -381,6 +396,8 @@ def usulan_steps_apply(
             Usulan.objects.filter(pk__in=pks[start:start + 900]).update(
                 status=status, opd_tujuan_id=tujuan, opd_awal_id=awal, digabung_ke_id=gabung, diputuskan_pada=now, updated_at=now
             )
+    for opd_id, pks in routed.items():
+        transaction.on_commit(partial(routing_mail_send, opd_id=opd_id, usulan_ids=pks))
     return len(decisions)
 
 
@@ -492,3 +509,67 @@ def row_places_add(*, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | N
         return row
     row, _changes = renja_services.row_update(row=row, data={"lokasi": current + added}, by=by, expected_version=expected_version)
     return row
+
+
+# --- E-mail of routed usulan (issue 14): at once or as a daily digest, as each officer chose (InboxMail). The demo
+# and development print mails on the console (settings.EMAIL_BACKEND); `manage.py usulan_digest` sends the digest
+# (a systemd timer runs it daily, docs/DEPLOY.md).
+
+OPD_PEOPLE = (User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD)
+
+
+def inbox_mail_set(*, user: User, mode: str) -> InboxMail:
+    """Record how the user wants to hear of usulan routed to their agency."""
+    if mode not in InboxMail.Mode.values:
+        raise ValidationError(_("Pilihan surel tidak dikenal."))
+    setting, _created = InboxMail.objects.update_or_create(user=user, defaults={"mode": mode})
+    renja_services.audit_log(obj=setting, action="inbox_mail.set", by=user, data={"mode": mode})
+    return setting
+
+
+def _usulan_mail(items: list[Usulan], opd: Opd, *, intro: str) -> tuple[str, str]:
+    lines = [intro, ""]
+    lines += [f"- {u.id_usulan} · {u.usulan[:100]} · Desa/Kel. {u.desa.nama}" for u in items[:50]]
+    if len(items) > 50:
+        lines.append(_("… dan %(n)s usulan lainnya.") % {"n": len(items) - 50})
+    lines += ["", _("Kotak masuk: %(url)s") % {"url": settings.RENJA_SITE_URL.rstrip("/") + reverse("musrenbang:inbox")}]
+    subject = _("[Renja] %(n)s usulan diteruskan ke %(opd)s") % {"n": len(items), "opd": opd.singkatan}
+    return subject, "\n".join(lines)
+
+
+def routing_mail_send(*, opd_id: int, usulan_ids: list[int]) -> int:
+    """E-mail the agency's people who chose a mail at every routing about these usulan (after the routing's commit;
+    a mail server that fails is logged and changes nothing). Returns the number of mails."""
+    people = list(User.objects.filter(opd_id=opd_id, is_active=True, role__in=OPD_PEOPLE, inbox_mail__mode=InboxMail.Mode.SEGERA)
+                  .exclude(email=""))
+    if not people or not usulan_ids:
+        return 0
+    items = list(Usulan.objects.filter(pk__in=usulan_ids).select_related("desa", "opd_tujuan").order_by("id_usulan"))
+    opd = Opd.objects.get(pk=opd_id)
+    subject, body = _usulan_mail(items, opd, intro=_("Usulan berikut baru diteruskan Bappeda ke %(opd)s:") % {"opd": opd.nama})
+    try:
+        return send_mass_mail([(subject, body, None, [p.email]) for p in people])
+    except Exception:  # noqa: BLE001 - the routing is done; a mail server down must not turn it into an error page
+        logger.exception("routing mail to %s failed", opd.singkatan)
+        return 0
+
+
+def inbox_digest_send(*, now: datetime.datetime | None = None) -> int:
+    """Send each person who chose the daily digest the undecided usulan routed to their agency since their last
+    digest (the last day for the first one), and remember when. Returns the number of mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    chosen = (InboxMail.objects.filter(mode=InboxMail.Mode.HARIAN, user__is_active=True, user__role__in=OPD_PEOPLE, user__opd__isnull=False)
+              .exclude(user__email="").select_related("user__opd"))
+    for setting in chosen:
+        since = setting.digest_sent_at or now - datetime.timedelta(days=1)
+        items = list(Usulan.objects.filter(opd_tujuan_id=setting.user.opd_id, status=Usulan.Status.DITERUSKAN,
+                                           diputuskan_pada__gt=since, diputuskan_pada__lte=now)
+                     .select_related("desa").order_by("diputuskan_pada", "id_usulan"))
+        if items:
+            subject, body = _usulan_mail(items, setting.user.opd, intro=_("Ringkasan harian: usulan yang diteruskan ke %(opd)s dan belum diputuskan:")
+                                         % {"opd": setting.user.opd.nama})
+            sent += send_mass_mail([(subject, body, None, [setting.user.email])])
+        setting.digest_sent_at = now
+        setting.save(update_fields=["digest_sent_at"])
+    return sent

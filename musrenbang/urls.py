@@ -8,6 +8,7 @@ urlpatterns = [
     path("usulan/", views.usulan_list, name="usulan-list"),
     path("usulan/cetak/", views.usulan_print, name="usulan-print"),
     path("usulan/kotak-masuk/", views.inbox, name="inbox"),
+    path("usulan/kotak-masuk/surel/", views.inbox_mail, name="inbox-mail"),
     path("usulan/massal/", views.usulan_bulk, name="usulan-bulk"),
     path("usulan/tambah-lokasi-baris/", views.row_places_add, name="row-places-add"),
     path("usulan/impor/", views.usulan_import, name="usulan-import"),

@@ -35,7 +35,7 @@ from renja.tabular import Column
 from . import imports, selectors, services
 from .filters import UsulanFilter
 from .import_template import usulan_template
-from .forms import BulkForm, CarryOverForm, DecisionForm, NewRowForm, RouteForm, TrackForm
+from .forms import BulkForm, CarryOverForm, DecisionForm, InboxMailForm, NewRowForm, RouteForm, TrackForm
 from .models import Keputusan, Usulan
 from .permissions import get_usulan_for_user, usulan_for_user
 from .tables import UsulanTable, status_counts_body_html
@@ -178,6 +178,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") is None:
         services.inbox_visit_record(user=request.user)  # after drawing: this visit still shows what was new
     return response
+
+
+@require_POST
+@login_required
+def inbox_mail(request: HttpRequest) -> HttpResponse:
+    """An officer chooses how to hear of usulan routed to their agency (the form is on their home page)."""
+    if rules.usulan_opd_scope(request.user) is None:
+        raise PermissionDenied
+    form = InboxMailForm(request.POST)
+    if form.is_valid():
+        services.inbox_mail_set(user=request.user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Pilihan surel disimpan: %(mode)s.") % {"mode": dict(form.fields["mode"].choices)[form.cleaned_data["mode"]]})
+    else:
+        messages.error(request, _("Pilih salah satu pilihan surel."))
+    return redirect("renja:home")
 
 
 @login_required

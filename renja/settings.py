@@ -144,6 +144,17 @@ LOGIN_URL = "login"
 # An OPD person's home page ("/"): new and undecided usulan with the forum deadline, and the agency's open overlaps.
 # renja sits below musrenbang and sinkronisasi and imports neither, so its home view looks this view up by name.
 RENJA_OFFICER_HOME = "sinkronisasi.views.officer_home"
+# E-mail of routed usulan (at once or a daily digest, `manage.py usulan_digest`): printed on the console unless a
+# deployment sets EMAIL_BACKEND (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …); links in
+# mails start with RENJA_SITE_URL.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "renja@localhost")
+RENJA_SITE_URL = os.environ.get("RENJA_SITE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = "renja:home"
 LOGOUT_REDIRECT_URL = "login"
 
