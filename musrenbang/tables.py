@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from renja.formatting import angka, rupiah
@@ -18,6 +19,10 @@ EMPTY = "—"  # what django-tables2 shows for an empty value
 
 class UsulanTable(PythonRowsTable):
     checked: set[int] = set()
+    # The inbox marks usulan routed after `fresh_since` (None: never opened) as new, and shows undecided ones' age.
+    marks_fresh = False
+    fresh_since = None
+    today = None
     pilih = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"aria-label": _("Pilih semua")}, "td__input": {"form": "massal"}})
     id_usulan = tables.Column(linkify=("musrenbang:usulan-detail", {"pk": tables.A("pk")}), verbose_name=_("ID"))
     usulan = tables.Column(verbose_name=_("Usulan"), attrs={"td": {"class": "wrap"}})
@@ -43,13 +48,19 @@ class UsulanTable(PythonRowsTable):
             mark_safe(" checked") if u.pk in self.checked else "",
         )
         kecamatan = u.desa.parent.nama if u.desa.parent_id else None
+        fresh, age = "", ""
+        if self.marks_fresh and u.status in (Usulan.Status.BARU, Usulan.Status.DITERUSKAN) and u.diputuskan_pada is not None:
+            if self.fresh_since is None or u.diputuskan_pada > self.fresh_since:
+                fresh = format_html(' <span class="badge badge-baru">{}</span>', gettext("baru"))
+            days = max(0, (self.today - timezone.localtime(u.diputuskan_pada).date()).days)
+            age = format_html(' <small class="help">{}</small>', ngettext("%(n)s hari", "%(n)s hari", days) % {"n": days})
         return format_html(
-            '<tr class="{}">{}<td><a href="{}">{}</a></td><td class="wrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
-            '<td>{}</td><td class="num">{}</td><td>{}</td><td><span class="badge badge-u-{}">{}</span></td></tr>',
-            "odd" if index % 2 else "even", pilih, reverse("musrenbang:usulan-detail", args=[u.pk]), u.id_usulan,
+            '<tr class="{}">{}<td><a href="{}">{}</a>{}</td><td class="wrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
+            '<td>{}</td><td class="num">{}</td><td>{}</td><td><span class="badge badge-u-{}">{}</span>{}</td></tr>',
+            "odd" if index % 2 else "even", pilih, reverse("musrenbang:usulan-detail", args=[u.pk]), u.id_usulan, fresh,
             u.usulan or EMPTY, u.desa.nama or EMPTY, kecamatan or EMPTY, EMPTY if u.prioritas is None else u.prioritas,
             f"{angka(u.volume)} {u.satuan}".strip(), EMPTY if u.anggaran is None else rupiah(u.anggaran),
-            u.opd_tujuan.singkatan if u.opd_tujuan_id else EMPTY, u.status, u.get_status_display(),
+            u.opd_tujuan.singkatan if u.opd_tujuan_id else EMPTY, u.status, u.get_status_display(), age,
         )
 
 

@@ -94,6 +94,9 @@ def _list_page(request: HttpRequest, *, inbox: bool, bulk_form: BulkForm | None 
     chosen_ids = {u.pk for u in chosen} or {int(v) for v in request.GET.getlist("pilih") if v.isdigit()}
     table = UsulanTable(selectors.usulan_for_table(qs), exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",))
     table.checked = chosen_ids
+    if inbox:  # "baru" beside what was routed since the officer last opened the inbox, and how long each has waited
+        table.fresh_since, table.today = selectors.inbox_last_seen(user), timezone.localdate()
+        table.marks_fresh = True
     configure_table(request, table, **paginate)
     params = request.GET.copy()
     for key in ("page", "sort", "export", "pilih", "aksi", "terima_baris"):

@@ -103,3 +103,15 @@ def test_after_a_decision_the_page_leads_to_the_next_undecided(client, year, opd
     page = response.content.decode()
     assert "Keputusan untuk U-1 disimpan." in page
     assert f'href="{reverse("musrenbang:usulan-detail", args=[second.pk])}">Berikutnya: usulan belum diputuskan</a>' in page
+
+
+def test_inbox_marks_what_is_new_since_the_last_visit_and_how_long_each_waited(client, year, opd_a, opd_a_editor):
+    old = _routed(year, opd_a, 1, prefix="OLD")[0]
+    Usulan.objects.filter(pk=old.pk).update(diputuskan_pada=timezone.now() - datetime.timedelta(days=9))
+    client.force_login(opd_a_editor)
+    page = client.get(reverse("musrenbang:inbox")).content.decode()
+    assert page.count('class="badge badge-baru"') == 1 and "9 hari" in page
+    _routed(year, opd_a, 2, prefix="NEW")
+    page = client.get(reverse("musrenbang:inbox")).content.decode()  # the first visit made U-OLD-0 seen
+    assert page.count('class="badge badge-baru"') == 2 and "U-NEW-1</a> <span class=\"badge badge-baru\">baru</span>" in page
+    assert 'class="badge badge-baru"' not in client.get(reverse("musrenbang:inbox")).content.decode()
