@@ -7,6 +7,7 @@ characters, NaN, text over Excel's cell limit) is reported with its row and colu
 """
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import itertools
@@ -558,8 +559,15 @@ def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]],
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    formats = [XLSX_FORMATS.get(c.kind) for c in columns]
-    wrap = Alignment(wrap_text=True, vertical="top")
+    # A styled cell costs a style lookup per assignment: each column's style is looked up once and copied.
+    def style_of(**attributes):
+        cell = WriteOnlyCell(sheet)
+        for name, value in attributes.items():
+            setattr(cell, name, value)
+        return cell._style
+
+    formats = [style_of(number_format=XLSX_FORMATS[c.kind]) if c.kind in XLSX_FORMATS else None for c in columns]
+    wrapped = style_of(alignment=Alignment(wrap_text=True, vertical="top"))
     count = 0
     for row in itertools.chain(sample, rows):
         cells = []
@@ -568,12 +576,17 @@ def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]],
             if value is None or value == "":
                 cells.append(None)
                 continue
-            cell = WriteOnlyCell(sheet, value=value)
-            if formats[i] and isinstance(value, (int, float, Decimal)):
-                cell.number_format = formats[i]
+            style = None
+            if formats[i] is not None and isinstance(value, (int, float, Decimal)):
+                style = formats[i]
             elif isinstance(value, str) and "\n" in value:
-                cell.alignment = wrap
-            cells.append(cell)
+                style = wrapped
+            if style is None:
+                cells.append(value)  # openpyxl writes plain values through one reused cell
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell._style = copy.copy(style)
+                cells.append(cell)
         sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"

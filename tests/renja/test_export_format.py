@@ -107,6 +107,8 @@ def test_xlsx_writer_streams_typed_cells_and_caps_widths():
     assert [c.number_format for c in sheet[2]] == ["General", '"Rp"#,##0', "General", "0.000", "#,##0", "General"]
     assert sheet.column_dimensions["F"].width == MAX_WIDTH
     assert sheet.auto_filter.ref == "A1:F3" and sheet.freeze_panes == "A2"
+    lines = load_workbook(io.BytesIO(write_xlsx([Column("teks")], [["baris satu\nbaris dua"]]))).active["A2"]
+    assert lines.alignment.wrap_text  # a text of several lines shows them
 
 
 def test_csv_writer_formats_numbers_for_reimport():
