@@ -55,3 +55,13 @@ def test_daily_digest_sends_what_was_routed_since_the_last_one(year, opd_a, opd_
     assert len(mail.outbox) == 1 and "U-TODAY" in mail.outbox[0].body and "U-OLD" not in mail.outbox[0].body
     assert InboxMail.objects.get(user=opd_a_editor).digest_sent_at is not None
     assert services.inbox_digest_send() == 0  # nothing new since
+
+
+def test_an_import_that_routes_mails_once_per_agency(year, opd_a, opd_a_editor, django_capture_on_commit_callbacks):
+    opd_a_editor.email = "petugas.a@example.org"
+    opd_a_editor.save(update_fields=["email"])
+    services.inbox_mail_set(user=opd_a_editor, mode="segera")
+    items = [(make_usulan(fiscal_year=year, id_usulan=f"U-I-{i}"), [services.Step(keputusan="diteruskan", opd=opd_a)]) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.usulan_steps_apply(fiscal_year=year, items=items, by=None)
+    assert len(mail.outbox) == 1 and "3 usulan diteruskan ke Dinsos" in mail.outbox[0].subject
