@@ -25,10 +25,12 @@ from .factories import make_nomenklatur, make_row, make_usulan
 
 SKIP = {"logout", "set_language", "password_change", "password_change_done"}
 
-COMMON = {"tahun", "page", "per_page", "sort", "q", "export"}
+COMMON = {"tahun", "page", "per_page", "sort", "q", "export", "pemisah"}
 UNKNOWN = {"zzz"}
 FILTERS = {  # the fields of each list page's filters (the page's own GET form and links are read too)
     "renja:row-list": set(RenjaRowFilter.base_filters),
+    "renja:row-print": set(RenjaRowFilter.base_filters),
+    "musrenbang:usulan-print": set(UsulanFilter.base_filters),
     "musrenbang:usulan-list": set(UsulanFilter.base_filters),
     "musrenbang:inbox": set(UsulanFilter.base_filters),
     "musrenbang:track": set(TrackForm.base_fields),
