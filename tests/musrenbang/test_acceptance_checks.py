@@ -113,13 +113,17 @@ def test_one_click_add_refuses_a_stale_version_and_an_agreed_row(client, opd_a_e
     assert list(RenjaRow.objects.get(pk=row_in_tenggarong.pk).lokasi.all()) == [places["bukit_biru"]]
 
 
-def test_row_picker_lists_ref_full_name_and_pagu(client, opd_a_editor, row_in_tenggarong, from_anggana):
+def test_row_picker_lists_ref_full_name_pagu_and_what_it_holds(client, year, opd_a, opd_a_editor, places, row_in_tenggarong, from_anggana):
     client.force_login(opd_a_editor)
     for url in (reverse("musrenbang:usulan-detail", args=[from_anggana.pk]), reverse("musrenbang:inbox")):
         page = client.get(url).content.decode()
         assert ('<option value="2026-DINSOS-013">2026-DINSOS-013 · Fasilitasi bantuan sosial penyandang disabilitas terlantar'
                 ' · Rp180.000.000</option>') in page
         assert 'list="baris-renja-pilihan"' in page
+    held = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-T-1", desa=places["bukit_biru"], anggaran=50_000_000)
+    services.usulan_decide(usulan=held, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_in_tenggarong)])
+    page = client.get(reverse("musrenbang:usulan-detail", args=[from_anggana.pk])).content.decode()
+    assert "· Rp180.000.000 (sudah menampung Rp50.000.000)</option>" in page
 
 
 def test_decision_with_unknown_ref_says_so_and_keeps_the_inputs(client, opd_a_editor, row_in_tenggarong, from_anggana):
