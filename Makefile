@@ -69,10 +69,11 @@ load: install
 
 # Mutation testing of the rule modules with the fast tests (mutmut; scripts/mutate.py), not in CI: stops after
 # MUTATE_TIMEOUT seconds (what it did not reach shows as "not checked"), then prints the score per module and each
-# surviving mutant. MUTATE_PATHS="renja/permissions.py forum/services.py" restricts it to those modules.
+# surviving mutant. MUTATE_PATHS="renja/permissions.py forum/services.py" restricts it to those modules, and
+# MUTATE_NAMES="forum.services.x__ensure_draft__mutmut_*" to those functions (mutant-name globs).
 MUTATE_TIMEOUT ?= 2400
 mutate: install
-	-MUTATE_PATHS="$(MUTATE_PATHS)" timeout $(MUTATE_TIMEOUT) $(BIN)/python scripts/mutate.py
+	-MUTATE_PATHS="$(MUTATE_PATHS)" MUTATE_NAMES="$(MUTATE_NAMES)" timeout $(MUTATE_TIMEOUT) $(BIN)/python scripts/mutate.py
 	$(BIN)/python scripts/mutate.py report
 
 migrations-check: install

@@ -2,6 +2,7 @@
 
     python scripts/mutate.py                 # every module of [tool.mutmut] only_mutate in pyproject.toml
     MUTATE_PATHS="renja/permissions.py forum/services.py" python scripts/mutate.py
+    MUTATE_PATHS=forum/services.py MUTATE_NAMES="forum.services.x__ensure_draft__mutmut_*" python scripts/mutate.py
 
 Each run starts from a fresh `mutants/` copy (a stale copy of a file someone edited since would test old code).
 mutmut runs, for each mutant, only the fast tests (tests/ without tests/e2e) that reached the mutated function in its
@@ -85,8 +86,9 @@ def run() -> int:
     from mutmut.__main__ import cli
 
     jobs = os.environ.get("MUTATE_JOBS", "2")
+    names = os.environ.get("MUTATE_NAMES", "").split()  # mutant-name globs: only these functions' mutants run
     try:
-        cli(["run", "--max-children", jobs], standalone_mode=False)
+        cli(["run", "--max-children", jobs, *names], standalone_mode=False)
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
