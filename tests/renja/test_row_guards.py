@@ -1,0 +1,126 @@
+"""The Renja row services' guards at their edges: a lock with and without a reason, a lock of another stage, an
+unlocked stage window, the system (no person) changing an agreed row, the code of every refusal, and an unknown
+status named as sent.
+
+Written to kill the mutants `make mutate` found surviving in renja/services/rows.py's guards."""
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from renja import services
+from renja.models import AuditLog, FiscalYear, RenjaRow, StageWindow
+
+
+def _window(fiscal_year, stage, *, locked):
+    return StageWindow.objects.create(fiscal_year=fiscal_year, stage=stage, opens_on=datetime.date(2025, 1, 1),
+                                      closes_on=datetime.date(2025, 2, 1), is_locked=locked)
+
+
+def test_a_locked_year_without_a_reason_says_so_plainly(year):
+    FiscalYear.objects.filter(pk=year.pk).update(is_locked=True)
+    year.refresh_from_db()
+    assert services.year_edit_refusal(year) == "Tahun 2026 dikunci; data tidak dapat diubah."
+    with pytest.raises(ValidationError) as exc:
+        services.ensure_year_editable(year)
+    assert exc.value.code == "locked"
+    assert exc.value.message == "Tahun 2026 dikunci; data tidak dapat diubah."
+
+
+def test_a_locked_year_names_its_reason(year):
+    FiscalYear.objects.filter(pk=year.pk).update(is_locked=True, locked_reason="RKPD ditetapkan")
+    year.refresh_from_db()
+    assert services.year_edit_refusal(year) == "Tahun 2026 dikunci (RKPD ditetapkan); data tidak dapat diubah."
+
+
+def test_a_locked_stage_names_the_stage_and_the_year(year):
+    _window(year, StageWindow.Stage.FORUM, locked=True)
+    label = StageWindow.Stage.FORUM.label
+    assert services.year_edit_refusal(year, StageWindow.Stage.FORUM) == f"Tahap {label} tahun 2026 dikunci; data tidak dapat diubah."
+
+
+def test_only_the_locked_stage_refuses(year, row_in_opd_a, planner):
+    _window(year, StageWindow.Stage.FORUM, locked=True)
+    _window(year, StageWindow.Stage.RENJA, locked=False)
+    assert services.year_edit_refusal(year) is None
+    services.ensure_year_editable(year)
+    _, changes = services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=planner)
+    assert changes
+
+
+def test_an_unlocked_year_is_editable(year):
+    assert services.year_edit_refusal(year) is None
+    services.ensure_year_editable(year)
+
+
+def test_an_officer_changing_an_agreed_row_is_refused_with_code_agreed(row_in_opd_a, opd_a_editor):
+    RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status=RenjaRow.Status.FINAL)
+    with pytest.raises(ValidationError) as exc:
+        services.row_update(row=row_in_opd_a, data={"pagu": 1}, by=opd_a_editor)
+    assert exc.value.code == "agreed"
+    assert exc.value.message == "Baris berstatus Final hanya dapat diubah oleh Bappeda."
+
+
+def test_the_system_may_change_an_agreed_row(row_in_opd_a):
+    """An import or carry-over with no person behind it is not stopped by the agreed-row rule (Bappeda's tools)."""
+    RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status=RenjaRow.Status.DISEPAKATI)
+    row, changes = services.row_update(row=row_in_opd_a, data={"pagu": 1}, by=None)
+    assert changes and row.pagu == 1
+
+
+def test_an_officer_may_still_change_a_submitted_row(row_in_opd_a, opd_a_editor):
+    RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status=RenjaRow.Status.DIAJUKAN)
+    _, changes = services.row_update(row=row_in_opd_a, data={"pagu": 1}, by=opd_a_editor)
+    assert changes
+
+
+def test_status_refusals_carry_their_codes(row_in_opd_a, opd_a_editor, planner):
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row_in_opd_a, status="final", by=planner)
+    assert exc.value.code == "transition"
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor)
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row, status="disepakati", by=opd_a_editor)
+    assert exc.value.code == "planner"
+    assert exc.value.message == "Hanya Bappeda yang dapat mengubah status ke Disepakati."
+
+
+def test_an_unknown_status_is_named_as_sent(row_in_opd_a, planner):
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row_in_opd_a, status="bogus", by=planner)
+    assert exc.value.code == "transition"
+    assert exc.value.message == "Status tidak dapat diubah dari Draf ke bogus."
+
+
+def test_a_status_change_in_a_locked_stage_is_refused_with_code_locked(row_in_opd_a, planner):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=planner)
+    _window(row.fiscal_year, StageWindow.Stage.FORUM, locked=True)
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row, status="disepakati", by=planner)
+    assert exc.value.code == "locked"
+    assert RenjaRow.objects.get(pk=row.pk).status == "diajukan"
+    # The Renja stage is open: moving back to draft is still allowed.
+    assert services.row_status_change(row=row, status="draft", by=planner).status == "draft"
+
+
+def test_the_system_may_make_a_planners_move(row_in_opd_a):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=None)
+    row = services.row_status_change(row=row, status="disepakati", by=None)
+    assert row.status == "disepakati"
+    entry = AuditLog.objects.filter(action="renja_row.status_changed").latest("pk")
+    assert entry.changes == {"status": ["Diajukan", "Disepakati"]} and entry.version == row.version
+
+
+def test_a_status_change_with_the_current_version_goes_through(row_in_opd_a, opd_a_editor):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version)
+    assert row.version == row_in_opd_a.version + 1
+    assert RenjaRow.objects.get(pk=row.pk).status == "diajukan"
+
+
+def test_moves_offered_to_a_planner_and_in_a_locked_stage(row_in_opd_a, planner, opd_a_editor):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=planner)
+    assert services.status_moves_for(row, planner) == ["draft", "disepakati"]
+    assert services.status_moves_for(row, opd_a_editor) == ["draft"]
+    _window(row.fiscal_year, StageWindow.Stage.FORUM, locked=True)
+    row = RenjaRow.objects.select_related("fiscal_year", "opd").get(pk=row.pk)
+    assert services.status_moves_for(row, planner) == ["draft"]
