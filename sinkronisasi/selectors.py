@@ -201,7 +201,8 @@ ORPHAN_COLUMNS = [Column("id_usulan"), Column("kode_desa"), Column("opd_tujuan")
 PAIR_HEADER = [c.name for c in PAIR_COLUMNS]
 ORPHAN_HEADER = [c.name for c in ORPHAN_COLUMNS]
 PAIR_DOWNLOAD_COLUMNS = PAIR_COLUMNS + [Column("nama_a"), Column("nama_b"), Column("pagu_a", "rupiah"), Column("pagu_b", "rupiah")]
-ORPHAN_DOWNLOAD_COLUMNS = ORPHAN_COLUMNS + [Column("desa"), Column("kecamatan"), Column("usulan"), Column("anggaran", "rupiah")]
+# The desa and kecamatan names beside the desa code.
+ORPHAN_DOWNLOAD_COLUMNS = ORPHAN_COLUMNS[:2] + [Column("desa"), Column("kecamatan")] + ORPHAN_COLUMNS[2:] + [Column("usulan"), Column("anggaran", "rupiah")]
 
 
 def pair_export_rows(pairs, *, download: bool = False):
@@ -215,12 +216,13 @@ def pair_export_rows(pairs, *, download: bool = False):
 
 
 def orphan_export_rows(qs, *, download: bool = False):
-    """One line per usulan not picked up; a download adds the desa and kecamatan names, the usulan and its cost.
-    Read from the reports database."""
+    """One line per usulan not picked up; a download adds the desa and kecamatan names beside the desa code, the
+    usulan and its cost. Read from the reports database."""
     for u in for_reports(qs):
         line = [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]
         if download:
-            line += [u.desa.nama, u.desa.parent.nama if u.desa.parent else "", u.usulan, u.anggaran]
+            line[2:2] = [u.desa.nama, u.desa.parent.nama if u.desa.parent else ""]
+            line += [u.usulan, u.anggaran]
         yield line
 
 

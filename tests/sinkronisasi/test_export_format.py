@@ -39,6 +39,6 @@ def test_orphan_downloads_name_the_places_and_use_semicolons(client, planner, ye
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     url = reverse("sinkronisasi:orphan-list")
     text = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
-    assert text.startswith("id_usulan;kode_desa;opd_tujuan;sebab;umur_hari;")
+    assert text.startswith("id_usulan;kode_desa;desa;kecamatan;opd_tujuan;sebab;umur_hari;usulan;anggaran")
     comma = client.get(url, {"export": "csv", "pemisah": "koma"}).content.decode("utf-8-sig")
     assert next(csv.DictReader(io.StringIO(comma)))["id_usulan"] == "U-9"
