@@ -45,3 +45,18 @@ def test_officer_prints_only_what_they_may_see(client, opd_b_editor, year, many_
     client.force_login(opd_b_editor)
     page = client.get(reverse("musrenbang:usulan-print"), {"tahun": year.pk}).content.decode()
     assert "MX-001" in page and "MD-000" not in page
+
+
+def test_usulan_print_query_count_does_not_grow(client, planner, year, opd_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(planner)
+    make_usulan(fiscal_year=year, id_usulan="Q-0", opd_tujuan=opd_a)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("musrenbang:usulan-print"), {"tahun": year.pk})
+    for i in range(1, 6):
+        make_usulan(fiscal_year=year, id_usulan=f"Q-{i}", opd_tujuan=opd_a)
+    with CaptureQueriesContext(connection) as big:
+        client.get(reverse("musrenbang:usulan-print"), {"tahun": year.pk})
+    assert len(big.captured_queries) == len(small.captured_queries)
