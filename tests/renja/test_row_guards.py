@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from renja import services
 from renja.models import AuditLog, FiscalYear, RenjaRow, StageWindow
@@ -124,3 +126,28 @@ def test_moves_offered_to_a_planner_and_in_a_locked_stage(row_in_opd_a, planner,
     _window(row.fiscal_year, StageWindow.Stage.FORUM, locked=True)
     row = RenjaRow.objects.select_related("fiscal_year", "opd").get(pk=row.pk)
     assert services.status_moves_for(row, planner) == ["draft"]
+
+
+def test_a_stale_status_change_is_refused_with_the_exact_message(row_in_opd_a, opd_a_editor):
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version - 1)
+    assert exc.value.message == "Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."
+
+
+def test_an_unknown_status_in_a_locked_renja_stage_is_refused_as_locked(row_in_opd_a, planner):
+    """A status outside the moves is checked against the Renja stage's lock first, like every edit of the row."""
+    _window(row_in_opd_a.fiscal_year, StageWindow.Stage.RENJA, locked=True)
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row_in_opd_a, status="bogus", by=planner)
+    assert exc.value.code == "locked"
+
+
+def test_a_status_change_reads_the_row_with_its_year_and_agency_in_one_query(row_in_opd_a, planner, django_assert_num_queries):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=planner)  # content type now cached
+    with CaptureQueriesContext(connection) as queries:
+        row = services.row_status_change(row=row, status="draft", by=planner)
+    statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # the row with its year and agency, the year's stage windows, the update, the audit entry
+    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    with django_assert_num_queries(0):
+        assert row.opd.singkatan and row.fiscal_year.year == 2026
