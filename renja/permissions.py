@@ -150,6 +150,17 @@ def can_resolve_overlaps(user: User) -> bool:
     return is_planner(user) or is_facilitator(user)
 
 
+def can_propose_settlement(user: User, opd_ids: set[int]) -> bool:
+    """An officer of one of a pair's two agencies proposes how to settle it; a planner or facilitator confirms."""
+    return bool(user.is_authenticated and user.is_active and user.role == User.Role.PETUGAS_OPD
+                and user.opd_id is not None and user.opd_id in opd_ids)
+
+
+def can_comment_on_overlap(user: User, opd_ids: set[int]) -> bool:
+    """The pair's two agencies' officers comment, and so do those who settle pairs; readers only read."""
+    return can_resolve_overlaps(user) or can_propose_settlement(user, opd_ids)
+
+
 def can_manage_synonyms(user: User) -> bool:
     """The synonym list changes every year's findings: Bappeda's to keep."""
     return is_planner(user)

@@ -1,4 +1,4 @@
-"""Forms of the sync view: filters, settling a pair, a synonym group."""
+"""Forms of the sync view: filters, settling a pair, comments and proposed settlements, a synonym group."""
 from __future__ import annotations
 
 from django import forms
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from renja.models import Opd, Wilayah
 
 from . import selectors
-from .models import TumpangTindih
+from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
 
 
 class PairFilterForm(forms.Form):
@@ -79,6 +79,25 @@ class ResolveForm(forms.Form):
         rows = {str(r.pk): r for r in (self.pair.baris_a, self.pair.baris_b)}
         return {"status": data["status"], "catatan": data["catatan"], "opd_pengampu": data["opd_pengampu"],
                 "baris_dihapus": rows.get(data["baris_dihapus"] or "")}
+
+
+class ProposalForm(ResolveForm):
+    """An officer's proposed settlement: the same fields as a settlement; a planner or facilitator confirms it."""
+
+    catatan = forms.CharField(required=False, max_length=2000, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="usul", **kwargs)
+
+
+class KomentarForm(forms.Form):
+    teks = forms.CharField(label=_("Komentar"), max_length=KomentarTumpang.MAX_TEKS,
+                           widget=forms.Textarea(attrs={"rows": 3, "maxlength": KomentarTumpang.MAX_TEKS}))
+
+
+class DeclineForm(forms.Form):
+    alasan = forms.CharField(label=_("Alasan penolakan"), max_length=UsulanPenyelesaian._meta.get_field("alasan").max_length,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SinonimForm(forms.Form):

@@ -175,3 +175,90 @@ class TumpangTindih(models.Model):
     @property
     def settled_by_label(self) -> str:
         return actor_label(self.diselesaikan_oleh, "")
+
+
+class KomentarTumpang(models.Model):
+    """A comment on a pair by one of its two agencies' officers, or by Bappeda or a facilitator."""
+
+    MAX_TEKS = 2000
+
+    pair = models.ForeignKey(TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="komentar")
+    # The commenter's agency when the comment was written (empty for Bappeda and facilitators).
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    teks = models.TextField(_("komentar"), max_length=MAX_TEKS)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("komentar program beririsan")
+        verbose_name_plural = _("komentar program beririsan")
+        constraints = [
+            models.CheckConstraint(name="komentartumpang_teks_not_empty", condition=~Q(teks="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair_id}: {self.teks[:40]}"
+
+    @property
+    def by_label(self) -> str:
+        return self.by.get_full_name() or self.by.username
+
+
+class UsulanPenyelesaian(models.Model):
+    """A settlement of a pair proposed by an officer of one of its agencies, for a planner or facilitator to confirm
+    (then the pair is settled with these values) or decline with a reason. One open proposal per pair."""
+
+    class Keputusan(models.TextChoices):
+        MENUNGGU = "menunggu", _("Menunggu konfirmasi")
+        DIKONFIRMASI = "dikonfirmasi", _("Dikonfirmasi")
+        DITOLAK = "ditolak", _("Ditolak")
+        DIGANTI = "diganti", _("Diganti usulan baru")
+
+    pair = models.ForeignKey(TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE,
+                             related_name="usulan_penyelesaian")
+    status = models.CharField(_("penyelesaian"), max_length=20,
+                              choices=[c for c in TumpangTindih.Status.choices if c[0] != TumpangTindih.Status.TERBUKA])
+    opd_pengampu = models.ForeignKey(Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    baris_dihapus = models.ForeignKey(RenjaRow, verbose_name=_("baris yang diusulkan dihapus"), null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="+")
+    catatan = models.TextField(_("catatan"), blank=True, max_length=2000)
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD pengusul"), on_delete=models.PROTECT, related_name="+")
+    diusulkan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT,
+                                       related_name="+")
+    diusulkan_pada = models.DateTimeField(_("diusulkan"), auto_now_add=True)
+    keputusan = models.CharField(_("keputusan"), max_length=20, choices=Keputusan.choices, default=Keputusan.MENUNGGU)
+    diputuskan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diputuskan oleh"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    diputuskan_pada = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    alasan = models.TextField(_("alasan penolakan"), blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["-diusulkan_pada", "-pk"]
+        verbose_name = _("usulan penyelesaian")
+        verbose_name_plural = _("usulan penyelesaian")
+        constraints = [
+            models.UniqueConstraint(fields=["pair"], condition=Q(keputusan="menunggu"), name="usulanpenyelesaian_one_open"),
+            models.CheckConstraint(name="usulanpenyelesaian_lead_named",
+                                   condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)),
+            models.CheckConstraint(name="usulanpenyelesaian_drop_named",
+                                   condition=~Q(status="duplikasi") | Q(baris_dihapus__isnull=False)),
+            models.CheckConstraint(name="usulanpenyelesaian_declined_has_reason",
+                                   condition=~Q(keputusan="ditolak") | ~Q(alasan="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair_id}: {self.status} ({self.keputusan})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.keputusan == self.Keputusan.MENUNGGU
+
+    @property
+    def proposed_by_label(self) -> str:
+        return self.diusulkan_oleh.get_full_name() or self.diusulkan_oleh.username
+
+    @property
+    def decided_by_label(self) -> str:
+        return actor_label(self.diputuskan_oleh, "") if self.diputuskan_oleh_id else ""

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from renja import permissions as rules
 from renja.models import User
 
-from .models import KelompokSinonim, TumpangTindih
+from .models import KelompokSinonim, TumpangTindih, UsulanPenyelesaian
 
 
 def require_sync_access(user: User) -> None:
@@ -34,6 +34,34 @@ def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> Tumpang
     if write and not rules.can_resolve_overlaps(user):
         raise PermissionDenied
     return pair
+
+
+def get_tumpang_for_comment(user: User, pk: int) -> TumpangTindih:
+    """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
+    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    if not rules.can_comment_on_overlap(user, {pair.opd_a_id, pair.opd_b_id}):
+        raise PermissionDenied
+    return pair
+
+
+def get_tumpang_for_proposal(user: User, pk: int) -> TumpangTindih:
+    """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
+    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    if not rules.can_propose_settlement(user, {pair.opd_a_id, pair.opd_b_id}):
+        raise PermissionDenied
+    return pair
+
+
+def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> UsulanPenyelesaian:
+    """A proposal of a pair the user may read (404 otherwise), for confirming or declining: the right to settle
+    pairs (403)."""
+    pair = get_tumpang_for_user(user, pk, write=True)
+    proposal = get_object_or_404(
+        UsulanPenyelesaian.objects.select_related("opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh"),
+        pair=pair, pk=proposal_id or 0,
+    )
+    proposal.pair = pair
+    return proposal
 
 
 def get_sinonim_for_user(user: User, pk: int) -> KelompokSinonim:

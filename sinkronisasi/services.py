@@ -27,7 +27,7 @@ from renja.services import audit_log
 from renja.system_actor import acting_as_system
 
 from . import deteksi, teks
-from .models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
+from .models import FiturBaris, KelompokSinonim, KomentarTumpang, SyncState, TumpangTindih, UsulanPenyelesaian
 
 PARAMS = deteksi.Params()
 logger = logging.getLogger(__name__)
@@ -422,15 +422,7 @@ def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str 
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
     pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
     _ensure_not_signed(pair)
-    if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
-        raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
-    pair_opds = {pair.opd_a_id, pair.opd_b_id}
-    if status == TumpangTindih.Status.KOORDINASI and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
-        raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
-    if status == TumpangTindih.Status.DUPLIKASI and (baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}):
-        raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
-    if status != TumpangTindih.Status.SALING_MELENGKAPI and not catatan.strip():
-        raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
+    _check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
     features = {f.renja_row_id: f.jejak for f in FiturBaris.objects.filter(pk__in=[pair.baris_a_id, pair.baris_b_id])}
     old = {"status": pair.status, "catatan": pair.catatan}
     pair.status, pair.catatan = status, catatan.strip()
@@ -462,6 +454,20 @@ def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> Tumpa
     return pair
 
 
+def _check_settlement(pair: TumpangTindih, *, status: str, catatan: str, opd_pengampu: Opd | None,
+                      baris_dihapus: RenjaRow | None) -> None:
+    """A settlement (made or proposed) names its kind, the lead agency or the row to drop of this pair, and a note."""
+    if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
+        raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
+    pair_opds = {pair.opd_a_id, pair.opd_b_id}
+    if status == TumpangTindih.Status.KOORDINASI and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
+        raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
+    if status == TumpangTindih.Status.DUPLIKASI and (baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}):
+        raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
+    if status != TumpangTindih.Status.SALING_MELENGKAPI and not catatan.strip():
+        raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
+
+
 def _ensure_not_signed(pair: TumpangTindih) -> None:
     if pair.is_signed:
         raise ValidationError(
@@ -491,6 +497,86 @@ def tumpang_release_for_forum(*, pair: TumpangTindih, forum: str, by: User) -> N
     pair.save(update_fields=["ditandatangani_pada"])
     audit_log(obj=pair, action="tumpang.taken_to_forum", by=by,
               data={"berita_acara_sebelumnya": pair.berita_acara_nomor, "forum": forum})
+
+
+@transaction.atomic
+def tumpang_comment_add(*, pair: TumpangTindih, by: User, teks: str) -> KomentarTumpang:
+    """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators); bounded in length."""
+    teks = teks.strip()
+    if not teks:
+        raise ValidationError({"teks": _("Komentar tidak boleh kosong.")})
+    if len(teks) > KomentarTumpang.MAX_TEKS:
+        raise ValidationError({"teks": _("Komentar paling panjang %(n)s karakter.") % {"n": KomentarTumpang.MAX_TEKS}})
+    comment = KomentarTumpang.objects.create(pair=pair, by=by, teks=teks, opd_id=by.opd_id if by.opd_id else None)
+    audit_log(obj=pair, action="tumpang.commented", by=by, data={"komentar": comment.pk, "teks": teks[:200]})
+    return comment
+
+
+def _proposal_summary(proposal: UsulanPenyelesaian) -> dict:
+    return {"usulan": proposal.pk, "status": proposal.status, "catatan": proposal.catatan,
+            "opd_pengampu": proposal.opd_pengampu.singkatan if proposal.opd_pengampu else None,
+            "baris_dihapus": proposal.baris_dihapus.ref if proposal.baris_dihapus else None,
+            "diusulkan_oleh": proposal.diusulkan_oleh.username, "opd": proposal.opd.singkatan}
+
+
+@transaction.atomic
+def tumpang_propose(*, pair: TumpangTindih, by: User, status: str, catatan: str = "", opd_pengampu: Opd | None = None,
+                    baris_dihapus: RenjaRow | None = None) -> UsulanPenyelesaian:
+    """An officer of one of the pair's agencies proposes a settlement; it replaces the pair's open proposal, if any.
+    Refused, as a settlement is, on a pair frozen by a signed berita acara."""
+    pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
+    _ensure_not_signed(pair)
+    _check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
+    now = timezone.now()
+    for old in UsulanPenyelesaian.objects.select_for_update().filter(pair=pair, keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU):
+        old.keputusan, old.diputuskan_oleh, old.diputuskan_pada = UsulanPenyelesaian.Keputusan.DIGANTI, by, now
+        old.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
+        audit_log(obj=pair, action="tumpang.proposal_replaced", by=by, data={"usulan": old.pk})
+    proposal = UsulanPenyelesaian.objects.create(
+        pair=pair, status=status, catatan=catatan.strip(), opd_id=by.opd_id, diusulkan_oleh=by,
+        opd_pengampu=opd_pengampu if status == TumpangTindih.Status.KOORDINASI else None,
+        baris_dihapus=baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None,
+    )
+    audit_log(obj=pair, action="tumpang.proposed", by=by, data=_proposal_summary(proposal))
+    return proposal
+
+
+def _lock_open_proposal(proposal: UsulanPenyelesaian) -> UsulanPenyelesaian:
+    proposal = UsulanPenyelesaian.objects.select_for_update().select_related(
+        "pair", "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh").get(pk=proposal.pk)
+    if proposal.keputusan == UsulanPenyelesaian.Keputusan.DIGANTI:
+        raise ValidationError(_("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced")
+    if not proposal.is_open:
+        raise ValidationError(_("Usulan ini sudah diputuskan."), code="decided")
+    return proposal
+
+
+@transaction.atomic
+def tumpang_proposal_confirm(*, proposal: UsulanPenyelesaian, by: User) -> TumpangTindih:
+    """A planner or facilitator confirms an open proposal: the pair is settled with its values (tumpang_resolve),
+    and the proposal records who proposed and who confirmed."""
+    proposal = _lock_open_proposal(proposal)
+    pair = tumpang_resolve(pair=proposal.pair, status=proposal.status, by=by, catatan=proposal.catatan,
+                           opd_pengampu=proposal.opd_pengampu, baris_dihapus=proposal.baris_dihapus)
+    proposal.keputusan, proposal.diputuskan_oleh, proposal.diputuskan_pada = UsulanPenyelesaian.Keputusan.DIKONFIRMASI, by, timezone.now()
+    proposal.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
+    audit_log(obj=pair, action="tumpang.proposal_confirmed", by=by, data=_proposal_summary(proposal))
+    return pair
+
+
+@transaction.atomic
+def tumpang_proposal_decline(*, proposal: UsulanPenyelesaian, by: User, alasan: str) -> UsulanPenyelesaian:
+    """A planner or facilitator declines an open proposal, with a reason; the pair stays as it was."""
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError({"alasan": _("Alasan penolakan wajib diisi.")})
+    proposal = _lock_open_proposal(proposal)
+    proposal.keputusan, proposal.alasan = UsulanPenyelesaian.Keputusan.DITOLAK, alasan[:1000]
+    proposal.diputuskan_oleh, proposal.diputuskan_pada = by, timezone.now()
+    proposal.save(update_fields=["keputusan", "alasan", "diputuskan_oleh", "diputuskan_pada"])
+    audit_log(obj=proposal.pair, action="tumpang.proposal_declined", by=by,
+              data={**_proposal_summary(proposal), "alasan": proposal.alasan})
+    return proposal
 
 
 def _years_with_findings() -> list[FiscalYear]:

@@ -23,10 +23,13 @@ from renja.http import csv_delimiter, export_response, form_copy_errors, int_par
 from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
-from . import charts, selectors, services
-from .forms import PairFilterForm, OrphanFilterForm, ResolveForm, SinonimForm
+from . import charts, pair_selectors, selectors, services
+from .forms import DeclineForm, KomentarForm, PairFilterForm, OrphanFilterForm, ProposalForm, ResolveForm, SinonimForm
 from .models import KelompokSinonim, TumpangTindih
-from .permissions import get_sinonim_for_user, get_tumpang_for_user, require_sync_access, tumpang_for_user
+from .permissions import (
+    get_proposal_for_user, get_sinonim_for_user, get_tumpang_for_comment, get_tumpang_for_proposal, get_tumpang_for_user,
+    require_sync_access, tumpang_for_user,
+)
 
 CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
 
@@ -80,7 +83,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(export, selectors.PAIR_DOWNLOAD_COLUMNS, selectors.pair_export_rows(qs, download=True), basename="tumpang_tindih",
                                title="Tumpang tindih", delimiter=csv_delimiter(request.GET))
-    page = Paginator(qs.prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
+    page = Paginator(pair_selectors.with_open_proposal(qs).prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
         p.reasons = selectors.reasons(p.sinyal)
@@ -104,17 +107,107 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _pair_page(request, pair)
 
 
-def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | None = None, status: int = 200) -> HttpResponse:
-    can_resolve = rules.can_resolve_overlaps(request.user)
+def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | None = None, status: int = 200, *,
+               comment_form: KomentarForm | None = None, proposal_form: ProposalForm | None = None,
+               decline_form: DeclineForm | None = None) -> HttpResponse:
+    user = request.user
+    can_resolve = rules.can_resolve_overlaps(user)
+    pair_opds = {pair.opd_a_id, pair.opd_b_id}
+    can_comment = rules.can_comment_on_overlap(user, pair_opds)
+    can_propose = rules.can_propose_settlement(user, pair_opds) and not pair.is_signed
+    proposals = pair_selectors.pair_proposals(pair)
     context = {
         "pair": pair,
         "reasons": selectors.reasons(pair.sinyal),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
-        "history": selectors.pair_history(pair),
+        "history": pair_selectors.pair_history(pair),
         "year": pair.fiscal_year,
+        "comments": pair_selectors.pair_comments(pair),
+        "can_comment": can_comment,
+        "comment_form": comment_form or (KomentarForm() if can_comment else None),
+        "proposals": proposals,
+        "open_proposal": next((p for p in proposals if p.is_open), None),
+        "can_propose": can_propose,
+        "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
+        "decline_form": decline_form or (DeclineForm() if can_resolve else None),
+        "contacts": pair_selectors.pair_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
     }
     return render(request, "sinkronisasi/pair_detail.html", context, status=status)
+
+
+def _detail_url(pair: TumpangTindih, anchor: str) -> str:
+    return f"{reverse('sinkronisasi:pair-detail', args=[pair.pk])}#{anchor}"
+
+
+@require_POST
+@login_required
+def pair_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators)."""
+    pair = get_tumpang_for_comment(request.user, pk)
+    form = KomentarForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tumpang_comment_add(pair=pair, by=request.user, teks=form.cleaned_data["teks"])
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Komentar ditambahkan."))
+            return redirect(_detail_url(pair, "diskusi"))
+    return _pair_page(request, pair, status=400, comment_form=form)
+
+
+@require_POST
+@login_required
+def pair_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer of one of the pair's agencies proposes a settlement (it replaces their pair's open proposal)."""
+    pair = get_tumpang_for_proposal(request.user, pk)
+    form = ProposalForm(request.POST, pair=pair)
+    if form.is_valid():
+        try:
+            services.tumpang_propose(pair=pair, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Usulan penyelesaian dikirim; Bappeda atau fasilitator akan mengonfirmasinya."))
+            return redirect(_detail_url(pair, "usulan"))
+    return _pair_page(request, pair, status=400, proposal_form=form)
+
+
+@require_POST
+@login_required
+def pair_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Settle the pair as its open proposal says (a planner or facilitator)."""
+    proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
+    try:
+        services.tumpang_proposal_confirm(proposal=proposal, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
+                         % {"a": proposal.pair.baris_a.ref, "b": proposal.pair.baris_b.ref})
+    return redirect(_detail_url(proposal.pair, "usulan"))
+
+
+@require_POST
+@login_required
+def pair_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decline the pair's open proposal with a reason (a planner or facilitator)."""
+    proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tumpang_proposal_decline(proposal=proposal, by=request.user, alasan=form.cleaned_data["alasan"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form_copy_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_detail_url(proposal.pair, "usulan"))
+        else:
+            messages.success(request, _("Usulan penyelesaian ditolak."))
+            return redirect(_detail_url(proposal.pair, "usulan"))
+    return _pair_page(request, proposal.pair, status=400, decline_form=form)
 
 
 @require_POST

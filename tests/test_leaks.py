@@ -48,7 +48,11 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
 
     # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
     pair = tumpang_resolve(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} catatan", by=facilitator)
-    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row, "pair": pair}
+    # An open proposed settlement on it, which the walk's POSTs try to confirm and to replace.
+    from sinkronisasi.services import tumpang_propose
+
+    proposal = tumpang_propose(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} usulan", by=opd_a_editor)
+    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row, "pair": pair, "proposal": proposal}
 
 
 def fill(name: str, pattern: str, world: dict) -> str | None:
@@ -86,7 +90,8 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
             assert SECRET.encode() not in body, (who, name, url, response.status_code)
             if who == "anonymous" and name not in PUBLIC:
                 assert response.status_code in (302, 405), (name, url, response.status_code)
-            post = client.post(url, {"keputusan": "dikembalikan", "alasan": "x", "nama": "x", "unsur": "x", "opd": 1, "kunci": "1", "teks": "x"})
+            post = client.post(url, {"keputusan": "dikembalikan", "alasan": "x", "nama": "x", "unsur": "x", "opd": 1, "kunci": "1", "teks": "x",
+                                     "usul-status": "saling_melengkapi", "usulan": agency_a_world["proposal"].pk})
             post_body = b"".join(post.streaming_content) if post.streaming else post.content
             assert SECRET.encode() not in post_body, ("POST", who, name, url, post.status_code)
     # No POST from either of them changed anything of agency A's.
@@ -97,3 +102,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     assert not agency_a_world["row"].fiscal_year.is_locked
     agency_a_world["pair"].refresh_from_db()
     assert (agency_a_world["pair"].status, agency_a_world["pair"].catatan) == ("saling_melengkapi", f"{SECRET} catatan")
+    # Nor commented on their pair, proposed, confirmed or declined a settlement of it.
+    assert not agency_a_world["pair"].komentar.exists()
+    assert list(agency_a_world["pair"].usulan_penyelesaian.values_list("pk", "keputusan")) == [
+        (agency_a_world["proposal"].pk, "menunggu")]
