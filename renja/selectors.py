@@ -70,3 +70,21 @@ def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:
         .annotate(n=Count("id"), pagu=Sum("pagu"))
         .order_by("opd__singkatan", "status")
     )
+
+
+def row_totals(qs: QuerySet[RenjaRow]) -> dict:
+    """Rows, pagu and pagu N+1 of every row of a filtered list (not only the page shown), summed in one query."""
+    totals = qs.order_by().aggregate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1"))
+    return {"n": totals["n"], "pagu": totals["pagu"] or 0, "pagu_n1": totals["pagu_n1"] or 0}
+
+
+def pagu_per_program(qs: QuerySet[RenjaRow]) -> list[dict]:
+    """Rows, pagu and pagu N+1 per program (sub kegiatan ▸ kegiatan ▸ program) of a filtered list, grouped in SQL in
+    one query, ordered by program code: [{'kode', 'nama', 'n', 'pagu', 'pagu_n1'}]."""
+    program = "sub_kegiatan__parent__parent"
+    return [
+        {"kode": item[f"{program}__kode"] or "–", "nama": item[f"{program}__nama"] or "", "n": item["n"],
+         "pagu": item["pagu"] or 0, "pagu_n1": item["pagu_n1"] or 0}
+        for item in qs.order_by().values(f"{program}__kode", f"{program}__nama")
+        .annotate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1")).order_by(f"{program}__kode")
+    ]

@@ -25,7 +25,7 @@ from .formatting import angka, place_label, rupiah
 from .import_template import renja_template
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
-from .tables import RenjaRowTable
+from .tables import KnownCountPaginator, RenjaRowTable
 from .http import XLSX_TYPE, configure_table, csv_delimiter, export_response, filter_summary, form_copy_errors, int_param, str_param
 from .tabular import Column
 
@@ -117,8 +117,9 @@ def row_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(export, EXPORT_COLUMNS, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja",
                                delimiter=csv_delimiter(request.GET))
+    totals = selectors.row_totals(qs)  # all filtered rows, not only the page; also the paginator's count
     table = RenjaRowTable(selectors.rows_for_table(qs))
-    configure_table(request, table, per_page=25)
+    configure_table(request, table, per_page=25, paginator_class=KnownCountPaginator, count=totals["n"])
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
@@ -129,6 +130,10 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "filter": row_filter,
             "table": table,
             "total": table.paginator.count,
+            "pagu_text": rupiah(totals["pagu"]),
+            "pagu_n1_text": rupiah(totals["pagu_n1"]),
+            "per_program": [{**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])}
+                            for p in selectors.pagu_per_program(qs)],
             "export_query": params.urlencode(),
             "can_create": permissions.can_create_rows(request.user),
             "can_import": permissions.can_import(request.user),
