@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from renja.formatting import angka, rupiah
+from renja.formatting import angka, place_label, rupiah
 from renja.tables import PythonRowsTable
 
 from .models import Usulan
@@ -47,7 +47,7 @@ class UsulanTable(PythonRowsTable):
             '<td><input type="checkbox" name="pilih" value="{}" form="massal" aria-label="{} {}"{}></td>', u.pk, gettext("Pilih"), u.id_usulan,
             mark_safe(" checked") if u.pk in self.checked else "",
         )
-        kecamatan = u.desa.parent.nama if u.desa.parent_id else None
+        kecamatan = u.desa.parent.label if u.desa.parent_id else None
         fresh, age = "", ""
         if self.marks_fresh and u.status in (Usulan.Status.BARU, Usulan.Status.DITERUSKAN) and u.diputuskan_pada is not None:
             if self.fresh_since is None or u.diputuskan_pada > self.fresh_since:
@@ -58,14 +58,17 @@ class UsulanTable(PythonRowsTable):
             '<tr class="{}">{}<td><a href="{}">{}</a>{}</td><td class="wrap">{}</td><td>{}</td><td>{}</td><td class="num">{}</td>'
             '<td>{}</td><td class="num">{}</td><td>{}</td><td><span class="badge badge-u-{}">{}</span>{}</td></tr>',
             "odd" if index % 2 else "even", pilih, reverse("musrenbang:usulan-detail", args=[u.pk]), u.id_usulan, fresh,
-            u.usulan or EMPTY, u.desa.nama or EMPTY, kecamatan or EMPTY, EMPTY if u.prioritas is None else u.prioritas,
+            u.usulan or EMPTY, u.desa.label if u.desa.nama else EMPTY, kecamatan or EMPTY, EMPTY if u.prioritas is None else u.prioritas,
             f"{angka(u.volume)} {u.satuan}".strip(), EMPTY if u.anggaran is None else rupiah(u.anggaran),
             u.opd_tujuan.singkatan if u.opd_tujuan_id else EMPTY, u.status, u.get_status_display(), age,
         )
 
 
-def status_counts_body_html(rows: list[dict]) -> SafeString:
-    """The body rows of a counts table (musrenbang/_counts.html) from `selectors.status_counts`: name, counts, total."""
-    return format_html_join("", '<tr><th scope="row">{}</th>{}<td class="num">{}</td></tr>', (
-        (r["name"], format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["count_list"])), r["n"]) for r in rows
+def status_counts_body_html(rows: list[dict], *, place_kind: str = "") -> SafeString:
+    """The body rows of a counts table (musrenbang/_counts.html) from `selectors.status_counts`: name (with its
+    kind when the names are places, e.g. Kec. Tenggarong), counts, total and their cost in Rupiah."""
+    return format_html_join("", '<tr><th scope="row">{}</th>{}<td class="num">{}</td><td class="num">{}</td></tr>', (
+        (place_label(r["name"], place_kind) if r["name"] != "–" else r["name"],
+         format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["count_list"])), r["n"], rupiah(r.get("biaya") or 0))
+        for r in rows
     ))

@@ -130,7 +130,7 @@ def _list_page(request: HttpRequest, *, inbox: bool, bulk_form: BulkForm | None 
     if counts is not None:
         context["per_kecamatan"] = counts["desa__parent__nama"]
         context["per_opd"] = counts["opd_tujuan__singkatan"]
-        context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"])
+        context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"], place_kind="kecamatan")
         context["per_opd_html"] = status_counts_body_html(context["per_opd"])
         context["statuses"] = Usulan.Status
         context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})

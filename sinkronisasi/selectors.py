@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from musrenbang.models import Usulan
 from renja.db_router import for_reports
-from renja.formatting import angka
+from renja.formatting import angka, place_label
 from renja.models import FiscalYear, Opd, StageWindow
 from renja.tabular import Column
 
@@ -68,7 +68,8 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
         .select_related("desa__parent", "opd_tujuan")
         # Only what the list, the export and the counts read: sorting tens of thousands of narrow rows, not wide ones.
         .only("id", "id_usulan", "usulan", "anggaran", "status", "bidang_urusan_id", "opd_tujuan_id", "desa_id",
-              "created_at", "diputuskan_pada", "digabung_ke_id", "desa__kode", "desa__nama", "desa__parent__nama",
+              "created_at", "diputuskan_pada", "digabung_ke_id", "desa__kode", "desa__nama", "desa__tingkat", "desa__parent__nama",
+              "desa__parent__tingkat",
               "opd_tujuan__singkatan", "opd_tujuan__jenis")
     )
     if opd_id:
@@ -87,20 +88,36 @@ def age_days(sejak, today: date | None = None) -> int:
 
 
 def orphan_counts(qs: QuerySet[Usulan]) -> dict:
-    """Counts by cause, by kecamatan (with causes, for the chart) and by agency, from one grouped query (at most
-    kecamatan × causes × agencies rows): the usulan are read once, not once per grouping."""
+    """Counts by cause, by kecamatan (with causes, for the chart) and by agency, with their cost in Rupiah, from one
+    grouped query (at most kecamatan × causes × agencies rows): the usulan are read once, not once per grouping.
+    `biaya_by_cause` and `biaya` are Rupiah per cause and in all, `causes` the (code, label, n, Rupiah) of every
+    cause; `per_kecamatan` and `by_opd` are (name, n, Rupiah) rows, the kecamatan named with their kind
+    (Kec. Tenggarong) and ordered by name, the agencies by count."""
     by_cause: dict[str, int] = {}
+    biaya_by_cause: dict[str, int] = {}
     by_kecamatan: dict[str, dict[str, int]] = {}
-    per_opd: dict[str, int] = {}
-    for kecamatan, sebab, opd, n in (qs.order_by().values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
-                                     .annotate(n=Count("id"))):
+    kecamatan_totals: dict[str, list[int]] = {}
+    per_opd: dict[str, list[int]] = {}
+    for kecamatan, sebab, opd, n, biaya in (qs.order_by().values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
+                                            .annotate(n=Count("id"), biaya=Sum("anggaran"))):
+        biaya = biaya or 0
         by_cause[sebab] = by_cause.get(sebab, 0) + n
+        biaya_by_cause[sebab] = biaya_by_cause.get(sebab, 0) + biaya
         parts = by_kecamatan.setdefault(kecamatan or "-", {})
         parts[sebab] = parts.get(sebab, 0) + n
+        total = kecamatan_totals.setdefault(kecamatan or "-", [0, 0])
+        total[0] += n
+        total[1] += biaya
         label = opd or _("(belum ada OPD)")
-        per_opd[label] = per_opd.get(label, 0) + n
-    by_opd = sorted(per_opd.items(), key=lambda x: (-x[1], x[0]))
-    return {"by_cause": by_cause, "by_kecamatan": by_kecamatan, "by_opd": by_opd, "total": sum(by_cause.values())}
+        entry = per_opd.setdefault(label, [0, 0])
+        entry[0] += n
+        entry[1] += biaya
+    by_opd = sorted(((name, n, biaya) for name, (n, biaya) in per_opd.items()), key=lambda x: (-x[1], x[0]))
+    per_kecamatan = [(place_label(name, "kecamatan") if name != "-" else name, n, biaya)
+                     for name, (n, biaya) in sorted(kecamatan_totals.items(), key=lambda kv: (kv[0] == "-", kv[0]))]
+    causes = [(code, label, by_cause.get(code, 0), biaya_by_cause.get(code, 0)) for code, label in Sebab.choices()]
+    return {"by_cause": by_cause, "biaya_by_cause": biaya_by_cause, "causes": causes, "by_kecamatan": by_kecamatan, "per_kecamatan": per_kecamatan,
+            "by_opd": by_opd, "total": sum(by_cause.values()), "biaya": sum(biaya_by_cause.values())}
 
 
 def pairs_filtered(qs: QuerySet[TumpangTindih], *, fiscal_year: FiscalYear, status: str = "", opd_id: int | None = None,

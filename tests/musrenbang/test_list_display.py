@@ -35,10 +35,10 @@ def test_facilitator_rows_have_no_checkbox(client, facilitator, year):
 
 
 def test_counts_rows_are_drawn_with_escaping():
-    rows = [{"name": "<b>Kec</b>", "count_list": [1, 0, 2], "n": 3}]
+    rows = [{"name": "<b>Kec</b>", "count_list": [1, 0, 2], "n": 3, "biaya": 1_500_000}]
     assert str(status_counts_body_html(rows)) == (
         '<tr><th scope="row">&lt;b&gt;Kec&lt;/b&gt;</th><td class="num">1</td><td class="num">0</td><td class="num">2</td>'
-        '<td class="num">3</td></tr>'
+        '<td class="num">3</td><td class="num">Rp1.500.000</td></tr>'
     )
 
 
