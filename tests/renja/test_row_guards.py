@@ -151,3 +151,10 @@ def test_a_status_change_reads_the_row_with_its_year_and_agency_in_one_query(row
     assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
     with django_assert_num_queries(0):
         assert row.opd.singkatan and row.fiscal_year.year == 2026
+
+
+def test_a_status_change_records_who_made_it(row_in_opd_a, opd_a_editor):
+    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor)
+    assert RenjaRow.objects.get(pk=row.pk).updated_by == opd_a_editor
+    entry = AuditLog.objects.get(action="renja_row.status_changed")
+    assert entry.by == opd_a_editor and entry.changes == {"status": ["Draf", "Diajukan"]}
