@@ -105,7 +105,7 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
     tab_to(page, f"main a[href='/sinkronisasi/pasangan/{pair.pk}/']")
     assert "Tindak lanjuti" in focused(page, "textContent")
     page.keyboard.press("Enter")
-    expect(page.locator("main form")).to_contain_text("Simpan penyelesaian")
+    expect(page.locator("main form[action$='/selesaikan/']")).to_contain_text("Simpan penyelesaian")
 
     tab_to(page, "input[name=status]")  # a radio group is one Tab stop; the arrow keys choose within it
     for _press in range(5):
@@ -116,7 +116,7 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
     expect(page.locator("input[name=status][value=saling_melengkapi]")).to_be_checked()
     tab_to(page, "#id_catatan")
     page.keyboard.type("Dinsos menampung korban dewasa, DP3A anak.")
-    tab_to(page, "main form button[type=submit]")
+    tab_to(page, "main form[action$='/selesaikan/'] button[type=submit]")
     assert focused(page, "textContent").strip() == "Simpan penyelesaian"
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("diselesaikan")
