@@ -1,9 +1,9 @@
-"""Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons."""
+"""Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons, a pair's discussion."""
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from musrenbang.models import Usulan
 from renja.db_router import for_reports
 from renja.formatting import angka, place_label
-from renja.models import FiscalYear, Opd, StageWindow
+from renja.models import FiscalYear, Opd, StageWindow, User
 from renja.tabular import Column
 
 from . import deteksi
-from .models import TumpangTindih
+from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
 
 
 class Sebab:
@@ -250,6 +250,11 @@ PAIR_ACTION_LABELS = {
     "tumpang.changed_after_signing": gettext_lazy("Baris berubah setelah ditandatangani"),
     "tumpang.taken_to_forum": gettext_lazy("Dimasukkan ke agenda forum"),
     "tumpang.no_longer_flagged": gettext_lazy("Tidak lagi ditandai"),
+    "tumpang.commented": gettext_lazy("Komentar ditambahkan"),
+    "tumpang.proposed": gettext_lazy("Usulan penyelesaian diajukan"),
+    "tumpang.proposal_replaced": gettext_lazy("Usulan penyelesaian diganti usulan baru"),
+    "tumpang.proposal_confirmed": gettext_lazy("Usulan penyelesaian dikonfirmasi"),
+    "tumpang.proposal_declined": gettext_lazy("Usulan penyelesaian ditolak"),
 }
 
 
@@ -266,3 +271,32 @@ def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
         change = (entry.changes or {}).get("status")
         entry.status_change = [labels.get(v, v) for v in change] if change else None
     return entries
+
+
+def with_open_proposal(qs: QuerySet[TumpangTindih]) -> QuerySet[TumpangTindih]:
+    """Pairs annotated with `ada_usulan`: an officer's proposed settlement awaits confirmation (in the same query)."""
+    return qs.annotate(ada_usulan=Exists(UsulanPenyelesaian.objects.filter(
+        pair=OuterRef("pk"), keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU)))
+
+
+def pair_comments(pair: TumpangTindih) -> list[KomentarTumpang]:
+    """The pair's discussion in time order, with each person and agency."""
+    return list(KomentarTumpang.objects.filter(pair=pair).select_related("by", "opd").order_by("at", "pk"))
+
+
+def pair_proposals(pair: TumpangTindih) -> list[UsulanPenyelesaian]:
+    """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
+    return list(UsulanPenyelesaian.objects.filter(pair=pair).select_related(
+        "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh", "diputuskan_oleh").order_by("-diusulkan_pada", "-pk"))
+
+
+def pair_contacts(pair: TumpangTindih, *, viewer_opd_id: int | None) -> list[dict]:
+    """Whom to reach about a pair: the other agency for an officer (both for Bappeda and facilitators). The Opd model
+    holds the head's name and position only; the agency's officers' names and e-mail addresses come from their
+    accounts."""
+    opds = [o for o in (pair.opd_a, pair.opd_b) if o.pk != viewer_opd_id]
+    officers: dict[int, list[User]] = {}
+    for user in User.objects.filter(opd__in=opds, role=User.Role.PETUGAS_OPD, is_active=True).order_by(
+            "first_name", "last_name", "username"):
+        officers.setdefault(user.opd_id, []).append(user)
+    return [{"opd": o, "officers": officers.get(o.pk, [])} for o in opds]

@@ -23,7 +23,7 @@ from renja.http import csv_delimiter, export_response, form_copy_errors, int_par
 from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
-from . import charts, pair_selectors, selectors, services
+from . import charts, selectors, services
 from .forms import DeclineForm, KomentarForm, PairFilterForm, OrphanFilterForm, ProposalForm, ResolveForm, SinonimForm
 from .models import KelompokSinonim, TumpangTindih
 from .permissions import (
@@ -83,7 +83,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(export, selectors.PAIR_DOWNLOAD_COLUMNS, selectors.pair_export_rows(qs, download=True), basename="tumpang_tindih",
                                title="Tumpang tindih", delimiter=csv_delimiter(request.GET))
-    page = Paginator(pair_selectors.with_open_proposal(qs).prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
+    page = Paginator(selectors.with_open_proposal(qs).prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
         p.reasons = selectors.reasons(p.sinyal)
@@ -115,15 +115,15 @@ def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | No
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
     can_comment = rules.can_comment_on_overlap(user, pair_opds)
     can_propose = rules.can_propose_settlement(user, pair_opds) and not pair.is_signed
-    proposals = pair_selectors.pair_proposals(pair)
+    proposals = selectors.pair_proposals(pair)
     context = {
         "pair": pair,
         "reasons": selectors.reasons(pair.sinyal),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
-        "history": pair_selectors.pair_history(pair),
+        "history": selectors.pair_history(pair),
         "year": pair.fiscal_year,
-        "comments": pair_selectors.pair_comments(pair),
+        "comments": selectors.pair_comments(pair),
         "can_comment": can_comment,
         "comment_form": comment_form or (KomentarForm() if can_comment else None),
         "proposals": proposals,
@@ -131,7 +131,7 @@ def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | No
         "can_propose": can_propose,
         "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
         "decline_form": decline_form or (DeclineForm() if can_resolve else None),
-        "contacts": pair_selectors.pair_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
+        "contacts": selectors.pair_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
     }
     return render(request, "sinkronisasi/pair_detail.html", context, status=status)
 
