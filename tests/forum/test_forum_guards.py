@@ -98,7 +98,24 @@ def pair_of_next_year(opd_a, opd_b):
 
 
 def test_a_pair_of_another_year_is_refused(forum, pair_of_next_year, facilitator):
-    with pytest.raises(ValidationError, match="bukan untuk tahun Renja forum ini") as exc:
+    with pytest.raises(ValidationError) as exc:
         services.forum_agenda_add_pair(forum=forum, pair=pair_of_next_year, by=facilitator)
     assert exc.value.code == "year"
+    assert exc.value.message == "Pasangan ini bukan untuk tahun Renja forum ini."
+    assert not forum.tumpang_tindih.exists()
+
+
+def test_a_pair_with_an_agency_outside_the_forum_is_refused_naming_it(year, opd_a, opd_b, facilitator, forum_data):
+    forum = services.forum_create(fiscal_year=year, data=forum_data, opd_list=[opd_a], by=facilitator)
+    for opd, code, ref in ((opd_a, "1.06.04.2.01.0001", "A"), (opd_b, "2.08.02.2.01.0001", "B")):
+        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan",
+                 keterangan="Rumah aman sementara bagi korban kekerasan")
+    from sinkronisasi import services as sync_services
+
+    sync_services.sync_refresh(fiscal_year=year)
+    pair = TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+    with pytest.raises(ValidationError) as exc:
+        services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+    assert exc.value.code == "participant"
+    assert exc.value.message == f"{opd_b.singkatan} bukan peserta forum ini."
     assert not forum.tumpang_tindih.exists()
