@@ -4,7 +4,9 @@
     MUTATE_PATHS="renja/permissions.py forum/services.py" python scripts/mutate.py
     MUTATE_PATHS=forum/services.py MUTATE_NAMES="forum.services.x__ensure_draft__mutmut_*" python scripts/mutate.py
 
-Each run starts from a fresh `mutants/` copy (a stale copy of a file someone edited since would test old code).
+Each run starts from a fresh `mutants/` copy (a stale copy of a file someone edited since would test old code);
+with MUTATE_KEEP=1 it keeps the last one, to re-check a few mutants (MUTATE_NAMES) once tests were added (copy the
+new test files into mutants/tests/ as well).
 mutmut runs, for each mutant, only the fast tests (tests/ without tests/e2e) that reached the mutated function in its
 first, clean run. Two things are adapted here rather than in the production code:
 
@@ -80,7 +82,8 @@ def run() -> int:
     for path in only:
         if not (ROOT / path).is_file():
             sys.exit(f"MUTATE_PATHS: no such file {path}")
-    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    if not os.environ.get("MUTATE_KEEP"):  # MUTATE_KEEP=1: re-check some mutants of the last run after adding tests
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     os.chdir(ROOT)
     _patch_mutmut(only)
     from mutmut.__main__ import cli
