@@ -54,6 +54,9 @@ EXPORT_COLUMNS = [
     ]
 ]
 
+# The bulk form shares field names with the filters above it (opd, baris): its own ids keep every id on the page unique.
+BULK_AUTO_ID = "massal_%s"
+
 
 def _export_rows(qs):
     """Typed values (volume and anggaran as numbers); the desa and kecamatan names beside the desa code are ignored
@@ -103,7 +106,8 @@ def _list_page(request: HttpRequest, *, inbox: bool, bulk_form: BulkForm | None 
         params.pop(key, None)
     if bulk_form is None:
         # After adding a village to a row from the warnings, the list comes back with the action and row filled in.
-        bulk_form = BulkForm(visible=Usulan.objects.none(), initial={"aksi": request.GET.get("aksi"), "baris": request.GET.get("terima_baris", "")})
+        bulk_form = BulkForm(visible=Usulan.objects.none(), auto_id=BULK_AUTO_ID,
+                             initial={"aksi": request.GET.get("aksi"), "baris": request.GET.get("terima_baris", "")})
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
     can_decide = inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd)
     shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
@@ -352,7 +356,7 @@ def usulan_route(request: HttpRequest, pk: int) -> HttpResponse:
 def usulan_bulk(request: HttpRequest) -> HttpResponse:
     """One action for a selection: routing (Bappeda) or a decision (the agency's officer)."""
     visible = usulan_for_user(request.user)
-    form = BulkForm(request.POST, visible=visible)
+    form = BulkForm(request.POST, visible=visible, auto_id=BULK_AUTO_ID)
     back = request.POST.get("next") or reverse("musrenbang:usulan-list")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("musrenbang:usulan-list")

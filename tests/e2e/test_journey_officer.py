@@ -27,12 +27,14 @@ def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(li
                         usulan="Kursi roda untuk warga Sidomulyo", anggaran=74_500_000)
     second = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-ANG-2", desa=sidomulyo, prioritas=2,
                          usulan="Alat bantu dengar untuk lansia")
+    third = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-ANG-3", desa=sidomulyo, prioritas=3,
+                        usulan="Tongkat penuntun tunanetra")
 
     log_in(page, live_server, "petugas.a")
     # Home: the new usulan count, on the page and in the menu.
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_contain_text("Beranda Dinas Sosial")
-    expect(page.locator("#usulan-baru")).to_contain_text("2 usulan baru")
-    expect(page.get_by_role("navigation", name="Menu utama")).to_contain_text("2 baru · 2 belum diputuskan")
+    expect(page.locator("#usulan-baru")).to_contain_text("3 usulan baru")
+    expect(page.get_by_role("navigation", name="Menu utama")).to_contain_text("3 baru · 3 belum diputuskan")
     assert_accessible(page)
     _snap(page, "home")
 
@@ -63,3 +65,19 @@ def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(li
     page.click("main a:has-text('Berikutnya: usulan belum diputuskan')")
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(second.usulan)
     assert_accessible(page)
+
+    # Bulk acceptance with a typo in the row's ref: the error names it and every ticked usulan stays ticked.
+    page.goto(live_server.url + "/usulan/kotak-masuk/")
+    page.check("input[name=pilih][aria-label='Pilih USL-ANG-2']")
+    page.check("input[name=pilih][aria-label='Pilih USL-ANG-3']")
+    page.select_option("#massal_aksi", "diterima")
+    page.fill("form#massal input[name=baris]", "2026-DINSOS-31")
+    page.click("main form#massal button:has-text('Jalankan')")
+    expect(page.locator("main")).to_contain_text("2026-DINSOS-31")
+    expect(page.locator("main")).to_contain_text("2 usulan tetap dicentang")
+    expect(page.locator("input[name=pilih][aria-label='Pilih USL-ANG-2']")).to_be_checked()
+    expect(page.locator("input[name=pilih][aria-label='Pilih USL-ANG-3']")).to_be_checked()
+    expect(page.locator("#massal_aksi")).to_have_value("diterima")
+    assert Usulan.objects.filter(pk__in=[second.pk, third.pk], status="diteruskan").count() == 2
+    assert_accessible(page)
+    _snap(page, "bulk-typo")
