@@ -212,3 +212,28 @@ def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keep
     client.force_login(facilitator)
     page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
     assert "Dinsos memimpin" in page and "Berbagi wilayah" not in page
+
+
+def test_putting_a_pair_on_the_agenda_is_recorded_once_with_who_and_which_rows(forum, pair, facilitator):
+    services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+    services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)  # already there: nothing more written
+    entry = AuditLog.objects.get(action="forum.overlap_added")
+    assert entry.by == facilitator and entry.object_id == str(forum.pk)
+    assert entry.data == {"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+
+
+def test_a_pair_of_two_agencies_outside_the_forum_names_both(year, facilitator, forum_data, pair):
+    outsider = make_opd("Dinkes", bidang=["1.02"])
+    forum = services.forum_create(fiscal_year=year, data=forum_data, opd_list=[outsider], by=facilitator)
+    with pytest.raises(ValidationError) as exc:
+        services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+    assert exc.value.message == f"{pair.opd_a.singkatan}, {pair.opd_b.singkatan} bukan peserta forum ini."
+
+
+def test_taking_a_signed_pair_to_a_later_forum_is_recorded_with_who_and_which_forum(signed, pair, facilitator, year, opd_a, opd_b, forum_data):
+    later = services.forum_create(fiscal_year=year, data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
+                                  opd_list=[opd_a, opd_b], by=facilitator)
+    services.forum_agenda_add_pair(forum=later, pair=pair, by=facilitator)
+    entry = AuditLog.objects.get(action="tumpang.taken_to_forum")
+    assert entry.by == facilitator
+    assert entry.data == {"berita_acara_sebelumnya": signed.nomor, "forum": "Forum lanjutan"}
