@@ -97,7 +97,7 @@ def agenda_overlaps(forum: Forum) -> list[dict]:
             "a": {"ref": p.baris_a.ref, "opd": p.opd_a.singkatan, "nama": p.baris_a.nama, "pagu": p.baris_a.pagu},
             "b": {"ref": p.baris_b.ref, "opd": p.opd_b.singkatan, "nama": p.baris_b.nama, "pagu": p.baris_b.pagu},
             "skor": round(p.skor, 3),
-            "alasan": sync_selectors.reasons(p.sinyal),
+            "alasan": sync_selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b)),
             "status": p.status,
             "status_label": str(p.get_status_display()),
             "kesepakatan": _settlement_text(p),

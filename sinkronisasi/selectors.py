@@ -1,6 +1,8 @@
 """Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons, a pair's discussion."""
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value, When
@@ -15,7 +17,7 @@ from renja.formatting import angka, place_label
 from renja.models import FiscalYear, Opd, StageWindow, User
 from renja.tabular import Column
 
-from . import deteksi
+from . import deteksi, teks
 from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
 
 
@@ -168,8 +170,49 @@ def pair_counts(qs: QuerySet[TumpangTindih], fiscal_year: FiscalYear) -> dict:
     }
 
 
-def reasons(sinyal: dict) -> list[str]:
-    """The pair's signals as sentences a planner understands, strongest first."""
+_WORD = re.compile(r"\w+(?:-\w+)*")
+
+
+def _as_written(stems: set[str], texts: Sequence[str]) -> list[str]:
+    """The words of these texts (as written) whose stem is one of `stems`, first occurrence first, each once."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _WORD.finditer(text or ""):
+            word = match.group()
+            if any(teks.stem(w) in stems for w in teks.normalise(word)):
+                found.setdefault(word.lower(), word)
+    return list(found.values())
+
+
+def matched_words(sinyal: dict, rows: Sequence | None = None) -> list[str]:
+    """The words that made two rows look alike, as each row writes them ("jaringan irigasi / irigasi tersier"
+    rather than the stems "jaring", "irigasi"); a synonym group by its name. Without the rows (or for findings stored
+    before the terms were kept), the stored labels."""
+    labels = list(sinyal.get("istilah") or [])
+    keys = sinyal.get("istilah_kunci")
+    if not keys or rows is None:
+        return labels
+    out = []
+    for (term, term_stems), label in zip(keys, labels):
+        if term.startswith("~"):
+            out.append(label)
+            continue
+        written = []
+        for row in rows:
+            written += _as_written(set(term_stems), [row.nama, row.keterangan, row.indikator])
+        unique = list(dict.fromkeys(w.lower() for w in written))
+        out.append(" / ".join(unique) if unique else label)
+    return out
+
+
+def highlight_stems(sinyal: dict) -> frozenset[str]:
+    """The stems whose words a page marks in the two rows' text."""
+    return frozenset(w for _t, stems in sinyal.get("istilah_kunci") or [] for w in stems)
+
+
+def reasons(sinyal: dict, rows: Sequence | None = None) -> list[str]:
+    """The pair's signals as sentences a planner understands, strongest first; with the pair's two rows, the
+    matched words as the rows write them."""
     out = []
     if deteksi.USULAN in sinyal:
         ids = ", ".join(sinyal.get("usulan_id") or [])
@@ -184,7 +227,7 @@ def reasons(sinyal: dict) -> list[str]:
     similarity = sinyal.get(deteksi.URAIAN) or 0
     if similarity >= 0.15:
         out.append(_("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
-                   % {"pct": angka(round(similarity * 100)), "terms": ", ".join(sinyal.get("istilah") or [])})
+                   % {"pct": angka(round(similarity * 100)), "terms": ", ".join(matched_words(sinyal, rows))})
     return out
 
 

@@ -341,6 +341,10 @@ def _signals_for_display(finding: deteksi.Finding, names: dict[str, dict], vocab
     s["lokasi"] = [names["wilayah"].get(c, c) for c in s.get("lokasi", [])][:6]
     if deteksi.SASARAN_LOKASI in s:
         s[deteksi.SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[deteksi.SASARAN_LOKASI]]
+    # The matched terms: labels for exports and reports, and the terms themselves with the stems to look for in the
+    # rows' own text, so that pages show the words as each row writes them (selectors.matched_words), never stems.
+    phrases = {g.term: sorted({w for phrase in g.phrases for w in phrase}) for g in vocabulary.groups}
+    s["istilah_kunci"] = [[t, phrases.get(t, [t])] for t in s.get("istilah", [])]
     s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
     if deteksi.USULAN in s:
         s["usulan_id"] = sorted(names["usulan"].get(u, str(u)) for u in s[deteksi.USULAN])[:10]

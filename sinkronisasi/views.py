@@ -86,7 +86,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.with_open_proposal(qs).prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
-        p.reasons = selectors.reasons(p.sinyal)
+        p.reasons = selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b))
+        p.highlight = selectors.highlight_stems(p.sinyal)
     counts = selectors.pair_counts(visible, year)
     params = request.GET.copy()
     for key in ("page", "export"):
@@ -118,7 +119,8 @@ def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | No
     proposals = selectors.pair_proposals(pair)
     context = {
         "pair": pair,
-        "reasons": selectors.reasons(pair.sinyal),
+        "reasons": selectors.reasons(pair.sinyal, rows=(pair.baris_a, pair.baris_b)),
+        "highlight": selectors.highlight_stems(pair.sinyal),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
         "history": selectors.pair_history(pair),

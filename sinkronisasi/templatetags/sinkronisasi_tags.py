@@ -1,0 +1,28 @@
+"""Template filters of the sync pages."""
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import teks
+
+register = template.Library()
+_WORD = re.compile(r"(\w+(?:-\w+)*)")
+
+
+@register.filter
+def tandai(text: str, stems) -> SafeString:
+    """The text, escaped, with each word whose stem is one of `stems` in <mark>: the words that made two rows look
+    alike, where each row writes them."""
+    if not stems:
+        return escape(text or "")
+    out = []
+    for i, part in enumerate(_WORD.split(text or "")):
+        if i % 2 and any(teks.stem(w) in stems for w in teks.normalise(part)):
+            out.append(f"<mark>{escape(part)}</mark>")
+        else:
+            out.append(escape(part))
+    return mark_safe("".join(out))  # every part escaped above
