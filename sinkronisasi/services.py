@@ -546,7 +546,8 @@ def tumpang_propose(*, pair: TumpangTindih, by: User, status: str, catatan: str 
 
 
 def _lock_open_proposal(proposal: UsulanPenyelesaian) -> UsulanPenyelesaian:
-    proposal = UsulanPenyelesaian.objects.select_for_update().select_related(
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (lead agency, row to drop).
+    proposal = UsulanPenyelesaian.objects.select_for_update(of=("self",)).select_related(
         "pair", "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh").get(pk=proposal.pk)
     if proposal.keputusan == UsulanPenyelesaian.Keputusan.DIGANTI:
         raise ValidationError(_("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced")

@@ -58,7 +58,7 @@ def test_planner_imports_a_csv_after_fixing_the_row_the_preview_named(live_serve
 
     page.click("main button:has-text('Simpan impor')")
     expect(page.locator("main")).to_contain_text("Impor renja-benar.csv selesai: 2 baris baru, 0 diperbarui, 0 tidak berubah.")
-    table = page.locator("main table")
+    table = page.get_by_role("region", name="Daftar baris Renja").locator("table")
     expect(table).to_contain_text("2026-DINSOS-101")
     expect(table).to_contain_text("2026-DP3A-101")
     expect(table).to_contain_text("Rp1.250.000.000")
