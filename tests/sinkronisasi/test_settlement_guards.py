@@ -1,0 +1,119 @@
+"""The checks a pair's settlement passes before anything is written (sinkronisasi.services' guards), each at its edge:
+the exact refusal (message and code) and what is let through. Found by mutation testing (`make mutate`, README)."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from sinkronisasi import services
+from sinkronisasi.models import TumpangTindih, UsulanPenyelesaian
+
+from .test_pair_proposals import pair, proposal  # noqa: F401 (fixtures)
+from .test_views import two_pairs  # noqa: F401 (a fixture)
+
+
+def _refusal(call, *args, **kwargs) -> ValidationError:
+    with pytest.raises(ValidationError) as exc:
+        call(*args, **kwargs)
+    return exc.value
+
+
+def _check(pair, status, catatan="", opd_pengampu=None, baris_dihapus=None):  # noqa: F811
+    return services._check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
+
+
+# _check_settlement -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["terbuka", "entah", ""])
+def test_a_settlement_names_a_kind(pair, status):  # noqa: F811
+    error = _refusal(_check, pair, status, catatan="Catatan")
+    assert error.code == "status" and error.messages == ["Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."]
+
+
+def test_coordination_names_one_of_the_two_agencies_as_lead(pair, two_pairs):  # noqa: F811
+    outsider = two_pairs[1].opd_a
+    for lead in (None, outsider):
+        error = _refusal(_check, pair, "koordinasi", catatan="Catatan", opd_pengampu=lead)
+        assert error.code == "lead" and error.messages == ["Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."]
+    for lead in (pair.opd_a, pair.opd_b):
+        assert _check(pair, "koordinasi", catatan="Catatan", opd_pengampu=lead) is None
+    # the lead is asked of coordination only
+    assert _check(pair, "saling_melengkapi", opd_pengampu=outsider) is None
+
+
+def test_duplication_names_one_of_the_two_rows_to_drop(pair, two_pairs):  # noqa: F811
+    outsider = two_pairs[1].baris_a
+    for row in (None, outsider):
+        error = _refusal(_check, pair, "duplikasi", catatan="Catatan", baris_dihapus=row)
+        assert error.code == "drop" and error.messages == ["Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."]
+    for row in (pair.baris_a, pair.baris_b):
+        assert _check(pair, "duplikasi", catatan="Catatan", baris_dihapus=row) is None
+    assert _check(pair, "koordinasi", catatan="Catatan", opd_pengampu=pair.opd_a, baris_dihapus=outsider) is None
+
+
+def test_coordination_and_duplication_need_a_note_complementary_does_not(pair):  # noqa: F811
+    for status, extra in [("koordinasi", {"opd_pengampu": pair.opd_a}), ("duplikasi", {"baris_dihapus": pair.baris_b})]:
+        error = _refusal(_check, pair, status, catatan="  \n ", **extra)
+        assert error.code == "note" and error.messages == ["Catatan wajib diisi untuk koordinasi dan duplikasi."]
+    assert _check(pair, "saling_melengkapi", catatan="") is None
+
+
+# _ensure_not_signed, tumpang_reopen --------------------------------------------------------------------------------
+
+def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
+    assert services._ensure_not_signed(pair) is None
+    pair.ditandatangani_pada, pair.berita_acara_nomor = timezone.now(), "050/7/BA/2026"
+    error = _refusal(services._ensure_not_signed, pair)
+    assert error.code == "signed"
+    assert error.messages == ["Pasangan ini disepakati dalam berita acara 050/7/BA/2026 yang sudah ditandatangani; "
+                              "kesepakatannya tidak dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."]
+
+
+def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
+    error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
+    assert error.code == "open" and error.messages == ["Pasangan ini belum diselesaikan."]
+    assert TumpangTindih.objects.get(pk=pair.pk).dibuka_ulang_pada is None
+
+
+def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa: F811
+    from renja.models import AuditLog
+
+    services.tumpang_resolve(pair=pair, status="koordinasi", catatan="Dinkes", opd_pengampu=pair.opd_b, by=planner)
+    services.tumpang_reopen(pair=pair, by=planner, catatan="Salah pilih")
+    stored = TumpangTindih.objects.get(pk=pair.pk)
+    assert (stored.status, stored.opd_pengampu, stored.baris_dihapus, stored.dibuka_ulang_oleh) == ("terbuka", None, None, planner)
+    assert stored.dibuka_ulang_pada is not None
+    entry = AuditLog.objects.filter(action="tumpang.reopened").get()
+    assert entry.by == planner and entry.changes == {"status": ["koordinasi", "terbuka"]} and entry.data == {"catatan": "Salah pilih"}
+
+
+def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.tumpang_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
+    error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
+    assert error.code == "signed"
+    assert TumpangTindih.objects.get(pk=pair.pk).status == "saling_melengkapi"
+
+
+# _lock_open_proposal -----------------------------------------------------------------------------------------------
+
+def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor):  # noqa: F811
+    services.tumpang_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
+    error = _refusal(services._lock_open_proposal, proposal)
+    assert error.code == "replaced"
+    assert error.messages == ["Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."]
+
+
+def test_a_decided_proposal_is_refused_as_decided(pair, proposal, planner):  # noqa: F811
+    assert services._lock_open_proposal(proposal).pk == proposal.pk
+    services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan="Belum sepakat")
+    error = _refusal(services._lock_open_proposal, proposal)
+    assert error.code == "decided" and error.messages == ["Usulan ini sudah diputuskan."]
+    locked = UsulanPenyelesaian.objects.get(pk=proposal.pk)
+    assert locked.keputusan != UsulanPenyelesaian.Keputusan.MENUNGGU
+
+
+def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, django_assert_num_queries):  # noqa: F811
+    locked = services._lock_open_proposal(proposal)
+    with django_assert_num_queries(0):
+        assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.diusulkan_oleh.pk) == (
+            proposal.pair_id, proposal.opd_id, proposal.opd_pengampu_id, proposal.diusulkan_oleh_id)
