@@ -117,3 +117,52 @@ def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, dj
     with django_assert_num_queries(0):
         assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.diusulkan_oleh.pk) == (
             proposal.pair_id, proposal.opd_id, proposal.opd_pengampu_id, proposal.diusulkan_oleh_id)
+
+
+# sinonim_save ------------------------------------------------------------------------------------------------------
+
+def test_a_synonym_group_needs_a_name(planner):
+    error = _refusal(services.sinonim_save, group=None, nama="   ", frasa="daycare, penitipan anak", aktif=True, by=planner)
+    assert error.message_dict == {"nama": ["Nama kelompok wajib diisi."]}
+
+
+@pytest.mark.parametrize("frasa", ["", "daycare", "daycare, , ;"])
+def test_a_synonym_group_needs_two_phrases(planner, frasa):
+    error = _refusal(services.sinonim_save, group=None, nama="penitipan", frasa=frasa, aktif=True, by=planner)
+    assert error.message_dict == {"frasa": ["Isi paling sedikit dua frasa yang bermakna sama, dipisah koma."]}
+
+
+def test_phrases_alike_once_stemmed_are_one_phrase(planner):
+    error = _refusal(services.sinonim_save, group=None, nama="bangun", frasa="pembangunan jalan, bangun jalan", aktif=True, by=planner)
+    assert error.message_dict == {"frasa": ["Frasa-frasa ini sama setelah kata dasar diambil; isi frasa yang berbeda."]}
+
+
+def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(planner):
+    from sinkronisasi.models import KelompokSinonim
+
+    group = services.sinonim_save(group=None, nama=" Sekolah Lansia ", frasa="sekolah lansia;universitas usia ketiga\nkelas lansia",
+                                  aktif=True, by=planner)
+    assert (group.nama, group.frasa) == ("Sekolah Lansia", "sekolah lansia, universitas usia ketiga, kelas lansia")
+    error = _refusal(services.sinonim_save, group=None, nama="sekolah lansia", frasa="posyandu lansia, sekolah tua", aktif=True, by=planner)
+    assert error.message_dict == {"nama": ["Kelompok sekolah lansia sudah ada."]}
+    same = services.sinonim_save(group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner)
+    assert same.pk == group.pk and KelompokSinonim.objects.filter(nama__iexact="sekolah lansia").count() == 1
+    other = KelompokSinonim.objects.exclude(pk=group.pk).first()
+    error = _refusal(services.sinonim_save, group=other, nama="SEKOLAH LANSIA", frasa="posyandu lansia, sekolah tua", aktif=True, by=planner)
+    assert error.message_dict == {"nama": ["Kelompok SEKOLAH LANSIA sudah ada."]}
+
+
+def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner):  # noqa: F811
+    from renja.models import AuditLog
+
+    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.tumpang_reopen(pair=pair, by=planner)
+    assert AuditLog.objects.get(action="tumpang.reopened").data == {"catatan": ""}
+
+
+def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, django_assert_num_queries):  # noqa: F811
+    proposal = services.tumpang_propose(pair=pair, by=opd_a_editor, status="duplikasi", catatan="Sama",  # noqa: F811
+                                        baris_dihapus=pair.baris_b)
+    locked = services._lock_open_proposal(proposal)
+    with django_assert_num_queries(0):
+        assert locked.baris_dihapus.pk == pair.baris_b_id
