@@ -166,3 +166,14 @@ def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, djan
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
         assert locked.baris_dihapus.pk == pair.baris_b_id
+
+
+def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
+    from renja.models import AuditLog
+
+    group = services.sinonim_save(group=None, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=True, by=planner)
+    services.sinonim_save(group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner)
+    created, changed = AuditLog.objects.filter(action__startswith="sinonim.", object_id=str(group.pk)).order_by("id")
+    assert (created.action, created.by, changed.action, changed.by) == ("sinonim.created", planner, "sinonim.changed", planner)
+    assert created.changes == {"nama": ["", "Sekolah Lansia"], "frasa": ["", "sekolah lansia, kelas lansia"]}
+    assert changed.changes == {"aktif": [True, False]}
