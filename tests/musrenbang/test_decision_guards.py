@@ -214,3 +214,22 @@ def test_a_locked_year_refuses_decisions_with_its_reason(usulan, year):
     error = _refusal(services._ensure_open, year)
     assert error.code == "locked" and error.messages == [services.decision_refusal(year)]
     assert Usulan.objects.get(pk=usulan.pk).status == "diteruskan"
+
+
+# usulan_close ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status,shown", [("diterima", "diterima"), ("diterima_dengan_perubahan", "diterima dengan perubahan"),
+                                          ("digabung", "digabung"), ("ditutup", "ditutup, dibawa ke tahun berikutnya")])
+def test_a_settled_or_closed_usulan_is_not_closed(usulan, planner, status, shown):
+    Usulan.objects.filter(pk=usulan.pk).update(status=status)
+    error = _refusal(services.usulan_close, usulan=usulan, by=planner, alasan="Tidak diambil")
+    assert error.messages == [f"Usulan U-G-1 sudah {shown}; tidak dapat ditutup."]
+
+
+def test_closing_needs_a_reason_and_keeps_it_trimmed(usulan, planner):
+    error = _refusal(services.usulan_close, usulan=usulan, by=planner, alasan="  ")
+    assert error.code == "reason" and error.messages == ["Alasan menutup usulan wajib diisi."]
+    closed = services.usulan_close(usulan=usulan, by=planner, alasan="  Tidak diambil  ")
+    decision = closed.keputusan.order_by("-id").first()
+    assert (closed.status, decision.keputusan, decision.level, decision.alasan, decision.by) == (
+        "ditutup", "ditutup", "bappeda", "Tidak diambil", planner)

@@ -177,3 +177,41 @@ def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     assert (created.action, created.by, changed.action, changed.by) == ("sinonim.created", planner, "sinonim.changed", planner)
     assert created.changes == {"nama": ["", "Sekolah Lansia"], "frasa": ["", "sekolah lansia, kelas lansia"]}
     assert changed.changes == {"aktif": [True, False]}
+
+
+# tumpang_comment_add, tumpang_proposal_decline ---------------------------------------------------------------------
+
+def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_a_editor):  # noqa: F811
+    from renja.models import AuditLog
+    from sinkronisasi.models import KomentarTumpang
+
+    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, teks=" \n ")
+    assert error.message_dict == {"teks": ["Komentar tidak boleh kosong."]}
+    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, teks="x" * (KomentarTumpang.MAX_TEKS + 1))
+    assert error.message_dict == {"teks": [f"Komentar paling panjang {KomentarTumpang.MAX_TEKS} karakter."]}
+    longest = services.tumpang_comment_add(pair=pair, by=planner, teks=" " + "y" * KomentarTumpang.MAX_TEKS + " ")
+    assert longest.teks == "y" * KomentarTumpang.MAX_TEKS and longest.opd_id is None and longest.by == planner
+    mine = services.tumpang_comment_add(pair=pair, by=opd_a_editor, teks=" Kami pimpin ")
+    assert (mine.teks, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
+    first, second = AuditLog.objects.filter(action="tumpang.commented").order_by("id")
+    assert first.by == planner and first.data == {"komentar": longest.pk, "teks": "y" * 200}
+    assert second.by == opd_a_editor and second.data == {"komentar": mine.pk, "teks": "Kami pimpin"}
+
+
+def test_a_decline_needs_a_reason_kept_trimmed(pair, proposal, planner):  # noqa: F811
+    error = _refusal(services.tumpang_proposal_decline, proposal=proposal, by=planner, alasan="  ")
+    assert error.message_dict == {"alasan": ["Alasan penolakan wajib diisi."]}
+    assert UsulanPenyelesaian.objects.get(pk=proposal.pk).is_open
+    declined = services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan="  " + "z" * 1200)
+    stored = UsulanPenyelesaian.objects.get(pk=proposal.pk)
+    assert (stored.keputusan, stored.alasan, stored.diputuskan_oleh) == ("ditolak", "z" * 1000, planner)
+    assert stored.diputuskan_pada is not None and declined.alasan == stored.alasan
+
+
+def test_a_decline_is_audited_on_the_pair_with_who_and_why(pair, proposal, planner):  # noqa: F811
+    from renja.models import AuditLog
+
+    services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan=" Belum sepakat ")
+    entry = AuditLog.objects.get(action="tumpang.proposal_declined", object_id=str(pair.pk))
+    assert entry.by == planner and entry.data["alasan"] == "Belum sepakat"
+    assert entry.data["usulan"] == proposal.pk and entry.data["status"] == "koordinasi"
