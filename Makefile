@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 YEAR ?= 2026
 
-.PHONY: run worker test install system-deps setup lock migrations-check bench sync-eval load mutate clean
+.PHONY: run worker test lint format install system-deps setup lock migrations-check bench sync-eval load mutate clean
 
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
@@ -53,6 +53,16 @@ worker: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint, formatting and the layer contract (CI runs this before the tests); `make format` rewrites the files.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # Page times and query counts at Kukar's size and 10x, on a throw-away database (see scripts/bench.py).
 bench: install

@@ -1,4 +1,5 @@
 """Admin: read-only (forums change through the services; signed documents never change)."""
+
 from django.contrib import admin
 
 from renja.admin import ReadOnlyAdmin

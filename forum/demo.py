@@ -2,6 +2,7 @@
 
 The agencies and the date are real; the people's names are invented for the demo.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -41,28 +42,49 @@ def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
         by=facilitator,
         opd_list=list(Opd.objects.filter(singkatan__in=["Dinsos", "DP2KB", "DP3A", "Dinkes"])),
         data={
-            "jenis": Forum.Jenis.FORUM_LINTAS_PD, "judul": TITLE, "rumpun": "Sosial dan Kesehatan",
-            "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9, 0), "selesai": datetime.time(12, 30),
-            "tempat": "Gedung Bappeda Kukar, Tenggarong", "pimpinan_nama": PEOPLE[0][0],
+            "jenis": Forum.Jenis.FORUM_LINTAS_PD,
+            "judul": TITLE,
+            "rumpun": "Sosial dan Kesehatan",
+            "tanggal": datetime.date(2025, 3, 12),
+            "mulai": datetime.time(9, 0),
+            "selesai": datetime.time(12, 30),
+            "tempat": "Gedung Bappeda Kukar, Tenggarong",
+            "pimpinan_nama": PEOPLE[0][0],
             "pimpinan_jabatan": "Asisten Administrasi Umum Sekretariat Kabupaten Kutai Kartanegara",
-            "pimpinan_nip": "196805121994031007", "fasilitator": facilitator,
+            "pimpinan_nip": "196805121994031007",
+            "fasilitator": facilitator,
         },
     )
     for nama, unsur, jabatan, wakil in PEOPLE:
-        services.attendee_add(forum=forum, by=facilitator, hadir=True, data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "wakil": wakil})
+        services.attendee_add(
+            forum=forum,
+            by=facilitator,
+            hadir=True,
+            data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "wakil": wakil},
+        )
     return forum
 
 
 # How the demo forum settled the overlaps between its agencies (invented for the demo, as the people are).
 SETTLEMENTS = {
     frozenset({"2026-DP2KB-003", "2026-DP3A-003"}): (
-        "koordinasi", "DP3A", "Taman Asuh Anak dan rumah penitipan anak TAMASYA menjadi satu layanan di Kelurahan Loa Ipuh; "
-                              "DP3A mengampu, DP2KB mendukung melalui kelompok BKB."),
+        "koordinasi",
+        "DP3A",
+        "Taman Asuh Anak dan rumah penitipan anak TAMASYA menjadi satu layanan di Kelurahan Loa Ipuh; "
+        "DP3A mengampu, DP2KB mendukung melalui kelompok BKB.",
+    ),
     frozenset({"2026-DP2KB-004", "2026-DP3A-004"}): (
-        "koordinasi", "DP2KB", "BKR dan PIK-R menjadi wadah bersama; materi ketahanan keluarga DP3A diberikan di kelompok BKR "
-                               "Desa Loa Kulu Kota."),
+        "koordinasi",
+        "DP2KB",
+        "BKR dan PIK-R menjadi wadah bersama; materi ketahanan keluarga DP3A diberikan di kelompok BKR "
+        "Desa Loa Kulu Kota.",
+    ),
 }
-DEFAULT_SETTLEMENT = ("saling_melengkapi", None, "Kedua OPD membagi peran sesuai kewenangan; data penerima dipadankan lewat DTSEN.")
+DEFAULT_SETTLEMENT = (
+    "saling_melengkapi",
+    None,
+    "Kedua OPD membagi peran sesuai kewenangan; data penerima dipadankan lewat DTSEN.",
+)
 
 
 def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
@@ -73,8 +95,9 @@ def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
     if not forum.is_draft or forum.tumpang_tindih.exists():
         return 0
     members = set(forum.opd.values_list("pk", flat=True))
-    pairs = (TumpangTindih.objects.filter(fiscal_year=forum.fiscal_year, opd_a__in=members, opd_b__in=members)
-             .select_related("opd_a", "opd_b", "baris_a", "baris_b"))
+    pairs = TumpangTindih.objects.filter(
+        fiscal_year=forum.fiscal_year, opd_a__in=members, opd_b__in=members
+    ).select_related("opd_a", "opd_b", "baris_a", "baris_b")
     added = 0
     for pair in pairs:
         status, lead, note = SETTLEMENTS.get(frozenset({pair.baris_a.ref, pair.baris_b.ref}), DEFAULT_SETTLEMENT)

@@ -1,4 +1,5 @@
 """Input shapes for forum screens. Cross-object rules live in services."""
+
 from __future__ import annotations
 
 import re
@@ -12,14 +13,26 @@ from .models import Forum, Kehadiran
 
 
 class ForumForm(forms.ModelForm):
-    opd = forms.ModelMultipleChoiceField(queryset=Opd.objects.filter(aktif=True), label=_("OPD peserta"),
-                                         widget=forms.SelectMultiple(attrs={"size": 8}))
+    opd = forms.ModelMultipleChoiceField(
+        queryset=Opd.objects.filter(aktif=True), label=_("OPD peserta"), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Forum
-        fields = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "tempat", "pimpinan_nama",
-                  "pimpinan_jabatan", "pimpinan_nip", "fasilitator"]
+        fields = [
+            "jenis",
+            "judul",
+            "rumpun",
+            "tanggal",
+            "mulai",
+            "selesai",
+            "tempat",
+            "pimpinan_nama",
+            "pimpinan_jabatan",
+            "pimpinan_nip",
+            "fasilitator",
+        ]
         widgets = {
             "tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "mulai": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -28,7 +41,9 @@ class ForumForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fasilitator"].queryset = User.objects.filter(role__in=[User.Role.FASILITATOR, User.Role.PERENCANA, User.Role.ADMIN])
+        self.fields["fasilitator"].queryset = User.objects.filter(
+            role__in=[User.Role.FASILITATOR, User.Role.PERENCANA, User.Role.ADMIN]
+        )
         if self.instance.pk:
             self.fields["opd"].initial = list(self.instance.opd.all())
             self.fields["version"].initial = self.instance.version
@@ -46,20 +61,28 @@ class AttendeeForm(forms.ModelForm):
 
 
 class ClausesForm(forms.Form):
-    teks = forms.CharField(label=_("Butir kesepakatan (satu butir per paragraf, dipisah baris kosong)"),
-                           widget=forms.Textarea(attrs={"rows": 16}))
+    teks = forms.CharField(
+        label=_("Butir kesepakatan (satu butir per paragraf, dipisah baris kosong)"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+    )
 
     def texts(self) -> list[str]:
-        return [part.strip().replace("\n", " ") for part in self.cleaned_data["teks"].replace("\r\n", "\n").split("\n\n")]
+        return [
+            part.strip().replace("\n", " ") for part in self.cleaned_data["teks"].replace("\r\n", "\n").split("\n\n")
+        ]
 
 
 class SignForm(forms.Form):
     MAX_BYTES = 20 * 1024 * 1024
-    pindaian = forms.FileField(label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional, maks. 20 MB)"), required=False)
+    pindaian = forms.FileField(
+        label=_("Pindaian berita acara bertanda tangan basah (PDF, opsional, maks. 20 MB)"), required=False
+    )
     # Signing cannot be undone: the box says what it does and must be ticked (a confirmation that needs no script).
     konfirmasi = forms.BooleanField(
-        label=_("Berita acara sudah ditandatangani. Saya mengerti forum ini akan terkunci dan kesepakatan program beririsannya "
-                "dibekukan; perubahan selanjutnya hanya lewat versi koreksi."),
+        label=_(
+            "Berita acara sudah ditandatangani. Saya mengerti forum ini akan terkunci dan kesepakatan program "
+            "beririsannya dibekukan; perubahan selanjutnya hanya lewat versi koreksi."
+        ),
         error_messages={"required": _("Centang konfirmasi bahwa berita acara sudah ditandatangani.")},
     )
 

@@ -3,6 +3,7 @@
 A finalised berita acara is a frozen snapshot (JSON) with a SHA-256 fingerprint and the PDF rendered from it;
 once signed, the forum refuses every change. A correction is a new forum version that keeps the old one.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -27,7 +28,9 @@ class Forum(models.Model):
         FINAL = "final", _("Final")
         SIGNED = "signed", _("Ditandatangani")
 
-    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun Renja"), on_delete=models.PROTECT, related_name="forums")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun Renja"), on_delete=models.PROTECT, related_name="forums"
+    )
     jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices, default=Jenis.FORUM_LINTAS_PD)
     judul = models.CharField(_("judul"), max_length=300)
     rumpun = models.CharField(_("rumpun"), max_length=200, blank=True)
@@ -39,7 +42,12 @@ class Forum(models.Model):
     pimpinan_jabatan = models.CharField(_("jabatan pimpinan sidang"), max_length=300)
     pimpinan_nip = models.CharField(_("NIP pimpinan sidang"), max_length=18, validators=[nip_validator])
     fasilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("fasilitator"), null=True, blank=True, on_delete=models.PROTECT, related_name="forums"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fasilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forums",
     )
     opd = models.ManyToManyField(Opd, verbose_name=_("OPD peserta"), related_name="forums")
     # Overlapping programs (from the sync view) the forum is asked to settle.
@@ -124,7 +132,9 @@ class BeritaAcara(models.Model):
     pdf_sha256 = models.CharField(max_length=64)
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finalised_at = models.DateTimeField(default=timezone.now)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_scan = models.FileField(upload_to="berita-acara/ttd/", blank=True)
     signed_scan_sha256 = models.CharField(max_length=64, blank=True)

@@ -1,4 +1,5 @@
 """Berita acara PDF rendering (WeasyPrint) only: snapshot in, PDF bytes out."""
+
 from __future__ import annotations
 
 import gc
@@ -63,7 +64,9 @@ def _qr_png(data: str) -> str:
     return segno.make(data, error="m").png_data_uri(scale=4, dark="#000", light="#fff")
 
 
-def berita_acara_html(snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None) -> str:
+def berita_acara_html(
+    snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None
+) -> str:
     """The HTML WeasyPrint prints for a snapshot."""
     logo_path = finders.find(settings.PEMDA["logo"])
     return render_to_string(
@@ -87,7 +90,9 @@ def html_to_pdf(html: str) -> bytes:
         return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
-def render_berita_acara(snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None) -> bytes:
+def render_berita_acara(
+    snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None
+) -> bytes:
     """Render the berita acara of a snapshot as A4 PDF; a draft carries a DRAF mark and no fingerprint."""
     return html_to_pdf(berita_acara_html(snapshot, draft=draft, fingerprint=fingerprint, verify_url=verify_url))
 

@@ -1,4 +1,5 @@
 """Getters for forums that load and check in one step, using the rules of renja/permissions.py."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied

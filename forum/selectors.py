@@ -1,4 +1,5 @@
 """Reads of the forum app, above all the snapshot: everything the berita acara shows, as plain JSON data."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +8,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from core.formatting import angka
 from musrenbang.models import Keputusan, Pengambilan, Usulan
-from renja.formatting import angka
 from renja.models import RenjaRow
 from sinkronisasi import selectors as sync_selectors
 
@@ -32,7 +33,10 @@ def agreed_rows(forum: Forum):
         .select_related("opd", "sub_kegiatan__parent__parent")
         .prefetch_related(
             "lokasi",
-            Prefetch("pengambilan", queryset=Pengambilan.objects.filter(dibatalkan_oleh__isnull=True).select_related("usulan")),
+            Prefetch(
+                "pengambilan",
+                queryset=Pengambilan.objects.filter(dibatalkan_oleh__isnull=True).select_related("usulan"),
+            ),
         )
         .order_by("opd__singkatan", "kode", "ref")
     )
@@ -42,9 +46,11 @@ def not_agreed_usulan(forum: Forum, *, pokir: bool):
     """Usulan routed to the participating agencies and not agreed (Lampiran III, or IV for Pokir DPRD)."""
     qs = Usulan.objects.filter(fiscal_year=forum.fiscal_year, opd_tujuan__in=forum.opd.all(), status__in=NOT_AGREED)
     qs = qs.filter(sumber=Usulan.Sumber.POKIR) if pokir else qs.exclude(sumber=Usulan.Sumber.POKIR)
-    return qs.select_related("desa__parent", "opd_tujuan").prefetch_related(
-        Prefetch("keputusan", queryset=Keputusan.objects.order_by("at", "id"))
-    ).order_by("opd_tujuan__singkatan", "desa__parent__nama", "id_usulan")
+    return (
+        qs.select_related("desa__parent", "opd_tujuan")
+        .prefetch_related(Prefetch("keputusan", queryset=Keputusan.objects.order_by("at", "id")))
+        .order_by("opd_tujuan__singkatan", "desa__parent__nama", "id_usulan")
+    )
 
 
 def finalise_facts(forum: Forum) -> dict[str, int]:
@@ -93,18 +99,20 @@ def agenda_overlaps(forum: Forum) -> list[dict]:
     pairs = forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
     out = []
     for p in pairs.order_by("kelompok", "-skor", "pk"):
-        out.append({
-            "a": {"ref": p.baris_a.ref, "opd": p.opd_a.singkatan, "nama": p.baris_a.nama, "pagu": p.baris_a.pagu},
-            "b": {"ref": p.baris_b.ref, "opd": p.opd_b.singkatan, "nama": p.baris_b.nama, "pagu": p.baris_b.pagu},
-            "skor": round(p.skor, 3),
-            "alasan": sync_selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b)),
-            "status": p.status,
-            "status_label": str(p.get_status_display()),
-            "kesepakatan": _settlement_text(p),
-            "pengampu": p.opd_pengampu.singkatan if p.opd_pengampu else "",
-            "dihapus": p.baris_dihapus.ref if p.baris_dihapus else "",
-            "catatan": p.catatan,
-        })
+        out.append(
+            {
+                "a": {"ref": p.baris_a.ref, "opd": p.opd_a.singkatan, "nama": p.baris_a.nama, "pagu": p.baris_a.pagu},
+                "b": {"ref": p.baris_b.ref, "opd": p.opd_b.singkatan, "nama": p.baris_b.nama, "pagu": p.baris_b.pagu},
+                "skor": round(p.skor, 3),
+                "alasan": sync_selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b)),
+                "status": p.status,
+                "status_label": str(p.get_status_display()),
+                "kesepakatan": _settlement_text(p),
+                "pengampu": p.opd_pengampu.singkatan if p.opd_pengampu else "",
+                "dihapus": p.baris_dihapus.ref if p.baris_dihapus else "",
+                "catatan": p.catatan,
+            }
+        )
     return out
 
 
@@ -115,21 +123,35 @@ def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
     for row in agreed_rows(forum):
         kegiatan = row.sub_kegiatan.parent
         program = kegiatan.parent if kegiatan else None
-        rows.append({
-            "id": row.pk, "ref": row.ref, "opd": row.opd.singkatan, "kode": row.kode,
-            "program": program.nama if program else "", "kegiatan": kegiatan.nama if kegiatan else "",
-            "sub_kegiatan": row.nama, "indikator": row.indikator,
-            "target": f"{angka(row.target)} {row.satuan}".strip(),
-            "lokasi": ", ".join(w.nama for w in row.lokasi.all()) or "Se-kabupaten",
-            "pagu": row.pagu, "sumber": _source_summary(row),
-        })
+        rows.append(
+            {
+                "id": row.pk,
+                "ref": row.ref,
+                "opd": row.opd.singkatan,
+                "kode": row.kode,
+                "program": program.nama if program else "",
+                "kegiatan": kegiatan.nama if kegiatan else "",
+                "sub_kegiatan": row.nama,
+                "indikator": row.indikator,
+                "target": f"{angka(row.target)} {row.satuan}".strip(),
+                "lokasi": ", ".join(w.nama for w in row.lokasi.all()) or "Se-kabupaten",
+                "pagu": row.pagu,
+                "sumber": _source_summary(row),
+            }
+        )
 
     def usulan_items(pokir: bool) -> list[dict]:
         return [
             {
-                "id_usulan": u.id_usulan, "desa": u.desa.nama, "kecamatan": u.desa.parent.nama if u.desa.parent else "",
-                "usulan": u.usulan, "opd": u.opd_tujuan.singkatan if u.opd_tujuan else "", "anggaran": u.anggaran,
-                "status": u.get_status_display(), "alasan": _reason(u), "pengusul": (u.anggota_dprd or u.pengusul) if pokir else "",
+                "id_usulan": u.id_usulan,
+                "desa": u.desa.nama,
+                "kecamatan": u.desa.parent.nama if u.desa.parent else "",
+                "usulan": u.usulan,
+                "opd": u.opd_tujuan.singkatan if u.opd_tujuan else "",
+                "anggaran": u.anggaran,
+                "status": u.get_status_display(),
+                "alasan": _reason(u),
+                "pengusul": (u.anggota_dprd or u.pengusul) if pokir else "",
                 "fraksi": u.fraksi if pokir else "",
             }
             for u in not_agreed_usulan(forum, pokir=pokir)

@@ -1,4 +1,5 @@
 """Every write of the forum app. A forum changes only while it is a draft; a signed one refuses everything."""
+
 from __future__ import annotations
 
 import datetime
@@ -17,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
-
 from sinkronisasi import services as sync_services
 from sinkronisasi.models import TumpangTindih
 
@@ -36,8 +36,19 @@ DEFAULT_CLAUSES = [
     "Berita Acara ini beserta lampirannya merupakan satu kesatuan yang tidak terpisahkan.",
     "Berita Acara ini menjadi bahan penyempurnaan Rancangan Rencana Kerja Pemerintah Daerah (RKPD) tahun {year}.",
 ]
-FORUM_FIELDS = ["jenis", "judul", "rumpun", "tanggal", "mulai", "selesai", "tempat", "pimpinan_nama",
-                "pimpinan_jabatan", "pimpinan_nip", "fasilitator"]
+FORUM_FIELDS = [
+    "jenis",
+    "judul",
+    "rumpun",
+    "tanggal",
+    "mulai",
+    "selesai",
+    "tempat",
+    "pimpinan_nama",
+    "pimpinan_jabatan",
+    "pimpinan_nip",
+    "fasilitator",
+]
 logger = logging.getLogger(__name__)
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -52,7 +63,9 @@ def _ensure_open(fiscal_year: FiscalYear) -> None:
 def _ensure_draft(forum: Forum) -> None:
     _ensure_open(forum.fiscal_year)
     if forum.status == Forum.Status.SIGNED:
-        raise ValidationError(_("Forum ini sudah ditandatangani dan tidak dapat diubah. Buat versi koreksi bila perlu."), code="signed")
+        raise ValidationError(
+            _("Forum ini sudah ditandatangani dan tidak dapat diubah. Buat versi koreksi bila perlu."), code="signed"
+        )
     if forum.status != Forum.Status.DRAFT:
         raise ValidationError(_("Forum ini sudah final dan tidak dapat diubah."), code="final")
 
@@ -82,19 +95,26 @@ def forum_create(*, fiscal_year: FiscalYear, data: dict[str, Any], opd_list: lis
     forum = Forum.objects.create(fiscal_year=fiscal_year, **{f: data[f] for f in FORUM_FIELDS if f in data})
     forum.opd.set(opd_list)
     Kesepakatan.objects.bulk_create(
-        [Kesepakatan(forum=forum, urutan=i, teks=t.format(year=fiscal_year.year)) for i, t in enumerate(DEFAULT_CLAUSES, 1)]
+        [
+            Kesepakatan(forum=forum, urutan=i, teks=t.format(year=fiscal_year.year))
+            for i, t in enumerate(DEFAULT_CLAUSES, 1)
+        ]
     )
     renja_services.audit_log(obj=forum, action="forum.created", by=by)
     return forum
 
 
 @transaction.atomic
-def forum_update(*, forum: Forum, data: dict[str, Any], opd_list: list[Opd], by: User, expected_version: int | None = None) -> Forum:
+def forum_update(
+    *, forum: Forum, data: dict[str, Any], opd_list: list[Opd], by: User, expected_version: int | None = None
+) -> Forum:
     """Change a draft forum's facts; refuse a stale edit."""
     locked = _lock(forum)
     _ensure_draft(locked)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(_("Forum ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict")
+        raise ValidationError(
+            _("Forum ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict"
+        )
     _validate(data)
     if not opd_list:
         raise ValidationError({"opd": [_("Pilih sedikitnya satu OPD peserta.")]})
@@ -123,8 +143,13 @@ def attendee_add(*, forum: Forum, data: dict[str, Any], by: User, hadir: bool = 
     if not (data.get("nama") or "").strip() or not (data.get("unsur") or "").strip():
         raise ValidationError(_("Nama dan unsur/instansi wajib diisi."))
     urutan = (locked.kehadiran.aggregate(m=Max("urutan"))["m"] or 0) + 1
-    person = Kehadiran.objects.create(forum=locked, urutan=urutan, hadir_pada=timezone.now() if hadir else None,
-                                      **{k: data.get(k, "") for k in ("nama", "unsur", "jabatan", "kontak")}, wakil=bool(data.get("wakil")))
+    person = Kehadiran.objects.create(
+        forum=locked,
+        urutan=urutan,
+        hadir_pada=timezone.now() if hadir else None,
+        **{k: data.get(k, "") for k in ("nama", "unsur", "jabatan", "kontak")},
+        wakil=bool(data.get("wakil")),
+    )
     renja_services.audit_log(obj=locked, action="forum.attendee_added", by=by, data={"nama": person.nama})
     return person
 
@@ -163,7 +188,12 @@ def clauses_save(*, forum: Forum, texts: list[str], by: User) -> None:
         return
     locked.kesepakatan.all().delete()
     Kesepakatan.objects.bulk_create([Kesepakatan(forum=locked, urutan=i, teks=t) for i, t in enumerate(texts, 1)])
-    renja_services.audit_log(obj=locked, action="forum.clauses_changed", by=by, changes={"kesepakatan": ["\n".join(before), "\n".join(texts)]})
+    renja_services.audit_log(
+        obj=locked,
+        action="forum.clauses_changed",
+        by=by,
+        changes={"kesepakatan": ["\n".join(before), "\n".join(texts)]},
+    )
 
 
 def fingerprint(snapshot: dict) -> str:
@@ -191,12 +221,16 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
         raise ValidationError(_("Daftar hadir masih kosong; forum tidak dapat difinalkan."), code="no_attendance")
     if not locked.kesepakatan.exists():
         raise ValidationError(_("Belum ada butir kesepakatan."), code="no_clauses")
-    unsettled = [f"{p.baris_a.ref} – {p.baris_b.ref}" for p in
-                 locked.tumpang_tindih.filter(status=TumpangTindih.Status.TERBUKA).select_related("baris_a", "baris_b")]
+    unsettled = [
+        f"{p.baris_a.ref} – {p.baris_b.ref}"
+        for p in locked.tumpang_tindih.filter(status=TumpangTindih.Status.TERBUKA).select_related("baris_a", "baris_b")
+    ]
     if unsettled:
         raise ValidationError(
             _("Program beririsan di agenda belum disepakati: %(pairs)s. Sepakati atau keluarkan dari agenda.")
-            % {"pairs": ", ".join(unsettled)}, code="open_overlaps")
+            % {"pairs": ", ".join(unsettled)},
+            code="open_overlaps",
+        )
     nomor = _next_number(locked)
     snapshot = selectors.forum_snapshot(locked, nomor=nomor)
     sha = fingerprint(snapshot)
@@ -253,8 +287,15 @@ def berita_acara_render_state(ba: BeritaAcara) -> dict | None:
         return None
     from django_tasks_db.models import DBTaskResult
 
-    task = (DBTaskResult.objects.filter(task_path="forum.tasks.berita_acara_render", status__in=["READY", "RUNNING"],
-                                        args_kwargs__kwargs__berita_acara_id=ba.pk).order_by("-status").first())
+    task = (
+        DBTaskResult.objects.filter(
+            task_path="forum.tasks.berita_acara_render",
+            status__in=["READY", "RUNNING"],
+            args_kwargs__kwargs__berita_acara_id=ba.pk,
+        )
+        .order_by("-status")
+        .first()
+    )
     if task is None:
         return {"running": False, "since": None}
     return {"running": task.status == "RUNNING", "since": task.started_at or task.enqueued_at}
@@ -278,11 +319,14 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAc
     locked = _lock(forum)
     _ensure_open(locked.fiscal_year)
     if locked.status != Forum.Status.FINAL:
-        raise ValidationError(_("Hanya berita acara yang sudah final dan belum ditandatangani yang dapat ditandatangani."))
+        raise ValidationError(
+            _("Hanya berita acara yang sudah final dan belum ditandatangani yang dapat ditandatangani.")
+        )
     ba = BeritaAcara.objects.select_for_update().get(forum=locked)
     if not ba.pdf:
-        raise ValidationError(_("PDF berita acara masih dibuat; catat penandatanganan setelah PDF siap diunduh."),
-                              code="pdf_pending")
+        raise ValidationError(
+            _("PDF berita acara masih dibuat; catat penandatanganan setelah PDF siap diunduh."), code="pdf_pending"
+        )
     if scan is not None:
         if not scan.startswith(b"%PDF"):
             raise ValidationError(_("Pindaian tanda tangan harus berkas PDF."))
@@ -307,17 +351,30 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
         raise ValidationError(_("Koreksi hanya untuk forum yang sudah ditandatangani."))
     if hasattr(locked, "koreksi"):
         raise ValidationError(_("Forum ini sudah memiliki versi koreksi."))
-    copy = Forum.objects.create(fiscal_year=locked.fiscal_year, koreksi_dari=locked,
-                                **{f: getattr(locked, f) for f in FORUM_FIELDS})
+    copy = Forum.objects.create(
+        fiscal_year=locked.fiscal_year, koreksi_dari=locked, **{f: getattr(locked, f) for f in FORUM_FIELDS}
+    )
     copy.opd.set(locked.opd.all())
-    Kehadiran.objects.bulk_create([
-        Kehadiran(forum=copy, nama=k.nama, unsur=k.unsur, jabatan=k.jabatan, kontak=k.kontak, wakil=k.wakil, hadir_pada=k.hadir_pada, urutan=k.urutan)
-        for k in locked.kehadiran.all()
-    ])
-    Kesepakatan.objects.bulk_create([Kesepakatan(forum=copy, urutan=k.urutan, teks=k.teks) for k in locked.kesepakatan.all()])
+    Kehadiran.objects.bulk_create(
+        [
+            Kehadiran(
+                forum=copy,
+                nama=k.nama,
+                unsur=k.unsur,
+                jabatan=k.jabatan,
+                kontak=k.kontak,
+                wakil=k.wakil,
+                hadir_pada=k.hadir_pada,
+                urutan=k.urutan,
+            )
+            for k in locked.kehadiran.all()
+        ]
+    )
+    Kesepakatan.objects.bulk_create(
+        [Kesepakatan(forum=copy, urutan=k.urutan, teks=k.teks) for k in locked.kesepakatan.all()]
+    )
     renja_services.audit_log(obj=copy, action="forum.correction_started", by=by, data={"koreksi_dari": locked.pk})
     return copy
-
 
 
 @transaction.atomic
@@ -335,8 +392,9 @@ def forum_agenda_add_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> Non
         return
     forum.tumpang_tindih.add(pair)
     sync_services.tumpang_release_for_forum(pair=pair, forum=forum.judul, by=by)
-    renja_services.audit_log(obj=forum, action="forum.overlap_added", by=by,
-                             data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]})
+    renja_services.audit_log(
+        obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+    )
 
 
 @transaction.atomic
@@ -344,5 +402,6 @@ def forum_agenda_remove_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> 
     forum = _lock(forum)
     _ensure_draft(forum)
     forum.tumpang_tindih.remove(pair)
-    renja_services.audit_log(obj=forum, action="forum.overlap_removed", by=by,
-                             data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]})
+    renja_services.audit_log(
+        obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+    )

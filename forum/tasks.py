@@ -1,5 +1,6 @@
 """Work of the forum app that runs off the request, on the task queue (settings.TASKS), in the worker process
 (`manage.py db_worker`): rendering a finalised berita acara's PDF (seconds for a forum of a few hundred rows)."""
+
 from __future__ import annotations
 
 from django_tasks import task

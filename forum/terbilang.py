@@ -4,6 +4,7 @@ Used to write the opening line of a *berita acara* (minutes), where the
 date is spelled out in words, e.g. "Pada hari ini Rabu tanggal dua belas
 bulan Maret tahun dua ribu dua puluh lima".
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -147,10 +148,7 @@ def tanggal_terbilang(d: date) -> str:
     and month names are capitalised, e.g. for ``date(2025, 3, 12)``:
     ``"hari Rabu tanggal dua belas bulan Maret tahun dua ribu dua puluh lima"``.
     """
-    return (
-        f"hari {hari(d)} tanggal {terbilang(d.day)} "
-        f"bulan {BULAN[d.month - 1]} tahun {terbilang(d.year)}"
-    )
+    return f"hari {hari(d)} tanggal {terbilang(d.day)} bulan {BULAN[d.month - 1]} tahun {terbilang(d.year)}"
 
 
 def kalimat_pembuka(d: date) -> str:

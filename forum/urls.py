@@ -12,7 +12,11 @@ urlpatterns = [
     path("forum/<int:pk>/hadir/", views.attendee_add, name="attendee-add"),
     path("forum/<int:pk>/hadir/<int:person>/datang/", views.attendee_check_in, name="attendee-check-in"),
     path("forum/<int:pk>/hadir/<int:person>/hapus/", views.attendee_remove, name="attendee-remove"),
-    path("forum/<int:pk>/hadir/<int:person>/hapus/konfirmasi/", views.attendee_remove_confirm, name="attendee-remove-confirm"),
+    path(
+        "forum/<int:pk>/hadir/<int:person>/hapus/konfirmasi/",
+        views.attendee_remove_confirm,
+        name="attendee-remove-confirm",
+    ),
     path("forum/<int:pk>/kesepakatan/", views.clauses_save, name="clauses-save"),
     path("forum/<int:pk>/finalkan/", views.forum_finalise, name="forum-finalise"),
     path("forum/<int:pk>/finalkan/konfirmasi/", views.forum_finalise_confirm, name="forum-finalise-confirm"),
@@ -22,7 +26,11 @@ urlpatterns = [
     path("forum/<int:pk>/berita-acara/buat-lagi/", views.forum_pdf_again, name="forum-pdf-again"),
     path("forum/agenda-beririsan/<int:pair>/", views.agenda_pair, name="agenda-tumpang"),
     path("forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_pair_remove, name="agenda-tumpang-remove"),
-    path("forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/konfirmasi/", views.agenda_pair_remove_confirm, name="agenda-tumpang-remove-confirm"),
+    path(
+        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/konfirmasi/",
+        views.agenda_pair_remove_confirm,
+        name="agenda-tumpang-remove-confirm",
+    ),
     path("verifikasi/", views.verify, name="verify"),
     path("verifikasi/<str:sha>/", views.verify_detail, name="verify-detail"),
 ]

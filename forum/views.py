@@ -1,4 +1,5 @@
 """Forum screens: list, create/edit, the day's attendance, agreements, finalise, sign, PDF, public verification."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,18 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import confirm_page, confirmed
+from core.http import form_copy_errors, no_store
 from renja import permissions as rules
 from renja import selectors as renja_selectors
-from renja.confirm import confirm_page, confirmed
-from renja.http import form_copy_errors, no_store
+from sinkronisasi.permissions import get_tumpang_for_user
 
 from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
 from .models import BeritaAcara, Kehadiran
 from .permissions import forums_for_user, get_forum_for_user
-from sinkronisasi.permissions import get_tumpang_for_user
-
-
 
 AGENDA_PREVIEW = 100
 
@@ -45,7 +44,9 @@ def forum_create(request: HttpRequest) -> HttpResponse:
     form = ForumForm(request.POST or None, initial={"fasilitator": request.user})
     if request.method == "POST" and form.is_valid():
         try:
-            forum = services.forum_create(fiscal_year=year, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]), by=request.user)
+            forum = services.forum_create(
+                fiscal_year=year, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]), by=request.user
+            )
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -64,8 +65,13 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("forum:forum-detail", pk=forum.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.forum_update(forum=forum, data=form.service_data(), opd_list=list(form.cleaned_data["opd"]),
-                                  by=request.user, expected_version=form.cleaned_data.get("version"))
+            services.forum_update(
+                forum=forum,
+                data=form.service_data(),
+                opd_list=list(form.cleaned_data["opd"]),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -93,15 +99,19 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "people": list(forum.kehadiran.all()),
         "clauses": [(selectors.ordinal(k.urutan), k.teks) for k in forum.kesepakatan.all()],
         "attendee_form": attendee_form or AttendeeForm(),
-        "clauses_form": clauses_form or ClausesForm(initial={"teks": "\n\n".join(k.teks for k in forum.kesepakatan.all())}),
+        "clauses_form": clauses_form
+        or ClausesForm(initial={"teks": "\n\n".join(k.teks for k in forum.kesepakatan.all())}),
         "sign_form": SignForm(),
         # The agenda as a preview (the berita acara holds every row): a forum of many agencies has thousands.
         "agenda_rows": selectors.agreed_rows(forum)[:AGENDA_PREVIEW] if forum.is_draft else None,
         "agenda_rows_total": selectors.agreed_rows(forum).count() if forum.is_draft else 0,
         "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False)[:AGENDA_PREVIEW] if forum.is_draft else None,
         "agenda_usulan_total": selectors.not_agreed_usulan(forum, pokir=False).count() if forum.is_draft else 0,
-        "agenda_pairs": list(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus"))
-        if ba is None else None,
+        "agenda_pairs": list(
+            forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
+        )
+        if ba is None
+        else None,
         # Once finalised, the overlaps as the berita acara froze them (a later forum may settle a pair again).
         "frozen_pairs": ba.snapshot.get("beririsan", []) if ba is not None else None,
     }
@@ -115,7 +125,9 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendeeForm(request.POST)
     if form.is_valid():
         try:
-            services.attendee_add(forum=forum, data=form.cleaned_data, by=request.user, hadir=form.cleaned_data["hadir"])
+            services.attendee_add(
+                forum=forum, data=form.cleaned_data, by=request.user, hadir=form.cleaned_data["hadir"]
+            )
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -143,10 +155,19 @@ def attendee_remove_confirm(request: HttpRequest, pk: int, person: int) -> HttpR
     attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
     back = reverse("forum:forum-detail", args=[forum.pk]) + "#hadir"
     return confirm_page(
-        request, title=_("Hapus %(nama)s dari daftar hadir?") % {"nama": attendee.nama},
-        facts=[_("%(nama)s (%(unsur)s) dihapus dari daftar hadir forum %(forum)s.") % {"nama": attendee.nama, "unsur": attendee.unsur, "forum": forum.judul},
-               _("Catatan kehadirannya (jam datang) ikut terhapus; untuk mencantumkannya lagi, tambahkan sebagai peserta baru.")],
-        action=reverse("forum:attendee-remove", args=[forum.pk, attendee.pk]), button=_("Ya, hapus dari daftar hadir"), back=back,
+        request,
+        title=_("Hapus %(nama)s dari daftar hadir?") % {"nama": attendee.nama},
+        facts=[
+            _("%(nama)s (%(unsur)s) dihapus dari daftar hadir forum %(forum)s.")
+            % {"nama": attendee.nama, "unsur": attendee.unsur, "forum": forum.judul},
+            _(
+                "Catatan kehadirannya (jam datang) ikut terhapus; untuk mencantumkannya lagi, "
+                "tambahkan sebagai peserta baru."
+            ),
+        ],
+        action=reverse("forum:attendee-remove", args=[forum.pk, attendee.pk]),
+        button=_("Ya, hapus dari daftar hadir"),
+        back=back,
         breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
         blocked="" if forum.is_draft else _("Forum ini sudah final dan tidak dapat diubah."),
     )
@@ -191,9 +212,14 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     facts = selectors.finalise_facts(forum)
     lines = [
         _("%(n)s baris Renja akan menjadi disepakati (Lampiran II).") % {"n": facts["baris"]},
-        _("Berita acara akan diberi nomor, dibekukan (sidik jari SHA-256) dan PDF-nya dibuat; forum tidak dapat "
-          "diubah lagi, koreksi hanya lewat versi koreksi setelah ditandatangani."),
-        _("%(n)s usulan yang belum dapat diakomodasi tercantum di Lampiran III, %(p)s usulan Pokir DPRD di Lampiran IV.")
+        _(
+            "Berita acara akan diberi nomor, dibekukan (sidik jari SHA-256) dan PDF-nya dibuat; forum tidak dapat "
+            "diubah lagi, koreksi hanya lewat versi koreksi setelah ditandatangani."
+        ),
+        _(
+            "%(n)s usulan yang belum dapat diakomodasi tercantum di Lampiran III, "
+            "%(p)s usulan Pokir DPRD di Lampiran IV."
+        )
         % {"n": facts["usulan"], "p": facts["pokir"]},
         _("%(n)s orang di daftar hadir (%(h)s sudah hadir).") % {"n": facts["peserta"], "h": facts["hadir"]},
         _("%(n)s program beririsan yang disepakati tercantum di Lampiran V.") % {"n": facts["beririsan"]},
@@ -206,12 +232,20 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     elif not facts["butir"]:
         blocked = _("Belum ada butir kesepakatan.")
     elif facts["terbuka"]:
-        blocked = _("%(n)s program beririsan di agenda belum disepakati. Sepakati atau keluarkan dari agenda.") % {"n": facts["terbuka"]}
+        blocked = _("%(n)s program beririsan di agenda belum disepakati. Sepakati atau keluarkan dari agenda.") % {
+            "n": facts["terbuka"]
+        }
     return confirm_page(
-        request, title=_("Finalkan berita acara %(forum)s?") % {"forum": forum.judul}, facts=lines,
-        action=reverse("forum:forum-finalise", args=[forum.pk]), button=_("Ya, finalkan berita acara"), back=back,
-        hidden={"jumlah_baris": facts["baris"]}, breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
-        warning=_("Langkah ini tidak dapat dibatalkan."), blocked=blocked,
+        request,
+        title=_("Finalkan berita acara %(forum)s?") % {"forum": forum.judul},
+        facts=lines,
+        action=reverse("forum:forum-finalise", args=[forum.pk]),
+        button=_("Ya, finalkan berita acara"),
+        back=back,
+        hidden={"jumlah_baris": facts["baris"]},
+        breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
+        warning=_("Langkah ini tidak dapat dibatalkan."),
+        blocked=blocked,
     )
 
 
@@ -224,7 +258,9 @@ def forum_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("forum:forum-finalise-confirm", pk=forum.pk)
     if request.POST.get("jumlah_baris") != str(selectors.agreed_rows(forum).count()):
         # The agenda changed between the confirmation and the click: the user agreed to other numbers.
-        messages.error(request, _("Berita acara belum difinalkan: jumlah baris Renja berubah sejak konfirmasi. Periksa lagi."))
+        messages.error(
+            request, _("Berita acara belum difinalkan: jumlah baris Renja berubah sejak konfirmasi. Periksa lagi.")
+        )
         return redirect("forum:forum-finalise-confirm", pk=forum.pk)
     try:
         ba = services.forum_finalise(forum=forum, by=request.user, verify_url_for=_verify_url(request))
@@ -234,8 +270,11 @@ def forum_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         if ba.pdf:
             messages.success(request, _("Berita acara %(nomor)s difinalkan.") % {"nomor": ba.nomor})
         else:
-            messages.success(request, _("Berita acara %(nomor)s difinalkan; PDF-nya sedang dibuat dan siap diunduh "
-                                        "sebentar lagi.") % {"nomor": ba.nomor})
+            messages.success(
+                request,
+                _("Berita acara %(nomor)s difinalkan; PDF-nya sedang dibuat dan siap diunduh sebentar lagi.")
+                % {"nomor": ba.nomor},
+            )
     return redirect("forum:forum-detail", pk=forum.pk)
 
 
@@ -289,12 +328,16 @@ def forum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if ba is not None and not ba.pdf:
         # Finalised, its PDF still being made by the worker: say so (202), and reload by itself without JavaScript.
         state = services.berita_acara_render_state(ba)
-        response = render(request, "forum/berita_acara_pending.html", {"forum": forum, "ba": ba, "render": state}, status=202)
+        response = render(
+            request, "forum/berita_acara_pending.html", {"forum": forum, "ba": ba, "render": state}, status=202
+        )
         if state and state["since"]:
             response["Refresh"] = "5"
         return no_store(response)
     if ba is not None:
-        return no_store(FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf"))
+        return no_store(
+            FileResponse(ba.pdf.open("rb"), content_type="application/pdf", filename=f"berita-acara-{forum.pk}.pdf")
+        )
     from .pdf import render_draft_cached
 
     pdf = render_draft_cached(selectors.forum_snapshot(forum))  # rendered again only when the forum changed
@@ -314,8 +357,12 @@ def verify(request: HttpRequest) -> HttpResponse:
 def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
     """Public: the key facts of the berita acara with this fingerprint, or a clear 'not genuine'."""
     ba = BeritaAcara.objects.select_related("forum").filter(sha256=sha.lower()).first()
-    return render(request, "forum/verify.html", {"form": VerifyForm(initial={"sidik_jari": sha}), "ba": ba, "checked": True, "sha": sha},
-                  status=200 if ba else 404)
+    return render(
+        request,
+        "forum/verify.html",
+        {"form": VerifyForm(initial={"sidik_jari": sha}), "ba": ba, "checked": True, "sha": sha},
+        status=200 if ba else 404,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -325,8 +372,14 @@ def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
     if not rules.can_run_forums(request.user):
         raise PermissionDenied
     found = get_tumpang_for_user(request.user, pair, write=True)
-    forums = (forums_for_user(request.user).filter(fiscal_year=found.fiscal_year, status="draft")
-              .filter(opd=found.opd_a_id).filter(opd=found.opd_b_id).distinct().order_by("-tanggal"))
+    forums = (
+        forums_for_user(request.user)
+        .filter(fiscal_year=found.fiscal_year, status="draft")
+        .filter(opd=found.opd_a_id)
+        .filter(opd=found.opd_b_id)
+        .distinct()
+        .order_by("-tanggal")
+    )
     if request.method == "POST":
         forum = get_object_or_404(forums, pk=request.POST.get("forum") or 0)
         try:
@@ -347,11 +400,20 @@ def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> Http
     back = reverse("forum:forum-detail", args=[forum.pk]) + "#beririsan"
     label = f"{found.opd_a.singkatan} · {found.baris_a.ref} – {found.opd_b.singkatan} · {found.baris_b.ref}"
     return confirm_page(
-        request, title=_("Keluarkan pasangan %(pair)s dari agenda?") % {"pair": label},
-        facts=[_("Pasangan %(pair)s tidak lagi dibahas di forum %(forum)s dan tidak tercantum di Lampiran V berita acaranya.")
-               % {"pair": label, "forum": forum.judul},
-               _("Kesepakatan pasangan ini (%(status)s) tetap tersimpan di halaman Sinkronisasi.") % {"status": found.get_status_display()}],
-        action=reverse("forum:agenda-tumpang-remove", args=[forum.pk, found.pk]), button=_("Ya, keluarkan dari agenda"), back=back,
+        request,
+        title=_("Keluarkan pasangan %(pair)s dari agenda?") % {"pair": label},
+        facts=[
+            _(
+                "Pasangan %(pair)s tidak lagi dibahas di forum %(forum)s dan "
+                "tidak tercantum di Lampiran V berita acaranya."
+            )
+            % {"pair": label, "forum": forum.judul},
+            _("Kesepakatan pasangan ini (%(status)s) tetap tersimpan di halaman Sinkronisasi.")
+            % {"status": found.get_status_display()},
+        ],
+        action=reverse("forum:agenda-tumpang-remove", args=[forum.pk, found.pk]),
+        button=_("Ya, keluarkan dari agenda"),
+        back=back,
         breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
         blocked="" if forum.is_draft else _("Forum ini sudah final dan tidak dapat diubah."),
     )

@@ -1,4 +1,5 @@
 """Admin: read-only views of usulan and their trail (changes go through the services)."""
+
 from django.contrib import admin
 
 from renja.admin import ReadOnlyAdmin

@@ -1,4 +1,5 @@
 """The officer's usulan count in the menu (templates/base.html)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest

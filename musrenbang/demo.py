@@ -1,4 +1,5 @@
 """Demo usulan for `make run`: a few hundred usulan of 2026 across Kukar, some routed, some decided."""
+
 from __future__ import annotations
 
 from pathlib import Path

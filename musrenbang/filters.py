@@ -1,4 +1,5 @@
 """Filters of the usulan list and the officer's inbox."""
+
 from __future__ import annotations
 
 import django_filters
@@ -6,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from renja.form_renderer import use_reference_selects
+from core.form_renderer import use_reference_selects
 from renja.models import FiscalYear, Opd, Wilayah
 
 from .models import Pengambilan, Usulan
@@ -14,15 +15,25 @@ from .models import Pengambilan, Usulan
 
 class UsulanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
-    tahun = django_filters.ModelChoiceFilter(field_name="fiscal_year", queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None)
+    tahun = django_filters.ModelChoiceFilter(
+        field_name="fiscal_year", queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None
+    )
     kecamatan = django_filters.ModelChoiceFilter(
-        field_name="desa__parent", queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
-        label=_("Kecamatan"), empty_label=_("Semua kecamatan"),
+        field_name="desa__parent",
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
+        label=_("Kecamatan"),
+        empty_label=_("Semua kecamatan"),
     )
     desa = django_filters.CharFilter(label=_("Desa/kelurahan"), method="filter_desa")
-    status = django_filters.ChoiceFilter(choices=Usulan.Status.choices, label=_("Status"), empty_label=_("Semua status"))
-    opd = django_filters.ModelChoiceFilter(field_name="opd_tujuan", queryset=Opd.objects.all(), label=_("OPD tujuan"), empty_label=_("Semua OPD"))
-    sumber = django_filters.ChoiceFilter(choices=Usulan.Sumber.choices, label=_("Sumber"), empty_label=_("Semua sumber"))
+    status = django_filters.ChoiceFilter(
+        choices=Usulan.Status.choices, label=_("Status"), empty_label=_("Semua status")
+    )
+    opd = django_filters.ModelChoiceFilter(
+        field_name="opd_tujuan", queryset=Opd.objects.all(), label=_("OPD tujuan"), empty_label=_("Semua OPD")
+    )
+    sumber = django_filters.ChoiceFilter(
+        choices=Usulan.Sumber.choices, label=_("Sumber"), empty_label=_("Semua sumber")
+    )
     prioritas_max = django_filters.NumberFilter(field_name="prioritas", lookup_expr="lte", label=_("Prioritas sampai"))
     biaya_min = django_filters.NumberFilter(field_name="anggaran", lookup_expr="gte", label=_("Biaya dari (Rp)"))
     biaya_max = django_filters.NumberFilter(field_name="anggaran", lookup_expr="lte", label=_("Biaya sampai (Rp)"))
@@ -30,7 +41,19 @@ class UsulanFilter(django_filters.FilterSet):
 
     class Meta:
         model = Usulan
-        fields = ["q", "tahun", "kecamatan", "desa", "status", "opd", "sumber", "prioritas_max", "biaya_min", "biaya_max", "baris"]
+        fields = [
+            "q",
+            "tahun",
+            "kecamatan",
+            "desa",
+            "status",
+            "opd",
+            "sumber",
+            "prioritas_max",
+            "biaya_min",
+            "biaya_max",
+            "baris",
+        ]
 
     def __init__(self, data=None, *args, default_year: FiscalYear | None = None, hide_opd: bool = False, **kwargs):
         if default_year is not None:
@@ -42,7 +65,9 @@ class UsulanFilter(django_filters.FilterSet):
             del self.filters["opd"]
             self.form.fields.pop("opd", None)
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("ID, kode lacak, isi usulan")})
-        use_reference_selects(self.form, tahun=["year"], kecamatan=["tingkat", "nama"], opd=["singkatan"])  # label columns
+        use_reference_selects(
+            self.form, tahun=["year"], kecamatan=["tingkat", "nama"], opd=["singkatan"]
+        )  # label columns
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         for word in value.lower().split():
@@ -50,7 +75,9 @@ class UsulanFilter(django_filters.FilterSet):
         return qs
 
     def filter_baris(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        picked = Pengambilan.objects.filter(renja_row__ref=value.strip(), dibatalkan_oleh__isnull=True).values("usulan_id")
+        picked = Pengambilan.objects.filter(renja_row__ref=value.strip(), dibatalkan_oleh__isnull=True).values(
+            "usulan_id"
+        )
         return qs.filter(pk__in=picked)
 
     def filter_desa(self, qs: QuerySet, name: str, value: str) -> QuerySet:

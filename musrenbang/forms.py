@@ -1,4 +1,5 @@
 """Input shapes for the usulan screens. Cross-object rules live in services."""
+
 from __future__ import annotations
 
 from django import forms
@@ -8,7 +9,9 @@ from renja.models import FiscalYear, Opd, RenjaRow
 
 from .models import InboxMail, Keputusan, Usulan
 
-DECISIONS = [(k, label) for k, label in Keputusan.Jenis.choices if k not in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP)]
+DECISIONS = [
+    (k, label) for k, label in Keputusan.Jenis.choices if k not in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP)
+]
 SPLIT_LINES = 3
 
 
@@ -30,12 +33,24 @@ class DecisionForm(forms.Form):
     """One decision on one usulan; acceptance lists up to three Renja rows to split it over."""
 
     keputusan = forms.ChoiceField(label=_("Keputusan"), choices=DECISIONS, widget=forms.RadioSelect)
-    level = forms.ChoiceField(label=_("Diputuskan dalam"), initial=Keputusan.Level.OPD,
-                              choices=[(Keputusan.Level.OPD, _("Kotak masuk OPD")), (Keputusan.Level.FORUM, _("Forum Perangkat Daerah"))])
-    alasan = forms.CharField(label=_("Alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Wajib untuk ditolak, dikembalikan dan digabung."))
-    volume = forms.DecimalField(label=_("Volume disetujui"), required=False, min_value=0, localize=True,
-                                help_text=_("Untuk diterima dengan perubahan."))
+    level = forms.ChoiceField(
+        label=_("Diputuskan dalam"),
+        initial=Keputusan.Level.OPD,
+        choices=[(Keputusan.Level.OPD, _("Kotak masuk OPD")), (Keputusan.Level.FORUM, _("Forum Perangkat Daerah"))],
+    )
+    alasan = forms.CharField(
+        label=_("Alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib untuk ditolak, dikembalikan dan digabung."),
+    )
+    volume = forms.DecimalField(
+        label=_("Volume disetujui"),
+        required=False,
+        min_value=0,
+        localize=True,
+        help_text=_("Untuk diterima dengan perubahan."),
+    )
     anggaran = forms.IntegerField(label=_("Biaya disetujui (Rp)"), required=False, min_value=0)
     gabung_usulan = forms.CharField(label=_("Digabung ke ID usulan"), required=False, max_length=40)
     gabung_renja = forms.CharField(label=_("atau ke ref baris Renja"), required=False, max_length=60)
@@ -50,10 +65,16 @@ class DecisionForm(forms.Form):
         # The agency's rows of the year (selectors.rows_for_pickup), also listed by the picker.
         self.rows = rows if rows is not None else []
         for i in range(1, SPLIT_LINES + 1):
-            self.fields[f"baris_{i}"] = forms.CharField(required=False, max_length=60, widget=row_ref_input(),
-                                                        label=_("Baris Renja %(n)s (ref)") % {"n": i},
-                                                        help_text=_("Ketik ref atau sebagian nama, lalu pilih dari daftar.") if i == 1 else "")
-            self.fields[f"biaya_{i}"] = forms.IntegerField(required=False, min_value=0, label=_("Biaya untuk baris %(n)s (Rp)") % {"n": i})
+            self.fields[f"baris_{i}"] = forms.CharField(
+                required=False,
+                max_length=60,
+                widget=row_ref_input(),
+                label=_("Baris Renja %(n)s (ref)") % {"n": i},
+                help_text=_("Ketik ref atau sebagian nama, lalu pilih dari daftar.") if i == 1 else "",
+            )
+            self.fields[f"biaya_{i}"] = forms.IntegerField(
+                required=False, min_value=0, label=_("Biaya untuk baris %(n)s (Rp)") % {"n": i}
+            )
 
     def allocation_lines(self):
         return [(self[f"baris_{i}"], self[f"biaya_{i}"]) for i in range(1, SPLIT_LINES + 1)]
@@ -65,13 +86,26 @@ class DecisionForm(forms.Form):
             ref = (cleaned.get(f"baris_{i}") or "").strip()
             cleaned[f"row_{i}"] = row_by_ref(self.rows, ref)
             if ref and cleaned[f"row_{i}"] is None:
-                self.add_error(f"baris_{i}", _("Baris Renja %(ref)s tidak ada di Renja %(opd)s tahun %(year)s.") % {
-                    "ref": ref, "opd": self.usulan.opd_tujuan.singkatan if self.usulan.opd_tujuan_id else "–",
-                    "year": self.usulan.fiscal_year.year})
+                self.add_error(
+                    f"baris_{i}",
+                    _("Baris Renja %(ref)s tidak ada di Renja %(opd)s tahun %(year)s.")
+                    % {
+                        "ref": ref,
+                        "opd": self.usulan.opd_tujuan.singkatan if self.usulan.opd_tujuan_id else "–",
+                        "year": self.usulan.fiscal_year.year,
+                    },
+                )
         if cleaned.get("keputusan") == Keputusan.Jenis.DIGABUNG:
-            target_id, target_ref = (cleaned.get("gabung_usulan") or "").strip(), (cleaned.get("gabung_renja") or "").strip()
-            cleaned["merge_usulan"] = self.visible.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
-            cleaned["merge_row"] = RenjaRow.objects.filter(fiscal_year_id=year, ref=target_ref).first() if target_ref else None
+            target_id, target_ref = (
+                (cleaned.get("gabung_usulan") or "").strip(),
+                (cleaned.get("gabung_renja") or "").strip(),
+            )
+            cleaned["merge_usulan"] = (
+                self.visible.filter(fiscal_year_id=year, id_usulan=target_id).first() if target_id else None
+            )
+            cleaned["merge_row"] = (
+                RenjaRow.objects.filter(fiscal_year_id=year, ref=target_ref).first() if target_ref else None
+            )
             if target_id and cleaned["merge_usulan"] is None:
                 self.add_error("gabung_usulan", _("Usulan %(id)s tidak ada di tahun ini.") % {"id": target_id})
             if target_ref and cleaned["merge_row"] is None:
@@ -101,11 +135,19 @@ class BulkForm(forms.Form):
         ("tutup", _("Tutup (tidak tertampung, dibawa ke tahun berikut)")),
     ]
     aksi = forms.ChoiceField(label=_("Aksi untuk yang dipilih"), choices=ACTIONS)
-    pilih = forms.ModelMultipleChoiceField(queryset=Usulan.objects.none(), label=_("Usulan terpilih"),
-                                           error_messages={"required": _("Pilih sedikitnya satu usulan.")})
+    pilih = forms.ModelMultipleChoiceField(
+        queryset=Usulan.objects.none(),
+        label=_("Usulan terpilih"),
+        error_messages={"required": _("Pilih sedikitnya satu usulan.")},
+    )
     opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD tujuan"))
-    baris = forms.CharField(required=False, max_length=60, label=_("Ref baris Renja"), widget=row_ref_input(),
-                            help_text=_("Untuk aksi terima: ketik ref atau sebagian nama, lalu pilih dari daftar."))
+    baris = forms.CharField(
+        required=False,
+        max_length=60,
+        label=_("Ref baris Renja"),
+        widget=row_ref_input(),
+        help_text=_("Untuk aksi terima: ketik ref atau sebagian nama, lalu pilih dari daftar."),
+    )
     alasan = forms.CharField(required=False, label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
     next = forms.CharField(required=False, widget=forms.HiddenInput)
     konfirmasi = forms.BooleanField(required=False, widget=forms.HiddenInput)

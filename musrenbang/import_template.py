@@ -1,18 +1,24 @@
 """The downloadable XLSX template of the usulan import (project format): its columns with drop-down lists and
 reference sheets."""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.tabular import Column, DropDown, ReferenceSheet, write_template
 from renja.import_template import places_for_template
 from renja.models import KelompokSasaran, Nomenklatur, Opd
-from renja.tabular import Column, DropDown, ReferenceSheet, write_template
 
 from .imports import PROJECT_COLUMNS, PROJECT_REQUIRED
 from .models import Keputusan, Usulan
 
-KINDS = {"volume": "number", "anggaran": "rupiah", "prioritas": "integer", "volume_diterima": "number",
-         "anggaran_diterima": "rupiah"}
+KINDS = {
+    "volume": "number",
+    "anggaran": "rupiah",
+    "prioritas": "integer",
+    "volume_diterima": "number",
+    "anggaran_diterima": "rupiah",
+}
 # A file records the decision an agency took; closing (carrying over) is Bappeda's own step in the app.
 FILE_DECISIONS = [j for j in Keputusan.Jenis.values if j != Keputusan.Jenis.DITUTUP]
 
@@ -25,7 +31,8 @@ def usulan_template() -> bytes:
     groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
     return write_template(
         [Column(name, KINDS.get(name, "text")) for name in PROJECT_COLUMNS],
-        title="Usulan", required=PROJECT_REQUIRED,
+        title="Usulan",
+        required=PROJECT_REQUIRED,
         dropdowns={
             "sumber": DropDown(Usulan.Sumber.values),
             "kode_desa": DropDown([p[0] for p in places]),

@@ -45,13 +45,15 @@ services.usulan_decide (level opd), and only where the usulan's current state is
 decision pass through (status baru, or routed/decided as the file says): a decision taken in the app is never
 overridden.
 """
+
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -59,31 +61,71 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import angka, rupiah
+from core.importing import (
+    ImportIssue,
+    ImportRejected,
+    IssueCollector,
+    decimal_within,
+    integer_range,
+    max_length,
+    parse_rupiah,
+    table_rejected,
+)
+from core.tabular import TableError, read_table
 from renja import permissions as rules
 from renja import services as renja_services
-from renja.formatting import angka, rupiah
 from renja.models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
-from renja.services import ImportIssue, ImportRejected, parse_rupiah
-from renja.services.imports import IssueCollector, decimal_within, integer_range, max_length, same_text, table_rejected
-from renja.tabular import TableError, read_table
+from renja.services.imports import same_text
 
 from . import services
 from .models import Keputusan, Usulan
 
 PROJECT_REQUIRED = ["id_usulan", "kode_desa", "usulan"]
 PROJECT_COLUMNS = [
-    "id_usulan", "sumber", "pengusul", "kode_desa", "permasalahan", "usulan", "uraian", "kode_bidang_urusan", "volume",
-    "satuan", "anggaran", "prioritas", "sasaran", "opd_tujuan", "keputusan_opd", "alasan", "ref_renja",
-    "volume_diterima", "anggaran_diterima",
+    "id_usulan",
+    "sumber",
+    "pengusul",
+    "kode_desa",
+    "permasalahan",
+    "usulan",
+    "uraian",
+    "kode_bidang_urusan",
+    "volume",
+    "satuan",
+    "anggaran",
+    "prioritas",
+    "sasaran",
+    "opd_tujuan",
+    "keputusan_opd",
+    "alasan",
+    "ref_renja",
+    "volume_diterima",
+    "anggaran_diterima",
 ]
 
 # SIPD columns: our key → the name SIPD prints (used in error messages).
 SIPD_LABELS = {
-    "id_usulan": "ID usulan", "pengusul": "Pengusul", "profil": "Profil", "usulan": "Usulan",
-    "permasalahan": "Permasalahan", "alamat": "Alamat", "kecamatan": "Kecamatan", "desa": "Kelurahan/Desa",
-    "usulan_ke": "Usulan ke", "opd_awal": "SKPD tujuan awal", "opd_akhir": "SKPD tujuan akhir", "catatan": "Catatan",
-    "rek_skpd": "Rekomendasi SKPD", "rek_tapd": "Rekomendasi TAPD", "volume": "Volume", "satuan": "Satuan",
-    "anggaran": "Anggaran", "jenis": "Jenis belanja", "sub_kegiatan": "Sub kegiatan", "prioritas": "Prioritas",
+    "id_usulan": "ID usulan",
+    "pengusul": "Pengusul",
+    "profil": "Profil",
+    "usulan": "Usulan",
+    "permasalahan": "Permasalahan",
+    "alamat": "Alamat",
+    "kecamatan": "Kecamatan",
+    "desa": "Kelurahan/Desa",
+    "usulan_ke": "Usulan ke",
+    "opd_awal": "SKPD tujuan awal",
+    "opd_akhir": "SKPD tujuan akhir",
+    "catatan": "Catatan",
+    "rek_skpd": "Rekomendasi SKPD",
+    "rek_tapd": "Rekomendasi TAPD",
+    "volume": "Volume",
+    "satuan": "Satuan",
+    "anggaran": "Anggaran",
+    "jenis": "Jenis belanja",
+    "sub_kegiatan": "Sub kegiatan",
+    "prioritas": "Prioritas",
     "ref_renja": "Ref Renja",
 }
 SIPD_REQUIRED = ["id_usulan", "kecamatan", "desa", "usulan"]
@@ -91,8 +133,22 @@ SIPD_ORDER = list(SIPD_LABELS.values())
 
 # Fields an import may set on an usulan, in display order.
 DESCRIPTIVE = [
-    "sumber", "pengusul", "desa", "alamat", "latitude", "longitude", "permasalahan", "usulan", "uraian",
-    "bidang_urusan", "jenis", "volume", "satuan", "anggaran", "prioritas", "sasaran",
+    "sumber",
+    "pengusul",
+    "desa",
+    "alamat",
+    "latitude",
+    "longitude",
+    "permasalahan",
+    "usulan",
+    "uraian",
+    "bidang_urusan",
+    "jenis",
+    "volume",
+    "satuan",
+    "anggaran",
+    "prioritas",
+    "sasaran",
 ]
 TEXT_LIMITS = {name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "satuan")}
 ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
@@ -108,7 +164,10 @@ NILAI = re.compile(r"\b(?:anggaran|pagu|nilai|biaya)\b\s*[:=]?\s*(?:rp\.?\s*)?(-
 ACCEPT_WORD = r"(?:diterima|disetujui|diakomodir|diakomodasi|diakomodasikan)"
 DECISION_WORDS = [
     (re.compile(ACCEPT_WORD + r"\s+dengan\s+perubahan", re.IGNORECASE), Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN),
-    (re.compile(r"\b(?:tidak|belum)\s+(?:dapat\s+|bisa\s+)?" + ACCEPT_WORD + r"|\bditolak\b", re.IGNORECASE), Keputusan.Jenis.DITOLAK),
+    (
+        re.compile(r"\b(?:tidak|belum)\s+(?:dapat\s+|bisa\s+)?" + ACCEPT_WORD + r"|\bditolak\b", re.IGNORECASE),
+        Keputusan.Jenis.DITOLAK,
+    ),
     (re.compile(r"\bdikembalikan\b", re.IGNORECASE), Keputusan.Jenis.DIKEMBALIKAN),
     (re.compile(r"\bdigabung(?:kan)?\b", re.IGNORECASE), Keputusan.Jenis.DIGABUNG),
     (re.compile(r"\b" + ACCEPT_WORD + r"\b", re.IGNORECASE), Keputusan.Jenis.DITERIMA),
@@ -255,7 +314,9 @@ def parse_prioritas(value: Any) -> int | None:
         return None
     text = _text(value)
     if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_PRIORITAS:
-        raise ValueError(_("%(value)r bukan nomor urut (1 sampai %(max)s)") % {"value": text[:40], "max": MAX_PRIORITAS})
+        raise ValueError(
+            _("%(value)r bukan nomor urut (1 sampai %(max)s)") % {"value": text[:40], "max": MAX_PRIORITAS}
+        )
     return int(text)
 
 
@@ -266,7 +327,10 @@ def split_coordinates(alamat: str) -> tuple[str, Decimal | None, Decimal | None]
         return alamat, None, None
     latitude, longitude = Decimal(match.group(1)), Decimal(match.group(2))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError(_("koordinat %(lat)s, %(lng)s di luar jangkauan lintang/bujur") % {"lat": match.group(1), "lng": match.group(2)})
+        raise ValueError(
+            _("koordinat %(lat)s, %(lng)s di luar jangkauan lintang/bujur")
+            % {"lat": match.group(1), "lng": match.group(2)}
+        )
     rest = alamat[: match.start()].rstrip(" ,;:-")
     return rest, latitude.quantize(MICRO), longitude.quantize(MICRO)
 
@@ -290,10 +354,10 @@ def parse_recommendation(text: str) -> Recommendation:
     anggaran = volume = None
     if nilai := NILAI.search(rest):
         anggaran = parse_anggaran(nilai.group(1).rstrip(".,"))
-        rest = rest[: nilai.start()] + " " + rest[nilai.end():]
+        rest = rest[: nilai.start()] + " " + rest[nilai.end() :]
     if koef := KOEFISIEN.search(rest):
         volume = parse_volume(koef.group(1).rstrip(".,"))
-        rest = rest[: koef.start()] + " " + rest[koef.end():]
+        rest = rest[: koef.start()] + " " + rest[koef.end() :]
     keputusan = found.pop() if len(found) == 1 else None
     rest = " ".join(rest.split()).strip(" .,;:-")
     return Recommendation(keputusan, volume, anggaran, rest)
@@ -354,7 +418,9 @@ class _Lookups:
             self._row_places = {}
             pks = [r.pk for r in self.rows.values()]
             for start in range(0, len(pks), 900):
-                for row_id, place_id in through.objects.filter(renjarow_id__in=pks[start:start + 900]).values_list("renjarow_id", "wilayah_id"):
+                for row_id, place_id in through.objects.filter(renjarow_id__in=pks[start : start + 900]).values_list(
+                    "renjarow_id", "wilayah_id"
+                ):
                     self._row_places.setdefault(row_id, set()).add(place_id)
         return self._row_places
 
@@ -397,11 +463,18 @@ def _check_decision(row: _Row, step: TrailStep, *, reason_column: str, row_colum
     if jenis in (Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG) and not step.alasan:
         row.err(reason_column, _("wajib diisi untuk keputusan %(k)s") % {"k": jenis})
     if jenis in ACCEPTED and step.row is not None and step.row.opd_id != step.opd.pk:
-        row.err(row_column, _("baris Renja %(ref)s milik %(owner)s, bukan %(opd)s") % {"ref": step.row.ref, "owner": step.row.opd.singkatan, "opd": step.opd.singkatan})
+        row.err(
+            row_column,
+            _("baris Renja %(ref)s milik %(owner)s, bukan %(opd)s")
+            % {"ref": step.row.ref, "owner": step.row.opd.singkatan, "opd": step.opd.singkatan},
+        )
     if jenis == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
         volume, anggaran = row.data.get("volume"), row.data.get("anggaran")
         if (step.volume is None or step.volume == volume) and (step.anggaran is None or step.anggaran == anggaran):
-            row.err(change_column, _("diterima dengan perubahan: volume atau anggaran yang diterima harus berbeda dari usulan"))
+            row.err(
+                change_column,
+                _("diterima dengan perubahan: volume atau anggaran yang diterima harus berbeda dari usulan"),
+            )
 
 
 def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: FiscalYear) -> None:
@@ -414,7 +487,11 @@ def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: Fis
         if place is None:
             row.err("kode_desa", _("kode desa %(kode)s tidak dikenal") % {"kode": code})
         elif place.tingkat not in (Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN):
-            row.err("kode_desa", _("%(kode)s adalah %(tingkat)s, bukan desa/kelurahan") % {"kode": code, "tingkat": place.get_tingkat_display().lower()})
+            row.err(
+                "kode_desa",
+                _("%(kode)s adalah %(tingkat)s, bukan desa/kelurahan")
+                % {"kode": code, "tingkat": place.get_tingkat_display().lower()},
+            )
         else:
             data["desa"] = place
     if "sumber" in present:
@@ -422,7 +499,11 @@ def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: Fis
         if raw in look.sumber:
             data["sumber"] = look.sumber[raw]
         else:
-            row.err("sumber", _("sumber %(value)s tidak dikenal (pilihan: %(choices)s)") % {"value": raw, "choices": ", ".join(Usulan.Sumber.values)})
+            row.err(
+                "sumber",
+                _("sumber %(value)s tidak dikenal (pilihan: %(choices)s)")
+                % {"value": raw, "choices": ", ".join(Usulan.Sumber.values)},
+            )
     for key in ("pengusul", "permasalahan", "uraian", "satuan"):
         if key in present:
             data[key] = row.text(key, key, limit=TEXT_LIMITS.get(key))
@@ -433,7 +514,9 @@ def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: Fis
         code = row.text("kode_bidang_urusan", "kode_bidang_urusan")
         data["bidang_urusan"] = look.bidang.get(code) if code else None
         if code and data["bidang_urusan"] is None:
-            row.err("kode_bidang_urusan", _("kode bidang urusan %(kode)s tidak dikenal (contoh: 1.06)") % {"kode": code})
+            row.err(
+                "kode_bidang_urusan", _("kode bidang urusan %(kode)s tidak dikenal (contoh: 1.06)") % {"kode": code}
+            )
     if "volume" in present:
         data["volume"] = row.parse("volume", "volume", parse_volume)
     if "anggaran" in present:
@@ -466,9 +549,15 @@ def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: Fis
     if ref:
         renja_row = look.rows.get(ref)
         if renja_row is None:
-            row.err("ref_renja", _("ref %(ref)s tidak ada di Renja tahun %(year)s") % {"ref": ref, "year": fiscal_year.year})
+            row.err(
+                "ref_renja", _("ref %(ref)s tidak ada di Renja tahun %(year)s") % {"ref": ref, "year": fiscal_year.year}
+            )
     if jenis and jenis not in Keputusan.Jenis.values:
-        row.err("keputusan_opd", _("keputusan %(value)s tidak dikenal (pilihan: %(choices)s)") % {"value": jenis, "choices": ", ".join(Keputusan.Jenis.values)})
+        row.err(
+            "keputusan_opd",
+            _("keputusan %(value)s tidak dikenal (pilihan: %(choices)s)")
+            % {"value": jenis, "choices": ", ".join(Keputusan.Jenis.values)},
+        )
         return
     if jenis and not opd_name:
         row.err("opd_tujuan", _("wajib diisi bila keputusan_opd diisi"))
@@ -486,7 +575,15 @@ def _read_project(row: _Row, look: _Lookups, present: set[str], fiscal_year: Fis
         return
     row.steps.append(TrailStep(opd=opd, column="opd_tujuan"))
     if jenis and jenis != Keputusan.Jenis.DITERUSKAN:
-        step = TrailStep(opd=opd, keputusan=jenis, alasan=alasan, volume=step_volume, anggaran=step_anggaran, row=renja_row, column="keputusan_opd")
+        step = TrailStep(
+            opd=opd,
+            keputusan=jenis,
+            alasan=alasan,
+            volume=step_volume,
+            anggaran=step_anggaran,
+            row=renja_row,
+            column="keputusan_opd",
+        )
         _check_decision(row, step, reason_column="alasan", row_column="ref_renja", change_column="volume_diterima")
         row.steps.append(step)
 
@@ -561,7 +658,14 @@ def _sipd_row_for(row: _Row, look: _Lookups, opd: Opd, label: str) -> RenjaRow |
     match = CODE_AT_START.match(cell)
     column = SIPD_LABELS["sub_kegiatan"]
     if not match:
-        row.err(column, _("rekomendasi %(label)s memerlukan baris Renja: isi kode sub kegiatan di kolom Sub kegiatan atau tambahkan kolom Ref Renja") % {"label": label})
+        row.err(
+            column,
+            _(
+                "rekomendasi %(label)s memerlukan baris Renja: isi kode sub kegiatan di kolom Sub kegiatan "
+                "atau tambahkan kolom Ref Renja"
+            )
+            % {"label": label},
+        )
         return None
     code = match.group(1)
     candidates = look.rows_by_code.get((opd.pk, code), [])
@@ -575,9 +679,23 @@ def _sipd_row_for(row: _Row, look: _Lookups, opd: Opd, label: str) -> RenjaRow |
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        row.err(column, _("%(opd)s tidak memiliki baris Renja tahun ini dengan sub kegiatan %(kode)s; impor Renja dahulu atau tambahkan kolom Ref Renja") % {"opd": opd.singkatan, "kode": code})
+        row.err(
+            column,
+            _(
+                "%(opd)s tidak memiliki baris Renja tahun ini dengan sub kegiatan %(kode)s; "
+                "impor Renja dahulu atau tambahkan kolom Ref Renja"
+            )
+            % {"opd": opd.singkatan, "kode": code},
+        )
     else:
-        row.err(column, _("%(opd)s memiliki beberapa baris Renja dengan sub kegiatan %(kode)s (%(refs)s); tambahkan kolom Ref Renja") % {"opd": opd.singkatan, "kode": code, "refs": ", ".join(sorted(r.ref for r in candidates))})
+        row.err(
+            column,
+            _(
+                "%(opd)s memiliki beberapa baris Renja dengan sub kegiatan %(kode)s (%(refs)s); "
+                "tambahkan kolom Ref Renja"
+            )
+            % {"opd": opd.singkatan, "kode": code, "refs": ", ".join(sorted(r.ref for r in candidates))},
+        )
     return None
 
 
@@ -599,7 +717,10 @@ def _read_sipd(row: _Row, look: _Lookups, cols: dict[str, str]) -> None:
     elif not desa_name:
         row.err(label("desa"), _("wajib diisi"))
     elif (desa := look.desa.get((kecamatan.pk, desa_key(desa_name)))) is None:
-        row.err(label("desa"), _("desa/kelurahan %(desa)s tidak ada di Kecamatan %(kec)s") % {"desa": desa_name, "kec": kecamatan.nama})
+        row.err(
+            label("desa"),
+            _("desa/kelurahan %(desa)s tidak ada di Kecamatan %(kec)s") % {"desa": desa_name, "kec": kecamatan.nama},
+        )
     else:
         data["desa"] = desa
     pengusul = _text(cell("pengusul"))
@@ -637,7 +758,9 @@ def _read_sipd(row: _Row, look: _Lookups, cols: dict[str, str]) -> None:
         if name:
             opds[key] = look.opd(name)
             if opds[key] is None:
-                row.err(label(key), _("OPD %(opd)s tidak dikenal (pakai nama lengkap atau singkatan OPD)") % {"opd": name})
+                row.err(
+                    label(key), _("OPD %(opd)s tidak dikenal (pakai nama lengkap atau singkatan OPD)") % {"opd": name}
+                )
             elif not opds[key].aktif:
                 row.err(label(key), _("OPD %(opd)s tidak aktif") % {"opd": opds[key].singkatan})
     code = CODE_AT_START.match(_text(cell("sub_kegiatan")))
@@ -674,7 +797,9 @@ def _read_sipd(row: _Row, look: _Lookups, cols: dict[str, str]) -> None:
             step.keputusan = Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN
             step.volume, step.anggaran = recommendation.volume, recommendation.anggaran
         elif jenis == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
-            row.err(label(rec_key), _("diterima dengan perubahan: tulis Koefisien atau Anggaran yang berbeda dari usulan"))
+            row.err(
+                label(rec_key), _("diterima dengan perubahan: tulis Koefisien atau Anggaran yang berbeda dari usulan")
+            )
             return
         step.alasan = recommendation.rest
     else:
@@ -728,16 +853,23 @@ def _trail_to_apply(item: PlannedUsulan, look: _Lookups) -> None:
     if usulan is None or not item.steps:
         item.apply_steps = list(item.steps)
         return
-    current = (usulan.status, usulan.opd_tujuan_id) if usulan.status != Usulan.Status.BARU else (Usulan.Status.BARU, None)
+    current = (
+        (usulan.status, usulan.opd_tujuan_id) if usulan.status != Usulan.Status.BARU else (Usulan.Status.BARU, None)
+    )
     states = [(Usulan.Status.BARU.value, None)] + [s.state for s in item.steps]
     matches = [i for i, state in enumerate(states) if state == current]
     if matches:
-        item.apply_steps = item.steps[matches[-1]:]
+        item.apply_steps = item.steps[matches[-1] :]
         return
-    if all(s.keputusan == Keputusan.Jenis.DITERUSKAN for s in item.steps) and item.steps[-1].opd.pk == usulan.opd_tujuan_id:
+    if (
+        all(s.keputusan == Keputusan.Jenis.DITERUSKAN for s in item.steps)
+        and item.steps[-1].opd.pk == usulan.opd_tujuan_id
+    ):
         return  # the file routes it where the app has it, and that agency has decided since: nothing differs
     opd = look.opd_by_pk.get(usulan.opd_tujuan_id)
-    item.kept = _("status di aplikasi (%(status)s%(opd)s) dipertahankan; penerusan/keputusan di berkas tidak diterapkan") % {
+    item.kept = _(
+        "status di aplikasi (%(status)s%(opd)s) dipertahankan; penerusan/keputusan di berkas tidak diterapkan"
+    ) % {
         "status": usulan.get_status_display().lower(),
         "opd": f", {opd.singkatan}" if opd else "",
     }
@@ -761,7 +893,9 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
         missing = [c for c in PROJECT_REQUIRED if c not in header]
         order = PROJECT_COLUMNS
     if missing:
-        raise ImportRejected([ImportIssue(1, c, _("kolom wajib %(col)s tidak ada di baris judul") % {"col": c}) for c in missing])
+        raise ImportRejected(
+            [ImportIssue(1, c, _("kolom wajib %(col)s tidak ada di baris judul") % {"col": c}) for c in missing]
+        )
 
     look = _Lookups(fiscal_year)
     rank = {name: i for i, name in enumerate(order)}
@@ -783,8 +917,19 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
                 for column, message in problems:
                     issues.append(ImportIssue(line, labels.get(column, column), message))
                 continue
-            _plan_row(line, values, is_sipd=is_sipd, cols=cols, look=look, present=present, fiscal_year=fiscal_year,
-                      id_column=id_column, seen=seen, issues=issues, planned=planned)
+            _plan_row(
+                line,
+                values,
+                is_sipd=is_sipd,
+                cols=cols,
+                look=look,
+                present=present,
+                fiscal_year=fiscal_year,
+                id_column=id_column,
+                seen=seen,
+                issues=issues,
+                planned=planned,
+            )
     except TableError as exc:
         raise table_rejected(exc) from exc
     if not data_rows:
@@ -795,19 +940,45 @@ def build_usulan_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear,
     if stage_refusal:
         for item in planned:
             if item.existing is not None and item.changes and item.existing.is_decided:
-                issues.append(ImportIssue(item.line, "id_usulan", _("%(refusal)s Usulan %(id)s sudah diputuskan dan tidak dapat diubah.") % {"refusal": stage_refusal, "id": item.id_usulan}))
+                issues.append(
+                    ImportIssue(
+                        item.line,
+                        "id_usulan",
+                        _("%(refusal)s Usulan %(id)s sudah diputuskan dan tidak dapat diubah.")
+                        % {"refusal": stage_refusal, "id": item.id_usulan},
+                    )
+                )
     if any(item.apply_steps for item in planned) and not refusal:
         refusal = stage_refusal
         if refusal:
             count = sum(1 for item in planned if item.apply_steps)
-            issues.append(ImportIssue(0, "", _("%(refusal)s %(n)s usulan di berkas ini membawa penerusan atau keputusan.") % {"refusal": refusal, "n": count}))
+            issues.append(
+                ImportIssue(
+                    0,
+                    "",
+                    _("%(refusal)s %(n)s usulan di berkas ini membawa penerusan atau keputusan.")
+                    % {"refusal": refusal, "n": count},
+                )
+            )
     if issues:
         raise issues.rejected()
     return UsulanImportPlan(fiscal_year=fiscal_year, format="sipd" if is_sipd else "proyek", rows=planned)
 
 
-def _plan_row(line: int, values: dict[str, Any], *, is_sipd: bool, cols: dict[str, str], look: _Lookups, present: set[str],
-              fiscal_year: FiscalYear, id_column: str, seen: dict[str, int], issues: IssueCollector, planned: list[PlannedUsulan]) -> None:
+def _plan_row(
+    line: int,
+    values: dict[str, Any],
+    *,
+    is_sipd: bool,
+    cols: dict[str, str],
+    look: _Lookups,
+    present: set[str],
+    fiscal_year: FiscalYear,
+    id_column: str,
+    seen: dict[str, int],
+    issues: IssueCollector,
+    planned: list[PlannedUsulan],
+) -> None:
     """Check one data row of the file, adding it to `planned` when it holds no problem."""
     row = _Row(line, values, issues)
     id_usulan = _text(values.get(cols["id_usulan"] if is_sipd else "id_usulan", ""))
@@ -816,7 +987,10 @@ def _plan_row(line: int, values: dict[str, Any], *, is_sipd: bool, cols: dict[st
     elif len(id_usulan) > TEXT_LIMITS["id_usulan"]:
         row.err(id_column, _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["id_usulan"]})
     elif id_usulan in seen:
-        row.err(id_column, _("ID usulan %(id)s ganda: sudah ada di baris %(other)s") % {"id": id_usulan, "other": seen[id_usulan]})
+        row.err(
+            id_column,
+            _("ID usulan %(id)s ganda: sudah ada di baris %(other)s") % {"id": id_usulan, "other": seen[id_usulan]},
+        )
     else:
         seen[id_usulan] = line
     if is_sipd:
@@ -833,11 +1007,11 @@ def _compare(planned: list[PlannedUsulan], look: _Lookups, fiscal_year: FiscalYe
     groups: dict[int, list[int]] = {}
     ids = [p.id_usulan for p in planned]
     for start in range(0, len(ids), 900):
-        for usulan in Usulan.objects.filter(fiscal_year=fiscal_year, id_usulan__in=ids[start:start + 900]):
+        for usulan in Usulan.objects.filter(fiscal_year=fiscal_year, id_usulan__in=ids[start : start + 900]):
             existing[usulan.id_usulan] = usulan
     pks = [u.pk for u in existing.values()]
     for start in range(0, len(pks), 900):
-        through = Usulan.sasaran.through.objects.filter(usulan_id__in=pks[start:start + 900])
+        through = Usulan.sasaran.through.objects.filter(usulan_id__in=pks[start : start + 900])
         for usulan_id, group_id in through.values_list("usulan_id", "kelompoksasaran_id"):
             groups.setdefault(usulan_id, []).append(group_id)
     for item in planned:
@@ -863,7 +1037,9 @@ def _tracking_codes(count: int) -> list[str]:
         taken = set()
         batch = list(fresh)
         for start in range(0, len(batch), 900):
-            taken |= set(Usulan.objects.filter(kode_lacak__in=batch[start:start + 900]).values_list("kode_lacak", flat=True))
+            taken |= set(
+                Usulan.objects.filter(kode_lacak__in=batch[start : start + 900]).values_list("kode_lacak", flat=True)
+            )
         codes |= fresh - taken
     return list(codes)
 
@@ -879,7 +1055,10 @@ def _service_step(step: TrailStep) -> services.Step:
     if step.keputusan == Keputusan.Jenis.DITERUSKAN:
         return services.Step(keputusan=step.keputusan, opd=step.opd)
     return services.Step(
-        keputusan=step.keputusan, alasan=step.alasan, volume=step.volume, anggaran=step.anggaran,
+        keputusan=step.keputusan,
+        alasan=step.alasan,
+        volume=step.volume,
+        anggaran=step.anggaran,
         allocations=[services.Allocation(step.row)] if step.keputusan in ACCEPTED else [],
         merge_row=step.row if step.keputusan == Keputusan.Jenis.DIGABUNG else None,
     )
@@ -902,7 +1081,9 @@ def usulan_plan_apply(*, plan: UsulanImportPlan, by: User | None, source: str) -
         created.append(usulan)
         targets[id(item)] = usulan
     Usulan.objects.bulk_create(created, batch_size=500)
-    links = [through(usulan_id=targets[id(i)].pk, kelompoksasaran_id=g.pk) for i in new for g in i.data.get("sasaran") or []]
+    links = [
+        through(usulan_id=targets[id(i)].pk, kelompoksasaran_id=g.pk) for i in new for g in i.data.get("sasaran") or []
+    ]
 
     changed = [item for item in plan.rows if item.existing is not None and item.changes]
     fields: set[str] = set()
@@ -912,18 +1093,32 @@ def usulan_plan_apply(*, plan: UsulanImportPlan, by: User | None, source: str) -
         item.existing.cari, item.existing.updated_at = item.existing.search_text(), now  # bulk_update skips auto_now
         fields |= set(item.changes) - {"sasaran"}
     if changed:
-        Usulan.objects.bulk_update([i.existing for i in changed], sorted(fields | {"cari", "updated_at"}), batch_size=500)
+        Usulan.objects.bulk_update(
+            [i.existing for i in changed], sorted(fields | {"cari", "updated_at"}), batch_size=500
+        )
     regrouped = [item.existing.pk for item in changed if "sasaran" in item.changes]
     for start in range(0, len(regrouped), 900):
-        through.objects.filter(usulan_id__in=regrouped[start:start + 900]).delete()
-    links += [through(usulan_id=i.existing.pk, kelompoksasaran_id=g.pk) for i in changed if "sasaran" in i.changes for g in i.data["sasaran"]]
+        through.objects.filter(usulan_id__in=regrouped[start : start + 900]).delete()
+    links += [
+        through(usulan_id=i.existing.pk, kelompoksasaran_id=g.pk)
+        for i in changed
+        if "sasaran" in i.changes
+        for g in i.data["sasaran"]
+    ]
     through.objects.bulk_create(links, batch_size=1000)
     content_type = ContentType.objects.get_for_model(Usulan)
     actor = by if (by is not None and by.is_authenticated) else None
     AuditLog.objects.bulk_create(
         [
-            AuditLog(content_type=content_type, object_id=str(i.existing.pk), object_repr=str(i.existing)[:255],
-                     action="usulan.updated", by=actor, changes=i.changes, data={"impor": source})
+            AuditLog(
+                content_type=content_type,
+                object_id=str(i.existing.pk),
+                object_repr=str(i.existing)[:255],
+                action="usulan.updated",
+                by=actor,
+                changes=i.changes,
+                data={"impor": source},
+            )
             for i in changed
         ],
         batch_size=500,
@@ -935,12 +1130,20 @@ def usulan_plan_apply(*, plan: UsulanImportPlan, by: User | None, source: str) -
             fiscal_year=fy,
             by=by,
             items=[(targets[id(item)], [_service_step(step) for step in item.apply_steps]) for item in with_steps],
-            expected={i.existing.pk: (i.existing.status, i.existing.opd_tujuan_id) for i in with_steps if i.existing is not None},
+            expected={
+                i.existing.pk: (i.existing.status, i.existing.opd_tujuan_id)
+                for i in with_steps
+                if i.existing is not None
+            },
         )
     except services.StepRefused as exc:
         item = with_steps[exc.position]
-        raise ImportRejected([ImportIssue(item.line, item.apply_steps[exc.step].column, " ".join(exc.messages))]) from exc
-    renja_services.audit_log(obj=fy, action="usulan.imported", by=by, data={"sumber": source, "format": plan.format, **summary})
+        raise ImportRejected(
+            [ImportIssue(item.line, item.apply_steps[exc.step].column, " ".join(exc.messages))]
+        ) from exc
+    renja_services.audit_log(
+        obj=fy, action="usulan.imported", by=by, data={"sumber": source, "format": plan.format, **summary}
+    )
     return summary
 
 

@@ -1,5 +1,6 @@
 """Usulan (village, district, Pokir and agency proposals), their immutable decision trail, and their pick-up
 into Renja rows. Builds on renja's agencies, regions, target groups and rows."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
-from renja.system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 
 
 class Usulan(models.Model):
@@ -36,14 +37,19 @@ class Usulan(models.Model):
         DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
         DITUTUP = "ditutup", _("Ditutup, dibawa ke tahun berikutnya")
 
-    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="usulan")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="usulan"
+    )
     id_usulan = models.CharField(_("ID usulan"), max_length=40)
     sumber = models.CharField(_("sumber"), max_length=25, choices=Sumber.choices, default=Sumber.MUSRENBANG_DESA)
     pengusul = models.CharField(_("pengusul"), max_length=200, blank=True)
     anggota_dprd = models.CharField(_("anggota DPRD"), max_length=200, blank=True)
     fraksi = models.CharField(_("fraksi"), max_length=100, blank=True)
     desa = models.ForeignKey(
-        Wilayah, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="usulan",
+        Wilayah,
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="usulan",
         limit_choices_to={"tingkat__in": ["desa", "kelurahan"]},
     )
     alamat = models.TextField(_("alamat"), blank=True)
@@ -53,8 +59,13 @@ class Usulan(models.Model):
     usulan = models.TextField(_("usulan"))
     uraian = models.TextField(_("uraian"), blank=True)
     bidang_urusan = models.ForeignKey(
-        Nomenklatur, verbose_name=_("bidang urusan"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="usulan", limit_choices_to={"level": Nomenklatur.Level.BIDANG_URUSAN},
+        Nomenklatur,
+        verbose_name=_("bidang urusan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="usulan",
+        limit_choices_to={"level": Nomenklatur.Level.BIDANG_URUSAN},
     )
     jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis.choices, default=Jenis.FISIK)
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -62,9 +73,16 @@ class Usulan(models.Model):
     harga_satuan = models.BigIntegerField(_("harga satuan"), null=True, blank=True)
     anggaran = models.BigIntegerField(_("perkiraan biaya"), default=0)
     prioritas = models.PositiveSmallIntegerField(_("prioritas di kecamatan"), null=True, blank=True)
-    sasaran = models.ManyToManyField(KelompokSasaran, verbose_name=_("kelompok sasaran"), blank=True, related_name="usulan")
+    sasaran = models.ManyToManyField(
+        KelompokSasaran, verbose_name=_("kelompok sasaran"), blank=True, related_name="usulan"
+    )
     opd_awal = models.ForeignKey(
-        Opd, verbose_name=_("OPD tujuan awal"), null=True, blank=True, on_delete=models.PROTECT, related_name="usulan_awal"
+        Opd,
+        verbose_name=_("OPD tujuan awal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="usulan_awal",
     )
     opd_tujuan = models.ForeignKey(
         Opd, verbose_name=_("OPD tujuan"), null=True, blank=True, on_delete=models.PROTECT, related_name="usulan_masuk"
@@ -74,12 +92,21 @@ class Usulan(models.Model):
     # Also from the trail: when its last step was taken, and the usulan it was merged into (if that was the step).
     diputuskan_pada = models.DateTimeField(_("langkah terakhir"), null=True, blank=True, editable=False)
     digabung_ke = models.ForeignKey(
-        "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="digabungan",
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="digabungan",
         editable=False,
     )
     kode_lacak = models.CharField(_("kode lacak"), max_length=16, unique=True)
     asal = models.ForeignKey(
-        "self", verbose_name=_("usulan asal (tahun lalu)"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("usulan asal (tahun lalu)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="lanjutan",
     )
     cari = models.TextField(editable=False, default="")
@@ -93,7 +120,9 @@ class Usulan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "id_usulan"], name="usulan_unique_id_per_year"),
             models.CheckConstraint(name="usulan_anggaran_not_negative", condition=Q(anggaran__gte=0)),
-            models.CheckConstraint(name="usulan_volume_not_negative", condition=Q(volume__isnull=True) | Q(volume__gte=0)),
+            models.CheckConstraint(
+                name="usulan_volume_not_negative", condition=Q(volume__isnull=True) | Q(volume__gte=0)
+            ),
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "opd_tujuan", "status"], name="usulan_year_opd_status"),
@@ -104,7 +133,15 @@ class Usulan(models.Model):
         return f"{self.id_usulan} {self.usulan[:60]}"
 
     def search_text(self) -> str:
-        parts = [self.id_usulan, self.kode_lacak, self.usulan, self.permasalahan, self.uraian, self.pengusul, self.alamat]
+        parts = [
+            self.id_usulan,
+            self.kode_lacak,
+            self.usulan,
+            self.permasalahan,
+            self.uraian,
+            self.pengusul,
+            self.alamat,
+        ]
         return " ".join(p for p in parts if p).lower()
 
     @property
@@ -135,15 +172,27 @@ class Keputusan(models.Model):
     level = models.CharField(_("tingkat"), max_length=25, choices=Level.choices)
     keputusan = models.CharField(_("keputusan"), max_length=30, choices=Jenis.choices)
     # For diteruskan: the agency it was routed to. For a decision: the agency that decided.
-    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(
+        Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     volume = models.DecimalField(_("volume disesuaikan"), max_digits=14, decimal_places=2, null=True, blank=True)
     anggaran = models.BigIntegerField(_("biaya disesuaikan"), null=True, blank=True)
     alasan = models.TextField(_("alasan"), blank=True)
     digabung_ke_usulan = models.ForeignKey(
-        Usulan, verbose_name=_("digabung ke usulan"), null=True, blank=True, on_delete=models.PROTECT, related_name="gabungan"
+        Usulan,
+        verbose_name=_("digabung ke usulan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gabungan",
     )
     digabung_ke_renja = models.ForeignKey(
-        RenjaRow, verbose_name=_("digabung ke baris Renja"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        RenjaRow,
+        verbose_name=_("digabung ke baris Renja"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # For a decision no person recorded (an import from the command line): the command (see renja/system_actor.py).
@@ -158,11 +207,15 @@ class Keputusan(models.Model):
             models.CheckConstraint(
                 name="keputusan_reason_required",
                 condition=~Q(keputusan__in=["ditolak", "dikembalikan", "digabung", "ditutup"]) | ~Q(alasan=""),
-                violation_error_message=_("Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."),
+                violation_error_message=_(
+                    "Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."
+                ),
             ),
             models.CheckConstraint(
                 name="keputusan_merge_has_target",
-                condition=~Q(keputusan="digabung") | Q(digabung_ke_usulan__isnull=False) | Q(digabung_ke_renja__isnull=False),
+                condition=~Q(keputusan="digabung")
+                | Q(digabung_ke_usulan__isnull=False)
+                | Q(digabung_ke_renja__isnull=False),
             ),
         ]
         indexes = [models.Index(fields=["usulan", "at"], name="keputusan_usulan_at")]
@@ -179,7 +232,9 @@ class Pengambilan(models.Model):
     """An usulan picked up into a Renja row, with the volume and cost allocated to that row."""
 
     usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="pengambilan")
-    renja_row = models.ForeignKey(RenjaRow, verbose_name=_("baris Renja"), on_delete=models.PROTECT, related_name="pengambilan")
+    renja_row = models.ForeignKey(
+        RenjaRow, verbose_name=_("baris Renja"), on_delete=models.PROTECT, related_name="pengambilan"
+    )
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, null=True, blank=True)
     anggaran = models.BigIntegerField(_("biaya"), default=0)
     keputusan = models.ForeignKey(Keputusan, on_delete=models.PROTECT, related_name="pengambilan")
@@ -196,7 +251,9 @@ class Pengambilan(models.Model):
         verbose_name_plural = _("pengambilan usulan")
         constraints = [
             models.UniqueConstraint(
-                fields=["usulan", "renja_row"], condition=Q(dibatalkan_oleh__isnull=True), name="pengambilan_unique_active_row"
+                fields=["usulan", "renja_row"],
+                condition=Q(dibatalkan_oleh__isnull=True),
+                name="pengambilan_unique_active_row",
             ),
             models.CheckConstraint(name="pengambilan_anggaran_not_negative", condition=Q(anggaran__gte=0)),
         ]

@@ -1,4 +1,5 @@
 """Reusable reads of usulan."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,8 +8,8 @@ from django.db.models import Count, Exists, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from renja.db_router import for_reports
-from renja.formatting import rupiah
+from core.db_router import for_reports
+from core.formatting import rupiah
 from renja.models import RenjaRow
 
 from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
@@ -33,7 +34,9 @@ def usulan_by_tracking_code(code: str) -> Usulan | None:
     normalised = code.strip().upper().replace(" ", "")
     if normalised and not normalised.startswith("USL-") and len(normalised) == 8:
         normalised = f"USL-{normalised[:4]}-{normalised[4:]}"
-    return Usulan.objects.select_related("fiscal_year", "desa__parent", "opd_tujuan").filter(kode_lacak=normalised).first()
+    return (
+        Usulan.objects.select_related("fiscal_year", "desa__parent", "opd_tujuan").filter(kode_lacak=normalised).first()
+    )
 
 
 def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
@@ -43,7 +46,11 @@ def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
 
 def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
     """An usulan list queryset with everything its CSV/XLSX export shows, read from the reports database."""
-    return for_reports(qs).select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan").prefetch_related("sasaran")
+    return (
+        for_reports(qs)
+        .select_related("desa__parent", "bidang_urusan", "opd_awal", "opd_tujuan")
+        .prefetch_related("sasaran")
+    )
 
 
 def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
@@ -59,8 +66,10 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
             entry["n"] += item["n"]
             entry["biaya"] += item["biaya"] or 0
     return {
-        group: [{**e, "count_list": [e["counts"][s] for s in statuses]}
-                for e in sorted(table.values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))]
+        group: [
+            {**e, "count_list": [e["counts"][s] for s in statuses]}
+            for e in sorted(table.values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))
+        ]
         for group, table in tables.items()
     }
 
@@ -85,7 +94,9 @@ def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow
     )
     places: dict[int, set[int]] = {}
     through = RenjaRow.lokasi.through
-    for row_id, wilayah_id in through.objects.filter(renjarow__in=[r.pk for r in rows]).values_list("renjarow_id", "wilayah_id"):
+    for row_id, wilayah_id in through.objects.filter(renjarow__in=[r.pk for r in rows]).values_list(
+        "renjarow_id", "wilayah_id"
+    ):
         places.setdefault(row_id, set()).add(wilayah_id)
     for row in rows:
         row.lokasi_ids = places.get(row.pk, set())
@@ -109,20 +120,48 @@ def acceptance_warnings(usulan: Usulan, parts: list[tuple[RenjaRow, int]]) -> li
     (a re-decision of the same usulan does not count its own current pick-up twice)."""
     warnings = []
     place = {usulan.desa_id, usulan.desa.parent_id} - {None}
-    own = {p.renja_row_id: p.anggaran for p in usulan.pengambilan.all() if p.dibatalkan_oleh_id is None} if usulan.pk else {}
+    own = (
+        {p.renja_row_id: p.anggaran for p in usulan.pengambilan.all() if p.dibatalkan_oleh_id is None}
+        if usulan.pk
+        else {}
+    )
     for row, cost in parts:
         if row.lokasi_ids and not (row.lokasi_ids & place):
-            warnings.append(AcceptanceWarning("lokasi", row, _(
-                "Usulan %(id)s dari Desa/Kel. %(desa)s (Kec. %(kec)s) berada di luar lokasi baris %(ref)s; desa pengusul akan "
-                "membaca bahwa usulannya ditampung di kegiatan di tempat lain.") % {
-                    "id": usulan.id_usulan, "ref": row.ref, "desa": usulan.desa.nama,
-                    "kec": usulan.desa.parent.nama if usulan.desa.parent_id else "–"}))
+            warnings.append(
+                AcceptanceWarning(
+                    "lokasi",
+                    row,
+                    _(
+                        "Usulan %(id)s dari Desa/Kel. %(desa)s (Kec. %(kec)s) berada di luar lokasi baris %(ref)s; "
+                        "desa pengusul akan membaca bahwa usulannya ditampung di kegiatan di tempat lain."
+                    )
+                    % {
+                        "id": usulan.id_usulan,
+                        "ref": row.ref,
+                        "desa": usulan.desa.nama,
+                        "kec": usulan.desa.parent.nama if usulan.desa.parent_id else "–",
+                    },
+                )
+            )
         held = row.ditampung - own.get(row.pk, 0)
         if held + cost > row.pagu:
-            warnings.append(AcceptanceWarning("pagu", row, _(
-                "Pagu baris %(ref)s %(pagu)s; sudah menampung %(held)s, dengan usulan ini %(total)s: melebihi pagu %(over)s.") % {
-                    "ref": row.ref, "pagu": rupiah(row.pagu), "held": rupiah(held), "total": rupiah(held + cost),
-                    "over": rupiah(held + cost - row.pagu)}))
+            warnings.append(
+                AcceptanceWarning(
+                    "pagu",
+                    row,
+                    _(
+                        "Pagu baris %(ref)s %(pagu)s; sudah menampung %(held)s, "
+                        "dengan usulan ini %(total)s: melebihi pagu %(over)s."
+                    )
+                    % {
+                        "ref": row.ref,
+                        "pagu": rupiah(row.pagu),
+                        "held": rupiah(held),
+                        "total": rupiah(held + cost),
+                        "over": rupiah(held + cost - row.pagu),
+                    },
+                )
+            )
     return warnings
 
 
@@ -145,7 +184,8 @@ def officer_inbox_counts(user) -> dict[str, int]:
     undecided = Q(status__in=UNDECIDED)
     fresh = undecided & (Q(diputuskan_pada__gt=Subquery(seen)) | ~Exists(InboxVisit.objects.filter(user_id=user.pk)))
     counts = Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=Subquery(newest)).aggregate(
-        belum=Count("id", filter=undecided), baru=Count("id", filter=fresh))
+        belum=Count("id", filter=undecided), baru=Count("id", filter=fresh)
+    )
     return {"baru": counts["baru"] or 0, "belum": counts["belum"] or 0}
 
 
@@ -159,12 +199,20 @@ def next_undecided(usulan: Usulan, visible: QuerySet[Usulan]) -> Usulan | None:
     first), never itself. One query of values, then the chosen usulan."""
     if usulan.opd_tujuan_id is None:
         return None
-    items = list(visible.filter(opd_tujuan_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id, status__in=UNDECIDED)
-                 .exclude(pk=usulan.pk).values("pk", "desa__parent__nama", "prioritas", "id_usulan"))
+    items = list(
+        visible.filter(opd_tujuan_id=usulan.opd_tujuan_id, fiscal_year_id=usulan.fiscal_year_id, status__in=UNDECIDED)
+        .exclude(pk=usulan.pk)
+        .values("pk", "desa__parent__nama", "prioritas", "id_usulan")
+    )
     if not items:
         return None
-    here = inbox_order_key({"desa__parent__nama": usulan.desa.parent.nama if usulan.desa.parent_id else "",
-                            "prioritas": usulan.prioritas, "id_usulan": usulan.id_usulan})
+    here = inbox_order_key(
+        {
+            "desa__parent__nama": usulan.desa.parent.nama if usulan.desa.parent_id else "",
+            "prioritas": usulan.prioritas,
+            "id_usulan": usulan.id_usulan,
+        }
+    )
     items.sort(key=inbox_order_key)
     chosen = next((i for i in items if inbox_order_key(i) > here), items[0])
     return visible.get(pk=chosen["pk"])
@@ -177,8 +225,11 @@ def inbox_last_seen(user):
 
 def undecided_for_agency(*, opd_id: int, fiscal_year_id: int) -> QuerySet[Usulan]:
     """The agency's undecided usulan of a year, longest waiting first, with the places the officer's home shows."""
-    return (Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=fiscal_year_id, status__in=UNDECIDED)
-            .select_related("desa__parent").order_by("diputuskan_pada", "id_usulan"))
+    return (
+        Usulan.objects.filter(opd_tujuan_id=opd_id, fiscal_year_id=fiscal_year_id, status__in=UNDECIDED)
+        .select_related("desa__parent")
+        .order_by("diputuskan_pada", "id_usulan")
+    )
 
 
 def carry_over_counts(*, from_year, to_year) -> dict[str, int]:

@@ -2,15 +2,16 @@
 
 An usulan's status is derived from its trail (status_from_trail) and stored by these functions only.
 """
+
 from __future__ import annotations
 
 import datetime
 import logging
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from decimal import Decimal
-from typing import Iterable, Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import rupiah
 from renja import permissions as rules
-from renja.formatting import rupiah
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
@@ -131,7 +132,12 @@ def usulan_close(*, usulan: Usulan, by: User | None, alasan: str) -> Usulan:
     """Bappeda closes an usulan no agency picked up this year, with a reason; carry-over takes it to the next year."""
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
-    if locked.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG, Usulan.Status.DITUTUP):
+    if locked.status in (
+        Usulan.Status.DITERIMA,
+        Usulan.Status.DITERIMA_DENGAN_PERUBAHAN,
+        Usulan.Status.DIGABUNG,
+        Usulan.Status.DITUTUP,
+    ):
         raise ValidationError(
             _("Usulan %(id)s sudah %(status)s; tidak dapat ditutup.")
             % {"id": locked.id_usulan, "status": locked.get_status_display().lower()}
@@ -191,19 +197,36 @@ def usulan_decide(
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
     fields, allocations = _decision_fields(
-        locked, keputusan=keputusan, by=by, alasan=alasan, volume=volume, anggaran=anggaran,
-        allocations=allocations, merge_usulan=merge_usulan, merge_row=merge_row,
+        locked,
+        keputusan=keputusan,
+        by=by,
+        alasan=alasan,
+        volume=volume,
+        anggaran=anggaran,
+        allocations=allocations,
+        merge_usulan=merge_usulan,
+        merge_row=merge_row,
     )
     decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
     _audit_cross_agency_merge(locked, decision, by)
     for part in allocations:
-        Pengambilan.objects.create(usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by)
+        Pengambilan.objects.create(
+            usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by
+        )
     return decision
 
 
 def _decision_fields(
-    usulan: Usulan, *, keputusan: str, by: User | None, alasan: str, volume: Decimal | None, anggaran: int | None,
-    allocations: Sequence[Allocation], merge_usulan: Usulan | None, merge_row: RenjaRow | None,
+    usulan: Usulan,
+    *,
+    keputusan: str,
+    by: User | None,
+    alasan: str,
+    volume: Decimal | None,
+    anggaran: int | None,
+    allocations: Sequence[Allocation],
+    merge_usulan: Usulan | None,
+    merge_row: RenjaRow | None,
 ) -> tuple[dict, list[Allocation]]:
     """The rules of each decision (no queries): the Keputusan fields to write and the checked pick-ups."""
     _check_decider(usulan, by)
@@ -212,7 +235,13 @@ def _decision_fields(
         raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
     alasan = (alasan or "").strip()
     if keputusan in NEEDS_REASON and not alasan:
-        raise ValidationError({"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}]})
+        raise ValidationError(
+            {
+                "alasan": [
+                    _("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}
+                ]
+            }
+        )
     fields: dict = {"opd": usulan.opd_tujuan, "alasan": alasan}
     if keputusan == Keputusan.Jenis.DIGABUNG:
         fields.update(_merge_target(usulan, merge_usulan, merge_row, by))
@@ -226,8 +255,12 @@ def _decision_fields(
         if (anggaran is not None and anggaran < 0) or (volume is not None and volume < 0):
             raise ValidationError(_("Volume dan biaya tidak boleh negatif."))
         fields.update(volume=volume, anggaran=anggaran)
-        checked = _check_allocations(usulan, allocations, anggaran if anggaran is not None else usulan.anggaran,
-                                     volume if volume is not None else usulan.volume)
+        checked = _check_allocations(
+            usulan,
+            allocations,
+            anggaran if anggaran is not None else usulan.anggaran,
+            volume if volume is not None else usulan.volume,
+        )
     return fields, checked
 
 
@@ -246,7 +279,9 @@ def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaR
         # Another agency's row: only Bappeda joins an usulan to it (the agency would not see it happen).
         raise ValidationError(
             _("Baris Renja %(ref)s bukan baris %(opd)s; penggabungan ke baris OPD lain hanya dapat dilakukan Bappeda.")
-            % {"ref": merge_row.ref, "opd": usulan.opd_tujuan.singkatan}, code="other_agency")
+            % {"ref": merge_row.ref, "opd": usulan.opd_tujuan.singkatan},
+            code="other_agency",
+        )
     return {"digabung_ke_renja": merge_row}
 
 
@@ -254,12 +289,18 @@ def _audit_cross_agency_merge(usulan: Usulan, decision: Keputusan, by: User | No
     """A merge into another agency's Renja row is Bappeda's act: recorded on the row, so that its agency sees it."""
     row = decision.digabung_ke_renja
     if row is not None and row.opd_id != usulan.opd_tujuan_id:
-        renja_services.audit_log(obj=row, action="renja_row.usulan_merged", by=by,
-                                 changes={"usulan": ["", f"{usulan.id_usulan} ({usulan.opd_tujuan.singkatan})"]},
-                                 data={"usulan": usulan.id_usulan, "opd_usulan": usulan.opd_tujuan.singkatan})
+        renja_services.audit_log(
+            obj=row,
+            action="renja_row.usulan_merged",
+            by=by,
+            changes={"usulan": ["", f"{usulan.id_usulan} ({usulan.opd_tujuan.singkatan})"]},
+            data={"usulan": usulan.id_usulan, "opd_usulan": usulan.opd_tujuan.singkatan},
+        )
 
 
-def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total: int, volume: Decimal | None) -> list[Allocation]:
+def _check_allocations(
+    usulan: Usulan, allocations: Sequence[Allocation], total: int, volume: Decimal | None
+) -> list[Allocation]:
     if not allocations:
         raise ValidationError(_("Pilih baris Renja yang menampung usulan ini (atau buat baris baru)."))
     for part in allocations:
@@ -276,10 +317,19 @@ def _check_allocations(usulan: Usulan, allocations: Sequence[Allocation], total:
         part = allocations[0]
         if part.anggaran is not None and part.anggaran != total:
             raise ValidationError(
-                _("Biaya untuk satu baris (%(part)s) harus sama dengan biaya yang diterima (%(total)s); bagi ke beberapa baris bila perlu.")
+                _(
+                    "Biaya untuk satu baris (%(part)s) harus sama dengan biaya yang diterima (%(total)s); "
+                    "bagi ke beberapa baris bila perlu."
+                )
                 % {"part": rupiah(part.anggaran), "total": rupiah(total)}
             )
-        return [Allocation(part.row, total if part.anggaran is None else part.anggaran, volume if part.volume is None else part.volume)]
+        return [
+            Allocation(
+                part.row,
+                total if part.anggaran is None else part.anggaran,
+                volume if part.volume is None else part.volume,
+            )
+        ]
     if any(p.anggaran is None for p in allocations):
         raise ValidationError(_("Usulan yang dibagi ke beberapa baris memerlukan biaya untuk tiap baris."))
     shared = sum(p.anggaran for p in allocations)
@@ -316,7 +366,10 @@ class StepRefused(ValidationError):
 
 @transaction.atomic
 def usulan_steps_apply(
-    *, fiscal_year: FiscalYear, items: Sequence[tuple[Usulan, Sequence[Step]]], by: User | None,
+    *,
+    fiscal_year: FiscalYear,
+    items: Sequence[tuple[Usulan, Sequence[Step]]],
+    by: User | None,
     expected: dict[int, tuple[str, int | None]] | None = None,
 ) -> int:
     """Route and decide many usulan of one year at once (imports): the same rules as usulan_route and usulan_decide,
@@ -330,7 +383,11 @@ def usulan_steps_apply(
     ids = [u.pk for u, steps in items if steps]
     locked = {}
     for start in range(0, len(ids), 900):
-        for u in Usulan.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd_tujuan", "opd_awal").filter(pk__in=ids[start:start + 900]):
+        for u in (
+            Usulan.objects.select_for_update(of=("self",))
+            .select_related("fiscal_year", "opd_tujuan", "opd_awal")
+            .filter(pk__in=ids[start : start + 900])
+        ):
             locked[u.pk] = u
     active: dict[int, list[Pengambilan]] = {}
     for pick in Pengambilan.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
@@ -345,7 +402,10 @@ def usulan_steps_apply(
             continue
         usulan = locked[original.pk]
         if expected and original.pk in expected and expected[original.pk] != (usulan.status, usulan.opd_tujuan_id):
-            changed = ValidationError(_("Usulan %(id)s diputuskan orang lain sejak berkas diperiksa; impor ulang berkasnya.") % {"id": usulan.id_usulan})
+            changed = ValidationError(
+                _("Usulan %(id)s diputuskan orang lain sejak berkas diperiksa; impor ulang berkasnya.")
+                % {"id": usulan.id_usulan}
+            )
             raise StepRefused(changed, position=position, step=0)
         for number, step in enumerate(steps):
             try:
@@ -356,19 +416,30 @@ def usulan_steps_apply(
                     usulan.opd_awal = usulan.opd_awal or step.opd
                     usulan.opd_tujuan = step.opd
                     routed.setdefault(step.opd.pk, []).append(usulan.pk)
-                    decision = Keputusan(usulan=usulan, level=Keputusan.Level.BAPPEDA, keputusan=step.keputusan, opd=step.opd, by=by)
+                    decision = Keputusan(
+                        usulan=usulan, level=Keputusan.Level.BAPPEDA, keputusan=step.keputusan, opd=step.opd, by=by
+                    )
                     parts: list[Allocation] = []
                 else:
                     fields, parts = _decision_fields(
-                        usulan, keputusan=step.keputusan, by=by, alasan=step.alasan, volume=step.volume, anggaran=step.anggaran,
-                        allocations=step.allocations, merge_usulan=step.merge_usulan, merge_row=step.merge_row,
+                        usulan,
+                        keputusan=step.keputusan,
+                        by=by,
+                        alasan=step.alasan,
+                        volume=step.volume,
+                        anggaran=step.anggaran,
+                        allocations=step.allocations,
+                        merge_usulan=step.merge_usulan,
+                        merge_row=step.merge_row,
                     )
                     decision = Keputusan(usulan=usulan, level=step.level, keputusan=step.keputusan, by=by, **fields)
             except ValidationError as exc:
                 raise StepRefused(exc, position=position, step=number) from exc
             decisions.append(decision)
             cancelled += [(pick, decision) for pick in active.pop(usulan.pk, [])]
-            picks = [Pengambilan(usulan=usulan, renja_row=p.row, volume=p.volume, anggaran=p.anggaran, by=by) for p in parts]
+            picks = [
+                Pengambilan(usulan=usulan, renja_row=p.row, volume=p.volume, anggaran=p.anggaran, by=by) for p in parts
+            ]
             new_picks += [(pick, decision) for pick in picks]
             if picks:
                 active[usulan.pk] = picks
@@ -389,12 +460,19 @@ def usulan_steps_apply(
     # One UPDATE per distinct outcome (a few dozen), not a CASE per row: bulk_update is slow at thousands of rows.
     groups: dict[tuple, list[int]] = {}
     for usulan in touched.values():
-        groups.setdefault((usulan.status, usulan.opd_tujuan_id, usulan.opd_awal_id, usulan.digabung_ke_id), []).append(usulan.pk)
+        groups.setdefault((usulan.status, usulan.opd_tujuan_id, usulan.opd_awal_id, usulan.digabung_ke_id), []).append(
+            usulan.pk
+        )
     now = timezone.now()
     for (status, tujuan, awal, gabung), pks in groups.items():
         for start in range(0, len(pks), 900):
-            Usulan.objects.filter(pk__in=pks[start:start + 900]).update(
-                status=status, opd_tujuan_id=tujuan, opd_awal_id=awal, digabung_ke_id=gabung, diputuskan_pada=now, updated_at=now
+            Usulan.objects.filter(pk__in=pks[start : start + 900]).update(
+                status=status,
+                opd_tujuan_id=tujuan,
+                opd_awal_id=awal,
+                digabung_ke_id=gabung,
+                diputuskan_pada=now,
+                updated_at=now,
             )
     for opd_id, pks in routed.items():
         transaction.on_commit(partial(routing_mail_send, opd_id=opd_id, usulan_ids=pks))
@@ -402,8 +480,15 @@ def usulan_steps_apply(
 
 
 @transaction.atomic
-def usulan_decide_many(*, usulan_list: Iterable[Usulan], keputusan: str, by: User | None, alasan: str = "", row: RenjaRow | None = None,
-                       level: str = Keputusan.Level.OPD) -> int:
+def usulan_decide_many(
+    *,
+    usulan_list: Iterable[Usulan],
+    keputusan: str,
+    by: User | None,
+    alasan: str = "",
+    row: RenjaRow | None = None,
+    level: str = Keputusan.Level.OPD,
+) -> int:
     """The same decision for a selection, all or none; an acceptance puts each whole usulan into one row."""
     count = 0
     for usulan in usulan_list:
@@ -424,9 +509,16 @@ def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, b
         ref=ref,
         by=by,
         data={
-            "opd": locked.opd_tujuan, "sub_kegiatan": sub, "kode": kode, "nama": locked.usulan[:500],
-            "keterangan": locked.uraian or locked.permasalahan, "target": locked.volume, "satuan": locked.satuan,
-            "pagu": locked.anggaran, "lokasi": [locked.desa], "sasaran": list(locked.sasaran.all()),
+            "opd": locked.opd_tujuan,
+            "sub_kegiatan": sub,
+            "kode": kode,
+            "nama": locked.usulan[:500],
+            "keterangan": locked.uraian or locked.permasalahan,
+            "target": locked.volume,
+            "satuan": locked.satuan,
+            "pagu": locked.anggaran,
+            "lokasi": [locked.desa],
+            "sasaran": list(locked.sasaran.all()),
         },
     )
     return usulan_decide(usulan=locked, keputusan=Keputusan.Jenis.DITERIMA, by=by, allocations=[Allocation(row)])
@@ -438,7 +530,11 @@ def picked_up_total(usulan: Usulan) -> int:
 
 
 NOT_ACCOMMODATED = [
-    Usulan.Status.BARU, Usulan.Status.DITERUSKAN, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN, Usulan.Status.DITUTUP,
+    Usulan.Status.BARU,
+    Usulan.Status.DITERUSKAN,
+    Usulan.Status.DITOLAK,
+    Usulan.Status.DIKEMBALIKAN,
+    Usulan.Status.DITUTUP,
 ]
 
 
@@ -461,22 +557,47 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
     )
     copies, skipped = [], []
     copy_fields = [
-        "sumber", "pengusul", "anggota_dprd", "fraksi", "desa_id", "alamat", "latitude", "longitude", "permasalahan",
-        "usulan", "uraian", "bidang_urusan_id", "jenis", "volume", "satuan", "harga_satuan", "anggaran", "prioritas",
+        "sumber",
+        "pengusul",
+        "anggota_dprd",
+        "fraksi",
+        "desa_id",
+        "alamat",
+        "latitude",
+        "longitude",
+        "permasalahan",
+        "usulan",
+        "uraian",
+        "bidang_urusan_id",
+        "jenis",
+        "volume",
+        "satuan",
+        "harga_satuan",
+        "anggaran",
+        "prioritas",
     ]
     for original in originals:
         if original.id_usulan in taken_ids:
             skipped.append(original.id_usulan)
             continue
-        copy = Usulan(fiscal_year=to_year, id_usulan=original.id_usulan, asal=original, kode_lacak=tracking_code_new(),
-                      **{f: getattr(original, f) for f in copy_fields})
+        copy = Usulan(
+            fiscal_year=to_year,
+            id_usulan=original.id_usulan,
+            asal=original,
+            kode_lacak=tracking_code_new(),
+            **{f: getattr(original, f) for f in copy_fields},
+        )
         copy.cari = copy.search_text()
         copies.append((copy, list(original.sasaran.all())))
     Usulan.objects.bulk_create([c for c, _s in copies], batch_size=500)
     through = Usulan.sasaran.through
-    through.objects.bulk_create([through(usulan_id=c.pk, kelompoksasaran_id=s.pk) for c, groups in copies for s in groups], batch_size=1000)
+    through.objects.bulk_create(
+        [through(usulan_id=c.pk, kelompoksasaran_id=s.pk) for c, groups in copies for s in groups], batch_size=1000
+    )
     renja_services.audit_log(
-        obj=to_year, action="usulan.carried_over", by=by,
+        obj=to_year,
+        action="usulan.carried_over",
+        by=by,
         data={"dari": from_year.year, "jumlah": len(copies), "dilewati_id_sudah_ada": skipped[:100]},
     )
     return len(copies)
@@ -488,7 +609,9 @@ def inbox_visit_record(*, user: User) -> None:
 
 
 @transaction.atomic
-def row_places_add(*, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | None, expected_version: int | None = None) -> RenjaRow:
+def row_places_add(
+    *, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | None, expected_version: int | None = None
+) -> RenjaRow:
     """Add the desa of these usulan to a Renja row's locations (the one-click fix of an out-of-place acceptance).
 
     Through renja's row_update, so the row's rules hold: a locked year or an agreed row (for non-planners) refuses,
@@ -496,7 +619,9 @@ def row_places_add(*, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | N
     a desa already covered, itself or by its kecamatan, is not added again."""
     current = list(row.lokasi.all())
     if not current:
-        raise ValidationError(_("Baris %(ref)s berlaku se-kabupaten; tidak perlu menambah desa.") % {"ref": row.ref}, code="regency_wide")
+        raise ValidationError(
+            _("Baris %(ref)s berlaku se-kabupaten; tidak perlu menambah desa.") % {"ref": row.ref}, code="regency_wide"
+        )
     covered = {w.pk for w in current}
     added = []
     for usulan in usulan_list:
@@ -507,7 +632,9 @@ def row_places_add(*, row: RenjaRow, usulan_list: Sequence[Usulan], by: User | N
         added.append(desa)
     if not added:
         return row
-    row, _changes = renja_services.row_update(row=row, data={"lokasi": current + added}, by=by, expected_version=expected_version)
+    row, _changes = renja_services.row_update(
+        row=row, data={"lokasi": current + added}, by=by, expected_version=expected_version
+    )
     return row
 
 
@@ -532,7 +659,10 @@ def _usulan_mail(items: list[Usulan], opd: Opd, *, intro: str) -> tuple[str, str
     lines += [f"- {u.id_usulan} · {u.usulan[:100]} · Desa/Kel. {u.desa.nama}" for u in items[:50]]
     if len(items) > 50:
         lines.append(_("… dan %(n)s usulan lainnya.") % {"n": len(items) - 50})
-    lines += ["", _("Kotak masuk: %(url)s") % {"url": settings.RENJA_SITE_URL.rstrip("/") + reverse("musrenbang:inbox")}]
+    lines += [
+        "",
+        _("Kotak masuk: %(url)s") % {"url": settings.RENJA_SITE_URL.rstrip("/") + reverse("musrenbang:inbox")},
+    ]
     subject = _("[Renja] %(n)s usulan diteruskan ke %(opd)s") % {"n": len(items), "opd": opd.singkatan}
     return subject, "\n".join(lines)
 
@@ -540,13 +670,18 @@ def _usulan_mail(items: list[Usulan], opd: Opd, *, intro: str) -> tuple[str, str
 def routing_mail_send(*, opd_id: int, usulan_ids: list[int]) -> int:
     """E-mail the agency's people who chose a mail at every routing about these usulan (after the routing's commit;
     a mail server that fails is logged and changes nothing). Returns the number of mails."""
-    people = list(User.objects.filter(opd_id=opd_id, is_active=True, role__in=OPD_PEOPLE, inbox_mail__mode=InboxMail.Mode.SEGERA)
-                  .exclude(email=""))
+    people = list(
+        User.objects.filter(
+            opd_id=opd_id, is_active=True, role__in=OPD_PEOPLE, inbox_mail__mode=InboxMail.Mode.SEGERA
+        ).exclude(email="")
+    )
     if not people or not usulan_ids:
         return 0
     items = list(Usulan.objects.filter(pk__in=usulan_ids).select_related("desa", "opd_tujuan").order_by("id_usulan"))
     opd = Opd.objects.get(pk=opd_id)
-    subject, body = _usulan_mail(items, opd, intro=_("Usulan berikut baru diteruskan Bappeda ke %(opd)s:") % {"opd": opd.nama})
+    subject, body = _usulan_mail(
+        items, opd, intro=_("Usulan berikut baru diteruskan Bappeda ke %(opd)s:") % {"opd": opd.nama}
+    )
     try:
         return send_mass_mail([(subject, body, None, [p.email]) for p in people])
     except Exception:  # noqa: BLE001 - the routing is done; a mail server down must not turn it into an error page
@@ -559,16 +694,32 @@ def inbox_digest_send(*, now: datetime.datetime | None = None) -> int:
     digest (the last day for the first one), and remember when. Returns the number of mails sent."""
     now = now or timezone.now()
     sent = 0
-    chosen = (InboxMail.objects.filter(mode=InboxMail.Mode.HARIAN, user__is_active=True, user__role__in=OPD_PEOPLE, user__opd__isnull=False)
-              .exclude(user__email="").select_related("user__opd"))
+    chosen = (
+        InboxMail.objects.filter(
+            mode=InboxMail.Mode.HARIAN, user__is_active=True, user__role__in=OPD_PEOPLE, user__opd__isnull=False
+        )
+        .exclude(user__email="")
+        .select_related("user__opd")
+    )
     for setting in chosen:
         since = setting.digest_sent_at or now - datetime.timedelta(days=1)
-        items = list(Usulan.objects.filter(opd_tujuan_id=setting.user.opd_id, status=Usulan.Status.DITERUSKAN,
-                                           diputuskan_pada__gt=since, diputuskan_pada__lte=now)
-                     .select_related("desa").order_by("diputuskan_pada", "id_usulan"))
+        items = list(
+            Usulan.objects.filter(
+                opd_tujuan_id=setting.user.opd_id,
+                status=Usulan.Status.DITERUSKAN,
+                diputuskan_pada__gt=since,
+                diputuskan_pada__lte=now,
+            )
+            .select_related("desa")
+            .order_by("diputuskan_pada", "id_usulan")
+        )
         if items:
-            subject, body = _usulan_mail(items, setting.user.opd, intro=_("Ringkasan harian: usulan yang diteruskan ke %(opd)s dan belum diputuskan:")
-                                         % {"opd": setting.user.opd.nama})
+            subject, body = _usulan_mail(
+                items,
+                setting.user.opd,
+                intro=_("Ringkasan harian: usulan yang diteruskan ke %(opd)s dan belum diputuskan:")
+                % {"opd": setting.user.opd.nama},
+            )
             sent += send_mass_mail([(subject, body, None, [setting.user.email])])
         setting.digest_sent_at = now
         setting.save(update_fields=["digest_sent_at"])

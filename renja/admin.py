@@ -1,9 +1,21 @@
 """Admin: a support tool for Bappeda's administrators (reference data, users, years). No business actions."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, StageWindow, User, Wilayah
+from .models import (
+    AuditLog,
+    FiscalYear,
+    KelompokSasaran,
+    Nomenklatur,
+    Opd,
+    RenjaImport,
+    RenjaRow,
+    StageWindow,
+    User,
+    Wilayah,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,4 +1,5 @@
 """Filters of the Renja list (django-filter)."""
+
 from __future__ import annotations
 
 import django_filters
@@ -6,7 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .form_renderer import use_reference_selects
+from core.form_renderer import use_reference_selects
+
 from .models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
 PRIORITAS_CHOICES = [
@@ -28,7 +30,9 @@ class RenjaRowFilter(django_filters.FilterSet):
         method="filter_program",
         empty_label=_("Semua program"),
     )
-    status = django_filters.ChoiceFilter(choices=RenjaRow.Status.choices, label=_("Status"), empty_label=_("Semua status"))
+    status = django_filters.ChoiceFilter(
+        choices=RenjaRow.Status.choices, label=_("Status"), empty_label=_("Semua status")
+    )
     kecamatan = django_filters.ModelChoiceFilter(
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
         label=_("Kecamatan"),
@@ -55,7 +59,12 @@ class RenjaRowFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
         # The columns each list's labels (__str__) are made of.
         use_reference_selects(
-            self.form, tahun=["year"], opd=["singkatan"], program=["kode", "nama"], kecamatan=["tingkat", "nama"], sasaran=["nama"]
+            self.form,
+            tahun=["year"],
+            opd=["singkatan"],
+            program=["kode", "nama"],
+            kecamatan=["tingkat", "nama"],
+            sasaran=["nama"],
         )
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:

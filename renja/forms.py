@@ -1,11 +1,13 @@
 """Input shapes for the renja screens. Cross-object rules live in services."""
+
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .form_renderer import use_reference_selects
+from core.form_renderer import use_reference_selects
+
 from .models import FiscalYear, KelompokSasaran, Opd, RenjaRow
 from .services import resolve_sub_kegiatan
 from .widgets import LokasiField, RupiahField
@@ -17,7 +19,9 @@ class RenjaRowForm(forms.ModelForm):
     kode_sub_kegiatan = forms.CharField(
         label=_("Kode sub kegiatan"),
         max_length=24,
-        help_text=_("Contoh 1.06.04.2.01.0001. Program penunjang ditulis dengan bidang urusan OPD, mis. 1.06.01.2.02.0001."),
+        help_text=_(
+            "Contoh 1.06.04.2.01.0001. Program penunjang ditulis dengan bidang urusan OPD, mis. 1.06.01.2.02.0001."
+        ),
     )
     pagu = RupiahField(label=_("Pagu indikatif (Rp)"), help_text=_("Rupiah bulat, mis. 1.300.000.000 atau 1,3 M."))
     pagu_n1 = RupiahField(label=_("Pagu N+1 (Rp)"), required=False)
@@ -57,7 +61,9 @@ class RenjaRowForm(forms.ModelForm):
         self.fiscal_year = fiscal_year
         opds = Opd.objects.filter(aktif=True)
         # The chosen agency's bidang urusan decide which support-program codes it may use (clean).
-        self.fields["opd"].queryset = (editable_opds if editable_opds is not None else opds).prefetch_related("bidang_urusan")
+        self.fields["opd"].queryset = (editable_opds if editable_opds is not None else opds).prefetch_related(
+            "bidang_urusan"
+        )
         self.fields["opd_pengampu"].queryset = opds
         self.fields["opd_pendukung"].queryset = opds
         use_reference_selects(self, opd=["singkatan"], opd_pengampu=["singkatan"])  # the columns of the labels
@@ -65,7 +71,10 @@ class RenjaRowForm(forms.ModelForm):
         self.fields["lokasi"] = LokasiField(
             required=False,
             label=_("Lokasi"),
-            help_text=_("Centang kecamatan (berarti seluruh kecamatan) atau desa/kelurahan di bawahnya. Kosongkan untuk kegiatan se-kabupaten."),
+            help_text=_(
+                "Centang kecamatan (berarti seluruh kecamatan) atau desa/kelurahan di bawahnya. "
+                "Kosongkan untuk kegiatan se-kabupaten."
+            ),
         )
         for name in ("target", "target_n1"):
             self.fields[name].localize = True  # accepts 95,5 as Indonesians write it
@@ -124,7 +133,9 @@ class ImportUploadForm(forms.Form):
     def clean_berkas(self):
         berkas = self.cleaned_data["berkas"]
         if berkas.size > self.max_bytes:
-            raise ValidationError(_("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)})
+            raise ValidationError(
+                _("Berkas terlalu besar (maksimal %(mb)s MB).") % {"mb": self.max_bytes // (1024 * 1024)}
+            )
         name = berkas.name.lower()
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise ValidationError(_("Hanya berkas .csv atau .xlsx yang dapat diimpor."))

@@ -1,15 +1,17 @@
 """The downloadable XLSX template of the Renja import: its columns with drop-down lists and reference sheets."""
+
 from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.formatting import place_label
+from core.tabular import Column, DropDown, ReferenceSheet, write_template
+
 from . import permissions
-from .formatting import place_label
-from .models import KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
+from .models import KelompokSasaran, Nomenklatur, RenjaRow, User, Wilayah
 from .services.imports import ALL_COLUMNS, REQUIRED_COLUMNS
 from .services.rows import opd_bidang_codes
-from .tabular import Column, DropDown, ReferenceSheet, write_template
 
 KINDS = {"pagu": "rupiah", "target": "number"}
 
@@ -18,8 +20,11 @@ def sub_kegiatan_for_template(user: User) -> list[tuple[str, str, str, str]]:
     """(code as the import takes it, sub kegiatan, kegiatan, program): for an officer the active sub kegiatan of
     their agency's bidang urusan, support-program codes written with the agency's main bidang; for a planner every
     active one."""
-    nodes = (Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True)
-             .select_related("parent__parent").order_by("kode"))
+    nodes = (
+        Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True)
+        .select_related("parent__parent")
+        .order_by("kode")
+    )
     opd = None if permissions.is_planner(user) else user.opd
     bidang = opd_bidang_codes(opd) if opd is not None else []
     if opd is not None:
@@ -44,8 +49,12 @@ def places_for_template(*, kecamatan: bool = True) -> list[tuple[str, str, str, 
     levels = [Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN] + ([Wilayah.Tingkat.KECAMATAN] if kecamatan else [])
     places = Wilayah.objects.filter(tingkat__in=levels)
     return [
-        (w.kode, w.get_tingkat_display(), place_label(w.nama, w.tingkat),
-         w.nama if w.tingkat == Wilayah.Tingkat.KECAMATAN else (w.parent.nama if w.parent else ""))
+        (
+            w.kode,
+            w.get_tingkat_display(),
+            place_label(w.nama, w.tingkat),
+            w.nama if w.tingkat == Wilayah.Tingkat.KECAMATAN else (w.parent.nama if w.parent else ""),
+        )
         for w in places.select_related("parent").order_by("kode")
     ]
 
@@ -60,7 +69,8 @@ def renja_template(user: User) -> bytes:
     sources = list(RenjaRow.SumberDana.choices)
     return write_template(
         [Column(name, KINDS.get(name, "text")) for name in ALL_COLUMNS],
-        title="Renja", required=REQUIRED_COLUMNS,
+        title="Renja",
+        required=REQUIRED_COLUMNS,
         dropdowns={
             "opd": DropDown([o.singkatan for o in opds]),
             "kode_sub_kegiatan": DropDown([s[0] for s in sub_kegiatan]),
@@ -75,7 +85,9 @@ def renja_template(user: User) -> bytes:
             "sasaran": _("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
         },
         references=[
-            ReferenceSheet(_("Sub kegiatan"), [_("kode"), _("sub kegiatan"), _("kegiatan"), _("program")], sub_kegiatan),
+            ReferenceSheet(
+                _("Sub kegiatan"), [_("kode"), _("sub kegiatan"), _("kegiatan"), _("program")], sub_kegiatan
+            ),
             ReferenceSheet(_("Wilayah"), [_("kode"), _("tingkat"), _("nama"), _("kecamatan")], places),
             ReferenceSheet(_("Sasaran"), [_("kode"), _("nama")], [(g.slug, g.nama) for g in groups]),
             ReferenceSheet(_("OPD"), [_("singkatan"), _("nama")], [(o.singkatan, o.nama) for o in opds]),

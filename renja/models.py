@@ -2,6 +2,7 @@
 
 These models use neither `musrenbang` nor `forum`; those apps build on them.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -15,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import place_label
-from .system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
+from core.formatting import place_label
+from core.system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 
 
 class UserManager(DjangoUserManager):
@@ -149,7 +150,8 @@ class Wilayah(models.Model):
 
     @property
     def label(self) -> str:
-        """The place with its kind, short, as the Renja screens show it: Kec. Tenggarong, Desa Bukit Biru, Kel. Sukarame."""
+        """The place with its kind, short, as the Renja screens show it: Kec. Tenggarong, Desa Bukit Biru,
+        Kel. Sukarame."""
         return place_label(self.nama, self.tingkat)
 
 
@@ -355,7 +357,14 @@ class RenjaRow(models.Model):
 
     def search_text(self) -> str:
         """The text free-text search looks in (kept in `cari` by the services)."""
-        parts = [self.ref, self.kode, self.nama, self.indikator, self.keterangan, self.sub_kegiatan.nama if self.sub_kegiatan_id else ""]
+        parts = [
+            self.ref,
+            self.kode,
+            self.nama,
+            self.indikator,
+            self.keterangan,
+            self.sub_kegiatan.nama if self.sub_kegiatan_id else "",
+        ]
         return " ".join(p for p in parts if p).lower()
 
     @property

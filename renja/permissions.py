@@ -7,6 +7,7 @@ Roles:
 - pembaca_opd: reads, changes nothing.
 Outside a user's read scope an object answers 404; readable but not writable answers 403.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
@@ -152,8 +153,13 @@ def can_resolve_overlaps(user: User) -> bool:
 
 def can_propose_settlement(user: User, opd_ids: set[int]) -> bool:
     """An officer of one of a pair's two agencies proposes how to settle it; a planner or facilitator confirms."""
-    return bool(user.is_authenticated and user.is_active and user.role == User.Role.PETUGAS_OPD
-                and user.opd_id is not None and user.opd_id in opd_ids)
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == User.Role.PETUGAS_OPD
+        and user.opd_id is not None
+        and user.opd_id in opd_ids
+    )
 
 
 def can_comment_on_overlap(user: User, opd_ids: set[int]) -> bool:

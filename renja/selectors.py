@@ -1,4 +1,5 @@
 """Reusable reads of the renja app: querysets with their joins applied."""
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
@@ -6,7 +7,8 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .db_router import for_reports
+from core.db_router import for_reports
+
 from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 
 
@@ -33,7 +35,9 @@ ACTION_LABELS = {
 def row_history(row: RenjaRow) -> list[AuditLog]:
     """Every audit entry of one row, newest first, with the acting user and labelled changes (`change_list`)."""
     ct = ContentType.objects.get_for_model(RenjaRow)
-    entries = list(AuditLog.objects.filter(content_type=ct, object_id=str(row.pk)).select_related("by").order_by("-at", "-id"))
+    entries = list(
+        AuditLog.objects.filter(content_type=ct, object_id=str(row.pk)).select_related("by").order_by("-at", "-id")
+    )
     labels = field_labels()
     for entry in entries:
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
@@ -45,9 +49,13 @@ def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     """A Renja list queryset with what its table shows and no more: the agency, and the names of the places and
     target groups as plain lists (`lokasi_list`, `sasaran_list`, in their usual order)."""
     # Plain lists (to_attr) instead of related managers: a manager per row and relation cost more than the query.
-    return qs.select_related(None).select_related("opd").prefetch_related(
-        Prefetch("lokasi", queryset=Wilayah.objects.only("nama", "tingkat"), to_attr="lokasi_list"),
-        Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),
+    return (
+        qs.select_related(None)
+        .select_related("opd")
+        .prefetch_related(
+            Prefetch("lokasi", queryset=Wilayah.objects.only("nama", "tingkat"), to_attr="lokasi_list"),
+            Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),
+        )
     )
 
 
@@ -59,7 +67,11 @@ def rows_for_print(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
 
 def rows_for_export(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     """A Renja list queryset with everything its CSV/XLSX export shows, read from the reports database."""
-    return for_reports(qs).select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent").prefetch_related("lokasi", "sasaran", "opd_pendukung")
+    return (
+        for_reports(qs)
+        .select_related("opd", "opd_pengampu", "sub_kegiatan__parent__parent")
+        .prefetch_related("lokasi", "sasaran", "opd_pendukung")
+    )
 
 
 def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:
@@ -83,8 +95,15 @@ def pagu_per_program(qs: QuerySet[RenjaRow]) -> list[dict]:
     one query, ordered by program code: [{'kode', 'nama', 'n', 'pagu', 'pagu_n1'}]."""
     program = "sub_kegiatan__parent__parent"
     return [
-        {"kode": item[f"{program}__kode"] or "–", "nama": item[f"{program}__nama"] or "", "n": item["n"],
-         "pagu": item["pagu"] or 0, "pagu_n1": item["pagu_n1"] or 0}
-        for item in qs.order_by().values(f"{program}__kode", f"{program}__nama")
-        .annotate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1")).order_by(f"{program}__kode")
+        {
+            "kode": item[f"{program}__kode"] or "–",
+            "nama": item[f"{program}__nama"] or "",
+            "n": item["n"],
+            "pagu": item["pagu"] or 0,
+            "pagu_n1": item["pagu_n1"] or 0,
+        }
+        for item in qs.order_by()
+        .values(f"{program}__kode", f"{program}__nama")
+        .annotate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1"))
+        .order_by(f"{program}__kode")
     ]

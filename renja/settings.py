@@ -1,4 +1,5 @@
 """Settings for Renja. Everything that differs between deployments comes from the environment."""
+
 import os
 from pathlib import Path
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "django_tasks_db",  # the task queue's table (work off the request; see the TASKS setting)
+    "core",
     "renja",
     "musrenbang",
     "sinkronisasi",
@@ -55,13 +57,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "renja.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "renja.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "renja.urls"
@@ -109,7 +111,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 for _db in DATABASES.values():
     if _db["ENGINE"] != "django.db.backends.sqlite3":
         _db["CONN_HEALTH_CHECKS"] = True  # a worker's kept connection that died with a PostgreSQL restart is replaced
-DATABASE_ROUTERS = ["renja.db_router.PrimaryRouter"]
+DATABASE_ROUTERS = ["core.db_router.PrimaryRouter"]
 REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 
 # Shared by every worker and app server (the log-in throttle counts failures here), so by default a table in the
@@ -219,7 +221,7 @@ LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-FORM_RENDERER = "renja.form_renderer.FastSelectRenderer"
+FORM_RENDERER = "core.form_renderer.FastSelectRenderer"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # The Pemda profile: used by page headers and by printed documents.
@@ -230,7 +232,9 @@ PEMDA = {
     "kode_wilayah": os.environ.get("PEMDA_KODE_WILAYAH", "64.02"),
     "provinsi": os.environ.get("PEMDA_PROVINSI", "Provinsi Kalimantan Timur"),
     "ibu_kota": os.environ.get("PEMDA_IBU_KOTA", "Tenggarong"),
-    "alamat": os.environ.get("PEMDA_ALAMAT", "Jalan Wolter Monginsidi No. 1, Tenggarong, Kutai Kartanegara, Kalimantan Timur 75512"),
+    "alamat": os.environ.get(
+        "PEMDA_ALAMAT", "Jalan Wolter Monginsidi No. 1, Tenggarong, Kutai Kartanegara, Kalimantan Timur 75512"
+    ),
     "logo": os.environ.get("PEMDA_LOGO", "img/logo-pemda.svg"),  # a path under static/
 }
 

@@ -1,4 +1,5 @@
 """The Renja list table. It receives a ready queryset: no column runs a query."""
+
 from __future__ import annotations
 
 import django_tables2 as tables
@@ -9,7 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import angka, place_label, rupiah
+from core.formatting import angka, place_label, rupiah
+
 from .models import RenjaRow
 
 
@@ -74,8 +76,16 @@ class RenjaRowTable(PythonRowsTable):
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}</td>'
             '<td>{} {}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
             '<td><span class="badge badge-{}">{}</span></td></tr>',
-            reverse("renja:row-detail", args=[r.pk]), r.ref, r.opd.singkatan, r.kode, r.nama,
-            angka(r.target), r.satuan, rupiah(r.pagu), places_text(r.lokasi_list),
+            reverse("renja:row-detail", args=[r.pk]),
+            r.ref,
+            r.opd.singkatan,
+            r.kode,
+            r.nama,
+            angka(r.target),
+            r.satuan,
+            rupiah(r.pagu),
+            places_text(r.lokasi_list),
             format_html_join("", '<span class="tag">{}</span> ', ((s.nama,) for s in r.sasaran_list)),
-            r.status, r.get_status_display(),
+            r.status,
+            r.get_status_display(),
         )

@@ -1,11 +1,13 @@
 """Root URLs of the project, and the renja app's own."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.security import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
 from . import views
-from .security import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 renja_patterns = [
     path("", views.home, name="home"),
@@ -30,7 +32,11 @@ urlpatterns = [
     path("", include("musrenbang.urls")),
     path("", include("sinkronisasi.urls")),
     path("", include("forum.urls")),
-    path("akun/masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm), name="login"),
+    path(
+        "akun/masuk/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

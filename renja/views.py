@@ -1,4 +1,5 @@
 """Screens for Renja rows. Each view: get the object through permissions, validate, call one service, respond."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -18,16 +19,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import confirm_page, confirmed
+from core.formatting import angka, place_label, rupiah
+from core.http import (
+    XLSX_TYPE,
+    configure_table,
+    csv_delimiter,
+    export_response,
+    filter_summary,
+    form_copy_errors,
+    int_param,
+    str_param,
+)
+from core.tabular import Column
+
 from . import permissions, selectors, services
-from .confirm import confirm_page, confirmed
 from .filters import RenjaRowFilter
-from .formatting import angka, place_label, rupiah
-from .import_template import renja_template
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
+from .import_template import renja_template
 from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
 from .tables import KnownCountPaginator, RenjaRowTable
-from .http import XLSX_TYPE, configure_table, csv_delimiter, export_response, filter_summary, form_copy_errors, int_param, str_param
-from .tabular import Column
 
 
 def _year_from_request(request: HttpRequest) -> FiscalYear | None:
@@ -44,7 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
     # An OPD person's day starts from their agency's usulan, deadline and overlaps, which live in the apps above
     # renja (musrenbang, sinkronisasi): renja imports neither, so the view is named in settings and looked up here
     # (sinkronisasi may read both). ?semua=1 still shows them the all-agency table below.
-    if getattr(settings, "RENJA_OFFICER_HOME", "") and permissions.usulan_opd_scope(request.user) and not request.GET.get("semua"):
+    if (
+        getattr(settings, "RENJA_OFFICER_HOME", "")
+        and permissions.usulan_opd_scope(request.user)
+        and not request.GET.get("semua")
+    ):
         return import_string(settings.RENJA_OFFICER_HOME)(request)
     fiscal_year = _year_from_request(request)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
@@ -55,7 +70,14 @@ def home(request: HttpRequest) -> HttpResponse:
     for item in selectors.status_counts_per_opd(fiscal_year):
         entry = per_opd.setdefault(
             item["opd_id"],
-            {"id": item["opd_id"], "singkatan": item["opd__singkatan"], "nama": item["opd__nama"], "n": 0, "pagu": 0, **{s.value: 0 for s in statuses}},
+            {
+                "id": item["opd_id"],
+                "singkatan": item["opd__singkatan"],
+                "nama": item["opd__nama"],
+                "n": 0,
+                "pagu": 0,
+                **{s.value: 0 for s in statuses},
+            },
         )
         entry[item["status"]] = item["n"]
         entry["n"] += item["n"]
@@ -81,11 +103,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_COLUMNS = [
-    Column("ref"), Column("opd"), Column("kode_sub_kegiatan"), Column("nama"), Column("indikator"),
-    Column("target", "number"), Column("satuan"), Column("pagu", "rupiah"), Column("lokasi"), Column("lokasi_nama"),
-    Column("sasaran"), Column("sumber_dana"), Column("keterangan"), Column("program"), Column("kegiatan"),
-    Column("sub_kegiatan"), Column("status"), Column("prioritas_nasional", "integer"), Column("prioritas_daerah", "integer"),
-    Column("quick_win", "integer"), Column("opd_pengampu"), Column("opd_pendukung"), Column("target_n1", "number"),
+    Column("ref"),
+    Column("opd"),
+    Column("kode_sub_kegiatan"),
+    Column("nama"),
+    Column("indikator"),
+    Column("target", "number"),
+    Column("satuan"),
+    Column("pagu", "rupiah"),
+    Column("lokasi"),
+    Column("lokasi_nama"),
+    Column("sasaran"),
+    Column("sumber_dana"),
+    Column("keterangan"),
+    Column("program"),
+    Column("kegiatan"),
+    Column("sub_kegiatan"),
+    Column("status"),
+    Column("prioritas_nasional", "integer"),
+    Column("prioritas_daerah", "integer"),
+    Column("quick_win", "integer"),
+    Column("opd_pengampu"),
+    Column("opd_pendukung"),
+    Column("target_n1", "number"),
     Column("pagu_n1", "rupiah"),
 ]
 
@@ -98,13 +138,30 @@ def _export_rows(qs):
         program = kegiatan.parent if kegiatan else None
         lokasi = list(row.lokasi.all())
         yield [
-            row.ref, row.opd.singkatan, row.kode, row.nama, row.indikator, row.target, row.satuan, row.pagu,
-            ";".join(w.kode for w in lokasi), "; ".join(place_label(w.nama, w.tingkat) for w in lokasi), ";".join(s.slug for s in row.sasaran.all()),
-            row.sumber_dana, row.keterangan,
-            program.nama if program else "", kegiatan.nama if kegiatan else "", row.sub_kegiatan.nama,
-            row.status, int(row.prioritas_nasional), int(row.prioritas_daerah), int(row.quick_win),
+            row.ref,
+            row.opd.singkatan,
+            row.kode,
+            row.nama,
+            row.indikator,
+            row.target,
+            row.satuan,
+            row.pagu,
+            ";".join(w.kode for w in lokasi),
+            "; ".join(place_label(w.nama, w.tingkat) for w in lokasi),
+            ";".join(s.slug for s in row.sasaran.all()),
+            row.sumber_dana,
+            row.keterangan,
+            program.nama if program else "",
+            kegiatan.nama if kegiatan else "",
+            row.sub_kegiatan.nama,
+            row.status,
+            int(row.prioritas_nasional),
+            int(row.prioritas_daerah),
+            int(row.quick_win),
             row.opd_pengampu.singkatan if row.opd_pengampu else "",
-            ";".join(o.singkatan for o in row.opd_pendukung.all()), row.target_n1, row.pagu_n1,
+            ";".join(o.singkatan for o in row.opd_pendukung.all()),
+            row.target_n1,
+            row.pagu_n1,
         ]
 
 
@@ -115,8 +172,14 @@ def row_list(request: HttpRequest) -> HttpResponse:
     qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, EXPORT_COLUMNS, _export_rows(selectors.rows_for_export(qs)), basename="renja", title="Renja",
-                               delimiter=csv_delimiter(request.GET))
+        return export_response(
+            export,
+            EXPORT_COLUMNS,
+            _export_rows(selectors.rows_for_export(qs)),
+            basename="renja",
+            title="Renja",
+            delimiter=csv_delimiter(request.GET),
+        )
     totals = selectors.row_totals(qs)  # all filtered rows, not only the page; also the paginator's count
     table = RenjaRowTable(selectors.rows_for_table(qs))
     configure_table(request, table, per_page=25, paginator_class=KnownCountPaginator, count=totals["n"])
@@ -132,8 +195,10 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "total": table.paginator.count,
             "pagu_text": rupiah(totals["pagu"]),
             "pagu_n1_text": rupiah(totals["pagu_n1"]),
-            "per_program": [{**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])}
-                            for p in selectors.pagu_per_program(qs)],
+            "per_program": [
+                {**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])}
+                for p in selectors.pagu_per_program(qs)
+            ],
             "export_query": params.urlencode(),
             "can_create": permissions.can_create_rows(request.user),
             "can_import": permissions.can_import(request.user),
@@ -160,16 +225,20 @@ def row_print(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
-    return render(request, "renja/row_print.html", {
-        "rows": rows,
-        "total": totals["n"],
-        "pagu_text": rupiah(totals["pagu"] or 0),
-        "cut": totals["n"] > len(rows),
-        "max_rows": PRINT_MAX_ROWS,
-        "filters": filter_summary(row_filter.form),
-        "printed_at": timezone.localtime(),
-        "list_query": params.urlencode(),
-    })
+    return render(
+        request,
+        "renja/row_print.html",
+        {
+            "rows": rows,
+            "total": totals["n"],
+            "pagu_text": rupiah(totals["pagu"] or 0),
+            "cut": totals["n"] > len(rows),
+            "max_rows": PRINT_MAX_ROWS,
+            "filters": filter_summary(row_filter.form),
+            "printed_at": timezone.localtime(),
+            "list_query": params.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -189,7 +258,10 @@ def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.row_history(row),
             "can_edit": permissions.can_edit(request.user, row.opd),
             "refusal": services.year_edit_refusal(row.fiscal_year),
-            "status_moves": [(s, RenjaRow.Status(s).label, s in CONFIRMED_MOVES) for s in services.status_moves_for(row, request.user)],
+            "status_moves": [
+                (s, RenjaRow.Status(s).label, s in CONFIRMED_MOVES)
+                for s in services.status_moves_for(row, request.user)
+            ],
             "pagu_text": rupiah(row.pagu),
             "pagu_n1_text": rupiah(row.pagu_n1),
             "target_text": angka(row.target),
@@ -224,7 +296,9 @@ def row_create(request: HttpRequest) -> HttpResponse:
             return redirect("renja:row-detail", pk=row.pk)
     if refusal:
         messages.error(request, refusal)
-    return render(request, "renja/row_form.html", {"form": form, "fiscal_year": fiscal_year, "row": None, "refusal": refusal})
+    return render(
+        request, "renja/row_form.html", {"form": form, "fiscal_year": fiscal_year, "row": None, "refusal": refusal}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -232,7 +306,10 @@ def row_create(request: HttpRequest) -> HttpResponse:
 def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row = permissions.get_row_for_user(request.user, pk, write=True)
     form = RenjaRowForm(
-        request.POST or None, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year
+        request.POST or None,
+        instance=row,
+        editable_opds=permissions.editable_opds(request.user),
+        fiscal_year=row.fiscal_year,
     )
     refusal = services.year_edit_refusal(row.fiscal_year)
     conflict = None
@@ -246,7 +323,9 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # The editor has now seen what changed; a second save applies their values on purpose.
             data = request.POST.copy()
             data["version"] = str(exc.current_version)
-            form = RenjaRowForm(data, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year)
+            form = RenjaRowForm(
+                data, instance=row, editable_opds=permissions.editable_opds(request.user), fiscal_year=row.fiscal_year
+            )
             form.is_valid()
         except ValidationError as exc:
             form_copy_errors(form, exc)
@@ -267,9 +346,13 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Moves that take the row out of its agency's hands: each goes through a confirmation page first.
-CONFIRMED_MOVES = {RenjaRow.Status.DISEPAKATI: gettext_lazy("Setelah disepakati, petugas OPD tidak dapat mengubah baris ini lagi; "
-                                                            "hanya Bappeda yang dapat mengubah atau mengembalikannya."),
-                   RenjaRow.Status.FINAL: gettext_lazy("Setelah final, baris ini tidak dapat diubah siapa pun kecuali Bappeda.")}
+CONFIRMED_MOVES = {
+    RenjaRow.Status.DISEPAKATI: gettext_lazy(
+        "Setelah disepakati, petugas OPD tidak dapat mengubah baris ini lagi; "
+        "hanya Bappeda yang dapat mengubah atau mengembalikannya."
+    ),
+    RenjaRow.Status.FINAL: gettext_lazy("Setelah final, baris ini tidak dapat diubah siapa pun kecuali Bappeda."),
+}
 
 
 @login_required
@@ -283,14 +366,27 @@ def row_status_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     label = RenjaRow.Status(status).label
     moves = services.status_moves_for(row, request.user)
     return confirm_page(
-        request, title=_("Jadikan %(ref)s %(status)s?") % {"ref": row.ref, "status": label},
-        facts=[_("Baris Renja %(ref)s (%(nama)s, %(opd)s) akan menjadi %(status)s (sekarang %(now)s).")
-               % {"ref": row.ref, "nama": row.nama, "opd": row.opd.singkatan, "status": label, "now": row.get_status_display()},
-               str(CONFIRMED_MOVES[status])],
-        action=reverse("renja:row-status", args=[row.pk]), button=_("Ya, jadikan %(status)s") % {"status": label}, back=back,
+        request,
+        title=_("Jadikan %(ref)s %(status)s?") % {"ref": row.ref, "status": label},
+        facts=[
+            _("Baris Renja %(ref)s (%(nama)s, %(opd)s) akan menjadi %(status)s (sekarang %(now)s).")
+            % {
+                "ref": row.ref,
+                "nama": row.nama,
+                "opd": row.opd.singkatan,
+                "status": label,
+                "now": row.get_status_display(),
+            },
+            str(CONFIRMED_MOVES[status]),
+        ],
+        action=reverse("renja:row-status", args=[row.pk]),
+        button=_("Ya, jadikan %(status)s") % {"status": label},
+        back=back,
         hidden={"status": status, "version": row.version},
         breadcrumbs=[(reverse("renja:row-list"), _("Renja")), (back, row.ref)],
-        blocked="" if status in moves else _("Status tidak dapat diubah dari %(from)s ke %(to)s.") % {"from": row.get_status_display(), "to": label},
+        blocked=""
+        if status in moves
+        else _("Status tidak dapat diubah dari %(from)s ke %(to)s.") % {"from": row.get_status_display(), "to": label},
     )
 
 
@@ -317,14 +413,18 @@ def row_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("renja:row-detail", pk=row.pk)
 
 
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
         raise PermissionDenied
     max_bytes = settings.RENJA_IMPORT_MAX_BYTES
-    form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=max_bytes, initial={"tahun": selectors.current_fiscal_year()})
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        max_bytes=max_bytes,
+        initial={"tahun": selectors.current_fiscal_year()},
+    )
     context = {"form": form, "max_mb": max_bytes // (1024 * 1024)}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["berkas"]
@@ -365,7 +465,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "renja/import_preview.html",
-            {"batch": batch, "plan": None, "issues": exc.issues, "form": ImportUploadForm(max_bytes=settings.RENJA_IMPORT_MAX_BYTES)},
+            {
+                "batch": batch,
+                "plan": None,
+                "issues": exc.issues,
+                "form": ImportUploadForm(max_bytes=settings.RENJA_IMPORT_MAX_BYTES),
+            },
             status=422,
         )
     except ValidationError as exc:
@@ -398,7 +503,9 @@ def year_lock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tuliskan alasan penguncian tahun %(year)s.") % {"year": fiscal_year.year})
         return redirect("renja:year-list")
     services.fiscal_year_set_lock(fiscal_year=fiscal_year, locked=locked, reason=reason, by=request.user)
-    messages.success(request, (_("Tahun %(year)s dikunci.") if locked else _("Tahun %(year)s dibuka.")) % {"year": fiscal_year.year})
+    messages.success(
+        request, (_("Tahun %(year)s dikunci.") if locked else _("Tahun %(year)s dibuka.")) % {"year": fiscal_year.year}
+    )
     return redirect("renja:year-list")
 
 
@@ -409,8 +516,15 @@ def stage_lock(request: HttpRequest, pk: int) -> HttpResponse:
     window = get_object_or_404(StageWindow, pk=pk)
     locked = request.POST.get("kunci") == "1"
     services.stage_set_lock(window=window, locked=locked, by=request.user)
-    messages.success(request, _("Tahap %(stage)s %(year)s %(state)s.") % {
-        "stage": window.get_stage_display(), "year": window.fiscal_year.year, "state": _("dikunci") if locked else _("dibuka")})
+    messages.success(
+        request,
+        _("Tahap %(stage)s %(year)s %(state)s.")
+        % {
+            "stage": window.get_stage_display(),
+            "year": window.fiscal_year.year,
+            "state": _("dikunci") if locked else _("dibuka"),
+        },
+    )
     return redirect("renja:year-list")
 
 
@@ -425,4 +539,3 @@ def nomenklatur_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "renja/nomenklatur_list.html", {"page": page, "q": q, "query": params.urlencode()})
-

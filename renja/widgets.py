@@ -7,6 +7,7 @@
   Drawn in Python from one query of plain values: the list has some 260 places and the form is built on every view.
   static/js/lokasi-picker.js adds a filter box and the list of chosen places; without it the picker works as is.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -16,10 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .formatting import angka, place_label
+from core.formatting import angka, place_label
+from core.importing import integer_range
+
 from .models import RenjaRow, Wilayah
 from .services import parse_rupiah
-from .services.imports import integer_range
 
 
 class RupiahInput(forms.TextInput):
@@ -27,12 +29,15 @@ class RupiahInput(forms.TextInput):
     `data-rupiah` lets static/js/rupiah-input.js echo what was typed as Rupiah."""
 
     def __init__(self, attrs=None):
-        super().__init__({
-            "inputmode": "numeric", "autocomplete": "off",
-            "data-rupiah": gettext_lazy("Belum terbaca sebagai Rupiah (contoh: 1.300.000.000 atau 1,3 M)"),
-            "data-rupiah-too-big": gettext_lazy("Terlalu besar"),
-            **(attrs or {}),
-        })
+        super().__init__(
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "data-rupiah": gettext_lazy("Belum terbaca sebagai Rupiah (contoh: 1.300.000.000 atau 1,3 M)"),
+                "data-rupiah-too-big": gettext_lazy("Terlalu besar"),
+                **(attrs or {}),
+            }
+        )
 
     def format_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
@@ -73,15 +78,19 @@ class RupiahField(forms.Field):
 def lokasi_groups() -> list[tuple[tuple[int, str, str], list[tuple[int, str, str]]]]:
     """Every kecamatan (pk, kode, label) with its desa/kelurahan (pk, kode, label), both in name order: one query
     of plain values (model instances with translated labels for 260 places cost 10 ms on every form)."""
-    places = list(Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).order_by("nama", "pk")
-                  .values_list("pk", "kode", "nama", "tingkat", "parent_id"))
+    places = list(
+        Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN)
+        .order_by("nama", "pk")
+        .values_list("pk", "kode", "nama", "tingkat", "parent_id")
+    )
     children: dict[int, list[tuple[int, str, str]]] = {}
     for pk, kode, nama, tingkat, parent_id in places:
         if tingkat != Wilayah.Tingkat.KECAMATAN and parent_id is not None:
             children.setdefault(parent_id, []).append((pk, kode, place_label(nama, tingkat)))
     return [
         ((pk, kode, place_label(nama, tingkat)), children.get(pk, []))
-        for pk, kode, nama, tingkat, _parent in places if tingkat == Wilayah.Tingkat.KECAMATAN
+        for pk, kode, nama, tingkat, _parent in places
+        if tingkat == Wilayah.Tingkat.KECAMATAN
     ]
 
 
@@ -122,25 +131,52 @@ class LokasiPicker(forms.Widget):
         whole = _("Seluruh %(kecamatan)s")
         picked = _("{n} dipilih")
         item = '<li><label><input type="checkbox" name="{}" value="{}"{}> {} <small>{}</small></label></li>'
-        parts = [format_html(
-            '<div class="lokasi-picker" id="{}" data-lokasi-picker data-cari="{}" data-dipilih="{}" data-kosong="{}"'
-            ' data-hapus="{}" data-cocok="{}" data-tak-cocok="{}" data-n-dipilih="{}"><div class="lokasi-groups">',
-            attrs.get("id", name), _("Cari kecamatan, desa atau kelurahan"), _("Lokasi dipilih"),
-            _("Belum ada lokasi dipilih: kegiatan se-kabupaten."), _("Hapus"), _("{n} tempat cocok"),
-            _("Tidak ada tempat yang cocok."), _("{n} dipilih"),
-        )]
+        parts = [
+            format_html(
+                '<div class="lokasi-picker" id="{}" data-lokasi-picker data-cari="{}" data-dipilih="{}"'
+                ' data-kosong="{}" data-hapus="{}" data-cocok="{}" data-tak-cocok="{}" data-n-dipilih="{}">'
+                '<div class="lokasi-groups">',
+                attrs.get("id", name),
+                _("Cari kecamatan, desa atau kelurahan"),
+                _("Lokasi dipilih"),
+                _("Belum ada lokasi dipilih: kegiatan se-kabupaten."),
+                _("Hapus"),
+                _("{n} tempat cocok"),
+                _("Tidak ada tempat yang cocok."),
+                _("{n} dipilih"),
+            )
+        ]
         for (kec_pk, kec_kode, kec_label), places in self.groups:
             keys = [str(kec_pk), *(str(pk) for pk, _kode, _label in places)]
             n = sum(1 for key in keys if key in chosen)
-            parts.append(format_html(
-                '<details class="lokasi-kec"{}><summary>{} <span class="lokasi-n">{}</span></summary><ul>',
-                mark_safe(" open") if n else "", kec_label, picked.replace("{n}", str(n)) if n else "",
-            ))
-            parts.append(format_html(item, name, kec_pk, mark_safe(" checked") if str(kec_pk) in chosen else "",
-                                     whole % {"kecamatan": kec_label}, kec_kode))
-            parts.append(format_html_join("", item, (
-                (name, pk, mark_safe(" checked") if str(pk) in chosen else "", label, kode) for pk, kode, label in places
-            )))
+            parts.append(
+                format_html(
+                    '<details class="lokasi-kec"{}><summary>{} <span class="lokasi-n">{}</span></summary><ul>',
+                    mark_safe(" open") if n else "",
+                    kec_label,
+                    picked.replace("{n}", str(n)) if n else "",
+                )
+            )
+            parts.append(
+                format_html(
+                    item,
+                    name,
+                    kec_pk,
+                    mark_safe(" checked") if str(kec_pk) in chosen else "",
+                    whole % {"kecamatan": kec_label},
+                    kec_kode,
+                )
+            )
+            parts.append(
+                format_html_join(
+                    "",
+                    item,
+                    (
+                        (name, pk, mark_safe(" checked") if str(pk) in chosen else "", label, kode)
+                        for pk, kode, label in places
+                    ),
+                )
+            )
             parts.append("</ul></details>")
         parts.append("</div></div>")
         return mark_safe("".join(parts))

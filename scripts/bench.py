@@ -7,6 +7,7 @@ rows written like real ones, where overlaps are found.
 Uses its own database: a temporary SQLite file, or BENCH_DATABASE_URL (a database it may fill, e.g. a scratch
 PostgreSQL database). It never touches the development database.
 """
+
 import csv
 import os
 import random
@@ -15,14 +16,13 @@ import time
 from pathlib import Path
 
 from benchsetup import ROOT, tmpdir  # first: sets Django up on the benchmark's own database
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from renja import services  # noqa: E402
 from musrenbang.models import Usulan  # noqa: E402
+from renja import services  # noqa: E402
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -33,18 +33,37 @@ def inflate(total: int) -> None:
     fy = FiscalYear.objects.get(year=2026)
     rng = random.Random(total)
     subs = list(Nomenklatur.objects.filter(level="sub_kegiatan", aktif=True).exclude(kode__startswith="X"))
-    opds, places, groups = list(Opd.objects.all()), list(Wilayah.objects.exclude(tingkat="kabupaten")), list(KelompokSasaran.objects.all())
+    opds, places, groups = (
+        list(Opd.objects.all()),
+        list(Wilayah.objects.exclude(tingkat="kabupaten")),
+        list(KelompokSasaran.objects.all()),
+    )
     have = RenjaRow.objects.count()
     rows = []
     for i in range(have, total):
         sub = rng.choice(subs)
-        row = RenjaRow(fiscal_year=fy, opd=rng.choice(opds), ref=f"BENCH-{i:06}", sub_kegiatan=sub, kode=sub.kode, nama=sub.nama, indikator=sub.indikator, satuan=sub.satuan, pagu=rng.randint(10**7, 10**10))
+        row = RenjaRow(
+            fiscal_year=fy,
+            opd=rng.choice(opds),
+            ref=f"BENCH-{i:06}",
+            sub_kegiatan=sub,
+            kode=sub.kode,
+            nama=sub.nama,
+            indikator=sub.indikator,
+            satuan=sub.satuan,
+            pagu=rng.randint(10**7, 10**10),
+        )
         row.cari = row.search_text()
         rows.append(row)
     RenjaRow.objects.bulk_create(rows, batch_size=1000)
     lokasi, sasaran = RenjaRow.lokasi.through, RenjaRow.sasaran.through
-    lokasi.objects.bulk_create([lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r in rows for p in rng.sample(places, 2)], batch_size=2000)
-    sasaran.objects.bulk_create([sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r in rows for g in rng.sample(groups, 2)], batch_size=2000)
+    lokasi.objects.bulk_create(
+        [lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r in rows for p in rng.sample(places, 2)], batch_size=2000
+    )
+    sasaran.objects.bulk_create(
+        [sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r in rows for g in rng.sample(groups, 2)],
+        batch_size=2000,
+    )
 
 
 def measure(client: Client, url: str) -> tuple[float, int, float]:
@@ -85,11 +104,16 @@ def main() -> None:
 
     forum = Forum.objects.get(tanggal="2025-03-12").pk
     pages = [
-        (planner, "Beranda", "/"), (planner, "Daftar Renja", "/renja/"),
-        (planner, "Renja: cari + urut pagu", "/renja/?q=anak&sort=-pagu"), (planner, "Renja: saring kecamatan", f"/renja/?kecamatan={kec}"),
-        (planner, "Daftar usulan (Bappeda)", "/usulan/"), (officer, "Kotak masuk OPD", "/usulan/kotak-masuk/"),
-        (planner, "Sinkronisasi: beririsan", "/sinkronisasi/"), (planner, "Sinkronisasi: belum diambil", "/sinkronisasi/belum-diambil/"),
-        (planner, "Halaman forum", f"/forum/{forum}/"), (planner, "Ekspor CSV (semua baris)", "/renja/?export=csv"),
+        (planner, "Beranda", "/"),
+        (planner, "Daftar Renja", "/renja/"),
+        (planner, "Renja: cari + urut pagu", "/renja/?q=anak&sort=-pagu"),
+        (planner, "Renja: saring kecamatan", f"/renja/?kecamatan={kec}"),
+        (planner, "Daftar usulan (Bappeda)", "/usulan/"),
+        (officer, "Kotak masuk OPD", "/usulan/kotak-masuk/"),
+        (planner, "Sinkronisasi: beririsan", "/sinkronisasi/"),
+        (planner, "Sinkronisasi: belum diambil", "/sinkronisasi/belum-diambil/"),
+        (planner, "Halaman forum", f"/forum/{forum}/"),
+        (planner, "Ekspor CSV (semua baris)", "/renja/?export=csv"),
     ]
     print(f"database: {connection.vendor}; median of {REPEAT} runs; 'SQL' = the page's own queries; ratio = page / SQL")
     print(f"{'halaman':30} {'baris':>7} {'usulan':>7} {'median ms':>10} {'SQL ms':>7} {'rasio':>6} {'kueri':>6}")
@@ -139,8 +163,12 @@ def grow_usulan(total: int) -> None:
     if have >= total:
         return
     path = usulan_file(total - have, start=have)
-    usulan_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=FiscalYear.objects.get(year=2026),
-                       by=User.objects.get(username="perencana"))
+    usulan_import_file(
+        content=path.read_bytes(),
+        filename=path.name,
+        fiscal_year=FiscalYear.objects.get(year=2026),
+        by=User.objects.get(username="perencana"),
+    )
 
 
 def usulan_file(rows: int, start: int = 0, prefix: str = "GROW") -> Path:
@@ -184,9 +212,14 @@ def bench_berita_acara() -> None:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        pdf = render_berita_acara(snap, draft=False, fingerprint="0" * 64, verify_url="http://127.0.0.1:8000/verifikasi/" + "0" * 64 + "/")
+        pdf = render_berita_acara(
+            snap, draft=False, fingerprint="0" * 64, verify_url="http://127.0.0.1:8000/verifikasi/" + "0" * 64 + "/"
+        )
         times.append(time.perf_counter() - start)
-    print(f"{'Berita acara 300 baris, 80 org':30} {300:>7} {'':>7} {statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)")
+    print(
+        f"{'Berita acara 300 baris, 80 org':30} {300:>7} {'':>7} "
+        f"{statistics.median(times) * 1000:>10.0f}   ({len(pdf) // 1024} KB)"
+    )
 
 
 def bench_hostile_files() -> None:
@@ -203,11 +236,48 @@ def bench_hostile_files() -> None:
         rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            archive.writestr("_rels/.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-            archive.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-            archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-            for name, head, chunks, tail in (("xl/sharedStrings.xml", f"<sst {ns}>", strings, "</sst>"), ("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>", rows, "</sheetData></worksheet>")):
+            archive.writestr(
+                "[Content_Types].xml",
+                (
+                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="rels" '
+                    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                    '<Default Extension="xml" ContentType="application/xml"/>'
+                    '<Override PartName="/xl/workbook.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                    '<Override PartName="/xl/sharedStrings.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    "</Types>"
+                ),
+            )
+            archive.writestr(
+                "_rels/.rels",
+                (
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                    "</Relationships>"
+                ),
+            )
+            archive.writestr(
+                "xl/workbook.xml",
+                (
+                    f'<workbook {ns} xmlns:r="{rel}">'
+                    '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+                ),
+            )
+            archive.writestr(
+                "xl/_rels/workbook.xml.rels",
+                (
+                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                    f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                    f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                    "</Relationships>"
+                ),
+            )
+            for name, head, chunks, tail in (
+                ("xl/sharedStrings.xml", f"<sst {ns}>", strings, "</sst>"),
+                ("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>", rows, "</sheetData></worksheet>"),
+            ):
                 with archive.open(name, "w") as part:  # streamed: the generator holds one chunk at a time
                     part.write(head.encode())
                     for chunk in chunks:
@@ -215,10 +285,30 @@ def bench_hostile_files() -> None:
                     part.write(tail.encode())
         return buffer.getvalue()
 
-    header = b"<row>" + b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % c for c in (b"ref", b"id_usulan", b"opd", b"kode_sub_kegiatan", b"kode_desa", b"nama", b"usulan", b"pagu")) + b"</row>"
-    bomb = xlsx((b"<si><t>", *(b"A" * (1 << 20) for _ in range(1500)), b"</t></si>"), [header, b'<row><c t="s"><v>0</v></c></row>'])
-    rows = xlsx([], (header, *(b"".join(b"<row><c><v>%d</v></c></row>" % i for i in range(s, s + 10_000)) for s in range(0, 1_000_000, 10_000))))
+    header = (
+        b"<row>"
+        + b"".join(
+            b'<c t="inlineStr"><is><t>%s</t></is></c>' % c
+            for c in (b"ref", b"id_usulan", b"opd", b"kode_sub_kegiatan", b"kode_desa", b"nama", b"usulan", b"pagu")
+        )
+        + b"</row>"
+    )
+    bomb = xlsx(
+        (b"<si><t>", *(b"A" * (1 << 20) for _ in range(1500)), b"</t></si>"),
+        [header, b'<row><c t="s"><v>0</v></c></row>'],
+    )
+    rows = xlsx(
+        [],
+        (
+            header,
+            *(
+                b"".join(b"<row><c><v>%d</v></c></row>" % i for i in range(s, s + 10_000))
+                for s in range(0, 1_000_000, 10_000)
+            ),
+        ),
+    )
     fy, planner = FiscalYear.objects.get(year=2026), User.objects.get(username="perencana")
+
     def refuse(build, content: bytes) -> str:
         try:
             build(content=content, filename="x.xlsx", fiscal_year=fy, by=planner)
@@ -227,7 +317,10 @@ def bench_hostile_files() -> None:
         return "DITERIMA?!"
 
     mb = lambda size: f"{size / 2**20:.2f}".replace(".", ",")  # noqa: E731
-    for label, content in ((f"Tolak bom XLSX {mb(len(bomb))} MB→1,5 GB", bomb), (f"Tolak 1.000.000 baris ({mb(len(rows))} MB)", rows)):
+    for label, content in (
+        (f"Tolak bom XLSX {mb(len(bomb))} MB→1,5 GB", bomb),
+        (f"Tolak 1.000.000 baris ({mb(len(rows))} MB)", rows),
+    ):
         figures = []
         for name, build in (("Renja", services.build_plan), ("usulan", build_usulan_plan)):
             start = time.perf_counter()
@@ -256,8 +349,13 @@ def bench_pages_after_a_full_import() -> None:
     services.renja_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=None)
     print(f"{'Impor baris sebanyak batas':30} {limit:>7} {'':>7} {(time.perf_counter() - start) * 1000:>10.0f}")
     queued_before = DBTaskResult.objects.count()
-    for name, url in (("  lalu: sinkronisasi (pertama)", "/sinkronisasi/"), ("  lalu: belum diambil", "/sinkronisasi/belum-diambil/"),
-                      ("  lalu: beranda", "/"), ("  lalu: daftar Renja", "/renja/"), ("  lalu: daftar usulan", "/usulan/")):
+    for name, url in (
+        ("  lalu: sinkronisasi (pertama)", "/sinkronisasi/"),
+        ("  lalu: belum diambil", "/sinkronisasi/belum-diambil/"),
+        ("  lalu: beranda", "/"),
+        ("  lalu: daftar Renja", "/renja/"),
+        ("  lalu: daftar usulan", "/usulan/"),
+    ):
         start = time.perf_counter()
         response = planner.get(url)
         assert response.status_code == 200, (url, response.status_code)

@@ -4,6 +4,7 @@ Usage: .venv/bin/python scripts/bench_sync.py   (BENCH_SCALES=1,10 by default; B
 Data (scripts/datagen.py): ~40 agencies, 2,500 Renja rows and 6,000 usulan per 1× (10× = 25,000 rows, 60,000 usulan),
 written like real ones. Uses its own database, never the development one.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,13 +13,12 @@ import statistics
 import time
 
 import benchsetup  # noqa: F401  (first: sets Django up on the benchmark's own database)
-
+from datagen import generate  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from datagen import generate  # noqa: E402
 from renja import services as renja_services  # noqa: E402
 from renja.models import FiscalYear, RenjaRow, User  # noqa: E402
 from sinkronisasi import services  # noqa: E402
@@ -57,8 +57,10 @@ def main() -> None:
     client = Client()
     client.force_login(planner)
     print(f"Database: {connection.vendor}; repeat {REPEAT}; rows/usulan per 1×: 2,500 / 6,000")
-    print(f"{'skala':>5} {'baris':>7} {'usulan':>7} {'pasangan':>8} {'hitung penuh':>13} {'satu ubahan':>12} "
-          f"{'hal. beririsan':>15} {'q':>3} {'hal. belum diambil':>19} {'q':>3}")
+    print(
+        f"{'skala':>5} {'baris':>7} {'usulan':>7} {'pasangan':>8} {'hitung penuh':>13} {'satu ubahan':>12} "
+        f"{'hal. beririsan':>15} {'q':>3} {'hal. belum diambil':>19} {'q':>3}"
+    )
     for scale in scales:
         year = FiscalYear.objects.create(year=2030 + scale)
         generate(year, scale, random.Random(scale))
@@ -70,15 +72,19 @@ def main() -> None:
         counter = iter(range(10**6))
 
         def one_edit():
-            renja_services.row_update(row=RenjaRow.objects.get(pk=row.pk), data={"nama": f"{row.nama} (revisi {next(counter)})"}, by=None)
+            renja_services.row_update(
+                row=RenjaRow.objects.get(pk=row.pk), data={"nama": f"{row.nama} (revisi {next(counter)})"}, by=None
+            )
             return services.sync_refresh(fiscal_year=year)
 
         edit = median_ms(one_edit)
         pairs = TumpangTindih.objects.filter(fiscal_year=year).count()
         pair_ms, pair_q = page(client, f"/sinkronisasi/?tahun={year.year}")
         orphan_ms, orphan_q = page(client, f"/sinkronisasi/belum-diambil/?tahun={year.year}")
-        print(f"{scale:>4}× {2500 * scale:>7,} {6000 * scale:>7,} {pairs:>8,} {full:>10,.0f} ms {edit:>9,.0f} ms "
-              f"{pair_ms:>12,.0f} ms {pair_q:>3} {orphan_ms:>16,.0f} ms {orphan_q:>3}")
+        print(
+            f"{scale:>4}× {2500 * scale:>7,} {6000 * scale:>7,} {pairs:>8,} {full:>10,.0f} ms {edit:>9,.0f} ms "
+            f"{pair_ms:>12,.0f} ms {pair_q:>3} {orphan_ms:>16,.0f} ms {orphan_q:>3}"
+        )
 
 
 if __name__ == "__main__":

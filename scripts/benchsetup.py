@@ -3,6 +3,7 @@
 The database is BENCH_DATABASE_URL (one the benchmark may fill, e.g. a scratch PostgreSQL database) or a new SQLite
 file in a temporary folder; never the development database. `tmpdir` is that folder, for generated files.
 """
+
 import os
 import sys
 import tempfile

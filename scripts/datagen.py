@@ -6,6 +6,7 @@ come from); random places (a fifth regency-wide) and groups; usulan routed, deci
 agencies). At n× the region is n× as large (synthetic kecamatan and desa), so rows per village stay as in Kukar.
 Django must be set up before this module is imported.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,10 @@ from musrenbang.models import Keputusan, Pengambilan, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "renja/fixtures/demo/renja_2026.csv", *sorted((ROOT / "sinkronisasi/fixtures/evaluasi").glob("*_renja.csv"))]
+SOURCES = [
+    ROOT / "renja/fixtures/demo/renja_2026.csv",
+    *sorted((ROOT / "sinkronisasi/fixtures/evaluasi").glob("*_renja.csv")),
+]
 
 
 def templates() -> list[dict]:
@@ -37,12 +41,18 @@ def places_for(scale: int) -> tuple[list[Wilayah], list[Wilayah]]:
     for copy in range(1, scale):
         prefix = f"64.{90 + copy}"
         for k in [k for k in kec if k.kode.startswith("64.02.")]:
-            clone, _ = Wilayah.objects.get_or_create(kode=k.kode.replace("64.02", prefix, 1),
-                                                     defaults={"nama": f"{k.nama} {copy}", "tingkat": k.tingkat, "parent": k.parent})
+            clone, _ = Wilayah.objects.get_or_create(
+                kode=k.kode.replace("64.02", prefix, 1),
+                defaults={"nama": f"{k.nama} {copy}", "tingkat": k.tingkat, "parent": k.parent},
+            )
             kec.append(clone)
             for d in [d for d in desa if d.parent_id == k.pk]:
-                desa.append(Wilayah.objects.get_or_create(kode=d.kode.replace("64.02", prefix, 1),
-                                                          defaults={"nama": f"{d.nama} {copy}", "tingkat": d.tingkat, "parent": clone})[0])
+                desa.append(
+                    Wilayah.objects.get_or_create(
+                        kode=d.kode.replace("64.02", prefix, 1),
+                        defaults={"nama": f"{d.nama} {copy}", "tingkat": d.tingkat, "parent": clone},
+                    )[0]
+                )
     return kec, desa
 
 
@@ -56,7 +66,10 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
     by_bidang: dict[str, list[Nomenklatur]] = {}
     for n in fallback:
         by_bidang.setdefault(n.kode[:4], []).append(n)
-    opd_codes = {o.pk: [n for b in o.bidang_urusan.values_list("kode", flat=True) for n in by_bidang.get(b, [])] or fallback for o in opds}
+    opd_codes = {
+        o.pk: [n for b in o.bidang_urusan.values_list("kode", flat=True) for n in by_bidang.get(b, [])] or fallback
+        for o in opds
+    }
     rows, places, targets = [], [], []
     for i in range(2500 * scale):
         opd = rng.choice(opds)
@@ -77,20 +90,41 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
             nama, indikator = f"{sub.nama} {where}", sub.indikator
             keterangan = f"{sub.nama} untuk mendukung kinerja {opd.nama} di {where} tahun {year.year}."
             slugs = rng.sample(list(groups), rng.randint(0, 2))
-        row = RenjaRow(fiscal_year=year, opd=opd, ref=f"S-{scale}-{i:06}", sub_kegiatan=sub, kode=sub.kode,
-                       nama=nama[:500], indikator=indikator, keterangan=keterangan, pagu=rng.randint(10**7, 10**10))
+        row = RenjaRow(
+            fiscal_year=year,
+            opd=opd,
+            ref=f"S-{scale}-{i:06}",
+            sub_kegiatan=sub,
+            kode=sub.kode,
+            nama=nama[:500],
+            indikator=indikator,
+            keterangan=keterangan,
+            pagu=rng.randint(10**7, 10**10),
+        )
         row.cari = row.search_text()
         rows.append(row)
         targets.append([groups[s] for s in slugs if s in groups])
     RenjaRow.objects.bulk_create(rows, batch_size=1000)
     lokasi, sasaran = RenjaRow.lokasi.through, RenjaRow.sasaran.through
-    lokasi.objects.bulk_create([lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r, ps in zip(rows, places) for p in ps], batch_size=5000)
-    sasaran.objects.bulk_create([sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r, gs in zip(rows, targets) for g in gs], batch_size=5000)
+    lokasi.objects.bulk_create(
+        [lokasi(renjarow_id=r.pk, wilayah_id=p.pk) for r, ps in zip(rows, places) for p in ps], batch_size=5000
+    )
+    sasaran.objects.bulk_create(
+        [sasaran(renjarow_id=r.pk, kelompoksasaran_id=g.pk) for r, gs in zip(rows, targets) for g in gs],
+        batch_size=5000,
+    )
 
     usulan = []
     for i in range(6000 * scale):
-        u = Usulan(fiscal_year=year, id_usulan=f"B-{scale}-{i:06}", desa=rng.choice(desa), usulan=rng.choice(texts)["nama"],
-                   anggaran=rng.randint(10**7, 10**9), kode_lacak=f"B{scale:02}{i:07}", opd_tujuan=rng.choice(opds))
+        u = Usulan(
+            fiscal_year=year,
+            id_usulan=f"B-{scale}-{i:06}",
+            desa=rng.choice(desa),
+            usulan=rng.choice(texts)["nama"],
+            anggaran=rng.randint(10**7, 10**9),
+            kode_lacak=f"B{scale:02}{i:07}",
+            opd_tujuan=rng.choice(opds),
+        )
         u.status = rng.choice(["baru", "diteruskan", "diterima", "ditolak", "dikembalikan", "diterima", "diterima"])
         if u.status == "baru":
             u.opd_tujuan = None
@@ -102,14 +136,24 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
     decisions, pickups = [], []
     for u in usulan:
         if u.status != "baru":
-            decisions.append(Keputusan(usulan=u, level="bappeda", keputusan="diteruskan", opd_id=u.opd_tujuan_id, at=timezone.now()))
+            decisions.append(
+                Keputusan(usulan=u, level="bappeda", keputusan="diteruskan", opd_id=u.opd_tujuan_id, at=timezone.now())
+            )
         if u.status not in ("baru", "diteruskan"):
-            decisions.append(Keputusan(usulan=u, level="opd", keputusan=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now()))
+            decisions.append(
+                Keputusan(
+                    usulan=u, level="opd", keputusan=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now()
+                )
+            )
     Keputusan.objects.bulk_create(decisions, batch_size=2000)
     last = {d.usulan_id: d for d in decisions}
     for u in usulan:
         if u.status == "diterima" and by_opd.get(u.opd_tujuan_id):
-            pickups.append(Pengambilan(usulan=u, renja_row=rng.choice(by_opd[u.opd_tujuan_id]), anggaran=u.anggaran, keputusan=last[u.pk]))
+            pickups.append(
+                Pengambilan(
+                    usulan=u, renja_row=rng.choice(by_opd[u.opd_tujuan_id]), anggaran=u.anggaran, keputusan=last[u.pk]
+                )
+            )
             if rng.random() < 0.01:  # double funding: a second agency's row
                 pickups.append(Pengambilan(usulan=u, renja_row=rng.choice(rows), anggaran=0, keputusan=last[u.pk]))
     Pengambilan.objects.bulk_create(pickups, batch_size=2000)

@@ -13,6 +13,7 @@ generated data at Kukar's size (LOAD_SCALE=1: 2,500 more Renja rows, 6,000 usula
 with gunicorn on 127.0.0.1 only, stops by itself, and prints requests per second, p50/p95/p99 latency, errors, and
 whether every acknowledged write is stored.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -47,9 +48,18 @@ SCALE = int(os.environ.get("LOAD_SCALE", "1"))  # generated data on top of the d
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "muat-uji-2026"
-ENV = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "renja.settings", "DEBUG": "false",
-       "SECRET_KEY": "load-test-only-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-       "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0", "LOGIN_FAILURE_LIMIT": "1000"}
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DB_URL,
+    "DJANGO_SETTINGS_MODULE": "renja.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "load-test-only-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOGIN_FAILURE_LIMIT": "1000",
+}
 os.environ.update(ENV)
 
 
@@ -60,7 +70,10 @@ def prepare() -> list[tuple[str, str, int | None, list[int]]]:
 
     name = urllib.parse.urlparse(DB_URL).path.lstrip("/")
     if "load" not in name:
-        sys.exit(f"LOAD_DATABASE_URL names {name!r}: the load test drops and rebuilds its database, so its name must contain 'load'.")
+        sys.exit(
+            f"LOAD_DATABASE_URL names {name!r}: the load test drops and rebuilds its database, "
+            "so its name must contain 'load'."
+        )
     admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # every run starts from the same data
@@ -79,9 +92,9 @@ def prepare() -> list[tuple[str, str, int | None, list[int]]]:
     if SCALE:
         # Kukar's size on top of the demo: ~2,500 more Renja rows and 6,000 usulan in the demo year, written like real
         # ones (scripts/datagen.py), and the sync view's findings computed, as they are once the year is under way.
+        from datagen import generate
         from django.db import connection
 
-        from datagen import generate
         from renja.models import FiscalYear
         from sinkronisasi import services as sync_services
 
@@ -93,12 +106,22 @@ def prepare() -> list[tuple[str, str, int | None, list[int]]]:
     from forum.models import Forum
     from musrenbang.models import Usulan
 
-    rows = list(RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"]).select_related("opd").order_by("pk"))
+    rows = list(
+        RenjaRow.objects.filter(fiscal_year__year=2026, status__in=["draft", "diajukan"])
+        .select_related("opd")
+        .order_by("pk")
+    )
     # What each writer may change, never the same object twice: officers decide usulan routed to their agency,
     # planners route new usulan, facilitators add walk-in participants to the draft forum.
-    new_usulan = list(Usulan.objects.filter(fiscal_year__year=2026, status="baru").order_by("pk").values_list("pk", flat=True))
+    new_usulan = list(
+        Usulan.objects.filter(fiscal_year__year=2026, status="baru").order_by("pk").values_list("pk", flat=True)
+    )
     routed: dict[int, list[int]] = {}
-    for pk, opd_id in Usulan.objects.filter(fiscal_year__year=2026, status="diteruskan").order_by("pk").values_list("pk", "opd_tujuan_id"):
+    for pk, opd_id in (
+        Usulan.objects.filter(fiscal_year__year=2026, status="diteruskan")
+        .order_by("pk")
+        .values_list("pk", "opd_tujuan_id")
+    ):
         routed.setdefault(opd_id, []).append(pk)
     forum = Forum.objects.filter(status=Forum.Status.DRAFT).order_by("pk").first()
     people = []
@@ -134,7 +157,11 @@ class Session:
     def request(self, path: str, data: dict | list | None = None) -> tuple[int, str]:
         if isinstance(data, dict):
             data = list(data.items())
-        body = urllib.parse.urlencode([*(data or []), ("csrfmiddlewaretoken", self.csrf())]).encode() if data is not None else None
+        body = (
+            urllib.parse.urlencode([*(data or []), ("csrfmiddlewaretoken", self.csrf())]).encode()
+            if data is not None
+            else None
+        )
         req = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})
         try:
             with self.opener.open(req, timeout=30) as resp:
@@ -144,7 +171,8 @@ class Session:
 
 
 class FormFields(HTMLParser):
-    """The values a browser would submit for the page's main form: inputs, checked boxes, selected options, textareas."""
+    """The values a browser would submit for the page's main form: inputs, checked boxes, selected options,
+    textareas."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -187,8 +215,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def user_loop(username: str, role: str, row_id: int | None, tasks: list[int], stop: float, timings: list, errors: list,
-              writes: dict) -> None:
+def user_loop(
+    username: str,
+    role: str,
+    row_id: int | None,
+    tasks: list[int],
+    stop: float,
+    timings: list,
+    errors: list,
+    writes: dict,
+) -> None:
     time.sleep(random.Random(f"ramp {username}").uniform(0, RAMP))
     s = Session()
     s.request("/akun/masuk/")
@@ -196,10 +232,12 @@ def user_loop(username: str, role: str, row_id: int | None, tasks: list[int], st
     if status != 302:
         errors.append(("login", username, status))
         return
-    reads = {"perencana": ["/", "/renja/", "/usulan/", "/sinkronisasi/", "/renja/?q=anak", "/sinkronisasi/belum-diambil/"],
-             "fasilitator": ["/forum/", "/usulan/", "/sinkronisasi/", "/"],
-             "pembaca_opd": ["/", "/renja/", "/usulan/kotak-masuk/", "/sinkronisasi/"],
-             "petugas_opd": ["/usulan/kotak-masuk/", "/renja/", "/sinkronisasi/"]}[role]
+    reads = {
+        "perencana": ["/", "/renja/", "/usulan/", "/sinkronisasi/", "/renja/?q=anak", "/sinkronisasi/belum-diambil/"],
+        "fasilitator": ["/forum/", "/usulan/", "/sinkronisasi/", "/"],
+        "pembaca_opd": ["/", "/renja/", "/usulan/kotak-masuk/", "/sinkronisasi/"],
+        "petugas_opd": ["/usulan/kotak-masuk/", "/renja/", "/sinkronisasi/"],
+    }[role]
     rng = random.Random(username)
     n = 0
 
@@ -228,9 +266,13 @@ def user_loop(username: str, role: str, row_id: int | None, tasks: list[int], st
             start = time.perf_counter()
             status, html = s.request(f"/renja/{row_id}/ubah/")
             form = FormFields()
-            form.feed(html[html.index('<form method="post" novalidate'):])
+            form.feed(html[html.index('<form method="post" novalidate') :])
             value = f"muat {username} #{n}"
-            pairs = [(k, value if k == "keterangan" else v) for k, v in form.pairs if k not in ("csrfmiddlewaretoken", "language", "next")]
+            pairs = [
+                (k, value if k == "keterangan" else v)
+                for k, v in form.pairs
+                if k not in ("csrfmiddlewaretoken", "language", "next")
+            ]
             status, _ = s.request(f"/renja/{row_id}/ubah/", pairs)
             timings.append(time.perf_counter() - start)
             by_path.setdefault("/renja/<id>/ubah/ (GET+POST)", []).append(timings[-1])
@@ -262,8 +304,12 @@ def _route(username: str, n: int, tasks: list[int]):
 
 def _decide(username: str, n: int, tasks: list[int]):
     pk = tasks.pop()
-    return ("/usulan/<id>/putuskan/ (POST)", f"/usulan/{pk}/putuskan/",
-            {"keputusan": "ditolak", "level": "opd", "alasan": f"muat {username} #{n}: bukan kewenangan"}, ("decide", pk))
+    return (
+        "/usulan/<id>/putuskan/ (POST)",
+        f"/usulan/{pk}/putuskan/",
+        {"keputusan": "ditolak", "level": "opd", "alasan": f"muat {username} #{n}: bukan kewenangan"},
+        ("decide", pk),
+    )
 
 
 def _attend(username: str, n: int, tasks: list[int]):
@@ -284,13 +330,21 @@ def run_group(people: list, stop: float) -> dict:
     timings: list[float] = []
     errors: list = []
     writes: dict[tuple, object] = {}
-    threads = [threading.Thread(target=user_loop, args=(u, r, row, tasks, stop, timings, errors, writes))
-               for u, r, row, tasks in people]
+    threads = [
+        threading.Thread(target=user_loop, args=(u, r, row, tasks, stop, timings, errors, writes))
+        for u, r, row, tasks in people
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=SECONDS + 60)
-    return {"timings": timings, "errors": errors, "writes": writes, "by_path": dict(by_path), "by_second": list(by_second)}
+    return {
+        "timings": timings,
+        "errors": errors,
+        "writes": writes,
+        "by_path": dict(by_path),
+        "by_second": list(by_second),
+    }
 
 
 def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
@@ -304,8 +358,11 @@ def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
 
     rows = dict(RenjaRow.objects.filter(pk__in=[k[1] for k in keys("renja")]).values_list("pk", "keterangan"))
     routed = dict(Usulan.objects.filter(pk__in=[k[1] for k in keys("route")]).values_list("pk", "opd_tujuan_id"))
-    decided = set(Keputusan.objects.filter(usulan_id__in=[k[1] for k in keys("decide")], keputusan="ditolak")
-                  .values_list("usulan_id", "alasan"))
+    decided = set(
+        Keputusan.objects.filter(usulan_id__in=[k[1] for k in keys("decide")], keputusan="ditolak").values_list(
+            "usulan_id", "alasan"
+        )
+    )
     present = set(Kehadiran.objects.filter(forum_id__in=[k[1] for k in keys("attend")]).values_list("forum_id", "nama"))
     lost = [k for k in keys("renja") if rows.get(k[1]) != writes[k]]
     lost += [k for k in keys("route") if routed.get(k[1]) != int(writes[k]["opd"])]
@@ -321,10 +378,26 @@ def main() -> None:
 
     ROUTE_TO = Opd.objects.filter(aktif=True).order_by("pk").values_list("pk", flat=True).first()
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "renja.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", os.environ.get("LOAD_WORKERS", "4"),
-         "--threads", os.environ.get("LOAD_THREADS", "2"),
-         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(D)s %(U)s", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "renja.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            os.environ.get("LOAD_WORKERS", "4"),
+            "--threads",
+            os.environ.get("LOAD_THREADS", "2"),
+            "--access-logfile",
+            str(ACCESS_LOG),
+            "--access-logformat",
+            "%(D)s %(U)s",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
     )
     try:
         for _ in range(60):
@@ -341,7 +414,9 @@ def main() -> None:
         # Users run as threads in several processes: one process's lock on Python code would otherwise make the
         # generator's own waiting part of every measured latency.
         groups = [people[i::PROCESSES] for i in range(PROCESSES)]
-        with concurrent.futures.ProcessPoolExecutor(max_workers=PROCESSES, mp_context=multiprocessing.get_context("fork")) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=PROCESSES, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
             for result in pool.map(run_group, groups, [stop] * PROCESSES):
                 timings += result["timings"]
                 errors += result["errors"]
@@ -356,36 +431,54 @@ def main() -> None:
     lost = lost_writes(writes)
     kinds = {kind: sum(1 for key in writes if key[0] == kind) for kind in ("renja", "route", "decide", "attend")}
     q = statistics.quantiles(timings, n=100) if len(timings) > 2 else [0] * 99
-    print(f"{USERS} users, {elapsed:.0f} s, think time {THINK[0]:g}-{THINK[1]:g} s, {len(timings)} requests, "
-          f"{len(timings) / elapsed:.1f} req/s")
-    print(f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
-          f" · acknowledged writes {len(writes)}, lost {len(lost)}")
-    print("  writes: {renja} Renja rows edited (last value each), {route} usulan routed, {decide} usulan decided, "
-          "{attend} forum participants added".format(**kinds))
+    print(
+        f"{USERS} users, {elapsed:.0f} s, think time {THINK[0]:g}-{THINK[1]:g} s, {len(timings)} requests, "
+        f"{len(timings) / elapsed:.1f} req/s"
+    )
+    print(
+        f"p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · errors {len(errors)}"
+        f" · acknowledged writes {len(writes)}, lost {len(lost)}"
+    )
+    print(
+        "  writes: {renja} Renja rows edited (last value each), {route} usulan routed, {decide} usulan decided, "
+        "{attend} forum participants added".format(**kinds)
+    )
     logged = [(int(line.split()[0]), line.split()[1]) for line in ACCESS_LOG.read_text().splitlines() if line.strip()]
     served = [us / 1e6 for us, _path in logged]
     slowest = sorted((us, path) for us, path in logged if path != "/akun/masuk/")[-8:]
-    print("  slowest on the server (log-ins aside):", ", ".join(f"{path} {us // 1000} ms" for us, path in reversed(slowest)))
+    print(
+        "  slowest on the server (log-ins aside):",
+        ", ".join(f"{path} {us // 1000} ms" for us, path in reversed(slowest)),
+    )
     server_by_path: dict[str, list[float]] = {}
     for us, path in logged:
         server_by_path.setdefault(re.sub(r"/\d+/", "/<id>/", path), []).append(us / 1000)
     ACCESS_LOG.unlink(missing_ok=True)
-    if len(served) > 2:  # time inside gunicorn alone: what the client's figure adds is queueing and the generator itself
+    if (
+        len(served) > 2
+    ):  # time inside gunicorn alone: what the client's figure adds is queueing and the generator itself
         sq = statistics.quantiles(served, n=100)
-        print(f"  server time (gunicorn, {len(served)} requests incl. log-ins): p50 {sq[49] * 1000:.0f} ms · "
-              f"p95 {sq[94] * 1000:.0f} ms · p99 {sq[98] * 1000:.0f} ms")
+        print(
+            f"  server time (gunicorn, {len(served)} requests incl. log-ins): p50 {sq[49] * 1000:.0f} ms · "
+            f"p95 {sq[94] * 1000:.0f} ms · p99 {sq[98] * 1000:.0f} ms"
+        )
     for lo, hi in ((0, RAMP + 5), (RAMP + 5, SECONDS + 60)):
         part = [lat for when, lat, *_ in by_second if lo <= when - started < hi]
         if len(part) > 2:
             pq = statistics.quantiles(part, n=100)
-            print(f"  seconds {lo:>3.0f}-{min(hi, elapsed):<4.0f} {len(part):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms")
+            print(
+                f"  seconds {lo:>3.0f}-{min(hi, elapsed):<4.0f} {len(part):>5} req · "
+                f"p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms"
+            )
     print("  per page, as the users saw it (and inside gunicorn):")
     for path, values in sorted(by_path.items()):
         pq = statistics.quantiles(values, n=100) if len(values) > 2 else [max(values)] * 99
         inside = server_by_path.get(path.split(" ")[0], [])
         sq = statistics.quantiles(inside, n=100) if len(inside) > 2 else None
-        print(f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms"
-              + (f"   (server p50 {sq[49]:>4.0f} · p95 {sq[94]:>4.0f} ms)" if sq else ""))
+        print(
+            f"  {path:<32} {len(values):>5} req · p50 {pq[49] * 1000:>5.0f} ms · p95 {pq[94] * 1000:>5.0f} ms"
+            + (f"   (server p50 {sq[49]:>4.0f} · p95 {sq[94]:>4.0f} ms)" if sq else "")
+        )
     for error in errors[:10]:
         print("  error:", error)
     sys.exit(1 if errors or lost else 0)

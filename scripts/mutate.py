@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def _patch_mutmut(only: list[str]) -> None:
     """Let `@transaction.atomic` functions be mutated and restrict the modules to `only` (when given)."""
     import libcst as cst
-
     from mutmut import configuration
     from mutmut.mutation import file_mutation
 
@@ -43,9 +42,7 @@ def _patch_mutmut(only: list[str]) -> None:
         cfg.only_mutate = only
 
     visitor = next(
-        cls
-        for cls in vars(file_mutation).values()
-        if isinstance(cls, type) and "_skip_node_and_children" in vars(cls)
+        cls for cls in vars(file_mutation).values() if isinstance(cls, type) and "_skip_node_and_children" in vars(cls)
     )
     original = visitor._skip_node_and_children
 
@@ -97,8 +94,20 @@ def run() -> int:
     return 0
 
 
-STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout",
-          24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout", None: "not checked"}
+STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    24: "timeout",
+    -24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    None: "not checked",
+}
 
 
 def report() -> int:

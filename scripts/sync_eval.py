@@ -1,9 +1,10 @@
 """Precision, recall and F1 of the overlap detector on the labelled sets, next to the trigram baseline.
 
-    .venv/bin/python scripts/sync_eval.py            # every set in sinkronisasi/fixtures/evaluasi
-    .venv/bin/python scripts/sync_eval.py --sweep dev  # the detector at thresholds 0.20-0.60 on one set
-    .venv/bin/python scripts/sync_eval.py --errors dev # its false positives and negatives on one set
+.venv/bin/python scripts/sync_eval.py            # every set in sinkronisasi/fixtures/evaluasi
+.venv/bin/python scripts/sync_eval.py --sweep dev  # the detector at thresholds 0.20-0.60 on one set
+.venv/bin/python scripts/sync_eval.py --errors dev # its false positives and negatives on one set
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,10 +39,15 @@ def main() -> int:
             print(f"  {score if score is not None else '-'}  {a[:60]!r} ~ {b[:60]!r}  {signals}")
         return 0
     print(f"Ambang detektor: {deteksi.Params().threshold:.2f}; baseline: trigram nama >= 0.25 (pg_trgm similarity)")
-    print(f"{'set':<6} {'metode':<18} {'presisi':>8} {'recall':>7} {'F1':>6} {'ditandai':>9} {'benar':>6} {'pasangan':>9}")
+    print(
+        f"{'set':<6} {'metode':<18} {'presisi':>8} {'recall':>7} {'F1':>6} {'ditandai':>9} {'benar':>6} {'pasangan':>9}"
+    )
     for name in evaluasi.available_sets():
         for method, s in evaluasi.evaluate(name).items():
-            print(f"{name:<6} {method:<18} {s.precision:>8.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.flagged:>9} {s.hits:>6} {s.true_pairs:>9}")
+            print(
+                f"{name:<6} {method:<18} {s.precision:>8.3f} {s.recall:>7.3f} {s.f1:>6.3f} "
+                f"{s.flagged:>9} {s.hits:>6} {s.true_pairs:>9}"
+            )
     return 0
 
 

@@ -11,6 +11,7 @@ Signals, each a reason a planner understands:
 - URAIAN: similar work in names, indicators and descriptions (stems, synonyms, filler removed; TF-IDF cosine).
 Same work in places that do not meet, or different work for the same group in the same place, is not an overlap.
 """
+
 from __future__ import annotations
 
 import math
@@ -119,8 +120,13 @@ def group_relation(a: frozenset[str], b: frozenset[str]) -> tuple[str, list[str]
 class Detector:
     """Scores candidate pairs of one fiscal year's rows."""
 
-    def __init__(self, rows: Iterable[RowFacts], params: Params = Params(), idf: dict[str, float] | None = None,
-                 group_terms: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        rows: Iterable[RowFacts],
+        params: Params = Params(),
+        idf: dict[str, float] | None = None,
+        group_terms: frozenset[str] = frozenset(),
+    ):
         self.params = params
         self.group_terms = group_terms
         self.rows: dict[int, RowFacts] = {r.id: r for r in rows if not r.penunjang}
@@ -160,7 +166,7 @@ class Detector:
         if top is None:
             vec = self.vector(row_id)
             usable = [t for t in self.rows[row_id].terms if self.df[t] <= self.params.max_df]
-            top = self._top[row_id] = set(sorted(usable, key=lambda t: (-vec[t], t))[:self.params.prefix_terms])
+            top = self._top[row_id] = set(sorted(usable, key=lambda t: (-vec[t], t))[: self.params.prefix_terms])
         return top
 
     def _vector(self, row: RowFacts) -> dict[str, float]:
@@ -201,8 +207,10 @@ class Detector:
                 self.by_term_place[(term, k)].append(row_id)
 
     def _block_remove(self, row_id: int, term: str, keys: frozenset[str] | None) -> None:
-        for block, key in ((self.by_term_any, term), *(((self.by_term_wide, term),) if keys is None else
-                                                       ((self.by_term_place, (term, k)) for k in keys))):
+        for block, key in (
+            (self.by_term_any, term),
+            *(((self.by_term_wide, term),) if keys is None else ((self.by_term_place, (term, k)) for k in keys)),
+        ):
             members = block[key]
             members.remove(row_id)
             if not members:
@@ -254,7 +262,7 @@ class Detector:
             if was_usable[term] and not usable:  # now too common: out of every block
                 for i in holders - fresh_ids:
                     self._block_remove(i, term, self.keys[i])
-            for i in (holders if usable and not was_usable[term] else holders & fresh_ids if usable else ()):
+            for i in holders if usable and not was_usable[term] else holders & fresh_ids if usable else ():
                 self._block_add(i, term)
             if usable != was_usable[term]:  # the term joined or left these rows' usable terms
                 for i in holders:
@@ -301,7 +309,7 @@ class Detector:
 
         for block in (*self.by_code.values(), *self.by_usulan.values()):
             if len(block) > 1:
-                for x in (block if focus is None else [m for m in block if m in focus]):
+                for x in block if focus is None else [m for m in block if m in focus]:
                     for y in block:
                         add(x, y)
         if focus is None:
@@ -332,8 +340,13 @@ class Detector:
         relation, groups = group_relation(ra.groups, rb.groups)
         text, top_terms = self.text_similarity(a, b)
 
-        signals: dict[str, object] = {URAIAN: round(text, 3), "istilah": top_terms, "lokasi_bertemu": meet,
-                                      "lokasi": places, "se_kabupaten": not ra.places or not rb.places}
+        signals: dict[str, object] = {
+            URAIAN: round(text, 3),
+            "istilah": top_terms,
+            "lokasi_bertemu": meet,
+            "lokasi": places,
+            "se_kabupaten": not ra.places or not rb.places,
+        }
         if usulan:
             signals[USULAN] = usulan
         if same_code:
@@ -341,8 +354,12 @@ class Detector:
         if meet and relation == "shared":
             signals[SASARAN_LOKASI] = groups
 
-        factor = {"shared": p.group_shared, "related": p.group_related, "unknown": p.group_unknown,
-                  "disjoint": p.group_disjoint}[relation]
+        factor = {
+            "shared": p.group_shared,
+            "related": p.group_related,
+            "unknown": p.group_unknown,
+            "disjoint": p.group_disjoint,
+        }[relation]
         work = text * factor
         if meet:
             if relation == "shared" and places and not signals["se_kabupaten"]:

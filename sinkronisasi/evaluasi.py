@@ -5,6 +5,7 @@ keterangan) and a pair file (ref_a, ref_b, …) listing every truly overlapping 
 reference fixtures (nomenclature names, region names) directly, and builds row facts with the same functions the
 product uses on the database.
 """
+
 from __future__ import annotations
 
 import csv
@@ -75,15 +76,25 @@ def load_rows(path: Path, vocabulary: teks.Vocabulary | None = None) -> tuple[li
     facts, raw = [], {}
     for i, r in enumerate(_read(path), start=1):
         kode = r["kode_sub_kegiatan"].strip()
-        terms = teks.row_terms(nama=r["nama"], keterangan=r.get("keterangan", ""), indikator=r.get("indikator", ""),
-                               sub_kegiatan=official_name(kode, names), vocabulary=vocabulary, extra_stop=place_stop)
-        facts.append(deteksi.RowFacts(
-            id=i, opd=opd_ids.setdefault(r["opd"].strip(), len(opd_ids) + 1), kode=kode,
-            penunjang=deteksi.is_penunjang(kode),
-            places=frozenset(c.strip() for c in r.get("lokasi", "").split(";") if c.strip()),
-            groups=frozenset(s.strip() for s in r.get("sasaran", "").split(";") if s.strip()),
-            terms=terms,
-        ))
+        terms = teks.row_terms(
+            nama=r["nama"],
+            keterangan=r.get("keterangan", ""),
+            indikator=r.get("indikator", ""),
+            sub_kegiatan=official_name(kode, names),
+            vocabulary=vocabulary,
+            extra_stop=place_stop,
+        )
+        facts.append(
+            deteksi.RowFacts(
+                id=i,
+                opd=opd_ids.setdefault(r["opd"].strip(), len(opd_ids) + 1),
+                kode=kode,
+                penunjang=deteksi.is_penunjang(kode),
+                places=frozenset(c.strip() for c in r.get("lokasi", "").split(";") if c.strip()),
+                groups=frozenset(s.strip() for s in r.get("sasaran", "").split(";") if s.strip()),
+                terms=terms,
+            )
+        )
         raw[i] = r
     return facts, raw
 
@@ -100,7 +111,7 @@ def trigrams(text: str) -> set[str]:
     out: set[str] = set()
     for word in _WORD.findall(text.lower()):
         padded = f"  {word} "
-        out.update(padded[i:i + 3] for i in range(len(padded) - 2))
+        out.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return out
 
 
@@ -114,14 +125,27 @@ def baseline_pairs(raw: dict[int, dict], threshold: float = 0.25) -> set[frozens
     items = [(r["ref"], r["opd"], trigrams(r["nama"])) for r in raw.values()]
     out = set()
     for i, (ref_a, opd_a, ta) in enumerate(items):
-        for ref_b, opd_b, tb in items[i + 1:]:
+        for ref_b, opd_b, tb in items[i + 1 :]:
             if opd_a != opd_b and ta and tb and len(ta & tb) / len(ta | tb) >= threshold:
                 out.add(frozenset((ref_a, ref_b)))
     return out
 
 
-GROUP_SLUGS = ["anak", "balita", "remaja", "pemuda", "perempuan", "ibu_hamil", "lansia", "disabilitas",
-               "keluarga_miskin", "petani", "nelayan", "umkm", "masyarakat_umum"]
+GROUP_SLUGS = [
+    "anak",
+    "balita",
+    "remaja",
+    "pemuda",
+    "perempuan",
+    "ibu_hamil",
+    "lansia",
+    "disabilitas",
+    "keluarga_miskin",
+    "petani",
+    "nelayan",
+    "umkm",
+    "masyarakat_umum",
+]
 
 
 def build_detector(facts: list[deteksi.RowFacts], params: deteksi.Params) -> deteksi.Detector:

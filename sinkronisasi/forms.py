@@ -1,4 +1,5 @@
 """Forms of the sync view: filters, settling a pair, comments and proposed settlements, a synonym group."""
+
 from __future__ import annotations
 
 from django import forms
@@ -20,13 +21,24 @@ class PairFilterForm(forms.Form):
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, max_length=100, label=_("Cari ref/nama"))
     status = forms.ChoiceField(required=False, choices=STATUS, label=_("Status"))
-    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD"),
-                                 empty_label=_("Semua OPD"), to_field_name="singkatan")
+    opd = forms.ModelChoiceField(
+        queryset=Opd.objects.filter(aktif=True),
+        required=False,
+        label=_("OPD"),
+        empty_label=_("Semua OPD"),
+        to_field_name="singkatan",
+    )
     sinyal = forms.ChoiceField(required=False, label=_("Alasan"))
-    skor_min = forms.FloatField(required=False, min_value=0, max_value=1, label=_("Skor minimal"),
-                                widget=forms.NumberInput(attrs={"step": "0.05"}))
-    urut = forms.ChoiceField(required=False, label=_("Urutan"),
-                             choices=[("", _("Per pasangan OPD")), ("skor", _("Skor tertinggi dulu"))])
+    skor_min = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label=_("Skor minimal"),
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    urut = forms.ChoiceField(
+        required=False, label=_("Urutan"), choices=[("", _("Per pasangan OPD")), ("skor", _("Skor tertinggi dulu"))]
+    )
 
     def __init__(self, *args, scope_opd: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,10 +51,20 @@ class OrphanFilterForm(forms.Form):
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, max_length=100, label=_("Cari"))
     sebab = forms.ChoiceField(required=False, label=_("Sebab"))
-    kecamatan = forms.ModelChoiceField(queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN), required=False,
-                                       label=_("Kecamatan"), empty_label=_("Semua kecamatan"), to_field_name="kode")
-    opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), required=False, label=_("OPD tujuan"),
-                                 empty_label=_("Semua OPD"), to_field_name="singkatan")
+    kecamatan = forms.ModelChoiceField(
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN),
+        required=False,
+        label=_("Kecamatan"),
+        empty_label=_("Semua kecamatan"),
+        to_field_name="kode",
+    )
+    opd = forms.ModelChoiceField(
+        queryset=Opd.objects.filter(aktif=True),
+        required=False,
+        label=_("OPD tujuan"),
+        empty_label=_("Semua OPD"),
+        to_field_name="singkatan",
+    )
 
     def __init__(self, *args, scope_opd: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,9 +74,14 @@ class OrphanFilterForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    status = forms.ChoiceField(label=_("Penyelesaian"), widget=forms.RadioSelect,
-                               choices=[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA])
-    opd_pengampu = forms.ModelChoiceField(queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)"))
+    status = forms.ChoiceField(
+        label=_("Penyelesaian"),
+        widget=forms.RadioSelect,
+        choices=[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA],
+    )
+    opd_pengampu = forms.ModelChoiceField(
+        queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)")
+    )
     baris_dihapus = forms.ChoiceField(required=False, label=_("Baris yang diusulkan dihapus (untuk duplikasi)"))
     catatan = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -71,37 +98,56 @@ class ResolveForm(forms.Form):
         """A settled pair's settlement as the form's starting values, so that changing only the note saves."""
         if not pair.is_resolved:
             return {}
-        return {"status": pair.status, "catatan": pair.catatan, "opd_pengampu": pair.opd_pengampu_id,
-                "baris_dihapus": str(pair.baris_dihapus_id) if pair.baris_dihapus_id else ""}
+        return {
+            "status": pair.status,
+            "catatan": pair.catatan,
+            "opd_pengampu": pair.opd_pengampu_id,
+            "baris_dihapus": str(pair.baris_dihapus_id) if pair.baris_dihapus_id else "",
+        }
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         rows = {str(r.pk): r for r in (self.pair.baris_a, self.pair.baris_b)}
-        return {"status": data["status"], "catatan": data["catatan"], "opd_pengampu": data["opd_pengampu"],
-                "baris_dihapus": rows.get(data["baris_dihapus"] or "")}
+        return {
+            "status": data["status"],
+            "catatan": data["catatan"],
+            "opd_pengampu": data["opd_pengampu"],
+            "baris_dihapus": rows.get(data["baris_dihapus"] or ""),
+        }
 
 
 class ProposalForm(ResolveForm):
     """An officer's proposed settlement: the same fields as a settlement; a planner or facilitator confirms it."""
 
-    catatan = forms.CharField(required=False, max_length=2000, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+    catatan = forms.CharField(
+        required=False, max_length=2000, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="usul", **kwargs)
 
 
 class KomentarForm(forms.Form):
-    teks = forms.CharField(label=_("Komentar"), max_length=KomentarTumpang.MAX_TEKS,
-                           widget=forms.Textarea(attrs={"rows": 3, "maxlength": KomentarTumpang.MAX_TEKS}))
+    teks = forms.CharField(
+        label=_("Komentar"),
+        max_length=KomentarTumpang.MAX_TEKS,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": KomentarTumpang.MAX_TEKS}),
+    )
 
 
 class DeclineForm(forms.Form):
-    alasan = forms.CharField(label=_("Alasan penolakan"), max_length=UsulanPenyelesaian._meta.get_field("alasan").max_length,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    alasan = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=UsulanPenyelesaian._meta.get_field("alasan").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SinonimForm(forms.Form):
     nama = forms.CharField(label=_("Nama kelompok"), max_length=120)
-    frasa = forms.CharField(label=_("Frasa yang bermakna sama"), widget=forms.Textarea(attrs={"rows": 2}),
-                            help_text=_("Dipisah koma, misalnya: penitipan anak, daycare, taman asuh anak."))
+    frasa = forms.CharField(
+        label=_("Frasa yang bermakna sama"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Dipisah koma, misalnya: penitipan anak, daycare, taman asuh anak."),
+    )
     aktif = forms.BooleanField(label=_("Aktif"), required=False)

@@ -3,6 +3,7 @@
 Findings are computed by services.sync_refresh (incrementally after changes) and read by the page; nothing here is
 computed on a page view.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -10,15 +11,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.system_actor import actor_label
 from renja.models import FiscalYear, Opd, RenjaRow
-from renja.system_actor import actor_label
 
 
 class KelompokSinonim(models.Model):
     """Words planners use for the same thing (daycare ≈ penitipan anak ≈ taman asuh anak). Regency-wide."""
 
     nama = models.CharField(_("nama kelompok"), max_length=120, unique=True)
-    frasa = models.TextField(_("frasa"), help_text=_("Satu frasa per baris atau dipisah koma, misalnya: difabel, disabilitas."))
+    frasa = models.TextField(
+        _("frasa"), help_text=_("Satu frasa per baris atau dipisah koma, misalnya: difabel, disabilitas.")
+    )
     aktif = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -94,7 +97,9 @@ class TumpangTindih(models.Model):
         KOORDINASI = "koordinasi", _("Koordinasi (OPD pengampu)")
         DUPLIKASI = "duplikasi", _("Duplikasi (satu baris diusulkan dihapus)")
 
-    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="tumpang_tindih")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="tumpang_tindih"
+    )
     baris_a = models.ForeignKey(RenjaRow, verbose_name=_("baris A"), on_delete=models.CASCADE, related_name="+")
     baris_b = models.ForeignKey(RenjaRow, verbose_name=_("baris B"), on_delete=models.CASCADE, related_name="+")
     opd_a = models.ForeignKey(Opd, verbose_name=_("OPD A"), on_delete=models.CASCADE, related_name="+")
@@ -109,7 +114,12 @@ class TumpangTindih(models.Model):
         Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     baris_dihapus = models.ForeignKey(
-        RenjaRow, verbose_name=_("baris yang dihapus"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        RenjaRow,
+        verbose_name=_("baris yang dihapus"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     catatan = models.TextField(_("catatan"), blank=True)
     diselesaikan_oleh = models.ForeignKey(
@@ -122,7 +132,12 @@ class TumpangTindih(models.Model):
     dibuka_ulang_pada = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
     # Who reopened it by hand; empty when the system reopened it because one of the rows changed.
     dibuka_ulang_oleh = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("dibuka lagi oleh"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka lagi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     ditemukan_pada = models.DateTimeField(_("ditemukan"), auto_now_add=True)
     # Settled in a berita acara that was signed: the settlement is frozen (never re-settled or reopened) until the
@@ -182,9 +197,13 @@ class KomentarTumpang(models.Model):
 
     MAX_TEKS = 2000
 
-    pair = models.ForeignKey(TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="komentar")
+    pair = models.ForeignKey(
+        TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="komentar"
+    )
     # The commenter's agency when the comment was written (empty for Bappeda and facilitators).
-    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(
+        Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
     teks = models.TextField(_("komentar"), max_length=MAX_TEKS)
@@ -215,22 +234,40 @@ class UsulanPenyelesaian(models.Model):
         DITOLAK = "ditolak", _("Ditolak")
         DIGANTI = "diganti", _("Diganti usulan baru")
 
-    pair = models.ForeignKey(TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE,
-                             related_name="usulan_penyelesaian")
-    status = models.CharField(_("penyelesaian"), max_length=20,
-                              choices=[c for c in TumpangTindih.Status.choices if c[0] != TumpangTindih.Status.TERBUKA])
-    opd_pengampu = models.ForeignKey(Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
-    baris_dihapus = models.ForeignKey(RenjaRow, verbose_name=_("baris yang diusulkan dihapus"), null=True, blank=True,
-                                      on_delete=models.CASCADE, related_name="+")
+    pair = models.ForeignKey(
+        TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="usulan_penyelesaian"
+    )
+    status = models.CharField(
+        _("penyelesaian"),
+        max_length=20,
+        choices=[c for c in TumpangTindih.Status.choices if c[0] != TumpangTindih.Status.TERBUKA],
+    )
+    opd_pengampu = models.ForeignKey(
+        Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    baris_dihapus = models.ForeignKey(
+        RenjaRow,
+        verbose_name=_("baris yang diusulkan dihapus"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     catatan = models.TextField(_("catatan"), blank=True, max_length=2000)
     opd = models.ForeignKey(Opd, verbose_name=_("OPD pengusul"), on_delete=models.PROTECT, related_name="+")
-    diusulkan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT,
-                                       related_name="+")
+    diusulkan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
     diusulkan_pada = models.DateTimeField(_("diusulkan"), auto_now_add=True)
     keputusan = models.CharField(_("keputusan"), max_length=20, choices=Keputusan.choices, default=Keputusan.MENUNGGU)
-    diputuskan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diputuskan oleh"), null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+")
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     diputuskan_pada = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     alasan = models.TextField(_("alasan penolakan"), blank=True, max_length=1000)
 
@@ -239,13 +276,18 @@ class UsulanPenyelesaian(models.Model):
         verbose_name = _("usulan penyelesaian")
         verbose_name_plural = _("usulan penyelesaian")
         constraints = [
-            models.UniqueConstraint(fields=["pair"], condition=Q(keputusan="menunggu"), name="usulanpenyelesaian_one_open"),
-            models.CheckConstraint(name="usulanpenyelesaian_lead_named",
-                                   condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)),
-            models.CheckConstraint(name="usulanpenyelesaian_drop_named",
-                                   condition=~Q(status="duplikasi") | Q(baris_dihapus__isnull=False)),
-            models.CheckConstraint(name="usulanpenyelesaian_declined_has_reason",
-                                   condition=~Q(keputusan="ditolak") | ~Q(alasan="")),
+            models.UniqueConstraint(
+                fields=["pair"], condition=Q(keputusan="menunggu"), name="usulanpenyelesaian_one_open"
+            ),
+            models.CheckConstraint(
+                name="usulanpenyelesaian_lead_named", condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="usulanpenyelesaian_drop_named", condition=~Q(status="duplikasi") | Q(baris_dihapus__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="usulanpenyelesaian_declined_has_reason", condition=~Q(keputusan="ditolak") | ~Q(alasan="")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 """Getters for the sync view's objects that load and check in one step, using the rules of renja/permissions.py."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,14 @@ def require_sync_access(user: User) -> None:
 def tumpang_for_user(user: User) -> QuerySet[TumpangTindih]:
     """Pairs the user may read: all for Bappeda and facilitators, those involving their agency for OPD people."""
     qs = TumpangTindih.objects.select_related(
-        "fiscal_year", "baris_a__opd", "baris_b__opd", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus", "diselesaikan_oleh",
+        "fiscal_year",
+        "baris_a__opd",
+        "baris_b__opd",
+        "opd_a",
+        "opd_b",
+        "opd_pengampu",
+        "baris_dihapus",
+        "diselesaikan_oleh",
         "dibuka_ulang_oleh",
     )
     if not rules.can_see_sync(user):
@@ -58,7 +66,8 @@ def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> Usula
     pair = get_tumpang_for_user(user, pk, write=True)
     proposal = get_object_or_404(
         UsulanPenyelesaian.objects.select_related("opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh"),
-        pair=pair, pk=proposal_id or 0,
+        pair=pair,
+        pk=proposal_id or 0,
     )
     proposal.pair = pair
     return proposal

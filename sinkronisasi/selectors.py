@@ -1,21 +1,36 @@
-"""Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons, a pair's discussion."""
+"""Reads of the sync view: stored overlapping pairs, usulan no agency picked up, their counts and reasons,
+a pair's discussion."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.db_router import for_reports
+from core.formatting import angka, place_label
+from core.tabular import Column
 from musrenbang.models import Usulan
-from renja.db_router import for_reports
-from renja.formatting import angka, place_label
 from renja.models import FiscalYear, Opd, StageWindow, User
-from renja.tabular import Column
 
 from . import deteksi, teks
 from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
@@ -61,18 +76,40 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
     qs = (
         Usulan.objects.filter(fiscal_year=fiscal_year)
         .annotate(target=FilteredRelation("digabung_ke", condition=Q(digabung_ke__fiscal_year=fiscal_year)))
-        .filter(Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__in=waiting_this_year.values("pk")))
-        .annotate(status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("target__status")), default=F("status")))
+        .filter(
+            Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__in=waiting_this_year.values("pk"))
+        )
         .annotate(
-            sebab=Case(*[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()),
+            status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("target__status")), default=F("status"))
+        )
+        .annotate(
+            sebab=Case(
+                *[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()
+            ),
             sejak=Coalesce(F("diputuskan_pada"), F("created_at")),
         )
         .select_related("desa__parent", "opd_tujuan")
         # Only what the list, the export and the counts read: sorting tens of thousands of narrow rows, not wide ones.
-        .only("id", "id_usulan", "usulan", "anggaran", "status", "bidang_urusan_id", "opd_tujuan_id", "desa_id",
-              "created_at", "diputuskan_pada", "digabung_ke_id", "desa__kode", "desa__nama", "desa__tingkat", "desa__parent__nama",
-              "desa__parent__tingkat",
-              "opd_tujuan__singkatan", "opd_tujuan__jenis")
+        .only(
+            "id",
+            "id_usulan",
+            "usulan",
+            "anggaran",
+            "status",
+            "bidang_urusan_id",
+            "opd_tujuan_id",
+            "desa_id",
+            "created_at",
+            "diputuskan_pada",
+            "digabung_ke_id",
+            "desa__kode",
+            "desa__nama",
+            "desa__tingkat",
+            "desa__parent__nama",
+            "desa__parent__tingkat",
+            "opd_tujuan__singkatan",
+            "opd_tujuan__jenis",
+        )
     )
     if opd_id:
         qs = qs.filter(opd_tujuan_id=opd_id)
@@ -100,8 +137,11 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
     by_kecamatan: dict[str, dict[str, int]] = {}
     kecamatan_totals: dict[str, list[int]] = {}
     per_opd: dict[str, list[int]] = {}
-    for kecamatan, sebab, opd, n, biaya in (qs.order_by().values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
-                                            .annotate(n=Count("id"), biaya=Sum("anggaran"))):
+    for kecamatan, sebab, opd, n, biaya in (
+        qs.order_by()
+        .values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
+        .annotate(n=Count("id"), biaya=Sum("anggaran"))
+    ):
         biaya = biaya or 0
         by_cause[sebab] = by_cause.get(sebab, 0) + n
         biaya_by_cause[sebab] = biaya_by_cause.get(sebab, 0) + biaya
@@ -115,15 +155,33 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
         entry[0] += n
         entry[1] += biaya
     by_opd = sorted(((name, n, biaya) for name, (n, biaya) in per_opd.items()), key=lambda x: (-x[1], x[0]))
-    per_kecamatan = [(place_label(name, "kecamatan") if name != "-" else name, n, biaya)
-                     for name, (n, biaya) in sorted(kecamatan_totals.items(), key=lambda kv: (kv[0] == "-", kv[0]))]
+    per_kecamatan = [
+        (place_label(name, "kecamatan") if name != "-" else name, n, biaya)
+        for name, (n, biaya) in sorted(kecamatan_totals.items(), key=lambda kv: (kv[0] == "-", kv[0]))
+    ]
     causes = [(code, label, by_cause.get(code, 0), biaya_by_cause.get(code, 0)) for code, label in Sebab.choices()]
-    return {"by_cause": by_cause, "biaya_by_cause": biaya_by_cause, "causes": causes, "by_kecamatan": by_kecamatan, "per_kecamatan": per_kecamatan,
-            "by_opd": by_opd, "total": sum(by_cause.values()), "biaya": sum(biaya_by_cause.values())}
+    return {
+        "by_cause": by_cause,
+        "biaya_by_cause": biaya_by_cause,
+        "causes": causes,
+        "by_kecamatan": by_kecamatan,
+        "per_kecamatan": per_kecamatan,
+        "by_opd": by_opd,
+        "total": sum(by_cause.values()),
+        "biaya": sum(biaya_by_cause.values()),
+    }
 
 
-def pairs_filtered(qs: QuerySet[TumpangTindih], *, fiscal_year: FiscalYear, status: str = "", opd_id: int | None = None,
-                   sinyal: str = "", skor_min: float | None = None, q: str = "") -> QuerySet[TumpangTindih]:
+def pairs_filtered(
+    qs: QuerySet[TumpangTindih],
+    *,
+    fiscal_year: FiscalYear,
+    status: str = "",
+    opd_id: int | None = None,
+    sinyal: str = "",
+    skor_min: float | None = None,
+    q: str = "",
+) -> QuerySet[TumpangTindih]:
     qs = qs.filter(fiscal_year=fiscal_year)
     if status == "semua":
         pass
@@ -161,7 +219,10 @@ def pair_counts(qs: QuerySet[TumpangTindih], fiscal_year: FiscalYear) -> dict:
     base = qs.filter(fiscal_year=fiscal_year).order_by()
     by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
     per_pair = list(
-        base.filter(status=TumpangTindih.Status.TERBUKA).values_list("kelompok").annotate(n=Count("id")).order_by("-n", "kelompok")[:12]
+        base.filter(status=TumpangTindih.Status.TERBUKA)
+        .values_list("kelompok")
+        .annotate(n=Count("id"))
+        .order_by("-n", "kelompok")[:12]
     )
     return {
         "terbuka": by_status.get(TumpangTindih.Status.TERBUKA, 0),
@@ -220,14 +281,19 @@ def reasons(sinyal: dict, rows: Sequence | None = None) -> list[str]:
     if deteksi.KODE in sinyal:
         out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": sinyal[deteksi.KODE]})
     if deteksi.SASARAN_LOKASI in sinyal:
-        where = (_("salah satu baris se-kabupaten") if sinyal.get("se_kabupaten")
-                 else ", ".join(sinyal.get("lokasi") or []))
-        out.append(_("Sasaran sama (%(groups)s) di lokasi yang sama (%(where)s)")
-                   % {"groups": ", ".join(sinyal[deteksi.SASARAN_LOKASI]), "where": where})
+        where = (
+            _("salah satu baris se-kabupaten") if sinyal.get("se_kabupaten") else ", ".join(sinyal.get("lokasi") or [])
+        )
+        out.append(
+            _("Sasaran sama (%(groups)s) di lokasi yang sama (%(where)s)")
+            % {"groups": ", ".join(sinyal[deteksi.SASARAN_LOKASI]), "where": where}
+        )
     similarity = sinyal.get(deteksi.URAIAN) or 0
     if similarity >= 0.15:
-        out.append(_("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
-                   % {"pct": angka(round(similarity * 100)), "terms": ", ".join(matched_words(sinyal, rows))})
+        out.append(
+            _("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
+            % {"pct": angka(round(similarity * 100)), "terms": ", ".join(matched_words(sinyal, rows))}
+        )
     return out
 
 
@@ -256,20 +322,52 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
 
 # The report files' columns (sync_report: fixed, documented) and the page's downloads (the same first, with the
 # names and amounts an Excel reader wants beside them).
-PAIR_COLUMNS = [Column("ref_a"), Column("opd_a"), Column("ref_b"), Column("opd_b"), Column("skor", "score"), Column("alasan"), Column("status")]
-ORPHAN_COLUMNS = [Column("id_usulan"), Column("kode_desa"), Column("opd_tujuan"), Column("sebab"), Column("umur_hari", "integer")]
+PAIR_COLUMNS = [
+    Column("ref_a"),
+    Column("opd_a"),
+    Column("ref_b"),
+    Column("opd_b"),
+    Column("skor", "score"),
+    Column("alasan"),
+    Column("status"),
+]
+ORPHAN_COLUMNS = [
+    Column("id_usulan"),
+    Column("kode_desa"),
+    Column("opd_tujuan"),
+    Column("sebab"),
+    Column("umur_hari", "integer"),
+]
 PAIR_HEADER = [c.name for c in PAIR_COLUMNS]
 ORPHAN_HEADER = [c.name for c in ORPHAN_COLUMNS]
-PAIR_DOWNLOAD_COLUMNS = PAIR_COLUMNS + [Column("nama_a"), Column("nama_b"), Column("pagu_a", "rupiah"), Column("pagu_b", "rupiah")]
+PAIR_DOWNLOAD_COLUMNS = PAIR_COLUMNS + [
+    Column("nama_a"),
+    Column("nama_b"),
+    Column("pagu_a", "rupiah"),
+    Column("pagu_b", "rupiah"),
+]
 # The desa and kecamatan names beside the desa code.
-ORPHAN_DOWNLOAD_COLUMNS = ORPHAN_COLUMNS[:2] + [Column("desa"), Column("kecamatan")] + ORPHAN_COLUMNS[2:] + [Column("usulan"), Column("anggaran", "rupiah")]
+ORPHAN_DOWNLOAD_COLUMNS = (
+    ORPHAN_COLUMNS[:2]
+    + [Column("desa"), Column("kecamatan")]
+    + ORPHAN_COLUMNS[2:]
+    + [Column("usulan"), Column("anggaran", "rupiah")]
+)
 
 
 def pair_export_rows(pairs, *, download: bool = False):
     """One line per pair: refs and agencies as in the Renja import, score (three decimals in CSV), reasons joined by
     "; "; a download adds the rows' names and pagu. Read from the reports database."""
     for p in for_reports(pairs):
-        line = [p.baris_a.ref, p.opd_a.singkatan, p.baris_b.ref, p.opd_b.singkatan, p.skor, "; ".join(reasons(p.sinyal)), p.status]
+        line = [
+            p.baris_a.ref,
+            p.opd_a.singkatan,
+            p.baris_b.ref,
+            p.opd_b.singkatan,
+            p.skor,
+            "; ".join(reasons(p.sinyal)),
+            p.status,
+        ]
         if download:
             line += [p.baris_a.nama, p.baris_b.nama, p.baris_a.pagu, p.baris_b.pagu]
         yield line
@@ -306,8 +404,13 @@ def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
     (the status labels before → after) instead of raw keys such as tumpang.resolved: terbuka → koordinasi."""
     from renja.models import AuditLog
 
-    entries = list(AuditLog.objects.filter(content_type__app_label="sinkronisasi", content_type__model="tumpangtindih",
-                                           object_id=str(pair.pk)).select_related("by").order_by("-at", "-id")[:limit])
+    entries = list(
+        AuditLog.objects.filter(
+            content_type__app_label="sinkronisasi", content_type__model="tumpangtindih", object_id=str(pair.pk)
+        )
+        .select_related("by")
+        .order_by("-at", "-id")[:limit]
+    )
     labels = dict(TumpangTindih.Status.choices)
     for entry in entries:
         entry.action_label = PAIR_ACTION_LABELS.get(entry.action, entry.action)
@@ -318,8 +421,11 @@ def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
 
 def with_open_proposal(qs: QuerySet[TumpangTindih]) -> QuerySet[TumpangTindih]:
     """Pairs annotated with `ada_usulan`: an officer's proposed settlement awaits confirmation (in the same query)."""
-    return qs.annotate(ada_usulan=Exists(UsulanPenyelesaian.objects.filter(
-        pair=OuterRef("pk"), keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU)))
+    return qs.annotate(
+        ada_usulan=Exists(
+            UsulanPenyelesaian.objects.filter(pair=OuterRef("pk"), keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU)
+        )
+    )
 
 
 def pair_comments(pair: TumpangTindih) -> list[KomentarTumpang]:
@@ -329,8 +435,11 @@ def pair_comments(pair: TumpangTindih) -> list[KomentarTumpang]:
 
 def pair_proposals(pair: TumpangTindih) -> list[UsulanPenyelesaian]:
     """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
-    return list(UsulanPenyelesaian.objects.filter(pair=pair).select_related(
-        "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh", "diputuskan_oleh").order_by("-diusulkan_pada", "-pk"))
+    return list(
+        UsulanPenyelesaian.objects.filter(pair=pair)
+        .select_related("opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh", "diputuskan_oleh")
+        .order_by("-diusulkan_pada", "-pk")
+    )
 
 
 def pair_contacts(pair: TumpangTindih, *, viewer_opd_id: int | None) -> list[dict]:
@@ -340,6 +449,7 @@ def pair_contacts(pair: TumpangTindih, *, viewer_opd_id: int | None) -> list[dic
     opds = [o for o in (pair.opd_a, pair.opd_b) if o.pk != viewer_opd_id]
     officers: dict[int, list[User]] = {}
     for user in User.objects.filter(opd__in=opds, role=User.Role.PETUGAS_OPD, is_active=True).order_by(
-            "first_name", "last_name", "username"):
+        "first_name", "last_name", "username"
+    ):
         officers.setdefault(user.opd_id, []).append(user)
     return [{"opd": o, "officers": officers.get(o.pk, [])} for o in opds]

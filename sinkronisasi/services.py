@@ -3,6 +3,7 @@
 `sync_refresh` is cheap when nothing changed (three aggregate queries) and, after a change, recomputes only the
 pairs that touch changed rows. A full recompute runs the first time, after synonyms change, or on request.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,10 +22,10 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.system_actor import acting_as_system
 from musrenbang.models import Pengambilan, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilayah
 from renja.services import audit_log
-from renja.system_actor import acting_as_system
 
 from . import deteksi, teks
 from .models import FiturBaris, KelompokSinonim, KomentarTumpang, SyncState, TumpangTindih, UsulanPenyelesaian
@@ -32,7 +33,9 @@ from .models import FiturBaris, KelompokSinonim, KomentarTumpang, SyncState, Tum
 PARAMS = deteksi.Params()
 logger = logging.getLogger(__name__)
 # A row's stored facts read as plain tuples (not model instances): an incremental refresh reads every row's.
-StoredFacts = namedtuple("StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran istilah usulan jejak")
+StoredFacts = namedtuple(
+    "StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran istilah usulan jejak"
+)
 
 
 @dataclass
@@ -45,7 +48,9 @@ class RefreshResult:
 
 # Fingerprints: any write to rows, pick-ups or synonyms changes one of them.
 def _rows_fingerprint(fiscal_year: FiscalYear) -> str:
-    agg = RenjaRow.objects.filter(fiscal_year=fiscal_year).aggregate(n=Count("id"), v=Sum("version"), m=Max("updated_at"), i=Sum("id"))
+    agg = RenjaRow.objects.filter(fiscal_year=fiscal_year).aggregate(
+        n=Count("id"), v=Sum("version"), m=Max("updated_at"), i=Sum("id")
+    )
     return f"{agg['n']}:{agg['v']}:{agg['i']}:{agg['m'].isoformat() if agg['m'] else ''}"
 
 
@@ -66,7 +71,9 @@ def vocabulary_current() -> teks.Vocabulary:
 
 
 def _place_stopwords() -> frozenset[str]:
-    return teks.place_stopwords(Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).values_list("nama", flat=True))
+    return teks.place_stopwords(
+        Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).values_list("nama", flat=True)
+    )
 
 
 def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: str, pagu: int) -> str:
@@ -75,28 +82,49 @@ def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: s
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
-def _features(rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]],
-              putaran: int = 0) -> list[FiturBaris]:
+def _features(
+    rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], putaran: int = 0
+) -> list[FiturBaris]:
     out = []
     for row in rows:
         lokasi = sorted(w.kode for w in row.lokasi.all())
         sasaran = sorted(s.slug for s in row.sasaran.all())
-        out.append(FiturBaris(
-            renja_row_id=row.pk, fiscal_year_id=row.fiscal_year_id, opd_id=row.opd_id, version=row.version,
-            kode=row.kode, penunjang=deteksi.is_penunjang(row.kode), lokasi=lokasi, sasaran=sasaran,
-            istilah=teks.row_terms(nama=row.nama, keterangan=row.keterangan, indikator=row.indikator,
-                                   sub_kegiatan=row.sub_kegiatan.nama, vocabulary=vocabulary, extra_stop=place_stop),
-            usulan=pickups.get(row.pk, []),
-            jejak=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu),
-            putaran=putaran,
-        ))
+        out.append(
+            FiturBaris(
+                renja_row_id=row.pk,
+                fiscal_year_id=row.fiscal_year_id,
+                opd_id=row.opd_id,
+                version=row.version,
+                kode=row.kode,
+                penunjang=deteksi.is_penunjang(row.kode),
+                lokasi=lokasi,
+                sasaran=sasaran,
+                istilah=teks.row_terms(
+                    nama=row.nama,
+                    keterangan=row.keterangan,
+                    indikator=row.indikator,
+                    sub_kegiatan=row.sub_kegiatan.nama,
+                    vocabulary=vocabulary,
+                    extra_stop=place_stop,
+                ),
+                usulan=pickups.get(row.pk, []),
+                jejak=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu),
+                putaran=putaran,
+            )
+        )
     return out
 
 
 def _facts(f: FiturBaris | StoredFacts) -> deteksi.RowFacts:
     return deteksi.RowFacts(
-        id=f.renja_row_id, opd=f.opd_id, kode=f.kode, penunjang=f.penunjang, places=frozenset(f.lokasi),
-        groups=frozenset(f.sasaran), terms=f.istilah, usulan=frozenset(f.usulan),
+        id=f.renja_row_id,
+        opd=f.opd_id,
+        kode=f.kode,
+        penunjang=f.penunjang,
+        places=frozenset(f.lokasi),
+        groups=frozenset(f.sasaran),
+        terms=f.istilah,
+        usulan=frozenset(f.usulan),
     )
 
 
@@ -104,7 +132,8 @@ def _active_pickups(fiscal_year: FiscalYear) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for row_id, usulan_id in (
         Pengambilan.objects.filter(renja_row__fiscal_year=fiscal_year, dibatalkan_oleh__isnull=True)
-        .values_list("renja_row_id", "usulan_id").order_by("renja_row_id", "usulan_id")
+        .values_list("renja_row_id", "usulan_id")
+        .order_by("renja_row_id", "usulan_id")
     ):
         out.setdefault(row_id, []).append(usulan_id)
     return out
@@ -139,18 +168,26 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     # happened since: then only the rows other processes' refreshes wrote since are read, not the whole year.
     with _kept_lock:
         kept = _kept.pop(fiscal_year.pk, None)  # taken; put back only once this refresh has committed
-    if kept is not None and (full or kept.state_id != state.pk or kept.full_at != state.full_at or kept.putaran > state.putaran):
+    if kept is not None and (
+        full or kept.state_id != state.pk or kept.full_at != state.full_at or kept.putaran > state.putaran
+    ):
         kept = None
     written_since: set[int] = set()
     if kept is None:
         stored = {
             f.renja_row_id: f
-            for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields))
+            for f in map(
+                StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields)
+            )
         }
     else:
         stored = kept.features
-        for f in map(StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year, putaran__gt=kept.putaran)
-                     .values_list(*StoredFacts._fields)):
+        for f in map(
+            StoredFacts._make,
+            FiturBaris.objects.filter(fiscal_year=fiscal_year, putaran__gt=kept.putaran).values_list(
+                *StoredFacts._fields
+            ),
+        ):
             stored[f.renja_row_id] = f
             written_since.add(f.renja_row_id)
     versions = dict(RenjaRow.objects.filter(fiscal_year=fiscal_year).values_list("id", "version"))
@@ -163,19 +200,29 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
 
     state.putaran += 1
     fresh = _features(
-        RenjaRow.objects.filter(pk__in=changed).select_related("sub_kegiatan").prefetch_related("lokasi", "sasaran").order_by("pk"),
-        vocabulary, place_stop, pickups, putaran=state.putaran,
+        RenjaRow.objects.filter(pk__in=changed)
+        .select_related("sub_kegiatan")
+        .prefetch_related("lokasi", "sasaran")
+        .order_by("pk"),
+        vocabulary,
+        place_stop,
+        pickups,
+        putaran=state.putaran,
     )
     FiturBaris.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
     FiturBaris.objects.bulk_create(fresh, batch_size=500)
     removed = [i for i in stored if i not in versions]
     features = {i: f for i, f in stored.items() if i in versions}
-    features.update({f.renja_row_id: StoredFacts._make(getattr(f, name) for name in StoredFacts._fields) for f in fresh})
+    features.update(
+        {f.renja_row_id: StoredFacts._make(getattr(f, name) for name in StoredFacts._fields) for f in fresh}
+    )
 
     # The same detector as the evaluation (sinkronisasi/evaluasi.py): words naming a target group weigh little.
     group_terms = teks.group_terms(vocabulary, KelompokSasaran.objects.values_list("slug", flat=True))
     if kept is not None and kept.group_terms == group_terms:
-        detector = kept.detector  # told what changed: the same as one built afresh (tests/sinkronisasi/test_incremental.py)
+        detector = (
+            kept.detector
+        )  # told what changed: the same as one built afresh (tests/sinkronisasi/test_incremental.py)
         news = written_since | {f.renja_row_id for f in fresh}
         detector.replace([_facts(features[i]) for i in news if i in features], removed=removed)
     else:
@@ -199,8 +246,14 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     state.save()
     if full:
         detector.forget_vectors()  # made again on first use; keeping every row's would only cost memory
-    keep = _Kept(state_id=state.pk, putaran=state.putaran, full_at=state.full_at, features=features, detector=detector,
-                 group_terms=group_terms)
+    keep = _Kept(
+        state_id=state.pk,
+        putaran=state.putaran,
+        full_at=state.full_at,
+        features=features,
+        detector=detector,
+        group_terms=group_terms,
+    )
     transaction.on_commit(lambda: _keep(fiscal_year.pk, keep))
     return RefreshResult(state.mode, len(changed), pairs, state.duration_ms)
 
@@ -251,8 +304,9 @@ def _year_tasks(fiscal_year_id: int):
     return DBTaskResult.objects.filter(task_path=SYNC_TASK_PATH, args_kwargs__kwargs__fiscal_year_id=fiscal_year_id)
 
 
-def sync_recompute_enqueue(*, fiscal_years: list[FiscalYear], full: bool = False, attempt: int = 1,
-                           delay_s: int = 0) -> int:
+def sync_recompute_enqueue(
+    *, fiscal_years: list[FiscalYear], full: bool = False, attempt: int = 1, delay_s: int = 0
+) -> int:
     """Queue a recompute of each year for the worker, unless one is already waiting (a waiting full recompute
     covers a partial one). Written in the caller's transaction: queued only if the change asking for it commits.
     Full recomputes take seconds at Kukar's size and most of a minute at 10x: no request waits for them, pages show
@@ -281,11 +335,18 @@ def _give_up_stale(fiscal_year_id: int) -> None:
     stale = _year_tasks(fiscal_year_id).filter(
         status="RUNNING", started_at__lt=timezone.now() - datetime.timedelta(seconds=settings.SYNC_TASK_STALE_S)
     )
-    given_up = stale.update(status="FAILED", finished_at=timezone.now(), exception_class_path="renja.WorkerLost",
-                            traceback=_("Pekerja berhenti sebelum perhitungan ulang selesai."))
+    given_up = stale.update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="renja.WorkerLost",
+        traceback=_("Pekerja berhenti sebelum perhitungan ulang selesai."),
+    )
     if given_up:
-        logger.warning("Sinkronisasi: %s perhitungan ulang tahun id %s ditinggalkan pekerjanya; diantrekan lagi",
-                       given_up, fiscal_year_id)
+        logger.warning(
+            "Sinkronisasi: %s perhitungan ulang tahun id %s ditinggalkan pekerjanya; diantrekan lagi",
+            given_up,
+            fiscal_year_id,
+        )
 
 
 def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict:
@@ -303,8 +364,13 @@ def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict
         if attempt < settings.SYNC_TASK_ATTEMPTS:
             sync_recompute_enqueue(fiscal_years=[year], full=full, attempt=attempt + 1, delay_s=30 * attempt)
         raise
-    logger.info("Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms", year.year, result.mode, result.pairs,
-                result.duration_ms)
+    logger.info(
+        "Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms",
+        year.year,
+        result.mode,
+        result.pairs,
+        result.duration_ms,
+    )
     return {"mode": result.mode, "pairs": result.pairs, "changed_rows": result.changed_rows, "ms": result.duration_ms}
 
 
@@ -325,8 +391,12 @@ def sync_task_state(fiscal_year: FiscalYear) -> TaskState | None:
         if task is not None:
             kwargs = task.args_kwargs.get("kwargs", {})
             since = task.started_at if status == "RUNNING" else max(task.enqueued_at, task.run_after)
-            return TaskState(running=status == "RUNNING", since=since, attempt=int(kwargs.get("attempt", 1)),
-                             full=bool(kwargs.get("full")))
+            return TaskState(
+                running=status == "RUNNING",
+                since=since,
+                attempt=int(kwargs.get("attempt", 1)),
+                full=bool(kwargs.get("full")),
+            )
     return None
 
 
@@ -361,8 +431,13 @@ def _names(findings: list[deteksi.Finding]) -> dict:
     }
 
 
-def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], features: dict[int, FiturBaris],
-                    scope: set[int] | None, vocabulary: teks.Vocabulary) -> int:
+def _store_findings(
+    fiscal_year: FiscalYear,
+    findings: list[deteksi.Finding],
+    features: dict[int, FiturBaris],
+    scope: set[int] | None,
+    vocabulary: teks.Vocabulary,
+) -> int:
     """Upsert flagged pairs, drop pairs no longer flagged, reopen settled pairs whose rows changed."""
     existing_qs = TumpangTindih.objects.filter(fiscal_year=fiscal_year)
     if scope is not None:
@@ -378,8 +453,18 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
         kelompok = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
         pair = existing.pop(finding.key, None)
         if pair is None:
-            new.append(TumpangTindih(fiscal_year=fiscal_year, baris_a_id=finding.a, baris_b_id=finding.b, kelompok=kelompok,
-                                     opd_a_id=fa.opd_id, opd_b_id=fb.opd_id, skor=finding.score, sinyal=sinyal))
+            new.append(
+                TumpangTindih(
+                    fiscal_year=fiscal_year,
+                    baris_a_id=finding.a,
+                    baris_b_id=finding.b,
+                    kelompok=kelompok,
+                    opd_a_id=fa.opd_id,
+                    opd_b_id=fb.opd_id,
+                    skor=finding.score,
+                    sinyal=sinyal,
+                )
+            )
             continue
         before = (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
         pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id = finding.score, sinyal, fa.opd_id, fb.opd_id
@@ -394,35 +479,74 @@ def _store_findings(fiscal_year: FiscalYear, findings: list[deteksi.Finding], fe
             reopened.append((pair, pair.status, pair.catatan))
             pair.status, pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = TumpangTindih.Status.TERBUKA, now, None
             pair.opd_pengampu, pair.baris_dihapus = None, None
-        if reopen or pair in changed_after_signing or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok):
+        if (
+            reopen
+            or pair in changed_after_signing
+            or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
+        ):
             changed.append(pair)
         else:
             unchanged += 1
     TumpangTindih.objects.bulk_create(new, batch_size=500)
     TumpangTindih.objects.bulk_update(
-        changed, ["skor", "sinyal", "opd_a", "opd_b", "kelompok", "status", "dibuka_ulang_pada", "dibuka_ulang_oleh", "opd_pengampu", "baris_dihapus",
-                  "berubah_setelah_ttd_pada"],
+        changed,
+        [
+            "skor",
+            "sinyal",
+            "opd_a",
+            "opd_b",
+            "kelompok",
+            "status",
+            "dibuka_ulang_pada",
+            "dibuka_ulang_oleh",
+            "opd_pengampu",
+            "baris_dihapus",
+            "berubah_setelah_ttd_pada",
+        ],
         batch_size=500,
     )
     for pair, old_status, note in reopened:
-        audit_log(obj=pair, action="tumpang.reopened", by=None, source="sync.reopened",
-                  changes={"status": [old_status, TumpangTindih.Status.TERBUKA]}, data={"catatan_lama": note})
+        audit_log(
+            obj=pair,
+            action="tumpang.reopened",
+            by=None,
+            source="sync.reopened",
+            changes={"status": [old_status, TumpangTindih.Status.TERBUKA]},
+            data={"catatan_lama": note},
+        )
     for pair in changed_after_signing:
-        audit_log(obj=pair, action="tumpang.changed_after_signing", by=None, source="sync.changed_after_signing",
-                  data={"berita_acara": pair.berita_acara_nomor, "status": pair.status})
+        audit_log(
+            obj=pair,
+            action="tumpang.changed_after_signing",
+            by=None,
+            source="sync.changed_after_signing",
+            data={"berita_acara": pair.berita_acara_nomor, "status": pair.status},
+        )
     # A pair settled in a signed berita acara stays, flagged or not: the signed forum names it.
     gone = [p for p in existing.values() if not p.is_signed]
     for pair in gone:
         if pair.is_resolved:
-            audit_log(obj=pair, action="tumpang.no_longer_flagged", by=None, source="sync.no_longer_flagged",
-                      data={"status": pair.status, "catatan": pair.catatan})
+            audit_log(
+                obj=pair,
+                action="tumpang.no_longer_flagged",
+                by=None,
+                source="sync.no_longer_flagged",
+                data={"status": pair.status, "catatan": pair.catatan},
+            )
     TumpangTindih.objects.filter(pk__in=[p.pk for p in gone]).delete()
     return len(new) + len(changed) + unchanged
 
 
 @transaction.atomic
-def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str = "", opd_pengampu: Opd | None = None,
-                    baris_dihapus: RenjaRow | None = None) -> TumpangTindih:
+def tumpang_resolve(
+    *,
+    pair: TumpangTindih,
+    status: str,
+    by: User,
+    catatan: str = "",
+    opd_pengampu: Opd | None = None,
+    baris_dihapus: RenjaRow | None = None,
+) -> TumpangTindih:
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
     pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
     _ensure_not_signed(pair)
@@ -436,10 +560,16 @@ def tumpang_resolve(*, pair: TumpangTindih, status: str, by: User, catatan: str 
     pair.jejak_a, pair.jejak_b = features.get(pair.baris_a_id, ""), features.get(pair.baris_b_id, "")
     pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = None, None
     pair.save()
-    audit_log(obj=pair, action="tumpang.resolved", by=by,
-              changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.catatan]},
-              data={"opd_pengampu": opd_pengampu.singkatan if pair.opd_pengampu else None,
-                    "baris_dihapus": baris_dihapus.ref if pair.baris_dihapus else None})
+    audit_log(
+        obj=pair,
+        action="tumpang.resolved",
+        by=by,
+        changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.catatan]},
+        data={
+            "opd_pengampu": opd_pengampu.singkatan if pair.opd_pengampu else None,
+            "baris_dihapus": baris_dihapus.ref if pair.baris_dihapus else None,
+        },
+    )
     return pair
 
 
@@ -454,19 +584,24 @@ def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> Tumpa
     pair.status, pair.opd_pengampu, pair.baris_dihapus = TumpangTindih.Status.TERBUKA, None, None
     pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = timezone.now(), by
     pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada", "dibuka_ulang_oleh"])
-    audit_log(obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan})
+    audit_log(
+        obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan}
+    )
     return pair
 
 
-def _check_settlement(pair: TumpangTindih, *, status: str, catatan: str, opd_pengampu: Opd | None,
-                      baris_dihapus: RenjaRow | None) -> None:
+def _check_settlement(
+    pair: TumpangTindih, *, status: str, catatan: str, opd_pengampu: Opd | None, baris_dihapus: RenjaRow | None
+) -> None:
     """A settlement (made or proposed) names its kind, the lead agency or the row to drop of this pair, and a note."""
     if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
         raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
     if status == TumpangTindih.Status.KOORDINASI and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
         raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
-    if status == TumpangTindih.Status.DUPLIKASI and (baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}):
+    if status == TumpangTindih.Status.DUPLIKASI and (
+        baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}
+    ):
         raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
     if status != TumpangTindih.Status.SALING_MELENGKAPI and not catatan.strip():
         raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
@@ -475,9 +610,13 @@ def _check_settlement(pair: TumpangTindih, *, status: str, catatan: str, opd_pen
 def _ensure_not_signed(pair: TumpangTindih) -> None:
     if pair.is_signed:
         raise ValidationError(
-            _("Pasangan ini disepakati dalam berita acara %(nomor)s yang sudah ditandatangani; kesepakatannya tidak "
-              "dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya.") % {"nomor": pair.berita_acara_nomor},
-            code="signed")
+            _(
+                "Pasangan ini disepakati dalam berita acara %(nomor)s yang sudah ditandatangani; kesepakatannya tidak "
+                "dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."
+            )
+            % {"nomor": pair.berita_acara_nomor},
+            code="signed",
+        )
 
 
 @transaction.atomic
@@ -487,7 +626,14 @@ def tumpang_sign(*, pairs: list[TumpangTindih], nomor: str, forum: str, by: User
     for pair in TumpangTindih.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]).order_by("pk"):
         pair.ditandatangani_pada, pair.berita_acara_nomor, pair.berita_acara_forum = now, nomor, forum[:300]
         pair.berubah_setelah_ttd_pada = None
-        pair.save(update_fields=["ditandatangani_pada", "berita_acara_nomor", "berita_acara_forum", "berubah_setelah_ttd_pada"])
+        pair.save(
+            update_fields=[
+                "ditandatangani_pada",
+                "berita_acara_nomor",
+                "berita_acara_forum",
+                "berubah_setelah_ttd_pada",
+            ]
+        )
         audit_log(obj=pair, action="tumpang.signed", by=by, data={"berita_acara": nomor, "status": pair.status})
 
 
@@ -499,8 +645,12 @@ def tumpang_release_for_forum(*, pair: TumpangTindih, forum: str, by: User) -> N
         return
     pair.ditandatangani_pada = None
     pair.save(update_fields=["ditandatangani_pada"])
-    audit_log(obj=pair, action="tumpang.taken_to_forum", by=by,
-              data={"berita_acara_sebelumnya": pair.berita_acara_nomor, "forum": forum})
+    audit_log(
+        obj=pair,
+        action="tumpang.taken_to_forum",
+        by=by,
+        data={"berita_acara_sebelumnya": pair.berita_acara_nomor, "forum": forum},
+    )
 
 
 @transaction.atomic
@@ -517,27 +667,45 @@ def tumpang_comment_add(*, pair: TumpangTindih, by: User, teks: str) -> Komentar
 
 
 def _proposal_summary(proposal: UsulanPenyelesaian) -> dict:
-    return {"usulan": proposal.pk, "status": proposal.status, "catatan": proposal.catatan,
-            "opd_pengampu": proposal.opd_pengampu.singkatan if proposal.opd_pengampu else None,
-            "baris_dihapus": proposal.baris_dihapus.ref if proposal.baris_dihapus else None,
-            "diusulkan_oleh": proposal.diusulkan_oleh.username, "opd": proposal.opd.singkatan}
+    return {
+        "usulan": proposal.pk,
+        "status": proposal.status,
+        "catatan": proposal.catatan,
+        "opd_pengampu": proposal.opd_pengampu.singkatan if proposal.opd_pengampu else None,
+        "baris_dihapus": proposal.baris_dihapus.ref if proposal.baris_dihapus else None,
+        "diusulkan_oleh": proposal.diusulkan_oleh.username,
+        "opd": proposal.opd.singkatan,
+    }
 
 
 @transaction.atomic
-def tumpang_propose(*, pair: TumpangTindih, by: User, status: str, catatan: str = "", opd_pengampu: Opd | None = None,
-                    baris_dihapus: RenjaRow | None = None) -> UsulanPenyelesaian:
+def tumpang_propose(
+    *,
+    pair: TumpangTindih,
+    by: User,
+    status: str,
+    catatan: str = "",
+    opd_pengampu: Opd | None = None,
+    baris_dihapus: RenjaRow | None = None,
+) -> UsulanPenyelesaian:
     """An officer of one of the pair's agencies proposes a settlement; it replaces the pair's open proposal, if any.
     Refused, as a settlement is, on a pair frozen by a signed berita acara."""
     pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
     _ensure_not_signed(pair)
     _check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
     now = timezone.now()
-    for old in UsulanPenyelesaian.objects.select_for_update().filter(pair=pair, keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU):
+    for old in UsulanPenyelesaian.objects.select_for_update().filter(
+        pair=pair, keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU
+    ):
         old.keputusan, old.diputuskan_oleh, old.diputuskan_pada = UsulanPenyelesaian.Keputusan.DIGANTI, by, now
         old.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
         audit_log(obj=pair, action="tumpang.proposal_replaced", by=by, data={"usulan": old.pk})
     proposal = UsulanPenyelesaian.objects.create(
-        pair=pair, status=status, catatan=catatan.strip(), opd_id=by.opd_id, diusulkan_oleh=by,
+        pair=pair,
+        status=status,
+        catatan=catatan.strip(),
+        opd_id=by.opd_id,
+        diusulkan_oleh=by,
         opd_pengampu=opd_pengampu if status == TumpangTindih.Status.KOORDINASI else None,
         baris_dihapus=baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None,
     )
@@ -547,10 +715,15 @@ def tumpang_propose(*, pair: TumpangTindih, by: User, status: str, catatan: str 
 
 def _lock_open_proposal(proposal: UsulanPenyelesaian) -> UsulanPenyelesaian:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (lead agency, row to drop).
-    proposal = UsulanPenyelesaian.objects.select_for_update(of=("self",)).select_related(
-        "pair", "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh").get(pk=proposal.pk)
+    proposal = (
+        UsulanPenyelesaian.objects.select_for_update(of=("self",))
+        .select_related("pair", "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh")
+        .get(pk=proposal.pk)
+    )
     if proposal.keputusan == UsulanPenyelesaian.Keputusan.DIGANTI:
-        raise ValidationError(_("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced")
+        raise ValidationError(
+            _("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced"
+        )
     if not proposal.is_open:
         raise ValidationError(_("Usulan ini sudah diputuskan."), code="decided")
     return proposal
@@ -561,9 +734,19 @@ def tumpang_proposal_confirm(*, proposal: UsulanPenyelesaian, by: User) -> Tumpa
     """A planner or facilitator confirms an open proposal: the pair is settled with its values (tumpang_resolve),
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
-    pair = tumpang_resolve(pair=proposal.pair, status=proposal.status, by=by, catatan=proposal.catatan,
-                           opd_pengampu=proposal.opd_pengampu, baris_dihapus=proposal.baris_dihapus)
-    proposal.keputusan, proposal.diputuskan_oleh, proposal.diputuskan_pada = UsulanPenyelesaian.Keputusan.DIKONFIRMASI, by, timezone.now()
+    pair = tumpang_resolve(
+        pair=proposal.pair,
+        status=proposal.status,
+        by=by,
+        catatan=proposal.catatan,
+        opd_pengampu=proposal.opd_pengampu,
+        baris_dihapus=proposal.baris_dihapus,
+    )
+    proposal.keputusan, proposal.diputuskan_oleh, proposal.diputuskan_pada = (
+        UsulanPenyelesaian.Keputusan.DIKONFIRMASI,
+        by,
+        timezone.now(),
+    )
     proposal.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
     audit_log(obj=pair, action="tumpang.proposal_confirmed", by=by, data=_proposal_summary(proposal))
     return pair
@@ -579,8 +762,12 @@ def tumpang_proposal_decline(*, proposal: UsulanPenyelesaian, by: User, alasan: 
     proposal.keputusan, proposal.alasan = UsulanPenyelesaian.Keputusan.DITOLAK, alasan[:1000]
     proposal.diputuskan_oleh, proposal.diputuskan_pada = by, timezone.now()
     proposal.save(update_fields=["keputusan", "alasan", "diputuskan_oleh", "diputuskan_pada"])
-    audit_log(obj=proposal.pair, action="tumpang.proposal_declined", by=by,
-              data={**_proposal_summary(proposal), "alasan": proposal.alasan})
+    audit_log(
+        obj=proposal.pair,
+        action="tumpang.proposal_declined",
+        by=by,
+        data={**_proposal_summary(proposal), "alasan": proposal.alasan},
+    )
     return proposal
 
 
@@ -610,8 +797,12 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
     old = {"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif}
     group.nama, group.frasa, group.aktif, group.updated_by = nama, ", ".join(phrases), aktif, by
     group.save()
-    audit_log(obj=group, action="sinonim.created" if creating else "sinonim.changed", by=by,
-              changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)})
+    audit_log(
+        obj=group,
+        action="sinonim.created" if creating else "sinonim.changed",
+        by=by,
+        changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)},
+    )
     sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
     return group
 
@@ -628,6 +819,10 @@ def sinonim_seed() -> int:
     from .sinonim_bawaan import DEFAULT_SYNONYMS
 
     have = {n.lower() for n in KelompokSinonim.objects.values_list("nama", flat=True)}
-    new = [KelompokSinonim(nama=label, frasa=", ".join(phrases)) for label, phrases in DEFAULT_SYNONYMS if label.lower() not in have]
+    new = [
+        KelompokSinonim(nama=label, frasa=", ".join(phrases))
+        for label, phrases in DEFAULT_SYNONYMS
+        if label.lower() not in have
+    ]
     KelompokSinonim.objects.bulk_create(new)
     return len(new)

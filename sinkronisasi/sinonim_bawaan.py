@@ -5,10 +5,31 @@ Planners extend and correct the list in the app (Sinkronisasi ▸ Sinonim); the 
 """
 
 DEFAULT_SYNONYMS: list[tuple[str, list[str]]] = [
-    ("penitipan anak", ["penitipan anak", "daycare", "day care", "taman asuh anak", "taman penitipan anak",
-                        "rumah penitipan anak", "taman anak sejahtera", "pengasuhan anak harian"]),
-    ("disabilitas", ["disabilitas", "penyandang disabilitas", "difabel", "penyandang cacat", "kedisabilitasan",
-                     "berkebutuhan khusus", "disabel"]),
+    (
+        "penitipan anak",
+        [
+            "penitipan anak",
+            "daycare",
+            "day care",
+            "taman asuh anak",
+            "taman penitipan anak",
+            "rumah penitipan anak",
+            "taman anak sejahtera",
+            "pengasuhan anak harian",
+        ],
+    ),
+    (
+        "disabilitas",
+        [
+            "disabilitas",
+            "penyandang disabilitas",
+            "difabel",
+            "penyandang cacat",
+            "kedisabilitasan",
+            "berkebutuhan khusus",
+            "disabel",
+        ],
+    ),
     ("ibu hamil", ["ibu hamil", "bumil", "ibu mengandung"]),
     ("ibu menyusui", ["ibu menyusui", "busui"]),
     ("lanjut usia", ["lanjut usia", "lansia", "manula", "warga senior"]),
@@ -27,8 +48,10 @@ DEFAULT_SYNONYMS: list[tuple[str, list[str]]] = [
     ("rumah tidak layak huni", ["rumah tidak layak huni", "rtlh", "bedah rumah", "rehab rumah"]),
     ("irigasi tersier", ["jaringan irigasi tingkat usaha tani", "jitut", "irigasi tersier"]),
     ("alat mesin pertanian", ["alat dan mesin pertanian", "alat mesin pertanian", "alsintan"]),
-    ("usaha mikro kecil menengah", ["usaha mikro kecil dan menengah", "usaha mikro kecil menengah", "umkm", "ukm",
-                                    "usaha mikro"]),
+    (
+        "usaha mikro kecil menengah",
+        ["usaha mikro kecil dan menengah", "usaha mikro kecil menengah", "umkm", "ukm", "usaha mikro"],
+    ),
     ("industri kecil menengah", ["industri kecil dan menengah", "industri kecil menengah", "ikm"]),
     ("program keluarga harapan", ["program keluarga harapan", "pkh"]),
     ("kekerasan dalam rumah tangga", ["kekerasan dalam rumah tangga", "kdrt"]),
@@ -45,8 +68,10 @@ DEFAULT_SYNONYMS: list[tuple[str, list[str]]] = [
     ("imunisasi", ["imunisasi", "vaksinasi", "bias"]),
     ("kesehatan ibu dan anak", ["kesehatan ibu dan anak", "kia"]),
     ("pemeriksaan kehamilan", ["pemeriksaan kehamilan", "antenatal care", "anc"]),
-    ("data kesejahteraan sosial", ["data terpadu kesejahteraan sosial", "dtks", "dtsen",
-                                   "data tunggal sosial ekonomi nasional"]),
+    (
+        "data kesejahteraan sosial",
+        ["data terpadu kesejahteraan sosial", "dtks", "dtsen", "data tunggal sosial ekonomi nasional"],
+    ),
     ("perundungan", ["perundungan", "bullying", "perisakan"]),
     ("anak berhadapan dengan hukum", ["anak berhadapan dengan hukum", "abh", "anak yang berhadapan dengan hukum"]),
     ("anak jalanan", ["anak jalanan", "anjal"]),

@@ -1,5 +1,6 @@
 """Work of the sync view that runs off the request, on the task queue (settings.TASKS), in the worker process
 (`manage.py db_worker`): full recomputes after a synonym change or on request, and refreshes after large changes."""
+
 from __future__ import annotations
 
 from django_tasks import task

@@ -2,6 +2,7 @@
 
 Pure Python, no Django: the evaluation script and the product build terms with the same functions.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,26 +16,149 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Function words of Indonesian prose.
 FUNCTION_WORDS = set(
-    """
-    yang dan di ke dari untuk dengan bagi pada dalam oleh atau serta secara sebagai antara agar supaya karena
-    itu ini tersebut adalah akan telah sudah belum masih juga pun saja hanya para per tiap setiap sesuai melalui
-    terhadap tentang hingga sampai sejak selama kepada daripada maupun yaitu yakni ialah baik tidak bukan lain
-    lainnya nya se dll dsb dst tsb thd utk dgn yg dr kpd
-    """.split()
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "dengan",
+        "bagi",
+        "pada",
+        "dalam",
+        "oleh",
+        "atau",
+        "serta",
+        "secara",
+        "sebagai",
+        "antara",
+        "agar",
+        "supaya",
+        "karena",
+        "itu",
+        "ini",
+        "tersebut",
+        "adalah",
+        "akan",
+        "telah",
+        "sudah",
+        "belum",
+        "masih",
+        "juga",
+        "pun",
+        "saja",
+        "hanya",
+        "para",
+        "per",
+        "tiap",
+        "setiap",
+        "sesuai",
+        "melalui",
+        "terhadap",
+        "tentang",
+        "hingga",
+        "sampai",
+        "sejak",
+        "selama",
+        "kepada",
+        "daripada",
+        "maupun",
+        "yaitu",
+        "yakni",
+        "ialah",
+        "baik",
+        "tidak",
+        "bukan",
+        "lain",
+        "lainnya",
+        "nya",
+        "se",
+        "dll",
+        "dsb",
+        "dst",
+        "tsb",
+        "thd",
+        "utk",
+        "dgn",
+        "yg",
+        "dr",
+        "kpd",
+    ]
 )
 
 # Words every plan row uses whatever its work: kinds of action, administrative units, counting words, the region.
 # They are written here as stems (after affixes are removed), so "penyediaan", "menyediakan" and "disediakan" all go.
 PLANNING_FILLER_STEMS = set(
-    """
-    giat program sub sedia laksana selenggara fasilitasi kelola tingkat kembang dukung upaya
-    jumlah orang unit paket dokumen laporan buah kali hari bulan tahun
-    kabupaten kab kota kecamatan kec desa kelurahan kel daerah wilayah lokasi kawasan
-    kutai kartanegara kukar kaltim kalimantan timur tenggarong
-    perangkat dinas badan bidang seksi uptd opd skpd pemda pemkab pemerintah
-    target sasaran capai indikator hasil keluar output outcome kinerja
-    rangka guna baru tahap lanjut
-    """.split()
+    [
+        "giat",
+        "program",
+        "sub",
+        "sedia",
+        "laksana",
+        "selenggara",
+        "fasilitasi",
+        "kelola",
+        "tingkat",
+        "kembang",
+        "dukung",
+        "upaya",
+        "jumlah",
+        "orang",
+        "unit",
+        "paket",
+        "dokumen",
+        "laporan",
+        "buah",
+        "kali",
+        "hari",
+        "bulan",
+        "tahun",
+        "kabupaten",
+        "kab",
+        "kota",
+        "kecamatan",
+        "kec",
+        "desa",
+        "kelurahan",
+        "kel",
+        "daerah",
+        "wilayah",
+        "lokasi",
+        "kawasan",
+        "kutai",
+        "kartanegara",
+        "kukar",
+        "kaltim",
+        "kalimantan",
+        "timur",
+        "tenggarong",
+        "perangkat",
+        "dinas",
+        "badan",
+        "bidang",
+        "seksi",
+        "uptd",
+        "opd",
+        "skpd",
+        "pemda",
+        "pemkab",
+        "pemerintah",
+        "target",
+        "sasaran",
+        "capai",
+        "indikator",
+        "hasil",
+        "keluar",
+        "output",
+        "outcome",
+        "kinerja",
+        "rangka",
+        "guna",
+        "baru",
+        "tahap",
+        "lanjut",
+    ]
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -124,7 +248,7 @@ class Vocabulary:
         out, i = [], 0
         while i < len(words):
             for phrase, term in self._by_first.get(words[i], ()):
-                if tuple(words[i:i + len(phrase)]) == phrase:
+                if tuple(words[i : i + len(phrase)]) == phrase:
                     out.append(term)
                     if expand:
                         out.extend(w for w in self._label_words(term) if w != term)
@@ -147,7 +271,9 @@ def terms(text: str, vocabulary: Vocabulary, extra_stop: frozenset[str] = frozen
     return [w for w in words if w not in PLANNING_FILLER_STEMS and w not in extra_stop and len(w) > 1]
 
 
-def weighted_terms(fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()) -> dict[str, float]:
+def weighted_terms(
+    fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()
+) -> dict[str, float]:
     """Term weights of a row from its text fields, each field with its own weight; a term counts once per field."""
     weights: Counter[str] = Counter()
     for text, field_weight in fields:
@@ -169,11 +295,22 @@ def place_stopwords(names: Iterable[str]) -> frozenset[str]:
 FIELD_WEIGHTS = {"nama": 1.0, "keterangan": 1.0, "indikator": 0.4, "sub_kegiatan": 0.3}
 
 
-def row_terms(*, nama: str, keterangan: str, indikator: str, sub_kegiatan: str, vocabulary: Vocabulary,
-              extra_stop: frozenset[str] = frozenset()) -> dict[str, float]:
+def row_terms(
+    *,
+    nama: str,
+    keterangan: str,
+    indikator: str,
+    sub_kegiatan: str,
+    vocabulary: Vocabulary,
+    extra_stop: frozenset[str] = frozenset(),
+) -> dict[str, float]:
     """The weighted terms of one Renja row."""
-    fields = [(nama, FIELD_WEIGHTS["nama"]), (keterangan, FIELD_WEIGHTS["keterangan"]),
-              (indikator, FIELD_WEIGHTS["indikator"]), (sub_kegiatan, FIELD_WEIGHTS["sub_kegiatan"])]
+    fields = [
+        (nama, FIELD_WEIGHTS["nama"]),
+        (keterangan, FIELD_WEIGHTS["keterangan"]),
+        (indikator, FIELD_WEIGHTS["indikator"]),
+        (sub_kegiatan, FIELD_WEIGHTS["sub_kegiatan"]),
+    ]
     return {t: round(w, 3) for t, w in weighted_terms(fields, vocabulary, extra_stop).items()}
 
 

@@ -1,4 +1,5 @@
 """Screens of the sync view: overlapping programs across agencies, usulan no agency picked up, synonyms."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -12,23 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import confirm_page, confirmed
+from core.http import csv_delimiter, export_response, form_copy_errors, int_param
 from musrenbang import selectors as usulan_selectors
 from musrenbang.context_processors import request_inbox_counts
 from musrenbang.forms import BulkForm, InboxMailForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
-from renja.confirm import confirm_page, confirmed
 from renja import selectors as renja_selectors
-from renja.http import csv_delimiter, export_response, form_copy_errors, int_param
 from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
 from . import charts, selectors, services
-from .forms import DeclineForm, KomentarForm, PairFilterForm, OrphanFilterForm, ProposalForm, ResolveForm, SinonimForm
+from .forms import DeclineForm, KomentarForm, OrphanFilterForm, PairFilterForm, ProposalForm, ResolveForm, SinonimForm
 from .models import KelompokSinonim, TumpangTindih
 from .permissions import (
-    get_proposal_for_user, get_sinonim_for_user, get_tumpang_for_comment, get_tumpang_for_proposal, get_tumpang_for_user,
-    require_sync_access, tumpang_for_user,
+    get_proposal_for_user,
+    get_sinonim_for_user,
+    get_tumpang_for_comment,
+    get_tumpang_for_proposal,
+    get_tumpang_for_user,
+    require_sync_access,
+    tumpang_for_user,
 )
 
 CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
@@ -74,16 +80,32 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         context["task"] = services.sync_task_state(year)  # the recompute this view just queued
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.pairs_filtered(
-        visible, fiscal_year=year, status=data.get("status") or "", opd_id=data["opd"].pk if data.get("opd") else None,
-        sinyal=data.get("sinyal") or "", skor_min=data.get("skor_min"), q=data.get("q") or "",
+        visible,
+        fiscal_year=year,
+        status=data.get("status") or "",
+        opd_id=data["opd"].pk if data.get("opd") else None,
+        sinyal=data.get("sinyal") or "",
+        skor_min=data.get("skor_min"),
+        q=data.get("q") or "",
     )
     by_score = data.get("urut") == "skor"
     qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("kelompok", "-skor", "pk")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, selectors.PAIR_DOWNLOAD_COLUMNS, selectors.pair_export_rows(qs, download=True), basename="tumpang_tindih",
-                               title="Tumpang tindih", delimiter=csv_delimiter(request.GET))
-    page = Paginator(selectors.with_open_proposal(qs).prefetch_related("baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"), 20).get_page(int_param(request.GET, "page", 1))
+        return export_response(
+            export,
+            selectors.PAIR_DOWNLOAD_COLUMNS,
+            selectors.pair_export_rows(qs, download=True),
+            basename="tumpang_tindih",
+            title="Tumpang tindih",
+            delimiter=csv_delimiter(request.GET),
+        )
+    page = Paginator(
+        selectors.with_open_proposal(qs).prefetch_related(
+            "baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"
+        ),
+        20,
+    ).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
         p.reasons = selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b))
@@ -92,13 +114,21 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
-    context.update({
-        "form": form, "page": page, "pairs": pairs, "by_score": by_score, "counts": counts,
-        "chart": charts.bar_chart(title=_("Pasangan terbuka per pasangan OPD"),
-                                  bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]]),
-        "query": params.urlencode(),
-        "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
-    })
+    context.update(
+        {
+            "form": form,
+            "page": page,
+            "pairs": pairs,
+            "by_score": by_score,
+            "counts": counts,
+            "chart": charts.bar_chart(
+                title=_("Pasangan terbuka per pasangan OPD"),
+                bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]],
+            ),
+            "query": params.urlencode(),
+            "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
+        }
+    )
     return render(request, "sinkronisasi/pair_list.html", context)
 
 
@@ -108,9 +138,16 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _pair_page(request, pair)
 
 
-def _pair_page(request: HttpRequest, pair: TumpangTindih, form: ResolveForm | None = None, status: int = 200, *,
-               comment_form: KomentarForm | None = None, proposal_form: ProposalForm | None = None,
-               decline_form: DeclineForm | None = None) -> HttpResponse:
+def _pair_page(
+    request: HttpRequest,
+    pair: TumpangTindih,
+    form: ResolveForm | None = None,
+    status: int = 200,
+    *,
+    comment_form: KomentarForm | None = None,
+    proposal_form: ProposalForm | None = None,
+    decline_form: DeclineForm | None = None,
+) -> HttpResponse:
     user = request.user
     can_resolve = rules.can_resolve_overlaps(user)
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
@@ -186,8 +223,11 @@ def pair_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
-                         % {"a": proposal.pair.baris_a.ref, "b": proposal.pair.baris_b.ref})
+        messages.success(
+            request,
+            _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
+            % {"a": proposal.pair.baris_a.ref, "b": proposal.pair.baris_b.ref},
+        )
     return redirect(_detail_url(proposal.pair, "usulan"))
 
 
@@ -223,7 +263,9 @@ def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
-            messages.success(request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.baris_a.ref, "b": pair.baris_b.ref})
+            messages.success(
+                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.baris_a.ref, "b": pair.baris_b.ref}
+            )
             if request.POST.get("kembali") == "daftar":
                 return redirect(_list_url(pair))
             return redirect("sinkronisasi:pair-detail", pk=pair.pk)
@@ -256,8 +298,14 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if year is None:
         raise PermissionDenied
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
-    messages.success(request, _("Perhitungan ulang penuh %(tahun)s berjalan di latar belakang; halaman ini menampilkan "
-                                "hasil terakhir sampai selesai.") % {"tahun": year.year})
+    messages.success(
+        request,
+        _(
+            "Perhitungan ulang penuh %(tahun)s berjalan di latar belakang; halaman ini menampilkan "
+            "hasil terakhir sampai selesai."
+        )
+        % {"tahun": year.year},
+    )
     return redirect(f"{reverse('sinkronisasi:pair-list')}?tahun={year.year}")
 
 
@@ -285,11 +333,19 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "sebab", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, selectors.ORPHAN_DOWNLOAD_COLUMNS, selectors.orphan_export_rows(qs, download=True), basename="usulan_belum_diambil",
-                               title="Belum diambil", delimiter=csv_delimiter(request.GET))
+        return export_response(
+            export,
+            selectors.ORPHAN_DOWNLOAD_COLUMNS,
+            selectors.orphan_export_rows(qs, download=True),
+            basename="usulan_belum_diambil",
+            title="Belum diambil",
+            delimiter=csv_delimiter(request.GET),
+        )
     counts = selectors.orphan_counts(base)
     unfiltered = not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))  # then the list is the counted set
-    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(int_param(request.GET, "page", 1))
+    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(
+        int_param(request.GET, "page", 1)
+    )
     items = list(page.object_list)
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
@@ -303,20 +359,30 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
-    context.update({
-        "form": form, "page": page, "items": items, "counts": counts, "deadline": deadline,
-        "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Sebab.choices()],
-        "chart": charts.bar_chart(
-            title=_("Usulan belum diambil per kecamatan, menurut sebab"),
-            bars=[(kec, [(f"c-{c}", parts[c]) for c in CAUSE_ORDER if parts.get(c)])
-                  for kec, parts in sorted(counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:20]],
-            legend=[(f"c-{c}", label) for c, label in selectors.Sebab.choices()],
-        ),
-        "query": params.urlencode(),
-        "can_route": rules.can_route_usulan(request.user),
-        "bulk_form": BulkForm(visible=Usulan.objects.none(), auto_id="massal_%s"),  # ids apart from the filters'
-        "next": request.get_full_path(),
-    })
+    context.update(
+        {
+            "form": form,
+            "page": page,
+            "items": items,
+            "counts": counts,
+            "deadline": deadline,
+            "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Sebab.choices()],
+            "chart": charts.bar_chart(
+                title=_("Usulan belum diambil per kecamatan, menurut sebab"),
+                bars=[
+                    (kec, [(f"c-{c}", parts[c]) for c in CAUSE_ORDER if parts.get(c)])
+                    for kec, parts in sorted(
+                        counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
+                    )[:20]
+                ],
+                legend=[(f"c-{c}", label) for c, label in selectors.Sebab.choices()],
+            ),
+            "query": params.urlencode(),
+            "can_route": rules.can_route_usulan(request.user),
+            "bulk_form": BulkForm(visible=Usulan.objects.none(), auto_id="massal_%s"),  # ids apart from the filters'
+            "next": request.get_full_path(),
+        }
+    )
     return render(request, "sinkronisasi/orphan_list.html", context)
 
 
@@ -335,13 +401,23 @@ def sinonim_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form_copy_errors(form, exc)
             else:
-                messages.success(request, _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang di latar belakang.") % {"nama": group.nama})
+                messages.success(
+                    request,
+                    _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang di latar belakang.")
+                    % {"nama": group.nama},
+                )
                 return redirect("sinkronisasi:sinonim-list")
     elif rules.can_manage_synonyms(request.user):
         form = SinonimForm(initial={"aktif": True})
-    context = {"groups": KelompokSinonim.objects.select_related("updated_by"), "form": form,
-               "can_manage": rules.can_manage_synonyms(request.user), "tab": "sinonim"}
-    return render(request, "sinkronisasi/sinonim_list.html", context, status=400 if form is not None and form.errors else 200)
+    context = {
+        "groups": KelompokSinonim.objects.select_related("updated_by"),
+        "form": form,
+        "can_manage": rules.can_manage_synonyms(request.user),
+        "tab": "sinonim",
+    }
+    return render(
+        request, "sinkronisasi/sinonim_list.html", context, status=400 if form is not None and form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -355,10 +431,17 @@ def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
-            messages.success(request, _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang di latar belakang.") % {"nama": group.nama})
+            messages.success(
+                request,
+                _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang di latar belakang.") % {"nama": group.nama},
+            )
             return redirect("sinkronisasi:sinonim-list")
-    return render(request, "sinkronisasi/sinonim_form.html", {"form": form, "group": group, "tab": "sinonim"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "sinkronisasi/sinonim_form.html",
+        {"form": form, "group": group, "tab": "sinonim"},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -367,10 +450,16 @@ def sinonim_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_sinonim_for_user(request.user, pk)
     back = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
     return confirm_page(
-        request, title=_("Hapus kelompok sinonim %(nama)s?") % {"nama": group.nama},
-        facts=[_("Kelompok %(nama)s (%(frasa)s) dihapus; frasanya tidak lagi dianggap bermakna sama.") % {"nama": group.nama, "frasa": ", ".join(group.phrases())},
-               _("Temuan program beririsan dihitung ulang tanpa kelompok ini.")],
-        action=reverse("sinkronisasi:sinonim-delete", args=[group.pk]), button=_("Ya, hapus kelompok"), back=back,
+        request,
+        title=_("Hapus kelompok sinonim %(nama)s?") % {"nama": group.nama},
+        facts=[
+            _("Kelompok %(nama)s (%(frasa)s) dihapus; frasanya tidak lagi dianggap bermakna sama.")
+            % {"nama": group.nama, "frasa": ", ".join(group.phrases())},
+            _("Temuan program beririsan dihitung ulang tanpa kelompok ini."),
+        ],
+        action=reverse("sinkronisasi:sinonim-delete", args=[group.pk]),
+        button=_("Ya, hapus kelompok"),
+        back=back,
         breadcrumbs=[(reverse("sinkronisasi:sinonim-list"), _("Sinonim")), (back, group.nama)],
     )
 
@@ -404,20 +493,27 @@ def officer_home(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         deadline = selectors.forum_deadline(year)
         seen = usulan_selectors.inbox_last_seen(user)
-        waiting = list(usulan_selectors.undecided_for_agency(opd_id=opd_id, fiscal_year_id=year.pk)[:OFFICER_HOME_UNDECIDED])
+        waiting = list(
+            usulan_selectors.undecided_for_agency(opd_id=opd_id, fiscal_year_id=year.pk)[:OFFICER_HOME_UNDECIDED]
+        )
         for u in waiting:
             u.umur = selectors.age_days(u.diputuskan_pada, today) if u.diputuskan_pada else None
             u.baru = seen is None or (u.diputuskan_pada is not None and u.diputuskan_pada > seen)
-        context.update({
-            "counts": request_inbox_counts(request),
-            "last_seen": seen,
-            "waiting": waiting,
-            "deadline": deadline,
-            "days_left": (deadline - today).days if deadline else None,
-            "days_over": max(0, (today - deadline).days) if deadline else 0,
-            "open_pairs": tumpang_for_user(user).filter(fiscal_year=year, status=TumpangTindih.Status.TERBUKA).count()
-            if rules.can_see_sync(user) else None,
-            "can_decide": rules.can_decide_usulan(user, user.opd),
-            "mail_form": InboxMailForm(initial={"mode": usulan_selectors.inbox_mail_mode(user)}),
-        })
+        context.update(
+            {
+                "counts": request_inbox_counts(request),
+                "last_seen": seen,
+                "waiting": waiting,
+                "deadline": deadline,
+                "days_left": (deadline - today).days if deadline else None,
+                "days_over": max(0, (today - deadline).days) if deadline else 0,
+                "open_pairs": tumpang_for_user(user)
+                .filter(fiscal_year=year, status=TumpangTindih.Status.TERBUKA)
+                .count()
+                if rules.can_see_sync(user)
+                else None,
+                "can_decide": rules.can_decide_usulan(user, user.opd),
+                "mail_form": InboxMailForm(initial={"mode": usulan_selectors.inbox_mail_mode(user)}),
+            }
+        )
     return render(request, "sinkronisasi/officer_home.html", context)

@@ -1,4 +1,5 @@
 """The fixed cast of people and places every test can use."""
+
 import os
 
 import pytest
@@ -73,7 +74,6 @@ def opd_b_editor(opd_b):
 @pytest.fixture
 def row_in_opd_a(year, opd_a):
     return make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-001")
-
 
 
 @pytest.fixture

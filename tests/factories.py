@@ -1,4 +1,5 @@
 """Plain factories with sensible defaults and keyword overrides."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,7 +14,9 @@ def make_fiscal_year(year: int = 2026, **kw) -> FiscalYear:
     return fy
 
 
-def make_nomenklatur(kode: str = "1.06.04.2.01.0001", nama: str = "Rehabilitasi Sosial Dasar Penyandang Disabilitas", **kw) -> Nomenklatur:
+def make_nomenklatur(
+    kode: str = "1.06.04.2.01.0001", nama: str = "Rehabilitasi Sosial Dasar Penyandang Disabilitas", **kw
+) -> Nomenklatur:
     """A sub kegiatan with its whole chain of parents (urusan ▸ bidang ▸ program ▸ kegiatan)."""
     parts = kode.split(".")
     chain = [
@@ -27,7 +30,14 @@ def make_nomenklatur(kode: str = "1.06.04.2.01.0001", nama: str = "Rehabilitasi 
         parent, _ = Nomenklatur.objects.get_or_create(
             kode=code, defaults={"level": level, "nama": f"{level} {code}", "parent": parent, "versi": "uji"}
         )
-    defaults = {"level": Nomenklatur.Level.SUB_KEGIATAN, "nama": nama, "parent": parent, "versi": "uji", "indikator": "Jumlah orang", "satuan": "Orang"}
+    defaults = {
+        "level": Nomenklatur.Level.SUB_KEGIATAN,
+        "nama": nama,
+        "parent": parent,
+        "versi": "uji",
+        "indikator": "Jumlah orang",
+        "satuan": "Orang",
+    }
     defaults.update(kw)
     node, _ = Nomenklatur.objects.get_or_create(kode=kode, defaults=defaults)
     return node
@@ -35,21 +45,38 @@ def make_nomenklatur(kode: str = "1.06.04.2.01.0001", nama: str = "Rehabilitasi 
 
 def make_opd(singkatan: str | None = None, bidang: list[str] | None = None, **kw) -> Opd:
     singkatan = singkatan or f"OPD{next(_seq)}"
-    opd, _ = Opd.objects.get_or_create(singkatan=singkatan, defaults={"nama": kw.pop("nama", f"Dinas {singkatan}"), "jenis": Opd.Jenis.DINAS, **kw})
+    opd, _ = Opd.objects.get_or_create(
+        singkatan=singkatan, defaults={"nama": kw.pop("nama", f"Dinas {singkatan}"), "jenis": Opd.Jenis.DINAS, **kw}
+    )
     for code in bidang or []:
-        node = Nomenklatur.objects.filter(kode=code).first() or make_nomenklatur(code + ".02.2.01.0001").parent.parent.parent
+        node = (
+            Nomenklatur.objects.filter(kode=code).first()
+            or make_nomenklatur(code + ".02.2.01.0001").parent.parent.parent
+        )
         opd.bidang_urusan.add(node)
     return opd
 
 
-def make_user(username: str | None = None, *, role: str = User.Role.PETUGAS_OPD, opd: Opd | None = None, password: str = "rahasia-uji-123", **kw) -> User:
+def make_user(
+    username: str | None = None,
+    *,
+    role: str = User.Role.PETUGAS_OPD,
+    opd: Opd | None = None,
+    password: str = "rahasia-uji-123",
+    **kw,
+) -> User:
     user = User(username=username or f"user{next(_seq)}", role=role, opd=opd, **kw)
     user.set_password(password)
     user.save()
     return user
 
 
-def make_wilayah(kode: str = "64.02.06", nama: str = "Tenggarong", tingkat: str = Wilayah.Tingkat.KECAMATAN, parent: Wilayah | None = None) -> Wilayah:
+def make_wilayah(
+    kode: str = "64.02.06",
+    nama: str = "Tenggarong",
+    tingkat: str = Wilayah.Tingkat.KECAMATAN,
+    parent: Wilayah | None = None,
+) -> Wilayah:
     w, _ = Wilayah.objects.get_or_create(kode=kode, defaults={"nama": nama, "tingkat": tingkat, "parent": parent})
     return w
 
@@ -59,7 +86,16 @@ def make_sasaran(slug: str = "anak", nama: str | None = None) -> KelompokSasaran
     return s
 
 
-def make_row(*, opd: Opd | None = None, fiscal_year: FiscalYear | None = None, ref: str | None = None, sub_kegiatan: Nomenklatur | None = None, lokasi=(), sasaran=(), **kw) -> RenjaRow:
+def make_row(
+    *,
+    opd: Opd | None = None,
+    fiscal_year: FiscalYear | None = None,
+    ref: str | None = None,
+    sub_kegiatan: Nomenklatur | None = None,
+    lokasi=(),
+    sasaran=(),
+    **kw,
+) -> RenjaRow:
     sub = sub_kegiatan or make_nomenklatur()
     row = RenjaRow.objects.create(
         fiscal_year=fiscal_year or make_fiscal_year(),
@@ -78,7 +114,9 @@ def make_row(*, opd: Opd | None = None, fiscal_year: FiscalYear | None = None, r
     return row
 
 
-def make_usulan(*, fiscal_year: FiscalYear | None = None, desa: Wilayah | None = None, opd_tujuan: Opd | None = None, **kw):
+def make_usulan(
+    *, fiscal_year: FiscalYear | None = None, desa: Wilayah | None = None, opd_tujuan: Opd | None = None, **kw
+):
     """An usulan; with opd_tujuan it is routed there through the service (so its trail is real)."""
     from musrenbang import services as usulan_services
     from musrenbang.models import Usulan

@@ -1,4 +1,5 @@
 """Hostile import files, generated small (in memory, a few MB at most) for the tests of the input limits."""
+
 from __future__ import annotations
 
 import functools
@@ -15,15 +16,19 @@ CONTENT_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
     "</Types>"
 )
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
 WORKBOOK = (
@@ -35,8 +40,10 @@ WORKBOOK = (
 WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+    'Target="sharedStrings.xml"/>'
     "</Relationships>"
 )
 SHEET_OPEN = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -65,10 +72,17 @@ def xlsx(sheet: Iterable[bytes], shared_strings: Iterable[bytes] = (b"</sst>",))
     """An XLSX whose sheet and shared-strings parts are written chunk by chunk (streamed into the zip, deflated)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)):
+        for name, text in (
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ):
             archive.writestr(name, text)
-        for name, chunks, opening in (("xl/sharedStrings.xml", shared_strings, SST_OPEN), ("xl/worksheets/sheet1.xml", sheet, SHEET_OPEN)):
+        for name, chunks, opening in (
+            ("xl/sharedStrings.xml", shared_strings, SST_OPEN),
+            ("xl/worksheets/sheet1.xml", sheet, SHEET_OPEN),
+        ):
             with archive.open(name, "w") as part:
                 part.write(opening)
                 for chunk in chunks:
@@ -81,8 +95,32 @@ def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
     out, directory = bytearray(), bytearray()
     for name, data, crc, size in members:
         raw, offset = name.encode(), len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), size, len(raw), 0) + raw + data
-        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(data), size, len(raw), 0, 0, 0, 0, 0, offset) + raw
+        out += (
+            struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(data), size, len(raw), 0) + raw + data
+        )
+        directory += (
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(out), 0)
     return bytes(out + directory + end)
 
@@ -109,11 +147,19 @@ def _deflated_repeat(head: bytes, chunk: bytes, times: int, tail: bytes) -> tupl
 def decompression_bomb(columns: tuple[str, ...] = ("ref", "opd", "kode_sub_kegiatan", "nama", "pagu")) -> bytes:
     """About 1.5 MB whose shared strings unpack to 1.5 GB (one string of 1.5 billion A's)."""
     sheet = SHEET_OPEN + header_row(list(columns)) + b'<row><c t="s"><v>0</v></c></row>' + SHEET_CLOSE
-    parts = [(name, *_deflated(text.encode())) for name, text in (
-        ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("xl/workbook.xml", WORKBOOK),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS))]
+    parts = [
+        (name, *_deflated(text.encode()))
+        for name, text in (
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", ROOT_RELS),
+            ("xl/workbook.xml", WORKBOOK),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        )
+    ]
     parts.append(("xl/worksheets/sheet1.xml", *_deflated(sheet)))
-    parts.append(("xl/sharedStrings.xml", *_deflated_repeat(SST_OPEN + b"<si><t>", b"A" * (1 << 20), 1500, b"</t></si></sst>")))
+    parts.append(
+        ("xl/sharedStrings.xml", *_deflated_repeat(SST_OPEN + b"<si><t>", b"A" * (1 << 20), 1500, b"</t></si></sst>"))
+    )
     return _zip(parts)
 
 
@@ -125,7 +171,7 @@ def lying_header_bomb(columns: list[str]) -> bytes:
     for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
         start = 0
         while (start := content.find(signature, start)) >= 0:
-            if content[start + name_at:start + name_at + len(name)] == name:
+            if content[start + name_at : start + name_at + len(name)] == name:
                 struct.pack_into("<I", content, start + size_at, 1024)
             start += 4
     return bytes(content)

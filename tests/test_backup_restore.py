@@ -6,8 +6,10 @@ subprocesses (migrate, load_reference, seed_demo, and a finalised berita acara s
 backs it up, restores into the second, compares them, and drops both. The test requests no `db` fixture, so
 pytest-django sets up no test database for it.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja .venv/bin/python -m pytest tests/test_backup_restore.py -q -p no:cacheprovider
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/renja \\
+        .venv/bin/python -m pytest tests/test_backup_restore.py -q -p no:cacheprovider
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +29,13 @@ IS_POSTGRES = urlsplit(SOURCE_URL).scheme in ("postgres", "postgresql", "pgsql")
 TOOLS = ("pg_dump", "pg_restore", "psql")
 
 pytestmark = [
-    pytest.mark.skipif(not IS_POSTGRES, reason="backup/restore needs PostgreSQL: set DATABASE_URL=postgres://… (the run is on SQLite)"),
-    pytest.mark.skipif(not all(shutil.which(t) for t in TOOLS), reason="PostgreSQL client tools (pg_dump, pg_restore, psql) not installed"),
+    pytest.mark.skipif(
+        not IS_POSTGRES, reason="backup/restore needs PostgreSQL: set DATABASE_URL=postgres://… (the run is on SQLite)"
+    ),
+    pytest.mark.skipif(
+        not all(shutil.which(t) for t in TOOLS),
+        reason="PostgreSQL client tools (pg_dump, pg_restore, psql) not installed",
+    ),
 ]
 
 FINALISE = """
@@ -59,18 +66,24 @@ def connect(name: str):
 
 def run(*args: str, env: dict, timeout: int = 600) -> str:
     result = subprocess.run(list(args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{' '.join(args[:3])} …: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(args[:3])} …: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result.stdout
 
 
 def env_for(database: str, media: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PGPASSWORD")}
-    env.update(DATABASE_URL=url_for(database), MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="renja.settings", DEBUG="true")
+    env.update(
+        DATABASE_URL=url_for(database), MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="renja.settings", DEBUG="true"
+    )
     return env
 
 
 def counts(conn) -> dict[str, int]:
-    tables = [r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public' order by tablename")]
+    tables = [
+        r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public' order by tablename")
+    ]
     return {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
 
 
@@ -116,7 +129,19 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
         with connect(source) as src, connect(restored) as dst:
             before, after = counts(src), counts(dst)
             assert after == before
-            for model in (Wilayah, Nomenklatur, Opd, User, RenjaRow, Usulan, Keputusan, Forum, Kehadiran, BeritaAcara, AuditLog):
+            for model in (
+                Wilayah,
+                Nomenklatur,
+                Opd,
+                User,
+                RenjaRow,
+                Usulan,
+                Keputusan,
+                Forum,
+                Kehadiran,
+                BeritaAcara,
+                AuditLog,
+            ):
                 assert before[model._meta.db_table] > 0, model.__name__
             assert before["django_migrations"] > 0
 
@@ -139,8 +164,14 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
         # The restored database is complete for the app: no migration left to apply.
         run(*manage, "migrate", "--check", env=env_for(restored, restored_media))
         # Restoring over a database that has tables needs an explicit RESTORE_FORCE=1.
-        refused = subprocess.run(["bash", "scripts/restore.sh", str(folder), url_for(restored), str(restored_media)],
-                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        refused = subprocess.run(
+            ["bash", "scripts/restore.sh", str(folder), url_for(restored), str(restored_media)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert refused.returncode == 1 and "RESTORE_FORCE=1" in refused.stderr
     finally:
         with connect("postgres") as admin:

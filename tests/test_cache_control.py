@@ -1,5 +1,6 @@
 """Receipts, exports and PDFs are never kept by a shared cache or the browser's disk: Cache-Control: private, no-store
 (issue 11, point 9; the PDFs are tested in tests/forum/test_pdf_fetch_and_cache.py)."""
+
 import pytest
 from django.urls import reverse
 
@@ -11,14 +12,21 @@ NO_STORE = "private, no-store"
 @pytest.fixture
 def world(year, opd_a, opd_b):
     for opd, code in ((opd_a, "1.06.04.2.01.0005"), (opd_b, "2.08.02.2.01.0005")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+        )
     from sinkronisasi.services import sync_refresh
 
     sync_refresh(fiscal_year=year)
     return {"usulan": make_usulan(fiscal_year=year, opd_tujuan=opd_a)}
 
 
-@pytest.mark.parametrize("page", ["renja:row-list", "musrenbang:usulan-list", "sinkronisasi:pair-list", "sinkronisasi:orphan-list"])
+@pytest.mark.parametrize(
+    "page", ["renja:row-list", "musrenbang:usulan-list", "sinkronisasi:pair-list", "sinkronisasi:orphan-list"]
+)
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_every_export_is_private_and_not_stored(client, planner, world, page, kind):
     client.force_login(planner)

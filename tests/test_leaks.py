@@ -1,4 +1,5 @@
 """Walk every URL of the app as an officer of another agency and as an anonymous visitor: nothing leaks."""
+
 import datetime
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from forum import services as forum_services
 from musrenbang import services as usulan_services
 
-from .factories import make_nomenklatur, make_opd, make_row, make_usulan, make_user
+from .factories import make_nomenklatur, make_opd, make_row, make_user, make_usulan
 
 SECRET = "RAHASIA-AGENSI-A"
 PUBLIC = {"login", "set_language", "musrenbang:track", "forum:verify", "forum:verify-detail"}
@@ -31,17 +32,35 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan=f"{SECRET} usulan", pengusul=SECRET)
     usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan=f"{SECRET} alasan", by=opd_a_editor)
     forum = forum_services.forum_create(
-        fiscal_year=year, opd_list=[opd_a], by=facilitator,
-        data={"jenis": "forum_pd", "judul": f"{SECRET} forum", "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9),
-              "selesai": datetime.time(11), "tempat": "Bappeda", "pimpinan_nama": "X", "pimpinan_jabatan": "Y", "pimpinan_nip": "1" * 18},
+        fiscal_year=year,
+        opd_list=[opd_a],
+        by=facilitator,
+        data={
+            "jenis": "forum_pd",
+            "judul": f"{SECRET} forum",
+            "tanggal": datetime.date(2025, 3, 12),
+            "mulai": datetime.time(9),
+            "selesai": datetime.time(11),
+            "tempat": "Bappeda",
+            "pimpinan_nama": "X",
+            "pimpinan_jabatan": "Y",
+            "pimpinan_nip": "1" * 18,
+        },
     )
-    person = forum_services.attendee_add(forum=forum, data={"nama": f"{SECRET} peserta", "unsur": "Dinsos"}, by=facilitator)
+    person = forum_services.attendee_add(
+        forum=forum, data={"nama": f"{SECRET} peserta", "unsur": "Dinsos"}, by=facilitator
+    )
     row = make_row(opd=opd_a, fiscal_year=year)
     from sinkronisasi.models import TumpangTindih
     from sinkronisasi.services import sync_refresh
 
     for opd, code in ((opd_a, "1.06.04.2.01.0005"), (opd_b, "2.08.02.2.01.0005")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+        )
     sync_refresh(fiscal_year=year)
     pair = TumpangTindih.objects.get()
     from sinkronisasi.services import tumpang_resolve
@@ -52,7 +71,15 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     from sinkronisasi.services import tumpang_propose
 
     proposal = tumpang_propose(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} usulan", by=opd_a_editor)
-    return {"pk": None, "usulan": usulan, "forum": forum, "person": person, "row": row, "pair": pair, "proposal": proposal}
+    return {
+        "pk": None,
+        "usulan": usulan,
+        "forum": forum,
+        "person": person,
+        "row": row,
+        "pair": pair,
+        "proposal": proposal,
+    }
 
 
 def fill(name: str, pattern: str, world: dict) -> str | None:
@@ -90,8 +117,20 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
             assert SECRET.encode() not in body, (who, name, url, response.status_code)
             if who == "anonymous" and name not in PUBLIC:
                 assert response.status_code in (302, 405), (name, url, response.status_code)
-            post = client.post(url, {"keputusan": "dikembalikan", "alasan": "x", "nama": "x", "unsur": "x", "opd": 1, "kunci": "1", "teks": "x",
-                                     "usul-status": "saling_melengkapi", "usulan": agency_a_world["proposal"].pk})
+            post = client.post(
+                url,
+                {
+                    "keputusan": "dikembalikan",
+                    "alasan": "x",
+                    "nama": "x",
+                    "unsur": "x",
+                    "opd": 1,
+                    "kunci": "1",
+                    "teks": "x",
+                    "usul-status": "saling_melengkapi",
+                    "usulan": agency_a_world["proposal"].pk,
+                },
+            )
             post_body = b"".join(post.streaming_content) if post.streaming else post.content
             assert SECRET.encode() not in post_body, ("POST", who, name, url, post.status_code)
     # No POST from either of them changed anything of agency A's.
@@ -105,4 +144,5 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     # Nor commented on their pair, proposed, confirmed or declined a settlement of it.
     assert not agency_a_world["pair"].komentar.exists()
     assert list(agency_a_world["pair"].usulan_penyelesaian.values_list("pk", "keputusan")) == [
-        (agency_a_world["proposal"].pk, "menunggu")]
+        (agency_a_world["proposal"].pk, "menunggu")
+    ]

@@ -3,6 +3,7 @@
 Every URL of the app (the walk of test_leaks) is requested as a planner and as an agency officer; each HTML answer
 must be free of style attributes. PDF documents are not pages and are not checked.
 """
+
 import re
 
 import pytest
@@ -30,7 +31,12 @@ def html_pages(client, world):
 def test_no_page_has_an_inline_style(client, request, agency_a_world, who, year, opd_a, opd_b):  # noqa: F811
     # An open pair too, so that the pair list draws score bars.
     for opd, code in ((opd_a, "1.06.04.2.01.0007"), (opd_b, "2.08.02.2.01.0007")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Pelatihan kader posyandu balita")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Pelatihan kader posyandu balita",
+        )
     from sinkronisasi.services import sync_refresh
 
     sync_refresh(fiscal_year=year)
@@ -39,7 +45,10 @@ def test_no_page_has_an_inline_style(client, request, agency_a_world, who, year,
     for name, url, body in html_pages(client, agency_a_world):
         seen.append(name)
         assert not STYLE.search(body), (who, name, url, STYLE.search(body).group(0)[:200])
-    extra = [reverse("sinkronisasi:pair-list") + f"?tahun={year.year}&status=semua", reverse("renja:row-list") + "?page=1&per_page=1"]
+    extra = [
+        reverse("sinkronisasi:pair-list") + f"?tahun={year.year}&status=semua",
+        reverse("renja:row-list") + "?page=1&per_page=1",
+    ]
     for url in extra:
         body = client.get(url).content
         assert not STYLE.search(body), (who, url)
@@ -50,7 +59,12 @@ def test_no_page_has_an_inline_style(client, request, agency_a_world, who, year,
 def test_score_bars_differ_by_value(client, planner, year, opd_a, opd_b):
     """0,28 and 1,00 draw different bars: the value is a <meter> attribute, not a blocked inline width."""
     for opd, code in ((opd_a, "1.06.04.2.01.0008"), (opd_b, "2.08.02.2.01.0008")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+        )
     from sinkronisasi.services import sync_refresh
 
     sync_refresh(fiscal_year=year)
@@ -68,8 +82,11 @@ def test_score_bars_differ_by_value(client, planner, year, opd_a, opd_b):
 def test_charts_speak_their_numbers():
     from sinkronisasi.charts import bar_chart
 
-    svg = bar_chart(title="Pasangan terbuka", bars=[("DINSOS–DP3A", [("a", 3), ("b", 2)]), ("DINKES–DP2KB", [("a", 1)])],
-                    legend=[("a", "Skor tinggi"), ("b", "Skor sedang")])
+    svg = bar_chart(
+        title="Pasangan terbuka",
+        bars=[("DINSOS–DP3A", [("a", 3), ("b", 2)]), ("DINKES–DP2KB", [("a", 1)])],
+        legend=[("a", "Skor tinggi"), ("b", "Skor sedang")],
+    )
     desc = re.search(r"<desc>(.*?)</desc>", svg).group(1)
     assert desc == "DINSOS–DP3A: 5 (Skor tinggi 3, Skor sedang 2); DINKES–DP2KB: 1"
     assert "<title>Pasangan terbuka</title>" in svg

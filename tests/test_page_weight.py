@@ -1,4 +1,5 @@
 """Pages stay light for slow connections: each main page with the demo data, and its own assets, under 100 KB."""
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -6,7 +7,15 @@ from django.core.management import call_command
 from forum.models import Forum
 from renja.models import User
 
-PAGES = ["/", "/renja/", "/usulan/", "/sinkronisasi/", "/sinkronisasi/belum-diambil/", "/sinkronisasi/sinonim/", "/forum/"]
+PAGES = [
+    "/",
+    "/renja/",
+    "/usulan/",
+    "/sinkronisasi/",
+    "/sinkronisasi/belum-diambil/",
+    "/sinkronisasi/sinonim/",
+    "/forum/",
+]
 
 
 @pytest.mark.parametrize("username", ["perencana", "dinsos"])

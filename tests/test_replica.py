@@ -1,4 +1,5 @@
 """Exports and reports read from the read replica when one is configured; pages and saves stay on the primary."""
+
 import os
 import subprocess
 import sys
@@ -58,11 +59,19 @@ def test_an_object_read_from_the_replica_is_saved_on_the_primary(year, opd_a, re
 
 
 def _settings_with(env: dict) -> str:
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.REPORTS_DATABASE, s.DATABASES.get('replica', {}).get('HOST'), s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'))")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REPORTS_DATABASE, s.DATABASES.get('replica', {}).get('HOST'), "
+        "s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'))"
+    )
     clean = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
-    return subprocess.run([sys.executable, "-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "renja.settings", **env},
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "renja.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def test_the_replica_is_configured_only_when_its_url_is_given():
@@ -72,14 +81,23 @@ def test_the_replica_is_configured_only_when_its_url_is_given():
 
 
 def test_kept_postgresql_connections_are_checked_before_use():
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(sorted((a, d.get('CONN_HEALTH_CHECKS', False)) for a, d in s.DATABASES.items()))")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(sorted((a, d.get('CONN_HEALTH_CHECKS', False)) for a, d in s.DATABASES.items()))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
 
     def run(**extra: str) -> str:
-        return subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "renja.settings", **extra},
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env={**env, "DJANGO_SETTINGS_MODULE": "renja.settings", **extra},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
-    assert run(DATABASE_URL="postgres://renja@10.0.0.10/renja", DATABASE_REPLICA_URL="postgres://renja@10.0.0.20/renja") == \
-        "[('default', True), ('replica', True)]"
+    assert (
+        run(DATABASE_URL="postgres://renja@10.0.0.10/renja", DATABASE_REPLICA_URL="postgres://renja@10.0.0.20/renja")
+        == "[('default', True), ('replica', True)]"
+    )
     assert run(DATABASE_URL="sqlite:///x.sqlite3") == "[('default', False)]"  # SQLite has no server to lose

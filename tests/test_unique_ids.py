@@ -1,5 +1,6 @@
 """Every id on a page is unique: a label, a skip link or a test locator finds the element meant (the usulan list's
 bulk form once shared `id_opd` and `id_baris` with the filters above it, so a label named the wrong field)."""
+
 import re
 from collections import Counter
 

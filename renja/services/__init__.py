@@ -1,12 +1,12 @@
 """Every write of the renja app. Views, commands and other apps call these as `services.x(...)`."""
+
+from core.importing import ImportIssue, ImportRejected, parse_rupiah
+
 from .audit import audit_log
 from .imports import (
-    ImportIssue,
     ImportPlan,
-    ImportRejected,
     build_plan,
     parse_decimal,
-    parse_rupiah,
     renja_import_confirm,
     renja_import_file,
     renja_import_stage,

@@ -1,11 +1,13 @@
 """The audit trail: every write in the product records who changed what, when."""
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.system_actor import current_system_source
+
 from ..models import AuditLog, User
-from ..system_actor import current_system_source
 
 
 def audit_log(

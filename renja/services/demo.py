@@ -1,4 +1,5 @@
 """Demo data for `make run`: Renja 2026 of the March 2025 Forum Lintas Perangkat Daerah agencies and others."""
+
 from __future__ import annotations
 
 import datetime
@@ -49,7 +50,9 @@ DEMO_SUBMITTED_OPD = ["Dinsos", "Dinkes"]  # these agencies have already submitt
 def fiscal_year_ensure(year: int, stages=DEMO_STAGES) -> FiscalYear:
     fy, _ = FiscalYear.objects.get_or_create(year=year)
     for stage, opens, closes in stages:
-        StageWindow.objects.get_or_create(fiscal_year=fy, stage=stage, defaults={"opens_on": opens, "closes_on": closes})
+        StageWindow.objects.get_or_create(
+            fiscal_year=fy, stage=stage, defaults={"opens_on": opens, "closes_on": closes}
+        )
     return fy
 
 
@@ -61,7 +64,9 @@ def demo_users_ensure(password: str | None) -> tuple[list[User], str | None]:
         password = generated = secrets.token_urlsafe(9)
     users = []
     for username, name, role, opd in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": name, "role": role, "opd": opds.get(opd) if opd else None})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": name, "role": role, "opd": opds.get(opd) if opd else None}
+        )
         user.role, user.opd = role, (opds.get(opd) if opd else None)
         user.is_staff = user.is_superuser = role == User.Role.ADMIN
         if password is not None:
@@ -91,4 +96,9 @@ def seed_demo(*, password: str | None = None) -> dict:
         for row in rows.values():
             if row.opd.singkatan in DEMO_SUBMITTED_OPD and row.status == RenjaRow.Status.DRAFT:
                 row_status_change(row=row, status=RenjaRow.Status.DIAJUKAN, by=planner)
-    return {"year": fy.year, "rows": summary, "users": [(u.username, u.get_role_display(), u.opd.singkatan if u.opd else "") for u in users], "password": shown_password}
+    return {
+        "year": fy.year,
+        "rows": summary,
+        "users": [(u.username, u.get_role_display(), u.opd.singkatan if u.opd else "") for u in users],
+        "password": shown_password,
+    }

@@ -2,6 +2,7 @@
 
 Loading is idempotent: rows are matched by code, a changed file updates them, and loading twice changes nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -160,7 +161,9 @@ def opd_load(path: Path, result: LoadResult) -> None:
     records = []
     for row in rows:
         jenis = row["jenis"] if row["jenis"] in Opd.Jenis.values else Opd.Jenis.LAINNYA
-        records.append({"singkatan": row["singkatan"], "nama": row["nama"], "jenis": jenis, "catatan": row.get("catatan", "")})
+        records.append(
+            {"singkatan": row["singkatan"], "nama": row["nama"], "jenis": jenis, "catatan": row.get("catatan", "")}
+        )
     fields = ["nama", "jenis", "catatan"]
     head_fields = ["kepala_nama", "kepala_jabatan", "kepala_nip"]
     if rows and all(f in rows[0] for f in head_fields):
@@ -202,5 +205,10 @@ def reference_load(*, directory: Path = REFERENCE_DIR, by: User | None = None) -
     opd_load(directory / "opd_kukar.csv", result)
     sasaran_load(result)
     if any(result.created.values()) or any(result.updated.values()):
-        audit_log(obj=Nomenklatur, action="reference.loaded", by=by, data={"created": result.created, "updated": result.updated})
+        audit_log(
+            obj=Nomenklatur,
+            action="reference.loaded",
+            by=by,
+            data={"created": result.created, "updated": result.updated},
+        )
     return result

@@ -1,4 +1,5 @@
 """Writes to Renja rows: create, update with optimistic locking, status changes, fiscal-year locks."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import angka, rupiah
+
 from .. import permissions
-from ..formatting import angka, rupiah
 from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, StageWindow, User, Wilayah
 from .audit import audit_log
 
@@ -70,7 +72,9 @@ def ensure_year_editable(fiscal_year: FiscalYear) -> None:
         raise ValidationError(refusal, code="locked")
 
 
-def resolve_sub_kegiatan(kode: str, opd: Opd, *, index: dict[str, Nomenklatur] | None = None) -> tuple[Nomenklatur, str]:
+def resolve_sub_kegiatan(
+    kode: str, opd: Opd, *, index: dict[str, Nomenklatur] | None = None
+) -> tuple[Nomenklatur, str]:
     """Find the sub kegiatan for a code as an OPD writes it; support-program codes carry the OPD's bidang urusan.
 
     Returns (nomenclature node, the code as the OPD uses it). Raises ValidationError with the reason.
@@ -106,10 +110,13 @@ def resolve_sub_kegiatan(kode: str, opd: Opd, *, index: dict[str, Nomenklatur] |
             )
         effective = codes[0] + kode[4:]
     if node is None:
-        raise ValidationError(_("Kode sub kegiatan %(kode)s tidak ada dalam nomenklatur.") % {"kode": kode}, code="unknown")
+        raise ValidationError(
+            _("Kode sub kegiatan %(kode)s tidak ada dalam nomenklatur.") % {"kode": kode}, code="unknown"
+        )
     if node.level != Nomenklatur.Level.SUB_KEGIATAN:
         raise ValidationError(
-            _("Kode %(kode)s adalah %(level)s, bukan sub kegiatan.") % {"kode": kode, "level": node.get_level_display()},
+            _("Kode %(kode)s adalah %(level)s, bukan sub kegiatan.")
+            % {"kode": kode, "level": node.get_level_display()},
             code="level",
         )
     if not node.aktif:
@@ -206,7 +213,9 @@ def _write_m2m(row: RenjaRow, data: dict[str, Any]) -> None:
             getattr(row, field).set(data[field] or [])
 
 
-def _new_row(fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None) -> tuple[RenjaRow, dict[str, Any]]:
+def _new_row(
+    fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None
+) -> tuple[RenjaRow, dict[str, Any]]:
     """An unsaved row from checked data (the name defaults to the sub kegiatan's)."""
     if not (data.get("nama") or "").strip() and data.get("sub_kegiatan"):
         data = {**data, "nama": data["sub_kegiatan"].nama}
@@ -234,7 +243,9 @@ def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: U
     if not ref:
         raise ValidationError({"ref": [_("Ref wajib diisi.")]})
     if RenjaRow.objects.filter(fiscal_year=fiscal_year, ref=ref).exists():
-        raise ValidationError({"ref": [_("Ref %(ref)s sudah dipakai di tahun %(year)s.") % {"ref": ref, "year": fiscal_year.year}]})
+        raise ValidationError(
+            {"ref": [_("Ref %(ref)s sudah dipakai di tahun %(year)s.") % {"ref": ref, "year": fiscal_year.year}]}
+        )
     row, data = _new_row(fiscal_year, ref, data, by)
     row.save()
     _write_m2m(row, data)
@@ -243,7 +254,9 @@ def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: U
 
 
 @transaction.atomic
-def rows_bulk_create(*, fiscal_year: FiscalYear, items: list[tuple[str, dict[str, Any]]], by: User | None) -> list[RenjaRow]:
+def rows_bulk_create(
+    *, fiscal_year: FiscalYear, items: list[tuple[str, dict[str, Any]]], by: User | None
+) -> list[RenjaRow]:
     """Create many rows at once (imports): same rules and audit entries as row_create, a few queries per batch.
 
     The caller has checked that every ref is new in the year and holds the year's lock.
@@ -264,9 +277,13 @@ def rows_bulk_create(*, fiscal_year: FiscalYear, items: list[tuple[str, dict[str
     AuditLog.objects.bulk_create(
         [
             AuditLog(
-                content_type=ct, object_id=str(row.pk), object_repr=str(row)[:255], action="renja_row.created",
+                content_type=ct,
+                object_id=str(row.pk),
+                object_repr=str(row)[:255],
+                action="renja_row.created",
                 by=by if (by is not None and by.is_authenticated) else None,
-                changes=_created_changes(row, data), version=row.version,
+                changes=_created_changes(row, data),
+                version=row.version,
             )
             for row, data in built
         ],
@@ -277,7 +294,12 @@ def rows_bulk_create(*, fiscal_year: FiscalYear, items: list[tuple[str, dict[str
 
 @transaction.atomic
 def row_update(
-    *, row: RenjaRow, data: dict[str, Any], by: User | None, expected_version: int | None = None, action: str = "renja_row.updated"
+    *,
+    row: RenjaRow,
+    data: dict[str, Any],
+    by: User | None,
+    expected_version: int | None = None,
+    action: str = "renja_row.updated",
 ) -> tuple[RenjaRow, dict[str, list[str]]]:
     """Apply changed fields to a row; refuse a stale edit (another save since `expected_version`).
 
@@ -295,7 +317,10 @@ def row_update(
 
         entries = [e for e in row_history(locked) if (e.version or 0) > expected_version]
         raise RowConflict(
-            _("Baris ini sudah diubah orang lain sejak Anda membukanya. Periksa perubahannya; simpan lagi untuk menimpa dengan isian Anda."),
+            _(
+                "Baris ini sudah diubah orang lain sejak Anda membukanya. Periksa perubahannya; "
+                "simpan lagi untuk menimpa dengan isian Anda."
+            ),
             current_version=locked.version,
             entries=entries,
         )
@@ -346,8 +371,11 @@ def status_moves_for(row: RenjaRow, user: User) -> list[str]:
         return []
     planner = permissions.is_planner(user)
     return [
-        to for (frm, to), who in STATUS_MOVES.items()
-        if frm == row.status and (who == "editor" or planner) and not year_edit_refusal(row.fiscal_year, STATUS_STAGE[to])
+        to
+        for (frm, to), who in STATUS_MOVES.items()
+        if frm == row.status
+        and (who == "editor" or planner)
+        and not year_edit_refusal(row.fiscal_year, STATUS_STAGE[to])
     ]
 
 
@@ -359,22 +387,36 @@ def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_v
     if refusal:
         raise ValidationError(refusal, code="locked")
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(_("Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict")
+        raise ValidationError(
+            _("Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict"
+        )
     who = STATUS_MOVES.get((locked.status, status))
     if who is None:
         raise ValidationError(
             _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
-            % {"from": locked.get_status_display(), "to": _display("status", status) if status in RenjaRow.Status.values else status},
+            % {
+                "from": locked.get_status_display(),
+                "to": _display("status", status) if status in RenjaRow.Status.values else status,
+            },
             code="transition",
         )
     if by is not None and who == "planner" and not permissions.is_planner(by):
-        raise ValidationError(_("Hanya Bappeda yang dapat mengubah status ke %(to)s.") % {"to": _display("status", status)}, code="planner")
+        raise ValidationError(
+            _("Hanya Bappeda yang dapat mengubah status ke %(to)s.") % {"to": _display("status", status)},
+            code="planner",
+        )
     old = locked.get_status_display()
     locked.status = status
     locked.version += 1
     locked.updated_by = by
     locked.save(update_fields=["status", "version", "updated_by", "updated_at"])
-    audit_log(obj=locked, action="renja_row.status_changed", by=by, changes={"status": [old, locked.get_status_display()]}, version=locked.version)
+    audit_log(
+        obj=locked,
+        action="renja_row.status_changed",
+        by=by,
+        changes={"status": [old, locked.get_status_display()]},
+        version=locked.version,
+    )
     return locked
 
 
@@ -410,8 +452,14 @@ def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> i
         row.version += 1
         row.updated_by = by
         row.save(update_fields=["status", "version", "updated_by", "updated_at"])
-        audit_log(obj=row, action="renja_row.status_changed", by=by, changes={"status": [old, row.get_status_display()]},
-                  data={"sumber": source}, version=row.version)
+        audit_log(
+            obj=row,
+            action="renja_row.status_changed",
+            by=by,
+            changes={"status": [old, row.get_status_display()]},
+            data={"sumber": source},
+            version=row.version,
+        )
         count += 1
     return count
 
@@ -423,12 +471,19 @@ def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> Sta
     if stage.is_locked != locked:
         stage.is_locked = locked
         stage.save(update_fields=["is_locked"])
-        audit_log(obj=stage.fiscal_year, action="stage.locked" if locked else "stage.unlocked", by=by, data={"tahap": stage.stage})
+        audit_log(
+            obj=stage.fiscal_year,
+            action="stage.locked" if locked else "stage.unlocked",
+            by=by,
+            data={"tahap": stage.stage},
+        )
     return stage
 
 
 @transaction.atomic
-def rows_bulk_update(*, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dict[str, Any], dict[str, list[str]]]], by: User | None) -> int:
+def rows_bulk_update(
+    *, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dict[str, Any], dict[str, list[str]]]], by: User | None
+) -> int:
     """Apply already-compared changes to many rows at once (imports): each row gets its new version, search text and
     an audit entry with the changes; a few queries per batch instead of several per row.
 
@@ -438,7 +493,12 @@ def rows_bulk_update(*, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dic
     items = [(row, data, changes) for row, data, changes in items if changes]
     if not items:
         return 0
-    locked = {r.pk: r for r in RenjaRow.objects.select_for_update(of=("self",)).select_related("sub_kegiatan").filter(pk__in=[r.pk for r, _d, _c in items])}
+    locked = {
+        r.pk: r
+        for r in RenjaRow.objects.select_for_update(of=("self",))
+        .select_related("sub_kegiatan")
+        .filter(pk__in=[r.pk for r, _d, _c in items])
+    }
     now = timezone.now()
     fields: set[str] = set()
     rows = []
@@ -453,7 +513,9 @@ def rows_bulk_update(*, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dic
         current.updated_by, current.updated_at = by, now  # bulk_update skips auto_now
         current.cari = current.search_text()
         rows.append((current, data, changes))
-    RenjaRow.objects.bulk_update([r for r, _d, _c in rows], sorted(fields | {"version", "updated_by", "updated_at", "cari"}), batch_size=500)
+    RenjaRow.objects.bulk_update(
+        [r for r, _d, _c in rows], sorted(fields | {"version", "updated_by", "updated_at", "cari"}), batch_size=500
+    )
     for field in M2M_FIELDS:
         changed = [(r, d) for r, d, c in rows if field in c]
         if not changed:
@@ -462,14 +524,28 @@ def rows_bulk_update(*, fiscal_year: FiscalYear, items: list[tuple[RenjaRow, dic
         target = getattr(RenjaRow, field).field.m2m_reverse_field_name()
         through.objects.filter(renjarow_id__in=[r.pk for r, _d in changed]).delete()
         through.objects.bulk_create(
-            [through(renjarow_id=r.pk, **{f"{target}_id": obj.pk}) for r, d in changed for obj in dict.fromkeys(d[field] or [])],
+            [
+                through(renjarow_id=r.pk, **{f"{target}_id": obj.pk})
+                for r, d in changed
+                for obj in dict.fromkeys(d[field] or [])
+            ],
             batch_size=1000,
         )
     ct = ContentType.objects.get_for_model(RenjaRow)
     actor = by if (by is not None and by.is_authenticated) else None
     AuditLog.objects.bulk_create(
-        [AuditLog(content_type=ct, object_id=str(r.pk), object_repr=str(r)[:255], action="renja_row.imported", by=actor, changes=c, version=r.version)
-         for r, _d, c in rows],
+        [
+            AuditLog(
+                content_type=ct,
+                object_id=str(r.pk),
+                object_repr=str(r)[:255],
+                action="renja_row.imported",
+                by=actor,
+                changes=c,
+                version=r.version,
+            )
+            for r, _d, c in rows
+        ],
         batch_size=500,
     )
     return len(rows)

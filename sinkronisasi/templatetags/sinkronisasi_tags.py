@@ -1,4 +1,5 @@
 """Template filters of the sync pages."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Browser journey: a facilitator runs a Forum Perangkat Daerah from creation to a verified berita acara."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,12 +20,16 @@ TITLE = "Forum Perangkat Daerah Dinas Sosial 2026"
 @pytest.fixture
 def usulan_on_agenda(year, opd_a, opd_a_editor):
     """An usulan Dinas Sosial turned down in its inbox: it is on the forum's agenda (Lampiran III)."""
-    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-FORUM-1", usulan="Kursi roda untuk warga disabilitas")
+    usulan = make_usulan(
+        fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-FORUM-1", usulan="Kursi roda untuk warga disabilitas"
+    )
     usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan="Belum ada pagu", by=opd_a_editor)
     return usulan
 
 
-def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, shot, facilitator, row_in_opd_a, usulan_on_agenda, tmp_path):
+def test_facilitator_runs_a_forum_to_a_verified_berita_acara(
+    live_server, page, shot, facilitator, row_in_opd_a, usulan_on_agenda, tmp_path
+):
     log_in(page, live_server, "fasilitator")
     page.click("header nav a:has-text('Forum')")
     page.click("main a:has-text('Forum baru')")
@@ -50,7 +55,10 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, 
     assert_accessible(page)
 
     # The attendance list: two people registered, then checked in as they arrive.
-    for nama, unsur, jabatan in [("Siti Rahma", "Dinas Sosial", "Kepala Dinas"), ("Budi Hartono", "Bappeda", "Kepala Bidang")]:
+    for nama, unsur, jabatan in [
+        ("Siti Rahma", "Dinas Sosial", "Kepala Dinas"),
+        ("Budi Hartono", "Bappeda", "Kepala Bidang"),
+    ]:
         page.fill("#id_nama", nama)
         page.fill("#id_unsur", unsur)
         page.fill("#id_jabatan", jabatan)
@@ -86,7 +94,11 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, 
     page.click("main button:has-text('Simpan keputusan tetap')")
     expect(page.locator("main")).to_contain_text("Keputusan untuk USL-FORUM-1 disimpan.")
     decision = Keputusan.objects.filter(usulan=usulan_on_agenda).latest("at")
-    assert (decision.keputusan, decision.level, decision.by.username) == ("diterima", Keputusan.Level.FORUM, "fasilitator")
+    assert (decision.keputusan, decision.level, decision.by.username) == (
+        "diterima",
+        Keputusan.Level.FORUM,
+        "fasilitator",
+    )
     assert Usulan.objects.get(pk=usulan_on_agenda.pk).status == "diterima"
 
     page.goto(forum_url)
@@ -117,8 +129,18 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(live_server, page, 
     text = pdf_text(data, tmp_path)
     # The document's title is the official heading built from the forum's kind and year; the free-text judul
     # the facilitator typed is the forum's name on screen and on the verification page, not on the paper.
-    assert "BERITA ACARA KESEPAKATAN HASIL FORUM PERANGKAT DAERAH KABUPATEN KUTAI KARTANEGARA TAHUN 2026" in text.upper()
-    for needle in [ba.nomor, "Siti Rahma", "Budi Hartono", "kursi roda dibahas bersama", row_in_opd_a.kode, "Rp100.000.000", "Musrenbang desa (1)"]:
+    assert (
+        "BERITA ACARA KESEPAKATAN HASIL FORUM PERANGKAT DAERAH KABUPATEN KUTAI KARTANEGARA TAHUN 2026" in text.upper()
+    )
+    for needle in [
+        ba.nomor,
+        "Siti Rahma",
+        "Budi Hartono",
+        "kursi roda dibahas bersama",
+        row_in_opd_a.kode,
+        "Rp100.000.000",
+        "Musrenbang desa (1)",
+    ]:
         assert needle in text, (needle, text)
 
     # The public checks the fingerprint printed on the paper, logged out.

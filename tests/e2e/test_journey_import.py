@@ -1,4 +1,5 @@
 """Browser journey: a Bappeda planner imports Renja rows from a CSV file (a bad file first, then a good one)."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +11,10 @@ from .conftest import assert_accessible, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HEADER = "ref,opd,kode_sub_kegiatan,nama,indikator,target,satuan,pagu,lokasi,sasaran,sumber_dana,keterangan"
-ROW_1 = "2026-DINSOS-101,Dinsos,1.06.04.2.01.0001,Rehabilitasi sosial disabilitas,Jumlah orang,120,Orang,1.250.000.000,64.02.06,disabilitas,apbd_kab,Layanan rehabilitasi"
+ROW_1 = (
+    "2026-DINSOS-101,Dinsos,1.06.04.2.01.0001,Rehabilitasi sosial disabilitas,Jumlah orang,120,Orang,1.250.000.000,"
+    "64.02.06,disabilitas,apbd_kab,Layanan rehabilitasi"
+)
 ROW_2 = "2026-DP3A-101,DP3A,2.08.02.2.01.0001,Pelembagaan PUG,Jumlah dokumen,3,Dokumen,150000000,,perempuan,,"
 
 
@@ -57,11 +61,16 @@ def test_planner_imports_a_csv_after_fixing_the_row_the_preview_named(live_serve
     assert not RenjaRow.objects.exists(), "the preview writes nothing"
 
     page.click("main button:has-text('Simpan impor')")
-    expect(page.locator("main")).to_contain_text("Impor renja-benar.csv selesai: 2 baris baru, 0 diperbarui, 0 tidak berubah.")
+    expect(page.locator("main")).to_contain_text(
+        "Impor renja-benar.csv selesai: 2 baris baru, 0 diperbarui, 0 tidak berubah."
+    )
     table = page.get_by_role("region", name="Daftar baris Renja").locator("table")
     expect(table).to_contain_text("2026-DINSOS-101")
     expect(table).to_contain_text("2026-DP3A-101")
     expect(table).to_contain_text("Rp1.250.000.000")
     assert_accessible(page)
-    assert sorted(RenjaRow.objects.values_list("ref", "pagu")) == [("2026-DINSOS-101", 1_250_000_000), ("2026-DP3A-101", 150_000_000)]
+    assert sorted(RenjaRow.objects.values_list("ref", "pagu")) == [
+        ("2026-DINSOS-101", 1_250_000_000),
+        ("2026-DP3A-101", 150_000_000),
+    ]
     assert RenjaImport.objects.get(filename="renja-benar.csv").status == RenjaImport.Status.APPLIED

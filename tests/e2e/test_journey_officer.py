@@ -1,5 +1,6 @@
 """The OPD officer's day (issue 14, points 3-4): the new usulan count on home and in the menu, an acceptance into a
 row outside the usulan's village (warning, one-click add of the village, accept), then "next undecided"."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,18 +18,45 @@ def _snap(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"test_journey_officer-{name}.png"), full_page=True)
 
 
-def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(live_server, page, shot, opd_a_editor, year, opd_a):
+def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(
+    live_server, page, shot, opd_a_editor, year, opd_a
+):
     tenggarong, anggana = make_wilayah("64.02.06", "Tenggarong"), make_wilayah("64.02.10", "Anggana")
     bukit_biru = make_wilayah("64.02.06.2001", "Bukit Biru", Wilayah.Tingkat.DESA, parent=tenggarong)
     sidomulyo = make_wilayah("64.02.10.2003", "Sidomulyo", Wilayah.Tingkat.DESA, parent=anggana)
-    row = make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-013", nama="Fasilitasi bantuan sosial penyandang disabilitas terlantar",
-                   pagu=500_000_000, lokasi=[bukit_biru])
-    first = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-ANG-1", desa=sidomulyo, prioritas=1,
-                        usulan="Kursi roda untuk warga Sidomulyo", anggaran=74_500_000)
-    second = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-ANG-2", desa=sidomulyo, prioritas=2,
-                         usulan="Alat bantu dengar untuk lansia")
-    third = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-ANG-3", desa=sidomulyo, prioritas=3,
-                        usulan="Tongkat penuntun tunanetra")
+    row = make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-013",
+        nama="Fasilitasi bantuan sosial penyandang disabilitas terlantar",
+        pagu=500_000_000,
+        lokasi=[bukit_biru],
+    )
+    first = make_usulan(
+        fiscal_year=year,
+        opd_tujuan=opd_a,
+        id_usulan="USL-ANG-1",
+        desa=sidomulyo,
+        prioritas=1,
+        usulan="Kursi roda untuk warga Sidomulyo",
+        anggaran=74_500_000,
+    )
+    second = make_usulan(
+        fiscal_year=year,
+        opd_tujuan=opd_a,
+        id_usulan="USL-ANG-2",
+        desa=sidomulyo,
+        prioritas=2,
+        usulan="Alat bantu dengar untuk lansia",
+    )
+    third = make_usulan(
+        fiscal_year=year,
+        opd_tujuan=opd_a,
+        id_usulan="USL-ANG-3",
+        desa=sidomulyo,
+        prioritas=3,
+        usulan="Tongkat penuntun tunanetra",
+    )
 
     log_in(page, live_server, "petugas.a")
     # Home: the new usulan count, on the page and in the menu.

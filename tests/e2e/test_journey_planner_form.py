@@ -4,10 +4,11 @@ With the old 257-option multi-select one plain click replaced the three saved lo
 added through the picker's filter box and all four are kept. "1.300.000.000" (what everyone types) is echoed as
 Rupiah before saving and saved.
 """
+
 import pytest
 from playwright.sync_api import expect
 
-from renja.formatting import rupiah
+from core.formatting import rupiah
 from renja.models import RenjaRow
 from renja.services import parse_rupiah
 
@@ -26,11 +27,18 @@ def row_in_three_places(year, opd_a):
     make_wilayah("64.02.06.1005", "Sukarame", "kelurahan", parent=tenggarong)
     sidomulyo = make_wilayah("64.02.07.2003", "Sidomulyo", "desa", parent=anggana)
     make_wilayah("64.02.07.2004", "Sungai Meriam", "desa", parent=anggana)
-    return make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-007", nama="Rehabilitasi sosial lansia",
-                    lokasi=[loa_kulu, bukit_biru, sidomulyo])
+    return make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-007",
+        nama="Rehabilitasi sosial lansia",
+        lokasi=[loa_kulu, bukit_biru, sidomulyo],
+    )
 
 
-def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(live_server, page, shot, planner, row_in_three_places):
+def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(
+    live_server, page, shot, planner, row_in_three_places
+):
     row = row_in_three_places
     log_in(page, live_server, "perencana")
     expect(page.locator(".account")).to_contain_text("perencana")
@@ -55,7 +63,18 @@ def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(liv
 
     # Pagu as everyone writes it, echoed as Rupiah before saving. The script reads what the server's parser reads.
     echo = page.locator("#id_pagu_rupiah")
-    for typed in ("Rp1.300.000.000,-", "1,3 M", "250 jt", "0,5 jt", "1300000000", "1,3 m", "1.5 M", "1,5", "-5", "9223372036854775808"):
+    for typed in (
+        "Rp1.300.000.000,-",
+        "1,3 M",
+        "250 jt",
+        "0,5 jt",
+        "1300000000",
+        "1,3 m",
+        "1.5 M",
+        "1,5",
+        "-5",
+        "9223372036854775808",
+    ):
         page.fill("#id_pagu", typed)
         try:
             expect(echo).to_have_text(rupiah(parse_rupiah(typed)))
@@ -76,10 +95,20 @@ def test_planner_adds_a_location_through_the_picker_and_types_pagu_with_dots(liv
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Rp1.300.000.000")
     expect(facts).to_contain_text("Rp250.000.000")
-    for place in ("Kec. Loa Kulu", "Desa Bukit Biru (Kec. Tenggarong)", "Desa Sidomulyo (Kec. Anggana)", "Desa Sungai Meriam (Kec. Anggana)"):
+    for place in (
+        "Kec. Loa Kulu",
+        "Desa Bukit Biru (Kec. Tenggarong)",
+        "Desa Sidomulyo (Kec. Anggana)",
+        "Desa Sungai Meriam (Kec. Anggana)",
+    ):
         expect(facts).to_contain_text(place)
     assert_accessible(page)
 
     saved = RenjaRow.objects.get(pk=row.pk)
     assert (saved.pagu, saved.pagu_n1) == (1_300_000_000, 250_000_000)
-    assert sorted(saved.lokasi.values_list("kode", flat=True)) == ["64.02.06.2001", "64.02.07.2003", "64.02.07.2004", "64.02.08"]
+    assert sorted(saved.lokasi.values_list("kode", flat=True)) == [
+        "64.02.06.2001",
+        "64.02.07.2003",
+        "64.02.07.2004",
+        "64.02.08",
+    ]

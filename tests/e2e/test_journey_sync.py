@@ -1,4 +1,5 @@
 """A planner opens the sync view, settles an overlap, and routes an usulan no agency picked up."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,12 +21,32 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
     anak = make_sasaran("anak")
     dp2kb = make_opd("DP2KB", bidang=["2.14"], nama="Dinas Pengendalian Penduduk dan KB")
-    make_row(opd=opd_b, fiscal_year=year, ref="2026-DP3A-003", sub_kegiatan=make_nomenklatur("2.08.02.2.01.0002", "Pengasuhan anak"),
-             nama="Taman Asuh Anak bagi anak pekerja", keterangan="Pengasuhan anak harian", lokasi=[desa], sasaran=[anak])
-    make_row(opd=dp2kb, fiscal_year=year, ref="2026-DP2KB-003", sub_kegiatan=make_nomenklatur("2.14.03.2.01.0002", "Ketahanan keluarga"),
-             nama="Rumah Penitipan Anak (daycare)", keterangan="Layanan penitipan anak bagi orang tua bekerja", lokasi=[desa], sasaran=[anak])
-    rejected = make_usulan(fiscal_year=year, desa=desa, opd_tujuan=opd_a, id_usulan="USL-YATIM", usulan="Taman bermain anak")
-    usulan_services.usulan_decide(usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan Dinas Sosial", by=None)
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="2026-DP3A-003",
+        sub_kegiatan=make_nomenklatur("2.08.02.2.01.0002", "Pengasuhan anak"),
+        nama="Taman Asuh Anak bagi anak pekerja",
+        keterangan="Pengasuhan anak harian",
+        lokasi=[desa],
+        sasaran=[anak],
+    )
+    make_row(
+        opd=dp2kb,
+        fiscal_year=year,
+        ref="2026-DP2KB-003",
+        sub_kegiatan=make_nomenklatur("2.14.03.2.01.0002", "Ketahanan keluarga"),
+        nama="Rumah Penitipan Anak (daycare)",
+        keterangan="Layanan penitipan anak bagi orang tua bekerja",
+        lokasi=[desa],
+        sasaran=[anak],
+    )
+    rejected = make_usulan(
+        fiscal_year=year, desa=desa, opd_tujuan=opd_a, id_usulan="USL-YATIM", usulan="Taman bermain anak"
+    )
+    usulan_services.usulan_decide(
+        usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan Dinas Sosial", by=None
+    )
 
     log_in(page, live_server, "perencana")
     page.click("nav >> text=Sinkronisasi")
@@ -61,7 +82,9 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     assert rejected.opd_tujuan != opd_b
     assert_accessible(page)
     page.click("main button:has-text('Ya, jalankan untuk 1 usulan')")
-    expect(page.locator(".messages")).to_contain_text(f"1 usulan diteruskan ke {opd_b.singkatan}: {rejected.id_usulan}.")
+    expect(page.locator(".messages")).to_contain_text(
+        f"1 usulan diteruskan ke {opd_b.singkatan}: {rejected.id_usulan}."
+    )
     rejected.refresh_from_db()
     assert (rejected.status, rejected.opd_tujuan) == (Usulan.Status.DITERUSKAN, opd_b)
     expect(page.get_by_role("table", name="Usulan belum diambil")).to_contain_text("Diteruskan, belum diputuskan")
@@ -86,9 +109,18 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
     sinonim_seed()
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
-    for opd, code, name in ((opd_a, "1.06.04.2.01.0009", "Rumah singgah korban kekerasan"), (opd_b, "2.08.02.2.01.0009", "Rumah aman korban kekerasan")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama=name,
-                 keterangan="Rumah aman sementara bagi korban kekerasan", lokasi=[desa])
+    for opd, code, name in (
+        (opd_a, "1.06.04.2.01.0009", "Rumah singgah korban kekerasan"),
+        (opd_b, "2.08.02.2.01.0009", "Rumah aman korban kekerasan"),
+    ):
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama=name,
+            keterangan="Rumah aman sementara bagi korban kekerasan",
+            lokasi=[desa],
+        )
     page.goto(f"{live_server.url}/akun/masuk/")
     tab_to(page, "#id_username")  # the skip link and the header come first
     page.keyboard.type("perencana")

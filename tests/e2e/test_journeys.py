@@ -14,7 +14,13 @@ def test_planner_filters_edits_a_row_and_sees_its_history(live_server, page, sho
     from ..factories import make_nomenklatur, make_row
 
     daycare = make_nomenklatur("2.08.02.2.01.0002", "Pengelolaan Taman Asuh Anak")
-    make_row(opd=opd_b, fiscal_year=row_in_opd_a.fiscal_year, ref="2026-DP3A-001", nama="Taman Asuh Anak", sub_kegiatan=daycare)
+    make_row(
+        opd=opd_b,
+        fiscal_year=row_in_opd_a.fiscal_year,
+        ref="2026-DP3A-001",
+        nama="Taman Asuh Anak",
+        sub_kegiatan=daycare,
+    )
     log_in(page, live_server, "perencana")
     assert page.goto(f"{live_server.url}/renja/").status == 200
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text("Daftar Renja")
@@ -27,7 +33,9 @@ def test_planner_filters_edits_a_row_and_sees_its_history(live_server, page, sho
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(row_in_opd_a.nama)
     assert_accessible(page)
     page.click("main a:has-text('Ubah')")
-    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(f"Ubah baris Renja {row_in_opd_a.ref}")
+    expect(page.get_by_role("main").get_by_role("heading", level=1)).to_have_text(
+        f"Ubah baris Renja {row_in_opd_a.ref}"
+    )
     assert_accessible(page)
     page.fill("#id_pagu", "175000000")
     page.click("main button:has-text('Simpan')")
@@ -38,7 +46,9 @@ def test_planner_filters_edits_a_row_and_sees_its_history(live_server, page, sho
     assert RenjaRow.objects.get(pk=row_in_opd_a.pk).pagu == 175_000_000
 
 
-def test_officer_rejects_an_usulan_and_cannot_reach_another_agencys(live_server, page, shot, opd_a_editor, year, opd_a, opd_b):
+def test_officer_rejects_an_usulan_and_cannot_reach_another_agencys(
+    live_server, page, shot, opd_a_editor, year, opd_a, opd_b
+):
     own = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-OWN", usulan="Kursi roda untuk warga")
     other = make_usulan(fiscal_year=year, opd_tujuan=opd_b, id_usulan="USL-OTHER")
     log_in(page, live_server, "petugas.a")
@@ -65,9 +75,20 @@ def test_main_pages_pass_axe(live_server, page, shot, planner, facilitator, row_
 
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-AXE")
     forum = forum_services.forum_create(
-        fiscal_year=year, opd_list=[opd_a], by=facilitator,
-        data={"jenis": "forum_pd", "judul": "Forum Dinsos", "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9),
-              "selesai": datetime.time(11), "tempat": "Bappeda", "pimpinan_nama": "X", "pimpinan_jabatan": "Y", "pimpinan_nip": "1" * 18},
+        fiscal_year=year,
+        opd_list=[opd_a],
+        by=facilitator,
+        data={
+            "jenis": "forum_pd",
+            "judul": "Forum Dinsos",
+            "tanggal": datetime.date(2025, 3, 12),
+            "mulai": datetime.time(9),
+            "selesai": datetime.time(11),
+            "tempat": "Bappeda",
+            "pimpinan_nama": "X",
+            "pimpinan_jabatan": "Y",
+            "pimpinan_nip": "1" * 18,
+        },
     )
     log_in(page, live_server, "perencana")
     expect(page.locator(".account")).to_contain_text("perencana")

@@ -1,4 +1,5 @@
 """At a 390 px phone width no main page scrolls sideways: the document is no wider than the viewport (issue 14, 10)."""
+
 import datetime
 
 import pytest
@@ -26,20 +27,40 @@ def browser_context_args(browser_context_args):
 def world(year, opd_a, opd_b, facilitator, opd_a_editor, row_in_opd_a):
     """Something on every page: an overlapping pair, usulan in agency A's inbox, a forum with an attendee."""
     for opd, code in ((opd_a, "1.06.04.2.01.0005"), (opd_b, "2.08.02.2.01.0005")):
-        make_row(opd=opd, fiscal_year=year, sub_kegiatan=make_nomenklatur(code, "Layanan"),
-                 nama="Rumah singgah sementara bagi korban kekerasan terhadap perempuan dan anak")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah sementara bagi korban kekerasan terhadap perempuan dan anak",
+        )
     sync_refresh(fiscal_year=year)
     for i in range(3):
-        usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"USL-HP-{i}",
-                             usulan="Pembangunan jalan usaha tani sepanjang dua kilometer di dusun yang sangat terpencil")
+        usulan = make_usulan(
+            fiscal_year=year,
+            opd_tujuan=opd_a,
+            id_usulan=f"USL-HP-{i}",
+            usulan="Pembangunan jalan usaha tani sepanjang dua kilometer di dusun yang sangat terpencil",
+        )
         usulan_services.usulan_route(usulan=usulan, opd=opd_a, by=None)
     forum = forum_services.forum_create(
-        fiscal_year=year, opd_list=[opd_a, opd_b], by=facilitator,
-        data={"jenis": "forum_lintas_pd", "judul": "Forum Lintas Perangkat Daerah Bidang Sosial dan Perlindungan Anak",
-              "tanggal": datetime.date(2025, 3, 12), "mulai": datetime.time(9), "selesai": datetime.time(12),
-              "tempat": "Gedung Bappeda Kukar", "pimpinan_nama": "Dr. Ahmad", "pimpinan_jabatan": "Asisten III",
-              "pimpinan_nip": "197001011995031001"})
-    forum_services.attendee_add(forum=forum, data={"nama": "Siti Rahma", "unsur": "Dinas Sosial", "jabatan": "Kepala Dinas"}, by=facilitator)
+        fiscal_year=year,
+        opd_list=[opd_a, opd_b],
+        by=facilitator,
+        data={
+            "jenis": "forum_lintas_pd",
+            "judul": "Forum Lintas Perangkat Daerah Bidang Sosial dan Perlindungan Anak",
+            "tanggal": datetime.date(2025, 3, 12),
+            "mulai": datetime.time(9),
+            "selesai": datetime.time(12),
+            "tempat": "Gedung Bappeda Kukar",
+            "pimpinan_nama": "Dr. Ahmad",
+            "pimpinan_jabatan": "Asisten III",
+            "pimpinan_nip": "197001011995031001",
+        },
+    )
+    forum_services.attendee_add(
+        forum=forum, data={"nama": "Siti Rahma", "unsur": "Dinas Sosial", "jabatan": "Kepala Dinas"}, by=facilitator
+    )
     return {"forum": forum, "year": year}
 
 
@@ -47,7 +68,8 @@ def world(year, opd_a, opd_b, facilitator, opd_a_editor, row_in_opd_a):
 WIDEST = """() => { const vw = window.innerWidth; const out = [];
   for (const el of document.querySelectorAll('body *')) { const r = el.getBoundingClientRect();
     if (r.right > vw + 0.5) { let p = el.parentElement, clipped = false;
-      while (p) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; } p = p.parentElement; }
+      while (p) { const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; } p = p.parentElement; }
       if (!clipped) out.push(el.tagName + '.' + el.className + '#' + el.id + ' ' + Math.round(r.right)); } }
   return out.slice(0, 15); }"""
 
@@ -58,7 +80,9 @@ def assert_fits(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone_{name}.png"), full_page=True)
     assert sizes[1] == PHONE["width"]
-    assert sizes[0] <= sizes[1], f"{name} ({page.url}) is {sizes[0]} px wide at a {sizes[1]} px viewport: {page.evaluate(WIDEST)}"
+    assert sizes[0] <= sizes[1], (
+        f"{name} ({page.url}) is {sizes[0]} px wide at a {sizes[1]} px viewport: {page.evaluate(WIDEST)}"
+    )
 
 
 def test_main_pages_fit_a_phone(live_server, page, world, planner):
@@ -66,16 +90,24 @@ def test_main_pages_fit_a_phone(live_server, page, world, planner):
     expect(page.locator("header .account")).to_contain_text("perencana")
     year = world["year"]
     pair = TumpangTindih.objects.get()
-    for name, path in [("home", "/"), ("renja_list", "/renja/"), ("sync", f"/sinkronisasi/?tahun={year.year}"),
-                       ("sync_pair", f"/sinkronisasi/pasangan/{pair.pk}/"), ("sync_orphans", f"/sinkronisasi/belum-diambil/?tahun={year.year}"),
-                       ("usulan_list", "/usulan/"), ("forum", f"/forum/{world['forum'].pk}/")]:
+    for name, path in [
+        ("home", "/"),
+        ("renja_list", "/renja/"),
+        ("sync", f"/sinkronisasi/?tahun={year.year}"),
+        ("sync_pair", f"/sinkronisasi/pasangan/{pair.pk}/"),
+        ("sync_orphans", f"/sinkronisasi/belum-diambil/?tahun={year.year}"),
+        ("usulan_list", "/usulan/"),
+        ("forum", f"/forum/{world['forum'].pk}/"),
+    ]:
         page.goto(live_server.url + path)
         assert_fits(page, f"planner_{name}")
         if name == "sync_pair":
             # Each settlement radio button sits right beside its label (they used to float mid-page, labels far right).
             for value in ("saling_melengkapi", "koordinasi", "duplikasi"):
                 radio = page.locator(f"input[name=status][value={value}]").bounding_box()
-                label = page.locator(f"label[for={page.locator(f'input[name=status][value={value}]').get_attribute('id')}]").bounding_box()
+                label = page.locator(
+                    f"label[for={page.locator(f'input[name=status][value={value}]').get_attribute('id')}]"
+                ).bounding_box()
                 assert 0 <= label["x"] - (radio["x"] + radio["width"]) <= 16, (value, radio, label)
                 assert radio["x"] < 60, radio
 

@@ -1,5 +1,6 @@
 """At 1366 × 768 the summary tables fit (issue 14, point 6): the page does not scroll sideways and each summary
 table's last column is visible inside the viewport and inside its own scrolling region."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -23,14 +24,26 @@ def browser_context_args(browser_context_args):
 def world(year, opd_a, opd_b, planner):
     """Big amounts, every usulan status and row status, long place names: the widest the summaries get."""
     kecamatan = [make_wilayah(f"64.02.{10 + i}", f"Tenggarong Seberang Ulu {i}") for i in range(3)]
-    desa = [make_wilayah(f"64.02.{10 + i}.2001", f"Bukit Biru Kampung Lama {i}", Wilayah.Tingkat.DESA, parent=k) for i, k in enumerate(kecamatan)]
+    desa = [
+        make_wilayah(f"64.02.{10 + i}.2001", f"Bukit Biru Kampung Lama {i}", Wilayah.Tingkat.DESA, parent=k)
+        for i, k in enumerate(kecamatan)
+    ]
     agencies = [opd_a, opd_b, make_opd("DPMPTSP"), make_opd("Disdikbud")]
     sub = make_nomenklatur("1.06.04.2.01.0001")
-    for i, opd in enumerate(agencies):
+    for opd in agencies:
         for status in ("draft", "diajukan", "disepakati", "final"):
-            make_row(opd=opd, fiscal_year=year, sub_kegiatan=sub, status=status, pagu=987_654_321_000, pagu_n1=999_999_999_999)
+            make_row(
+                opd=opd,
+                fiscal_year=year,
+                sub_kegiatan=sub,
+                status=status,
+                pagu=987_654_321_000,
+                pagu_n1=999_999_999_999,
+            )
     for i in range(16):
-        u = make_usulan(fiscal_year=year, desa=desa[i % 3], anggaran=98_765_432_100, opd_tujuan=agencies[i % 4] if i % 8 else None)
+        u = make_usulan(
+            fiscal_year=year, desa=desa[i % 3], anggaran=98_765_432_100, opd_tujuan=agencies[i % 4] if i % 8 else None
+        )
         if i % 8 in (2, 3):
             usulan_services.usulan_decide(usulan=u, keputusan="ditolak", alasan="Bukan kewenangan", by=None)
         elif i % 8 == 4:
@@ -41,9 +54,11 @@ def world(year, opd_a, opd_b, planner):
 # For each summary table: [table id or index, right edge of its last header cell, viewport width, right edge of
 # the scrolling region around it (or the viewport), whether the table is wider than that region].
 LAST_COLUMNS = """(selector) => [...document.querySelectorAll(selector)].map((t, i) => {
-  const cells = t.querySelectorAll('thead tr:first-child th'); const last = cells[cells.length - 1].getBoundingClientRect();
+  const cells = t.querySelectorAll('thead tr:first-child th');
+  const last = cells[cells.length - 1].getBoundingClientRect();
   const region = t.closest('.scroll'); const box = region ? region.getBoundingClientRect() : {right: window.innerWidth};
-  return [t.id || i, Math.round(last.right), window.innerWidth, Math.round(box.right), region ? region.scrollWidth > region.clientWidth + 1 : false]; })"""
+  return [t.id || i, Math.round(last.right), window.innerWidth, Math.round(box.right),
+    region ? region.scrollWidth > region.clientWidth + 1 : false]; })"""
 
 
 def assert_summaries_fit(page, name: str, selector: str) -> None:
@@ -57,7 +72,10 @@ def assert_summaries_fit(page, name: str, selector: str) -> None:
     tables = page.evaluate(LAST_COLUMNS, selector)
     assert tables, f"{name}: no summary table found by {selector}"
     for table_id, right, viewport, region_right, overflows in tables:
-        assert right <= viewport and right <= region_right + 1 and not overflows, f"{name} {table_id}: last column ends at {right} px (viewport {viewport}, region {region_right}, scrolls {overflows})"
+        assert right <= viewport and right <= region_right + 1 and not overflows, (
+            f"{name} {table_id}: last column ends at {right} px "
+            f"(viewport {viewport}, region {region_right}, scrolls {overflows})"
+        )
 
 
 def test_summary_tables_fit_1366(live_server, page, world):

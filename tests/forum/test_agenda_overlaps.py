@@ -1,11 +1,12 @@
 """Overlapping pairs put on a forum's agenda, settled there, and refused once the forum is final."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from forum import services
-from sinkronisasi import services as sync_services
 from renja.models import AuditLog
+from sinkronisasi import services as sync_services
 from sinkronisasi.models import TumpangTindih
 
 from ..factories import make_nomenklatur, make_opd, make_row
@@ -14,8 +15,14 @@ from ..factories import make_nomenklatur, make_opd, make_row
 @pytest.fixture
 def pair(year, opd_a, opd_b):
     for opd, code, ref in ((opd_a, "1.06.04.2.01.0001", "A"), (opd_b, "2.08.02.2.01.0001", "B")):
-        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan",
-                 keterangan="Rumah aman sementara bagi korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            ref=ref,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+            keterangan="Rumah aman sementara bagi korban kekerasan",
+        )
     sync_services.sync_refresh(fiscal_year=year)
     return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
 
@@ -29,9 +36,19 @@ def test_a_pair_of_participating_agencies_goes_on_the_agenda(forum, pair, facili
 def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilitator):
     other = make_opd("Dinkes", bidang=["1.02"])
     for opd, code, ref in ((forum.opd.first(), "1.06.04.2.01.0002", "C"), (other, "1.02.02.2.01.0001", "D")):
-        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            ref=ref,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+        )
     sync_services.sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.get(opd_b=other) if TumpangTindih.objects.filter(opd_b=other).exists() else TumpangTindih.objects.get(opd_a=other)
+    pair = (
+        TumpangTindih.objects.get(opd_b=other)
+        if TumpangTindih.objects.filter(opd_b=other).exists()
+        else TumpangTindih.objects.get(opd_a=other)
+    )
     with pytest.raises(ValidationError, match="bukan peserta"):
         services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
 
@@ -42,7 +59,10 @@ def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair,
     assert response.status_code == 302
     page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
     assert pair.baris_a.ref in page and "Sepakati" in page
-    client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi", "catatan": "Berbagi wilayah"})
+    client.post(
+        reverse("sinkronisasi:pair-resolve", args=[pair.pk]),
+        {"status": "saling_melengkapi", "catatan": "Berbagi wilayah"},
+    )
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi"
 
@@ -63,11 +83,14 @@ def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilit
 
 def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, facilitator, planner):
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator)
+    sync_services.tumpang_resolve(
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+    )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     frozen = ba.snapshot["beririsan"]
     assert [(p["a"]["ref"], p["b"]["ref"], p["status"], p["pengampu"], p["catatan"]) for p in frozen] == [
-        (pair.baris_a.ref, pair.baris_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")]
+        (pair.baris_a.ref, pair.baris_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")
+    ]
     sync_services.tumpang_reopen(pair=pair, by=planner)  # a later change to the pair ...
     ba.refresh_from_db()
     assert ba.snapshot["beririsan"] == frozen  # ... leaves the signed record as it was
@@ -83,10 +106,13 @@ def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     assert forum_ready.tumpang_tindih.count() == 1
 
 
-@pytest.mark.parametrize("stage,message", [
-    ("final", "Forum ini sudah final dan tidak dapat diubah"),
-    ("signed", "Forum ini sudah ditandatangani dan tidak dapat diubah"),
-])
+@pytest.mark.parametrize(
+    "stage,message",
+    [
+        ("final", "Forum ini sudah final dan tidak dapat diubah"),
+        ("signed", "Forum ini sudah ditandatangani dan tidak dapat diubah"),
+    ],
+)
 def test_a_final_or_signed_forum_refuses_a_new_pair_on_its_agenda(forum_ready, pair, facilitator, stage, message):
     services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     if stage == "signed":
@@ -107,7 +133,9 @@ def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facil
     import subprocess
 
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, catatan="DP3A memimpin layanan", by=facilitator)
+    sync_services.tumpang_resolve(
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, catatan="DP3A memimpin layanan", by=facilitator
+    )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
     assert "LAMPIRAN V" in text and "KESEPAKATAN ATAS PROGRAM BERIRISAN" in text
@@ -155,7 +183,9 @@ def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(
 def signed(forum_ready, pair, facilitator):
     """The pair settled on the forum's agenda, the berita acara finalised and signed."""
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator)
+    sync_services.tumpang_resolve(
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+    )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     services.forum_sign(forum=forum_ready, by=facilitator)
     pair.refresh_from_db()
@@ -177,17 +207,26 @@ def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reop
     assert f"Disepakati dalam berita acara {signed.nomor}" in page and "Simpan penyelesaian" not in page
 
 
-def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(client, signed, pair, year, facilitator, forum_ready):
+def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
+    client, signed, pair, year, facilitator, forum_ready
+):
     from renja import services as renja_services
 
     renja_services.row_update(row=pair.baris_a, data={"nama": "Rumah singgah dan rumah aman korban kekerasan"}, by=None)
     sync_services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == "koordinasi" and pair.berubah_setelah_ttd_pada is not None
-    assert AuditLog.objects.filter(action="tumpang.changed_after_signing", object_id=str(pair.pk), by=None,
-                                   source="sync.changed_after_signing").count() == 1
+    assert (
+        AuditLog.objects.filter(
+            action="tumpang.changed_after_signing", object_id=str(pair.pk), by=None, source="sync.changed_after_signing"
+        ).count()
+        == 1
+    )
     client.force_login(facilitator)
-    assert "Berubah setelah ditandatangani" in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    assert (
+        "Berubah setelah ditandatangani"
+        in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    )
     # the signed forum's page shows the settlement its berita acara froze
     page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
     assert "Dinsos memimpin" in page
@@ -202,9 +241,14 @@ def test_a_pair_no_longer_flagged_after_signing_stays_on_record(signed, pair, ye
 
 
 def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keeps_its_own(
-        client, signed, pair, facilitator, year, opd_a, opd_b, forum_data, forum_ready):
-    later = services.forum_create(fiscal_year=year, data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
-                                  opd_list=[opd_a, opd_b], by=facilitator)
+    client, signed, pair, facilitator, year, opd_a, opd_b, forum_data, forum_ready
+):
+    later = services.forum_create(
+        fiscal_year=year,
+        data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
+        opd_list=[opd_a, opd_b],
+        by=facilitator,
+    )
     services.forum_agenda_add_pair(forum=later, pair=pair, by=facilitator)
     sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", catatan="Berbagi wilayah", by=facilitator)
     pair.refresh_from_db()
@@ -230,9 +274,15 @@ def test_a_pair_of_two_agencies_outside_the_forum_names_both(year, facilitator, 
     assert exc.value.message == f"{pair.opd_a.singkatan}, {pair.opd_b.singkatan} bukan peserta forum ini."
 
 
-def test_taking_a_signed_pair_to_a_later_forum_is_recorded_with_who_and_which_forum(signed, pair, facilitator, year, opd_a, opd_b, forum_data):
-    later = services.forum_create(fiscal_year=year, data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
-                                  opd_list=[opd_a, opd_b], by=facilitator)
+def test_taking_a_signed_pair_to_a_later_forum_is_recorded_with_who_and_which_forum(
+    signed, pair, facilitator, year, opd_a, opd_b, forum_data
+):
+    later = services.forum_create(
+        fiscal_year=year,
+        data={**forum_data, "judul": "Forum lanjutan", "fasilitator": facilitator},
+        opd_list=[opd_a, opd_b],
+        by=facilitator,
+    )
     services.forum_agenda_add_pair(forum=later, pair=pair, by=facilitator)
     entry = AuditLog.objects.get(action="tumpang.taken_to_forum")
     assert entry.by == facilitator

@@ -1,4 +1,5 @@
 """Finalising, removing an attendee and taking a pair off the agenda go through a confirmation page first."""
+
 import pytest
 from django.urls import reverse
 
@@ -31,7 +32,9 @@ def test_forum_detail_links_to_the_confirmation_not_the_action(client, facilitat
 def test_finalise_refuses_a_post_without_confirmation(client, facilitator, forum_ready):
     client.force_login(facilitator)
     response = client.post(reverse("forum:forum-finalise", args=[forum_ready.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("forum:forum-finalise-confirm", args=[forum_ready.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "forum:forum-finalise-confirm", args=[forum_ready.pk]
+    )
     forum_ready.refresh_from_db()
     assert forum_ready.status == "draft" and not BeritaAcara.objects.exists()
     assert not RenjaRow.objects.filter(status="disepakati").exists()
@@ -58,7 +61,9 @@ def test_confirmation_pages_need_the_right_to_act(client, request, forum_ready, 
     client.force_login(request.getfixturevalue(who))
     person = forum_ready.kehadiran.first()
     assert client.get(reverse("forum:forum-finalise-confirm", args=[forum_ready.pk])).status_code == expected
-    assert client.get(reverse("forum:attendee-remove-confirm", args=[forum_ready.pk, person.pk])).status_code == expected
+    assert (
+        client.get(reverse("forum:attendee-remove-confirm", args=[forum_ready.pk, person.pk])).status_code == expected
+    )
 
 
 def test_attendee_removal_goes_through_confirmation(client, facilitator, forum_ready):

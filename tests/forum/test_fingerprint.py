@@ -3,6 +3,7 @@ by any single field of the document, and a document changed anywhere is not genu
 
 The canonical form is the one forum.services.fingerprint documents: JSON with sorted keys, no spaces (separators
 "," and ":"), non-ASCII characters written as themselves (ensure_ascii=False), encoded as UTF-8, then SHA-256."""
+
 import copy
 import hashlib
 import json
@@ -30,9 +31,13 @@ def independent_fingerprint(snapshot: dict) -> str:
 def berita_acara(forum_ready, pair, facilitator, verify_url):  # noqa: F811
     """A finalised berita acara with every part filled: attendance (one name not ASCII), clauses, Lampiran II–IV and
     a settled overlap (Lampiran V); read back from the database, as /verifikasi/ and any later check see it."""
-    services.attendee_add(forum=forum_ready, data={"nama": NON_ASCII_NAME, "unsur": "Bappeda", "jabatan": "Kepala Bidang"}, by=facilitator)
+    services.attendee_add(
+        forum=forum_ready, data={"nama": NON_ASCII_NAME, "unsur": "Bappeda", "jabatan": "Kepala Bidang"}, by=facilitator
+    )
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator)
+    sync_services.tumpang_resolve(
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+    )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     return BeritaAcara.objects.get(pk=ba.pk)
 
@@ -82,8 +87,14 @@ def test_fingerprint_is_sha256_of_the_canonical_json_of_the_whole_snapshot(berit
     assert NON_ASCII_NAME in [p["nama"] for p in snapshot["kehadiran"]]
     assert snapshot["lampiran_ii"] and snapshot["lampiran_iii"] and snapshot["lampiran_iv"] and snapshot["beririsan"]
     # The canonical form itself: written with ASCII escapes, or with spaces, the same snapshot hashes differently.
-    assert berita_acara.sha256 != hashlib.sha256(json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    assert berita_acara.sha256 != hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    assert (
+        berita_acara.sha256
+        != hashlib.sha256(json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    )
+    assert (
+        berita_acara.sha256
+        != hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    )
     assert services.fingerprint(snapshot) == independent_fingerprint(snapshot)
 
 
@@ -91,9 +102,15 @@ def test_changing_any_single_field_of_the_snapshot_changes_the_fingerprint(berit
     snapshot = berita_acara.snapshot
     paths = list(leaf_paths(snapshot))
     assert len(paths) > 80, "the walk must reach every part of the document"
-    unchanged = [path for path in paths if services.fingerprint(with_leaf_changed(snapshot, path)) == berita_acara.sha256]
+    unchanged = [
+        path for path in paths if services.fingerprint(with_leaf_changed(snapshot, path)) == berita_acara.sha256
+    ]
     assert unchanged == [], f"fields the fingerprint does not cover: {unchanged}"
-    dropped = [key for key in snapshot if services.fingerprint({k: v for k, v in snapshot.items() if k != key}) == berita_acara.sha256]
+    dropped = [
+        key
+        for key in snapshot
+        if services.fingerprint({k: v for k, v in snapshot.items() if k != key}) == berita_acara.sha256
+    ]
     assert dropped == [], f"parts whose removal the fingerprint does not notice: {dropped}"
 
 
@@ -106,6 +123,11 @@ def test_verification_page_says_a_changed_document_is_not_genuine(client, berita
         sha = services.fingerprint(with_leaf_changed(snapshot, path))
         response = client.get(reverse("forum:verify-detail", args=[sha]))
         html = response.content.decode()
-        if not (response.status_code == 404 and "Tidak dikenal." in html and "tidak asli atau telah diubah" in html and "Asli." not in html):
+        if not (
+            response.status_code == 404
+            and "Tidak dikenal." in html
+            and "tidak asli atau telah diubah" in html
+            and "Asli." not in html
+        ):
             accepted.append(path)
     assert accepted == [], f"changed documents the page calls genuine: {accepted}"

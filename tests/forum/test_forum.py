@@ -28,14 +28,18 @@ def test_create_gets_standard_clauses(forum):
 
 def test_end_time_before_start_is_refused(year, opd_a, facilitator, forum_data):
     with pytest.raises(ValidationError, match="Waktu selesai harus setelah waktu mulai") as exc:
-        services.forum_create(fiscal_year=year, data={**forum_data, "selesai": datetime.time(8, 0)}, opd_list=[opd_a], by=facilitator)
+        services.forum_create(
+            fiscal_year=year, data={**forum_data, "selesai": datetime.time(8, 0)}, opd_list=[opd_a], by=facilitator
+        )
     assert exc.value.message_dict["selesai"] == ["Waktu selesai harus setelah waktu mulai."]
 
 
 @pytest.mark.parametrize("nip", ["12345", "19700101199503100X", "1970010119950310012"])
 def test_nip_must_be_18_digits(year, opd_a, facilitator, forum_data, nip):
     with pytest.raises(ValidationError, match="NIP harus 18 angka") as exc:
-        services.forum_create(fiscal_year=year, data={**forum_data, "pimpinan_nip": nip}, opd_list=[opd_a], by=facilitator)
+        services.forum_create(
+            fiscal_year=year, data={**forum_data, "pimpinan_nip": nip}, opd_list=[opd_a], by=facilitator
+        )
     assert exc.value.message_dict["pimpinan_nip"] == ["NIP harus 18 angka."]
 
 
@@ -59,14 +63,31 @@ def test_finalise_freezes_numbers_fingerprints_and_agrees_rows(forum_ready, faci
     forum_ready.refresh_from_db()
     assert forum_ready.status == "final" and ba.nomor.startswith("001/BA-FPD/BAPPEDA/III/2025")
     stored = BeritaAcara.objects.get(pk=ba.pk)  # the fingerprint holds for the snapshot as stored, not only in memory
-    assert stored.sha256 == services.fingerprint(stored.snapshot) == services.fingerprint(selectors.forum_snapshot(forum_ready, nomor=ba.nomor))
+    assert (
+        stored.sha256
+        == services.fingerprint(stored.snapshot)
+        == services.fingerprint(selectors.forum_snapshot(forum_ready, nomor=ba.nomor))
+    )
     data = ba.pdf.read()
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == ba.pdf_sha256
     assert set(RenjaRow.objects.values_list("status", flat=True)) == {"disepakati"}
     text = pdf_text(data, tmp_path)
-    for needle in ["BERITA ACARA KESEPAKATAN HASIL FORUM LINTAS PERANGKAT DAERAH", ba.nomor, "Pada hari ini Rabu tanggal dua belas",
-                   "MENYEPAKATI", "KESATU", "Dr. Ahmad Pemimpin", "197001011995031001", "LAMPIRAN I", "LAMPIRAN IV", "Siti Rahma",
-                   "Rp1.250.000.000", "Sudah dianggarkan provinsi", "Halaman 1 dari", ba.sha256[:32]]:
+    for needle in [
+        "BERITA ACARA KESEPAKATAN HASIL FORUM LINTAS PERANGKAT DAERAH",
+        ba.nomor,
+        "Pada hari ini Rabu tanggal dua belas",
+        "MENYEPAKATI",
+        "KESATU",
+        "Dr. Ahmad Pemimpin",
+        "197001011995031001",
+        "LAMPIRAN I",
+        "LAMPIRAN IV",
+        "Siti Rahma",
+        "Rp1.250.000.000",
+        "Sudah dianggarkan provinsi",
+        "Halaman 1 dari",
+        ba.sha256[:32],
+    ]:
         assert needle in text, needle
     assert "DRAF" not in text
 
@@ -103,7 +124,10 @@ def test_signed_forum_refuses_every_change(forum_ready, facilitator, verify_url,
         (signed, lambda: services.attendee_remove(attendee=person, by=facilitator)),
         (signed, lambda: services.clauses_save(forum=forum_ready, texts=["Baru"], by=facilitator)),
         (signed, lambda: services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)),
-        ("Hanya berita acara yang sudah final dan belum ditandatangani", lambda: services.forum_sign(forum=forum_ready, by=facilitator)),
+        (
+            "Hanya berita acara yang sudah final dan belum ditandatangani",
+            lambda: services.forum_sign(forum=forum_ready, by=facilitator),
+        ),
     ]
     for message, attempt in attempts:
         with pytest.raises(ValidationError, match=message):
@@ -139,7 +163,10 @@ def test_verification_page_genuine_and_forged(client, forum_ready, facilitator, 
     assert response.status_code == 302 and response.url.endswith(f"/{ba.sha256}/")
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("planner", 200), ("facilitator", 200), ("opd_a_editor", 200), ("opd_a_viewer", 200)])
+@pytest.mark.parametrize(
+    "who,expected",
+    [("anonymous", 302), ("planner", 200), ("facilitator", 200), ("opd_a_editor", 200), ("opd_a_viewer", 200)],
+)
 def test_forum_detail_access(client, request, forum, who, expected):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
@@ -178,7 +205,12 @@ def test_facilitator_journey_through_views(client, facilitator, forum, year, opd
     assert draft["Content-Type"] == "application/pdf" and draft.content.startswith(b"%PDF")
     confirm = client.get(reverse("forum:forum-finalise-confirm", args=[forum.pk])).content.decode()
     assert "1 baris Renja akan menjadi disepakati" in confirm
-    assert client.post(reverse("forum:forum-finalise", args=[forum.pk]), {"konfirmasi": "1", "jumlah_baris": "1"}).status_code == 302
+    assert (
+        client.post(
+            reverse("forum:forum-finalise", args=[forum.pk]), {"konfirmasi": "1", "jumlah_baris": "1"}
+        ).status_code
+        == 302
+    )
     forum.refresh_from_db()
     assert forum.status == "final"
     stored = client.get(reverse("forum:forum-pdf", args=[forum.pk]))
@@ -211,9 +243,17 @@ def test_pdf_of_a_big_forum_holds_every_row(forum_ready, tmp_path):
 
     snap = selectors.forum_snapshot(forum_ready, nomor="999/BA-FPD/BAPPEDA/III/2025")
     row = snap["lampiran_ii"][0]
-    snap["lampiran_ii"] = [dict(row, ref=f"R-{i}", kode=f"1.06.04.2.01.{i:04d}", pagu=1_000_000 + i) for i in range(300)]
-    snap["kehadiran"] = [{"nama": f"Peserta Nomor {i:03d}", "unsur": "Dinas Sosial", "jabatan": "Staf", "wakil": False} for i in range(80)]
-    text = pdf_text(render_berita_acara(snap, draft=False, fingerprint="f" * 64, verify_url="http://testserver/verifikasi/x/"), tmp_path)
+    snap["lampiran_ii"] = [
+        dict(row, ref=f"R-{i}", kode=f"1.06.04.2.01.{i:04d}", pagu=1_000_000 + i) for i in range(300)
+    ]
+    snap["kehadiran"] = [
+        {"nama": f"Peserta Nomor {i:03d}", "unsur": "Dinas Sosial", "jabatan": "Staf", "wakil": False}
+        for i in range(80)
+    ]
+    text = pdf_text(
+        render_berita_acara(snap, draft=False, fingerprint="f" * 64, verify_url="http://testserver/verifikasi/x/"),
+        tmp_path,
+    )
     assert all(f"1.06.04.2.01.{i:04d}" in text for i in range(300))
     assert all(f"Peserta Nomor {i:03d}" in text for i in range(80))
     assert all(f"Rp{1_000_000 + i:,}".replace(",", ".") in text for i in range(300))
@@ -227,7 +267,13 @@ def test_locked_year_or_forum_stage_refuses_forum_changes(forum_ready, facilitat
         forum_ready.fiscal_year.is_locked = True
         forum_ready.fiscal_year.save()
     else:
-        StageWindow.objects.create(fiscal_year=forum_ready.fiscal_year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+        StageWindow.objects.create(
+            fiscal_year=forum_ready.fiscal_year,
+            stage="forum",
+            opens_on=datetime.date(2025, 3, 3),
+            closes_on=datetime.date(2025, 3, 21),
+            is_locked=True,
+        )
     forum_ready.refresh_from_db()
     with pytest.raises(ValidationError, match="dikunci"):
         services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)

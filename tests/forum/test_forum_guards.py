@@ -2,6 +2,7 @@
 refusal (locked, final, signed), the lock's reason in the message, and a pair from another year.
 
 Written to kill the mutants `make mutate` found surviving in forum/services.py's guards."""
+
 import datetime
 
 import pytest
@@ -18,7 +19,9 @@ from ..factories import make_nomenklatur, make_row
 def test_an_end_time_equal_to_the_start_is_refused(year, opd_a, facilitator, forum_data):
     nine = datetime.time(9, 0)
     with pytest.raises(ValidationError, match="Waktu selesai harus setelah waktu mulai") as exc:
-        services.forum_create(fiscal_year=year, data={**forum_data, "mulai": nine, "selesai": nine}, opd_list=[opd_a], by=facilitator)
+        services.forum_create(
+            fiscal_year=year, data={**forum_data, "mulai": nine, "selesai": nine}, opd_list=[opd_a], by=facilitator
+        )
     assert list(exc.value.message_dict) == ["selesai"]
 
 
@@ -34,7 +37,12 @@ def test_a_valid_nip_is_kept(forum, forum_data):
 
 def test_an_eighteen_character_nip_with_a_letter_is_refused(year, opd_a, facilitator, forum_data):
     with pytest.raises(ValidationError, match="NIP harus 18 angka") as exc:
-        services.forum_create(fiscal_year=year, data={**forum_data, "pimpinan_nip": "19700101199503100A"}, opd_list=[opd_a], by=facilitator)
+        services.forum_create(
+            fiscal_year=year,
+            data={**forum_data, "pimpinan_nip": "19700101199503100A"},
+            opd_list=[opd_a],
+            by=facilitator,
+        )
     assert list(exc.value.message_dict) == ["pimpinan_nip"]
 
 
@@ -42,7 +50,10 @@ def test_both_errors_are_reported_together(year, opd_a, facilitator, forum_data)
     data = {**forum_data, "selesai": datetime.time(8, 0), "pimpinan_nip": "123"}
     with pytest.raises(ValidationError) as exc:
         services.forum_create(fiscal_year=year, data=data, opd_list=[opd_a], by=facilitator)
-    assert exc.value.message_dict == {"selesai": ["Waktu selesai harus setelah waktu mulai."], "pimpinan_nip": ["NIP harus 18 angka."]}
+    assert exc.value.message_dict == {
+        "selesai": ["Waktu selesai harus setelah waktu mulai."],
+        "pimpinan_nip": ["NIP harus 18 angka."],
+    }
 
 
 def test_a_locked_year_refuses_with_its_reason_and_code(forum, facilitator):
@@ -54,8 +65,13 @@ def test_a_locked_year_refuses_with_its_reason_and_code(forum, facilitator):
 
 
 def test_a_locked_forum_stage_refuses_with_its_name_and_code(forum, facilitator):
-    StageWindow.objects.create(fiscal_year=forum.fiscal_year, stage=StageWindow.Stage.FORUM, opens_on=datetime.date(2025, 3, 3),
-                               closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=forum.fiscal_year,
+        stage=StageWindow.Stage.FORUM,
+        opens_on=datetime.date(2025, 3, 3),
+        closes_on=datetime.date(2025, 3, 21),
+        is_locked=True,
+    )
     with pytest.raises(ValidationError) as exc:
         services.clauses_save(forum=forum, texts=["Baru"], by=facilitator)
     assert exc.value.code == "locked"
@@ -63,8 +79,13 @@ def test_a_locked_forum_stage_refuses_with_its_name_and_code(forum, facilitator)
 
 
 def test_another_stage_locked_does_not_stop_the_forum(forum, facilitator):
-    StageWindow.objects.create(fiscal_year=forum.fiscal_year, stage=StageWindow.Stage.RENJA, opens_on=datetime.date(2025, 1, 3),
-                               closes_on=datetime.date(2025, 2, 21), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=forum.fiscal_year,
+        stage=StageWindow.Stage.RENJA,
+        opens_on=datetime.date(2025, 1, 3),
+        closes_on=datetime.date(2025, 2, 21),
+        is_locked=True,
+    )
     services.clauses_save(forum=forum, texts=["Baru"], by=facilitator)
     assert list(forum.kesepakatan.values_list("teks", flat=True)) == ["Baru"]
 
@@ -89,8 +110,14 @@ def test_a_signed_forum_refuses_changes_with_code_signed(forum, facilitator):
 def pair_of_next_year(opd_a, opd_b):
     next_year = FiscalYear.objects.create(year=2027)
     for opd, code, ref in ((opd_a, "1.06.04.2.01.0001", "A"), (opd_b, "2.08.02.2.01.0001", "B")):
-        make_row(opd=opd, fiscal_year=next_year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan",
-                 keterangan="Rumah aman sementara bagi korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=next_year,
+            ref=ref,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+            keterangan="Rumah aman sementara bagi korban kekerasan",
+        )
     from sinkronisasi import services as sync_services
 
     sync_services.sync_refresh(fiscal_year=next_year)
@@ -108,8 +135,14 @@ def test_a_pair_of_another_year_is_refused(forum, pair_of_next_year, facilitator
 def test_a_pair_with_an_agency_outside_the_forum_is_refused_naming_it(year, opd_a, opd_b, facilitator, forum_data):
     forum = services.forum_create(fiscal_year=year, data=forum_data, opd_list=[opd_a], by=facilitator)
     for opd, code, ref in ((opd_a, "1.06.04.2.01.0001", "A"), (opd_b, "2.08.02.2.01.0001", "B")):
-        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=make_nomenklatur(code, "Layanan"), nama="Rumah singgah korban kekerasan",
-                 keterangan="Rumah aman sementara bagi korban kekerasan")
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            ref=ref,
+            sub_kegiatan=make_nomenklatur(code, "Layanan"),
+            nama="Rumah singgah korban kekerasan",
+            keterangan="Rumah aman sementara bagi korban kekerasan",
+        )
     from sinkronisasi import services as sync_services
 
     sync_services.sync_refresh(fiscal_year=year)

@@ -1,4 +1,5 @@
 """The berita acara PDF as pictures and pages: QR code, page numbers, DRAF mark (pdftoppm and pdfimages read it)."""
+
 import gc
 import subprocess
 
@@ -17,15 +18,36 @@ DPI = 300
 
 def final_pdf(forum, tmp_path):
     path = tmp_path / "ba.pdf"
-    path.write_bytes(render_berita_acara(selectors.forum_snapshot(forum, nomor="001/BA-FPD/BAPPEDA/III/2025"), draft=False,
-                                         fingerprint="ab" * 32, verify_url=VERIFY_URL))
+    path.write_bytes(
+        render_berita_acara(
+            selectors.forum_snapshot(forum, nomor="001/BA-FPD/BAPPEDA/III/2025"),
+            draft=False,
+            fingerprint="ab" * 32,
+            verify_url=VERIFY_URL,
+        )
+    )
     return path
 
 
 def page_picture(path, page: int, dpi: int, tmp_path, *, gray: bool = True) -> Image.Image:
     prefix = tmp_path / f"page{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", "-png", *(["-gray"] if gray else []),
-                    str(path), str(prefix)], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            "-png",
+            *(["-gray"] if gray else []),
+            str(path),
+            str(prefix),
+        ],
+        check=True,
+    )
     return Image.open(f"{prefix}.png").convert("L" if gray else "RGB")
 
 
@@ -49,7 +71,8 @@ def test_printed_qr_code_holds_the_verification_address(forum_ready, tmp_path):
     """Read the QR code back from the picture of page 1: every module matches the code of the verification address."""
     picture = page_picture(final_pdf(forum_ready, tmp_path), 1, DPI, tmp_path)
     mm = DPI / 25.4
-    # The footer's QR sits at the left page margin (22 mm), in the bottom margin (24 mm), 16 mm wide; the text begins 3 mm to its right.
+    # The footer's QR sits at the left page margin (22 mm), in the bottom margin (24 mm), 16 mm wide;
+    # the text begins 3 mm to its right.
     left, top = round(20 * mm), round((297 - 24) * mm)
     area = picture.crop((left, top, round((22 + 16 + 1.5) * mm), picture.height))
     x0, y0, x1, y1 = area.point(lambda v: 255 if v < 128 else 0).getbbox()
@@ -57,7 +80,10 @@ def test_printed_qr_code_holds_the_verification_address(forum_ready, tmp_path):
     size = len(matrix)
     step = (x1 - x0) / size
     assert abs((y1 - y0) - (x1 - x0)) <= 2 and step > 2
-    read = [[area.getpixel((int(x0 + (c + 0.5) * step), int(y0 + (r + 0.5) * step))) < 128 for c in range(size)] for r in range(size)]
+    read = [
+        [area.getpixel((int(x0 + (c + 0.5) * step), int(y0 + (r + 0.5) * step))) < 128 for c in range(size)]
+        for r in range(size)
+    ]
     assert read == [[bool(v) for v in row] for row in matrix]
 
 

@@ -1,5 +1,6 @@
 """The berita acara PDF: WeasyPrint fetches only the app's static files, the draft is rendered once per state of the
 forum, and no PDF is kept by a cache (issue 11, point 9)."""
+
 import base64
 
 import pytest
@@ -14,24 +15,32 @@ from forum.pdf import StaticOnlyFetcher, html_to_pdf
 pytestmark = pytest.mark.django_db
 
 LOGO = (settings.BASE_DIR / "static" / settings.PEMDA["logo"]).resolve()
-PIXEL = "data:image/png;base64," + base64.b64encode(
-    bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                  "1f15c4890000000d49444154789c6360000002000105fe0233e00000000049454e44ae426082")
-).decode()
+PIXEL = (
+    "data:image/png;base64,"
+    + base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000105fe0233e00000000049454e44ae426082"
+        )
+    ).decode()
+)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "file:///etc/hostname",
-    f"file://{settings.BASE_DIR}/renja/settings.py",        # the app's own code, outside static
-    f"file://{settings.BASE_DIR}/static/../renja/settings.py",  # climbing out of static
-    f"file://{settings.BASE_DIR}/static/%2e%2e/renja/settings.py",
-    f"file://evil.example/{LOGO}",                         # a remote host's file share
-    "http://127.0.0.1:9/evil.css",
-    "https://example.com/logo.png",
-    "ftp://example.com/x",
-    "gopher://example.com/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///etc/hostname",
+        f"file://{settings.BASE_DIR}/renja/settings.py",  # the app's own code, outside static
+        f"file://{settings.BASE_DIR}/static/../renja/settings.py",  # climbing out of static
+        f"file://{settings.BASE_DIR}/static/%2e%2e/renja/settings.py",
+        f"file://evil.example/{LOGO}",  # a remote host's file share
+        "http://127.0.0.1:9/evil.css",
+        "https://example.com/logo.png",
+        "ftp://example.com/x",
+        "gopher://example.com/x",
+    ],
+)
 def test_the_fetcher_refuses_everything_outside_static(url):
     with pytest.raises(ValueError, match="refused"):
         StaticOnlyFetcher().fetch(url)
@@ -73,7 +82,7 @@ def test_rendering_html_fetches_nothing_outside_static(monkeypatch):
       <style>@import url("https://example.com/x.css"); body {{ background: url("file:///etc/hostname") }}</style>
     </head><body>
       <img src="file:///etc/passwd"><img src="https://example.com/x.png"><img src="static/../renja/settings.py">
-      <img src="static/{settings.PEMDA['logo']}"><img src="{PIXEL}">
+      <img src="static/{settings.PEMDA["logo"]}"><img src="{PIXEL}">
       <p>Isi</p>
     </body></html>"""
     assert html_to_pdf(html).startswith(b"%PDF")
@@ -83,7 +92,9 @@ def test_rendering_html_fetches_nothing_outside_static(monkeypatch):
 def test_the_berita_acara_still_shows_its_logo(forum_ready, monkeypatch):
     reached = []
     real_fetch = URLFetcher.fetch
-    monkeypatch.setattr(URLFetcher, "fetch", lambda self, url, headers=None: reached.append(url) or real_fetch(self, url, headers))
+    monkeypatch.setattr(
+        URLFetcher, "fetch", lambda self, url, headers=None: reached.append(url) or real_fetch(self, url, headers)
+    )
     from forum import selectors
 
     pdf.render_berita_acara(selectors.forum_snapshot(forum_ready), draft=True)
@@ -130,8 +141,15 @@ def test_a_change_to_a_row_on_the_agenda_renders_the_draft_again(client, facilit
     assert len(counted_renders) == 2 and "Rehabilitasi sosial yang diubah" in counted_renders[-1]
 
 
-def test_two_forums_do_not_share_a_cached_draft(client, facilitator, forum_ready, forum_data, year, opd_a, counted_renders):
-    other = services.forum_create(fiscal_year=year, data={**forum_data, "judul": "Forum lain", "fasilitator": facilitator}, opd_list=[opd_a], by=facilitator)
+def test_two_forums_do_not_share_a_cached_draft(
+    client, facilitator, forum_ready, forum_data, year, opd_a, counted_renders
+):
+    other = services.forum_create(
+        fiscal_year=year,
+        data={**forum_data, "judul": "Forum lain", "fasilitator": facilitator},
+        opd_list=[opd_a],
+        by=facilitator,
+    )
     client.force_login(facilitator)
     client.get(reverse("forum:forum-pdf", args=[forum_ready.pk]))
     client.get(reverse("forum:forum-pdf", args=[other.pk]))

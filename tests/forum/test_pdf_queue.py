@@ -1,6 +1,7 @@
 """A finalised berita acara's PDF is made by the worker off the request (seconds for a large forum): the forum is
 final at once, the PDF link says it is being made until it is, signing waits for it, a failed rendering is tried
 again, and one lost for good can be queued again by the facilitator."""
+
 import hashlib
 
 import pytest
@@ -52,7 +53,9 @@ def test_a_second_rendering_changes_nothing(finalised, verify_url):
     assert (again.pdf.name, again.pdf_sha256) == (stored.pdf.name, stored.pdf_sha256)
 
 
-def test_a_failed_rendering_is_tried_again_then_queued_by_hand(client, finalised, forum_ready, facilitator, monkeypatch, settings):
+def test_a_failed_rendering_is_tried_again_then_queued_by_hand(
+    client, finalised, forum_ready, facilitator, monkeypatch, settings
+):
     from forum import pdf as forum_pdf
 
     settings.SYNC_TASK_ATTEMPTS = 2
@@ -61,7 +64,10 @@ def test_a_failed_rendering_is_tried_again_then_queued_by_hand(client, finalised
     for _ in range(2):
         DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
         run_worker()
-    assert DBTaskResult.objects.filter(status="FAILED").count() == 2 and not DBTaskResult.objects.filter(status="READY").exists()
+    assert (
+        DBTaskResult.objects.filter(status="FAILED").count() == 2
+        and not DBTaskResult.objects.filter(status="READY").exists()
+    )
     client.force_login(facilitator)
     page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
     assert "tidak sedang diantrekan" in page and "Buat PDF lagi" in page

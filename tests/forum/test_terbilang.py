@@ -1,4 +1,5 @@
 """Tests for forum.terbilang: Indonesian number words and date phrases."""
+
 from datetime import date
 
 import pytest
@@ -60,7 +61,9 @@ def test_terbilang(n, expected):
     assert terbilang(n) == expected
 
 
-@pytest.mark.parametrize("n,message", [(-1, "does not support negative numbers"), (10**15, "supports numbers below 10")])
+@pytest.mark.parametrize(
+    "n,message", [(-1, "does not support negative numbers"), (10**15, "supports numbers below 10")]
+)
 def test_terbilang_out_of_range(n, message):
     with pytest.raises(ValueError, match=message):
         terbilang(n)
@@ -78,13 +81,8 @@ def test_example_date():
     d = date(2025, 3, 12)
     assert hari(d) == "Rabu"
     assert tanggal_panjang(d) == "12 Maret 2025"
-    assert tanggal_terbilang(d) == (
-        "hari Rabu tanggal dua belas bulan Maret tahun dua ribu dua puluh lima"
-    )
-    assert kalimat_pembuka(d) == (
-        "Pada hari ini Rabu tanggal dua belas bulan Maret "
-        "tahun dua ribu dua puluh lima"
-    )
+    assert tanggal_terbilang(d) == ("hari Rabu tanggal dua belas bulan Maret tahun dua ribu dua puluh lima")
+    assert kalimat_pembuka(d) == ("Pada hari ini Rabu tanggal dua belas bulan Maret tahun dua ribu dua puluh lima")
 
 
 @pytest.mark.parametrize(
@@ -100,15 +98,13 @@ def test_example_date():
             date(2024, 2, 29),
             "Kamis",
             "29 Februari 2024",
-            "hari Kamis tanggal dua puluh sembilan bulan Februari "
-            "tahun dua ribu dua puluh empat",
+            "hari Kamis tanggal dua puluh sembilan bulan Februari tahun dua ribu dua puluh empat",
         ),
         (
             date(2099, 12, 31),
             "Kamis",
             "31 Desember 2099",
-            "hari Kamis tanggal tiga puluh satu bulan Desember "
-            "tahun dua ribu sembilan puluh sembilan",
+            "hari Kamis tanggal tiga puluh satu bulan Desember tahun dua ribu sembilan puluh sembilan",
         ),
         (
             date(2100, 1, 1),

@@ -15,9 +15,16 @@ def routed_to_b(year, opd_b):
 
 @pytest.fixture
 def row_a(year, opd_a):
-    return make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-010", sub_kegiatan=make_nomenklatur("1.06.04.2.01.0001"))
+    return make_row(
+        opd=opd_a, fiscal_year=year, ref="2026-DINSOS-010", sub_kegiatan=make_nomenklatur("1.06.04.2.01.0001")
+    )
 
 
 @pytest.fixture
 def row_a2(year, opd_a):
-    return make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-011", sub_kegiatan=make_nomenklatur("1.06.04.2.01.0002", "Rehabilitasi lain"))
+    return make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-011",
+        sub_kegiatan=make_nomenklatur("1.06.04.2.01.0002", "Rehabilitasi lain"),
+    )

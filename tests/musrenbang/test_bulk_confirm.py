@@ -1,4 +1,5 @@
 """A bulk action on usulan first shows what it will do to which usulan; only the confirmed POST changes anything."""
+
 from django.urls import reverse
 
 from musrenbang.models import Keputusan, Usulan
@@ -34,7 +35,12 @@ def test_bulk_reject_confirmation_states_the_reason(client, opd_a_editor, routed
 def test_bulk_close_needs_the_right_before_the_confirmation(client, opd_a_editor, year, opd_a):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
     client.force_login(opd_a_editor)
-    assert client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [usulan.pk], "alasan": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [usulan.pk], "alasan": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_carry_over_states_how_many_before_copying(client, planner, year, routed_to_a):

@@ -1,6 +1,7 @@
 """The checks a decision passes before anything is written (musrenbang.services' guards), each at its edge: the exact
 refusal (message and code) and the value just inside the rule that is let through. Found by mutation testing
 (`make mutate`, README)."""
+
 from decimal import Decimal
 
 import pytest
@@ -26,18 +27,33 @@ def usulan(year, opd_a):
 
 @pytest.fixture
 def rows(year, opd_a):
-    return [make_row(opd=opd_a, fiscal_year=year, ref=f"2026-DINSOS-{n:03}",
-                     sub_kegiatan=make_nomenklatur(f"1.06.04.2.01.000{n}", f"Sub {n}")) for n in (1, 2)]
+    return [
+        make_row(
+            opd=opd_a,
+            fiscal_year=year,
+            ref=f"2026-DINSOS-{n:03}",
+            sub_kegiatan=make_nomenklatur(f"1.06.04.2.01.000{n}", f"Sub {n}"),
+        )
+        for n in (1, 2)
+    ]
 
 
 def _fields(usulan, by=None, **kw):
-    args = {"keputusan": "diterima", "alasan": "", "volume": None, "anggaran": None, "allocations": [],
-            "merge_usulan": None, "merge_row": None}
+    args = {
+        "keputusan": "diterima",
+        "alasan": "",
+        "volume": None,
+        "anggaran": None,
+        "allocations": [],
+        "merge_usulan": None,
+        "merge_row": None,
+    }
     args.update(kw)
     return services._decision_fields(usulan, by=by, **args)
 
 
 # _check_decider ---------------------------------------------------------------------------------------------------
+
 
 def test_an_unrouted_usulan_has_no_decider(year):
     usulan = make_usulan(fiscal_year=year, id_usulan="U-BARU")
@@ -54,13 +70,16 @@ def test_only_the_routed_agency_decides(usulan, opd_a_editor, opd_b_editor, plan
 
 # _decision_fields --------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("keputusan", ["diteruskan", "ditutup", "entah"])
 def test_routing_closing_and_unknown_kinds_are_not_decisions(usulan, keputusan):
     error = _refusal(_fields, usulan, keputusan=keputusan)
     assert error.messages == [f"Keputusan {keputusan} tidak dikenal."]
 
 
-@pytest.mark.parametrize("keputusan,label", [("ditolak", "ditolak"), ("dikembalikan", "dikembalikan"), ("digabung", "digabung")])
+@pytest.mark.parametrize(
+    "keputusan,label", [("ditolak", "ditolak"), ("dikembalikan", "dikembalikan"), ("digabung", "digabung")]
+)
 def test_a_refusal_return_or_merge_needs_a_reason_blank_is_none(usulan, keputusan, label):
     error = _refusal(_fields, usulan, keputusan=keputusan, alasan="   ")
     assert error.message_dict == {"alasan": [f"Alasan wajib diisi untuk keputusan {label}."]}
@@ -76,31 +95,59 @@ def test_the_fields_written_carry_the_deciding_agency_and_the_trimmed_reason(usu
 
 def test_accepted_with_changes_needs_a_change(usulan, rows):
     for volume, anggaran in [(None, None), (Decimal("10"), None), (None, 100), (Decimal("10"), 100)]:
-        error = _refusal(_fields, usulan, keputusan="diterima_dengan_perubahan", volume=volume, anggaran=anggaran,
-                         allocations=[Allocation(rows[0])])
+        error = _refusal(
+            _fields,
+            usulan,
+            keputusan="diterima_dengan_perubahan",
+            volume=volume,
+            anggaran=anggaran,
+            allocations=[Allocation(rows[0])],
+        )
         assert error.messages == ["Diterima dengan perubahan: isi volume atau biaya yang berubah."]
     for volume, anggaran in [(Decimal("9"), None), (None, 90), (Decimal("10"), 90), (Decimal("9"), 100)]:
-        fields, checked = _fields(usulan, keputusan="diterima_dengan_perubahan", volume=volume, anggaran=anggaran,
-                                  allocations=[Allocation(rows[0])])
+        fields, checked = _fields(
+            usulan,
+            keputusan="diterima_dengan_perubahan",
+            volume=volume,
+            anggaran=anggaran,
+            allocations=[Allocation(rows[0])],
+        )
         assert (fields["volume"], fields["anggaran"]) == (volume, anggaran)
-        assert checked == [Allocation(rows[0], 100 if anggaran is None else anggaran, Decimal("10") if volume is None else volume)]
+        assert checked == [
+            Allocation(rows[0], 100 if anggaran is None else anggaran, Decimal("10") if volume is None else volume)
+        ]
 
 
 def test_plain_acceptance_keeps_volume_and_cost(usulan, rows):
     for volume, anggaran in [(Decimal("9"), None), (None, 90), (Decimal("10"), 90), (Decimal("9"), 100)]:
-        error = _refusal(_fields, usulan, keputusan="diterima", volume=volume, anggaran=anggaran, allocations=[Allocation(rows[0])])
+        error = _refusal(
+            _fields, usulan, keputusan="diterima", volume=volume, anggaran=anggaran, allocations=[Allocation(rows[0])]
+        )
         assert error.messages == ["Volume atau biaya berubah: pilih keputusan diterima dengan perubahan."]
-    fields, _ = _fields(usulan, keputusan="diterima", volume=Decimal("10"), anggaran=100, allocations=[Allocation(rows[0])])
+    fields, _ = _fields(
+        usulan, keputusan="diterima", volume=Decimal("10"), anggaran=100, allocations=[Allocation(rows[0])]
+    )
     assert (fields["volume"], fields["anggaran"]) == (Decimal("10"), 100)
 
 
 def test_volume_and_cost_are_not_negative_zero_is(usulan, rows):
     for volume, anggaran in [(None, -1), (Decimal("-0.01"), None), (Decimal("-1"), 5)]:
-        error = _refusal(_fields, usulan, keputusan="diterima_dengan_perubahan", volume=volume, anggaran=anggaran,
-                         allocations=[Allocation(rows[0])])
+        error = _refusal(
+            _fields,
+            usulan,
+            keputusan="diterima_dengan_perubahan",
+            volume=volume,
+            anggaran=anggaran,
+            allocations=[Allocation(rows[0])],
+        )
         assert error.messages == ["Volume dan biaya tidak boleh negatif."]
-    fields, checked = _fields(usulan, keputusan="diterima_dengan_perubahan", volume=Decimal("0"), anggaran=0,
-                              allocations=[Allocation(rows[0])])
+    fields, checked = _fields(
+        usulan,
+        keputusan="diterima_dengan_perubahan",
+        volume=Decimal("0"),
+        anggaran=0,
+        allocations=[Allocation(rows[0])],
+    )
     assert checked == [Allocation(rows[0], 0, Decimal("0"))]
 
 
@@ -112,6 +159,7 @@ def test_a_merge_names_its_target_in_the_fields(usulan, opd_a, rows, year):
 
 # _merge_target -----------------------------------------------------------------------------------------------------
 
+
 def test_a_merge_needs_a_target(usulan):
     error = _refusal(services._merge_target, usulan, None, None, None)
     assert error.messages == ["Digabung: sebutkan usulan atau baris Renja tujuan penggabungan."]
@@ -119,14 +167,17 @@ def test_a_merge_needs_a_target(usulan):
 
 def test_a_merge_into_itself_or_another_year_is_refused(usulan, rows, opd_a):
     assert _refusal(services._merge_target, usulan, usulan, None, None).messages == [
-        "Usulan tidak dapat digabung ke dirinya sendiri."]
+        "Usulan tidak dapat digabung ke dirinya sendiri."
+    ]
     later = make_fiscal_year(2027)
     other_year = make_usulan(fiscal_year=later, id_usulan="U-2027")
     assert _refusal(services._merge_target, usulan, other_year, None, None).messages == [
-        "Usulan tujuan penggabungan harus dari tahun yang sama."]
+        "Usulan tujuan penggabungan harus dari tahun yang sama."
+    ]
     row_2027 = make_row(opd=opd_a, fiscal_year=later, ref="2027-DINSOS-001")
     assert _refusal(services._merge_target, usulan, None, row_2027, None).messages == [
-        "Baris Renja tujuan penggabungan harus dari tahun yang sama."]
+        "Baris Renja tujuan penggabungan harus dari tahun yang sama."
+    ]
 
 
 def test_an_usulan_target_wins_over_a_row(usulan, rows, year):
@@ -136,20 +187,25 @@ def test_an_usulan_target_wins_over_a_row(usulan, rows, year):
 
 
 def test_another_agencys_row_is_bappedas_to_merge_into(usulan, year, opd_b, opd_a_editor, planner):
-    row_b = make_row(opd=opd_b, fiscal_year=year, ref="2026-DP3A-001", sub_kegiatan=make_nomenklatur("2.08.02.2.01.0001", "PUG"))
+    row_b = make_row(
+        opd=opd_b, fiscal_year=year, ref="2026-DP3A-001", sub_kegiatan=make_nomenklatur("2.08.02.2.01.0001", "PUG")
+    )
     error = _refusal(services._merge_target, usulan, None, row_b, opd_a_editor)
     assert error.code == "other_agency"
-    assert error.messages == ["Baris Renja 2026-DP3A-001 bukan baris Dinsos; penggabungan ke baris OPD lain hanya "
-                              "dapat dilakukan Bappeda."]
+    assert error.messages == [
+        "Baris Renja 2026-DP3A-001 bukan baris Dinsos; penggabungan ke baris OPD lain hanya dapat dilakukan Bappeda."
+    ]
     assert services._merge_target(usulan, None, row_b, planner) == {"digabung_ke_renja": row_b}
     assert services._merge_target(usulan, None, row_b, None) == {"digabung_ke_renja": row_b}
 
 
 # _check_allocations ------------------------------------------------------------------------------------------------
 
+
 def test_an_acceptance_needs_a_row(usulan):
     assert _refusal(services._check_allocations, usulan, [], 100, None).messages == [
-        "Pilih baris Renja yang menampung usulan ini (atau buat baris baru)."]
+        "Pilih baris Renja yang menampung usulan ini (atau buat baris baru)."
+    ]
 
 
 def test_a_row_of_another_agency_or_year_is_refused(usulan, year, opd_b, opd_a):
@@ -161,7 +217,9 @@ def test_a_row_of_another_agency_or_year_is_refused(usulan, year, opd_b, opd_a):
 
 
 def test_a_negative_share_is_refused_zero_is_not(usulan, rows):
-    error = _refusal(services._check_allocations, usulan, [Allocation(rows[0], -1), Allocation(rows[1], 101)], 100, None)
+    error = _refusal(
+        services._check_allocations, usulan, [Allocation(rows[0], -1), Allocation(rows[1], 101)], 100, None
+    )
     assert error.messages == ["Biaya untuk baris 2026-DINSOS-001 tidak boleh negatif."]
     parts = [Allocation(rows[0], 0), Allocation(rows[1], 100)]
     assert services._check_allocations(usulan, parts, 100, None) == parts
@@ -174,31 +232,48 @@ def test_a_row_is_picked_once(usulan, rows):
 
 def test_a_single_row_takes_the_whole_cost(usulan, rows):
     error = _refusal(services._check_allocations, usulan, [Allocation(rows[0], 99)], 100, None)
-    assert error.messages == ["Biaya untuk satu baris (Rp99) harus sama dengan biaya yang diterima (Rp100); "
-                              "bagi ke beberapa baris bila perlu."]
+    assert error.messages == [
+        "Biaya untuk satu baris (Rp99) harus sama dengan biaya yang diterima (Rp100); "
+        "bagi ke beberapa baris bila perlu."
+    ]
     assert services._check_allocations(usulan, [Allocation(rows[0], 100, Decimal("2"))], 100, Decimal("5")) == [
-        Allocation(rows[0], 100, Decimal("2"))]
+        Allocation(rows[0], 100, Decimal("2"))
+    ]
     assert services._check_allocations(usulan, [Allocation(rows[0])], 100, Decimal("5")) == [
-        Allocation(rows[0], 100, Decimal("5"))]
+        Allocation(rows[0], 100, Decimal("5"))
+    ]
 
 
 def test_a_split_names_every_share_and_they_add_up(usulan, rows):
     error = _refusal(services._check_allocations, usulan, [Allocation(rows[0], 100), Allocation(rows[1])], 100, None)
     assert error.messages == ["Usulan yang dibagi ke beberapa baris memerlukan biaya untuk tiap baris."]
     for shares in [(50, 49), (50, 51)]:
-        error = _refusal(services._check_allocations, usulan, [Allocation(rows[0], shares[0]), Allocation(rows[1], shares[1])], 100, None)
-        assert error.messages == [f"Jumlah biaya per baris (Rp{sum(shares)}) harus sama dengan biaya yang diterima (Rp100)."]
+        error = _refusal(
+            services._check_allocations,
+            usulan,
+            [Allocation(rows[0], shares[0]), Allocation(rows[1], shares[1])],
+            100,
+            None,
+        )
+        assert error.messages == [
+            f"Jumlah biaya per baris (Rp{sum(shares)}) harus sama dengan biaya yang diterima (Rp100)."
+        ]
     parts = [Allocation(rows[0], 60, Decimal("1")), Allocation(rows[1], 40)]
     assert services._check_allocations(usulan, parts, 100, Decimal("5")) == parts
 
 
 # _route_refusal, _ensure_open --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status,shown", [("diterima", "diterima"), ("diterima_dengan_perubahan", "diterima dengan perubahan"),
-                                          ("digabung", "digabung")])
+
+@pytest.mark.parametrize(
+    "status,shown",
+    [("diterima", "diterima"), ("diterima_dengan_perubahan", "diterima dengan perubahan"), ("digabung", "digabung")],
+)
 def test_a_settled_usulan_is_not_routed_again(usulan, status, shown):
     usulan.status = status
-    assert _refusal(services._route_refusal, usulan).messages == [f"Usulan U-G-1 sudah {shown}; tidak dapat diteruskan lagi."]
+    assert _refusal(services._route_refusal, usulan).messages == [
+        f"Usulan U-G-1 sudah {shown}; tidak dapat diteruskan lagi."
+    ]
 
 
 @pytest.mark.parametrize("status", ["baru", "diteruskan", "ditolak", "dikembalikan", "ditutup"])
@@ -218,8 +293,16 @@ def test_a_locked_year_refuses_decisions_with_its_reason(usulan, year):
 
 # usulan_close ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status,shown", [("diterima", "diterima"), ("diterima_dengan_perubahan", "diterima dengan perubahan"),
-                                          ("digabung", "digabung"), ("ditutup", "ditutup, dibawa ke tahun berikutnya")])
+
+@pytest.mark.parametrize(
+    "status,shown",
+    [
+        ("diterima", "diterima"),
+        ("diterima_dengan_perubahan", "diterima dengan perubahan"),
+        ("digabung", "digabung"),
+        ("ditutup", "ditutup, dibawa ke tahun berikutnya"),
+    ],
+)
 def test_a_settled_or_closed_usulan_is_not_closed(usulan, planner, status, shown):
     Usulan.objects.filter(pk=usulan.pk).update(status=status)
     error = _refusal(services.usulan_close, usulan=usulan, by=planner, alasan="Tidak diambil")
@@ -232,4 +315,9 @@ def test_closing_needs_a_reason_and_keeps_it_trimmed(usulan, planner):
     closed = services.usulan_close(usulan=usulan, by=planner, alasan="  Tidak diambil  ")
     decision = closed.keputusan.order_by("-id").first()
     assert (closed.status, decision.keputusan, decision.level, decision.alasan, decision.by) == (
-        "ditutup", "ditutup", "bappeda", "Tidak diambil", planner)
+        "ditutup",
+        "ditutup",
+        "bappeda",
+        "Tidak diambil",
+        planner,
+    )

@@ -31,7 +31,9 @@ def test_new_usulan_is_baru_and_routing_records_first_and_current_agency(year, o
 
 
 def test_accept_picks_up_whole_usulan_into_one_row(routed_to_a, row_a, opd_a_editor):
-    decision = services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    decision = services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diterima" and decision.opd == routed_to_a.opd_tujuan and decision.by == opd_a_editor
     pick = Pengambilan.objects.get()
@@ -46,25 +48,46 @@ def test_accept_needs_a_row(routed_to_a, opd_a_editor):
 
 def test_split_over_two_rows_must_add_up(routed_to_a, row_a, row_a2, opd_a_editor):
     with pytest.raises(ValidationError, match="harus sama dengan biaya yang diterima"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor,
-                               allocations=[services.Allocation(row_a, 100_000_000), services.Allocation(row_a2, 10_000_000)])
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor,
-                           allocations=[services.Allocation(row_a, 100_000_000), services.Allocation(row_a2, 50_000_000)])
+        services.usulan_decide(
+            usulan=routed_to_a,
+            keputusan="diterima",
+            by=opd_a_editor,
+            allocations=[services.Allocation(row_a, 100_000_000), services.Allocation(row_a2, 10_000_000)],
+        )
+    services.usulan_decide(
+        usulan=routed_to_a,
+        keputusan="diterima",
+        by=opd_a_editor,
+        allocations=[services.Allocation(row_a, 100_000_000), services.Allocation(row_a2, 50_000_000)],
+    )
     assert sorted(Pengambilan.objects.values_list("anggaran", flat=True)) == [50_000_000, 100_000_000]
 
 
 def test_accept_into_another_agencys_row_is_refused(routed_to_a, opd_b, year, opd_a_editor):
     other = make_row(opd=opd_b, fiscal_year=year, ref="2026-DP3A-009")
     with pytest.raises(ValidationError, match="bukan baris Renja Dinsos"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(other)])
+        services.usulan_decide(
+            usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(other)]
+        )
     assert not Pengambilan.objects.exists()
 
 
 def test_accept_with_changes_needs_a_change(routed_to_a, row_a, opd_a_editor):
     with pytest.raises(ValidationError, match="isi volume atau biaya yang berubah"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="diterima_dengan_perubahan", by=opd_a_editor, allocations=[services.Allocation(row_a)])
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima_dengan_perubahan", by=opd_a_editor, anggaran=90_000_000,
-                           volume=Decimal("1"), allocations=[services.Allocation(row_a)])
+        services.usulan_decide(
+            usulan=routed_to_a,
+            keputusan="diterima_dengan_perubahan",
+            by=opd_a_editor,
+            allocations=[services.Allocation(row_a)],
+        )
+    services.usulan_decide(
+        usulan=routed_to_a,
+        keputusan="diterima_dengan_perubahan",
+        by=opd_a_editor,
+        anggaran=90_000_000,
+        volume=Decimal("1"),
+        allocations=[services.Allocation(row_a)],
+    )
     decision = routed_to_a.keputusan.last()
     assert (decision.anggaran, Pengambilan.objects.get().anggaran) == (90_000_000, 90_000_000)
 
@@ -88,10 +111,16 @@ def test_merge_names_its_target(routed_to_a, year, opd_a, opd_a_editor, row_a):
     with pytest.raises(ValidationError, match="sebutkan usulan atau baris Renja"):
         services.usulan_decide(usulan=routed_to_a, keputusan="digabung", by=opd_a_editor, alasan="Sama")
     with pytest.raises(ValidationError, match="dirinya sendiri"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="digabung", by=opd_a_editor, alasan="Sama", merge_usulan=routed_to_a)
-    decision = services.usulan_decide(usulan=routed_to_a, keputusan="digabung", by=opd_a_editor, alasan="Lokasi sama", merge_usulan=other)
+        services.usulan_decide(
+            usulan=routed_to_a, keputusan="digabung", by=opd_a_editor, alasan="Sama", merge_usulan=routed_to_a
+        )
+    decision = services.usulan_decide(
+        usulan=routed_to_a, keputusan="digabung", by=opd_a_editor, alasan="Lokasi sama", merge_usulan=other
+    )
     assert decision.digabung_ke_usulan == other
-    decision = services.usulan_decide(usulan=other, keputusan="digabung", by=opd_a_editor, alasan="Sudah ada", merge_row=row_a)
+    decision = services.usulan_decide(
+        usulan=other, keputusan="digabung", by=opd_a_editor, alasan="Sudah ada", merge_row=row_a
+    )
     assert decision.digabung_ke_renja == row_a
     assert set(Usulan.objects.filter(status="digabung").values_list("id_usulan", flat=True)) == {"U-A-1", "U-A-2"}
 
@@ -103,7 +132,13 @@ def test_officer_of_another_agency_is_refused(routed_to_a, opd_b_editor):
 
 
 def test_locked_forum_stage_refuses_decisions_and_routing(routed_to_a, opd_a_editor, planner, opd_b):
-    StageWindow.objects.create(fiscal_year=routed_to_a.fiscal_year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=routed_to_a.fiscal_year,
+        stage="forum",
+        opens_on=datetime.date(2025, 3, 3),
+        closes_on=datetime.date(2025, 3, 21),
+        is_locked=True,
+    )
     with pytest.raises(ValidationError, match="Forum Perangkat Daerah"):
         services.usulan_decide(usulan=routed_to_a, keputusan="ditolak", alasan="x", by=opd_a_editor)
     with pytest.raises(ValidationError, match="dikunci"):
@@ -112,8 +147,12 @@ def test_locked_forum_stage_refuses_decisions_and_routing(routed_to_a, opd_a_edi
 
 
 def test_later_rejection_ends_the_pick_up_but_keeps_it_on_record(routed_to_a, row_a, opd_a_editor):
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
-    rejection = services.usulan_decide(usulan=routed_to_a, keputusan="ditolak", alasan="Anggaran tidak cukup", by=opd_a_editor)
+    services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
+    rejection = services.usulan_decide(
+        usulan=routed_to_a, keputusan="ditolak", alasan="Anggaran tidak cukup", by=opd_a_editor
+    )
     pick = Pengambilan.objects.get()
     assert pick.dibatalkan_oleh == rejection
     assert services.picked_up_total(routed_to_a) == 0
@@ -121,23 +160,34 @@ def test_later_rejection_ends_the_pick_up_but_keeps_it_on_record(routed_to_a, ro
 
 
 def test_accepted_usulan_cannot_be_rerouted(routed_to_a, row_a, opd_a_editor, planner, opd_b):
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     with pytest.raises(ValidationError, match="tidak dapat diteruskan lagi"):
         services.usulan_route(usulan=routed_to_a, opd=opd_b, by=planner)
 
 
 def test_bulk_decision_is_all_or_nothing(year, opd_a, opd_b, opd_a_editor, routed_to_a, routed_to_b):
     with pytest.raises(ValidationError, match="tidak berwenang memutuskan usulan OPD lain"):
-        services.usulan_decide_many(usulan_list=[routed_to_a, routed_to_b], keputusan="ditolak", alasan="Tidak prioritas", by=opd_a_editor)
+        services.usulan_decide_many(
+            usulan_list=[routed_to_a, routed_to_b], keputusan="ditolak", alasan="Tidak prioritas", by=opd_a_editor
+        )
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diteruskan"
     second = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
-    assert services.usulan_decide_many(usulan_list=[routed_to_a, second], keputusan="ditolak", alasan="Tidak prioritas", by=opd_a_editor) == 2
+    assert (
+        services.usulan_decide_many(
+            usulan_list=[routed_to_a, second], keputusan="ditolak", alasan="Tidak prioritas", by=opd_a_editor
+        )
+        == 2
+    )
 
 
 def test_new_row_from_usulan(routed_to_a, opd_a_editor):
     make_nomenklatur("1.06.04.2.01.0001")
-    decision = services.renja_row_from_usulan(usulan=routed_to_a, ref="2026-U-A-1", kode_sub_kegiatan="1.06.04.2.01.0001", by=opd_a_editor)
+    decision = services.renja_row_from_usulan(
+        usulan=routed_to_a, ref="2026-U-A-1", kode_sub_kegiatan="1.06.04.2.01.0001", by=opd_a_editor
+    )
     row = decision.pengambilan.get().renja_row
     assert (row.opd, row.pagu, list(row.lokasi.all())) == (routed_to_a.opd_tujuan, 150_000_000, [routed_to_a.desa])
 
@@ -155,7 +205,9 @@ def test_carry_over_links_to_original_once(year, opd_a, planner, row_a, opd_a_ed
     services.usulan_decide(usulan=rejected, keputusan="ditolak", alasan="Belum prioritas", by=opd_a_editor)
     make_usulan(fiscal_year=year, id_usulan="C-2")
     accepted = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="C-3")
-    services.usulan_decide(usulan=accepted, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_decide(
+        usulan=accepted, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     nxt = make_fiscal_year(2027)
     assert services.usulan_carry_over(from_year=year, to_year=nxt, by=planner) == 2
     carried = Usulan.objects.filter(fiscal_year=nxt).select_related("asal__fiscal_year")
@@ -174,12 +226,18 @@ def test_bulk_steps_follow_the_same_rules(year, opd_a, row_a, planner):
     assert services.usulan_steps_apply(fiscal_year=year, items=list(zip(fresh, steps)), by=planner) == 5
     assert [Usulan.objects.get(pk=u.pk).status for u in fresh] == ["diterima", "ditolak", "diteruskan"]
     assert Pengambilan.objects.get().usulan_id == fresh[0].pk
-    assert [k.keputusan for k in Keputusan.objects.filter(usulan=fresh[0]).order_by("at", "id")] == ["diteruskan", "diterima"]
+    assert [k.keputusan for k in Keputusan.objects.filter(usulan=fresh[0]).order_by("at", "id")] == [
+        "diteruskan",
+        "diterima",
+    ]
 
 
 def test_bulk_steps_refuse_all_on_one_broken_rule(year, opd_a, planner):
     fresh = [make_usulan(fiscal_year=year, id_usulan=f"B-{i}") for i in range(2)]
-    items = [(fresh[0], [services.Step("diteruskan", opd=opd_a)]), (fresh[1], [services.Step("diteruskan", opd=opd_a), services.Step("ditolak")])]
+    items = [
+        (fresh[0], [services.Step("diteruskan", opd=opd_a)]),
+        (fresh[1], [services.Step("diteruskan", opd=opd_a), services.Step("ditolak")]),
+    ]
     with pytest.raises(services.StepRefused) as exc:
         services.usulan_steps_apply(fiscal_year=year, items=items, by=planner)
     assert (exc.value.position, exc.value.step) == (1, 1) and "Alasan wajib diisi" in exc.value.messages[0]
@@ -188,20 +246,32 @@ def test_bulk_steps_refuse_all_on_one_broken_rule(year, opd_a, planner):
 
 
 def test_bulk_decision_ends_earlier_pick_up(routed_to_a, row_a, opd_a_editor, year):
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
-    services.usulan_steps_apply(fiscal_year=year, items=[(routed_to_a, [services.Step("ditolak", alasan="Dibatalkan")])], by=opd_a_editor)
+    services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
+    services.usulan_steps_apply(
+        fiscal_year=year, items=[(routed_to_a, [services.Step("ditolak", alasan="Dibatalkan")])], by=opd_a_editor
+    )
     assert Pengambilan.objects.get().dibatalkan_oleh.keputusan == "ditolak"
 
 
 def test_single_row_takes_the_whole_accepted_cost(routed_to_a, row_a, opd_a_editor):
     with pytest.raises(ValidationError, match="harus sama dengan biaya yang diterima"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a, 1)])
+        services.usulan_decide(
+            usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a, 1)]
+        )
     assert not Pengambilan.objects.exists()
 
 
 def test_plain_acceptance_cannot_change_the_amount(routed_to_a, row_a, opd_a_editor):
     with pytest.raises(ValidationError, match="pilih keputusan diterima dengan perubahan"):
-        services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, anggaran=1, allocations=[services.Allocation(row_a)])
+        services.usulan_decide(
+            usulan=routed_to_a,
+            keputusan="diterima",
+            by=opd_a_editor,
+            anggaran=1,
+            allocations=[services.Allocation(row_a)],
+        )
 
 
 def test_carried_over_usulan_is_found_by_its_new_code(year, opd_a, planner):

@@ -1,5 +1,6 @@
 """The usulan export for Excel: anggaran in Rupiah format, volume and prioritas as numbers, widths, frozen and
 filtered header; CSV ";" by default, "," on request, both re-importing unchanged."""
+
 import csv
 import io
 from decimal import Decimal
@@ -15,8 +16,15 @@ from ..factories import make_usulan
 
 @pytest.fixture
 def two_usulan(year, opd_a):
-    make_usulan(fiscal_year=year, id_usulan="MD-001", volume=Decimal("2.50"), satuan="Paket", anggaran=150_000_000,
-                prioritas=1, opd_tujuan=opd_a)
+    make_usulan(
+        fiscal_year=year,
+        id_usulan="MD-001",
+        volume=Decimal("2.50"),
+        satuan="Paket",
+        anggaran=150_000_000,
+        prioritas=1,
+        opd_tujuan=opd_a,
+    )
     make_usulan(fiscal_year=year, id_usulan="MD-002", volume=None, anggaran=0)
 
 
@@ -52,6 +60,8 @@ def test_usulan_csv_separator_default_and_on_request(client, planner, year, two_
 @pytest.mark.parametrize("pemisah", ["", "koma"])
 def test_usulan_csv_both_separators_reimport_unchanged(client, planner, year, two_usulan, pemisah):
     client.force_login(planner)
-    content = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.pk, "export": "csv", "pemisah": pemisah}).content
+    content = client.get(
+        reverse("musrenbang:usulan-list"), {"tahun": year.pk, "export": "csv", "pemisah": pemisah}
+    ).content
     plan = imports.build_usulan_plan(content=content, filename="usulan.csv", fiscal_year=year, by=planner)
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": 2, "keputusan": 0}

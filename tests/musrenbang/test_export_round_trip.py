@@ -4,6 +4,7 @@ The export carries more columns than the project import reads (kode_lacak, desa 
 opd_awal, status: ignored on import) and no decision column: its opd_tujuan reads as a routing to the agency the
 usulan is with, which an usulan that agency has decided since already passed through.
 """
+
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from renja.models import AuditLog
 
 from ..factories import make_nomenklatur, make_sasaran, make_usulan
 
-TRICKY = ["- perbaikan jalan usaha tani", "=HYPERLINK(\"http://x\")", "+62 812 5555", "@rt05", "'kutipan", "'=tetap teks"]
+TRICKY = ["- perbaikan jalan usaha tani", '=HYPERLINK("http://x")', "+62 812 5555", "@rt05", "'kutipan", "'=tetap teks"]
 
 
 @pytest.fixture
@@ -25,14 +26,24 @@ def usulan_set(year, opd_a, opd_b, row_a, planner, opd_a_editor):
     made = []
     for i, text in enumerate(TRICKY):
         usulan = make_usulan(
-            fiscal_year=year, id_usulan=f"MD-{i:03}", usulan=f"{text} usulan", uraian=f"{text}\r\nbaris kedua",
-            permasalahan=text, pengusul=text[:30], satuan="Paket", volume=Decimal("2.50"), anggaran=150_000_000 + i,
-            prioritas=i + 1, opd_tujuan=opd_a if i % 2 else None,
+            fiscal_year=year,
+            id_usulan=f"MD-{i:03}",
+            usulan=f"{text} usulan",
+            uraian=f"{text}\r\nbaris kedua",
+            permasalahan=text,
+            pengusul=text[:30],
+            satuan="Paket",
+            volume=Decimal("2.50"),
+            anggaran=150_000_000 + i,
+            prioritas=i + 1,
+            opd_tujuan=opd_a if i % 2 else None,
         )
         usulan.sasaran.set(groups)
         made.append(usulan)
     accepted = make_usulan(fiscal_year=year, id_usulan="MD-100", opd_tujuan=opd_a, volume=Decimal("1500"))
-    services.usulan_decide(usulan=accepted, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_decide(
+        usulan=accepted, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     returned = make_usulan(fiscal_year=year, id_usulan="MD-101", opd_tujuan=opd_b)
     services.usulan_decide(usulan=returned, keputusan="dikembalikan", alasan="Bukan kewenangan DP3A", by=planner)
     return made + [accepted, returned]
@@ -57,5 +68,7 @@ def test_unedited_usulan_export_reimports_without_changes(client, planner, year,
 
 def test_usulan_csv_export_keeps_formulas_neutralised(client, planner, year, usulan_set):
     client.force_login(planner)
-    text = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.pk, "export": "csv"}).content.decode("utf-8-sig")
+    text = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.pk, "export": "csv"}).content.decode(
+        "utf-8-sig"
+    )
     assert "'- perbaikan jalan" in text and "'@rt05" in text and "'+62 812" in text and "'=HYPERLINK" in text

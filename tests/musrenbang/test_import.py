@@ -13,12 +13,38 @@ from renja.models import AuditLog, StageWindow
 
 from ..factories import make_nomenklatur, make_row, make_sasaran, make_wilayah
 
-HEADER = "id_usulan,sumber,pengusul,kode_desa,permasalahan,usulan,uraian,kode_bidang_urusan,volume,satuan,anggaran,prioritas,sasaran,opd_tujuan,keputusan_opd,alasan,ref_renja"
+HEADER = (
+    "id_usulan,sumber,pengusul,kode_desa,permasalahan,usulan,uraian,kode_bidang_urusan,volume,satuan,anggaran,prioritas,"
+    "sasaran,opd_tujuan,keputusan_opd,alasan,ref_renja"
+)
 SIPD_HEADER = [
-    "No", "ID Usulan", "Tanggal Usul", "Pengusul", "Profil", "Usulan", "Permasalahan", "Alamat", "Kabupaten/Kota",
-    "Kecamatan", "Kelurahan / Desa", "Usulan Ke", "OPD Tujuan Awal", "OPD Tujuan Akhir", "Status", "Catatan",
-    "Rekomendasi Mitra (Bappeda)", "Rekomendasi Kelurahan/Desa", "Rekomendasi Kecamatan", "Rekomendasi OPD",
-    "Rekomendasi TAPD", "Volume", "Satuan", "Anggaran", "Jenis Belanja", "Sub Kegiatan", "Kolom tambahan",
+    "No",
+    "ID Usulan",
+    "Tanggal Usul",
+    "Pengusul",
+    "Profil",
+    "Usulan",
+    "Permasalahan",
+    "Alamat",
+    "Kabupaten/Kota",
+    "Kecamatan",
+    "Kelurahan / Desa",
+    "Usulan Ke",
+    "OPD Tujuan Awal",
+    "OPD Tujuan Akhir",
+    "Status",
+    "Catatan",
+    "Rekomendasi Mitra (Bappeda)",
+    "Rekomendasi Kelurahan/Desa",
+    "Rekomendasi Kecamatan",
+    "Rekomendasi OPD",
+    "Rekomendasi TAPD",
+    "Volume",
+    "Satuan",
+    "Anggaran",
+    "Jenis Belanja",
+    "Sub Kegiatan",
+    "Kolom tambahan",
 ]
 
 
@@ -33,8 +59,18 @@ def refs(db, year, opd_a, opd_b):
     for slug in ("anak", "disabilitas", "lansia"):
         make_sasaran(slug)
     rows = {
-        "dinsos": make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-003", sub_kegiatan=make_nomenklatur("1.06.04.2.01.0018", "Rehabilitasi ATENSI")),
-        "dp3a": make_row(opd=opd_b, fiscal_year=year, ref="2026-DP3A-005", sub_kegiatan=make_nomenklatur("2.08.07.2.02.0016", "Pendampingan anak korban")),
+        "dinsos": make_row(
+            opd=opd_a,
+            fiscal_year=year,
+            ref="2026-DINSOS-003",
+            sub_kegiatan=make_nomenklatur("1.06.04.2.01.0018", "Rehabilitasi ATENSI"),
+        ),
+        "dp3a": make_row(
+            opd=opd_b,
+            fiscal_year=year,
+            ref="2026-DP3A-005",
+            sub_kegiatan=make_nomenklatur("2.08.07.2.02.0016", "Pendampingan anak korban"),
+        ),
     }
     return rows
 
@@ -44,18 +80,25 @@ def csv_bytes(*lines: str, header: str = HEADER) -> bytes:
 
 
 GOOD = csv_bytes(
-    'MD-001,musrenbang_desa,Pemdes Bukit Biru,64.02.06.2001,Lansia terlantar tanpa pendamping,Permakanan lansia terlantar,Makan dua kali sehari,1.06,40,Orang,"120.000.000",1,lansia,,,,',
-    'MD-002,,Pemdes Bukit Biru,64.02.06.2001,Anak disabilitas belum terapi,Terapi anak disabilitas,,1.06,"2,5",Paket,150000000,2,anak;disabilitas,Dinsos,,,',
-    'MD-003,musrenbang_kecamatan,Kecamatan Tenggarong,64.02.06.1001,,Kursi roda bagi penyandang disabilitas,,1.06,10,Unit,50.000.000,3,disabilitas,Dinsos,diterima,,2026-DINSOS-003',
-    'MD-004,pokir,H. Fulan (Fraksi Golkar),64.02.07.2005,,Pelatihan menjahit perempuan kepala keluarga,,2.08,1,Paket,75000000,,,DP3A,ditolak,Sudah dianggarkan lewat APBDes,',
-    'MD-005,Pokir DPRD,H. Fulan,64.02.07.2010,,Rumah aman anak korban kekerasan,,2.08,1,Unit,0,,anak,DP3A,dikembalikan,Kewenangan provinsi,',
+    "MD-001,musrenbang_desa,Pemdes Bukit Biru,64.02.06.2001,Lansia terlantar tanpa pendamping,"
+    'Permakanan lansia terlantar,Makan dua kali sehari,1.06,40,Orang,"120.000.000",1,lansia,,,,',
+    "MD-002,,Pemdes Bukit Biru,64.02.06.2001,Anak disabilitas belum terapi,Terapi anak disabilitas,,"
+    '1.06,"2,5",Paket,150000000,2,anak;disabilitas,Dinsos,,,',
+    "MD-003,musrenbang_kecamatan,Kecamatan Tenggarong,64.02.06.1001,,Kursi roda bagi penyandang disabilitas,,"
+    "1.06,10,Unit,50.000.000,3,disabilitas,Dinsos,diterima,,2026-DINSOS-003",
+    "MD-004,pokir,H. Fulan (Fraksi Golkar),64.02.07.2005,,Pelatihan menjahit perempuan kepala keluarga,,"
+    "2.08,1,Paket,75000000,,,DP3A,ditolak,Sudah dianggarkan lewat APBDes,",
+    "MD-005,Pokir DPRD,H. Fulan,64.02.07.2010,,Rumah aman anak korban kekerasan,,"
+    "2.08,1,Unit,0,,anak,DP3A,dikembalikan,Kewenangan provinsi,",
 )
 
 
 def run(content: bytes, by=None, filename="usulan.csv", year=None):
     from renja.models import FiscalYear
 
-    return imports.usulan_import_file(content=content, filename=filename, fiscal_year=year or FiscalYear.objects.get(year=2026), by=by)
+    return imports.usulan_import_file(
+        content=content, filename=filename, fiscal_year=year or FiscalYear.objects.get(year=2026), by=by
+    )
 
 
 def rejected(content: bytes, by=None, filename="usulan.csv") -> list[tuple[int, str, str]]:
@@ -94,9 +137,20 @@ def sipd_row(header: list[str] = SIPD_HEADER, **cells) -> list:
 def test_good_project_file_creates_routes_and_decides(refs, planner):
     assert run(GOOD, planner) == {"baru": 5, "berubah": 0, "sama": 0, "keputusan": 7}
     first = Usulan.objects.get(id_usulan="MD-001")
-    assert (first.status, first.opd_tujuan, first.anggaran, first.volume, first.satuan, first.prioritas) == ("baru", None, 120_000_000, 40, "Orang", 1)
-    assert first.desa.kode == "64.02.06.2001" and first.bidang_urusan.kode == "1.06" and first.sumber == "musrenbang_desa"
-    assert first.kode_lacak.startswith("USL-") and first.cari == first.search_text() and "permakanan lansia" in first.cari
+    assert (first.status, first.opd_tujuan, first.anggaran, first.volume, first.satuan, first.prioritas) == (
+        "baru",
+        None,
+        120_000_000,
+        40,
+        "Orang",
+        1,
+    )
+    assert (
+        first.desa.kode == "64.02.06.2001" and first.bidang_urusan.kode == "1.06" and first.sumber == "musrenbang_desa"
+    )
+    assert (
+        first.kode_lacak.startswith("USL-") and first.cari == first.search_text() and "permakanan lansia" in first.cari
+    )
     routed = Usulan.objects.get(id_usulan="MD-002")
     assert routed.status == "diteruskan" and routed.volume == Decimal("2.5") and routed.opd_awal == routed.opd_tujuan
     assert sorted(routed.sasaran.values_list("slug", flat=True)) == ["anak", "disabilitas"]
@@ -105,42 +159,97 @@ def test_good_project_file_creates_routes_and_decides(refs, planner):
     assert (pick.renja_row, pick.anggaran, pick.by) == (refs["dinsos"], 50_000_000, planner)
     decision = Keputusan.objects.get(usulan__id_usulan="MD-004", keputusan="ditolak")
     assert (decision.level, decision.alasan, decision.by) == ("opd", "Sudah dianggarkan lewat APBDes", planner)
-    assert Usulan.objects.get(id_usulan="MD-004").sumber == "pokir" and Usulan.objects.get(id_usulan="MD-005").sumber == "pokir"
+    assert (
+        Usulan.objects.get(id_usulan="MD-004").sumber == "pokir"
+        and Usulan.objects.get(id_usulan="MD-005").sumber == "pokir"
+    )
     assert Usulan.objects.get(id_usulan="MD-005").status == "dikembalikan"
     assert len(set(Usulan.objects.values_list("kode_lacak", flat=True))) == 5
     assert AuditLog.objects.get(action="usulan.imported").data["baru"] == 5
 
 
 def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs, planner, opd_b):
-    content = xlsx([
-        sipd_row(ID_Usulan=900101, Pengusul="Pemerintah Desa Bukit Biru", Usulan="Terapi anak disabilitas",
-                 Permasalahan="Belum ada layanan terapi", Alamat="RT 04 Dusun Mekar, -0.4321, 117.1234",
-                 Kecamatan="KEC. TENGGARONG", **{"Kelurahan / Desa": "Desa  bukit biru"}, OPD_Tujuan_Awal="Dinas Sosial",
-                 OPD_Tujuan_Akhir="DINSOS", Rekomendasi_OPD="Diterima. Koefisien : 2 Paket, Anggaran : 150.000.000",
-                 Volume=3, Satuan="Paket", Anggaran="Rp 200.000.000,00", Jenis_Belanja="Non Fisik",
-                 Sub_Kegiatan="1.06.04.2.01.0018 Rehabilitasi ATENSI", Catatan="Prioritas desa"),
-        sipd_row(ID_Usulan="900102", Pengusul="Kelurahan Sukarame", Usulan="Pelatihan kader PUG", Kecamatan="Tenggarong",
-                 **{"Kelurahan / Desa": "Kelurahan Sukarame"}, OPD_Tujuan_Awal="Dinsos",
-                 OPD_Tujuan_Akhir="Dinas Pemberdayaan Perempuan dan Perlindungan Anak", Rekomendasi_OPD="Dialihkan ke DP3A",
-                 Volume="1.500", Satuan="Orang", Anggaran=25000000),
-        sipd_row(ID_Usulan="900103", Pengusul="H. Fulan, S.E.", Usulan="Rumah aman anak", Kecamatan="Sebulu",
-                 **{"Kelurahan / Desa": "Bukit Biru"}, Usulan_Ke="Pokir DPRD", OPD_Tujuan_Akhir="DP3A",
-                 Rekomendasi_OPD="Diterima", Rekomendasi_TAPD="Ditolak, melebihi pagu indikatif OPD", Anggaran=0),
-        sipd_row(ID_Usulan="900104", Pengusul="Kecamatan Sebulu", Usulan="Posyandu lansia", Kecamatan="sebulu",
-                 **{"Kelurahan / Desa": "SEBULU ILIR"}, Usulan_Ke="Kabupaten"),
-    ])
+    content = xlsx(
+        [
+            sipd_row(
+                ID_Usulan=900101,
+                Pengusul="Pemerintah Desa Bukit Biru",
+                Usulan="Terapi anak disabilitas",
+                Permasalahan="Belum ada layanan terapi",
+                Alamat="RT 04 Dusun Mekar, -0.4321, 117.1234",
+                Kecamatan="KEC. TENGGARONG",
+                **{"Kelurahan / Desa": "Desa  bukit biru"},
+                OPD_Tujuan_Awal="Dinas Sosial",
+                OPD_Tujuan_Akhir="DINSOS",
+                Rekomendasi_OPD="Diterima. Koefisien : 2 Paket, Anggaran : 150.000.000",
+                Volume=3,
+                Satuan="Paket",
+                Anggaran="Rp 200.000.000,00",
+                Jenis_Belanja="Non Fisik",
+                Sub_Kegiatan="1.06.04.2.01.0018 Rehabilitasi ATENSI",
+                Catatan="Prioritas desa",
+            ),
+            sipd_row(
+                ID_Usulan="900102",
+                Pengusul="Kelurahan Sukarame",
+                Usulan="Pelatihan kader PUG",
+                Kecamatan="Tenggarong",
+                **{"Kelurahan / Desa": "Kelurahan Sukarame"},
+                OPD_Tujuan_Awal="Dinsos",
+                OPD_Tujuan_Akhir="Dinas Pemberdayaan Perempuan dan Perlindungan Anak",
+                Rekomendasi_OPD="Dialihkan ke DP3A",
+                Volume="1.500",
+                Satuan="Orang",
+                Anggaran=25000000,
+            ),
+            sipd_row(
+                ID_Usulan="900103",
+                Pengusul="H. Fulan, S.E.",
+                Usulan="Rumah aman anak",
+                Kecamatan="Sebulu",
+                **{"Kelurahan / Desa": "Bukit Biru"},
+                Usulan_Ke="Pokir DPRD",
+                OPD_Tujuan_Akhir="DP3A",
+                Rekomendasi_OPD="Diterima",
+                Rekomendasi_TAPD="Ditolak, melebihi pagu indikatif OPD",
+                Anggaran=0,
+            ),
+            sipd_row(
+                ID_Usulan="900104",
+                Pengusul="Kecamatan Sebulu",
+                Usulan="Posyandu lansia",
+                Kecamatan="sebulu",
+                **{"Kelurahan / Desa": "SEBULU ILIR"},
+                Usulan_Ke="Kabupaten",
+            ),
+        ]
+    )
     assert run(content, planner, "sipd.xlsx") == {"baru": 4, "berubah": 0, "sama": 0, "keputusan": 6}
     first = Usulan.objects.get(id_usulan="900101")
     assert first.desa.kode == "64.02.06.2001" and first.alamat == "RT 04 Dusun Mekar"
     assert (first.latitude, first.longitude) == (Decimal("-0.432100"), Decimal("117.123400"))
-    assert (first.volume, first.anggaran, first.jenis, first.uraian, first.bidang_urusan.kode) == (3, 200_000_000, "non_fisik", "Prioritas desa", "1.06")
-    assert first.status == "diterima_dengan_perubahan" and trail("900101") == [("diteruskan", "Dinsos"), ("diterima_dengan_perubahan", "Dinsos")]
+    assert (first.volume, first.anggaran, first.jenis, first.uraian, first.bidang_urusan.kode) == (
+        3,
+        200_000_000,
+        "non_fisik",
+        "Prioritas desa",
+        "1.06",
+    )
+    assert first.status == "diterima_dengan_perubahan" and trail("900101") == [
+        ("diteruskan", "Dinsos"),
+        ("diterima_dengan_perubahan", "Dinsos"),
+    ]
     decision = first.keputusan.get(keputusan="diterima_dengan_perubahan")
     assert (decision.volume, decision.anggaran) == (2, 150_000_000)
     assert Pengambilan.objects.get(usulan=first).anggaran == 150_000_000
     second = Usulan.objects.get(id_usulan="900102")
     assert trail("900102") == [("diteruskan", "Dinsos"), ("diteruskan", "DP3A")]
-    assert (second.opd_awal.singkatan, second.opd_tujuan, second.status, second.volume) == ("Dinsos", opd_b, "diteruskan", 1500)
+    assert (second.opd_awal.singkatan, second.opd_tujuan, second.status, second.volume) == (
+        "Dinsos",
+        opd_b,
+        "diteruskan",
+        1500,
+    )
     third = Usulan.objects.get(id_usulan="900103")
     assert third.desa.kode == "64.02.07.2010" and third.sumber == "pokir" and third.status == "ditolak"
     assert third.keputusan.last().alasan == "melebihi pagu indikatif OPD"
@@ -153,18 +262,43 @@ def test_sipd_acceptance_finds_the_renja_row_by_sub_kegiatan_lokasi_or_ref_renja
 
     sub = refs["dinsos"].sub_kegiatan
     refs["dinsos"].lokasi.set([Wilayah.objects.get(kode="64.02.06")])
-    make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-020", sub_kegiatan=sub, lokasi=[Wilayah.objects.get(kode="64.02.07.2005")])
+    make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-020",
+        sub_kegiatan=sub,
+        lokasi=[Wilayah.objects.get(kode="64.02.07.2005")],
+    )
     make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-021", sub_kegiatan=sub)
     header = SIPD_HEADER + ["Ref Renja"]
-    accepted = {"OPD_Tujuan_Akhir": "Dinsos", "Rekomendasi_OPD": "Disetujui", "Sub_Kegiatan": f"{sub.kode} - {sub.nama}", "Usulan": "Terapi"}
+    accepted = {
+        "OPD_Tujuan_Akhir": "Dinsos",
+        "Rekomendasi_OPD": "Disetujui",
+        "Sub_Kegiatan": f"{sub.kode} - {sub.nama}",
+        "Usulan": "Terapi",
+    }
     ambiguous = sipd_row(header, ID_Usulan="L-3", Kecamatan="Sebulu", **{"Kelurahan / Desa": "Bukit Biru"}, **accepted)
     [(row, column, message)] = rejected(xlsx([ambiguous], header), planner, "sipd.xlsx")
     assert (row, column) == (2, "Sub kegiatan") and "2026-DINSOS-003, 2026-DINSOS-020, 2026-DINSOS-021" in message
-    content = xlsx([
-        sipd_row(header, ID_Usulan="L-1", Kecamatan="Sebulu", **{"Kelurahan / Desa": "Sebulu Ilir"}, **accepted),  # its desa
-        sipd_row(header, ID_Usulan="L-2", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Sukarame"}, **accepted),  # its kecamatan
-        sipd_row(header, ID_Usulan="L-3", Kecamatan="Sebulu", **{"Kelurahan / Desa": "Bukit Biru"}, Ref_Renja="2026-DINSOS-021", **accepted),
-    ], header)
+    content = xlsx(
+        [
+            sipd_row(
+                header, ID_Usulan="L-1", Kecamatan="Sebulu", **{"Kelurahan / Desa": "Sebulu Ilir"}, **accepted
+            ),  # its desa
+            sipd_row(
+                header, ID_Usulan="L-2", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Sukarame"}, **accepted
+            ),  # its kecamatan
+            sipd_row(
+                header,
+                ID_Usulan="L-3",
+                Kecamatan="Sebulu",
+                **{"Kelurahan / Desa": "Bukit Biru"},
+                Ref_Renja="2026-DINSOS-021",
+                **accepted,
+            ),
+        ],
+        header,
+    )
     assert run(content, planner, "sipd.xlsx")["keputusan"] == 6
     picks = dict(Pengambilan.objects.values_list("usulan__id_usulan", "renja_row__ref"))
     assert picks == {"L-1": "2026-DINSOS-020", "L-2": "2026-DINSOS-003", "L-3": "2026-DINSOS-021"}
@@ -186,18 +320,28 @@ def test_changed_row_updates_descriptive_fields_and_keeps_the_app_decision(refs,
     services.usulan_decide(usulan=routed, keputusan="ditolak", alasan="Sudah ada layanan UPTD", by=opd_a_editor)
     routed.refresh_from_db()
     decided_at = routed.updated_at
-    changed = GOOD.replace(b"Terapi anak disabilitas,,1.06,\"2,5\",Paket,150000000,2,anak;disabilitas,Dinsos,,,",
-                           b"Terapi wicara anak disabilitas,,1.06,3,Paket,180000000,2,anak,Dinsos,diterima,,2026-DINSOS-003")
+    changed = GOOD.replace(
+        b'Terapi anak disabilitas,,1.06,"2,5",Paket,150000000,2,anak;disabilitas,Dinsos,,,',
+        b"Terapi wicara anak disabilitas,,1.06,3,Paket,180000000,2,anak,Dinsos,diterima,,2026-DINSOS-003",
+    )
     plan = imports.build_usulan_plan(content=changed, filename="usulan.csv", fiscal_year=routed.fiscal_year, by=planner)
     assert plan.summary() == {"baru": 0, "berubah": 1, "sama": 4, "keputusan": 0}
     [kept] = plan.kept
     assert kept.id_usulan == "MD-002" and "ditolak" in kept.kept
     assert run(changed, planner) == {"baru": 0, "berubah": 1, "sama": 4, "keputusan": 0}
     routed.refresh_from_db()
-    assert (routed.usulan, routed.volume, routed.anggaran, routed.status) == ("Terapi wicara anak disabilitas", 3, 180_000_000, "ditolak")
+    assert (routed.usulan, routed.volume, routed.anggaran, routed.status) == (
+        "Terapi wicara anak disabilitas",
+        3,
+        180_000_000,
+        "ditolak",
+    )
     assert routed.updated_at > decided_at
     assert list(routed.sasaran.values_list("slug", flat=True)) == ["anak"] and "terapi wicara" in routed.cari
-    assert trail("MD-002") == [("diteruskan", "Dinsos"), ("ditolak", "Dinsos")] and not Pengambilan.objects.filter(usulan=routed).exists()
+    assert (
+        trail("MD-002") == [("diteruskan", "Dinsos"), ("ditolak", "Dinsos")]
+        and not Pengambilan.objects.filter(usulan=routed).exists()
+    )
     entry = AuditLog.objects.get(action="usulan.updated")
     assert entry.changes["anggaran"] == ["Rp150.000.000", "Rp180.000.000"] and entry.by == planner
 
@@ -227,8 +371,16 @@ def test_absent_optional_column_leaves_the_field_alone(refs, planner):
 
 def test_accepted_with_changes_needs_a_changed_value(refs, planner):
     header = HEADER + ",volume_diterima,anggaran_diterima"
-    good = csv_bytes("P-1,,,64.02.06.2001,,Kursi roda,,1.06,10,Unit,50000000,,,Dinsos,diterima_dengan_perubahan,,2026-DINSOS-003,8,40.000.000", header=header)
-    same = csv_bytes("P-1,,,64.02.06.2001,,Kursi roda,,1.06,10,Unit,50000000,,,Dinsos,diterima_dengan_perubahan,,2026-DINSOS-003,10,", header=header)
+    good = csv_bytes(
+        "P-1,,,64.02.06.2001,,Kursi roda,,1.06,10,Unit,50000000,,,"
+        "Dinsos,diterima_dengan_perubahan,,2026-DINSOS-003,8,40.000.000",
+        header=header,
+    )
+    same = csv_bytes(
+        "P-1,,,64.02.06.2001,,Kursi roda,,1.06,10,Unit,50000000,,,"
+        "Dinsos,diterima_dengan_perubahan,,2026-DINSOS-003,10,",
+        header=header,
+    )
     [(row, column, message)] = rejected(same, planner)
     assert (row, column) == (2, "volume_diterima") and "harus berbeda" in message
     assert run(good, planner)["keputusan"] == 2
@@ -253,13 +405,37 @@ def test_accepted_with_changes_needs_a_changed_value(refs, planner):
         ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,balita_baru,,,,", "sasaran", "balita_baru tidak dikenal"),
         ("X-1,,,64.02.06.2001,,Usulan,,,,,100,pertama,,,,,", "prioritas", "bukan nomor urut"),
         ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,disetujui,,", "keputusan_opd", "disetujui tidak dikenal"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,,ditolak,Tidak prioritas,", "opd_tujuan", "wajib diisi bila keputusan_opd diisi"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,", "ref_renja", "wajib diisi untuk keputusan diterima"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,2026-DINSOS-999", "ref_renja", "2026-DINSOS-999 tidak ada di Renja tahun 2026"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,2026-DP3A-005", "ref_renja", "baris Renja 2026-DP3A-005 milik DP3A, bukan Dinsos"),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,,ditolak,Tidak prioritas,",
+            "opd_tujuan",
+            "wajib diisi bila keputusan_opd diisi",
+        ),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,",
+            "ref_renja",
+            "wajib diisi untuk keputusan diterima",
+        ),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,2026-DINSOS-999",
+            "ref_renja",
+            "2026-DINSOS-999 tidak ada di Renja tahun 2026",
+        ),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,diterima,,2026-DP3A-005",
+            "ref_renja",
+            "baris Renja 2026-DP3A-005 milik DP3A, bukan Dinsos",
+        ),
         ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,ditolak,,", "alasan", "wajib diisi untuk keputusan ditolak"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,digabung,Sama dengan MD-1,", "ref_renja", "wajib diisi untuk keputusan digabung"),
-        ("X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,ditolak,Ganda,2026-DINSOS-003", "ref_renja", "hanya diisi untuk keputusan diterima"),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,digabung,Sama dengan MD-1,",
+            "ref_renja",
+            "wajib diisi untuk keputusan digabung",
+        ),
+        (
+            "X-1,,,64.02.06.2001,,Usulan,,,,,100,,,Dinsos,ditolak,Ganda,2026-DINSOS-003",
+            "ref_renja",
+            "hanya diisi untuk keputusan diterima",
+        ),
     ],
 )
 def test_bad_value_rejects_the_whole_file_naming_row_and_column(refs, planner, line, column, fragment):
@@ -292,29 +468,61 @@ def test_missing_required_columns_are_rejected(refs, planner):
     assert rejected(sipd, planner, "sipd.xlsx") == [(1, "Usulan", "kolom wajib Usulan tidak ada di baris judul")]
 
 
-@pytest.mark.parametrize("content", [b"", HEADER.encode() + b"\n", b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n\x00\x00", b"PK\x03\x04not really a zip"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", HEADER.encode() + b"\n", b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n\x00\x00", b"PK\x03\x04not really a zip"],
+)
 def test_empty_file_or_not_a_spreadsheet_is_rejected(refs, planner, content):
     [(row, _column, message)] = rejected(content, planner)
     assert row == 0 and message
 
 
 def test_sipd_unmatched_names_are_errors_naming_the_sipd_column(refs, planner):
-    content = xlsx([
-        sipd_row(ID_Usulan="S-1", Usulan="A", Kecamatan="Tenggarong Ulu", **{"Kelurahan / Desa": "Bukit Biru"}),
-        sipd_row(ID_Usulan="S-2", Usulan="B", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Sebulu Ilir"}),
-        sipd_row(ID_Usulan="S-3", Usulan="C", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Bukit Biru"}, OPD_Tujuan_Akhir="Dinas Rahasia"),
-        sipd_row(ID_Usulan="S-4", Usulan="D", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Bukit Biru"}, OPD_Tujuan_Akhir="Dinsos", Rekomendasi_OPD="Diterima"),
-        sipd_row(ID_Usulan="S-5", Usulan="E", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Bukit Biru"}, Volume="tiga"),
-    ])
+    content = xlsx(
+        [
+            sipd_row(ID_Usulan="S-1", Usulan="A", Kecamatan="Tenggarong Ulu", **{"Kelurahan / Desa": "Bukit Biru"}),
+            sipd_row(ID_Usulan="S-2", Usulan="B", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Sebulu Ilir"}),
+            sipd_row(
+                ID_Usulan="S-3",
+                Usulan="C",
+                Kecamatan="Tenggarong",
+                **{"Kelurahan / Desa": "Bukit Biru"},
+                OPD_Tujuan_Akhir="Dinas Rahasia",
+            ),
+            sipd_row(
+                ID_Usulan="S-4",
+                Usulan="D",
+                Kecamatan="Tenggarong",
+                **{"Kelurahan / Desa": "Bukit Biru"},
+                OPD_Tujuan_Akhir="Dinsos",
+                Rekomendasi_OPD="Diterima",
+            ),
+            sipd_row(
+                ID_Usulan="S-5", Usulan="E", Kecamatan="Tenggarong", **{"Kelurahan / Desa": "Bukit Biru"}, Volume="tiga"
+            ),
+        ]
+    )
     issues = rejected(content, planner, "sipd.xlsx")
-    assert [(r, c) for r, c, _m in issues] == [(2, "Kecamatan"), (3, "Kelurahan/Desa"), (4, "SKPD tujuan akhir"), (5, "Sub kegiatan"), (6, "Volume")]
+    assert [(r, c) for r, c, _m in issues] == [
+        (2, "Kecamatan"),
+        (3, "Kelurahan/Desa"),
+        (4, "SKPD tujuan akhir"),
+        (5, "Sub kegiatan"),
+        (6, "Volume"),
+    ]
     assert "kecamatan Tenggarong Ulu tidak dikenal" in issues[0][2]
     assert "Sebulu Ilir tidak ada di Kecamatan Tenggarong" in issues[1][2]
     assert "Dinas Rahasia tidak dikenal" in issues[2][2]
 
 
 def test_locked_forum_stage_rejects_a_file_with_routing_or_decisions(refs, planner, year):
-    StageWindow.objects.create(fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=year,
+        stage="forum",
+        opens_on=datetime.date(2025, 3, 3),
+        closes_on=datetime.date(2025, 3, 21),
+        is_locked=True,
+    )
     [(row, _column, message)] = rejected(GOOD, planner)
     assert row == 0 and "Forum Perangkat Daerah" in message and "dikunci" in message and "4 usulan" in message
     unrouted = csv_bytes("U-1,,,64.02.06.2001,,Usulan,,,,,100,,,,,,")
@@ -346,18 +554,32 @@ def test_service_refusal_while_writing_rejects_the_whole_file(refs, planner, mon
 # Values ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,expected", [("2", Decimal("2")), ("2,5", Decimal("2.5")), ("1.500", Decimal("1500")), ("1.500,75", Decimal("1500.75")), ("12.5", Decimal("12.5")), (3.0, Decimal("3")), ("", None)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2", Decimal("2")),
+        ("2,5", Decimal("2.5")),
+        ("1.500", Decimal("1500")),
+        ("1.500,75", Decimal("1500.75")),
+        ("12.5", Decimal("12.5")),
+        (3.0, Decimal("3")),
+        ("", None),
+    ],
+)
 def test_parse_volume_reads_indonesian_numbers(text, expected):
     assert imports.parse_volume(text) == expected
 
 
-@pytest.mark.parametrize("text,keputusan,volume,anggaran,rest", [
-    ("Diterima. Koefisien : 2 Unit, Anggaran : 150.000.000", "diterima", Decimal("2"), 150_000_000, ""),
-    ("Koefisien : 2 Unit Anggaran : Rp 150.000.000,00 Diterima", "diterima", Decimal("2"), 150_000_000, ""),
-    ("Tidak diakomodir, bukan kewenangan kabupaten", "ditolak", None, None, "bukan kewenangan kabupaten"),
-    ("Dialihkan ke Dinas PU", None, None, None, "Dialihkan ke Dinas PU"),
-    ("Diterima / Ditolak", None, None, None, "/"),
-])
+@pytest.mark.parametrize(
+    "text,keputusan,volume,anggaran,rest",
+    [
+        ("Diterima. Koefisien : 2 Unit, Anggaran : 150.000.000", "diterima", Decimal("2"), 150_000_000, ""),
+        ("Koefisien : 2 Unit Anggaran : Rp 150.000.000,00 Diterima", "diterima", Decimal("2"), 150_000_000, ""),
+        ("Tidak diakomodir, bukan kewenangan kabupaten", "ditolak", None, None, "bukan kewenangan kabupaten"),
+        ("Dialihkan ke Dinas PU", None, None, None, "Dialihkan ke Dinas PU"),
+        ("Diterima / Ditolak", None, None, None, "/"),
+    ],
+)
 def test_parse_recommendation(text, keputusan, volume, anggaran, rest):
     found = imports.parse_recommendation(text)
     assert (found.keputusan, found.volume, found.anggaran, found.rest) == (keputusan, volume, anggaran, rest)
@@ -405,7 +627,13 @@ def test_shipped_demo_and_example_files_import_on_the_demo_data(db):
 
 def test_locked_forum_stage_keeps_decided_usulan_unchanged(refs, planner, year):
     run(GOOD, planner)
-    StageWindow.objects.create(fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=year,
+        stage="forum",
+        opens_on=datetime.date(2025, 3, 3),
+        closes_on=datetime.date(2025, 3, 21),
+        is_locked=True,
+    )
     changed = GOOD.replace(b"50.000.000,3,disabilitas,Dinsos,diterima", b"999.999.999,3,disabilitas,Dinsos,diterima")
     from renja.services import ImportRejected
 
@@ -415,7 +643,9 @@ def test_locked_forum_stage_keeps_decided_usulan_unchanged(refs, planner, year):
     assert Usulan.objects.get(id_usulan="MD-003").anggaran == 50_000_000
 
 
-@pytest.mark.parametrize("text", ["Belum dapat diakomodir", "Tidak bisa diakomodir", "Belum diakomodasi karena anggaran terbatas"])
+@pytest.mark.parametrize(
+    "text", ["Belum dapat diakomodir", "Tidak bisa diakomodir", "Belum diakomodasi karena anggaran terbatas"]
+)
 def test_refusal_phrases_are_not_read_as_acceptance(text):
     assert imports.parse_recommendation(text).keputusan == Keputusan.Jenis.DITOLAK
 
@@ -427,5 +657,7 @@ def test_a_decision_taken_between_check_and_write_stops_the_import(refs, planner
     items = [(usulan, [services.Step("ditolak", alasan="Dari berkas")])]
     services.usulan_decide(usulan=usulan, keputusan="dikembalikan", alasan="Diputuskan di aplikasi", by=opd_a_editor)
     with pytest.raises(services.StepRefused, match="diputuskan orang lain"):
-        services.usulan_steps_apply(fiscal_year=year, items=items, by=planner, expected={usulan.pk: ("diteruskan", opd_a.pk)})
+        services.usulan_steps_apply(
+            fiscal_year=year, items=items, by=planner, expected={usulan.pk: ("diteruskan", opd_a.pk)}
+        )
     assert Usulan.objects.get(pk=usulan.pk).status == "dikembalikan"

@@ -3,6 +3,7 @@ no target-group link, no routing or decision on a trail, no Renja pick-up, no au
 
 Every rejection of a bad file happens before the first write, so these tests break the write phase itself: the
 routing and deciding step the import calls last is wrapped to raise after it has written its part."""
+
 import pytest
 
 from musrenbang import imports, services
@@ -12,10 +13,14 @@ from renja.models import AuditLog, FiscalYear
 from .test_import import GOOD, refs, run  # noqa: F401  (fixture)
 
 # MD-002 rewritten and now accepted into a Renja row, and MD-006 new and routed.
-SECOND = GOOD.replace(
-    b'Terapi anak disabilitas,,1.06,"2,5",Paket,150000000,2,anak;disabilitas,Dinsos,,,',
-    b"Terapi wicara anak disabilitas,,1.06,3,Paket,180000000,2,anak,Dinsos,diterima,,2026-DINSOS-003",
-) + b"MD-006,musrenbang_desa,Pemdes Sebulu Ilir,64.02.07.2005,,Posyandu lansia,,1.06,1,Paket,30000000,,lansia,Dinsos,,,\n"
+SECOND = (
+    GOOD.replace(
+        b'Terapi anak disabilitas,,1.06,"2,5",Paket,150000000,2,anak;disabilitas,Dinsos,,,',
+        b"Terapi wicara anak disabilitas,,1.06,3,Paket,180000000,2,anak,Dinsos,diterima,,2026-DINSOS-003",
+    )
+    + b"MD-006,musrenbang_desa,Pemdes Sebulu Ilir,64.02.07.2005,,Posyandu lansia,,"
+    b"1.06,1,Paket,30000000,,lansia,Dinsos,,,\n"
+)
 
 
 class WriteFailure(Exception):
@@ -25,11 +30,16 @@ class WriteFailure(Exception):
 def database_state() -> dict:
     """Everything an usulan import may write, in a form that compares equal only when nothing changed."""
     return {
-        "usulan": list(Usulan.objects.order_by("id_usulan").values_list(
-            "id_usulan", "kode_lacak", "usulan", "volume", "anggaran", "status", "opd_tujuan", "cari", "updated_at")),
+        "usulan": list(
+            Usulan.objects.order_by("id_usulan").values_list(
+                "id_usulan", "kode_lacak", "usulan", "volume", "anggaran", "status", "opd_tujuan", "cari", "updated_at"
+            )
+        ),
         "sasaran": sorted(Usulan.sasaran.through.objects.values_list("usulan__id_usulan", "kelompoksasaran__slug")),
         "keputusan": list(Keputusan.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "keputusan", "opd")),
-        "pengambilan": list(Pengambilan.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "renja_row", "dibatalkan_oleh")),
+        "pengambilan": list(
+            Pengambilan.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "renja_row", "dibatalkan_oleh")
+        ),
         "audit": list(AuditLog.objects.order_by("pk").values_list("pk", "action", "object_id")),
     }
 
@@ -72,7 +82,9 @@ def test_file_import_failing_mid_write_writes_nothing(imported_once, failing_aft
 
 def test_applying_a_plan_is_all_or_nothing_on_its_own(imported_once, failing_after_decisions, planner):
     """usulan_plan_apply is its own transaction, whoever calls it."""
-    plan = imports.build_usulan_plan(content=SECOND, filename="usulan.csv", fiscal_year=FiscalYear.objects.get(year=2026), by=planner)
+    plan = imports.build_usulan_plan(
+        content=SECOND, filename="usulan.csv", fiscal_year=FiscalYear.objects.get(year=2026), by=planner
+    )
     assert plan.summary() == {"baru": 1, "berubah": 1, "sama": 4, "keputusan": 2}
     with pytest.raises(WriteFailure):
         imports.usulan_plan_apply(plan=plan, by=planner, source="usulan.csv")

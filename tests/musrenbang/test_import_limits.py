@@ -1,5 +1,6 @@
 """Bounded input for the usulan import: hostile files are refused quickly and with little memory, and everything
 the database would refuse is refused at preview with its row and column (point 2 of "No dead ends")."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -13,8 +14,18 @@ COLUMNS = HEADER.split(",")
 MB = 1024 * 1024
 
 
-def line(n: int = 1, *, usulan: str = "Permakanan lansia", volume: str = "40", anggaran: str = "120000000", prioritas: str = "1") -> str:
-    return f"MD-{n:03},musrenbang_desa,Pemdes Bukit Biru,64.02.06.2001,,{usulan},,1.06,{volume},Orang,{anggaran},{prioritas},lansia,,,,"
+def line(
+    n: int = 1,
+    *,
+    usulan: str = "Permakanan lansia",
+    volume: str = "40",
+    anggaran: str = "120000000",
+    prioritas: str = "1",
+) -> str:
+    return (
+        f"MD-{n:03},musrenbang_desa,Pemdes Bukit Biru,64.02.06.2001,,{usulan},,"
+        f"1.06,{volume},Orang,{anggaran},{prioritas},lansia,,,,"
+    )
 
 
 def preview(content: bytes, year, by, filename: str = "usulan.csv") -> list[tuple[int, str, str]]:
@@ -27,7 +38,9 @@ def preview(content: bytes, year, by, filename: str = "usulan.csv") -> list[tupl
 
 def test_decompression_bomb_is_refused_before_its_parts_are_read(refs, year, planner):
     bomb = hostile.decompression_bomb()
-    peak, result = hostile.peak_memory(lambda: imports.build_usulan_plan(content=bomb, filename="bom.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: imports.build_usulan_plan(content=bomb, filename="bom.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, imports.ImportRejected)
     [issue] = result.issues
     assert issue.row == 0 and "terlalu besar setelah diekstrak" in issue.message
@@ -44,7 +57,9 @@ def test_decompression_bomb_is_refused_by_the_command(refs, tmp_path, capsys):
 
 def test_million_row_sheet_stops_at_the_row_limit_with_little_memory(refs, year, planner):
     sheet = hostile.many_rows(COLUMNS, 1_000_000)
-    peak, result = hostile.peak_memory(lambda: imports.build_usulan_plan(content=sheet, filename="juta.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: imports.build_usulan_plan(content=sheet, filename="juta.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, imports.ImportRejected)
     [issue] = result.issues
     assert issue.row == 50_002 and "lebih dari 50.000 baris data" in issue.message
@@ -74,7 +89,12 @@ def test_nul_after_the_first_4_kb_is_refused_at_preview_with_row_and_column(refs
 
 
 def test_control_character_in_a_sipd_file_names_the_column_as_sipd_does(refs, year, planner):
-    values = {"ID Usulan": "SIPD-1", "Usulan": "Jalan usaha tani", "Kecamatan": "Tenggarong", "Kelurahan / Desa": "Bukit\x07Biru"}
+    values = {
+        "ID Usulan": "SIPD-1",
+        "Usulan": "Jalan usaha tani",
+        "Kecamatan": "Tenggarong",
+        "Kelurahan / Desa": "Bukit\x07Biru",
+    }
     content = csv_bytes(",".join(values.get(c, "") for c in SIPD_HEADER), header=",".join(SIPD_HEADER))
     [(row, column, message)] = preview(content, year, planner, "sipd.csv")
     assert (row, column) == (2, "Kelurahan/Desa") and "U+0007" in message
@@ -86,13 +106,16 @@ def test_anggaran_beyond_bigint_is_refused_at_preview(refs, year, planner, angga
     assert (row, column) == (2, "anggaran") and "terlalu besar" in message
 
 
-@pytest.mark.parametrize("volume,expected", [
-    ("100000000000000000000", "terlalu besar"),  # 10^20
-    ("9" * 40, "terlalu besar"),  # once an InvalidOperation (500) while rounding
-    ("1000000000000", "terlalu besar"),  # 10^12: one digit too many for DecimalField(14, 2)
-    ('"2,555"', "paling banyak 2 angka di belakang koma"),
-    ("NaN", "bukan angka"),
-])
+@pytest.mark.parametrize(
+    "volume,expected",
+    [
+        ("100000000000000000000", "terlalu besar"),  # 10^20
+        ("9" * 40, "terlalu besar"),  # once an InvalidOperation (500) while rounding
+        ("1000000000000", "terlalu besar"),  # 10^12: one digit too many for DecimalField(14, 2)
+        ('"2,555"', "paling banyak 2 angka di belakang koma"),
+        ("NaN", "bukan angka"),
+    ],
+)
 def test_volume_beyond_the_column_is_refused_at_preview(refs, year, planner, volume, expected):
     [(row, column, message)] = preview(csv_bytes(line(1, volume=volume)), year, planner)
     assert (row, column) == (2, "volume") and expected in message
@@ -100,9 +123,17 @@ def test_volume_beyond_the_column_is_refused_at_preview(refs, year, planner, vol
 
 def test_huge_and_infinite_numbers_in_xlsx_cells_are_refused(refs, year, planner):
     def data(n: int, volume: bytes, anggaran: bytes) -> bytes:
-        return hostile.row(f"MD-{n:03}", None, None, "64.02.06.2001", None, "Usulan", None, None, volume, None, anggaran)
+        return hostile.row(
+            f"MD-{n:03}", None, None, "64.02.06.2001", None, "Usulan", None, None, volume, None, anggaran
+        )
 
-    sheet = [hostile.header_row(COLUMNS), data(1, b"1e300", b"1"), data(2, b"1e999", b"1"), data(3, b"1", b"1e300"), hostile.SHEET_CLOSE]
+    sheet = [
+        hostile.header_row(COLUMNS),
+        data(1, b"1e300", b"1"),
+        data(2, b"1e999", b"1"),
+        data(3, b"1", b"1e300"),
+        hostile.SHEET_CLOSE,
+    ]
     issues = preview(hostile.xlsx(sheet), year, planner, "angka.xlsx")
     assert [(r, c) for r, c, _m in issues] == [(2, "volume"), (3, "volume"), (4, "anggaran")]
     assert "terlalu besar" in issues[0][2] and "tak hingga" in issues[1][2] and "terlalu besar" in issues[2][2]
@@ -115,7 +146,9 @@ def test_prioritas_beyond_the_column_is_refused_in_indonesian(refs, year, planne
 
 
 def test_text_longer_than_the_column_is_refused(refs, year, planner):
-    issues = preview(csv_bytes(line(1).replace("MD-001", "M" * 41), line(2).replace("Pemdes Bukit Biru", "P" * 201)), year, planner)
+    issues = preview(
+        csv_bytes(line(1).replace("MD-001", "M" * 41), line(2).replace("Pemdes Bukit Biru", "P" * 201)), year, planner
+    )
     assert issues == [(2, "id_usulan", "paling banyak 40 karakter"), (3, "pengusul", "paling banyak 200 karakter")]
 
 
@@ -149,7 +182,9 @@ def test_upload_page_shows_the_total_of_problems(client, refs, year, planner):
     from django.urls import reverse
 
     client.force_login(planner)
-    upload = SimpleUploadedFile("salah.csv", csv_bytes(*[line(n, anggaran="-5") for n in range(1, 1001)]), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "salah.csv", csv_bytes(*[line(n, anggaran="-5") for n in range(1, 1001)]), content_type="text/csv"
+    )
     response = client.post(reverse("musrenbang:usulan-import"), {"tahun": year.pk, "berkas": upload})
     html = response.content.decode()
     assert response.status_code == 422 and "ditolak: 1000 galat" in html and "… dan 800 masalah lain." in html

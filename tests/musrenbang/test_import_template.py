@@ -1,4 +1,5 @@
 """The usulan import template: the project format's header, drop-down lists, reference sheets; filled, it imports."""
+
 import io
 
 import pytest
@@ -57,16 +58,29 @@ def test_template_is_for_bappeda_and_linked_from_the_import_page(client, planner
     client.force_login(opd_a_editor)
     assert client.get(reverse("musrenbang:usulan-import-template")).status_code == 403
     client.force_login(planner)
-    assert reverse("musrenbang:usulan-import-template") in client.get(reverse("musrenbang:usulan-import")).content.decode()
+    assert (
+        reverse("musrenbang:usulan-import-template") in client.get(reverse("musrenbang:usulan-import")).content.decode()
+    )
 
 
 def test_filled_template_imports(client, planner, year, reference_data):
     workbook = _template(client, planner)
     sheet = workbook["Usulan"]
-    values = {"id_usulan": "MD-900", "sumber": "musrenbang_desa", "pengusul": "Kepala Desa", "kode_desa": "64.02.06.2001",
-              "permasalahan": "Balita gizi kurang", "usulan": "Makanan tambahan balita", "kode_bidang_urusan": "1.06",
-              "volume": 2.5, "satuan": "Paket", "anggaran": 150_000_000, "prioritas": 1, "sasaran": "anak",
-              "opd_tujuan": "Dinsos"}
+    values = {
+        "id_usulan": "MD-900",
+        "sumber": "musrenbang_desa",
+        "pengusul": "Kepala Desa",
+        "kode_desa": "64.02.06.2001",
+        "permasalahan": "Balita gizi kurang",
+        "usulan": "Makanan tambahan balita",
+        "kode_bidang_urusan": "1.06",
+        "volume": 2.5,
+        "satuan": "Paket",
+        "anggaran": 150_000_000,
+        "prioritas": 1,
+        "sasaran": "anak",
+        "opd_tujuan": "Dinsos",
+    }
     for i, name in enumerate(c.value for c in sheet[1]):
         if name in values:
             sheet.cell(row=2, column=i + 1, value=values[name])
@@ -77,5 +91,9 @@ def test_filled_template_imports(client, planner, year, reference_data):
     assert plan.summary()["baru"] == 1
     imports.usulan_import_file(content=content, filename="templat.xlsx", fiscal_year=year, by=planner)
     usulan = Usulan.objects.get(id_usulan="MD-900")
-    assert usulan.anggaran == 150_000_000 and usulan.desa.kode == "64.02.06.2001" and usulan.opd_tujuan.singkatan == "Dinsos"
+    assert (
+        usulan.anggaran == 150_000_000
+        and usulan.desa.kode == "64.02.06.2001"
+        and usulan.opd_tujuan.singkatan == "Dinsos"
+    )
     assert str(usulan.volume.normalize()) == "2.5"

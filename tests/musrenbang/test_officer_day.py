@@ -1,8 +1,8 @@
 """An officer's day (issue 14, point 4): new usulan since the last inbox visit on the home page and in the menu,
 undecided usulan with their age against the forum deadline, open overlaps, and "next undecided" after a decision."""
+
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,9 @@ def _routed(year, opd, n, prefix="N", **kw):
     return [make_usulan(fiscal_year=year, opd_tujuan=opd, id_usulan=f"U-{prefix}-{i}", **kw) for i in range(n)]
 
 
-def test_counts_new_since_the_last_inbox_visit_in_one_query(year, opd_a, opd_b, opd_a_editor, django_assert_num_queries):
+def test_counts_new_since_the_last_inbox_visit_in_one_query(
+    year, opd_a, opd_b, opd_a_editor, django_assert_num_queries
+):
     _routed(year, opd_a, 2, prefix="OLD")
     _routed(year, opd_b, 3, prefix="B")
     with django_assert_num_queries(1):
@@ -49,7 +51,9 @@ def test_officer_home_shows_new_count_undecided_with_age_and_deadline(client, ye
     _routed(year, opd_a, 3, prefix="NEW")
     _routed(year, opd_b, 4, prefix="B")
     today = timezone.localdate()
-    StageWindow.objects.create(fiscal_year=year, stage=StageWindow.Stage.FORUM, opens_on=today, closes_on=today + datetime.timedelta(days=12))
+    StageWindow.objects.create(
+        fiscal_year=year, stage=StageWindow.Stage.FORUM, opens_on=today, closes_on=today + datetime.timedelta(days=12)
+    )
     client.force_login(opd_a_editor)
     response = client.get(reverse("renja:home"))
     page = " ".join(response.content.decode().split())
@@ -63,14 +67,18 @@ def test_officer_home_shows_new_count_undecided_with_age_and_deadline(client, ye
     assert "pasangan baris yang melibatkan Dinsos masih terbuka" in page
 
 
-def test_planner_keeps_the_all_agency_table_and_officer_can_still_see_it(client, year, opd_a, planner, opd_a_editor, row_in_opd_a):
+def test_planner_keeps_the_all_agency_table_and_officer_can_still_see_it(
+    client, year, opd_a, planner, opd_a_editor, row_in_opd_a
+):
     client.force_login(planner)
     assert "Baris Renja per OPD dan status" in client.get(reverse("renja:home")).content.decode()
     client.force_login(opd_a_editor)
     assert "Baris Renja per OPD dan status" in client.get(reverse("renja:home"), {"semua": "1"}).content.decode()
 
 
-def test_officer_home_and_menu_query_counts_do_not_grow(client, year, opd_a, opd_a_editor, django_assert_max_num_queries):
+def test_officer_home_and_menu_query_counts_do_not_grow(
+    client, year, opd_a, opd_a_editor, django_assert_max_num_queries
+):
     _routed(year, opd_a, 2, prefix="A")
     client.force_login(opd_a_editor)
     with django_assert_max_num_queries(100) as small:
@@ -86,7 +94,10 @@ def test_officer_home_and_menu_query_counts_do_not_grow(client, year, opd_a, opd
 
 
 def test_next_undecided_follows_the_inbox_order_and_wraps(year, opd_a, opd_b, opd_a_editor):
-    a, b, c = (make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=i, prioritas=p) for i, p in [("U-1", 1), ("U-2", 2), ("U-3", None)])
+    a, b, c = (
+        make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=i, prioritas=p)
+        for i, p in [("U-1", 1), ("U-2", 2), ("U-3", None)]
+    )
     make_usulan(fiscal_year=year, opd_tujuan=opd_b, id_usulan="U-0", prioritas=1)
     visible = Usulan.objects.select_related("desa__parent")
     assert selectors.next_undecided(a, visible).id_usulan == "U-2"
@@ -97,12 +108,21 @@ def test_next_undecided_follows_the_inbox_order_and_wraps(year, opd_a, opd_b, op
 
 
 def test_after_a_decision_the_page_leads_to_the_next_undecided(client, year, opd_a, opd_a_editor):
-    first, second = (make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=i, prioritas=p) for i, p in [("U-1", 1), ("U-2", 2)])
+    first, second = (
+        make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=i, prioritas=p) for i, p in [("U-1", 1), ("U-2", 2)]
+    )
     client.force_login(opd_a_editor)
-    response = client.post(reverse("musrenbang:usulan-decide", args=[first.pk]), {"keputusan": "ditolak", "alasan": "Tidak sesuai", "level": "opd"}, follow=True)
+    response = client.post(
+        reverse("musrenbang:usulan-decide", args=[first.pk]),
+        {"keputusan": "ditolak", "alasan": "Tidak sesuai", "level": "opd"},
+        follow=True,
+    )
     page = response.content.decode()
     assert "Keputusan untuk U-1 disimpan." in page
-    assert f'href="{reverse("musrenbang:usulan-detail", args=[second.pk])}">Berikutnya: usulan belum diputuskan</a>' in page
+    assert (
+        f'href="{reverse("musrenbang:usulan-detail", args=[second.pk])}">Berikutnya: usulan belum diputuskan</a>'
+        in page
+    )
 
 
 def test_inbox_marks_what_is_new_since_the_last_visit_and_how_long_each_waited(client, year, opd_a, opd_a_editor):
@@ -113,5 +133,7 @@ def test_inbox_marks_what_is_new_since_the_last_visit_and_how_long_each_waited(c
     assert page.count('class="badge badge-baru"') == 1 and "9 hari" in page
     _routed(year, opd_a, 2, prefix="NEW")
     page = client.get(reverse("musrenbang:inbox")).content.decode()  # the first visit made U-OLD-0 seen
-    assert page.count('class="badge badge-baru"') == 2 and "U-NEW-1</a> <span class=\"badge badge-baru\">baru</span>" in page
+    assert (
+        page.count('class="badge badge-baru"') == 2 and 'U-NEW-1</a> <span class="badge badge-baru">baru</span>' in page
+    )
     assert 'class="badge badge-baru"' not in client.get(reverse("musrenbang:inbox")).content.decode()

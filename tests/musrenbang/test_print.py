@@ -1,4 +1,5 @@
 """The print view of the usulan list: every filtered usulan, no form, no inline style, bounded."""
+
 import re
 
 import pytest
@@ -17,7 +18,9 @@ def many_usulan(year, opd_a, opd_b):
     make_usulan(fiscal_year=year, id_usulan="MX-001", opd_tujuan=opd_b)
 
 
-def test_usulan_print_shows_every_filtered_usulan_without_form_or_inline_style(client, planner, year, opd_a, many_usulan):
+def test_usulan_print_shows_every_filtered_usulan_without_form_or_inline_style(
+    client, planner, year, opd_a, many_usulan
+):
     client.force_login(planner)
     response = client.get(reverse("musrenbang:usulan-print"), {"tahun": year.pk, "opd": opd_a.pk})
     assert response.status_code == 200
@@ -38,7 +41,7 @@ def test_usulan_print_is_bounded(client, planner, year, many_usulan, monkeypatch
 def test_usulan_list_links_the_print_view(client, planner, year, many_usulan):
     client.force_login(planner)
     page = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.pk}).content.decode()
-    assert f'{reverse("musrenbang:usulan-print")}?tahun={year.pk}' in page
+    assert f"{reverse('musrenbang:usulan-print')}?tahun={year.pk}" in page
 
 
 def test_officer_prints_only_what_they_may_see(client, opd_b_editor, year, many_usulan):

@@ -1,5 +1,6 @@
 """Routing (issue 14): the suggested agency preselected, one-click suggestions only where routing is the next step,
 and a bulk result that says which usulan went where."""
+
 from django.urls import reverse
 
 from musrenbang import services
@@ -14,7 +15,9 @@ def _bidang(code: str) -> Nomenklatur:
     return Nomenklatur.objects.get(kode=code)
 
 
-def test_routing_form_preselects_the_suggestion_and_not_the_agency_that_returned_it(client, year, opd_a, planner, opd_a_editor):
+def test_routing_form_preselects_the_suggestion_and_not_the_agency_that_returned_it(
+    client, year, opd_a, planner, opd_a_editor
+):
     dinkes = make_opd("Dinkes", bidang=["1.06"], nama="Dinas Kesehatan")
     fresh = make_usulan(fiscal_year=year, id_usulan="U-FRESH", bidang_urusan=_bidang("1.06"))
     client.force_login(planner)
@@ -43,7 +46,15 @@ def test_no_one_click_suggestion_for_an_usulan_awaiting_its_agencys_decision(yea
 def test_bulk_result_names_the_usulan_and_where_they_went(client, year, opd_a, opd_b, planner):
     chosen = [make_usulan(fiscal_year=year, id_usulan=f"U-{i}") for i in range(2)]
     client.force_login(planner)
-    response = client.post(reverse("musrenbang:usulan-bulk"), {
-        "aksi": "teruskan", "opd": opd_b.pk, "pilih": [u.pk for u in chosen], "konfirmasi_massal": "1",
-        "next": reverse("musrenbang:usulan-list")}, follow=True)
+    response = client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {
+            "aksi": "teruskan",
+            "opd": opd_b.pk,
+            "pilih": [u.pk for u in chosen],
+            "konfirmasi_massal": "1",
+            "next": reverse("musrenbang:usulan-list"),
+        },
+        follow=True,
+    )
     assert "2 usulan diteruskan ke DP3A: U-0, U-1." in response.content.decode()

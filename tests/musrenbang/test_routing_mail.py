@@ -1,4 +1,5 @@
 """E-mail of routed usulan (issue 14, optional part of point 4): at once or as a daily digest, as each officer chose."""
+
 import datetime
 
 from django.core import mail
@@ -26,7 +27,9 @@ def test_planners_have_no_inbox_mail_setting(client, planner):
     assert client.post(reverse("musrenbang:inbox-mail"), {"mode": "segera"}).status_code == 403
 
 
-def test_routing_mails_the_officers_who_chose_it_once_per_batch(year, opd_a, opd_b, opd_a_editor, planner, django_capture_on_commit_callbacks):
+def test_routing_mails_the_officers_who_chose_it_once_per_batch(
+    year, opd_a, opd_b, opd_a_editor, planner, django_capture_on_commit_callbacks
+):
     opd_a_editor.email = "petugas.a@example.org"
     opd_a_editor.save(update_fields=["email"])
     services.inbox_mail_set(user=opd_a_editor, mode="segera")
@@ -61,7 +64,10 @@ def test_an_import_that_routes_mails_once_per_agency(year, opd_a, opd_a_editor, 
     opd_a_editor.email = "petugas.a@example.org"
     opd_a_editor.save(update_fields=["email"])
     services.inbox_mail_set(user=opd_a_editor, mode="segera")
-    items = [(make_usulan(fiscal_year=year, id_usulan=f"U-I-{i}"), [services.Step(keputusan="diteruskan", opd=opd_a)]) for i in range(3)]
+    items = [
+        (make_usulan(fiscal_year=year, id_usulan=f"U-I-{i}"), [services.Step(keputusan="diteruskan", opd=opd_a)])
+        for i in range(3)
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         services.usulan_steps_apply(fiscal_year=year, items=items, by=None)
     assert len(mail.outbox) == 1 and "3 usulan diteruskan ke Dinsos" in mail.outbox[0].subject

@@ -1,10 +1,11 @@
 """Usulan summaries (issue 14, points 6 and 1): Rupiah beside each count, places named with their kind."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from renja.formatting import rupiah
+from core.formatting import rupiah
 from renja.models import Wilayah
 
 from ..factories import make_usulan, make_wilayah
@@ -26,8 +27,11 @@ def usulan(year, opd_a, opd_b, places):
     made = []
     for i in range(9):
         desa = (places["desa"], places["kel"], places["kb"])[i % 3]
-        made.append(make_usulan(fiscal_year=year, desa=desa, anggaran=10_000_000 * (i + 1),
-                                opd_tujuan=(opd_a, opd_b, None)[i % 3]))
+        made.append(
+            make_usulan(
+                fiscal_year=year, desa=desa, anggaran=10_000_000 * (i + 1), opd_tujuan=(opd_a, opd_b, None)[i % 3]
+            )
+        )
     return made
 
 
@@ -36,13 +40,19 @@ def test_counts_per_kecamatan_and_agency_carry_their_rupiah(client, planner, usu
     html = client.get(reverse("musrenbang:usulan-list")).content.decode()
     kecamatan = html.split('id="rekap-kec"')[1].split("</table>")[0]
     tenggarong = [u for u in usulan if u.desa.parent.nama == "Tenggarong"]
-    assert f'<th scope="row">Kec. Tenggarong</th>' in kecamatan
-    assert f'<td class="num">{len(tenggarong)}</td><td class="num">{rupiah(sum(u.anggaran for u in tenggarong))}</td></tr>' in kecamatan
+    assert '<th scope="row">Kec. Tenggarong</th>' in kecamatan
+    assert (
+        f'<td class="num">{len(tenggarong)}</td><td class="num">{rupiah(sum(u.anggaran for u in tenggarong))}</td></tr>'
+        in kecamatan
+    )
     assert '<th scope="row">Kec. Kota Bangun</th>' in kecamatan
     per_opd = html.split('id="rekap-opd"')[1].split("</table>")[0]
     dinsos = [u for u in usulan if u.opd_tujuan_id == opd_a.pk]
-    assert f'<th scope="row">Dinsos</th>' in per_opd
-    assert f'<td class="num">{len(dinsos)}</td><td class="num">{rupiah(sum(u.anggaran for u in dinsos))}</td></tr>' in per_opd
+    assert '<th scope="row">Dinsos</th>' in per_opd
+    assert (
+        f'<td class="num">{len(dinsos)}</td><td class="num">{rupiah(sum(u.anggaran for u in dinsos))}</td></tr>'
+        in per_opd
+    )
     assert ">Anggaran</th>" in per_opd
 
 
@@ -61,7 +71,10 @@ def test_detail_tracking_and_receipt_name_places_with_their_kind(client, planner
     for url in (reverse("musrenbang:usulan-detail", args=[u.pk]), reverse("musrenbang:usulan-receipt", args=[u.pk])):
         assert "Kel. Sukarame, Kec. Tenggarong" in client.get(url).content.decode(), url
     client.logout()
-    assert "Kel. Sukarame, Kec. Tenggarong" in client.get(reverse("musrenbang:track"), {"kode": u.kode_lacak}).content.decode()
+    assert (
+        "Kel. Sukarame, Kec. Tenggarong"
+        in client.get(reverse("musrenbang:track"), {"kode": u.kode_lacak}).content.decode()
+    )
 
 
 def test_inbox_names_places_with_their_kind(client, opd_a_editor, usulan):
@@ -70,7 +83,9 @@ def test_inbox_names_places_with_their_kind(client, opd_a_editor, usulan):
     assert "<td>Desa Bukit Biru</td><td>Kec. Tenggarong</td>" in html
 
 
-def test_summaries_and_labels_cost_no_query_per_usulan(client, planner, year, opd_a, places, django_assert_max_num_queries):
+def test_summaries_and_labels_cost_no_query_per_usulan(
+    client, planner, year, opd_a, places, django_assert_max_num_queries
+):
     client.force_login(planner)
     make_usulan(fiscal_year=year, desa=places["desa"], opd_tujuan=opd_a)
     client.get(reverse("musrenbang:usulan-list"))

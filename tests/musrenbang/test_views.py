@@ -33,8 +33,10 @@ def test_decision_post_access(client, request, routed_to_a, who, expected):
 
 def test_facilitator_records_a_forum_decision_on_the_same_trail(client, facilitator, routed_to_a):
     client.force_login(facilitator)
-    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
-                           {"keputusan": "dikembalikan", "alasan": "Disepakati forum: kewenangan DP3A", "level": "forum"})
+    response = client.post(
+        reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
+        {"keputusan": "dikembalikan", "alasan": "Disepakati forum: kewenangan DP3A", "level": "forum"},
+    )
     assert response.status_code == 302
     last = routed_to_a.keputusan.last()
     assert (last.level, last.keputusan, last.by) == ("forum", "dikembalikan", facilitator)
@@ -62,7 +64,14 @@ def test_inbox_shows_own_agency_undecided_first(client, opd_a_editor, year, opd_
 
 
 def test_inbox_filters(client, opd_a_editor, year, opd_a, routed_to_a):
-    make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-A-9", usulan="Rehab jalan usaha tani", anggaran=900_000_000, prioritas=7)
+    make_usulan(
+        fiscal_year=year,
+        opd_tujuan=opd_a,
+        id_usulan="U-A-9",
+        usulan="Rehab jalan usaha tani",
+        anggaran=900_000_000,
+        prioritas=7,
+    )
     client.force_login(opd_a_editor)
 
     def ids(**params):
@@ -77,7 +86,9 @@ def test_inbox_filters(client, opd_a_editor, year, opd_a, routed_to_a):
     assert ids(kecamatan=routed_to_a.desa.parent_id) == ["U-A-1", "U-A-9"]
 
 
-def test_list_and_inbox_query_counts_do_not_grow(client, django_assert_max_num_queries, planner, opd_a_editor, year, opd_a):
+def test_list_and_inbox_query_counts_do_not_grow(
+    client, django_assert_max_num_queries, planner, opd_a_editor, year, opd_a
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -95,40 +106,82 @@ def test_list_and_inbox_query_counts_do_not_grow(client, django_assert_max_num_q
 def test_bulk_route_by_planner(client, planner, year, opd_b):
     a, b = make_usulan(fiscal_year=year), make_usulan(fiscal_year=year)
     client.force_login(planner)
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [a.pk, b.pk], "next": "/usulan/", "konfirmasi_massal": "1"})
+    response = client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [a.pk, b.pk], "next": "/usulan/", "konfirmasi_massal": "1"},
+    )
     assert response.status_code == 302 and response.url == "/usulan/"
     assert set(Usulan.objects.values_list("opd_tujuan", flat=True)) == {opd_b.pk}
 
 
 def test_bulk_decision_by_officer_cannot_touch_other_agency(client, opd_a_editor, routed_to_a, routed_to_b):
     client.force_login(opd_a_editor)
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk, routed_to_b.pk], "konfirmasi_massal": "1"}, follow=True)
+    response = client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {
+            "aksi": "ditolak",
+            "alasan": "Tidak prioritas",
+            "pilih": [routed_to_a.pk, routed_to_b.pk],
+            "konfirmasi_massal": "1",
+        },
+        follow=True,
+    )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert Keputusan.objects.filter(keputusan="ditolak").count() == 0
-    response = client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"})
+    response = client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"},
+    )
     assert Keputusan.objects.filter(keputusan="ditolak").count() == 1
 
 
 def test_bulk_route_refused_for_officer(client, opd_a_editor, routed_to_a, opd_b):
     client.force_login(opd_a_editor)
-    assert client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [routed_to_a.pk]}).status_code == 403
+    assert (
+        client.post(
+            reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "opd": opd_b.pk, "pilih": [routed_to_a.pk]}
+        ).status_code
+        == 403
+    )
     routed_to_a.refresh_from_db()
     assert routed_to_a.opd_tujuan != opd_b
 
 
 def page_text(html: str) -> str:
     """The visible text of a page's main part, tags dropped and spaces collapsed."""
-    main = html[html.index("<main"):html.index("</main>")]
+    main = html[html.index("<main") : html.index("</main>")]
     return " ".join(re.sub(r"<[^>]+>", " ", main).split())
 
 
 def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a, row_a, row_a2):
-    make_usulan(fiscal_year=routed_to_a.fiscal_year, opd_tujuan=routed_to_a.opd_tujuan, id_usulan="U-A-9")  # not picked up
+    make_usulan(
+        fiscal_year=routed_to_a.fiscal_year, opd_tujuan=routed_to_a.opd_tujuan, id_usulan="U-A-9"
+    )  # not picked up
     client.force_login(opd_a_editor)
     url = reverse("musrenbang:usulan-decide", args=[routed_to_a.pk])
-    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.ref, "biaya_1": 100_000_000, "baris_2": row_a2.ref, "biaya_2": 1})
+    response = client.post(
+        url,
+        {
+            "keputusan": "diterima",
+            "level": "opd",
+            "baris_1": row_a.ref,
+            "biaya_1": 100_000_000,
+            "baris_2": row_a2.ref,
+            "biaya_2": 1,
+        },
+    )
     assert response.status_code == 422 and "harus sama dengan biaya yang diterima" in response.content.decode()
-    response = client.post(url, {"keputusan": "diterima", "level": "opd", "baris_1": row_a.ref, "biaya_1": 100_000_000, "baris_2": row_a2.ref, "biaya_2": 50_000_000})
+    response = client.post(
+        url,
+        {
+            "keputusan": "diterima",
+            "level": "opd",
+            "baris_1": row_a.ref,
+            "biaya_1": 100_000_000,
+            "baris_2": row_a2.ref,
+            "biaya_2": 50_000_000,
+        },
+    )
     assert response.status_code == 302
     assert Pengambilan.objects.count() == 2
     # The usulan's page shows each row with the part of the cost it took; each row's page leads to the usulan.
@@ -137,7 +190,7 @@ def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a
     assert f"{row_a2.ref} {row_a2.nama} (Dinsos) · Rp50.000.000" in text
     for row in (row_a, row_a2):
         detail = client.get(reverse("renja:row-detail", args=[row.pk])).content.decode()
-        link = f'{reverse("musrenbang:usulan-list")}?tahun={row.fiscal_year_id}&amp;baris={row.ref}'
+        link = f"{reverse('musrenbang:usulan-list')}?tahun={row.fiscal_year_id}&amp;baris={row.ref}"
         assert link in detail
         listed = client.get(reverse("musrenbang:usulan-list"), {"tahun": row.fiscal_year_id, "baris": row.ref})
         assert [r.record.id_usulan for r in listed.context["table"].page.object_list] == [routed_to_a.id_usulan]
@@ -165,7 +218,9 @@ def test_public_tracking_shows_path_without_personal_data(client, routed_to_a, r
 
     routed_to_a.pengusul = "Budi Santoso (Kades)"
     routed_to_a.save()
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     code = routed_to_a.kode_lacak
     response = client.get(reverse("musrenbang:track"), {"kode": f" {code.lower()} "})
     html = response.content.decode()
@@ -206,21 +261,29 @@ def test_facilitator_cannot_create_renja_rows_from_usulan(client, facilitator, r
     from renja.models import RenjaRow
 
     client.force_login(facilitator)
-    response = client.post(reverse("musrenbang:usulan-new-row", args=[routed_to_a.pk]), {"ref": "X-1", "kode_sub_kegiatan": "1.06.04.2.01.0001"})
+    response = client.post(
+        reverse("musrenbang:usulan-new-row", args=[routed_to_a.pk]),
+        {"ref": "X-1", "kode_sub_kegiatan": "1.06.04.2.01.0001"},
+    )
     assert response.status_code == 403 and not RenjaRow.objects.filter(ref="X-1").exists()
 
 
 def test_facilitator_bulk_decisions_are_forum_decisions(client, facilitator, routed_to_a):
     client.force_login(facilitator)
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"})
+    client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"},
+    )
     last = routed_to_a.keputusan.last()
     assert (last.keputusan, last.level) == ("ditolak", "forum")
 
 
 def test_merge_target_of_another_agency_is_not_revealed(client, opd_a_editor, routed_to_a, routed_to_b):
     client.force_login(opd_a_editor)
-    response = client.post(reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
-                           {"keputusan": "digabung", "alasan": "Sama", "gabung_usulan": routed_to_b.id_usulan, "level": "opd"})
+    response = client.post(
+        reverse("musrenbang:usulan-decide", args=[routed_to_a.pk]),
+        {"keputusan": "digabung", "alasan": "Sama", "gabung_usulan": routed_to_b.id_usulan, "level": "opd"},
+    )
     assert response.status_code == 422 and "tidak ada di tahun ini" in response.content.decode()
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diteruskan"
@@ -229,7 +292,9 @@ def test_merge_target_of_another_agency_is_not_revealed(client, opd_a_editor, ro
 def test_list_shows_usulan_picked_up_into_a_row(client, planner, routed_to_a, row_a, opd_a_editor, year, opd_a):
     from musrenbang import services
 
-    services.usulan_decide(usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
+    services.usulan_decide(
+        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+    )
     make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="OTHER")
     client.force_login(planner)
     response = client.get(reverse("musrenbang:usulan-list"), {"baris": row_a.ref})
@@ -237,17 +302,24 @@ def test_list_shows_usulan_picked_up_into_a_row(client, planner, routed_to_a, ro
     assert f"baris={row_a.ref}" in client.get(reverse("renja:row-detail", args=[row_a.pk])).content.decode()
 
 
-def test_counts_come_from_one_query_and_the_list_total_from_them_or_its_own_filter(client, planner, year, opd_a, opd_b,
-                                                                                   django_assert_num_queries):
+def test_counts_come_from_one_query_and_the_list_total_from_them_or_its_own_filter(
+    client, planner, year, opd_a, opd_b, django_assert_num_queries
+):
     from musrenbang import selectors
     from musrenbang.models import Usulan
 
     for i in range(26):
         make_usulan(fiscal_year=year, id_usulan=f"N-{i:02}", opd_tujuan=(opd_a, opd_b, None)[i % 3], anggaran=1_000_000)
     with django_assert_num_queries(1):
-        counts = selectors.status_counts(Usulan.objects.filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan")
+        counts = selectors.status_counts(
+            Usulan.objects.filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan"
+        )
     per_opd = counts["opd_tujuan__singkatan"]
-    assert [(r["name"], r["n"], r["biaya"]) for r in per_opd] == [("Dinsos", 9, 9_000_000), ("DP3A", 9, 9_000_000), ("–", 8, 8_000_000)]
+    assert [(r["name"], r["n"], r["biaya"]) for r in per_opd] == [
+        ("Dinsos", 9, 9_000_000),
+        ("DP3A", 9, 9_000_000),
+        ("–", 8, 8_000_000),
+    ]
     assert sum(r["n"] for r in counts["desa__parent__nama"]) == 26
     client.force_login(planner)
     url = reverse("musrenbang:usulan-list")

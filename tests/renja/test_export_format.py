@@ -1,5 +1,6 @@
 """Exports made for Excel: typed and formatted XLSX cells, fitted widths, frozen and filtered header, place names
 beside the codes; CSV separated by ";" unless asked for ","."""
+
 import csv
 import io
 from decimal import Decimal
@@ -8,8 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.tabular import MAX_WIDTH, Column, write_csv, write_xlsx
 from renja import services
-from renja.tabular import MAX_WIDTH, Column, write_csv, write_xlsx
 
 from ..factories import make_nomenklatur, make_row, make_sasaran, make_wilayah
 
@@ -19,10 +20,26 @@ def export_rows(year, opd_a):
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1001", "Sukarame", "kelurahan", parent=kec)
     sub = make_nomenklatur("1.06.04.2.01.0001")
-    make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-001", sub_kegiatan=sub, target=Decimal("95.50"),
-             pagu=1_250_000_000, pagu_n1=1_300_000_000, lokasi=[desa, kec], sasaran=[make_sasaran("anak")])
-    make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-002", sub_kegiatan=sub, target=Decimal("1000"), pagu=0,
-             keterangan="x" * 500)
+    make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-001",
+        sub_kegiatan=sub,
+        target=Decimal("95.50"),
+        pagu=1_250_000_000,
+        pagu_n1=1_300_000_000,
+        lokasi=[desa, kec],
+        sasaran=[make_sasaran("anak")],
+    )
+    make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="2026-DINSOS-002",
+        sub_kegiatan=sub,
+        target=Decimal("1000"),
+        pagu=0,
+        keterangan="x" * 500,
+    )
 
 
 def _sheet(client, url, params):
@@ -97,8 +114,14 @@ def test_both_csv_separators_reimport_unchanged(client, planner, year, export_ro
 
 
 def test_xlsx_writer_streams_typed_cells_and_caps_widths():
-    columns = [Column("ref"), Column("pagu", "rupiah"), Column("target", "number"), Column("skor", "score"),
-               Column("n", "integer"), Column("teks")]
+    columns = [
+        Column("ref"),
+        Column("pagu", "rupiah"),
+        Column("target", "number"),
+        Column("skor", "score"),
+        Column("n", "integer"),
+        Column("teks"),
+    ]
     rows = [["A", 1_500, Decimal("2.50"), 0.28351, 3, "=SUM(A1)"], ["B", None, None, 1.0, 0, "y" * 200]]
     sheet = load_workbook(io.BytesIO(write_xlsx(columns, iter(rows), title="Uji"))).active
     assert sheet.title == "Uji"

@@ -1,4 +1,5 @@
 """Export → re-import of the unedited file changes nothing (CSV and XLSX), and exports stay safe against formulas."""
+
 import io
 from decimal import Decimal
 
@@ -6,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.tabular import safe_cell, unneutralise
 from renja import services
 from renja.models import AuditLog, RenjaRow
-from renja.tabular import safe_cell, unneutralise
 
 from ..factories import make_nomenklatur, make_row, make_sasaran, make_wilayah
 
@@ -23,13 +24,28 @@ def rows(year, opd_a):
     sub = make_nomenklatur("1.06.04.2.01.0001")
     made = []
     for i, text in enumerate(TRICKY):
-        made.append(make_row(
-            opd=opd_a, fiscal_year=year, ref=f"2026-DINSOS-{i:03}", sub_kegiatan=sub, nama=f"{text} nama",
-            indikator=text, keterangan=f"{text}\r\nbaris kedua", satuan=text[:20], target=Decimal("95.50"),
-            pagu=1_250_000_000 + i, lokasi=[desa, kec], sasaran=[make_sasaran("anak"), make_sasaran("disabilitas")],
-        ))
+        made.append(
+            make_row(
+                opd=opd_a,
+                fiscal_year=year,
+                ref=f"2026-DINSOS-{i:03}",
+                sub_kegiatan=sub,
+                nama=f"{text} nama",
+                indikator=text,
+                keterangan=f"{text}\r\nbaris kedua",
+                satuan=text[:20],
+                target=Decimal("95.50"),
+                pagu=1_250_000_000 + i,
+                lokasi=[desa, kec],
+                sasaran=[make_sasaran("anak"), make_sasaran("disabilitas")],
+            )
+        )
     made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-100", sub_kegiatan=sub, target=None, pagu=0))
-    made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-101", sub_kegiatan=sub, target=Decimal("1000"), satuan=""))
+    made.append(
+        make_row(
+            opd=opd_a, fiscal_year=year, ref="2026-DINSOS-101", sub_kegiatan=sub, target=Decimal("1000"), satuan=""
+        )
+    )
     return made
 
 
@@ -41,10 +57,22 @@ def test_unedited_export_reimports_without_changes(client, planner, year, rows, 
     assert {r.ref: r.changes for r in plan.rows if r.changes} == {}
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": len(rows)}
 
-    before = list(RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk"))
+    before = list(
+        RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk")
+    )
     audits = AuditLog.objects.count()
-    assert services.renja_import_file(content=content, filename=f"renja.{kind}", fiscal_year=year, by=planner)["berubah"] == 0
-    assert list(RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk")) == before
+    assert (
+        services.renja_import_file(content=content, filename=f"renja.{kind}", fiscal_year=year, by=planner)["berubah"]
+        == 0
+    )
+    assert (
+        list(
+            RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by(
+                "pk"
+            )
+        )
+        == before
+    )
     assert AuditLog.objects.count() == audits + 1  # only the import's own entry
     assert not RenjaRow.objects.filter(keterangan__startswith="'-").exists()
 

@@ -28,9 +28,10 @@ def csv_bytes(*lines: str, header: str = HEADER) -> bytes:
 
 
 GOOD = csv_bytes(
-    '2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,120,Orang,1.250.000.000,64.02.06;64.02.06.1001,disabilitas;anak,apbd_kab,Layanan rehabilitasi',
+    "2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,120,Orang,1.250.000.000,"
+    "64.02.06;64.02.06.1001,disabilitas;anak,apbd_kab,Layanan rehabilitasi",
     '2026-DINSOS-002,Dinsos,1.06.01.2.02.0001,Gaji ASN,Jumlah orang,"95,5",Orang/bulan,5000000000,,,,',
-    '2026-DP3A-001,DP3A,2.08.02.2.01.0001,PUG,Jumlah dokumen,3,Dokumen,150000000,64.02.06,perempuan,DAK Non-Fisik,',
+    "2026-DP3A-001,DP3A,2.08.02.2.01.0001,PUG,Jumlah dokumen,3,Dokumen,150000000,64.02.06,perempuan,DAK Non-Fisik,",
 )
 
 
@@ -81,7 +82,10 @@ def test_changed_row_updates_by_ref(refs, year, planner):
 
 def test_absent_optional_column_leaves_field_alone(refs, year, planner):
     run(GOOD, year, planner)
-    slim = csv_bytes("2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,1250000000", header="ref,opd,kode_sub_kegiatan,nama,pagu")
+    slim = csv_bytes(
+        "2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,1250000000",
+        header="ref,opd,kode_sub_kegiatan,nama,pagu",
+    )
     assert run(slim, year, planner)["sama"] == 1
     assert RenjaRow.objects.get(ref="2026-DINSOS-001").sasaran.count() == 2
 
@@ -90,15 +94,33 @@ def test_xlsx_file_imports_like_csv(refs, year, planner):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.split(","))
-    sheet.append(["X-1", "Dinsos", "1.06.04.2.01.0001", "Rehabilitasi", "Jumlah", 10, "Orang", 250000000, "64.02.06", "anak", "apbd_kab", ""])
+    sheet.append(
+        [
+            "X-1",
+            "Dinsos",
+            "1.06.04.2.01.0001",
+            "Rehabilitasi",
+            "Jumlah",
+            10,
+            "Orang",
+            250000000,
+            "64.02.06",
+            "anak",
+            "apbd_kab",
+            "",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert services.renja_import_file(content=buffer.getvalue(), filename="r.xlsx", fiscal_year=year, by=planner)["baru"] == 1
+    assert (
+        services.renja_import_file(content=buffer.getvalue(), filename="r.xlsx", fiscal_year=year, by=planner)["baru"]
+        == 1
+    )
     assert RenjaRow.objects.get(ref="X-1").pagu == 250_000_000
 
 
 def test_semicolon_separated_csv_is_read(refs, year, planner):
-    content = "ref;opd;kode_sub_kegiatan;nama;pagu\nS-1;Dinsos;1.06.04.2.01.0001;Rehabilitasi;1.000.000\n".encode()
+    content = b"ref;opd;kode_sub_kegiatan;nama;pagu\nS-1;Dinsos;1.06.04.2.01.0001;Rehabilitasi;1.000.000\n"
     assert run(content, year, planner)["baru"] == 1
 
 
@@ -142,7 +164,9 @@ def test_duplicate_ref_in_file_is_rejected(refs, year, planner):
 
 def test_missing_required_column_is_rejected(refs, year, planner):
     content = csv_bytes("R-1,Dinsos,Nama,100", header="ref,opd,nama,pagu")
-    assert rejected(content, year, planner) == [(1, "kode_sub_kegiatan", "kolom wajib kode_sub_kegiatan tidak ada di baris judul")]
+    assert rejected(content, year, planner) == [
+        (1, "kode_sub_kegiatan", "kolom wajib kode_sub_kegiatan tidak ada di baris judul")
+    ]
 
 
 def test_wrong_encoding_is_rejected(refs, year, planner):
@@ -151,7 +175,9 @@ def test_wrong_encoding_is_rejected(refs, year, planner):
     assert row == 0 and "UTF-8" in message and "baris 2" in message
 
 
-@pytest.mark.parametrize("content", [b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n\x00\x00", b"PK\x03\x04not really a zip", b""])
+@pytest.mark.parametrize(
+    "content", [b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n\x00\x00", b"PK\x03\x04not really a zip", b""]
+)
 def test_not_a_spreadsheet_is_rejected(refs, year, planner, content):
     [(row, _column, message)] = rejected(content, year, planner)
     assert row == 0 and message
@@ -192,7 +218,17 @@ def test_command_refuses_unknown_year(refs, tmp_path):
         call_command("import_renja", str(path), "--year", "2031")
 
 
-@pytest.mark.parametrize("text,expected", [("1.250.000.000", 1250000000), ("1250000000", 1250000000), ("Rp1.250.000", 1250000), ("0", 0), (150000000.0, 150000000), (7, 7)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1.250.000.000", 1250000000),
+        ("1250000000", 1250000000),
+        ("Rp1.250.000", 1250000),
+        ("0", 0),
+        (150000000.0, 150000000),
+        (7, 7),
+    ],
+)
 def test_parse_rupiah_accepts_indonesian_forms(text, expected):
     assert services.parse_rupiah(text) == expected
 

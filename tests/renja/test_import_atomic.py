@@ -3,6 +3,7 @@ version bumped, no location or target-group link, no audit entry, and an upload 
 
 Every rejection of a bad file happens before the first write, so these tests break the write phase itself: a helper
 the import calls is wrapped to raise after it has written its part."""
+
 import pytest
 
 from renja import services
@@ -13,11 +14,12 @@ from .test_import import GOOD, csv_bytes, refs  # noqa: F401  (fixture)
 
 # The first file's Dinsos row with a new pagu and only one location, and two rows the first file did not have.
 SECOND = csv_bytes(
-    '2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,150,Orang,1.500.000.000,64.02.06,anak,apbd_kab,Diubah',
+    "2026-DINSOS-001,Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,150,Orang,1.500.000.000,"
+    "64.02.06,anak,apbd_kab,Diubah",
     '2026-DINSOS-002,Dinsos,1.06.01.2.02.0001,Gaji ASN,Jumlah orang,"95,5",Orang/bulan,5000000000,,,,',
-    '2026-DP3A-001,DP3A,2.08.02.2.01.0001,PUG,Jumlah dokumen,3,Dokumen,150000000,64.02.06,perempuan,DAK Non-Fisik,',
-    '2026-DINSOS-009,Dinsos,1.06.04.2.01.0001,Baris baru,Jumlah orang,5,Orang,10.000.000,64.02.06.1001,disabilitas,,',
-    '2026-DP3A-009,DP3A,2.08.02.2.01.0001,Baris baru lain,Jumlah dokumen,1,Dokumen,20.000.000,,,,',
+    "2026-DP3A-001,DP3A,2.08.02.2.01.0001,PUG,Jumlah dokumen,3,Dokumen,150000000,64.02.06,perempuan,DAK Non-Fisik,",
+    "2026-DINSOS-009,Dinsos,1.06.04.2.01.0001,Baris baru,Jumlah orang,5,Orang,10.000.000,64.02.06.1001,disabilitas,,",
+    "2026-DP3A-009,DP3A,2.08.02.2.01.0001,Baris baru lain,Jumlah dokumen,1,Dokumen,20.000.000,,,,",
 )
 
 
@@ -28,8 +30,11 @@ class WriteFailure(Exception):
 def database_state() -> dict:
     """Everything an import may write, in a form that compares equal only when nothing changed."""
     return {
-        "rows": list(RenjaRow.objects.order_by("ref").values_list(
-            "ref", "version", "nama", "pagu", "target", "keterangan", "cari", "updated_at", "updated_by")),
+        "rows": list(
+            RenjaRow.objects.order_by("ref").values_list(
+                "ref", "version", "nama", "pagu", "target", "keterangan", "cari", "updated_at", "updated_by"
+            )
+        ),
         "lokasi": sorted(RenjaRow.lokasi.through.objects.values_list("renjarow__ref", "wilayah__kode")),
         "sasaran": sorted(RenjaRow.sasaran.through.objects.values_list("renjarow__ref", "kelompoksasaran__slug")),
         "audit": list(AuditLog.objects.order_by("pk").values_list("pk", "action", "object_id", "version")),
@@ -72,8 +77,12 @@ def test_file_import_failing_mid_write_writes_nothing(imported_once, failing_aft
     assert database_state() == imported_once
 
 
-def test_confirmed_upload_failing_mid_write_writes_nothing_and_stays_in_preview(imported_once, failing_after_update, year, planner):
-    batch, plan, issues = services.renja_import_stage(content=SECOND, filename="renja.csv", fiscal_year=year, by=planner)
+def test_confirmed_upload_failing_mid_write_writes_nothing_and_stays_in_preview(
+    imported_once, failing_after_update, year, planner
+):
+    batch, plan, issues = services.renja_import_stage(
+        content=SECOND, filename="renja.csv", fiscal_year=year, by=planner
+    )
     assert plan is not None and not issues and plan.summary() == {"baru": 2, "berubah": 1, "sama": 2}
     with pytest.raises(WriteFailure):
         services.renja_import_confirm(batch=batch, by=planner)
@@ -86,7 +95,9 @@ def test_confirmed_upload_failing_mid_write_writes_nothing_and_stays_in_preview(
 def test_confirmed_upload_failing_after_the_rows_are_written_writes_nothing(imported_once, monkeypatch, year, planner):
     """The failure comes after every row and the import's audit entry were written, while the upload is marked
     applied: the rows go with it, and the upload can still be confirmed."""
-    batch, _plan, _issues = services.renja_import_stage(content=SECOND, filename="renja.csv", fiscal_year=year, by=planner)
+    batch, _plan, _issues = services.renja_import_stage(
+        content=SECOND, filename="renja.csv", fiscal_year=year, by=planner
+    )
     real_save = RenjaImport.save
 
     def save_then_fail(self, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Bounded input: no file, however built, holds an import's memory or time, and everything the database would
 refuse is refused at preview with its row and column (point 2 of "No dead ends")."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -10,7 +11,10 @@ from .. import hostile
 from .test_import import HEADER, csv_bytes, refs  # noqa: F401  (refs: the reference data fixture)
 
 COLUMNS = HEADER.split(",")
-ROW = "2026-DINSOS-{n:03},Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,{target},Orang,{pagu},,,,{keterangan}"
+ROW = (
+    "2026-DINSOS-{n:03},Dinsos,1.06.04.2.01.0001,Rehabilitasi disabilitas,Jumlah orang,"
+    "{target},Orang,{pagu},,,,{keterangan}"
+)
 MB = 1024 * 1024
 
 
@@ -29,7 +33,9 @@ def preview(content: bytes, year, by, filename: str = "renja.csv") -> list[tuple
 def test_decompression_bomb_is_refused_before_its_parts_are_read(refs, year, planner):
     bomb = hostile.decompression_bomb()
     assert len(bomb) < 2 * MB
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=bomb, filename="bom.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: services.build_plan(content=bomb, filename="bom.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, services.ImportRejected)
     [issue] = result.issues
     assert issue.row == 0 and "terlalu besar setelah diekstrak" in issue.message and "batas 50 MB" in issue.message
@@ -46,7 +52,9 @@ def test_decompression_bomb_is_refused_by_the_command(refs, year, tmp_path, caps
 
 def test_a_part_whose_header_lies_about_its_size_is_refused_with_little_memory(refs, year, planner):
     liar = hostile.lying_header_bomb(COLUMNS)
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=liar, filename="liar.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: services.build_plan(content=liar, filename="liar.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, services.ImportRejected) and "rusak" in result.issues[0].message
     assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"
 
@@ -62,7 +70,9 @@ def test_million_row_sheet_stops_at_the_row_limit_with_little_memory(refs, year,
     """The sheet declares no dimension: openpyxl's own loader would parse all its rows first (77 MB, and seconds)."""
     sheet = hostile.many_rows(COLUMNS, 1_000_000)
     assert len(sheet) < 4 * MB
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="juta.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: services.build_plan(content=sheet, filename="juta.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, services.ImportRejected)
     [issue] = result.issues
     assert issue.row == 20_002 and "lebih dari 20.000 baris data" in issue.message
@@ -80,7 +90,9 @@ def test_million_row_sheet_is_refused_by_the_command(refs, year, tmp_path, capsy
 def test_csv_stops_at_the_row_limit(refs, year, planner, settings):
     settings.RENJA_IMPORT_MAX_ROWS = 5
     content = csv_bytes(*[line(n) for n in range(1, 8)])
-    assert preview(content, year, planner) == [(7, "", "Berkas berisi lebih dari 5 baris data; batasnya 5 baris per berkas. Bagi menjadi beberapa berkas.")]
+    assert preview(content, year, planner) == [
+        (7, "", "Berkas berisi lebih dari 5 baris data; batasnya 5 baris per berkas. Bagi menjadi beberapa berkas.")
+    ]
 
 
 def test_blank_rows_count_towards_the_limit(refs, year, planner, settings):
@@ -113,7 +125,9 @@ def test_other_control_characters_are_refused(refs, year, planner, char):
 
 
 def test_tabs_and_line_breaks_in_text_are_kept(refs, year, planner):
-    services.renja_import_file(content=csv_bytes(line(1, keterangan='"a\tb\r\nc"')), filename="r.csv", fiscal_year=year, by=planner)
+    services.renja_import_file(
+        content=csv_bytes(line(1, keterangan='"a\tb\r\nc"')), filename="r.csv", fiscal_year=year, by=planner
+    )
     assert RenjaRow.objects.get().keterangan == "a\tb\r\nc"
 
 
@@ -124,26 +138,33 @@ def test_pagu_beyond_bigint_is_refused_at_preview(refs, year, planner):
 
 
 def test_largest_bigint_pagu_is_accepted(refs, year, planner):
-    services.renja_import_file(content=csv_bytes(line(1, pagu=str(2**63 - 1))), filename="r.csv", fiscal_year=year, by=planner)
+    services.renja_import_file(
+        content=csv_bytes(line(1, pagu=str(2**63 - 1))), filename="r.csv", fiscal_year=year, by=planner
+    )
     assert RenjaRow.objects.get().pagu == 2**63 - 1
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("100000000000000000000", "terlalu besar: paling banyak 16 angka sebelum koma"),  # 10^20
-    ("1e20", "terlalu besar"),
-    ("10000000000000000", "terlalu besar"),  # 10^16: one digit too many for DecimalField(18, 2)
-    ('"95,555"', "paling banyak 2 angka di belakang koma"),
-    ("NaN", "harus angka tidak negatif"),
-    ("Infinity", "harus angka tidak negatif"),
-    ("-Infinity", "harus angka tidak negatif"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("100000000000000000000", "terlalu besar: paling banyak 16 angka sebelum koma"),  # 10^20
+        ("1e20", "terlalu besar"),
+        ("10000000000000000", "terlalu besar"),  # 10^16: one digit too many for DecimalField(18, 2)
+        ('"95,555"', "paling banyak 2 angka di belakang koma"),
+        ("NaN", "harus angka tidak negatif"),
+        ("Infinity", "harus angka tidak negatif"),
+        ("-Infinity", "harus angka tidak negatif"),
+    ],
+)
 def test_target_beyond_the_column_is_refused_at_preview(refs, year, planner, target, expected):
     [(row, column, message)] = preview(csv_bytes(line(1, target=target)), year, planner)
     assert (row, column) == (2, "target") and expected in message
 
 
 def test_largest_target_the_column_takes_passes_preview(refs, year, planner):
-    plan = services.build_plan(content=csv_bytes(line(1, target='"9.999.999.999.999.999,99"')), filename="r.csv", fiscal_year=year, by=planner)
+    plan = services.build_plan(
+        content=csv_bytes(line(1, target='"9.999.999.999.999.999,99"')), filename="r.csv", fiscal_year=year, by=planner
+    )
     assert str(plan.rows[0].data["target"]) == "9999999999999999.99"
 
 
@@ -152,15 +173,27 @@ def test_infinity_and_huge_numbers_in_xlsx_cells_are_refused(refs, year, planner
         return hostile.row(f"2026-DINSOS-{n:03}", "Dinsos", "1.06.04.2.01.0001", "Nama", None, target, None, pagu)
 
     # A number cell of 1e999 reads as infinity.
-    sheet = [hostile.header_row(COLUMNS), data(1, b"1e999", b"1000"), data(2, b"-1e999", b"1000"), data(3, b"1", b"1e999"),
-             data(4, b"1e300", b"1e300"), hostile.SHEET_CLOSE]
+    sheet = [
+        hostile.header_row(COLUMNS),
+        data(1, b"1e999", b"1000"),
+        data(2, b"-1e999", b"1000"),
+        data(3, b"1", b"1e999"),
+        data(4, b"1e300", b"1e300"),
+        hostile.SHEET_CLOSE,
+    ]
     issues = preview(hostile.xlsx(sheet), year, planner, "inf.xlsx")
     assert [(r, c) for r, c, _m in issues] == [(2, "target"), (3, "target"), (4, "pagu"), (5, "pagu"), (5, "target")]
-    assert all("NaN atau tak hingga" in m for _r, _c, m in issues[:3]) and all("terlalu besar" in m for _r, _c, m in issues[3:])
+    assert all("NaN atau tak hingga" in m for _r, _c, m in issues[:3]) and all(
+        "terlalu besar" in m for _r, _c, m in issues[3:]
+    )
 
 
 def test_nan_in_an_xlsx_number_cell_is_refused(refs, year, planner):
-    sheet = [hostile.header_row(COLUMNS), hostile.row("2026-DINSOS-001", "Dinsos", "1.06.04.2.01.0001", "Nama", None, b"NaN", None, b"1"), hostile.SHEET_CLOSE]
+    sheet = [
+        hostile.header_row(COLUMNS),
+        hostile.row("2026-DINSOS-001", "Dinsos", "1.06.04.2.01.0001", "Nama", None, b"NaN", None, b"1"),
+        hostile.SHEET_CLOSE,
+    ]
     [(row, _column, message)] = preview(hostile.xlsx(sheet), year, planner, "nan.xlsx")
     assert row == 0 and "rusak" in message
 
@@ -168,7 +201,11 @@ def test_nan_in_an_xlsx_number_cell_is_refused(refs, year, planner):
 def test_text_longer_than_the_column_is_refused(refs, year, planner, monkeypatch):
     monkeypatch.setattr(RenjaRow._meta.get_field("satuan"), "max_length", 4)  # the bound is read from the model
     issues = preview(csv_bytes(line(1).replace("2026-DINSOS-001", "R" * 61), line(2)), year, planner)
-    assert issues == [(2, "ref", "paling banyak 60 karakter"), (2, "satuan", "paling banyak 4 karakter"), (3, "satuan", "paling banyak 4 karakter")]
+    assert issues == [
+        (2, "ref", "paling banyak 60 karakter"),
+        (2, "satuan", "paling banyak 4 karakter"),
+        (3, "satuan", "paling banyak 4 karakter"),
+    ]
 
 
 def test_cell_over_the_spreadsheet_limit_is_refused(refs, year, planner):
@@ -215,7 +252,9 @@ def test_upload_page_shows_the_total_of_problems(client, refs, year, planner):
     from django.urls import reverse
 
     client.force_login(planner)
-    upload = SimpleUploadedFile("salah.csv", csv_bytes(*[line(n, pagu="-5") for n in range(1, 351)]), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "salah.csv", csv_bytes(*[line(n, pagu="-5") for n in range(1, 351)]), content_type="text/csv"
+    )
     response = client.post(reverse("renja:import-upload"), {"tahun": year.pk, "berkas": upload})
     html = response.content.decode()
     assert response.status_code == 422 and "Berkas ditolak: 350 galat" in html and "… dan 150 masalah lain." in html
@@ -224,13 +263,15 @@ def test_upload_page_shows_the_total_of_problems(client, refs, year, planner):
 def test_one_row_of_a_million_cells_is_refused_with_little_memory(refs, year, planner, settings):
     settings.IMPORT_MAX_COMPRESSION_RATIO = 10**6  # only the row's width is left to catch it
     sheet = hostile.xlsx([b"<row>" + b"<c/>" * 1_000_000 + b"</row>", hostile.SHEET_CLOSE])
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=sheet, filename="lebar.xlsx", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: services.build_plan(content=sheet, filename="lebar.xlsx", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, services.ImportRejected) and "lebih dari 70.000 unsur" in result.issues[0].message
     assert peak < 20 * MB, f"peak {peak / MB:.0f} MB"
 
 
 def test_too_many_shared_strings_are_refused(refs, year, planner, monkeypatch):
-    monkeypatch.setattr("renja.tabular.MAX_SHARED_STRINGS", 1_000)
+    monkeypatch.setattr("core.tabular.MAX_SHARED_STRINGS", 1_000)
     strings = [b"".join(b"<si><t>teks %d</t></si>" % i for i in range(1_001)), b"</sst>"]
     content = hostile.xlsx([hostile.header_row(COLUMNS), hostile.SHEET_CLOSE], strings)
     [(row, _column, message)] = preview(content, year, planner, "teks.xlsx")
@@ -238,9 +279,16 @@ def test_too_many_shared_strings_are_refused(refs, year, planner, monkeypatch):
 
 
 def test_shared_strings_and_rich_text_are_read(refs, year, planner):
-    strings = [b'<si><t>2026-DINSOS-001</t></si><si><r><t>Rehabilitasi </t></r><r><rPr><b/></rPr><t>disabilitas</t></r></si>'
-               b"<si><t>Dinsos</t></si><si><t>1.06.04.2.01.0001</t></si>", b"</sst>"]
-    data = b'<row><c t="s"><v>0</v></c><c t="s"><v>2</v></c><c t="s"><v>3</v></c><c t="s"><v>1</v></c>' + b"<c/>" * 3 + b"<c><v>5000</v></c></row>"
+    strings = [
+        b"<si><t>2026-DINSOS-001</t></si><si><r><t>Rehabilitasi </t></r><r><rPr><b/></rPr><t>disabilitas</t></r></si>"
+        b"<si><t>Dinsos</t></si><si><t>1.06.04.2.01.0001</t></si>",
+        b"</sst>",
+    ]
+    data = (
+        b'<row><c t="s"><v>0</v></c><c t="s"><v>2</v></c><c t="s"><v>3</v></c><c t="s"><v>1</v></c>'
+        + b"<c/>" * 3
+        + b"<c><v>5000</v></c></row>"
+    )
     content = hostile.xlsx([hostile.header_row(COLUMNS), data, hostile.SHEET_CLOSE], strings)
     services.renja_import_file(content=content, filename="teks.xlsx", fiscal_year=year, by=planner)
     row = RenjaRow.objects.get()
@@ -249,7 +297,9 @@ def test_shared_strings_and_rich_text_are_read(refs, year, planner):
 
 def test_csv_line_of_millions_of_fields_is_refused_with_little_memory(refs, year, planner):
     content = csv_bytes(line(1), "ab," * 3_000_000)
-    peak, result = hostile.peak_memory(lambda: services.build_plan(content=content, filename="r.csv", fiscal_year=year, by=planner))
+    peak, result = hostile.peak_memory(
+        lambda: services.build_plan(content=content, filename="r.csv", fiscal_year=year, by=planner)
+    )
     assert isinstance(result, services.ImportRejected)
     assert [(i.row, i.message) for i in result.issues] == [(3, "baris lebih dari 4.194.304 karakter")]
     assert peak < 60 * MB, f"peak {peak / MB:.0f} MB"  # the file itself is 9 MB, and its text while decoded

@@ -1,4 +1,5 @@
 """The Renja import template: header, drop-down lists, reference sheets, scoped to the user; filled, it imports."""
+
 import io
 
 import pytest
@@ -58,7 +59,9 @@ def test_planner_template_has_header_lists_and_reference_sheets(client, planner,
     assert set(lists) == {"opd", "kode_sub_kegiatan", "sasaran", "sumber_dana"}
     assert _list(workbook, lists["opd"][0]) == ["DP3A", "Dinsos"]
     assert _list(workbook, lists["sumber_dana"][0]) == list(RenjaRow.SumberDana.values)
-    assert _list(workbook, lists["sasaran"][0]) == ["anak", "lansia"] and lists["sasaran"][1] is False  # several allowed
+    assert (
+        _list(workbook, lists["sasaran"][0]) == ["anak", "lansia"] and lists["sasaran"][1] is False
+    )  # several allowed
     assert lists["opd"][1] is True
     codes = _list(workbook, lists["kode_sub_kegiatan"][0])
     assert {"1.06.04.2.01.0001", "2.08.02.2.01.0005", "X.XX.01.2.02.0001"} <= set(codes)
@@ -96,9 +99,20 @@ def test_filled_template_imports(client, request, year, reference_data, who):
     user = request.getfixturevalue(who)
     workbook = load_workbook(io.BytesIO(_template(client, user)))
     sheet = workbook["Renja"]
-    values = {"ref": "2026-DINSOS-900", "opd": "Dinsos", "kode_sub_kegiatan": "1.06.04.2.01.0001", "nama": "Layanan lansia",
-              "pagu": 250_000_000, "indikator": "Lansia terlayani", "target": 95.5, "satuan": "Orang",
-              "lokasi": "64.02.06.1001;64.02.06.2001", "sasaran": "lansia", "sumber_dana": "apbd_kab", "keterangan": "Uji templat"}
+    values = {
+        "ref": "2026-DINSOS-900",
+        "opd": "Dinsos",
+        "kode_sub_kegiatan": "1.06.04.2.01.0001",
+        "nama": "Layanan lansia",
+        "pagu": 250_000_000,
+        "indikator": "Lansia terlayani",
+        "target": 95.5,
+        "satuan": "Orang",
+        "lokasi": "64.02.06.1001;64.02.06.2001",
+        "sasaran": "lansia",
+        "sumber_dana": "apbd_kab",
+        "keterangan": "Uji templat",
+    }
     for i, name in enumerate(c.value for c in sheet[1]):
         sheet.cell(row=2, column=i + 1, value=values[name])
     buffer = io.BytesIO()

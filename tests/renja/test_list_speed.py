@@ -1,13 +1,14 @@
 """The list pages' cheap drawing: cached reference <select> lists and tables drawn in Python show what before."""
+
 import copy
 
 import pytest
 from django import forms
 from django.urls import reverse
 
+from core.form_renderer import ReferenceSelect
 from renja import selectors
 from renja.filters import RenjaRowFilter
-from renja.form_renderer import ReferenceSelect
 from renja.models import RenjaRow
 from renja.tables import RenjaRowTable
 
@@ -78,13 +79,17 @@ def test_lists_follow_the_language(client, planner, reference):
 def test_table_rows_show_places_groups_and_status(year, opd_a):
     kec = make_wilayah()
     desa = [make_wilayah(f"64.02.06.200{i}", f"Desa {i}", "desa", parent=kec) for i in range(1, 5)]
-    row = make_row(opd=opd_a, fiscal_year=year, ref="R-1", lokasi=[kec, *desa], sasaran=[make_sasaran("anak")], status="diajukan")
+    row = make_row(
+        opd=opd_a, fiscal_year=year, ref="R-1", lokasi=[kec, *desa], sasaran=[make_sasaran("anak")], status="diajukan"
+    )
     make_row(opd=opd_a, fiscal_year=year, ref="R-2", target=95.5, satuan="persen", pagu=1_250_000_000)
     table = RenjaRowTable(selectors.rows_for_table(RenjaRow.objects.order_by("ref")))
     html = str(table.body_html())
     first, second = html.split("\n")
     assert f'<a href="{reverse("renja:row-detail", args=[row.pk])}">R-1</a>' in first
-    assert "<td>Kec. Tenggarong, Desa Desa 1, Desa Desa 2 +2</td>" in first  # in their usual order (by code), with their kind
+    assert (
+        "<td>Kec. Tenggarong, Desa Desa 1, Desa Desa 2 +2</td>" in first
+    )  # in their usual order (by code), with their kind
     assert '<span class="tag">Anak</span>' in first and '<span class="badge badge-diajukan">Diajukan</span>' in first
     assert "<td>Se-kabupaten</td>" in second and "<td>95,5 persen</td>" in second and "Rp1.250.000.000" in second
 

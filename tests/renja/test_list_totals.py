@@ -1,4 +1,5 @@
 """The Renja list's totals (issue 14, point 6): pagu of every filtered row, not only the page, and per program."""
+
 import re
 
 import pytest
@@ -6,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.formatting import rupiah
 from renja import selectors
-from renja.formatting import rupiah
 from renja.models import RenjaRow
 
 from ..factories import make_nomenklatur, make_row
@@ -21,8 +22,15 @@ def rows(year, opd_a, opd_b):
     made = []
     for i in range(30):  # more than a page
         sub = (sosial, sosial_2, pangan)[i % 3]
-        made.append(make_row(opd=(opd_a, opd_b)[i % 2], fiscal_year=year, sub_kegiatan=sub, pagu=1_000_000 * (i + 1),
-                             pagu_n1=(500_000 * i) if i % 4 else None))
+        made.append(
+            make_row(
+                opd=(opd_a, opd_b)[i % 2],
+                fiscal_year=year,
+                sub_kegiatan=sub,
+                pagu=1_000_000 * (i + 1),
+                pagu_n1=(500_000 * i) if i % 4 else None,
+            )
+        )
     return made
 
 
@@ -56,7 +64,11 @@ def test_list_page_shows_the_per_program_table(client, planner, rows):
     html = client.get(reverse("renja:row-list")).content.decode()
     table = html.split('id="tabel-per-program"')[1].split("</table>")[0]
     pangan = sum(r.pagu for r in rows if r.kode.startswith("2.09"))
-    assert re.search(rf'<td class="code">2\.09\.02</td><td>program 2\.09\.02</td><td class="num">10</td><td class="num">{re.escape(rupiah(pangan))}</td>', table)
+    assert re.search(
+        r'<td class="code">2\.09\.02</td><td>program 2\.09\.02</td>'
+        rf'<td class="num">10</td><td class="num">{re.escape(rupiah(pangan))}</td>',
+        table,
+    )
 
 
 def test_totals_cost_the_same_queries_for_more_rows(client, planner, year, opd_a, django_assert_max_num_queries):

@@ -1,12 +1,14 @@
-"""One log-in throttle for every log-in path, keyed on the normalised user name and the client address (issue 11, point 4)."""
+"""One log-in throttle for every log-in path, keyed on the normalised user name and the client address
+(issue 11, point 4)."""
+
 import logging
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.security import login_throttle_key, normalise_login_name
 from renja.models import User
-from renja.security import login_throttle_key, normalise_login_name
 from tests.factories import make_user
 
 PASSWORD = "rahasia-uji-123"
@@ -94,11 +96,11 @@ def test_the_admin_still_refuses_a_non_staff_user(client, opd_a_editor):
 
 
 def test_failures_and_lock_outs_are_logged_without_the_password(client, dp3a_admin, caplog):
-    caplog.set_level(logging.WARNING, logger="renja.security")
+    caplog.set_level(logging.WARNING, logger="core.security")
     for _ in range(3):
         _post(client, "login", "ＤＰ３Ａ", "sandi-yang-salah-XYZ")
     _post(client, "admin:login", "dp3a", PASSWORD)
-    records = [r for r in caplog.records if r.name == "renja.security"]
+    records = [r for r in caplog.records if r.name == "core.security"]
     messages = [r.getMessage() for r in records]
     failed = [m for m in messages if m.startswith("Log-in failed")]
     assert len(failed) == 3 and all("'dp3a'" in m and "127.0.0.1" in m for m in failed)
@@ -108,9 +110,9 @@ def test_failures_and_lock_outs_are_logged_without_the_password(client, dp3a_adm
 
 
 def test_a_successful_log_in_logs_nothing(client, dp3a_admin, caplog):
-    caplog.set_level(logging.INFO, logger="renja.security")
+    caplog.set_level(logging.INFO, logger="core.security")
     _post(client, "login", "dp3a", PASSWORD)
-    assert not [r for r in caplog.records if r.name == "renja.security"]
+    assert not [r for r in caplog.records if r.name == "core.security"]
 
 
 @pytest.mark.parametrize("raw,expected", [("ｄｐ３ａ", "dp3a"), ("  DP3A\t", "dp3a"), ("Straße", "strasse"), ("", "")])

@@ -3,6 +3,7 @@ OPD role with no agency, a planner who also has an agency, a reader of one agenc
 
 Written to kill the mutants `make mutate` found surviving in the module (an `and` turned `or`, `is None` turned
 `is not None`, a dropped select_related, ...)."""
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -82,10 +83,11 @@ def test_the_row_list_loads_year_and_agency_in_the_same_query(planner, year, opd
         assert [(r.fiscal_year.year, r.opd.singkatan) for r in permissions.row_queryset_for_user(planner)]
 
 
-def test_one_row_loads_with_everything_its_pages_show_in_one_query(planner, opd_a, opd_b, year, django_assert_num_queries):
+def test_one_row_loads_with_everything_its_pages_show_in_one_query(
+    planner, opd_a, opd_b, year, django_assert_num_queries
+):
     row = make_row(opd=opd_a, fiscal_year=year, opd_pengampu=opd_b)
     with django_assert_num_queries(1):
         loaded = permissions.get_row_for_user(planner, row.pk)
         assert loaded.fiscal_year.year and loaded.opd.singkatan and loaded.opd_pengampu.singkatan
         assert loaded.sub_kegiatan.parent.parent.kode
-

@@ -1,4 +1,5 @@
 """URL × person → expected status. Anonymous visitors are sent to the log-in page."""
+
 import pytest
 from django.urls import reverse
 
@@ -35,13 +36,28 @@ def test_get_access(client, request, row_in_opd_a, name, needs_row, who):
         assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("facilitator", 403), ("opd_a_viewer", 403), ("opd_b_editor", 403), ("opd_a_editor", 302), ("planner", 302)])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("anonymous", 302),
+        ("facilitator", 403),
+        ("opd_a_viewer", 403),
+        ("opd_b_editor", 403),
+        ("opd_a_editor", 302),
+        ("planner", 302),
+    ],
+)
 def test_edit_post_access_and_nothing_changes_when_refused(client, request, row_in_opd_a, who, expected):
     login(client, request, who)
     url = reverse("renja:row-edit", args=[row_in_opd_a.pk])
     data = {
-        "ref": row_in_opd_a.ref, "opd": row_in_opd_a.opd_id, "kode_sub_kegiatan": row_in_opd_a.kode, "nama": "Diubah",
-        "pagu": 1, "sumber_dana": "apbd_kab", "version": row_in_opd_a.version,
+        "ref": row_in_opd_a.ref,
+        "opd": row_in_opd_a.opd_id,
+        "kode_sub_kegiatan": row_in_opd_a.kode,
+        "nama": "Diubah",
+        "pagu": 1,
+        "sumber_dana": "apbd_kab",
+        "version": row_in_opd_a.version,
     }
     response = client.post(url, data)
     assert response.status_code == expected
@@ -52,7 +68,10 @@ def test_edit_post_access_and_nothing_changes_when_refused(client, request, row_
         assert row_in_opd_a.nama != "Diubah" and row_in_opd_a.version == 1
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("facilitator", 403), ("opd_a_viewer", 403), ("opd_b_editor", 403), ("opd_a_editor", 302)])
+@pytest.mark.parametrize(
+    "who,expected",
+    [("anonymous", 302), ("facilitator", 403), ("opd_a_viewer", 403), ("opd_b_editor", 403), ("opd_a_editor", 302)],
+)
 def test_status_post_access(client, request, row_in_opd_a, who, expected):
     login(client, request, who)
     response = client.post(reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "diajukan", "version": 1})
@@ -87,7 +106,14 @@ def test_officer_creating_for_another_agency_is_refused(client, opd_a_editor, op
     client.force_login(opd_a_editor)
     response = client.post(
         reverse("renja:row-create") + f"?tahun={year.pk}",
-        {"ref": "X-9", "opd": opd_b.pk, "kode_sub_kegiatan": row_in_opd_a.kode, "nama": "Titipan", "pagu": 5, "sumber_dana": "apbd_kab"},
+        {
+            "ref": "X-9",
+            "opd": opd_b.pk,
+            "kode_sub_kegiatan": row_in_opd_a.kode,
+            "nama": "Titipan",
+            "pagu": 5,
+            "sumber_dana": "apbd_kab",
+        },
     )
     assert response.status_code == 200
     assert "opd" in response.context["form"].errors
@@ -111,7 +137,9 @@ def test_admin_cannot_change_rows_or_audit_outside_the_services(client, admin_us
     assert client.get("/admin/renja/auditlog/add/").status_code == 403
 
 
-@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("facilitator", 403), ("opd_a_editor", 403), ("planner", 200)])
+@pytest.mark.parametrize(
+    "who,expected", [("anonymous", 302), ("facilitator", 403), ("opd_a_editor", 403), ("planner", 200)]
+)
 def test_year_page_is_for_planners(client, request, year, who, expected):
     login(client, request, who)
     assert client.get(reverse("renja:year-list")).status_code == expected
@@ -122,7 +150,9 @@ def test_planner_locks_year_and_stage_with_audit(client, planner, year, opd_a_ed
 
     from renja.models import AuditLog, StageWindow
 
-    window = StageWindow.objects.create(fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21))
+    window = StageWindow.objects.create(
+        fiscal_year=year, stage="forum", opens_on=datetime.date(2025, 3, 3), closes_on=datetime.date(2025, 3, 21)
+    )
     client.force_login(opd_a_editor)
     assert client.post(reverse("renja:stage-lock", args=[window.pk]), {"kunci": "1"}).status_code == 403
     client.force_login(planner)
@@ -138,5 +168,7 @@ def test_planner_locks_year_and_stage_with_audit(client, planner, year, opd_a_ed
 
 def test_refusals_are_explained_in_indonesian(client, opd_b_editor, row_in_opd_a):
     client.force_login(opd_b_editor)
-    assert "tidak berwenang mengubahnya" in client.get(reverse("renja:row-edit", args=[row_in_opd_a.pk])).content.decode()
+    assert (
+        "tidak berwenang mengubahnya" in client.get(reverse("renja:row-edit", args=[row_in_opd_a.pk])).content.decode()
+    )
     assert "Halaman tidak ditemukan" in client.get("/tidak-ada/").content.decode()

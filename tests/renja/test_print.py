@@ -1,5 +1,6 @@
 """The print view of the Renja list: every filtered row (no pager), no filter form, no inline style, the Pemda and
 the filters on top, landscape pages with the header repeated, bounded."""
+
 import re
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from ..factories import make_row, make_sasaran, make_wilayah
 def many_rows(year, opd_a, opd_b):
     kec = make_wilayah("64.02.06", "Tenggarong")
     for i in range(30):
-        make_row(opd=opd_a, fiscal_year=year, ref=f"A-{i:03}", pagu=1_000_000, lokasi=[kec], sasaran=[make_sasaran("anak")])
+        make_row(
+            opd=opd_a, fiscal_year=year, ref=f"A-{i:03}", pagu=1_000_000, lokasi=[kec], sasaran=[make_sasaran("anak")]
+        )
     make_row(opd=opd_b, fiscal_year=year, ref="B-001", pagu=5)
 
 
@@ -50,7 +53,7 @@ def test_print_view_is_bounded_with_a_message(client, planner, year, many_rows, 
 def test_list_links_to_the_print_view_with_its_filters(client, planner, year, opd_a, many_rows):
     client.force_login(planner)
     page = client.get(reverse("renja:row-list"), {"tahun": year.pk, "opd": opd_a.pk}).content.decode()
-    assert f'{reverse("renja:row-print")}?tahun={year.pk}&amp;opd={opd_a.pk}' in page and "Cetak daftar" in page
+    assert f"{reverse('renja:row-print')}?tahun={year.pk}&amp;opd={opd_a.pk}" in page and "Cetak daftar" in page
 
 
 def test_print_view_needs_login_and_shows_only_visible_rows(client, year, many_rows):

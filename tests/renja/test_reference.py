@@ -43,10 +43,20 @@ def test_loads_agencies_with_their_bidang_urusan(reference):
 
 
 def test_loading_twice_changes_nothing(reference):
-    counts = (Wilayah.objects.count(), Nomenklatur.objects.count(), Opd.objects.count(), KelompokSasaran.objects.count())
+    counts = (
+        Wilayah.objects.count(),
+        Nomenklatur.objects.count(),
+        Opd.objects.count(),
+        KelompokSasaran.objects.count(),
+    )
     second = services.reference_load()
     assert not any(second.created.values()) and not any(second.updated.values())
-    assert counts == (Wilayah.objects.count(), Nomenklatur.objects.count(), Opd.objects.count(), KelompokSasaran.objects.count())
+    assert counts == (
+        Wilayah.objects.count(),
+        Nomenklatur.objects.count(),
+        Opd.objects.count(),
+        KelompokSasaran.objects.count(),
+    )
     assert AuditLog.objects.filter(action="reference.loaded").count() == 1
 
 
@@ -54,7 +64,10 @@ def test_changed_file_updates_rows_by_code(reference, tmp_path):
     directory = tmp_path / "ref"
     shutil.copytree(services.REFERENCE_DIR, directory)
     path = directory / "wilayah_kukar.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("64.02.01.2001,Perian,", "64.02.01.2001,Perian Baru,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("64.02.01.2001,Perian,", "64.02.01.2001,Perian Baru,"),
+        encoding="utf-8",
+    )
     total = Wilayah.objects.count()
     result = services.reference_load(directory=directory)
     assert result.updated["wilayah"] == 1 and result.created["wilayah"] == 0

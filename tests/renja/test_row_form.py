@@ -1,4 +1,5 @@
 """The Renja row form's location picker and Rupiah inputs (issue 14, points 1 and 2)."""
+
 import pytest
 from django.urls import reverse
 
@@ -30,13 +31,29 @@ def places(db):
 
 # --- the parser the form shares with the importer ---------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    ("1.300.000.000", 1_300_000_000), ("1300000000", 1_300_000_000), ("Rp1.300.000.000", 1_300_000_000),
-    ("Rp 1.300.000.000,-", 1_300_000_000), ("Rp1.300.000.000,00", 1_300_000_000), (" 1.300.000.000\u00a0", 1_300_000_000),
-    ("1,3 M", 1_300_000_000), ("1,3M", 1_300_000_000), ("Rp1,25 M", 1_250_000_000), ("2 miliar", 2_000_000_000),
-    ("2 Milyar", 2_000_000_000), ("250 jt", 250_000_000), ("250 juta", 250_000_000), ("1.500 jt", 1_500_000_000),
-    ("7,5 rb", 7_500), ("1 T", 1_000_000_000_000), ("0,5 jt", 500_000),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1.300.000.000", 1_300_000_000),
+        ("1300000000", 1_300_000_000),
+        ("Rp1.300.000.000", 1_300_000_000),
+        ("Rp 1.300.000.000,-", 1_300_000_000),
+        ("Rp1.300.000.000,00", 1_300_000_000),
+        (" 1.300.000.000\u00a0", 1_300_000_000),
+        ("1,3 M", 1_300_000_000),
+        ("1,3M", 1_300_000_000),
+        ("Rp1,25 M", 1_250_000_000),
+        ("2 miliar", 2_000_000_000),
+        ("2 Milyar", 2_000_000_000),
+        ("250 jt", 250_000_000),
+        ("250 juta", 250_000_000),
+        ("1.500 jt", 1_500_000_000),
+        ("7,5 rb", 7_500),
+        ("1 T", 1_000_000_000_000),
+        ("0,5 jt", 500_000),
+    ],
+)
 def test_parse_rupiah_reads_indonesian_notation_and_shorthand(text, expected):
     assert services.parse_rupiah(text) == expected
 
@@ -57,17 +74,24 @@ def test_parse_rupiah_refuses_beyond_the_database_column():
 
 # --- the Rupiah field ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["1.300.000.000", "1300000000", "Rp1.300.000.000", "1,3 M"])
 def test_rupiah_field_takes_what_people_type(text):
     assert RupiahField().clean(text) == 1_300_000_000
 
 
-@pytest.mark.parametrize("text,message", [
-    ("satu miliar", "'satu miliar' bukan angka Rupiah (contoh: 1.250.000.000, 1250000000, 1,25 M atau 250 jt)."),
-    ("-5.000", "Tidak boleh negatif."),
-    ("9.223.372.036.854.775.808", "Terlalu besar: paling banyak 9.223.372.036.854.775.807."),
-    ("1.300.000.000,50", "'1.300.000.000,50' bukan angka Rupiah (contoh: 1.250.000.000, 1250000000, 1,25 M atau 250 jt)."),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("satu miliar", "'satu miliar' bukan angka Rupiah (contoh: 1.250.000.000, 1250000000, 1,25 M atau 250 jt)."),
+        ("-5.000", "Tidak boleh negatif."),
+        ("9.223.372.036.854.775.808", "Terlalu besar: paling banyak 9.223.372.036.854.775.807."),
+        (
+            "1.300.000.000,50",
+            "'1.300.000.000,50' bukan angka Rupiah (contoh: 1.250.000.000, 1250000000, 1,25 M atau 250 jt).",
+        ),
+    ],
+)
 def test_rupiah_field_refuses_with_a_clear_indonesian_message(text, message):
     from django.core.exceptions import ValidationError
 
@@ -101,7 +125,9 @@ def test_edit_saves_pagu_typed_with_dots_and_the_detail_shows_rupiah(client, opd
 
 def test_pagu_beyond_the_column_rerenders_the_form_with_the_message(client, opd_a_editor, row_in_opd_a):
     client.force_login(opd_a_editor)
-    response = client.post(reverse("renja:row-edit", args=[row_in_opd_a.pk]), form_data(row_in_opd_a, pagu="99999999999999999999"))
+    response = client.post(
+        reverse("renja:row-edit", args=[row_in_opd_a.pk]), form_data(row_in_opd_a, pagu="99999999999999999999")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["pagu"] == ["Terlalu besar: paling banyak 9.223.372.036.854.775.807."]
     assert 'value="99999999999999999999"' in response.content.decode()  # what was typed stays to be corrected
@@ -110,20 +136,28 @@ def test_pagu_beyond_the_column_rerenders_the_form_with_the_message(client, opd_
 
 # --- the location picker -------------------------------------------------------------------------------------------
 
+
 def test_places_are_named_with_their_kind(places):
     assert [places[k].label for k in ("tenggarong", "bukit_biru", "sukarame", "kab")] == [
-        "Kec. Tenggarong", "Desa Bukit Biru", "Kel. Sukarame", "Kutai Kartanegara"]
+        "Kec. Tenggarong",
+        "Desa Bukit Biru",
+        "Kel. Sukarame",
+        "Kutai Kartanegara",
+    ]
 
 
 def test_picker_groups_villages_under_their_kecamatan_in_name_order(places):
     p = places
     assert lokasi_groups() == [
         ((p["anggana"].pk, "64.02.07", "Kec. Anggana"), []),
-        ((p["tenggarong"].pk, "64.02.06", "Kec. Tenggarong"), [
-            (p["bukit_biru"].pk, "64.02.06.2001", "Desa Bukit Biru"),
-            (p["loa_ipuh"].pk, "64.02.06.1002", "Kel. Loa Ipuh"),
-            (p["sukarame"].pk, "64.02.06.1005", "Kel. Sukarame"),
-        ]),
+        (
+            (p["tenggarong"].pk, "64.02.06", "Kec. Tenggarong"),
+            [
+                (p["bukit_biru"].pk, "64.02.06.2001", "Desa Bukit Biru"),
+                (p["loa_ipuh"].pk, "64.02.06.1002", "Kel. Loa Ipuh"),
+                (p["sukarame"].pk, "64.02.06.1005", "Kel. Sukarame"),
+            ],
+        ),
     ]
 
 
@@ -135,8 +169,10 @@ def test_picker_is_checkboxes_open_where_something_is_chosen(places, year, opd_a
     assert "<select" not in html
     anggana, tenggarong = html.split('<details class="lokasi-kec"')[1:]
     assert anggana.startswith("><summary>Kec. Anggana <span")  # closed: nothing chosen in it
-    assert tenggarong.startswith(" open><summary>Kec. Tenggarong <span class=\"lokasi-n\">1 dipilih</span>")
-    assert f'<input type="checkbox" name="lokasi" value="{places["tenggarong"].pk}"> Seluruh Kec. Tenggarong' in tenggarong
+    assert tenggarong.startswith(' open><summary>Kec. Tenggarong <span class="lokasi-n">1 dipilih</span>')
+    assert (
+        f'<input type="checkbox" name="lokasi" value="{places["tenggarong"].pk}"> Seluruh Kec. Tenggarong' in tenggarong
+    )
     assert f'value="{places["sukarame"].pk}" checked> Kel. Sukarame <small>64.02.06.1005</small>' in tenggarong
     assert f'value="{places["bukit_biru"].pk}"> Desa Bukit Biru' in tenggarong
 
@@ -153,7 +189,9 @@ def test_adding_a_place_keeps_the_saved_ones(client, opd_a_editor, year, opd_a, 
     assert set(RenjaRow.objects.get(pk=row.pk).lokasi.values_list("pk", flat=True)) == set(chosen)
 
 
-def test_a_kecamatan_box_chooses_the_whole_kecamatan_and_none_means_regency_wide(client, opd_a_editor, year, opd_a, places):
+def test_a_kecamatan_box_chooses_the_whole_kecamatan_and_none_means_regency_wide(
+    client, opd_a_editor, year, opd_a, places
+):
     row = make_row(opd=opd_a, fiscal_year=year, lokasi=[places["bukit_biru"]])
     client.force_login(opd_a_editor)
     url = reverse("renja:row-edit", args=[row.pk])
@@ -170,7 +208,9 @@ def test_unknown_or_regency_place_ids_are_refused(client, opd_a_editor, year, op
     row = make_row(opd=opd_a, fiscal_year=year, lokasi=[places["bukit_biru"]])
     value = places["kab"].pk if bad == "kab" else bad
     client.force_login(opd_a_editor)
-    response = client.post(reverse("renja:row-edit", args=[row.pk]), form_data(row, lokasi=[places["sukarame"].pk, value]))
+    response = client.post(
+        reverse("renja:row-edit", args=[row.pk]), form_data(row, lokasi=[places["sukarame"].pk, value])
+    )
     assert response.status_code == 200
     assert "lokasi" in response.context["form"].errors
     assert 'class="lokasi has-error"' in response.content.decode()
@@ -178,13 +218,15 @@ def test_unknown_or_regency_place_ids_are_refused(client, opd_a_editor, year, op
 
 
 def test_detail_and_list_name_places_with_their_kind(client, planner, year, opd_a, places):
-    make_row(opd=opd_a, fiscal_year=year, ref="R-1", lokasi=[places["tenggarong"], places["sukarame"], places["bukit_biru"]])
+    make_row(
+        opd=opd_a, fiscal_year=year, ref="R-1", lokasi=[places["tenggarong"], places["sukarame"], places["bukit_biru"]]
+    )
     row = RenjaRow.objects.get(ref="R-1")
     client.force_login(planner)
     detail = client.get(reverse("renja:row-detail", args=[row.pk])).content.decode()
     assert "Kec. Tenggarong; Kel. Sukarame (Kec. Tenggarong); Desa Bukit Biru (Kec. Tenggarong)" in detail
     listing = client.get(reverse("renja:row-list")).content.decode()
-    assert "<td>Kec. Tenggarong, Kel. Sukarame, Desa Bukit Biru</td>"  # by code in listing
+    assert "<td>Kec. Tenggarong, Kel. Sukarame, Desa Bukit Biru</td>" in listing  # by code
     form = client.get(reverse("renja:row-edit", args=[row.pk])).content.decode()
     assert "Lokasi tersimpan: Kec. Tenggarong; Kel. Sukarame; Desa Bukit Biru" in form
 

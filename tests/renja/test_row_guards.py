@@ -3,6 +3,7 @@ unlocked stage window, the system (no person) changing an agreed row, the code o
 status named as sent.
 
 Written to kill the mutants `make mutate` found surviving in renja/services/rows.py's guards."""
+
 import datetime
 
 import pytest
@@ -15,8 +16,13 @@ from renja.models import AuditLog, FiscalYear, RenjaRow, StageWindow
 
 
 def _window(fiscal_year, stage, *, locked):
-    return StageWindow.objects.create(fiscal_year=fiscal_year, stage=stage, opens_on=datetime.date(2025, 1, 1),
-                                      closes_on=datetime.date(2025, 2, 1), is_locked=locked)
+    return StageWindow.objects.create(
+        fiscal_year=fiscal_year,
+        stage=stage,
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 2, 1),
+        is_locked=locked,
+    )
 
 
 def test_a_locked_year_without_a_reason_says_so_plainly(year):
@@ -38,7 +44,10 @@ def test_a_locked_year_names_its_reason(year):
 def test_a_locked_stage_names_the_stage_and_the_year(year):
     _window(year, StageWindow.Stage.FORUM, locked=True)
     label = StageWindow.Stage.FORUM.label
-    assert services.year_edit_refusal(year, StageWindow.Stage.FORUM) == f"Tahap {label} tahun 2026 dikunci; data tidak dapat diubah."
+    assert (
+        services.year_edit_refusal(year, StageWindow.Stage.FORUM)
+        == f"Tahap {label} tahun 2026 dikunci; data tidak dapat diubah."
+    )
 
 
 def test_only_the_locked_stage_refuses(year, row_in_opd_a, planner):
@@ -114,7 +123,9 @@ def test_the_system_may_make_a_planners_move(row_in_opd_a):
 
 
 def test_a_status_change_with_the_current_version_goes_through(row_in_opd_a, opd_a_editor):
-    row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version)
+    row = services.row_status_change(
+        row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version
+    )
     assert row.version == row_in_opd_a.version + 1
     assert RenjaRow.objects.get(pk=row.pk).status == "diajukan"
 
@@ -130,7 +141,9 @@ def test_moves_offered_to_a_planner_and_in_a_locked_stage(row_in_opd_a, planner,
 
 def test_a_stale_status_change_is_refused_with_the_exact_message(row_in_opd_a, opd_a_editor):
     with pytest.raises(ValidationError) as exc:
-        services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version - 1)
+        services.row_status_change(
+            row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=row_in_opd_a.version - 1
+        )
     assert exc.value.message == "Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."
 
 
@@ -142,7 +155,9 @@ def test_an_unknown_status_in_a_locked_renja_stage_is_refused_as_locked(row_in_o
     assert exc.value.code == "locked"
 
 
-def test_a_status_change_reads_the_row_with_its_year_and_agency_in_one_query(row_in_opd_a, planner, django_assert_num_queries):
+def test_a_status_change_reads_the_row_with_its_year_and_agency_in_one_query(
+    row_in_opd_a, planner, django_assert_num_queries
+):
     row = services.row_status_change(row=row_in_opd_a, status="diajukan", by=planner)  # content type now cached
     with CaptureQueriesContext(connection) as queries:
         row = services.row_status_change(row=row, status="draft", by=planner)

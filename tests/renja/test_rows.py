@@ -17,13 +17,25 @@ def sub(db):
 
 
 def base_data(opd, sub, **kw):
-    return {"opd": opd, "sub_kegiatan": sub, "kode": sub.kode, "nama": "Rehabilitasi disabilitas", "pagu": 250_000_000, **kw}
+    return {
+        "opd": opd,
+        "sub_kegiatan": sub,
+        "kode": sub.kode,
+        "nama": "Rehabilitasi disabilitas",
+        "pagu": 250_000_000,
+        **kw,
+    }
 
 
 def test_create_writes_row_and_audit(year, opd_a, sub, planner):
     kec = make_wilayah()
     anak = make_sasaran("anak")
-    row = services.row_create(fiscal_year=year, ref="A-1", data=base_data(opd_a, sub, lokasi=[kec], sasaran=[anak], target=Decimal("120")), by=planner)
+    row = services.row_create(
+        fiscal_year=year,
+        ref="A-1",
+        data=base_data(opd_a, sub, lokasi=[kec], sasaran=[anak], target=Decimal("120")),
+        by=planner,
+    )
     assert row.version == 1 and row.status == RenjaRow.Status.DRAFT
     assert list(row.lokasi.all()) == [kec] and list(row.sasaran.all()) == [anak]
     entry = AuditLog.objects.get(action="renja_row.created", object_id=str(row.pk))
@@ -82,7 +94,13 @@ def test_create_refused_in_locked_year(year, opd_a, sub, planner):
 
 
 def test_update_refused_when_renja_stage_locked(row_in_opd_a, planner):
-    StageWindow.objects.create(fiscal_year=row_in_opd_a.fiscal_year, stage="renja", opens_on=datetime.date(2025, 1, 1), closes_on=datetime.date(2025, 2, 1), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=row_in_opd_a.fiscal_year,
+        stage="renja",
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 2, 1),
+        is_locked=True,
+    )
     with pytest.raises(ValidationError, match="Penyusunan Rancangan Renja") as exc:
         services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=planner)
     assert "Penyusunan Rancangan Renja" in exc.value.messages[0]
@@ -92,7 +110,9 @@ def test_update_refused_when_renja_stage_locked(row_in_opd_a, planner):
 
 def test_update_records_old_and_new_values(row_in_opd_a, opd_a_editor):
     kec = make_wilayah()
-    row, changes = services.row_update(row=row_in_opd_a, data={"pagu": 150_000_000, "lokasi": [kec]}, by=opd_a_editor, expected_version=1)
+    row, changes = services.row_update(
+        row=row_in_opd_a, data={"pagu": 150_000_000, "lokasi": [kec]}, by=opd_a_editor, expected_version=1
+    )
     assert row.version == 2
     assert changes == {"pagu": ["Rp100.000.000", "Rp150.000.000"], "lokasi": ["", "64.02.06 Kec. Tenggarong"]}
     entry = AuditLog.objects.get(action="renja_row.updated")
@@ -100,7 +120,9 @@ def test_update_records_old_and_new_values(row_in_opd_a, opd_a_editor):
 
 
 def test_update_without_difference_writes_nothing(row_in_opd_a, planner):
-    row, changes = services.row_update(row=row_in_opd_a, data={"pagu": 100_000_000, "nama": row_in_opd_a.nama}, by=planner)
+    row, changes = services.row_update(
+        row=row_in_opd_a, data={"pagu": 100_000_000, "nama": row_in_opd_a.nama}, by=planner
+    )
     assert changes == {} and row.version == 1
     assert not AuditLog.objects.exists()
 
@@ -142,7 +164,9 @@ def test_stale_status_change_is_refused_and_changes_nothing(row_in_opd_a, opd_a_
     loaded_version = row_in_opd_a.version
     services.row_update(row=row_in_opd_a, data={"pagu": 300_000_000}, by=planner, expected_version=loaded_version)
     with pytest.raises(ValidationError, match="sudah diubah orang lain; muat ulang halaman") as exc:
-        services.row_status_change(row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=loaded_version)
+        services.row_status_change(
+            row=row_in_opd_a, status="diajukan", by=opd_a_editor, expected_version=loaded_version
+        )
     assert exc.value.code == "conflict"
     row = RenjaRow.objects.get(pk=row_in_opd_a.pk)
     assert (row.status, row.version, row.pagu) == ("draft", loaded_version + 1, 300_000_000)
@@ -214,7 +238,9 @@ def test_agency_role_requires_agency(db):
 
 
 def test_search_text_follows_every_write(year, opd_a, sub, planner):
-    row = services.row_create(fiscal_year=year, ref="Cari-1", data=base_data(opd_a, sub, nama="Taman Asuh Anak"), by=planner)
+    row = services.row_create(
+        fiscal_year=year, ref="Cari-1", data=base_data(opd_a, sub, nama="Taman Asuh Anak"), by=planner
+    )
     assert "taman asuh anak" in row.cari and "cari-1" in row.cari and sub.nama.lower() in row.cari
     row, _ = services.row_update(row=row, data={"keterangan": "Daycare Tenggarong"}, by=planner)
     assert "daycare tenggarong" in RenjaRow.objects.get(pk=row.pk).cari
@@ -222,11 +248,23 @@ def test_search_text_follows_every_write(year, opd_a, sub, planner):
 
 def test_agreement_follows_the_forum_stage_not_the_drafting_stage(row_in_opd_a, planner):
     year = row_in_opd_a.fiscal_year
-    StageWindow.objects.create(fiscal_year=year, stage="renja", opens_on=datetime.date(2025, 1, 1), closes_on=datetime.date(2025, 2, 1), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=year,
+        stage="renja",
+        opens_on=datetime.date(2025, 1, 1),
+        closes_on=datetime.date(2025, 2, 1),
+        is_locked=True,
+    )
     RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status="diajukan")
     row_in_opd_a.refresh_from_db()
     assert services.status_moves_for(row_in_opd_a, planner) == ["disepakati"]
     row = services.row_status_change(row=row_in_opd_a, status="disepakati", by=planner)
-    StageWindow.objects.create(fiscal_year=year, stage="renja_final", opens_on=datetime.date(2025, 4, 1), closes_on=datetime.date(2025, 6, 1), is_locked=True)
+    StageWindow.objects.create(
+        fiscal_year=year,
+        stage="renja_final",
+        opens_on=datetime.date(2025, 4, 1),
+        closes_on=datetime.date(2025, 6, 1),
+        is_locked=True,
+    )
     with pytest.raises(ValidationError, match="Penetapan Renja"):
         services.row_status_change(row=row, status="final", by=planner)

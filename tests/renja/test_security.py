@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from renja.security import client_address
+from core.security import client_address
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,10 @@ def test_login_is_throttled_after_repeated_failures(client, opd_a_editor, settin
     cache.clear()
     settings.LOGIN_FAILURE_LIMIT = 3
     for _ in range(3):
-        assert "sandi yang benar" in client.post(reverse("login"), {"username": "petugas.a", "password": "salah"}).content.decode()
+        assert (
+            "sandi yang benar"
+            in client.post(reverse("login"), {"username": "petugas.a", "password": "salah"}).content.decode()
+        )
     response = client.post(reverse("login"), {"username": "petugas.a", "password": "rahasia-uji-123"})
     assert response.status_code == 200 and "Terlalu banyak percobaan" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -48,7 +51,9 @@ def test_cache_is_a_table_in_the_database(db):
     assert "renja_cache" in connection.introspection.table_names()
 
 
-def test_failure_counts_are_shared_between_cache_connections_for_the_whole_window(client, opd_a_editor, settings, monkeypatch):
+def test_failure_counts_are_shared_between_cache_connections_for_the_whole_window(
+    client, opd_a_editor, settings, monkeypatch
+):
     cache.clear()
     settings.LOGIN_FAILURE_WINDOW_S = 900
     _fail_login(client)
@@ -80,12 +85,19 @@ def test_behind_proxy_failures_lock_out_only_the_real_client_address(client, opd
     assert _can_log_in(client, X_Real_IP="198.51.100.7")
 
 
-@pytest.mark.parametrize("behind_proxy,headers,expected", [
-    (False, {"HTTP_X_REAL_IP": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "127.0.0.1"),
-    (True, {"HTTP_X_REAL_IP": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.5"}, "203.0.113.5"),
-    (True, {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.7"}, "198.51.100.7"),  # a client-sent first hop is ignored
-    (True, {}, "127.0.0.1"),  # reached without the proxy's headers
-])
+@pytest.mark.parametrize(
+    "behind_proxy,headers,expected",
+    [
+        (False, {"HTTP_X_REAL_IP": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "127.0.0.1"),
+        (True, {"HTTP_X_REAL_IP": "203.0.113.5", "HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.5"}, "203.0.113.5"),
+        (
+            True,
+            {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 198.51.100.7"},
+            "198.51.100.7",
+        ),  # a client-sent first hop is ignored
+        (True, {}, "127.0.0.1"),  # reached without the proxy's headers
+    ],
+)
 def test_client_address(settings, behind_proxy, headers, expected):
     settings.BEHIND_PROXY = behind_proxy
     assert client_address(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", **headers)) == expected
@@ -93,7 +105,18 @@ def test_client_address(settings, behind_proxy, headers, expected):
 
 def test_check_deploy_is_clean_with_production_settings():
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(DEBUG="false", SECRET_KEY="k" * 60 + "!@#$%^&*()", ALLOWED_HOSTS="renja.example.go.id", DJANGO_SETTINGS_MODULE="renja.settings")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="k" * 60 + "!@#$%^&*()",
+        ALLOWED_HOSTS="renja.example.go.id",
+        DJANGO_SETTINGS_MODULE="renja.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

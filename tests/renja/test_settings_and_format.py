@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from renja.formatting import angka, rupiah
+from core.formatting import angka, rupiah
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("value,text", [(1_250_000_000, "Rp1.250.000.000"), (0, "Rp0"), (999, "Rp999"), (-5000, "-Rp5.000"), (None, "")])
+@pytest.mark.parametrize(
+    "value,text", [(1_250_000_000, "Rp1.250.000.000"), (0, "Rp0"), (999, "Rp999"), (-5000, "-Rp5.000"), (None, "")]
+)
 def test_rupiah(value, text):
     assert rupiah(value) == text
 
@@ -30,18 +32,31 @@ def _settings_env(**extra):
 def test_refuses_to_start_without_secret_key_when_debug_off():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=_settings_env(DJANGO_SETTINGS_MODULE="renja.settings", DEBUG="false"), capture_output=True, text=True,
+        cwd=ROOT,
+        env=_settings_env(DJANGO_SETTINGS_MODULE="renja.settings", DEBUG="false"),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
 def test_settings_read_environment():
-    code = "from django.conf import settings as s; print(s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE)"
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT,
-        env=_settings_env(DJANGO_SETTINGS_MODULE="renja.settings", DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="renja.kukarkab.go.id", DATABASE_URL="postgres://u@127.0.0.1:5432/renja"),
-        capture_output=True, text=True,
+        env=_settings_env(
+            DJANGO_SETTINGS_MODULE="renja.settings",
+            DEBUG="false",
+            SECRET_KEY="x" * 50,
+            ALLOWED_HOSTS="renja.kukarkab.go.id",
+            DATABASE_URL="postgres://u@127.0.0.1:5432/renja",
+        ),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["['renja.kukarkab.go.id']", "django.db.backends.postgresql", "Asia/Makassar", "id"]

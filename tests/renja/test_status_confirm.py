@@ -1,4 +1,5 @@
 """*Jadikan Disepakati* (and Final) go through a confirmation page; a POST that skipped it changes nothing."""
+
 from django.urls import reverse
 
 from renja import services
@@ -45,4 +46,7 @@ def test_submitting_needs_no_confirmation(client, opd_a_editor, row_in_opd_a):
 
 def test_confirmation_page_answers_403_to_a_reader(client, opd_a_viewer, row_in_opd_a):
     client.force_login(opd_a_viewer)
-    assert client.get(reverse("renja:row-status-confirm", args=[row_in_opd_a.pk]) + "?status=disepakati").status_code == 403
+    assert (
+        client.get(reverse("renja:row-status-confirm", args=[row_in_opd_a.pk]) + "?status=disepakati").status_code
+        == 403
+    )

@@ -12,8 +12,15 @@ from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make
 
 def form_data(row, **kw):
     data = {
-        "ref": row.ref, "opd": row.opd_id, "kode_sub_kegiatan": row.kode, "nama": row.nama, "pagu": row.pagu,
-        "sumber_dana": row.sumber_dana, "version": row.version, "indikator": "", "satuan": "",
+        "ref": row.ref,
+        "opd": row.opd_id,
+        "kode_sub_kegiatan": row.kode,
+        "nama": row.nama,
+        "pagu": row.pagu,
+        "sumber_dana": row.sumber_dana,
+        "version": row.version,
+        "indikator": "",
+        "satuan": "",
     }
     data.update(kw)
     return data
@@ -76,7 +83,9 @@ def test_list_filters(client, planner, year, opd_a, opd_b):
     desa = make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=kec)
     other_kec = make_wilayah("64.02.01", "Muara Muntai")
     anak = make_sasaran("anak")
-    daycare = make_row(opd=opd_b, fiscal_year=year, nama="Taman Asuh Anak", lokasi=[desa], sasaran=[anak], quick_win=True)
+    daycare = make_row(
+        opd=opd_b, fiscal_year=year, nama="Taman Asuh Anak", lokasi=[desa], sasaran=[anak], quick_win=True
+    )
     make_row(opd=opd_a, fiscal_year=year, nama="Rehabilitasi disabilitas", lokasi=[other_kec], status="diajukan")
     program = daycare.sub_kegiatan.parent.parent
     client.force_login(planner)
@@ -105,7 +114,7 @@ def test_list_is_paginated_and_sortable(client, planner, year, opd_a):
 
 
 def test_csv_export_is_filtered_and_safe_against_formulas(client, planner, year, opd_a, opd_b):
-    make_row(opd=opd_a, fiscal_year=year, ref="E-1", nama="=HYPERLINK(\"http://x\")", pagu=1_250_000_000)
+    make_row(opd=opd_a, fiscal_year=year, ref="E-1", nama='=HYPERLINK("http://x")', pagu=1_250_000_000)
     make_row(opd=opd_b, fiscal_year=year, ref="E-2", nama="+SUM(A1)")
     client.force_login(planner)
     response = client.get(reverse("renja:row-list"), {"opd": opd_a.pk, "export": "csv"})
@@ -130,7 +139,11 @@ def test_export_round_trips_through_import(client, planner, year, opd_a):
     make_row(opd=opd_a, fiscal_year=year, ref="E-1", lokasi=[make_wilayah()], sasaran=[make_sasaran("anak")], target=12)
     client.force_login(planner)
     content = client.get(reverse("renja:row-list"), {"export": "csv"}).content
-    assert services.renja_import_file(content=content, filename="x.csv", fiscal_year=year, by=planner) == {"baru": 0, "berubah": 0, "sama": 1}
+    assert services.renja_import_file(content=content, filename="x.csv", fiscal_year=year, by=planner) == {
+        "baru": 0,
+        "berubah": 0,
+        "sama": 1,
+    }
 
 
 def test_create_row_through_form(client, opd_a_editor, year, opd_a):
@@ -138,7 +151,15 @@ def test_create_row_through_form(client, opd_a_editor, year, opd_a):
     client.force_login(opd_a_editor)
     response = client.post(
         reverse("renja:row-create") + f"?tahun={year.pk}",
-        {"ref": "N-1", "opd": opd_a.pk, "kode_sub_kegiatan": sub.kode, "nama": "", "pagu": 5_000_000, "sumber_dana": "apbd_kab", "target": "10"},
+        {
+            "ref": "N-1",
+            "opd": opd_a.pk,
+            "kode_sub_kegiatan": sub.kode,
+            "nama": "",
+            "pagu": 5_000_000,
+            "sumber_dana": "apbd_kab",
+            "target": "10",
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     row = RenjaRow.objects.get(ref="N-1")
@@ -181,14 +202,18 @@ def test_concurrent_edit_second_save_refused_with_changes_shown(client, planner,
     assert row_in_opd_a.pagu == 222_000_000
     # Having seen the changes, the officer saves again on purpose with the version now shown.
     assert response.context["form"]["version"].value() == "2"
-    response = client.post(reverse("renja:row-edit", args=[row_in_opd_a.pk]), {**stale, "pagu": 333_000_000, "version": 2})
+    response = client.post(
+        reverse("renja:row-edit", args=[row_in_opd_a.pk]), {**stale, "pagu": 333_000_000, "version": 2}
+    )
     assert response.status_code == 302
     row_in_opd_a.refresh_from_db()
     assert row_in_opd_a.pagu == 333_000_000
 
 
 def test_locked_year_edit_page_says_so_and_refuses(client, planner, row_in_opd_a):
-    services.fiscal_year_set_lock(fiscal_year=row_in_opd_a.fiscal_year, locked=True, reason="RKPD ditetapkan", by=planner)
+    services.fiscal_year_set_lock(
+        fiscal_year=row_in_opd_a.fiscal_year, locked=True, reason="RKPD ditetapkan", by=planner
+    )
     client.force_login(planner)
     response = client.post(reverse("renja:row-edit", args=[row_in_opd_a.pk]), form_data(row_in_opd_a, pagu=1))
     assert "Tahun 2026 dikunci (RKPD ditetapkan)" in response.content.decode()
@@ -201,7 +226,9 @@ def test_status_change_through_detail_page(client, opd_a_editor, row_in_opd_a):
     html = client.get(reverse("renja:row-detail", args=[row_in_opd_a.pk])).content.decode()
     assert 'value="diajukan"' in html
     client.post(reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "diajukan", "version": 1})
-    response = client.post(reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "final", "version": 2}, follow=True)
+    response = client.post(
+        reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "final", "version": 2}, follow=True
+    )
     assert "Status tidak dapat diubah dari Diajukan ke Final" in response.content.decode()
     assert AuditLog.objects.filter(action="renja_row.status_changed").count() == 1
 
@@ -209,7 +236,9 @@ def test_status_change_through_detail_page(client, opd_a_editor, row_in_opd_a):
 def test_status_change_from_a_stale_page_is_refused(client, opd_a_editor, planner, row_in_opd_a):
     services.row_update(row=row_in_opd_a, data={"pagu": 300_000_000}, by=planner)  # saved after the page was loaded
     client.force_login(opd_a_editor)
-    response = client.post(reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "diajukan", "version": 1}, follow=True)
+    response = client.post(
+        reverse("renja:row-status", args=[row_in_opd_a.pk]), {"status": "diajukan", "version": 1}, follow=True
+    )
     assert "sudah diubah orang lain; muat ulang halaman" in response.content.decode()
     row_in_opd_a.refresh_from_db()
     assert (row_in_opd_a.status, row_in_opd_a.version) == ("draft", 2)
@@ -237,7 +266,10 @@ def test_login_logout_and_password_change(client, opd_a_editor):
     assert "sandi yang benar" in response.content.decode()
     response = client.post(reverse("login"), {"username": "petugas.a", "password": "rahasia-uji-123"})
     assert response.status_code == 302 and response.url == reverse("renja:home")
-    response = client.post(reverse("password_change"), {"old_password": "rahasia-uji-123", "new_password1": "Sandi-Baru-2026!", "new_password2": "Sandi-Baru-2026!"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "rahasia-uji-123", "new_password1": "Sandi-Baru-2026!", "new_password2": "Sandi-Baru-2026!"},
+    )
     assert response.status_code == 302
     opd_a_editor.refresh_from_db()
     assert opd_a_editor.check_password("Sandi-Baru-2026!")

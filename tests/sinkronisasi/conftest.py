@@ -19,7 +19,8 @@ def places(db):
     kec1 = make_wilayah("64.02.06", "Tenggarong")
     kec2 = make_wilayah("64.02.07", "Sebulu")
     return {
-        "kec1": kec1, "kec2": kec2,
+        "kec1": kec1,
+        "kec2": kec2,
         "desa1": make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec1),
         "desa2": make_wilayah("64.02.06.1007", "Sukarame", Wilayah.Tingkat.KELURAHAN, parent=kec1),
         "desa3": make_wilayah("64.02.07.2005", "Sebulu Ilir", Wilayah.Tingkat.DESA, parent=kec2),
@@ -28,7 +29,9 @@ def places(db):
 
 @pytest.fixture
 def groups(db):
-    return {slug: make_sasaran(slug) for slug in ("anak", "balita", "lansia", "disabilitas", "petani", "masyarakat_umum")}
+    return {
+        slug: make_sasaran(slug) for slug in ("anak", "balita", "lansia", "disabilitas", "petani", "masyarakat_umum")
+    }
 
 
 @pytest.fixture

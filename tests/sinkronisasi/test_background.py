@@ -1,6 +1,7 @@
 """Full recomputes (a synonym changed, or asked for) and refreshes after large changes run on the task queue, in the
 worker (`manage.py db_worker`): no request waits for them, a failed or abandoned one is tried again, the page says
 what is running."""
+
 import datetime
 import re
 
@@ -9,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.system_actor import current_system_source
 from renja import services as renja_services
 from renja.models import RenjaRow
-from renja.system_actor import current_system_source
 from sinkronisasi import services
 from sinkronisasi.models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
 
@@ -23,15 +24,28 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def queued(status: str = "READY") -> list[dict]:
-    return [t.args_kwargs["kwargs"] for t in DBTaskResult.objects.filter(task_path=services.SYNC_TASK_PATH, status=status)]
+    return [
+        t.args_kwargs["kwargs"] for t in DBTaskResult.objects.filter(task_path=services.SYNC_TASK_PATH, status=status)
+    ]
 
 
 @pytest.fixture
 def elderly_school(year, opd_b, opd_c, places, groups, codes):
     """Two names of one programme that only a synonym joins; the year's findings computed once (none)."""
-    for opd, ref, code, nama in ((opd_b, "A", "dp3a", "Sekolah Lansia"), (opd_c, "B", "dp2kb", "Universitas Usia Ketiga")):
-        make_row(opd=opd, fiscal_year=year, ref=ref, sub_kegiatan=codes[code], lokasi=[places["desa1"]],
-                 sasaran=[groups["lansia"]], nama=nama, keterangan="")
+    for opd, ref, code, nama in (
+        (opd_b, "A", "dp3a", "Sekolah Lansia"),
+        (opd_c, "B", "dp2kb", "Universitas Usia Ketiga"),
+    ):
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            ref=ref,
+            sub_kegiatan=codes[code],
+            lokasi=[places["desa1"]],
+            sasaran=[groups["lansia"]],
+            nama=nama,
+            keterangan="",
+        )
     services.sync_refresh(fiscal_year=year)
     assert not TumpangTindih.objects.exists()
     return SyncState.objects.get(fiscal_year=year)
@@ -39,8 +53,10 @@ def elderly_school(year, opd_b, opd_c, places, groups, codes):
 
 def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, planner, elderly_school, year):
     client.force_login(planner)
-    response = client.post(reverse("sinkronisasi:sinonim-list"),
-                           {"nama": "sekolah lansia", "frasa": "sekolah lansia, universitas usia ketiga", "aktif": "on"})
+    response = client.post(
+        reverse("sinkronisasi:sinonim-list"),
+        {"nama": "sekolah lansia", "frasa": "sekolah lansia, universitas usia ketiga", "aktif": "on"},
+    )
     assert response.status_code == 302
     assert queued() == [{"fiscal_year_id": year.pk, "full": True, "attempt": 1}]
     assert not TumpangTindih.objects.exists()  # the request did not recompute
@@ -56,8 +72,12 @@ def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, plan
     assert "sedang dihitung ulang" not in text and "menunggu giliran" not in text and "Sekolah Lansia" in text
 
 
-def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stored_findings(client, planner, elderly_school):
-    KelompokSinonim.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")  # not via the service
+def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stored_findings(
+    client, planner, elderly_school
+):
+    KelompokSinonim.objects.create(
+        nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga"
+    )  # not via the service
     client.force_login(planner)
     for _ in range(3):
         page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
@@ -77,7 +97,9 @@ def test_the_full_recompute_button_queues_it(client, planner, elderly_school, ye
     assert state.mode == "penuh" and state.full_at > elderly_school.full_at
 
 
-def test_a_failed_recompute_is_logged_and_queued_again_later(client, planner, elderly_school, year, monkeypatch, caplog):
+def test_a_failed_recompute_is_logged_and_queued_again_later(
+    client, planner, elderly_school, year, monkeypatch, caplog
+):
     real = services.sync_refresh
 
     def broken(**kwargs):
@@ -114,7 +136,9 @@ def test_failures_stop_after_the_set_number_of_attempts(elderly_school, year, mo
 def test_a_recompute_whose_worker_died_is_given_up_and_queued_again(client, planner, elderly_school, year, settings):
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     running = DBTaskResult.objects.get()
-    DBTaskResult.objects.filter(pk=running.pk).update(status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=5))
+    DBTaskResult.objects.filter(pk=running.pk).update(
+        status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     client.force_login(planner)
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     started = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5)).strftime("%H.%M")
@@ -128,7 +152,9 @@ def test_a_recompute_whose_worker_died_is_given_up_and_queued_again(client, plan
     assert SyncState.objects.get(pk=elderly_school.pk).full_at > elderly_school.full_at
 
 
-def test_a_page_view_after_a_large_change_queues_the_refresh_instead_of_waiting(client, planner, elderly_school, year, settings):
+def test_a_page_view_after_a_large_change_queues_the_refresh_instead_of_waiting(
+    client, planner, elderly_school, year, settings
+):
     settings.SYNC_INLINE_MAX_ROWS = 1
     for row in RenjaRow.objects.all():
         renja_services.row_update(row=row, data={"keterangan": "diubah lewat impor"}, by=None)

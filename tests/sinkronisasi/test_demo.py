@@ -1,4 +1,5 @@
 """The demo shows the 12 March 2025 forum's real overlaps flagged with sensible reasons, and usulan nobody took up."""
+
 from django.core.management import call_command
 
 from renja.models import FiscalYear
@@ -21,12 +22,19 @@ NOT_OVERLAPS = [  # deliberate non-overlaps of the same file: different work for
 
 def test_demo_flags_the_forums_overlaps_with_their_reasons(db):
     call_command("seed_demo", "--password", "demo-sandi-2026", stdout=open("/dev/null", "w"))
-    pairs = {frozenset({p.baris_a.ref, p.baris_b.ref}): p for p in TumpangTindih.objects.select_related("baris_a", "baris_b")}
+    pairs = {
+        frozenset({p.baris_a.ref, p.baris_b.ref}): p for p in TumpangTindih.objects.select_related("baris_a", "baris_b")
+    }
     for refs, word in FORUM_OVERLAPS.items():
         assert refs in pairs, sorted(refs)
-        assert word.lower() in " ".join(selectors.reasons(pairs[refs].sinyal)).lower(), (sorted(refs), pairs[refs].sinyal)
+        assert word.lower() in " ".join(selectors.reasons(pairs[refs].sinyal)).lower(), (
+            sorted(refs),
+            pairs[refs].sinyal,
+        )
     for refs in NOT_OVERLAPS:
         assert refs not in pairs, sorted(refs)
-    assert TumpangTindih.objects.filter(forums__isnull=False, status="koordinasi").exists()  # settled on the demo forum's agenda
+    assert TumpangTindih.objects.filter(
+        forums__isnull=False, status="koordinasi"
+    ).exists()  # settled on the demo forum's agenda
     orphans = selectors.orphan_counts(selectors.usulan_belum_diambil(FiscalYear.objects.get(year=2026)))
     assert orphans["total"] > 0 and set(orphans["by_cause"]) >= {"belum_diteruskan", "belum_diputuskan", "ditolak"}

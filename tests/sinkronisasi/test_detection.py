@@ -1,19 +1,22 @@
 """Each signal of the overlap detector, and each case that is not an overlap."""
-import pytest
 
-from renja import services as renja_services
 from sinkronisasi import deteksi, services, teks
 from sinkronisasi.models import TumpangTindih
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
 
 DAYCARE_A = dict(nama="Taman Asuh Anak bagi anak pekerja", keterangan="Pengasuhan anak harian di kelurahan")
-DAYCARE_B = dict(nama="Rumah Penitipan Anak (daycare) TAMASYA", keterangan="Layanan penitipan anak bagi orang tua bekerja")
+DAYCARE_B = dict(
+    nama="Rumah Penitipan Anak (daycare) TAMASYA", keterangan="Layanan penitipan anak bagi orang tua bekerja"
+)
 
 
 def pairs(year):
     services.sync_refresh(fiscal_year=year)
-    return {(p.baris_a.ref, p.baris_b.ref): p for p in TumpangTindih.objects.filter(fiscal_year=year).select_related("baris_a", "baris_b")}
+    return {
+        (p.baris_a.ref, p.baris_b.ref): p
+        for p in TumpangTindih.objects.filter(fiscal_year=year).select_related("baris_a", "baris_b")
+    }
 
 
 def key(a, b):
@@ -21,8 +24,24 @@ def key(a, b):
 
 
 def test_same_work_under_different_names_in_the_same_place_is_flagged(year, opd_b, opd_c, places, groups, codes):
-    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"], groups["balita"]], **DAYCARE_A)
-    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    a = make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"], groups["balita"]],
+        **DAYCARE_A,
+    )
+    b = make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     found = pairs(year)
     pair = found[key(a, b)]
     assert pair.skor >= services.PARAMS.threshold
@@ -32,37 +51,117 @@ def test_same_work_under_different_names_in_the_same_place_is_flagged(year, opd_
 
 
 def test_same_work_in_places_that_do_not_meet_is_not_flagged(year, opd_b, opd_c, places, groups, codes):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa3"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa3"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     assert pairs(year) == {}
 
 
 def test_a_regency_wide_row_covers_every_place(year, opd_b, opd_c, places, groups, codes):
-    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[], sasaran=[groups["anak"]], **DAYCARE_A)
-    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa3"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    a = make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    b = make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa3"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     pair = pairs(year)[key(a, b)]
     assert pair.sinyal["se_kabupaten"] is True
 
 
 def test_a_kecamatan_row_meets_a_desa_row_inside_it(year, opd_b, opd_c, places, groups, codes):
-    a = make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["kec1"]], sasaran=[groups["anak"]], **DAYCARE_A)
-    b = make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa2"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    a = make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["kec1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    b = make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa2"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     assert pairs(year)[key(a, b)].sinyal["lokasi"] == ["Sukarame"]
 
 
-def test_different_work_for_the_same_group_in_the_same_village_is_not_an_overlap(year, opd_b, opd_c, places, groups, codes):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]],
-             nama="Pembangunan ruang kelas PAUD", keterangan="Konstruksi dua ruang kelas beserta mebel")
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]],
-             nama="Imunisasi campak dan polio", keterangan="Vaksinasi di posyandu oleh bidan desa")
+def test_different_work_for_the_same_group_in_the_same_village_is_not_an_overlap(
+    year, opd_b, opd_c, places, groups, codes
+):
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        nama="Pembangunan ruang kelas PAUD",
+        keterangan="Konstruksi dua ruang kelas beserta mebel",
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        nama="Imunisasi campak dan polio",
+        keterangan="Vaksinasi di posyandu oleh bidan desa",
+    )
     assert pairs(year) == {}
 
 
 def test_same_sub_kegiatan_code_in_two_agencies_where_places_meet_is_flagged(year, places, groups):
     code = make_nomenklatur("1.02.02.2.02.0010", "Pelayanan Kesehatan Orang dengan Gangguan Jiwa Berat")
     dinkes, rsud = make_opd("Dinkes", bidang=["1.02"]), make_opd("RSUD", bidang=["1.02"])
-    a = make_row(opd=dinkes, fiscal_year=year, ref="A", sub_kegiatan=code, lokasi=[places["kec1"]], nama="Layanan ODGJ di puskesmas")
-    b = make_row(opd=rsud, fiscal_year=year, ref="B", sub_kegiatan=code, lokasi=[places["desa1"]], nama="Rawat inap jiwa rumah sakit")
+    a = make_row(
+        opd=dinkes,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=code,
+        lokasi=[places["kec1"]],
+        nama="Layanan ODGJ di puskesmas",
+    )
+    b = make_row(
+        opd=rsud,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=code,
+        lokasi=[places["desa1"]],
+        nama="Rawat inap jiwa rumah sakit",
+    )
     pair = pairs(year)[key(a, b)]
     assert pair.sinyal[deteksi.KODE] == "1.02.02.2.02.0010"
     assert pair.skor == 1.0
@@ -78,14 +177,44 @@ def test_same_code_in_places_that_never_meet_is_not_an_overlap(year, places):
 
 
 def test_program_penunjang_code_in_two_agencies_is_never_an_overlap(year, opd_a, opd_b, codes):
-    make_row(opd=opd_a, fiscal_year=year, ref="A", sub_kegiatan=codes["salary_a"], kode="3.27.01.2.02.0001", nama="Penyediaan Gaji dan Tunjangan ASN")
-    make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["salary_b"], kode="3.27.01.2.02.0001", nama="Penyediaan Gaji dan Tunjangan ASN")
+    make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["salary_a"],
+        kode="3.27.01.2.02.0001",
+        nama="Penyediaan Gaji dan Tunjangan ASN",
+    )
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["salary_b"],
+        kode="3.27.01.2.02.0001",
+        nama="Penyediaan Gaji dan Tunjangan ASN",
+    )
     assert pairs(year) == {}
 
 
 def test_rows_of_the_same_agency_are_never_paired(year, opd_b, places, groups, codes):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
-    make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     assert pairs(year) == {}
 
 
@@ -93,10 +222,26 @@ def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(yea
     from musrenbang import services as usulan_services
     from musrenbang.models import Keputusan, Pengambilan
 
-    a = make_row(opd=opd_a, fiscal_year=year, ref="A", sub_kegiatan=codes["dinsos"], nama="Bantuan sembako lansia", lokasi=[places["kec1"]])
-    b = make_row(opd=opd_b, fiscal_year=year, ref="B", sub_kegiatan=codes["dp3a"], nama="Pelatihan menjahit perempuan", lokasi=[places["kec2"]])
+    a = make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dinsos"],
+        nama="Bantuan sembako lansia",
+        lokasi=[places["kec1"]],
+    )
+    b = make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp3a"],
+        nama="Pelatihan menjahit perempuan",
+        lokasi=[places["kec2"]],
+    )
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-77")
-    usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=a)])
+    usulan_services.usulan_decide(
+        usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=a)]
+    )
     # The record of a second agency picking the same usulan (e.g. imported from SIPD) is what double funding looks like.
     decision = usulan.keputusan.last()
     Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=decision)
@@ -106,12 +251,30 @@ def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(yea
 
 
 def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places, groups, codes, planner):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
-             nama="Sekolah Lansia", keterangan="")
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["lansia"]],
-             nama="Universitas Usia Ketiga", keterangan="")
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["lansia"]],
+        nama="Sekolah Lansia",
+        keterangan="",
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["lansia"]],
+        nama="Universitas Usia Ketiga",
+        keterangan="",
+    )
     before = pairs(year)
-    services.sinonim_save(group=None, nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga", aktif=True, by=planner)
+    services.sinonim_save(
+        group=None, nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga", aktif=True, by=planner
+    )
     after = pairs(year)
     assert before == {} and len(after) == 1
 
@@ -143,8 +306,12 @@ def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, o
             a = make_row(opd=opd_a, fiscal_year=year, sub_kegiatan=codes["dinsos"], nama=f"Bantuan sembako {i}")
             b = make_row(opd=opd_b, fiscal_year=year, sub_kegiatan=codes["dp3a"], nama=f"Pelatihan menjahit {i}")
             usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
-            usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None,
-                                          allocations=[usulan_services.Allocation(row=a)])
+            usulan_services.usulan_decide(
+                usulan=usulan,
+                keputusan=Keputusan.Jenis.DITERIMA,
+                by=None,
+                allocations=[usulan_services.Allocation(row=a)],
+            )
             Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=usulan.keputusan.last())
 
     def full_refresh_queries():

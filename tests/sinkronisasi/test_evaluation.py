@@ -1,4 +1,5 @@
 """The labelled evaluation sets stay valid, and the detector stays far ahead of the trigram baseline on them."""
+
 import subprocess
 import sys
 from pathlib import Path

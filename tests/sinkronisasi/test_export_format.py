@@ -1,5 +1,6 @@
 """The sync downloads for Excel (score and pagu as formatted numbers, names beside codes, ";" CSV), while
 sync_report's files keep their documented comma format."""
+
 import csv
 import io
 
@@ -33,7 +34,11 @@ def test_orphan_downloads_name_the_places_and_use_semicolons(client, planner, ye
     client.force_login(planner)
     sheet, header, rows = _sheet(client, "sinkronisasi:orphan-list")
     row = next(r for r in rows if r["id_usulan"].value == "U-9")
-    assert row["kode_desa"].value == "64.02.06.2001" and row["desa"].value == "Bukit Biru" and row["kecamatan"].value == "Tenggarong"
+    assert (
+        row["kode_desa"].value == "64.02.06.2001"
+        and row["desa"].value == "Bukit Biru"
+        and row["kecamatan"].value == "Tenggarong"
+    )
     assert row["umur_hari"].value == 0 and row["umur_hari"].data_type == "n"
     assert row["anggaran"].value == 75_000_000 and row["anggaran"].number_format == '"Rp"#,##0'
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref

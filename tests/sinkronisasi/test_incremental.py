@@ -1,4 +1,5 @@
 """A detector told what changed equals one built afresh: the incremental refresh may keep the last one."""
+
 import random
 
 import pytest
@@ -17,8 +18,11 @@ GROUPS = ["anak", "lansia", "disabilitas", "umum"]
 
 def random_row(rng: random.Random, row_id: int) -> deteksi.RowFacts:
     return deteksi.RowFacts(
-        id=row_id, opd=rng.randint(1, 6), kode=rng.choice(["1.06.04.2.01.0001", "2.08.02.2.01.0003", "1.02.02.2.02.0005", "X.XX.01.2.01.0001"]),
-        penunjang=rng.random() < 0.1, places=frozenset(rng.sample(PLACES, rng.choice([0, 1, 1, 2]))),
+        id=row_id,
+        opd=rng.randint(1, 6),
+        kode=rng.choice(["1.06.04.2.01.0001", "2.08.02.2.01.0003", "1.02.02.2.02.0005", "X.XX.01.2.01.0001"]),
+        penunjang=rng.random() < 0.1,
+        places=frozenset(rng.sample(PLACES, rng.choice([0, 1, 1, 2]))),
         groups=frozenset(rng.sample(GROUPS, rng.randint(0, 2))),
         terms={t: rng.choice([1.0, 0.4, 0.3]) for t in rng.sample(WORDS, rng.randint(1, 8))},
         usulan=frozenset(rng.sample(range(1, 15), rng.choice([0, 0, 0, 1, 2]))),
@@ -27,10 +31,17 @@ def random_row(rng: random.Random, row_id: int) -> deteksi.RowFacts:
 
 def state(d: deteksi.Detector) -> dict:
     """Everything the detector's answers depend on, order aside."""
-    blocks = {name: {k: sorted(v) for k, v in getattr(d, name).items() if v}
-              for name in ("by_term_place", "by_term_wide", "by_term_any", "by_code", "by_usulan")}
-    return {"rows": d.rows, "keys": d.keys, "df": {t: n for t, n in d.df.items() if n}, "blocks": blocks,
-            "tops": {i: d.top_terms(i) for i in d.rows}}
+    blocks = {
+        name: {k: sorted(v) for k, v in getattr(d, name).items() if v}
+        for name in ("by_term_place", "by_term_wide", "by_term_any", "by_code", "by_usulan")
+    }
+    return {
+        "rows": d.rows,
+        "keys": d.keys,
+        "df": {t: n for t, n in d.df.items() if n},
+        "blocks": blocks,
+        "tops": {i: d.top_terms(i) for i in d.rows},
+    }
 
 
 def test_replacing_rows_gives_what_a_fresh_build_gives():
@@ -62,22 +73,45 @@ def test_replacing_rows_gives_what_a_fresh_build_gives():
 
 
 @pytest.mark.django_db(transaction=True)  # the detector is kept when the refresh commits
-def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(year, opd_a, opd_b, opd_c, places, groups, codes):
-    texts = [DAYCARE_A, DAYCARE_B, dict(nama="Pelatihan menjahit bagi ibu rumah tangga"),
-             dict(nama="Penitipan anak pekerja pabrik", keterangan="Taman asuh anak"), dict(nama="Bantuan kursi roda")]
+def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
+    year, opd_a, opd_b, opd_c, places, groups, codes
+):
+    texts = [
+        DAYCARE_A,
+        DAYCARE_B,
+        dict(nama="Pelatihan menjahit bagi ibu rumah tangga"),
+        dict(nama="Penitipan anak pekerja pabrik", keterangan="Taman asuh anak"),
+        dict(nama="Bantuan kursi roda"),
+    ]
     opds, where = [opd_a, opd_b, opd_c], [places["desa1"], places["desa2"], places["kec1"], places["desa3"]]
-    rows = [make_row(opd=opds[i % 3], fiscal_year=year, ref=f"K{i}", sub_kegiatan=codes[("dinsos", "dp3a", "dp2kb")[i % 3]],
-                     lokasi=[where[i % 4]], sasaran=[groups["anak"]], **texts[i % 5]) for i in range(12)]
+    rows = [
+        make_row(
+            opd=opds[i % 3],
+            fiscal_year=year,
+            ref=f"K{i}",
+            sub_kegiatan=codes[("dinsos", "dp3a", "dp2kb")[i % 3]],
+            lokasi=[where[i % 4]],
+            sasaran=[groups["anak"]],
+            **texts[i % 5],
+        )
+        for i in range(12)
+    ]
     services.sync_refresh(fiscal_year=year, full=True)
     first = services._kept[year.pk].detector
 
     def assert_kept_is_what_the_database_says():
         kept, state_row = services._kept[year.pk], SyncState.objects.get(fiscal_year=year)
-        stored = {f.renja_row_id: f for f in map(services.StoredFacts._make,
-                                                FiturBaris.objects.values_list(*services.StoredFacts._fields))}
+        stored = {
+            f.renja_row_id: f
+            for f in map(services.StoredFacts._make, FiturBaris.objects.values_list(*services.StoredFacts._fields))
+        }
         assert kept.putaran == state_row.putaran and kept.features == stored
-        fresh = deteksi.Detector([services._facts(f) for f in stored.values()], services.PARAMS, idf=state_row.idf,
-                                 group_terms=kept.group_terms)
+        fresh = deteksi.Detector(
+            [services._facts(f) for f in stored.values()],
+            services.PARAMS,
+            idf=state_row.idf,
+            group_terms=kept.group_terms,
+        )
         assert state(kept.detector) == state(fresh)
         return kept
 
@@ -85,7 +119,9 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(year
     assert services.sync_refresh(fiscal_year=year).mode == "sebagian"
     assert assert_kept_is_what_the_database_says().detector is first  # told what changed, not built again
     rows[1].delete()
-    make_row(opd=opd_a, fiscal_year=year, ref="K-new", sub_kegiatan=codes["dinsos"], lokasi=[places["desa1"]], **DAYCARE_B)
+    make_row(
+        opd=opd_a, fiscal_year=year, ref="K-new", sub_kegiatan=codes["dinsos"], lokasi=[places["desa1"]], **DAYCARE_B
+    )
     services.sync_refresh(fiscal_year=year)
     older = assert_kept_is_what_the_database_says()
 

@@ -1,4 +1,5 @@
 """The words that made two rows look alike are shown as the rows write them, marked in the rows, never as stems."""
+
 import pytest
 from django.urls import reverse
 
@@ -13,10 +14,26 @@ def irrigation(year, opd_b, opd_c, places, groups, codes):
     from sinkronisasi import teks
 
     teks.stems("jaring pengaman sosial")  # as in a real process: "jaring" seen as a word, so it is the stem's label
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["petani"]],
-             nama="Pembangunan jaringan irigasi pertanian desa", keterangan="Jaringan irigasi tersier untuk sawah petani")
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["petani"]],
-             nama="Rehabilitasi jaringan irigasi tersier", keterangan="Perbaikan saluran pengairan sawah")
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["petani"]],
+        nama="Pembangunan jaringan irigasi pertanian desa",
+        keterangan="Jaringan irigasi tersier untuk sawah petani",
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["petani"]],
+        nama="Rehabilitasi jaringan irigasi tersier",
+        keterangan="Perbaikan saluran pengairan sawah",
+    )
     services.sync_refresh(fiscal_year=year)
     return TumpangTindih.objects.select_related("baris_a", "baris_b").get()
 
@@ -47,5 +64,8 @@ def test_pages_mark_the_matched_words_in_both_rows(client, planner, irrigation, 
 def test_marking_escapes_the_text():
     from sinkronisasi.templatetags.sinkronisasi_tags import tandai
 
-    assert str(tandai("<b>jaringan</b> & irigasi", frozenset({"jaring"}))) == "&lt;b&gt;<mark>jaringan</mark>&lt;/b&gt; &amp; irigasi"
+    assert (
+        str(tandai("<b>jaringan</b> & irigasi", frozenset({"jaring"})))
+        == "&lt;b&gt;<mark>jaringan</mark>&lt;/b&gt; &amp; irigasi"
+    )
     assert str(tandai("<i>x</i>", frozenset())) == "&lt;i&gt;x&lt;/i&gt;"

@@ -1,9 +1,10 @@
 """Usulan belum diambil (issue 14, points 6 and 1): Rupiah beside each count, places named with their kind."""
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from renja.formatting import rupiah
+from core.formatting import rupiah
 from sinkronisasi import selectors, services
 from sinkronisasi.models import TumpangTindih
 
@@ -15,7 +16,11 @@ def _orphans(year, opd_a, places):
     made = []
     for i in range(10):
         desa = (places["desa1"], places["desa3"])[i % 2]
-        made.append(make_usulan(fiscal_year=year, desa=desa, anggaran=5_000_000 * (i + 1), opd_tujuan=opd_a if i % 5 == 0 else None))
+        made.append(
+            make_usulan(
+                fiscal_year=year, desa=desa, anggaran=5_000_000 * (i + 1), opd_tujuan=opd_a if i % 5 == 0 else None
+            )
+        )
     return made
 
 
@@ -27,11 +32,16 @@ def test_counts_carry_rupiah_per_cause_kecamatan_and_agency_from_one_query(year,
     routed = [u for u in made if u.opd_tujuan_id]
     waiting = [u for u in made if not u.opd_tujuan_id]
     assert counts["biaya"] == sum(u.anggaran for u in made)
-    assert counts["biaya_by_cause"] == {"belum_diputuskan": sum(u.anggaran for u in routed), "belum_diteruskan": sum(u.anggaran for u in waiting)}
+    assert counts["biaya_by_cause"] == {
+        "belum_diputuskan": sum(u.anggaran for u in routed),
+        "belum_diteruskan": sum(u.anggaran for u in waiting),
+    }
     sebulu = [u for u in made if u.desa_id == places["desa3"].pk]
     assert ("Kec. Sebulu", len(sebulu), sum(u.anggaran for u in sebulu)) in counts["per_kecamatan"]
     assert ("Dinsos", len(routed), sum(u.anggaran for u in routed)) in counts["by_opd"]
-    assert any(c[0] == "belum_diputuskan" and c[2:] == (len(routed), sum(u.anggaran for u in routed)) for c in counts["causes"])
+    assert any(
+        c[0] == "belum_diputuskan" and c[2:] == (len(routed), sum(u.anggaran for u in routed)) for c in counts["causes"]
+    )
 
 
 def test_page_shows_rupiah_beside_counts_and_places_with_their_kind(client, planner, year, opd_a, places):
@@ -41,7 +51,10 @@ def test_page_shows_rupiah_beside_counts_and_places_with_their_kind(client, plan
     assert f'<span class="rp">{rupiah(sum(u.anggaran for u in made))}</span>' in html
     per_opd = html.split('id="belum-per-opd"')[1].split("</table>")[0]
     routed = [u for u in made if u.opd_tujuan_id]
-    assert f'<td>Dinsos</td><td class="num">{len(routed)}</td><td class="num">{rupiah(sum(u.anggaran for u in routed))}</td>' in per_opd
+    assert (
+        f'<td>Dinsos</td><td class="num">{len(routed)}</td>'
+        f'<td class="num">{rupiah(sum(u.anggaran for u in routed))}</td>'
+    ) in per_opd
     per_kec = html.split('id="belum-per-kecamatan"')[1].split("</table>")[0]
     assert "<td>Kec. Tenggarong</td>" in per_kec and "<td>Kec. Sebulu</td>" in per_kec
     assert "<td>Kec. Tenggarong / Kel. Loa Ipuh</td>" in html and "<td>Kec. Sebulu / Desa Sebulu Ilir</td>" in html

@@ -1,4 +1,5 @@
 """Usulan not picked up: each cause, and what takes an usulan out of the list."""
+
 import datetime
 
 import pytest
@@ -20,19 +21,29 @@ def test_each_cause(year, opd_a):
     make_usulan(fiscal_year=year, id_usulan="BARU")
     make_usulan(fiscal_year=year, id_usulan="DITERUSKAN", opd_tujuan=opd_a)
     rejected = make_usulan(fiscal_year=year, id_usulan="DITOLAK", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None)
+    usulan_services.usulan_decide(
+        usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None
+    )
     returned = make_usulan(fiscal_year=year, id_usulan="DIKEMBALIKAN", opd_tujuan=opd_a)
     usulan_services.usulan_decide(usulan=returned, keputusan=Keputusan.Jenis.DIKEMBALIKAN, alasan="salah OPD", by=None)
-    assert causes(year) == {"BARU": "belum_diteruskan", "DITERUSKAN": "belum_diputuskan", "DITOLAK": "ditolak",
-                            "DIKEMBALIKAN": "dikembalikan"}
+    assert causes(year) == {
+        "BARU": "belum_diteruskan",
+        "DITERUSKAN": "belum_diputuskan",
+        "DITOLAK": "ditolak",
+        "DIKEMBALIKAN": "dikembalikan",
+    }
 
 
 def test_accepted_rerouted_and_closed_usulan_leave_the_list(year, opd_a, opd_b):
     row = make_row(opd=opd_a, fiscal_year=year)
     accepted = make_usulan(fiscal_year=year, id_usulan="TERIMA", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(usulan=accepted, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)])
+    usulan_services.usulan_decide(
+        usulan=accepted, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+    )
     rerouted = make_usulan(fiscal_year=year, id_usulan="ULANG", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(usulan=rerouted, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None)
+    usulan_services.usulan_decide(
+        usulan=rerouted, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None
+    )
     usulan_services.usulan_route(usulan=rerouted, opd=opd_b, by=None)
     closed = make_usulan(fiscal_year=year, id_usulan="TUTUP")
     usulan_services.usulan_close(usulan=closed, by=None, alasan="anggaran tidak cukup")
@@ -43,9 +54,13 @@ def test_a_merged_usulan_follows_the_one_it_joined(year, opd_a):
     row = make_row(opd=opd_a, fiscal_year=year)
     target = make_usulan(fiscal_year=year, id_usulan="INDUK", opd_tujuan=opd_a)
     merged = make_usulan(fiscal_year=year, id_usulan="ANAK", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(usulan=merged, keputusan=Keputusan.Jenis.DIGABUNG, alasan="sama", merge_usulan=target, by=None)
+    usulan_services.usulan_decide(
+        usulan=merged, keputusan=Keputusan.Jenis.DIGABUNG, alasan="sama", merge_usulan=target, by=None
+    )
     assert causes(year) == {"INDUK": "belum_diputuskan", "ANAK": "belum_diputuskan"}
-    usulan_services.usulan_decide(usulan=target, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)])
+    usulan_services.usulan_decide(
+        usulan=target, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+    )
     assert causes(year) == {}
 
 
@@ -57,12 +72,17 @@ def test_officers_see_only_usulan_routed_to_their_agency(year, opd_a, opd_b):
 
 
 def test_age_counts_days_since_the_last_step():
-    sejak = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.timezone.utc)
+    sejak = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
     assert selectors.age_days(sejak, today=datetime.date(2026, 3, 31)) == 30
 
 
 def test_forum_deadline_comes_from_the_stage_window(year):
-    StageWindow.objects.create(fiscal_year=year, stage=StageWindow.Stage.FORUM, opens_on=datetime.date(2025, 3, 1), closes_on=datetime.date(2025, 3, 31))
+    StageWindow.objects.create(
+        fiscal_year=year,
+        stage=StageWindow.Stage.FORUM,
+        opens_on=datetime.date(2025, 3, 1),
+        closes_on=datetime.date(2025, 3, 31),
+    )
     assert selectors.forum_deadline(year) == datetime.date(2025, 3, 31)
 
 
@@ -71,7 +91,9 @@ def test_closing_needs_a_reason_and_refuses_accepted_usulan(year, opd_a):
     with pytest.raises(ValidationError, match="Alasan menutup usulan wajib diisi"):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan=" ")
     row = make_row(opd=opd_a, fiscal_year=year)
-    usulan_services.usulan_decide(usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)])
+    usulan_services.usulan_decide(
+        usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+    )
     with pytest.raises(ValidationError, match="sudah diterima; tidak dapat ditutup"):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan="tidak ada anggaran")
 

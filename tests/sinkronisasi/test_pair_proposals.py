@@ -1,11 +1,12 @@
 """An officer's pair page: comments, a proposed settlement a planner or facilitator confirms or declines, the other
 agency's contact; who may do which (URL x person), the audit trail, and the pair list's badge at a flat query count."""
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.shortcuts import resolve_url
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from renja.models import AuditLog, User
@@ -27,18 +28,26 @@ def _other_opd(pair, opd):
 
 
 def _actions(pair):
-    return list(AuditLog.objects.filter(content_type__model="tumpangtindih", object_id=str(pair.pk))
-                .order_by("id").values_list("action", flat=True))
+    return list(
+        AuditLog.objects.filter(content_type__model="tumpangtindih", object_id=str(pair.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 @pytest.fixture
 def proposal(pair, opd_a, opd_a_editor):
-    return services.tumpang_propose(pair=pair, by=opd_a_editor, status="koordinasi", catatan="Dinkes memimpin",
-                                    opd_pengampu=_other_opd(pair, opd_a))
+    return services.tumpang_propose(
+        pair=pair, by=opd_a_editor, status="koordinasi", catatan="Dinkes memimpin", opd_pengampu=_other_opd(pair, opd_a)
+    )
 
 
-URLS = ["sinkronisasi:pair-comment", "sinkronisasi:pair-propose", "sinkronisasi:pair-proposal-confirm",
-        "sinkronisasi:pair-proposal-decline"]
+URLS = [
+    "sinkronisasi:pair-comment",
+    "sinkronisasi:pair-propose",
+    "sinkronisasi:pair-proposal-confirm",
+    "sinkronisasi:pair-proposal-decline",
+]
 EXPECTED = {  # who: (comment, propose, confirm, decline)
     "opd_a_editor": (302, 302, 403, 403),
     "opd_a_viewer": (403, 403, 403, 403),
@@ -55,8 +64,12 @@ def test_pair_discussion_access_matrix(client, request, pair, proposal, who, ind
     if who:
         client.force_login(request.getfixturevalue(who))
     url = reverse(name, args=[pair.pk])
-    data = {"teks": "Kami siap berbagi lokasi.", "usul-status": "saling_melengkapi", "usulan": proposal.pk,
-            "alasan": "Belum dibahas bersama."}
+    data = {
+        "teks": "Kami siap berbagi lokasi.",
+        "usul-status": "saling_melengkapi",
+        "usulan": proposal.pk,
+        "alasan": "Belum dibahas bersama.",
+    }
     response = client.post(url, data)
     assert response.status_code == EXPECTED[who][index], (who, name)
     if who is None:
@@ -82,7 +95,9 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
     services.tumpang_comment_add(pair=pair, by=planner, teks="Mohon dibahas di forum.")
     comments = list(KomentarTumpang.objects.filter(pair=pair))
     assert [(c.teks, c.by, c.opd_id) for c in comments] == [
-        ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id), ("Mohon dibahas di forum.", planner, None)]
+        ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id),
+        ("Mohon dibahas di forum.", planner, None),
+    ]
     page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     assert page.index("Lokasi kami di RT 3 saja.") < page.index("Mohon dibahas di forum.")
     assert "Sari Dewi (Dinsos)" in page
@@ -95,7 +110,9 @@ def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
     with pytest.raises(ValidationError):
         services.tumpang_comment_add(pair=pair, by=opd_a_editor, teks="x" * (KomentarTumpang.MAX_TEKS + 1))
     client.force_login(opd_a_editor)
-    response = client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"teks": "x" * (KomentarTumpang.MAX_TEKS + 1)})
+    response = client.post(
+        reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"teks": "x" * (KomentarTumpang.MAX_TEKS + 1)}
+    )
     assert response.status_code == 400
     assert not KomentarTumpang.objects.exists()
 
@@ -107,9 +124,16 @@ def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_
     url = reverse("sinkronisasi:pair-propose", args=[pair.pk])
     assert client.post(url, {"usul-status": "saling_melengkapi", "usul-catatan": "Sasaran berbeda"}).status_code == 302
     first = UsulanPenyelesaian.objects.get()
-    assert (first.status, first.opd, first.diusulkan_oleh, first.keputusan) == ("saling_melengkapi", opd_a, opd_a_editor, "menunggu")
+    assert (first.status, first.opd, first.diusulkan_oleh, first.keputusan) == (
+        "saling_melengkapi",
+        opd_a,
+        opd_a_editor,
+        "menunggu",
+    )
     drop = pair.baris_a if pair.baris_a.opd_id == opd_a.pk else pair.baris_b
-    response = client.post(url, {"usul-status": "duplikasi", "usul-baris_dihapus": str(drop.pk), "usul-catatan": "Sama persis"})
+    response = client.post(
+        url, {"usul-status": "duplikasi", "usul-baris_dihapus": str(drop.pk), "usul-catatan": "Sama persis"}
+    )
     assert response.status_code == 302
     first.refresh_from_db()
     second = UsulanPenyelesaian.objects.get(keputusan="menunggu")
@@ -124,14 +148,18 @@ def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_
 
 def test_an_incomplete_proposal_is_shown_on_the_form(client, pair, opd_a_editor):
     client.force_login(opd_a_editor)
-    response = client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-catatan": "x"})
+    response = client.post(
+        reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-catatan": "x"}
+    )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
     assert not UsulanPenyelesaian.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["planner", "facilitator"])
-def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_values(client, request, pair, proposal, opd_a, opd_a_editor, who):
+def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_values(
+    client, request, pair, proposal, opd_a, opd_a_editor, who
+):
     confirmer = request.getfixturevalue(who)
     client.force_login(confirmer)
     page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
@@ -141,13 +169,24 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
     pair.refresh_from_db()
     proposal.refresh_from_db()
     assert (pair.status, pair.opd_pengampu, pair.catatan, pair.diselesaikan_oleh) == (
-        "koordinasi", _other_opd(pair, opd_a), "Dinkes memimpin", confirmer)
-    assert (proposal.keputusan, proposal.diusulkan_oleh, proposal.diputuskan_oleh) == ("dikonfirmasi", opd_a_editor, confirmer)
+        "koordinasi",
+        _other_opd(pair, opd_a),
+        "Dinkes memimpin",
+        confirmer,
+    )
+    assert (proposal.keputusan, proposal.diusulkan_oleh, proposal.diputuskan_oleh) == (
+        "dikonfirmasi",
+        opd_a_editor,
+        confirmer,
+    )
     assert _actions(pair)[-2:] == ["tumpang.resolved", "tumpang.proposal_confirmed"]
     confirmed = AuditLog.objects.get(action="tumpang.proposal_confirmed")
     assert confirmed.by == confirmer and confirmed.data["diusulkan_oleh"] == opd_a_editor.username
     # Confirmed once: a second POST changes nothing.
-    assert client.post(reverse("sinkronisasi:pair-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}).status_code == 302
+    assert (
+        client.post(reverse("sinkronisasi:pair-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}).status_code
+        == 302
+    )
     assert _actions(pair).count("tumpang.resolved") == 1
 
 
@@ -172,7 +211,11 @@ def test_planner_declines_a_proposal_with_a_reason_only(client, pair, proposal, 
     assert client.post(url, {"usulan": proposal.pk, "alasan": "Bahas di forum OPD."}).status_code == 302
     proposal.refresh_from_db()
     pair.refresh_from_db()
-    assert (proposal.keputusan, proposal.alasan, proposal.diputuskan_oleh) == ("ditolak", "Bahas di forum OPD.", planner)
+    assert (proposal.keputusan, proposal.alasan, proposal.diputuskan_oleh) == (
+        "ditolak",
+        "Bahas di forum OPD.",
+        planner,
+    )
     assert pair.status == "terbuka"
     assert _actions(pair)[-1] == "tumpang.proposal_declined"
 
@@ -194,7 +237,9 @@ def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settleme
         services.tumpang_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
     assert propose.value.messages == settle.value.messages and "050/12/BA-FPD/2026" in propose.value.messages[0]
     client.force_login(opd_a_editor)
-    assert "Usulkan penyelesaian" not in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    assert (
+        "Usulkan penyelesaian" not in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    )
     response = client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
     assert response.status_code == 400 and "050/12/BA-FPD/2026" in response.content.decode()
     assert not UsulanPenyelesaian.objects.exists()

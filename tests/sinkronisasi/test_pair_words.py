@@ -1,4 +1,5 @@
 """The pair page in words people read: labelled history, who reopened a pair, a settlement form that is prefilled."""
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F81
     services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="A memimpin", by=planner)
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
-    history = html[html.index('id="riwayat"'):]
+    history = html[html.index('id="riwayat"') :]
     assert "Diselesaikan: Terbuka → Koordinasi (OPD pengampu)" in history
     assert "tumpang.resolved" not in history and "terbuka →" not in history
 
@@ -37,7 +38,9 @@ def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F8
 
 def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.tumpang_reopen(pair=services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner), by=planner)
+    services.tumpang_reopen(
+        pair=services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner), by=planner
+    )
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)  # a new settlement forgets the reopener
     # The system reopens it (as the refresh does when a row changes): nobody is named.
     TumpangTindih.objects.filter(pk=pair.pk).update(status="terbuka", dibuka_ulang_pada=timezone.now())

@@ -1,4 +1,5 @@
 """Stored findings: refreshed after changes (only what changed), settled pairs and their reopening."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -13,8 +14,24 @@ from .test_detection import DAYCARE_A, DAYCARE_B
 
 @pytest.fixture
 def pair(year, opd_b, opd_c, places, groups, codes):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     services.sync_refresh(fiscal_year=year)
     return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
 
@@ -26,7 +43,14 @@ def test_nothing_changed_means_nothing_recomputed(year, pair, django_assert_max_
 
 
 def test_an_edit_recomputes_only_the_changed_row(year, pair, opd_b, groups, codes):
-    other = make_row(opd=opd_b, fiscal_year=year, ref="C", sub_kegiatan=codes["dp3a"], nama="Pelatihan menjahit", sasaran=[groups["anak"]])
+    other = make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="C",
+        sub_kegiatan=codes["dp3a"],
+        nama="Pelatihan menjahit",
+        sasaran=[groups["anak"]],
+    )
     services.sync_refresh(fiscal_year=year)
     renja_services.row_update(row=other, data={"nama": "Pelatihan menjahit dan bordir"}, by=None)
     result = services.sync_refresh(fiscal_year=year)
@@ -48,18 +72,23 @@ def test_a_deleted_row_takes_its_pairs_and_facts_with_it(year, pair):
 
 
 def test_resolving_records_who_and_why(pair, planner):
-    services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="DP3A memimpin", by=planner)
+    services.tumpang_resolve(
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="DP3A memimpin", by=planner
+    )
     pair.refresh_from_db()
     assert (pair.status, pair.opd_pengampu, pair.diselesaikan_oleh) == ("koordinasi", pair.opd_a, planner)
     assert AuditLog.objects.filter(action="tumpang.resolved", object_id=str(pair.pk), by=planner).exists()
 
 
-@pytest.mark.parametrize("status,extra,message", [
-    ("koordinasi", {}, "OPD pengampu"),
-    ("duplikasi", {"catatan": "dobel"}, "baris yang dihapus"),
-    ("duplikasi", {"baris": True}, "Catatan wajib"),
-    ("terbuka", {}, "Pilih penyelesaian"),
-])
+@pytest.mark.parametrize(
+    "status,extra,message",
+    [
+        ("koordinasi", {}, "OPD pengampu"),
+        ("duplikasi", {"catatan": "dobel"}, "baris yang dihapus"),
+        ("duplikasi", {"baris": True}, "Catatan wajib"),
+        ("terbuka", {}, "Pilih penyelesaian"),
+    ],
+)
 def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, message):
     kwargs = {"catatan": extra.get("catatan", "")}
     if extra.get("baris"):
@@ -123,8 +152,20 @@ def assert_same_findings(got: dict, expected: dict) -> None:
 @pytest.fixture
 def three_daycares(year, opd_a, opd_b, opd_c, places, groups, codes):
     rows = []
-    for i, (opd, code, text) in enumerate([(opd_b, "dp3a", DAYCARE_A), (opd_c, "dp2kb", DAYCARE_B), (opd_a, "dinsos", DAYCARE_A)]):
-        rows.append(make_row(opd=opd, fiscal_year=year, ref=f"R{i}", sub_kegiatan=codes[code], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **text))
+    for i, (opd, code, text) in enumerate(
+        [(opd_b, "dp3a", DAYCARE_A), (opd_c, "dp2kb", DAYCARE_B), (opd_a, "dinsos", DAYCARE_A)]
+    ):
+        rows.append(
+            make_row(
+                opd=opd,
+                fiscal_year=year,
+                ref=f"R{i}",
+                sub_kegiatan=codes[code],
+                lokasi=[places["desa1"]],
+                sasaran=[groups["anak"]],
+                **text,
+            )
+        )
     services.sync_refresh(fiscal_year=year)
     return rows
 
@@ -139,8 +180,9 @@ def test_incremental_and_full_recompute_agree(year, three_daycares, monkeypatch)
     result = services.sync_refresh(fiscal_year=year)
     assert (result.mode, result.changed_rows) == ("sebagian", 1)
     incremental = findings()
-    assert len(incremental) == 3 and any(before[key][0] != incremental[key][0] for key in before.keys() & incremental.keys()), \
-        "the edit must move some scores, or the comparison below proves little"
+    assert len(incremental) == 3 and any(
+        before[key][0] != incremental[key][0] for key in before.keys() & incremental.keys()
+    ), "the edit must move some scores, or the comparison below proves little"
     monkeypatch.setattr(deteksi.Detector, "compute_idf", staticmethod(lambda rows: dict(weights)))
     services.sync_refresh(fiscal_year=year, full=True)
     assert_same_findings(incremental, findings())
@@ -152,7 +194,11 @@ def test_incremental_and_full_recompute_agree(year, three_daycares, monkeypatch)
 def test_incremental_and_full_recompute_agree_after_a_change_of_place_or_group(year, three_daycares, places, groups):
     """A change that touches no words leaves the term weights as they are: the partial recompute equals a full one."""
     before = findings()
-    renja_services.row_update(row=three_daycares[2], data={"sasaran": [groups["balita"]], "lokasi": [places["desa1"], places["desa2"]]}, by=None)
+    renja_services.row_update(
+        row=three_daycares[2],
+        data={"sasaran": [groups["balita"]], "lokasi": [places["desa1"], places["desa2"]]},
+        by=None,
+    )
     result = services.sync_refresh(fiscal_year=year)
     assert (result.mode, result.changed_rows) == ("sebagian", 1)
     incremental = findings()

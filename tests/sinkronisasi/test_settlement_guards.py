@@ -1,5 +1,6 @@
 """The checks a pair's settlement passes before anything is written (sinkronisasi.services' guards), each at its edge:
 the exact refusal (message and code) and what is let through. Found by mutation testing (`make mutate`, README)."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -18,15 +19,20 @@ def _refusal(call, *args, **kwargs) -> ValidationError:
 
 
 def _check(pair, status, catatan="", opd_pengampu=None, baris_dihapus=None):  # noqa: F811
-    return services._check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
+    return services._check_settlement(
+        pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus
+    )
 
 
 # _check_settlement -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", ["terbuka", "entah", ""])
 def test_a_settlement_names_a_kind(pair, status):  # noqa: F811
     error = _refusal(_check, pair, status, catatan="Catatan")
-    assert error.code == "status" and error.messages == ["Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."]
+    assert error.code == "status" and error.messages == [
+        "Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."
+    ]
 
 
 def test_coordination_names_one_of_the_two_agencies_as_lead(pair, two_pairs):  # noqa: F811
@@ -44,7 +50,9 @@ def test_duplication_names_one_of_the_two_rows_to_drop(pair, two_pairs):  # noqa
     outsider = two_pairs[1].baris_a
     for row in (None, outsider):
         error = _refusal(_check, pair, "duplikasi", catatan="Catatan", baris_dihapus=row)
-        assert error.code == "drop" and error.messages == ["Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."]
+        assert error.code == "drop" and error.messages == [
+            "Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."
+        ]
     for row in (pair.baris_a, pair.baris_b):
         assert _check(pair, "duplikasi", catatan="Catatan", baris_dihapus=row) is None
     assert _check(pair, "koordinasi", catatan="Catatan", opd_pengampu=pair.opd_a, baris_dihapus=outsider) is None
@@ -59,13 +67,16 @@ def test_coordination_and_duplication_need_a_note_complementary_does_not(pair): 
 
 # _ensure_not_signed, tumpang_reopen --------------------------------------------------------------------------------
 
+
 def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
     assert services._ensure_not_signed(pair) is None
     pair.ditandatangani_pada, pair.berita_acara_nomor = timezone.now(), "050/7/BA/2026"
     error = _refusal(services._ensure_not_signed, pair)
     assert error.code == "signed"
-    assert error.messages == ["Pasangan ini disepakati dalam berita acara 050/7/BA/2026 yang sudah ditandatangani; "
-                              "kesepakatannya tidak dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."]
+    assert error.messages == [
+        "Pasangan ini disepakati dalam berita acara 050/7/BA/2026 yang sudah ditandatangani; "
+        "kesepakatannya tidak dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."
+    ]
 
 
 def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
@@ -80,10 +91,19 @@ def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa:
     services.tumpang_resolve(pair=pair, status="koordinasi", catatan="Dinkes", opd_pengampu=pair.opd_b, by=planner)
     services.tumpang_reopen(pair=pair, by=planner, catatan="Salah pilih")
     stored = TumpangTindih.objects.get(pk=pair.pk)
-    assert (stored.status, stored.opd_pengampu, stored.baris_dihapus, stored.dibuka_ulang_oleh) == ("terbuka", None, None, planner)
+    assert (stored.status, stored.opd_pengampu, stored.baris_dihapus, stored.dibuka_ulang_oleh) == (
+        "terbuka",
+        None,
+        None,
+        planner,
+    )
     assert stored.dibuka_ulang_pada is not None
     entry = AuditLog.objects.filter(action="tumpang.reopened").get()
-    assert entry.by == planner and entry.changes == {"status": ["koordinasi", "terbuka"]} and entry.data == {"catatan": "Salah pilih"}
+    assert (
+        entry.by == planner
+        and entry.changes == {"status": ["koordinasi", "terbuka"]}
+        and entry.data == {"catatan": "Salah pilih"}
+    )
 
 
 def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
@@ -95,6 +115,7 @@ def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 
 
 # _lock_open_proposal -----------------------------------------------------------------------------------------------
+
 
 def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor):  # noqa: F811
     services.tumpang_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
@@ -116,13 +137,20 @@ def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, dj
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
         assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.diusulkan_oleh.pk) == (
-            proposal.pair_id, proposal.opd_id, proposal.opd_pengampu_id, proposal.diusulkan_oleh_id)
+            proposal.pair_id,
+            proposal.opd_id,
+            proposal.opd_pengampu_id,
+            proposal.diusulkan_oleh_id,
+        )
 
 
 # sinonim_save ------------------------------------------------------------------------------------------------------
 
+
 def test_a_synonym_group_needs_a_name(planner):
-    error = _refusal(services.sinonim_save, group=None, nama="   ", frasa="daycare, penitipan anak", aktif=True, by=planner)
+    error = _refusal(
+        services.sinonim_save, group=None, nama="   ", frasa="daycare, penitipan anak", aktif=True, by=planner
+    )
     assert error.message_dict == {"nama": ["Nama kelompok wajib diisi."]}
 
 
@@ -133,22 +161,50 @@ def test_a_synonym_group_needs_two_phrases(planner, frasa):
 
 
 def test_phrases_alike_once_stemmed_are_one_phrase(planner):
-    error = _refusal(services.sinonim_save, group=None, nama="bangun", frasa="pembangunan jalan, bangun jalan", aktif=True, by=planner)
+    error = _refusal(
+        services.sinonim_save,
+        group=None,
+        nama="bangun",
+        frasa="pembangunan jalan, bangun jalan",
+        aktif=True,
+        by=planner,
+    )
     assert error.message_dict == {"frasa": ["Frasa-frasa ini sama setelah kata dasar diambil; isi frasa yang berbeda."]}
 
 
 def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(planner):
     from sinkronisasi.models import KelompokSinonim
 
-    group = services.sinonim_save(group=None, nama=" Sekolah Lansia ", frasa="sekolah lansia;universitas usia ketiga\nkelas lansia",
-                                  aktif=True, by=planner)
+    group = services.sinonim_save(
+        group=None,
+        nama=" Sekolah Lansia ",
+        frasa="sekolah lansia;universitas usia ketiga\nkelas lansia",
+        aktif=True,
+        by=planner,
+    )
     assert (group.nama, group.frasa) == ("Sekolah Lansia", "sekolah lansia, universitas usia ketiga, kelas lansia")
-    error = _refusal(services.sinonim_save, group=None, nama="sekolah lansia", frasa="posyandu lansia, sekolah tua", aktif=True, by=planner)
+    error = _refusal(
+        services.sinonim_save,
+        group=None,
+        nama="sekolah lansia",
+        frasa="posyandu lansia, sekolah tua",
+        aktif=True,
+        by=planner,
+    )
     assert error.message_dict == {"nama": ["Kelompok sekolah lansia sudah ada."]}
-    same = services.sinonim_save(group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner)
+    same = services.sinonim_save(
+        group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
+    )
     assert same.pk == group.pk and KelompokSinonim.objects.filter(nama__iexact="sekolah lansia").count() == 1
     other = KelompokSinonim.objects.exclude(pk=group.pk).first()
-    error = _refusal(services.sinonim_save, group=other, nama="SEKOLAH LANSIA", frasa="posyandu lansia, sekolah tua", aktif=True, by=planner)
+    error = _refusal(
+        services.sinonim_save,
+        group=other,
+        nama="SEKOLAH LANSIA",
+        frasa="posyandu lansia, sekolah tua",
+        aktif=True,
+        by=planner,
+    )
     assert error.message_dict == {"nama": ["Kelompok SEKOLAH LANSIA sudah ada."]}
 
 
@@ -161,8 +217,13 @@ def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner)
 
 
 def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, django_assert_num_queries):  # noqa: F811
-    proposal = services.tumpang_propose(pair=pair, by=opd_a_editor, status="duplikasi", catatan="Sama",  # noqa: F811
-                                        baris_dihapus=pair.baris_b)
+    proposal = services.tumpang_propose(
+        pair=pair,
+        by=opd_a_editor,
+        status="duplikasi",
+        catatan="Sama",  # noqa: F811
+        baris_dihapus=pair.baris_b,
+    )
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
         assert locked.baris_dihapus.pk == pair.baris_b_id
@@ -171,15 +232,25 @@ def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, djan
 def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     from renja.models import AuditLog
 
-    group = services.sinonim_save(group=None, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=True, by=planner)
-    services.sinonim_save(group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner)
+    group = services.sinonim_save(
+        group=None, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=True, by=planner
+    )
+    services.sinonim_save(
+        group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
+    )
     created, changed = AuditLog.objects.filter(action__startswith="sinonim.", object_id=str(group.pk)).order_by("id")
-    assert (created.action, created.by, changed.action, changed.by) == ("sinonim.created", planner, "sinonim.changed", planner)
+    assert (created.action, created.by, changed.action, changed.by) == (
+        "sinonim.created",
+        planner,
+        "sinonim.changed",
+        planner,
+    )
     assert created.changes == {"nama": ["", "Sekolah Lansia"], "frasa": ["", "sekolah lansia, kelas lansia"]}
     assert changed.changes == {"aktif": [True, False]}
 
 
 # tumpang_comment_add, tumpang_proposal_decline ---------------------------------------------------------------------
+
 
 def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_a_editor):  # noqa: F811
     from renja.models import AuditLog

@@ -1,13 +1,14 @@
 """Records no person wrote (command-line imports, the automatic reopen of a settled pair, demo loading) render on
 every page that lists history, as "Sistem (cause)"."""
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.system_actor import acting_as_system, actor_label
 from musrenbang.models import Keputusan, Usulan
 from renja import services as renja_services
 from renja.models import AuditLog, RenjaRow
-from renja.system_actor import acting_as_system, actor_label
 from sinkronisasi import services
 from sinkronisasi.models import TumpangTindih
 
@@ -32,7 +33,9 @@ def test_entries_written_inside_a_system_context_record_its_source(row_in_opd_a)
 def test_row_imported_from_the_command_line_shows_the_command_on_its_page(client, planner, year, opd_a, tmp_path):
     make_nomenklatur("1.06.04.2.01.0008", "Fasilitasi Layanan bagi Penyandang Disabilitas")
     path = tmp_path / "renja.csv"
-    path.write_text("ref,opd,kode_sub_kegiatan,nama,pagu\n2026-DINSOS-101,Dinsos,1.06.04.2.01.0008,Layanan disabilitas,1000000\n")
+    path.write_text(
+        "ref,opd,kode_sub_kegiatan,nama,pagu\n2026-DINSOS-101,Dinsos,1.06.04.2.01.0008,Layanan disabilitas,1000000\n"
+    )
     call_command("import_renja", str(path), "--year", "2026")
     row = RenjaRow.objects.get(ref="2026-DINSOS-101")
     assert AuditLog.objects.filter(object_id=str(row.pk), by=None, source="manage.py import_renja").exists()
@@ -42,7 +45,9 @@ def test_row_imported_from_the_command_line_shows_the_command_on_its_page(client
     assert "Sistem (manage.py import_renja)" in response.content.decode()
 
 
-def test_usulan_decided_through_a_command_line_import_shows_the_command_in_its_trail(client, planner, year, opd_a, tmp_path):
+def test_usulan_decided_through_a_command_line_import_shows_the_command_in_its_trail(
+    client, planner, year, opd_a, tmp_path
+):
     kecamatan = make_wilayah("64.02.06", "Tenggarong")
     make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=kecamatan)
     make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-003")
@@ -53,7 +58,9 @@ def test_usulan_decided_through_a_command_line_import_shows_the_command_in_its_t
     )
     call_command("import_usulan", str(path), "--year", "2026")
     usulan = Usulan.objects.get(id_usulan="MD-9")
-    assert set(Keputusan.objects.filter(usulan=usulan).values_list("by", "source")) == {(None, "manage.py import_usulan")}
+    assert set(Keputusan.objects.filter(usulan=usulan).values_list("by", "source")) == {
+        (None, "manage.py import_usulan")
+    }
     client.force_login(planner)
     response = client.get(reverse("musrenbang:usulan-detail", args=[usulan.pk]))
     assert response.status_code == 200
@@ -62,12 +69,30 @@ def test_usulan_decided_through_a_command_line_import_shows_the_command_in_its_t
 
 @pytest.fixture
 def settled_then_reopened(year, opd_b, opd_c, places, groups, codes, planner):
-    make_row(opd=opd_b, fiscal_year=year, ref="A", sub_kegiatan=codes["dp3a"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_A)
-    make_row(opd=opd_c, fiscal_year=year, ref="B", sub_kegiatan=codes["dp2kb"], lokasi=[places["desa1"]], sasaran=[groups["anak"]], **DAYCARE_B)
+    make_row(
+        opd=opd_b,
+        fiscal_year=year,
+        ref="A",
+        sub_kegiatan=codes["dp3a"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_A,
+    )
+    make_row(
+        opd=opd_c,
+        fiscal_year=year,
+        ref="B",
+        sub_kegiatan=codes["dp2kb"],
+        lokasi=[places["desa1"]],
+        sasaran=[groups["anak"]],
+        **DAYCARE_B,
+    )
     services.sync_refresh(fiscal_year=year)
     pair = TumpangTindih.objects.get()
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
-    renja_services.row_update(row=RenjaRow.objects.get(ref="A"), data={"lokasi": [places["desa1"], places["desa2"]]}, by=planner)
+    renja_services.row_update(
+        row=RenjaRow.objects.get(ref="A"), data={"lokasi": [places["desa1"], places["desa2"]]}, by=planner
+    )
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == TumpangTindih.Status.TERBUKA

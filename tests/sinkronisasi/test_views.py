@@ -1,4 +1,5 @@
 """The sync pages: who sees what, settling through the browser form, exports, the report command, query counts."""
+
 import csv
 import io
 
@@ -13,7 +14,6 @@ from sinkronisasi.models import KelompokSinonim, TumpangTindih
 from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
 from .test_detection import DAYCARE_A, DAYCARE_B
 
-
 _codes = iter(range(1, 1000))
 
 
@@ -21,7 +21,15 @@ def _pair_between(year, opd_x, opd_y, place, groups, ref):
     """Two rows doing the same day-care work in one place, under two different sub kegiatan codes."""
     for opd, suffix, text in ((opd_x, "1", DAYCARE_A), (opd_y, "2", DAYCARE_B)):
         code = make_nomenklatur(f"2.08.02.2.01.{next(_codes):04d}", "Sub kegiatan")
-        make_row(opd=opd, fiscal_year=year, ref=f"{ref}-{suffix}", sub_kegiatan=code, lokasi=[place], sasaran=[groups["anak"]], **text)
+        make_row(
+            opd=opd,
+            fiscal_year=year,
+            ref=f"{ref}-{suffix}",
+            sub_kegiatan=code,
+            lokasi=[place],
+            sasaran=[groups["anak"]],
+            **text,
+        )
 
 
 @pytest.fixture
@@ -36,9 +44,16 @@ def two_pairs(year, opd_a, opd_b, opd_c, places, groups):
     return pairs
 
 
-@pytest.mark.parametrize("who,expected", [
-    ("planner", 200), ("facilitator", 200), ("opd_a_editor", 200), ("opd_a_viewer", 200), (None, 302),
-])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("planner", 200),
+        ("facilitator", 200),
+        ("opd_a_editor", 200),
+        ("opd_a_viewer", 200),
+        (None, 302),
+    ],
+)
 def test_pages_open_for_everyone_with_a_role(client, request, year, two_pairs, who, expected):
     if who:
         client.force_login(request.getfixturevalue(who))
@@ -50,12 +65,16 @@ def test_officers_see_only_pairs_of_their_agency(client, opd_a_editor, two_pairs
     client.force_login(opd_a_editor)
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     assert "P1-1" in page and "P2-1" not in page
-    mine, other = sorted(two_pairs, key=lambda p: p.opd_a_id != opd_a_editor.opd_id and p.opd_b_id != opd_a_editor.opd_id)
+    mine, other = sorted(
+        two_pairs, key=lambda p: p.opd_a_id != opd_a_editor.opd_id and p.opd_b_id != opd_a_editor.opd_id
+    )
     assert client.get(reverse("sinkronisasi:pair-detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("sinkronisasi:pair-detail", args=[other.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("who,expected", [("opd_a_editor", 403), ("opd_a_viewer", 403), ("planner", 302), ("facilitator", 302)])
+@pytest.mark.parametrize(
+    "who,expected", [("opd_a_editor", 403), ("opd_a_viewer", 403), ("planner", 302), ("facilitator", 302)]
+)
 def test_only_planners_and_facilitators_settle_pairs(client, request, two_pairs, opd_a, who, expected):
     pair = next(p for p in two_pairs if opd_a.pk in (p.opd_a_id, p.opd_b_id))
     client.force_login(request.getfixturevalue(who))
@@ -72,7 +91,9 @@ def test_settling_needs_post(client, planner, two_pairs):
 
 def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pairs):
     client.force_login(planner)
-    response = client.post(reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "catatan": "x"})
+    response = client.post(
+        reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "catatan": "x"}
+    )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
 
@@ -93,7 +114,9 @@ def test_pair_export_has_the_report_columns(client, planner, two_pairs):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:7] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
     assert len(rows) == 3 and rows[1][6] == "terbuka"
-    assert client.get(reverse("sinkronisasi:pair-list"), {"export": "xlsx"})["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(reverse("sinkronisasi:pair-list"), {"export": "xlsx"})["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
 
 
 def test_report_command_writes_both_files_with_exact_columns(tmp_path, year, two_pairs, opd_a):
@@ -109,8 +132,13 @@ def test_report_command_writes_both_files_with_exact_columns(tmp_path, year, two
     assert all(len(p["skor"].split(".")[1]) == 3 and p["status"] == "terbuka" and p["alasan"] for p in pairs)
     assert list(orphans[0]) == ["id_usulan", "kode_desa", "opd_tujuan", "sebab", "umur_hari"]
     by_id = {o["id_usulan"]: o for o in orphans}
-    assert by_id["U-9"] == {"id_usulan": "U-9", "kode_desa": "64.02.06.2001", "opd_tujuan": "Dinsos",
-                            "sebab": "belum_diputuskan", "umur_hari": "0"}
+    assert by_id["U-9"] == {
+        "id_usulan": "U-9",
+        "kode_desa": "64.02.06.2001",
+        "opd_tujuan": "Dinsos",
+        "sebab": "belum_diputuskan",
+        "umur_hari": "0",
+    }
     assert "'=HYPERLINK(1)" in by_id
 
 
@@ -119,6 +147,7 @@ def test_pair_list_query_count_does_not_grow_with_data(client, planner, year, op
         client.force_login(planner)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
+
         client.get(reverse("sinkronisasi:pair-list"))  # refresh first
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("sinkronisasi:pair-list")).status_code == 200
@@ -158,8 +187,14 @@ def test_one_click_route_and_close_from_the_orphan_page(client, planner, year, o
     closed = make_usulan(fiscal_year=year)
     client.force_login(planner)
     back = reverse("sinkronisasi:orphan-list")
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "teruskan", "pilih": [usulan.pk], "opd": opd_b.pk, "next": back, "konfirmasi_massal": "1"})
-    client.post(reverse("musrenbang:usulan-bulk"), {"aksi": "tutup", "pilih": [closed.pk], "alasan": "di luar kewenangan", "next": back, "konfirmasi_massal": "1"})
+    client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {"aksi": "teruskan", "pilih": [usulan.pk], "opd": opd_b.pk, "next": back, "konfirmasi_massal": "1"},
+    )
+    client.post(
+        reverse("musrenbang:usulan-bulk"),
+        {"aksi": "tutup", "pilih": [closed.pk], "alasan": "di luar kewenangan", "next": back, "konfirmasi_massal": "1"},
+    )
     usulan.refresh_from_db(), closed.refresh_from_db()
     assert (usulan.opd_tujuan, usulan.status) == (opd_b, Usulan.Status.DITERUSKAN)
     assert closed.status == Usulan.Status.DITUTUP
@@ -178,14 +213,19 @@ def test_officers_cannot_close_usulan(client, opd_a_editor, year, opd_a):
 def test_only_planners_edit_synonyms(client, request, who, expected):
     client.force_login(request.getfixturevalue(who))
     before = KelompokSinonim.objects.count()
-    response = client.post(reverse("sinkronisasi:sinonim-list"), {"nama": "rumah singgah", "frasa": "rumah singgah, shelter", "aktif": "on"})
+    response = client.post(
+        reverse("sinkronisasi:sinonim-list"),
+        {"nama": "rumah singgah", "frasa": "rumah singgah, shelter", "aktif": "on"},
+    )
     assert response.status_code == expected
     assert KelompokSinonim.objects.count() == before + (1 if expected == 302 else 0)
 
 
 def test_a_synonym_group_needs_two_different_phrases(client, planner):
     client.force_login(planner)
-    response = client.post(reverse("sinkronisasi:sinonim-list"), {"nama": "x", "frasa": "penitipan, penitipan", "aktif": "on"})
+    response = client.post(
+        reverse("sinkronisasi:sinonim-list"), {"nama": "x", "frasa": "penitipan, penitipan", "aktif": "on"}
+    )
     assert response.status_code == 400
     assert "sama setelah kata dasar diambil" in response.content.decode()
 
@@ -210,8 +250,11 @@ def test_recompute_is_for_planners_only(client, opd_a_editor, planner, year):
 def test_charts_are_svg_with_escaped_labels():
     from sinkronisasi import charts
 
-    svg = charts.bar_chart(title="Per kecamatan", bars=[("<script>x</script>", [("c-ditolak", 3), ("c-baru", 1)])],
-                           legend=[("c-ditolak", "Ditolak")])
+    svg = charts.bar_chart(
+        title="Per kecamatan",
+        bars=[("<script>x</script>", [("c-ditolak", 3), ("c-baru", 1)])],
+        legend=[("c-ditolak", "Ditolak")],
+    )
     assert svg.startswith("<svg") and "<title>Per kecamatan</title>" in svg
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.count("<rect") == 3  # two stacked parts and one legend key
@@ -230,11 +273,16 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
     assert "TPA anak" in group.frasa
     confirm = client.get(reverse("sinkronisasi:sinonim-delete-confirm", args=[group.pk])).content.decode()
     assert "Kelompok penitipan anak (penitipan anak, daycare, TPA anak) dihapus" in confirm
-    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302  # not confirmed: kept
+    assert (
+        client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302
+    )  # not confirmed: kept
     assert KelompokSinonim.objects.filter(pk=group.pk).exists()
     assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk]), {"konfirmasi": "1"}).status_code == 302
     assert not KelompokSinonim.objects.filter(pk=group.pk).exists()
-    assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {"sinonim.changed", "sinonim.deleted"}
+    assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {
+        "sinonim.changed",
+        "sinonim.deleted",
+    }
 
 
 def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):

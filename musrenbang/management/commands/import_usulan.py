@@ -11,5 +11,7 @@ class Command(ImportFileCommand):
     importer = staticmethod(imports.usulan_import_file)
 
     def summarise(self, summary: dict) -> str:
-        return (f"{summary['baru']} usulan baru, {summary['berubah']} diperbarui, {summary['sama']} tidak berubah; "
-                f"{summary['keputusan']} penerusan/keputusan dicatat.")
+        return (
+            f"{summary['baru']} usulan baru, {summary['berubah']} diperbarui, {summary['sama']} tidak berubah; "
+            f"{summary['keputusan']} penerusan/keputusan dicatat."
+        )

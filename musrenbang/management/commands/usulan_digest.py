@@ -1,8 +1,9 @@
 """Send the daily digest of routed usulan to the officers who chose it (run daily by a systemd timer)."""
+
 from django.core.management.base import BaseCommand
 
+from core.system_actor import acting_as_system
 from musrenbang import services
-from renja.system_actor import acting_as_system
 
 
 class Command(BaseCommand):

@@ -3,5 +3,7 @@ from renja.management.importing import ImportFileCommand
 
 
 class Command(ImportFileCommand):
-    help = "Impor baris Renja dari CSV/XLSX (semua atau tidak sama sekali). Kolom: " + ", ".join(services.imports.ALL_COLUMNS)
+    help = "Impor baris Renja dari CSV/XLSX (semua atau tidak sama sekali). Kolom: " + ", ".join(
+        services.imports.ALL_COLUMNS
+    )
     importer = staticmethod(services.renja_import_file)

@@ -2,12 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from core.system_actor import acting_as_system
 from renja import services
-from renja.system_actor import acting_as_system
 
 
 class Command(BaseCommand):
-    help = "Muat data rujukan (wilayah, nomenklatur, OPD, kelompok sasaran) dari renja/fixtures/reference. Aman diulang."
+    help = (
+        "Muat data rujukan (wilayah, nomenklatur, OPD, kelompok sasaran) dari renja/fixtures/reference. Aman diulang."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", type=Path, default=services.REFERENCE_DIR, help="Folder berkas CSV rujukan.")

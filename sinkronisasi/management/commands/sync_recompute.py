@@ -1,10 +1,11 @@
 """Recompute the sync findings of one year (or every year) from scratch."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.system_actor import acting_as_system
 from renja.models import FiscalYear
-from renja.system_actor import acting_as_system
 from sinkronisasi import services
 
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
         for fiscal_year in years:
             with acting_as_system("manage.py sync_recompute"):
                 result = services.sync_refresh(fiscal_year=fiscal_year, full=True)
-            self.stdout.write(f"{fiscal_year.year}: {result.pairs} pasangan, {result.changed_rows} baris, {result.duration_ms} ms")
+            self.stdout.write(
+                f"{fiscal_year.year}: {result.pairs} pasangan, {result.changed_rows} baris, {result.duration_ms} ms"
+            )

@@ -1,12 +1,13 @@
 """Write the year's sync findings as two UTF-8 CSV files: tumpang_tindih.csv and usulan_belum_diambil.csv."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.tabular import write_csv
 from renja.models import FiscalYear
-from renja.tabular import write_csv
 from sinkronisasi import selectors, services
 from sinkronisasi.models import TumpangTindih
 
@@ -26,11 +27,18 @@ class Command(BaseCommand):
         result = services.sync_refresh(fiscal_year=fiscal_year, full=full)
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        pairs = (TumpangTindih.objects.filter(fiscal_year=fiscal_year)
-                 .select_related("baris_a", "baris_b", "opd_a", "opd_b").order_by("-skor", "baris_a__ref", "baris_b__ref"))
-        (folder / "tumpang_tindih.csv").write_bytes(write_csv(selectors.PAIR_COLUMNS, selectors.pair_export_rows(pairs), bom=False))
+        pairs = (
+            TumpangTindih.objects.filter(fiscal_year=fiscal_year)
+            .select_related("baris_a", "baris_b", "opd_a", "opd_b")
+            .order_by("-skor", "baris_a__ref", "baris_b__ref")
+        )
+        (folder / "tumpang_tindih.csv").write_bytes(
+            write_csv(selectors.PAIR_COLUMNS, selectors.pair_export_rows(pairs), bom=False)
+        )
         orphans = selectors.usulan_belum_diambil(fiscal_year).order_by("id_usulan")
-        (folder / "usulan_belum_diambil.csv").write_bytes(write_csv(selectors.ORPHAN_COLUMNS, selectors.orphan_export_rows(orphans), bom=False))
+        (folder / "usulan_belum_diambil.csv").write_bytes(
+            write_csv(selectors.ORPHAN_COLUMNS, selectors.orphan_export_rows(orphans), bom=False)
+        )
         self.stdout.write(
             f"{pairs.count()} pasangan tumpang tindih, {orphans.count()} usulan belum diambil "
             f"(perhitungan: {result.mode}, {result.duration_ms} ms) -> {folder}"

@@ -8,6 +8,7 @@ them made a few hundred model instances per request. `ReferenceSelect` draws suc
 as long as the data is the same: every render still reads the columns the labels are made of (one light
 `values_list` query, no model instances), so an agency renamed in the admin shows at once in every process.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,15 +30,20 @@ class FastSelectRenderer(DjangoTemplates):
             return super().render(template_name, context, request=request)
         widget = context["widget"]
         attrs = {k: v for k, v in widget["attrs"].items() if v is not False}
-        parts = [format_html("<select name=\"{}\"{}>", widget["name"], flatatt(attrs))]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(attrs))]
         for group, options, _index in widget["optgroups"]:
             if group:
-                parts.append(format_html("<optgroup label=\"{}\">", group))
+                parts.append(format_html('<optgroup label="{}">', group))
             for option in options:
-                parts.append(format_html(
-                    "<option value=\"{}\"{}{}>{}</option>",
-                    option["value"], flatatt(option["attrs"]), "", option["label"],
-                ))
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}{}>{}</option>',
+                        option["value"],
+                        flatatt(option["attrs"]),
+                        "",
+                        option["label"],
+                    )
+                )
             if group:
                 parts.append("</optgroup>")
         parts.append("</select>")
@@ -116,6 +122,8 @@ def use_reference_selects(form: forms.BaseForm, **key_fields: Iterable[str]) -> 
         field = form.fields.get(name)
         if field is None:
             continue
-        widget = ReferenceSelect(columns, cache_key=f"{type(form).__module__}.{type(form).__qualname__}.{name}", attrs=field.widget.attrs)
+        widget = ReferenceSelect(
+            columns, cache_key=f"{type(form).__module__}.{type(form).__qualname__}.{name}", attrs=field.widget.attrs
+        )
         widget.choices = field.choices
         field.widget = widget

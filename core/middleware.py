@@ -1,4 +1,5 @@
 """Indonesian for everyone unless they chose another language themselves."""
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation

@@ -1,4 +1,5 @@
 """Small view helpers shared by every app's views."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from .tabular import CSV_DELIMITERS, Column, write_csv, write_xlsx
+from core.tabular import CSV_DELIMITERS, Column, write_csv, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE_MAX = 200
@@ -19,7 +20,9 @@ _INTEGER = re.compile(r"([+-]?)0*([0-9]+)")  # ASCII digits only: "²".isdigit()
 _MAX_DIGITS = 18  # every 18-digit number fits a bigint
 
 
-def int_param(query: Mapping[str, str], name: str, default: int | None = None, *, min: int | None = None, max: int | None = None) -> int | None:
+def int_param(
+    query: Mapping[str, str], name: str, default: int | None = None, *, min: int | None = None, max: int | None = None
+) -> int | None:
     """An integer query parameter (e.g. request.GET): `default` when it is missing or not plain ASCII digits
     ("²", "1.5", "abc", ""); a repeated one counts its last value. With min/max, a number outside the range (however
     many digits) is clamped into it; without, a number beyond a bigint is `default` too."""
@@ -95,8 +98,15 @@ def csv_delimiter(query: Mapping[str, str]) -> str:
     return CSV_DELIMITERS.get(str_param(query, "pemisah", max_length=20), ";")
 
 
-def export_response(kind: str, header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, basename: str, title: str,
-                    delimiter: str = ";") -> HttpResponse:
+def export_response(
+    kind: str,
+    header: Sequence[str | Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    basename: str,
+    title: str,
+    delimiter: str = ";",
+) -> HttpResponse:
     """A CSV (`delimiter`-separated, UTF-8 with BOM) or XLSX download (typed, formatted columns), formulas
     neutralised, named basename-YYYYmmdd-HHMM.kind."""
     if kind == "csv":

@@ -5,6 +5,7 @@ IMPORT_MAX_UNPACKED_BYTES or with an absurd compression ratio is refused before 
 time and reading stops as soon as the caller's row limit is passed; a cell the database would refuse (control
 characters, NaN, text over Excel's cell limit) is reported with its row and column.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,7 +25,16 @@ from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Signatures of files that are certainly not a table we read.
-BINARY_MAGICS = (b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+BINARY_MAGICS = (
+    b"%PDF",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+)
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # C0 control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a planning text.
@@ -82,12 +92,14 @@ def read_table(content: bytes, filename: str = "", *, max_rows: int) -> Table:
         raise TableError(_("Berkas kosong."))
     max_bytes = settings.RENJA_IMPORT_MAX_BYTES
     if len(content) > max_bytes:
-        raise TableError(_("Berkas %(size)s MB melebihi batas %(max)s MB.") % {"size": _mb(len(content)), "max": _mb(max_bytes)})
+        raise TableError(
+            _("Berkas %(size)s MB melebihi batas %(max)s MB.") % {"size": _mb(len(content)), "max": _mb(max_bytes)}
+        )
     if content.startswith(XLSX_MAGIC):
         return _read_xlsx(content, max_rows)
     head = content[:4096]
     if content.startswith(UTF16_BOMS) or head.count(b"\x00") > len(head) // 4:
-        raise TableError(_("Berkas ini berenkode UTF-16, bukan UTF-8. Buka di Excel lalu simpan sebagai \"CSV UTF-8\"."))
+        raise TableError(_('Berkas ini berenkode UTF-16, bukan UTF-8. Buka di Excel lalu simpan sebagai "CSV UTF-8".'))
     if content.startswith(BINARY_MAGICS):
         raise TableError(_("Berkas %(name)s bukan CSV atau XLSX.") % {"name": filename or _("ini")})
     try:
@@ -95,7 +107,7 @@ def read_table(content: bytes, filename: str = "", *, max_rows: int) -> Table:
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise TableError(
-            _("Berkas tidak berenkode UTF-8 (baris %(line)s). Simpan ulang sebagai \"CSV UTF-8\".") % {"line": line}
+            _('Berkas tidak berenkode UTF-8 (baris %(line)s). Simpan ulang sebagai "CSV UTF-8".') % {"line": line}
         ) from exc
     return _read_csv(text, max_rows)
 
@@ -123,7 +135,9 @@ class _LineTracker:
         line = next(self._lines)
         self.number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise TableError(_("baris lebih dari %(n)s karakter") % {"n": f"{MAX_LINE_CHARS:,}".replace(",", ".")}, line=self.number)
+            raise TableError(
+                _("baris lebih dari %(n)s karakter") % {"n": f"{MAX_LINE_CHARS:,}".replace(",", ".")}, line=self.number
+            )
         self.current.append(line)
         return line
 
@@ -136,7 +150,7 @@ def _long_field_index(text: str, delimiter: str, limit: int) -> int:
     while i < len(text):
         char = text[i]
         if quoted:
-            if char == '"' and text[i + 1:i + 2] == '"':
+            if char == '"' and text[i + 1 : i + 2] == '"':
                 length += 1
                 i += 1
             elif char == '"':
@@ -171,7 +185,9 @@ def _read_csv(text: str, max_rows: int) -> Table:
                 return
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    raise _LongField(_long_field_index("".join(lines.current), delimiter, csv.field_size_limit())) from exc
+                    raise _LongField(
+                        _long_field_index("".join(lines.current), delimiter, csv.field_size_limit())
+                    ) from exc
                 raise TableError(_("Berkas CSV tidak dapat dibaca: %(err)s") % {"err": exc}) from exc
             yield record
 
@@ -188,7 +204,10 @@ def _check_archive(content: bytes) -> None:
     header cannot get past it: zipfile stops at the declared size and the checksum then fails)."""
     max_unpacked = settings.IMPORT_MAX_UNPACKED_BYTES
     max_ratio = settings.IMPORT_MAX_COMPRESSION_RATIO
-    too_big = _("Isi berkas XLSX terlalu besar setelah diekstrak (%(size)s MB; batas %(max)s MB). Simpan sebagai CSV atau bagi menjadi beberapa berkas.")
+    too_big = _(
+        "Isi berkas XLSX terlalu besar setelah diekstrak (%(size)s MB; batas %(max)s MB). "
+        "Simpan sebagai CSV atau bagi menjadi beberapa berkas."
+    )
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
@@ -204,7 +223,11 @@ def _check_archive(content: bytes) -> None:
             if info.file_size > RATIO_CHECKED_FROM and info.file_size > max_ratio * max(info.compress_size, 1):
                 raise TableError(
                     _("Berkas XLSX tidak wajar: bagian %(part)s memadat %(ratio)s kali (batas %(max)s kali).")
-                    % {"part": info.filename[:80], "ratio": info.file_size // max(info.compress_size, 1), "max": max_ratio}
+                    % {
+                        "part": info.filename[:80],
+                        "ratio": info.file_size // max(info.compress_size, 1),
+                        "max": max_ratio,
+                    }
                 )
         total = 0
         try:
@@ -236,10 +259,13 @@ class _ElementGuard:
         for i in range(len(edges) - 1):
             if i:
                 self._count = 0
-            piece = text[edges[i]:edges[i + 1]]
+            piece = text[edges[i] : edges[i + 1]]
             self._count += piece.count(b"<") - piece.count(b"</") - piece.count(b"<?") - piece.count(b"<!")
             if self._count > MAX_ELEMENTS_PER_UNIT:
-                raise TableError(_("Berkas XLSX tidak wajar: satu baris berisi lebih dari %(n)s unsur.") % {"n": f"{MAX_ELEMENTS_PER_UNIT:,}".replace(",", ".")})
+                raise TableError(
+                    _("Berkas XLSX tidak wajar: satu baris berisi lebih dari %(n)s unsur.")
+                    % {"n": f"{MAX_ELEMENTS_PER_UNIT:,}".replace(",", ".")}
+                )
         self._tail = text[cut:]
         return data
 
@@ -271,7 +297,10 @@ def _shared_strings(source: IO[bytes]) -> list[str]:
             strings.append("".join(plain + runs).replace("_x005F_", "_"))
             root.clear()
             if len(strings) > MAX_SHARED_STRINGS:
-                raise TableError(_("Berkas XLSX tidak wajar: lebih dari %(n)s teks berbeda.") % {"n": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")})
+                raise TableError(
+                    _("Berkas XLSX tidak wajar: lebih dari %(n)s teks berbeda.")
+                    % {"n": f"{MAX_SHARED_STRINGS:,}".replace(",", ".")}
+                )
     return strings
 
 
@@ -279,9 +308,9 @@ def _open_workbook(content: bytes):
     """The workbook, read-only, with its first sheet streamed: openpyxl's reader without the steps that read a whole
     part into memory (its size probe parses every row of a sheet that declares no dimension; its shared strings keep
     their XML tree; styles, theme and properties, which an import does not need, are not read; dates stay numbers)."""
-    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
     from openpyxl.packaging.manifest import ARC_CONTENT_TYPES
     from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.xml.constants import SHARED_STRINGS
 
@@ -364,7 +393,10 @@ def _filled(record: Sequence[object]) -> bool:
 
 def _too_many_rows(max_rows: int, line: int) -> TableError:
     return TableError(
-        _("Berkas berisi lebih dari %(max)s baris data; batasnya %(max)s baris per berkas. Bagi menjadi beberapa berkas.")
+        _(
+            "Berkas berisi lebih dari %(max)s baris data; batasnya %(max)s baris per berkas. "
+            "Bagi menjadi beberapa berkas."
+        )
         % {"max": f"{max_rows:,}".replace(",", ".")},
         line=line,
     )
@@ -402,7 +434,11 @@ def _to_table(records: Iterator[Sequence[object]], max_rows: int) -> Table:
                     raise _too_many_rows(max_rows, line)
                 yield _record(line, header, record)
         except _LongField as exc:
-            column = header[exc.index] if exc.index < len(header) and header[exc.index] else _("ke-%(n)s") % {"n": exc.index + 1}
+            column = (
+                header[exc.index]
+                if exc.index < len(header) and header[exc.index]
+                else _("ke-%(n)s") % {"n": exc.index + 1}
+            )
             raise TableError(
                 _("isi sel lebih dari %(limit)s karakter; periksa tanda kutip yang tidak ditutup")
                 % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")},
@@ -437,10 +473,13 @@ def clean_cell(value: object) -> tuple[object, str]:
         return value, ""
     if len(value) > MAX_CELL_CHARS:
         return "", _("teks %(n)s karakter; paling banyak %(max)s karakter per sel") % {
-            "n": f"{len(value):,}".replace(",", "."), "max": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
+            "n": f"{len(value):,}".replace(",", "."),
+            "max": f"{MAX_CELL_CHARS:,}".replace(",", "."),
+        }
     if bad := CONTROL_CHARS.search(value):
-        return "", _("berisi karakter kendali %(code)s (posisi %(pos)s) yang tidak dapat disimpan; hapus karakter itu") % {
-            "code": f"U+{ord(bad.group()):04X}", "pos": bad.start() + 1}
+        return "", _(
+            "berisi karakter kendali %(code)s (posisi %(pos)s) yang tidak dapat disimpan; hapus karakter itu"
+        ) % {"code": f"U+{ord(bad.group()):04X}", "pos": bad.start() + 1}
     return unneutralise(value.strip()), ""
 
 
@@ -504,7 +543,9 @@ def csv_value(column: Column, value: object) -> object:
     return safe_cell(value)
 
 
-def write_csv(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, bom: bool = True, delimiter: str = ",") -> bytes:
+def write_csv(
+    header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, bom: bool = True, delimiter: str = ","
+) -> bytes:
     """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`. An Excel set
     to Indonesian splits a CSV on ";" (its list separator), so downloads use it; report files keep ","."""
     columns = as_columns(header)
@@ -559,6 +600,7 @@ def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]],
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
+
     # A styled cell costs a style lookup per assignment: each column's style is looked up once and copied.
     def style_of(**attributes):
         cell = WriteOnlyCell(sheet)
@@ -621,9 +663,15 @@ TEMPLATE_ROWS = 5000  # data rows the drop-downs and formats cover
 LISTS_SHEET = "Pilihan"
 
 
-def write_template(columns: Sequence[str | Column], *, title: str, required: Sequence[str] = (),
-                   dropdowns: dict[str, DropDown] | None = None, hints: dict[str, str] | None = None,
-                   references: Sequence[ReferenceSheet] = ()) -> bytes:
+def write_template(
+    columns: Sequence[str | Column],
+    *,
+    title: str,
+    required: Sequence[str] = (),
+    dropdowns: dict[str, DropDown] | None = None,
+    hints: dict[str, str] | None = None,
+    references: Sequence[ReferenceSheet] = (),
+) -> bytes:
     """An XLSX import template: the first sheet has the import's header row (required columns bold), frozen, with
     drop-down lists and input hints on its columns and Rupiah/number formats ready; the lists sit on a hidden sheet
     and the reference sheets (codes with names) follow. The importers read only the first sheet."""
@@ -662,9 +710,15 @@ def write_template(columns: Sequence[str | Column], *, title: str, required: Seq
             for r, value in enumerate(dropdown.values, start=2):
                 lists.cell(row=r, column=list_index, value=safe_cell(value))
             source = f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${len(dropdown.values) + 1}"
-            validation = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False,
-                                        showErrorMessage=dropdown.strict, errorTitle=column.name[:32],
-                                        error=_("Pilih salah satu nilai dari daftar."))
+            validation = DataValidation(
+                type="list",
+                formula1=source,
+                allow_blank=True,
+                showDropDown=False,
+                showErrorMessage=dropdown.strict,
+                errorTitle=column.name[:32],
+                error=_("Pilih salah satu nilai dari daftar."),
+            )
         elif hint:
             validation = DataValidation(allow_blank=True)
         else:

@@ -1,4 +1,5 @@
 """Security headers and log-in throttling."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,18 +14,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-logger = logging.getLogger("renja.security")
+logger = logging.getLogger("core.security")
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "img-src 'self' data:",
-    "style-src 'self'",
-    "script-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -109,4 +112,7 @@ class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
 class ThrottledAdminAuthenticationForm(LoginThrottleMixin, AdminAuthenticationForm):
     """The admin's log-in form (/admin/login/): staff only, and the same throttle as the app's."""
 
-    error_messages = {**AdminAuthenticationForm.error_messages, "throttled": LoginThrottleMixin.error_messages["throttled"]}
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": LoginThrottleMixin.error_messages["throttled"],
+    }

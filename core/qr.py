@@ -1,4 +1,5 @@
 """QR codes as inline SVG: no image files, no external service."""
+
 from __future__ import annotations
 
 import segno

@@ -1,18 +1,22 @@
 from django.core.management.base import BaseCommand
 
+from core.system_actor import acting_as_system
 from forum.demo import seed_demo_forum, seed_demo_forum_overlaps
 from musrenbang.demo import seed_demo_usulan
 from renja.models import FiscalYear, User
-from renja.system_actor import acting_as_system
 from renja.services.demo import seed_demo
 from sinkronisasi.services import sync_refresh
 
 
 class Command(BaseCommand):
-    help = "Muat data demo: Renja 2026 beberapa OPD Kukar, usulan, satu forum, dan satu pengguna per peran. Aman diulang."
+    help = (
+        "Muat data demo: Renja 2026 beberapa OPD Kukar, usulan, satu forum, dan satu pengguna per peran. Aman diulang."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Kata sandi semua pengguna demo (tanpa ini: dibuat acak untuk pengguna baru).")
+        parser.add_argument(
+            "--password", help="Kata sandi semua pengguna demo (tanpa ini: dibuat acak untuk pengguna baru)."
+        )
 
     def handle(self, *args, **options):
         with acting_as_system("manage.py seed_demo"):
@@ -27,11 +31,17 @@ class Command(BaseCommand):
         sync = sync_refresh(fiscal_year=year, full=True)
         on_agenda = seed_demo_forum_overlaps(forum=forum, facilitator=User.objects.get(username="fasilitator"))
         rows = result["rows"]
-        self.stdout.write(f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap.")
-        self.stdout.write(f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap.")
+        self.stdout.write(
+            f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap."
+        )
+        self.stdout.write(
+            f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap."
+        )
         self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.kehadiran.count()} peserta.")
-        self.stdout.write(f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms); "
-                          f"{on_agenda} di agenda forum demo, disepakati.")
+        self.stdout.write(
+            f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms); "
+            f"{on_agenda} di agenda forum demo, disepakati."
+        )
         self.stdout.write("Pengguna demo (nama pengguna · peran · OPD):")
         for username, role, opd in result["users"]:
             self.stdout.write(f"  {username:<16} {role:<28} {opd}")

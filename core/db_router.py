@@ -5,6 +5,7 @@ sync report read there, through `for_reports()`: after a save the app redirects 
 import preview compares a file with rows just written, and the berita acara snapshot must read exactly what the
 forum agreed, so ordinary reads never go to a replica that may lag a few seconds behind.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

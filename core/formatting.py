@@ -1,4 +1,5 @@
 """Display helpers shared by templates, exports and audit entries."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,7 +1,8 @@
 """Display filters: {{ value|rupiah }} and {{ value|angka }}."""
+
 from django import template
 
-from renja import formatting
+from core import formatting
 
 register = template.Library()
 register.filter("rupiah", formatting.rupiah)

@@ -5,6 +5,7 @@ entry and decision written meanwhile without a user records that source (the mod
 their default), and pages show it as "Sistem (manage.py import_renja)". A cause known where the record is written
 (a settled overlap reopened because a row changed) is passed explicitly instead.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -42,7 +43,7 @@ def acting_as_system(source: str) -> Iterator[None]:
 
 
 def actor_label(user, source: str) -> str:
-    """"Nama Lengkap", "username", or "Sistem (cause)" for a record no person made."""
+    """ "Nama Lengkap", "username", or "Sistem (cause)" for a record no person made."""
     if user is not None:
         return user.get_full_name() or user.username
     cause = CAUSES.get(source, source)
