@@ -271,7 +271,7 @@ def test_one_row_of_a_million_cells_is_refused_with_little_memory(refs, year, pl
 
 
 def test_too_many_shared_strings_are_refused(refs, year, planner, monkeypatch):
-    monkeypatch.setattr("core.tabular.MAX_SHARED_STRINGS", 1_000)
+    monkeypatch.setattr("core.tabular.reading.MAX_SHARED_STRINGS", 1_000)
     strings = [b"".join(b"<si><t>teks %d</t></si>" % i for i in range(1_001)), b"</sst>"]
     content = hostile.xlsx([hostile.header_row(COLUMNS), hostile.SHEET_CLOSE], strings)
     [(row, _column, message)] = preview(content, year, planner, "teks.xlsx")

@@ -1,27 +1,25 @@
-"""Reading uploaded CSV/XLSX tables and writing safe CSV/XLSX exports (shared by every import and export).
+"""Reading uploaded CSV/XLSX tables, bounded whatever the file.
 
-Reading is bounded whatever the file: a file over RENJA_IMPORT_MAX_BYTES, an XLSX whose parts unpack to more than
-IMPORT_MAX_UNPACKED_BYTES or with an absurd compression ratio is refused before it is parsed; rows are read one at a
-time and reading stops as soon as the caller's row limit is passed; a cell the database would refuse (control
-characters, NaN, text over Excel's cell limit) is reported with its row and column.
+A file over RENJA_IMPORT_MAX_BYTES, an XLSX whose parts unpack to more than IMPORT_MAX_UNPACKED_BYTES or with an absurd
+compression ratio is refused before it is parsed; rows are read one at a time and reading stops as soon as the caller's
+row limit is passed; a cell the database would refuse (control characters, NaN, text over Excel's cell limit) is
+reported with its row and column.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
-import itertools
-import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .cells import clean_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Signatures of files that are certainly not a table we read.
@@ -36,10 +34,7 @@ BINARY_MAGICS = (
     b"7z\xbc\xaf",
 )
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # C0 control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in a planning text.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_COLUMNS = 100  # columns read per row; every import format has far fewer
 # The csv reader holds a whole record as a list of fields: a 10 MB line of "ab," would be 3.3 million strings.
 MAX_LINE_CHARS = 4 * 1024 * 1024
@@ -460,287 +455,3 @@ def _record(line: int, header: list[str], record: Sequence[object]) -> Record:
         if problem:
             problems.append((name, problem))
     return Record(line, values, problems)
-
-
-def clean_cell(value: object) -> tuple[object, str]:
-    """A cell as the importers read it (text stripped, an export's formula neutralising undone, empty as "") and why
-    the database would refuse it ("" when it would not)."""
-    if value is None:
-        return "", ""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "", _("bukan angka (NaN atau tak hingga)")
-    if not isinstance(value, str):
-        return value, ""
-    if len(value) > MAX_CELL_CHARS:
-        return "", _("teks %(n)s karakter; paling banyak %(max)s karakter per sel") % {
-            "n": f"{len(value):,}".replace(",", "."),
-            "max": f"{MAX_CELL_CHARS:,}".replace(",", "."),
-        }
-    if bad := CONTROL_CHARS.search(value):
-        return "", _(
-            "berisi karakter kendali %(code)s (posisi %(pos)s) yang tidak dapat disimpan; hapus karakter itu"
-        ) % {"code": f"U+{ord(bad.group()):04X}", "pos": bad.start() + 1}
-    return unneutralise(value.strip()), ""
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Exports
-
-
-def _formula_like(text: str) -> bool:
-    """Text a spreadsheet would evaluate; apostrophes in front are looked through so that neutralising stays
-    reversible (a text that itself begins with an apostrophe before = gets one more)."""
-    return text.lstrip("'").startswith(FORMULA_PREFIXES)
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in exported text (cells starting with = + - @ tab or CR get a leading ')."""
-    if isinstance(value, str) and _formula_like(value):
-        return "'" + value
-    return value
-
-
-def unneutralise(text: str) -> str:
-    """Undo safe_cell on import: the apostrophe an export put before a formula-like text is not part of it."""
-    if text.startswith("'") and _formula_like(text[1:]):
-        return text[1:]
-    return text
-
-
-@dataclass(frozen=True)
-class Column:
-    """An export column: its header and the kind of its values, which sets how a spreadsheet shows them.
-
-    Kinds: text (as it is), rupiah (whole Rupiah, shown "Rp1.250.000" by an Indonesian Excel), number (a target
-    or volume: a plain number), integer (a count), score (a fraction, three decimals in CSV and XLSX alike).
-    """
-
-    name: str
-    kind: str = "text"
-
-
-XLSX_FORMATS = {"rupiah": '"Rp"#,##0', "number": "General", "integer": "#,##0", "score": "0.000"}
-WIDTH_SAMPLE_ROWS = 500  # rows read ahead to size the columns; the rest are streamed
-MIN_WIDTH, MAX_WIDTH = 6, 60
-CSV_DELIMITERS = {"titik_koma": ";", "koma": ","}
-
-
-def as_columns(header: Sequence[str | Column]) -> list[Column]:
-    return [c if isinstance(c, Column) else Column(c) for c in header]
-
-
-def csv_value(column: Column, value: object) -> object:
-    """A typed export value as CSV text: numbers as the importers read them back (a point before decimals, no
-    thousands separators), empty for None."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, float) and column.kind == "score":
-        return f"{value:.3f}"
-    return safe_cell(value)
-
-
-def write_csv(
-    header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, bom: bool = True, delimiter: str = ","
-) -> bytes:
-    """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`. An Excel set
-    to Indonesian splits a CSV on ";" (its list separator), so downloads use it; report files keep ","."""
-    columns = as_columns(header)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([csv_value(c, v) for c, v in zip(columns, row)])
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(value: object) -> object:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, Decimal):  # 1000.00 as 1000 (normalize() would write 1E+3)
-        return int(value) if value == value.to_integral_value() else value
-    return safe_cell(value)
-
-
-def _width(value: object, column: Column) -> int:
-    """The characters a value takes in a cell (the longest line; a Rupiah amount with its dots and "Rp")."""
-    if value is None or value == "":
-        return 0
-    if column.kind == "rupiah" and isinstance(value, (int, float, Decimal)):
-        return len(f"{int(value):,}") + 3
-    text = str(value)
-    return max((len(line) for line in text.splitlines()), default=0)
-
-
-def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:
-    """One-sheet XLSX written as it streams (openpyxl's write-only mode): header bold, frozen and filtered, amounts
-    and numbers as numbers with their format, columns as wide as the header and the first rows need (capped), and
-    formulas neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    columns = as_columns(header)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    rows = iter(rows)
-    sample = [list(r) for _i, r in zip(range(WIDTH_SAMPLE_ROWS), rows)]
-    for i, column in enumerate(columns):
-        widest = max([len(column.name) + 2, *(_width(r[i] if i < len(r) else None, column) for r in sample)])
-        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 1, MIN_WIDTH), MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-
-    # A styled cell costs a style lookup per assignment: each column's style is looked up once and copied.
-    def style_of(**attributes):
-        cell = WriteOnlyCell(sheet)
-        for name, value in attributes.items():
-            setattr(cell, name, value)
-        return cell._style
-
-    formats = [style_of(number_format=XLSX_FORMATS[c.kind]) if c.kind in XLSX_FORMATS else None for c in columns]
-    wrapped = style_of(alignment=Alignment(wrap_text=True, vertical="top"))
-    count = 0
-    for row in itertools.chain(sample, rows):
-        cells = []
-        for i, value in enumerate(row):
-            value = _xlsx_value(value)
-            if value is None or value == "":
-                cells.append(None)
-                continue
-            style = None
-            if formats[i] is not None and isinstance(value, (int, float, Decimal)):
-                style = formats[i]
-            elif isinstance(value, str) and "\n" in value:
-                style = wrapped
-            if style is None:
-                cells.append(value)  # openpyxl writes plain values through one reused cell
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell._style = copy.copy(style)
-                cells.append(cell)
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Import templates
-
-
-@dataclass(frozen=True)
-class DropDown:
-    """A column's drop-down list in an import template. `strict`: Excel refuses other values; otherwise the list
-    only helps (a column that takes several values separated by ";")."""
-
-    values: Sequence[str]
-    strict: bool = True
-
-
-@dataclass(frozen=True)
-class ReferenceSheet:
-    """A read-only sheet in an import template listing codes with their names."""
-
-    title: str
-    header: Sequence[str]
-    rows: Sequence[Sequence[object]]
-
-
-TEMPLATE_ROWS = 5000  # data rows the drop-downs and formats cover
-LISTS_SHEET = "Pilihan"
-
-
-def write_template(
-    columns: Sequence[str | Column],
-    *,
-    title: str,
-    required: Sequence[str] = (),
-    dropdowns: dict[str, DropDown] | None = None,
-    hints: dict[str, str] | None = None,
-    references: Sequence[ReferenceSheet] = (),
-) -> bytes:
-    """An XLSX import template: the first sheet has the import's header row (required columns bold), frozen, with
-    drop-down lists and input hints on its columns and Rupiah/number formats ready; the lists sit on a hidden sheet
-    and the reference sheets (codes with names) follow. The importers read only the first sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    columns = as_columns(columns)
-    dropdowns, hints = dropdowns or {}, hints or {}
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    sheet.append([c.name for c in columns])
-    for cell, column in zip(sheet[1], columns):
-        cell.fill = fill
-        if column.name in required:
-            cell.font = bold
-    sheet.freeze_panes = "A2"
-    lists = workbook.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
-    list_index = 0
-    for i, column in enumerate(columns, start=1):
-        letter = get_column_letter(i)
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = min(max(len(column.name) + 4, 12), MAX_WIDTH)
-        if column.kind in XLSX_FORMATS:
-            dimension.number_format = XLSX_FORMATS[column.kind]
-        area = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
-        dropdown, hint = dropdowns.get(column.name), hints.get(column.name, "")
-        if dropdown is not None and dropdown.values:
-            list_index += 1
-            list_letter = get_column_letter(list_index)
-            lists.cell(row=1, column=list_index, value=column.name)
-            for r, value in enumerate(dropdown.values, start=2):
-                lists.cell(row=r, column=list_index, value=safe_cell(value))
-            source = f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${len(dropdown.values) + 1}"
-            validation = DataValidation(
-                type="list",
-                formula1=source,
-                allow_blank=True,
-                showDropDown=False,
-                showErrorMessage=dropdown.strict,
-                errorTitle=column.name[:32],
-                error=_("Pilih salah satu nilai dari daftar."),
-            )
-        elif hint:
-            validation = DataValidation(allow_blank=True)
-        else:
-            continue
-        if hint:
-            validation.showInputMessage = True
-            validation.promptTitle, validation.prompt = column.name[:32], hint[:255]
-        validation.add(area)
-        sheet.add_data_validation(validation)
-    for reference in references:
-        ref_sheet = workbook.create_sheet(reference.title[:31])
-        ref_sheet.append(list(reference.header))
-        for cell in ref_sheet[1]:
-            cell.font = bold
-        widths = [len(str(h)) + 2 for h in reference.header]
-        for row in reference.rows:
-            ref_sheet.append([safe_cell(v) for v in row])
-            widths = [max(w, _width(v, Column(""))) for w, v in zip(widths, row)]
-        for i, width in enumerate(widths, start=1):
-            ref_sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 1, MIN_WIDTH), MAX_WIDTH)
-        ref_sheet.freeze_panes = "A2"
-        ref_sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(widths), 1))}{len(reference.rows) + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
