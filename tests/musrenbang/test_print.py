@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from musrenbang import views
+from musrenbang.views import lists as views
 
 from ..factories import make_usulan
 

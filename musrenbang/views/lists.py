@@ -1,0 +1,227 @@
+"""The usulan list (Bappeda's view, with counts per kecamatan and agency), its export and its print."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Count, IntegerField, Sum, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.form_renderer import use_reference_selects
+from core.formatting import angka, rupiah
+from core.http import configure_table, csv_delimiter, export_response, filter_summary
+from core.tabular import Column
+from renja import permissions as rules
+from renja import selectors as renja_selectors
+from renja.tables import KnownCountPaginator
+
+from .. import selectors, services
+from ..filters import UsulanFilter
+from ..forms import BulkForm, CarryOverForm
+from ..models import Usulan
+from ..permissions import usulan_for_user
+from ..tables import UsulanTable, status_counts_body_html
+
+UNDECIDED_FIRST = Case(
+    When(status__in=[Usulan.Status.BARU, Usulan.Status.DITERUSKAN], then=0), default=1, output_field=IntegerField()
+)
+
+EXPORT_COLUMNS = [
+    Column(name, kind)
+    for name, kind in [
+        ("id_usulan", "text"),
+        ("kode_lacak", "text"),
+        ("sumber", "text"),
+        ("pengusul", "text"),
+        ("kode_desa", "text"),
+        ("desa", "text"),
+        ("kecamatan", "text"),
+        ("permasalahan", "text"),
+        ("usulan", "text"),
+        ("uraian", "text"),
+        ("kode_bidang_urusan", "text"),
+        ("jenis", "text"),
+        ("volume", "number"),
+        ("satuan", "text"),
+        ("anggaran", "rupiah"),
+        ("prioritas", "integer"),
+        ("sasaran", "text"),
+        ("opd_awal", "text"),
+        ("opd_tujuan", "text"),
+        ("status", "text"),
+    ]
+]
+
+# The bulk form shares field names with the filters above it (opd, baris): its own ids keep every id on the page unique.
+BULK_AUTO_ID = "massal_%s"
+
+
+def _export_rows(qs):
+    """Typed values (volume and anggaran as numbers); the desa and kecamatan names beside the desa code are ignored
+    on import."""
+    for u in qs:
+        yield [
+            u.id_usulan,
+            u.kode_lacak,
+            u.sumber,
+            u.pengusul,
+            u.desa.kode,
+            u.desa.nama,
+            u.desa.parent.nama if u.desa.parent else "",
+            u.permasalahan,
+            u.usulan,
+            u.uraian,
+            u.bidang_urusan.kode if u.bidang_urusan else "",
+            u.jenis,
+            u.volume,
+            u.satuan,
+            u.anggaran,
+            u.prioritas,
+            ";".join(s.slug for s in u.sasaran.all()),
+            u.opd_awal.singkatan if u.opd_awal else "",
+            u.opd_tujuan.singkatan if u.opd_tujuan else "",
+            u.status,
+        ]
+
+
+def _list_page(
+    request: HttpRequest,
+    *,
+    inbox: bool,
+    bulk_form: BulkForm | None = None,
+    chosen=(),
+    warnings=(),
+    next_url: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The list or the inbox from request.GET; a refused or warned bulk action passes its bound form, the chosen
+    usulan (kept ticked) and the acceptance warnings."""
+    user = request.user
+    usulan_filter = UsulanFilter(
+        request.GET or None,
+        queryset=usulan_for_user(user),
+        default_year=renja_selectors.current_fiscal_year(),
+        hide_opd=inbox,
+    )
+    qs = usulan_filter.qs
+    if inbox:
+        qs = qs.order_by(UNDECIDED_FIRST, "desa__parent__nama", "prioritas", "id_usulan")
+    else:
+        qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(
+            export,
+            EXPORT_COLUMNS,
+            _export_rows(selectors.usulan_for_export(qs)),
+            basename="usulan",
+            title="Usulan",
+            delimiter=csv_delimiter(request.GET),
+        )
+    year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
+    counts = None
+    paginate = {"per_page": 25}
+    if not inbox and year is not None:
+        counts = selectors.status_counts(
+            usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan"
+        )
+        if not any(v not in (None, "") for k, v in usulan_filter.form.cleaned_data.items() if k != "tahun"):
+            # Only the year is chosen: the list is the counted set, so it needs no count of its own.
+            paginate.update(
+                paginator_class=KnownCountPaginator, count=sum(r["n"] for r in counts["opd_tujuan__singkatan"])
+            )
+    chosen_ids = {u.pk for u in chosen} or {int(v) for v in request.GET.getlist("pilih") if v.isdigit()}
+    table = UsulanTable(
+        selectors.usulan_for_table(qs),
+        exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",),
+    )
+    table.checked = chosen_ids
+    if inbox:  # "baru" beside what was routed since the officer last opened the inbox, and how long each has waited
+        table.fresh_since, table.today = selectors.inbox_last_seen(user), timezone.localdate()
+        table.marks_fresh = True
+    configure_table(request, table, **paginate)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export", "pilih", "aksi", "terima_baris"):
+        params.pop(key, None)
+    if bulk_form is None:
+        # After adding a village to a row from the warnings, the list comes back with the action and row filled in.
+        bulk_form = BulkForm(
+            visible=Usulan.objects.none(),
+            auto_id=BULK_AUTO_ID,
+            initial={"aksi": request.GET.get("aksi"), "baris": request.GET.get("terima_baris", "")},
+        )
+    use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
+    can_decide = inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd)
+    shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
+    context = {
+        "filter": usulan_filter,
+        "table": table,
+        "total": table.paginator.count,
+        "export_query": params.urlencode(),
+        "inbox": inbox,
+        "bulk_form": bulk_form,
+        "can_route": rules.can_route_usulan(user),
+        "can_decide": can_decide,
+        "refusal": services.decision_refusal(year) if year else None,
+        "next": next_url or request.get_full_path(),
+        # The row picker of bulk acceptance: the agency's rows of the year shown.
+        "pickup_rows": selectors.rows_for_pickup(opd_id=user.opd_id, fiscal_year_id=year.pk)
+        if can_decide and year
+        else [],
+        "chosen_off_page": sorted(chosen_ids - shown),
+        "chosen": list(chosen),
+        "warnings": warnings,
+        "fix_rows": selectors.place_fix_rows(warnings) if can_decide and rules.can_edit(user, user.opd) else [],
+        "place_usulan": list(chosen),
+        "place_next": next_url or request.get_full_path(),
+    }
+    if counts is not None:
+        context["per_kecamatan"] = counts["desa__parent__nama"]
+        context["per_opd"] = counts["opd_tujuan__singkatan"]
+        context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"], place_kind="kecamatan")
+        context["per_opd_html"] = status_counts_body_html(context["per_opd"])
+        context["statuses"] = Usulan.Status
+        context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
+        use_reference_selects(carry_form, dari=["year"], ke=["year"])
+    return render(request, "musrenbang/usulan_list.html", context, status=status)
+
+
+PRINT_MAX_ROWS = 5000
+
+
+@login_required
+def usulan_print(request: HttpRequest) -> HttpResponse:
+    """The whole filtered usulan list for paper (landscape, header repeated on each page), at most PRINT_MAX_ROWS
+    usulan, with the Pemda's name and the filters on top."""
+    usulan_filter = UsulanFilter(
+        request.GET or None, queryset=usulan_for_user(request.user), default_year=renja_selectors.current_fiscal_year()
+    )
+    qs = usulan_filter.qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
+    totals = qs.aggregate(n=Count("id"), anggaran=Sum("anggaran"))
+    items = list(selectors.usulan_for_table(qs)[:PRINT_MAX_ROWS])
+    for u in items:
+        u.anggaran_text, u.volume_text = rupiah(u.anggaran), angka(u.volume)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(
+        request,
+        "musrenbang/usulan_print.html",
+        {
+            "items": items,
+            "total": totals["n"],
+            "anggaran_text": rupiah(totals["anggaran"] or 0),
+            "cut": totals["n"] > len(items),
+            "max_rows": PRINT_MAX_ROWS,
+            "filters": filter_summary(usulan_filter.form),
+            "printed_at": timezone.localtime(),
+            "list_query": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def usulan_list(request: HttpRequest) -> HttpResponse:
+    """Every usulan the user may see, with counts per kecamatan and agency (Bappeda's view)."""
+    return _list_page(request, inbox=False)
