@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from renja.models import FiscalYear, Opd, RenjaRow
 
+from . import decisions
 from .models import InboxMail, Keputusan, Usulan
 
-DECISIONS = [
-    (k, label) for k, label in Keputusan.Jenis.choices if k not in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP)
-]
+# An agency's decisions (routing and closing are Bappeda's own steps).
+DECISIONS = [(t.value, t.label) for t in decisions.DECISION_TYPES if t.by_agency]
 SPLIT_LINES = 3
 
 

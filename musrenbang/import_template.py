@@ -9,8 +9,9 @@ from core.tabular import Column, DropDown, ReferenceSheet, write_template
 from renja.import_template import places_for_template
 from renja.models import KelompokSasaran, Nomenklatur, Opd
 
+from . import decisions
 from .imports import PROJECT_COLUMNS, PROJECT_REQUIRED
-from .models import Keputusan, Usulan
+from .models import Usulan
 
 KINDS = {
     "volume": "number",
@@ -20,7 +21,7 @@ KINDS = {
     "anggaran_diterima": "rupiah",
 }
 # A file records the decision an agency took; closing (carrying over) is Bappeda's own step in the app.
-FILE_DECISIONS = [j for j in Keputusan.Jenis.values if j != Keputusan.Jenis.DITUTUP]
+FILE_DECISIONS = [t.value for t in decisions.DECISION_TYPES if t.value != decisions.CLOSED]
 
 
 def usulan_template() -> bytes:

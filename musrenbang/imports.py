@@ -78,7 +78,7 @@ from renja import services as renja_services
 from renja.models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from renja.services.imports import same_text
 
-from . import services
+from . import decisions, services
 from .models import Keputusan, Usulan
 
 PROJECT_REQUIRED = ["id_usulan", "kode_desa", "usulan"]
@@ -151,8 +151,8 @@ DESCRIPTIVE = [
     "sasaran",
 ]
 TEXT_LIMITS = {name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "satuan")}
-ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
-NEEDS_ROW = ACCEPTED | {Keputusan.Jenis.DIGABUNG}
+ACCEPTED = decisions.ACCEPTED
+NEEDS_ROW = decisions.TAKES_ROW
 THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 MAX_ANGGARAN = min(10**15, integer_range(Usulan, "anggaran")[1], integer_range(Keputusan, "anggaran")[1])
 MAX_PRIORITAS = integer_range(Usulan, "prioritas")[1]
@@ -460,7 +460,7 @@ class _Row:
 def _check_decision(row: _Row, step: TrailStep, *, reason_column: str, row_column: str, change_column: str) -> None:
     """Rules usulan_decide will apply, checked up front so that every problem of the file is listed at once."""
     jenis = step.keputusan
-    if jenis in (Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG) and not step.alasan:
+    if jenis in decisions.AGENCY_NEEDS_REASON and not step.alasan:
         row.err(reason_column, _("wajib diisi untuk keputusan %(k)s") % {"k": jenis})
     if jenis in ACCEPTED and step.row is not None and step.row.opd_id != step.opd.pk:
         row.err(

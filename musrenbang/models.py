@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.system_actor import SOURCE_MAX_LENGTH, actor_label, current_system_source
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
+from . import decisions
+
 
 class Usulan(models.Model):
     """One proposal. Its status is derived from its decision trail by the services, never edited by hand."""
@@ -27,15 +29,8 @@ class Usulan(models.Model):
         FISIK = "fisik", _("Fisik")
         NON_FISIK = "non_fisik", _("Non-fisik")
 
-    class Status(models.TextChoices):
-        BARU = "baru", _("Belum diteruskan")
-        DITERUSKAN = "diteruskan", _("Diteruskan, belum diputuskan")
-        DITERIMA = "diterima", _("Diterima")
-        DITERIMA_DENGAN_PERUBAHAN = "diterima_dengan_perubahan", _("Diterima dengan perubahan")
-        DIGABUNG = "digabung", _("Digabung")
-        DITOLAK = "ditolak", _("Ditolak")
-        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
-        DITUTUP = "ditutup", _("Ditutup, dibawa ke tahun berikutnya")
+    # One status per decision type (the type of the last step), and baru before any: musrenbang/decisions.py.
+    Status = models.TextChoices("Status", decisions.STATUS_CHOICES)
 
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="usulan"
@@ -146,27 +141,15 @@ class Usulan(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status not in (self.Status.BARU, self.Status.DITERUSKAN)
+        return self.status not in decisions.UNDECIDED
 
 
 class Keputusan(models.Model):
     """One decision on an usulan. Written once by a service and never changed or deleted."""
 
-    class Level(models.TextChoices):
-        KECAMATAN = "kecamatan", _("Kecamatan")
-        BAPPEDA = "bappeda", _("Bappeda")
-        OPD = "opd", _("OPD")
-        FORUM = "forum", _("Forum Perangkat Daerah")
-        MUSRENBANG_KABUPATEN = "musrenbang_kabupaten", _("Musrenbang kabupaten")
-
-    class Jenis(models.TextChoices):
-        DITERUSKAN = "diteruskan", _("Diteruskan")
-        DITERIMA = "diterima", _("Diterima")
-        DITERIMA_DENGAN_PERUBAHAN = "diterima_dengan_perubahan", _("Diterima dengan perubahan")
-        DIGABUNG = "digabung", _("Digabung")
-        DITOLAK = "ditolak", _("Ditolak")
-        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
-        DITUTUP = "ditutup", _("Ditutup, dibawa ke tahun berikutnya")
+    Level = models.TextChoices("Level", decisions.Level.CHOICES)
+    # The decision types and their rules: musrenbang/decisions.py.
+    Jenis = models.TextChoices("Jenis", decisions.DECISION_CHOICES)
 
     usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="keputusan")
     level = models.CharField(_("tingkat"), max_length=25, choices=Level.choices)
@@ -206,14 +189,14 @@ class Keputusan(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="keputusan_reason_required",
-                condition=~Q(keputusan__in=["ditolak", "dikembalikan", "digabung", "ditutup"]) | ~Q(alasan=""),
+                condition=~Q(keputusan__in=decisions.reason_required_values()) | ~Q(alasan=""),
                 violation_error_message=_(
                     "Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."
                 ),
             ),
             models.CheckConstraint(
                 name="keputusan_merge_has_target",
-                condition=~Q(keputusan="digabung")
+                condition=~Q(keputusan=decisions.MERGED)
                 | Q(digabung_ke_usulan__isnull=False)
                 | Q(digabung_ke_renja__isnull=False),
             ),

@@ -12,6 +12,7 @@ from core.db_router import for_reports
 from core.formatting import rupiah
 from renja.models import RenjaRow
 
+from . import decisions
 from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
 
 
@@ -77,7 +78,7 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
 # --- Acceptance checks (issue 14): warnings shown before an usulan is picked up into a Renja row. They never refuse:
 # the officer may know better (a regency-wide programme reaching a village, a pagu raised at the forum).
 
-UNDECIDED = (Usulan.Status.BARU, Usulan.Status.DITERUSKAN)
+UNDECIDED = decisions.UNDECIDED
 
 
 def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow]:

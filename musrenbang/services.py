@@ -27,12 +27,13 @@ from renja import permissions as rules
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 
+from . import decisions
 from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED = {Keputusan.Jenis.DITERIMA, Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN}
-NEEDS_REASON = {Keputusan.Jenis.DITOLAK, Keputusan.Jenis.DIKEMBALIKAN, Keputusan.Jenis.DIGABUNG}
+ACCEPTED = decisions.ACCEPTED
+NEEDS_REASON = decisions.AGENCY_NEEDS_REASON
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
@@ -91,7 +92,7 @@ def suggest_opds(usulan: Usulan) -> list[Opd]:
 
 def _route_refusal(usulan: Usulan) -> None:
     """An accepted or merged usulan is settled: it cannot be routed again."""
-    if usulan.status in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN, Usulan.Status.DIGABUNG):
+    if usulan.status in decisions.SETTLED:
         raise ValidationError(
             _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan lagi.")
             % {"id": usulan.id_usulan, "status": usulan.get_status_display().lower()}
@@ -132,12 +133,7 @@ def usulan_close(*, usulan: Usulan, by: User | None, alasan: str) -> Usulan:
     """Bappeda closes an usulan no agency picked up this year, with a reason; carry-over takes it to the next year."""
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
-    if locked.status in (
-        Usulan.Status.DITERIMA,
-        Usulan.Status.DITERIMA_DENGAN_PERUBAHAN,
-        Usulan.Status.DIGABUNG,
-        Usulan.Status.DITUTUP,
-    ):
+    if locked.status in decisions.NOT_CLOSABLE:
         raise ValidationError(
             _("Usulan %(id)s sudah %(status)s; tidak dapat ditutup.")
             % {"id": locked.id_usulan, "status": locked.get_status_display().lower()}
@@ -231,16 +227,12 @@ def _decision_fields(
     """The rules of each decision (no queries): the Keputusan fields to write and the checked pick-ups."""
     _check_decider(usulan, by)
     # Routing and closing are Bappeda's own steps (usulan_route, usulan_close), not an agency's decision.
-    if keputusan not in Keputusan.Jenis.values or keputusan in (Keputusan.Jenis.DITERUSKAN, Keputusan.Jenis.DITUTUP):
+    if keputusan not in decisions.BY_AGENCY:
         raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
     alasan = (alasan or "").strip()
     if keputusan in NEEDS_REASON and not alasan:
         raise ValidationError(
-            {
-                "alasan": [
-                    _("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": Keputusan.Jenis(keputusan).label.lower()}
-                ]
-            }
+            {"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": decisions.label(keputusan).lower()}]}
         )
     fields: dict = {"opd": usulan.opd_tujuan, "alasan": alasan}
     if keputusan == Keputusan.Jenis.DIGABUNG:
@@ -529,13 +521,7 @@ def picked_up_total(usulan: Usulan) -> int:
     return usulan.pengambilan.filter(dibatalkan_oleh__isnull=True).aggregate(s=Sum("anggaran"))["s"] or 0
 
 
-NOT_ACCOMMODATED = [
-    Usulan.Status.BARU,
-    Usulan.Status.DITERUSKAN,
-    Usulan.Status.DITOLAK,
-    Usulan.Status.DIKEMBALIKAN,
-    Usulan.Status.DITUTUP,
-]
+NOT_ACCOMMODATED = list(decisions.NOT_ACCOMMODATED)
 
 
 @transaction.atomic

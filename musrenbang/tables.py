@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formatting import angka, place_label, rupiah
 from renja.tables import PythonRowsTable
 
+from . import decisions
 from .models import Usulan
 
 EMPTY = "—"  # what django-tables2 shows for an empty value
@@ -74,11 +75,7 @@ class UsulanTable(PythonRowsTable):
         )
         kecamatan = u.desa.parent.label if u.desa.parent_id else None
         fresh, age = "", ""
-        if (
-            self.marks_fresh
-            and u.status in (Usulan.Status.BARU, Usulan.Status.DITERUSKAN)
-            and u.diputuskan_pada is not None
-        ):
+        if self.marks_fresh and u.status in decisions.UNDECIDED and u.diputuskan_pada is not None:
             if self.fresh_since is None or u.diputuskan_pada > self.fresh_since:
                 fresh = format_html(' <span class="badge badge-baru">{}</span>', gettext("baru"))
             days = max(0, (self.today - timezone.localtime(u.diputuskan_pada).date()).days)
@@ -88,7 +85,7 @@ class UsulanTable(PythonRowsTable):
         return format_html(
             '<tr class="{}">{}<td><a href="{}">{}</a>{}</td><td class="wrap">{}</td><td>{}</td><td>{}</td>'
             '<td class="num">{}</td><td>{}</td><td class="num">{}</td><td>{}</td>'
-            '<td><span class="badge badge-u-{}">{}</span>{}</td></tr>',
+            '<td><span class="badge {}">{}</span>{}</td></tr>',
             "odd" if index % 2 else "even",
             pilih,
             reverse("musrenbang:usulan-detail", args=[u.pk]),
@@ -101,7 +98,7 @@ class UsulanTable(PythonRowsTable):
             f"{angka(u.volume)} {u.satuan}".strip(),
             EMPTY if u.anggaran is None else rupiah(u.anggaran),
             u.opd_tujuan.singkatan if u.opd_tujuan_id else EMPTY,
-            u.status,
+            decisions.status_badge(u.status),
             u.get_status_display(),
             age,
         )

@@ -1,0 +1,232 @@
+"""The decision types of an usulan, in ONE table, and every rule derived from it.
+
+Each step on an usulan's trail (`Keputusan.keputusan`) is one of these types, and the usulan's status is the type of
+its last step (or `baru` before any). The models' choices and reason constraint, the services, the imports, the forms,
+the selectors (of musrenbang and sinkronisasi), the templates (the `status_badge` filter) and the CSS read this table;
+tests/musrenbang/test_decision_table.py checks that they agree.
+
+To add a decision type: add one `DecisionType` below, its badge colour in static/css/renja.css, and a migration
+(`makemigrations musrenbang`: the choices, and the reason constraint if it needs a reason).
+
+Models-free: musrenbang/models.py builds its choices from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Level:
+    """Where a step was taken (`Keputusan.level`)."""
+
+    KECAMATAN = "kecamatan"
+    BAPPEDA = "bappeda"
+    OPD = "opd"
+    FORUM = "forum"
+    MUSRENBANG_KABUPATEN = "musrenbang_kabupaten"
+
+    CHOICES = [
+        ("KECAMATAN", (KECAMATAN, _("Kecamatan"))),
+        ("BAPPEDA", (BAPPEDA, _("Bappeda"))),
+        ("OPD", (OPD, _("OPD"))),
+        ("FORUM", (FORUM, _("Forum Perangkat Daerah"))),
+        ("MUSRENBANG_KABUPATEN", (MUSRENBANG_KABUPATEN, _("Musrenbang kabupaten"))),
+    ]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why an usulan of the year is "belum diambil" (picked up into no Renja row, not accepted, not closed)."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DecisionType:
+    """One decision type and its rules."""
+
+    name: str  # the member name in Keputusan.Jenis and Usulan.Status
+    value: str  # stored in Keputusan.keputusan and Usulan.status
+    label: str  # the decision, as the trail shows it
+    status_label: str  # the status an usulan has after it
+    needs_reason: bool  # refused without an `alasan` (also a database constraint)
+    takes_row: bool  # names a Renja row (ref_renja): the row it is picked up into, or merged into
+    accommodated: bool  # counts as accommodated: picked up into Renja rows
+    settles: bool  # the usulan is settled: never routed again, closed or carried over
+    levels: tuple[str, ...]  # where it may be given
+    by_agency: bool  # an agency's decision (decision form, import file); else Bappeda's own step
+    badge: str  # CSS class of the status badge (static/css/renja.css)
+    cause: Cause | None = None  # while this is the last step, the usulan is "belum diambil" for this cause
+    routable_again: bool = False  # a route suggestion is offered (it came back from the agency)
+
+
+AGENCY_LEVELS = (Level.OPD, Level.FORUM)
+
+# The initial status (no step yet) and why such an usulan is "belum diambil".
+INITIAL_STATUS = "baru"
+INITIAL_STATUS_LABEL = _("Belum diteruskan")
+INITIAL_BADGE = "badge-u-baru"
+INITIAL_CAUSE = Cause("belum_diteruskan", _("Belum diteruskan ke OPD"))
+
+ROUTED = "diteruskan"
+ACCEPTED_AS_IS = "diterima"
+ACCEPTED_WITH_CHANGES = "diterima_dengan_perubahan"
+MERGED = "digabung"
+REJECTED = "ditolak"
+RETURNED = "dikembalikan"
+CLOSED = "ditutup"
+
+DECISION_TYPES: tuple[DecisionType, ...] = (
+    DecisionType(
+        name="DITERUSKAN",
+        value=ROUTED,
+        label=_("Diteruskan"),
+        status_label=_("Diteruskan, belum diputuskan"),
+        needs_reason=False,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=(Level.BAPPEDA,),
+        by_agency=False,
+        badge="badge-u-diteruskan",
+        cause=Cause("belum_diputuskan", _("Diteruskan, belum diputuskan")),
+    ),
+    DecisionType(
+        name="DITERIMA",
+        value=ACCEPTED_AS_IS,
+        label=_("Diterima"),
+        status_label=_("Diterima"),
+        needs_reason=False,
+        takes_row=True,
+        accommodated=True,
+        settles=True,
+        levels=AGENCY_LEVELS,
+        by_agency=True,
+        badge="badge-u-diterima",
+    ),
+    DecisionType(
+        name="DITERIMA_DENGAN_PERUBAHAN",
+        value=ACCEPTED_WITH_CHANGES,
+        label=_("Diterima dengan perubahan"),
+        status_label=_("Diterima dengan perubahan"),
+        needs_reason=False,
+        takes_row=True,
+        accommodated=True,
+        settles=True,
+        levels=AGENCY_LEVELS,
+        by_agency=True,
+        badge="badge-u-diterima_dengan_perubahan",
+    ),
+    DecisionType(
+        name="DIGABUNG",
+        value=MERGED,
+        label=_("Digabung"),
+        status_label=_("Digabung"),
+        needs_reason=True,
+        takes_row=True,
+        accommodated=False,
+        settles=True,
+        levels=AGENCY_LEVELS,
+        by_agency=True,
+        badge="badge-u-digabung",
+    ),
+    DecisionType(
+        name="DITOLAK",
+        value=REJECTED,
+        label=_("Ditolak"),
+        status_label=_("Ditolak"),
+        needs_reason=True,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=AGENCY_LEVELS,
+        by_agency=True,
+        badge="badge-u-ditolak",
+        cause=Cause("ditolak", _("Ditolak OPD, belum diteruskan lagi")),
+        routable_again=True,
+    ),
+    DecisionType(
+        name="DIKEMBALIKAN",
+        value=RETURNED,
+        label=_("Dikembalikan"),
+        status_label=_("Dikembalikan"),
+        needs_reason=True,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=AGENCY_LEVELS,
+        by_agency=True,
+        badge="badge-u-dikembalikan",
+        cause=Cause("dikembalikan", _("Dikembalikan, belum diteruskan lagi")),
+        routable_again=True,
+    ),
+    DecisionType(
+        name="DITUTUP",
+        value=CLOSED,
+        label=_("Ditutup, dibawa ke tahun berikutnya"),
+        status_label=_("Ditutup, dibawa ke tahun berikutnya"),
+        needs_reason=True,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=(Level.BAPPEDA,),
+        by_agency=False,
+        badge="badge-u-ditutup",
+    ),
+)
+
+BY_VALUE: dict[str, DecisionType] = {t.value: t for t in DECISION_TYPES}
+
+# Choices of Keputusan.Jenis and Usulan.Status (models.TextChoices' functional form: member name, (value, label)).
+DECISION_CHOICES = [(t.name, (t.value, t.label)) for t in DECISION_TYPES]
+STATUS_CHOICES = [("BARU", (INITIAL_STATUS, INITIAL_STATUS_LABEL))] + [
+    (t.name, (t.value, t.status_label)) for t in DECISION_TYPES
+]
+
+# --- Sets derived from the table, named by what the rules ask.
+ACCEPTED = frozenset(t.value for t in DECISION_TYPES if t.accommodated)
+NEEDS_REASON = frozenset(t.value for t in DECISION_TYPES if t.needs_reason)
+# An agency's decision that needs a reason (closing's reason is asked by its own step, usulan_close).
+AGENCY_NEEDS_REASON = frozenset(t.value for t in DECISION_TYPES if t.needs_reason and t.by_agency)
+TAKES_ROW = frozenset(t.value for t in DECISION_TYPES if t.takes_row)
+BY_AGENCY = tuple(t.value for t in DECISION_TYPES if t.by_agency)
+# Statuses of a settled usulan: not routed again.
+SETTLED = frozenset(t.value for t in DECISION_TYPES if t.settles)
+# Statuses closing refuses: settled, or closed already.
+NOT_CLOSABLE = SETTLED | {CLOSED}
+# Statuses still waiting for a decision.
+UNDECIDED = (INITIAL_STATUS, ROUTED)
+# Statuses carried over to the next year: not settled (accepted, or merged into one that follows its target).
+NOT_ACCOMMODATED = tuple(value for _n, (value, _l) in STATUS_CHOICES if value not in SETTLED)
+# Statuses for which a route to another agency is suggested (never routed, or back from an agency).
+ROUTABLE = (INITIAL_STATUS, *(t.value for t in DECISION_TYPES if t.routable_again))
+
+# "Belum diambil": each waiting status and its cause, in the order the screens list them.
+CAUSES: tuple[Cause, ...] = (INITIAL_CAUSE, *(t.cause for t in DECISION_TYPES if t.cause))
+CAUSE_BY_STATUS: dict[str, str] = {INITIAL_STATUS: INITIAL_CAUSE.code} | {
+    t.value: t.cause.code for t in DECISION_TYPES if t.cause
+}
+AWAITING_DECISION_CAUSE = BY_VALUE[ROUTED].cause.code
+
+
+def label(value: str) -> str:
+    """The decision type's label."""
+    return BY_VALUE[value].label
+
+
+def status_badge(status: str) -> str:
+    """The CSS class of an usulan status' badge."""
+    return INITIAL_BADGE if status == INITIAL_STATUS else BY_VALUE[status].badge
+
+
+def cause_choices() -> list[tuple[str, str]]:
+    """The causes of "belum diambil" as (code, label), labels in the active language."""
+    return [(c.code, str(c.label)) for c in CAUSES]
+
+
+def reason_required_values() -> list[str]:
+    """The types a CheckConstraint refuses without a reason, in the table's order (a stable constraint SQL)."""
+    return [t.value for t in DECISION_TYPES if t.needs_reason]
