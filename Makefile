@@ -11,15 +11,17 @@ YEAR ?= 2026
 # Debian packages: WeasyPrint's libraries and fonts (berita acara PDF), poppler-utils (tests read PDFs as text),
 # Chromium for the browser journeys (Playwright drives it; it never downloads a browser of its own).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils \
-	chromium libatomic1
+	chromium libatomic1 wamerican wbritish
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# Reinstall only when the lock file changes.
-$(VENV)/.installed: requirements.lock | $(BIN)/python
+# Both lock files: what the server runs (requirements.lock) and the development tools (requirements-dev.lock: tests,
+# Playwright, axe, mutmut, ruff, import-linter). Every package is pinned with its hashes; reinstalls only when a lock
+# file changes.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
 install: system-deps $(VENV)/.installed
@@ -89,12 +91,17 @@ mutate: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Regenerate the pinned lock file from pyproject.toml in a throw-away venv.
+# Regenerate both lock files with pip-tools in a throw-away venv, keeping the current pins (LOCK_ARGS=--upgrade to
+# move them): requirements.lock from pyproject's dependencies, requirements-dev.lock from its `test` extra, held to
+# the versions the production lock chose (packages both need appear in both, with the same pin and hashes).
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" .lockenv/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--allow-unsafe --no-emit-find-links --no-emit-index-url $(LOCK_ARGS)
 lock:
 	rm -rf .lockenv && $(PY) -m venv .lockenv
-	.lockenv/bin/python -m pip install --quiet ".[test]"
-	{ echo "# Pinned versions installed by make (regenerate with: make lock)."; \
-	  .lockenv/bin/python -m pip freeze --exclude renja; } > requirements.lock
+	.lockenv/bin/python -m pip install --quiet "pip-tools>=7.5,<8"
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
+	.lockenv/bin/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["test"], sep="\n")' \
+		| $(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock -
 	rm -rf .lockenv
 
 clean:
