@@ -90,19 +90,19 @@ DEFAULT_SETTLEMENT = (
 def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
     """Put the flagged pairs between the demo forum's agencies on its agenda, settled (idempotent; drafts only)."""
     from sinkronisasi import services as sync_services
-    from sinkronisasi.models import TumpangTindih
+    from sinkronisasi.models import Overlap
 
-    if not forum.is_draft or forum.tumpang_tindih.exists():
+    if not forum.is_draft or forum.overlaps.exists():
         return 0
     members = set(forum.opd.values_list("pk", flat=True))
-    pairs = TumpangTindih.objects.filter(
-        fiscal_year=forum.fiscal_year, opd_a__in=members, opd_b__in=members
-    ).select_related("opd_a", "opd_b", "baris_a", "baris_b")
+    pairs = Overlap.objects.filter(fiscal_year=forum.fiscal_year, opd_a__in=members, opd_b__in=members).select_related(
+        "opd_a", "opd_b", "row_a", "row_b"
+    )
     added = 0
     for pair in pairs:
-        status, lead, note = SETTLEMENTS.get(frozenset({pair.baris_a.ref, pair.baris_b.ref}), DEFAULT_SETTLEMENT)
+        status, lead, note = SETTLEMENTS.get(frozenset({pair.row_a.ref, pair.row_b.ref}), DEFAULT_SETTLEMENT)
         services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
         lead_opd = pair.opd_a if pair.opd_a.singkatan == lead else pair.opd_b if pair.opd_b.singkatan == lead else None
-        sync_services.tumpang_resolve(pair=pair, status=status, opd_pengampu=lead_opd, catatan=note, by=facilitator)
+        sync_services.tumpang_resolve(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
         added += 1
     return added

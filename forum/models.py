@@ -51,8 +51,8 @@ class Forum(models.Model):
     )
     opd = models.ManyToManyField(Opd, verbose_name=_("OPD peserta"), related_name="forums")
     # Overlapping programs (from the sync view) the forum is asked to settle.
-    tumpang_tindih = models.ManyToManyField(
-        "sinkronisasi.TumpangTindih", verbose_name=_("program beririsan di agenda"), blank=True, related_name="forums"
+    overlaps = models.ManyToManyField(
+        "sinkronisasi.Overlap", verbose_name=_("program beririsan di agenda"), blank=True, related_name="forums"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     # A correction of a signed forum points to the version it corrects.

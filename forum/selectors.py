@@ -55,9 +55,9 @@ def not_agreed_usulan(forum: Forum, *, pokir: bool):
 
 def finalise_facts(forum: Forum) -> dict[str, int]:
     """The numbers the finalise confirmation states: rows to be agreed, usulan not agreed, attendees, overlaps."""
-    from sinkronisasi.models import TumpangTindih
+    from sinkronisasi.models import Overlap
 
-    pairs = forum.tumpang_tindih.all()
+    pairs = forum.overlaps.all()
     people = forum.kehadiran.all()
     return {
         "baris": agreed_rows(forum).count(),
@@ -66,8 +66,8 @@ def finalise_facts(forum: Forum) -> dict[str, int]:
         "peserta": people.count(),
         "hadir": people.filter(hadir_pada__isnull=False).count(),
         "butir": forum.kesepakatan.count(),
-        "beririsan": pairs.exclude(status=TumpangTindih.Status.TERBUKA).count(),
-        "terbuka": pairs.filter(status=TumpangTindih.Status.TERBUKA).count(),
+        "beririsan": pairs.exclude(status=Overlap.Status.OPEN).count(),
+        "terbuka": pairs.filter(status=Overlap.Status.OPEN).count(),
     }
 
 
@@ -85,32 +85,32 @@ def _reason(usulan: Usulan) -> str:
 
 
 def _settlement_text(pair) -> str:
-    if pair.status == pair.Status.KOORDINASI and pair.opd_pengampu:
+    if pair.status == pair.Status.COORDINATION and pair.opd_pengampu:
         return _("Koordinasi, OPD pengampu %(opd)s") % {"opd": pair.opd_pengampu.singkatan}
-    if pair.status == pair.Status.DUPLIKASI and pair.baris_dihapus:
-        return _("Duplikasi, baris %(ref)s diusulkan dihapus") % {"ref": pair.baris_dihapus.ref}
-    if pair.status == pair.Status.SALING_MELENGKAPI:
+    if pair.status == pair.Status.DUPLICATION and pair.dropped_row:
+        return _("Duplikasi, baris %(ref)s diusulkan dihapus") % {"ref": pair.dropped_row.ref}
+    if pair.status == pair.Status.COMPLEMENTARY:
         return _("Saling melengkapi")
     return _("Belum disepakati")
 
 
 def agenda_overlaps(forum: Forum) -> list[dict]:
     """The overlapping pairs the forum settled (or still has open), as the berita acara shows them."""
-    pairs = forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
+    pairs = forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b", "opd_pengampu", "dropped_row")
     out = []
-    for p in pairs.order_by("kelompok", "-skor", "pk"):
+    for p in pairs.order_by("agency_pair", "-score", "pk"):
         out.append(
             {
-                "a": {"ref": p.baris_a.ref, "opd": p.opd_a.singkatan, "nama": p.baris_a.nama, "pagu": p.baris_a.pagu},
-                "b": {"ref": p.baris_b.ref, "opd": p.opd_b.singkatan, "nama": p.baris_b.nama, "pagu": p.baris_b.pagu},
-                "skor": round(p.skor, 3),
-                "alasan": sync_selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b)),
+                "a": {"ref": p.row_a.ref, "opd": p.opd_a.singkatan, "nama": p.row_a.nama, "pagu": p.row_a.pagu},
+                "b": {"ref": p.row_b.ref, "opd": p.opd_b.singkatan, "nama": p.row_b.nama, "pagu": p.row_b.pagu},
+                "skor": round(p.score, 3),
+                "alasan": sync_selectors.reasons(p.signals, rows=(p.row_a, p.row_b)),
                 "status": p.status,
                 "status_label": str(p.get_status_display()),
                 "kesepakatan": _settlement_text(p),
                 "pengampu": p.opd_pengampu.singkatan if p.opd_pengampu else "",
-                "dihapus": p.baris_dihapus.ref if p.baris_dihapus else "",
-                "catatan": p.catatan,
+                "dihapus": p.dropped_row.ref if p.dropped_row else "",
+                "catatan": p.note,
             }
         )
     return out

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 from sinkronisasi import services as sync_services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from . import selectors
 from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
@@ -222,8 +222,8 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
     if not locked.kesepakatan.exists():
         raise ValidationError(_("Belum ada butir kesepakatan."), code="no_clauses")
     unsettled = [
-        f"{p.baris_a.ref} – {p.baris_b.ref}"
-        for p in locked.tumpang_tindih.filter(status=TumpangTindih.Status.TERBUKA).select_related("baris_a", "baris_b")
+        f"{p.row_a.ref} – {p.row_b.ref}"
+        for p in locked.overlaps.filter(status=Overlap.Status.OPEN).select_related("row_a", "row_b")
     ]
     if unsettled:
         raise ValidationError(
@@ -334,7 +334,7 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAc
         ba.signed_scan_sha256 = hashlib.sha256(scan).hexdigest()
     ba.signed_by, ba.signed_at = by, timezone.now()
     ba.save()
-    sync_services.tumpang_sign(pairs=list(locked.tumpang_tindih.all()), nomor=ba.nomor, forum=locked.judul, by=by)
+    sync_services.tumpang_sign(pairs=list(locked.overlaps.all()), nomor=ba.nomor, forum=locked.judul, by=by)
     locked.status = Forum.Status.SIGNED
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
@@ -378,7 +378,7 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
 
 
 @transaction.atomic
-def forum_agenda_add_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> None:
+def forum_agenda_add_pair(*, forum: Forum, pair: Overlap, by: User) -> None:
     """Put an overlapping pair of two participating agencies on a draft forum's agenda, to be settled there."""
     forum = _lock(forum)
     _ensure_draft(forum)
@@ -388,20 +388,20 @@ def forum_agenda_add_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> Non
     missing = [o.singkatan for o in (pair.opd_a, pair.opd_b) if o.pk not in participants]
     if missing:
         raise ValidationError(_("%(opd)s bukan peserta forum ini.") % {"opd": ", ".join(missing)}, code="participant")
-    if forum.tumpang_tindih.filter(pk=pair.pk).exists():
+    if forum.overlaps.filter(pk=pair.pk).exists():
         return
-    forum.tumpang_tindih.add(pair)
+    forum.overlaps.add(pair)
     sync_services.tumpang_release_for_forum(pair=pair, forum=forum.judul, by=by)
     renja_services.audit_log(
-        obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+        obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [pair.row_a.ref, pair.row_b.ref]}
     )
 
 
 @transaction.atomic
-def forum_agenda_remove_pair(*, forum: Forum, pair: TumpangTindih, by: User) -> None:
+def forum_agenda_remove_pair(*, forum: Forum, pair: Overlap, by: User) -> None:
     forum = _lock(forum)
     _ensure_draft(forum)
-    forum.tumpang_tindih.remove(pair)
+    forum.overlaps.remove(pair)
     renja_services.audit_log(
-        obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+        obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [pair.row_a.ref, pair.row_b.ref]}
     )

@@ -108,7 +108,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False)[:AGENDA_PREVIEW] if forum.is_draft else None,
         "agenda_usulan_total": selectors.not_agreed_usulan(forum, pokir=False).count() if forum.is_draft else 0,
         "agenda_pairs": list(
-            forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b", "opd_pengampu", "baris_dihapus")
+            forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b", "opd_pengampu", "dropped_row")
         )
         if ba is None
         else None,
@@ -396,9 +396,9 @@ def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
 def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     """What taking an overlapping pair off a forum's agenda does."""
     forum = get_forum_for_user(request.user, pk, write=True)
-    found = get_object_or_404(forum.tumpang_tindih.select_related("baris_a", "baris_b", "opd_a", "opd_b"), pk=pair)
+    found = get_object_or_404(forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b"), pk=pair)
     back = reverse("forum:forum-detail", args=[forum.pk]) + "#beririsan"
-    label = f"{found.opd_a.singkatan} · {found.baris_a.ref} – {found.opd_b.singkatan} · {found.baris_b.ref}"
+    label = f"{found.opd_a.singkatan} · {found.row_a.ref} – {found.opd_b.singkatan} · {found.row_b.ref}"
     return confirm_page(
         request,
         title=_("Keluarkan pasangan %(pair)s dari agenda?") % {"pair": label},
@@ -423,7 +423,7 @@ def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> Http
 @login_required
 def agenda_pair_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
-    found = get_object_or_404(forum.tumpang_tindih.all(), pk=pair)
+    found = get_object_or_404(forum.overlaps.all(), pk=pair)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dikeluarkan: langkah ini harus dikonfirmasi dulu."))
         return redirect("forum:agenda-tumpang-remove-confirm", pk=forum.pk, pair=found.pk)

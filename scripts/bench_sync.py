@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from renja import services as renja_services  # noqa: E402
 from renja.models import FiscalYear, RenjaRow, User  # noqa: E402
 from sinkronisasi import services  # noqa: E402
-from sinkronisasi.models import TumpangTindih  # noqa: E402
+from sinkronisasi.models import Overlap  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 
@@ -78,7 +78,7 @@ def main() -> None:
             return services.sync_refresh(fiscal_year=year)
 
         edit = median_ms(one_edit)
-        pairs = TumpangTindih.objects.filter(fiscal_year=year).count()
+        pairs = Overlap.objects.filter(fiscal_year=year).count()
         pair_ms, pair_q = page(client, f"/sinkronisasi/?tahun={year.year}")
         orphan_ms, orphan_q = page(client, f"/sinkronisasi/belum-diambil/?tahun={year.year}")
         print(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from renja.models import Opd, Wilayah
 
 from . import selectors
-from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
+from .models import Overlap, OverlapComment, OverlapProposal
 
 
 class PairFilterForm(forms.Form):
@@ -16,7 +16,7 @@ class PairFilterForm(forms.Form):
         ("", _("Terbuka")),
         ("selesai", _("Sudah diselesaikan")),
         ("semua", _("Semua")),
-        *[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA],
+        *[(v, label) for v, label in Overlap.Status.choices if v != Overlap.Status.OPEN],
     ]
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, max_length=100, label=_("Cari ref/nama"))
@@ -77,49 +77,49 @@ class ResolveForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Penyelesaian"),
         widget=forms.RadioSelect,
-        choices=[(v, label) for v, label in TumpangTindih.Status.choices if v != TumpangTindih.Status.TERBUKA],
+        choices=[(v, label) for v, label in Overlap.Status.choices if v != Overlap.Status.OPEN],
     )
     opd_pengampu = forms.ModelChoiceField(
         queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)")
     )
-    baris_dihapus = forms.ChoiceField(required=False, label=_("Baris yang diusulkan dihapus (untuk duplikasi)"))
-    catatan = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+    dropped_row = forms.ChoiceField(required=False, label=_("Baris yang diusulkan dihapus (untuk duplikasi)"))
+    note = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, pair: TumpangTindih, **kwargs):
+    def __init__(self, *args, pair: Overlap, **kwargs):
         super().__init__(*args, **kwargs)
         self.pair = pair
         self.fields["opd_pengampu"].queryset = Opd.objects.filter(pk__in=[pair.opd_a_id, pair.opd_b_id])
-        self.fields["baris_dihapus"].choices = [("", "—")] + [
-            (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (pair.baris_a, pair.baris_b)
+        self.fields["dropped_row"].choices = [("", "—")] + [
+            (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (pair.row_a, pair.row_b)
         ]
 
     @staticmethod
-    def initial_for(pair: TumpangTindih) -> dict:
+    def initial_for(pair: Overlap) -> dict:
         """A settled pair's settlement as the form's starting values, so that changing only the note saves."""
         if not pair.is_resolved:
             return {}
         return {
             "status": pair.status,
-            "catatan": pair.catatan,
+            "note": pair.note,
             "opd_pengampu": pair.opd_pengampu_id,
-            "baris_dihapus": str(pair.baris_dihapus_id) if pair.baris_dihapus_id else "",
+            "dropped_row": str(pair.dropped_row_id) if pair.dropped_row_id else "",
         }
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        rows = {str(r.pk): r for r in (self.pair.baris_a, self.pair.baris_b)}
+        rows = {str(r.pk): r for r in (self.pair.row_a, self.pair.row_b)}
         return {
             "status": data["status"],
-            "catatan": data["catatan"],
+            "note": data["note"],
             "opd_pengampu": data["opd_pengampu"],
-            "baris_dihapus": rows.get(data["baris_dihapus"] or ""),
+            "dropped_row": rows.get(data["dropped_row"] or ""),
         }
 
 
 class ProposalForm(ResolveForm):
     """An officer's proposed settlement: the same fields as a settlement; a planner or facilitator confirms it."""
 
-    catatan = forms.CharField(
+    note = forms.CharField(
         required=False, max_length=2000, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -128,17 +128,17 @@ class ProposalForm(ResolveForm):
 
 
 class KomentarForm(forms.Form):
-    teks = forms.CharField(
+    text = forms.CharField(
         label=_("Komentar"),
-        max_length=KomentarTumpang.MAX_TEKS,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": KomentarTumpang.MAX_TEKS}),
+        max_length=OverlapComment.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": OverlapComment.MAX_TEXT}),
     )
 
 
 class DeclineForm(forms.Form):
-    alasan = forms.CharField(
+    reason = forms.CharField(
         label=_("Alasan penolakan"),
-        max_length=UsulanPenyelesaian._meta.get_field("alasan").max_length,
+        max_length=OverlapProposal._meta.get_field("reason").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

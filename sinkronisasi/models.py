@@ -15,7 +15,7 @@ from core.system_actor import actor_label
 from renja.models import FiscalYear, Opd, RenjaRow
 
 
-class KelompokSinonim(models.Model):
+class SynonymGroup(models.Model):
     """Words planners use for the same thing (daycare ≈ penitipan anak ≈ taman asuh anak). Regency-wide."""
 
     nama = models.CharField(_("nama kelompok"), max_length=120, unique=True)
@@ -41,10 +41,10 @@ class KelompokSinonim(models.Model):
         return [p.strip() for p in raw.split(",") if p.strip()]
 
 
-class FiturBaris(models.Model):
+class RowFeatures(models.Model):
     """What the detector knows of one Renja row, kept so that a change recomputes only the pairs it touches."""
 
-    renja_row = models.OneToOneField(RenjaRow, on_delete=models.CASCADE, primary_key=True, related_name="fitur")
+    renja_row = models.OneToOneField(RenjaRow, on_delete=models.CASCADE, primary_key=True, related_name="features")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
     opd = models.ForeignKey(Opd, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField()  # the row's version these facts were taken from
@@ -52,18 +52,18 @@ class FiturBaris(models.Model):
     penunjang = models.BooleanField(default=False)
     lokasi = models.JSONField(default=list)
     sasaran = models.JSONField(default=list)
-    istilah = models.JSONField(default=dict)
+    terms = models.JSONField(default=dict)
     usulan = models.JSONField(default=list)  # usulan picked up into the row (active pick-ups)
     # Fingerprint of the fields whose change reopens a resolved pair: sub kegiatan, locations, groups, name, pagu.
-    jejak = models.CharField(max_length=40)
-    # The refresh (SyncState.putaran) that wrote these facts: a process that kept an earlier refresh's facts reads
+    fingerprint = models.CharField(max_length=40)
+    # The refresh (SyncState.revision) that wrote these facts: a process that kept an earlier refresh's facts reads
     # only the rows written since.
-    putaran = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("fitur baris")
         verbose_name_plural = _("fitur baris")
-        indexes = [models.Index(fields=["fiscal_year", "putaran"], name="fiturbaris_year_putaran")]
+        indexes = [models.Index(fields=["fiscal_year", "revision"], name="rowfeatures_year_revision")]
 
 
 class SyncState(models.Model):
@@ -71,7 +71,9 @@ class SyncState(models.Model):
 
     fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="sync_state")
     computed_at = models.DateTimeField(null=True, blank=True)
-    putaran = models.PositiveIntegerField(default=0)  # counts refreshes that changed something (see FiturBaris.putaran)
+    revision = models.PositiveIntegerField(
+        default=0
+    )  # counts refreshes that changed something (see RowFeatures.revision)
     full_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     mode = models.CharField(max_length=10, blank=True)
@@ -88,32 +90,32 @@ class SyncState(models.Model):
         return f"{self.fiscal_year}: {self.computed_at}"
 
 
-class TumpangTindih(models.Model):
+class Overlap(models.Model):
     """One flagged pair of Renja rows of two agencies that plan the same thing, and how planners settled it."""
 
     class Status(models.TextChoices):
-        TERBUKA = "terbuka", _("Terbuka")
-        SALING_MELENGKAPI = "saling_melengkapi", _("Saling melengkapi")
-        KOORDINASI = "koordinasi", _("Koordinasi (OPD pengampu)")
-        DUPLIKASI = "duplikasi", _("Duplikasi (satu baris diusulkan dihapus)")
+        OPEN = "terbuka", _("Terbuka")
+        COMPLEMENTARY = "saling_melengkapi", _("Saling melengkapi")
+        COORDINATION = "koordinasi", _("Koordinasi (OPD pengampu)")
+        DUPLICATION = "duplikasi", _("Duplikasi (satu baris diusulkan dihapus)")
 
     fiscal_year = models.ForeignKey(
-        FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="tumpang_tindih"
+        FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="overlaps"
     )
-    baris_a = models.ForeignKey(RenjaRow, verbose_name=_("baris A"), on_delete=models.CASCADE, related_name="+")
-    baris_b = models.ForeignKey(RenjaRow, verbose_name=_("baris B"), on_delete=models.CASCADE, related_name="+")
+    row_a = models.ForeignKey(RenjaRow, verbose_name=_("baris A"), on_delete=models.CASCADE, related_name="+")
+    row_b = models.ForeignKey(RenjaRow, verbose_name=_("baris B"), on_delete=models.CASCADE, related_name="+")
     opd_a = models.ForeignKey(Opd, verbose_name=_("OPD A"), on_delete=models.CASCADE, related_name="+")
     opd_b = models.ForeignKey(Opd, verbose_name=_("OPD B"), on_delete=models.CASCADE, related_name="+")
     # "DP2KB – DP3A": the agency pair, names in order, for grouping and sorting without joins.
-    kelompok = models.CharField(_("pasangan OPD"), max_length=200, default="")
-    skor = models.FloatField(_("skor"))
+    agency_pair = models.CharField(_("pasangan OPD"), max_length=200, default="")
+    score = models.FloatField(_("skor"))
     # The detector's signals, with names for display (see selectors.reasons).
-    sinyal = models.JSONField(default=dict)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TERBUKA)
+    signals = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     opd_pengampu = models.ForeignKey(
         Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    baris_dihapus = models.ForeignKey(
+    dropped_row = models.ForeignKey(
         RenjaRow,
         verbose_name=_("baris yang dihapus"),
         null=True,
@@ -121,17 +123,17 @@ class TumpangTindih(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    catatan = models.TextField(_("catatan"), blank=True)
-    diselesaikan_oleh = models.ForeignKey(
+    note = models.TextField(_("catatan"), blank=True)
+    settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    diselesaikan_pada = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
     # The rows' fingerprints when the pair was settled: a change to either reopens it.
-    jejak_a = models.CharField(max_length=40, blank=True)
-    jejak_b = models.CharField(max_length=40, blank=True)
-    dibuka_ulang_pada = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
+    fingerprint_a = models.CharField(max_length=40, blank=True)
+    fingerprint_b = models.CharField(max_length=40, blank=True)
+    reopened_at = models.DateTimeField(_("dibuka lagi"), null=True, blank=True)
     # Who reopened it by hand; empty when the system reopened it because one of the rows changed.
-    dibuka_ulang_oleh = models.ForeignKey(
+    reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuka lagi oleh"),
         null=True,
@@ -139,113 +141,109 @@ class TumpangTindih(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    ditemukan_pada = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+    found_at = models.DateTimeField(_("ditemukan"), auto_now_add=True)
     # Settled in a berita acara that was signed: the settlement is frozen (never re-settled or reopened) until the
     # pair is put on a later forum's agenda. A change to its rows meanwhile is only marked, for that next forum.
-    ditandatangani_pada = models.DateTimeField(_("ditandatangani"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True)
     berita_acara_nomor = models.CharField(_("nomor berita acara"), max_length=120, blank=True)
     berita_acara_forum = models.CharField(_("forum"), max_length=300, blank=True)
-    berubah_setelah_ttd_pada = models.DateTimeField(_("berubah setelah ditandatangani"), null=True, blank=True)
+    changed_after_signing_at = models.DateTimeField(_("berubah setelah ditandatangani"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-skor", "baris_a_id", "baris_b_id"]
+        ordering = ["-score", "row_a_id", "row_b_id"]
         verbose_name = _("program beririsan")
         verbose_name_plural = _("program beririsan")
         constraints = [
-            models.UniqueConstraint(fields=["baris_a", "baris_b"], name="tumpangtindih_unique_pair"),
-            models.CheckConstraint(name="tumpangtindih_ordered_pair", condition=Q(baris_a__lt=F("baris_b"))),
-            models.CheckConstraint(name="tumpangtindih_score_range", condition=Q(skor__gte=0) & Q(skor__lte=1)),
+            models.UniqueConstraint(fields=["row_a", "row_b"], name="overlap_unique_pair"),
+            models.CheckConstraint(name="overlap_ordered_pair", condition=Q(row_a__lt=F("row_b"))),
+            models.CheckConstraint(name="overlap_score_range", condition=Q(score__gte=0) & Q(score__lte=1)),
             models.CheckConstraint(
-                name="tumpangtindih_lead_named",
+                name="overlap_lead_named",
                 condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False),
                 violation_error_message=_("Koordinasi memerlukan OPD pengampu."),
             ),
         ]
         indexes = [
             # The page's two orders (by score; by agency pair, then score) read these indexes, not a sort.
-            models.Index(fields=["fiscal_year", "status", "-skor"], name="tumpang_year_status_skor"),
-            models.Index(fields=["fiscal_year", "status", "kelompok", "-skor"], name="tumpang_year_status_group"),
-            models.Index(fields=["fiscal_year", "opd_a"], name="tumpang_year_opd_a"),
-            models.Index(fields=["fiscal_year", "opd_b"], name="tumpang_year_opd_b"),
+            models.Index(fields=["fiscal_year", "status", "-score"], name="overlap_year_status_score"),
+            models.Index(fields=["fiscal_year", "status", "agency_pair", "-score"], name="overlap_year_status_group"),
+            models.Index(fields=["fiscal_year", "opd_a"], name="overlap_year_opd_a"),
+            models.Index(fields=["fiscal_year", "opd_b"], name="overlap_year_opd_b"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.baris_a_id} ↔ {self.baris_b_id} ({self.skor:.2f})"
+        return f"{self.row_a_id} ↔ {self.row_b_id} ({self.score:.2f})"
 
     @property
     def is_resolved(self) -> bool:
-        return self.status != self.Status.TERBUKA
+        return self.status != self.Status.OPEN
 
     @property
     def is_signed(self) -> bool:
-        """Frozen by a signed berita acara (see ditandatangani_pada)."""
-        return self.ditandatangani_pada is not None
+        """Frozen by a signed berita acara (see signed_at)."""
+        return self.signed_at is not None
 
     @property
     def reopened_by_label(self) -> str:
         """Who reopened the pair by hand ("" when the system reopened it after a row changed)."""
-        user = self.dibuka_ulang_oleh
+        user = self.reopened_by
         return (user.get_full_name() or user.username) if user else ""
 
     @property
     def settled_by_label(self) -> str:
-        return actor_label(self.diselesaikan_oleh, "")
+        return actor_label(self.settled_by, "")
 
 
-class KomentarTumpang(models.Model):
+class OverlapComment(models.Model):
     """A comment on a pair by one of its two agencies' officers, or by Bappeda or a facilitator."""
 
-    MAX_TEKS = 2000
+    MAX_TEXT = 2000
 
-    pair = models.ForeignKey(
-        TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="komentar"
-    )
+    pair = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="comments")
     # The commenter's agency when the comment was written (empty for Bappeda and facilitators).
     opd = models.ForeignKey(
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
-    teks = models.TextField(_("komentar"), max_length=MAX_TEKS)
+    text = models.TextField(_("komentar"), max_length=MAX_TEXT)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("komentar program beririsan")
         verbose_name_plural = _("komentar program beririsan")
         constraints = [
-            models.CheckConstraint(name="komentartumpang_teks_not_empty", condition=~Q(teks="")),
+            models.CheckConstraint(name="overlapcomment_text_not_empty", condition=~Q(text="")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pair_id}: {self.teks[:40]}"
+        return f"{self.pair_id}: {self.text[:40]}"
 
     @property
     def by_label(self) -> str:
         return self.by.get_full_name() or self.by.username
 
 
-class UsulanPenyelesaian(models.Model):
+class OverlapProposal(models.Model):
     """A settlement of a pair proposed by an officer of one of its agencies, for a planner or facilitator to confirm
     (then the pair is settled with these values) or decline with a reason. One open proposal per pair."""
 
-    class Keputusan(models.TextChoices):
-        MENUNGGU = "menunggu", _("Menunggu konfirmasi")
-        DIKONFIRMASI = "dikonfirmasi", _("Dikonfirmasi")
-        DITOLAK = "ditolak", _("Ditolak")
-        DIGANTI = "diganti", _("Diganti usulan baru")
+    class Outcome(models.TextChoices):
+        WAITING = "menunggu", _("Menunggu konfirmasi")
+        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi")
+        DECLINED = "ditolak", _("Ditolak")
+        REPLACED = "diganti", _("Diganti usulan baru")
 
-    pair = models.ForeignKey(
-        TumpangTindih, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="usulan_penyelesaian"
-    )
+    pair = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="proposals")
     status = models.CharField(
         _("penyelesaian"),
         max_length=20,
-        choices=[c for c in TumpangTindih.Status.choices if c[0] != TumpangTindih.Status.TERBUKA],
+        choices=[c for c in Overlap.Status.choices if c[0] != Overlap.Status.OPEN],
     )
     opd_pengampu = models.ForeignKey(
         Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    baris_dihapus = models.ForeignKey(
+    dropped_row = models.ForeignKey(
         RenjaRow,
         verbose_name=_("baris yang diusulkan dihapus"),
         null=True,
@@ -253,14 +251,14 @@ class UsulanPenyelesaian(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    catatan = models.TextField(_("catatan"), blank=True, max_length=2000)
+    note = models.TextField(_("catatan"), blank=True, max_length=2000)
     opd = models.ForeignKey(Opd, verbose_name=_("OPD pengusul"), on_delete=models.PROTECT, related_name="+")
-    diusulkan_oleh = models.ForeignKey(
+    proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT, related_name="+"
     )
-    diusulkan_pada = models.DateTimeField(_("diusulkan"), auto_now_add=True)
-    keputusan = models.CharField(_("keputusan"), max_length=20, choices=Keputusan.choices, default=Keputusan.MENUNGGU)
-    diputuskan_oleh = models.ForeignKey(
+    proposed_at = models.DateTimeField(_("diusulkan"), auto_now_add=True)
+    outcome = models.CharField(_("keputusan"), max_length=20, choices=Outcome.choices, default=Outcome.WAITING)
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diputuskan oleh"),
         null=True,
@@ -268,39 +266,37 @@ class UsulanPenyelesaian(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    diputuskan_pada = models.DateTimeField(_("diputuskan"), null=True, blank=True)
-    alasan = models.TextField(_("alasan penolakan"), blank=True, max_length=1000)
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    reason = models.TextField(_("alasan penolakan"), blank=True, max_length=1000)
 
     class Meta:
-        ordering = ["-diusulkan_pada", "-pk"]
+        ordering = ["-proposed_at", "-pk"]
         verbose_name = _("usulan penyelesaian")
         verbose_name_plural = _("usulan penyelesaian")
         constraints = [
-            models.UniqueConstraint(
-                fields=["pair"], condition=Q(keputusan="menunggu"), name="usulanpenyelesaian_one_open"
+            models.UniqueConstraint(fields=["pair"], condition=Q(outcome="menunggu"), name="overlapproposal_one_open"),
+            models.CheckConstraint(
+                name="overlapproposal_lead_named", condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)
             ),
             models.CheckConstraint(
-                name="usulanpenyelesaian_lead_named", condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)
+                name="overlapproposal_drop_named", condition=~Q(status="duplikasi") | Q(dropped_row__isnull=False)
             ),
             models.CheckConstraint(
-                name="usulanpenyelesaian_drop_named", condition=~Q(status="duplikasi") | Q(baris_dihapus__isnull=False)
-            ),
-            models.CheckConstraint(
-                name="usulanpenyelesaian_declined_has_reason", condition=~Q(keputusan="ditolak") | ~Q(alasan="")
+                name="overlapproposal_declined_has_reason", condition=~Q(outcome="ditolak") | ~Q(reason="")
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pair_id}: {self.status} ({self.keputusan})"
+        return f"{self.pair_id}: {self.status} ({self.outcome})"
 
     @property
     def is_open(self) -> bool:
-        return self.keputusan == self.Keputusan.MENUNGGU
+        return self.outcome == self.Outcome.WAITING
 
     @property
     def proposed_by_label(self) -> str:
-        return self.diusulkan_oleh.get_full_name() or self.diusulkan_oleh.username
+        return self.proposed_by.get_full_name() or self.proposed_by.username
 
     @property
     def decided_by_label(self) -> str:
-        return actor_label(self.diputuskan_oleh, "") if self.diputuskan_oleh_id else ""
+        return actor_label(self.decided_by, "") if self.decided_by_id else ""

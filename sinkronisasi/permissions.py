@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from renja import permissions as rules
 from renja.models import User
 
-from .models import KelompokSinonim, TumpangTindih, UsulanPenyelesaian
+from .models import Overlap, OverlapProposal, SynonymGroup
 
 
 def require_sync_access(user: User) -> None:
@@ -17,18 +17,18 @@ def require_sync_access(user: User) -> None:
         raise PermissionDenied
 
 
-def tumpang_for_user(user: User) -> QuerySet[TumpangTindih]:
+def tumpang_for_user(user: User) -> QuerySet[Overlap]:
     """Pairs the user may read: all for Bappeda and facilitators, those involving their agency for OPD people."""
-    qs = TumpangTindih.objects.select_related(
+    qs = Overlap.objects.select_related(
         "fiscal_year",
-        "baris_a__opd",
-        "baris_b__opd",
+        "row_a__opd",
+        "row_b__opd",
         "opd_a",
         "opd_b",
         "opd_pengampu",
-        "baris_dihapus",
-        "diselesaikan_oleh",
-        "dibuka_ulang_oleh",
+        "dropped_row",
+        "settled_by",
+        "reopened_by",
     )
     if not rules.can_see_sync(user):
         return qs.none()
@@ -36,7 +36,7 @@ def tumpang_for_user(user: User) -> QuerySet[TumpangTindih]:
     return qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id)) if opd_id else qs
 
 
-def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> TumpangTindih:
+def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
     """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
     pair = get_object_or_404(tumpang_for_user(user), pk=pk)
     if write and not rules.can_resolve_overlaps(user):
@@ -44,7 +44,7 @@ def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> Tumpang
     return pair
 
 
-def get_tumpang_for_comment(user: User, pk: int) -> TumpangTindih:
+def get_tumpang_for_comment(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
     pair = get_object_or_404(tumpang_for_user(user), pk=pk)
     if not rules.can_comment_on_overlap(user, {pair.opd_a_id, pair.opd_b_id}):
@@ -52,7 +52,7 @@ def get_tumpang_for_comment(user: User, pk: int) -> TumpangTindih:
     return pair
 
 
-def get_tumpang_for_proposal(user: User, pk: int) -> TumpangTindih:
+def get_tumpang_for_proposal(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
     pair = get_object_or_404(tumpang_for_user(user), pk=pk)
     if not rules.can_propose_settlement(user, {pair.opd_a_id, pair.opd_b_id}):
@@ -60,12 +60,12 @@ def get_tumpang_for_proposal(user: User, pk: int) -> TumpangTindih:
     return pair
 
 
-def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> UsulanPenyelesaian:
+def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> OverlapProposal:
     """A proposal of a pair the user may read (404 otherwise), for confirming or declining: the right to settle
     pairs (403)."""
     pair = get_tumpang_for_user(user, pk, write=True)
     proposal = get_object_or_404(
-        UsulanPenyelesaian.objects.select_related("opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh"),
+        OverlapProposal.objects.select_related("opd", "opd_pengampu", "dropped_row", "proposed_by"),
         pair=pair,
         pk=proposal_id or 0,
     )
@@ -73,7 +73,7 @@ def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> Usula
     return proposal
 
 
-def get_sinonim_for_user(user: User, pk: int) -> KelompokSinonim:
+def get_sinonim_for_user(user: User, pk: int) -> SynonymGroup:
     if not rules.can_manage_synonyms(user):
         raise PermissionDenied
-    return get_object_or_404(KelompokSinonim, pk=pk)
+    return get_object_or_404(SynonymGroup, pk=pk)

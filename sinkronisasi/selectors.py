@@ -33,7 +33,7 @@ from musrenbang.models import Usulan
 from renja.models import FiscalYear, Opd, StageWindow, User
 
 from . import deteksi, teks
-from .models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
+from .models import Overlap, OverlapComment, OverlapProposal
 
 
 class Sebab:
@@ -173,32 +173,32 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
 
 
 def pairs_filtered(
-    qs: QuerySet[TumpangTindih],
+    qs: QuerySet[Overlap],
     *,
     fiscal_year: FiscalYear,
     status: str = "",
     opd_id: int | None = None,
-    sinyal: str = "",
+    signals: str = "",
     skor_min: float | None = None,
     q: str = "",
-) -> QuerySet[TumpangTindih]:
+) -> QuerySet[Overlap]:
     qs = qs.filter(fiscal_year=fiscal_year)
     if status == "semua":
         pass
     elif status == "selesai":
-        qs = qs.exclude(status=TumpangTindih.Status.TERBUKA)
-    elif status in TumpangTindih.Status.values:
+        qs = qs.exclude(status=Overlap.Status.OPEN)
+    elif status in Overlap.Status.values:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status=TumpangTindih.Status.TERBUKA)
+        qs = qs.filter(status=Overlap.Status.OPEN)
     if opd_id:
         qs = qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id))
-    if sinyal in SIGNALS:
-        qs = qs.filter(sinyal__has_key=sinyal)
+    if signals in SIGNALS:
+        qs = qs.filter(signals__has_key=signals)
     if skor_min is not None:
-        qs = qs.filter(skor__gte=skor_min)
+        qs = qs.filter(score__gte=skor_min)
     if q:
-        qs = qs.filter(Q(baris_a__cari__contains=q.lower()) | Q(baris_b__cari__contains=q.lower()))
+        qs = qs.filter(Q(row_a__cari__contains=q.lower()) | Q(row_b__cari__contains=q.lower()))
     return qs
 
 
@@ -214,19 +214,19 @@ def signal_labels() -> dict[str, str]:
     }
 
 
-def pair_counts(qs: QuerySet[TumpangTindih], fiscal_year: FiscalYear) -> dict:
+def pair_counts(qs: QuerySet[Overlap], fiscal_year: FiscalYear) -> dict:
     """Open and settled pairs, and open pairs per agency pair (for the chart): two grouped queries."""
     base = qs.filter(fiscal_year=fiscal_year).order_by()
     by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
     per_pair = list(
-        base.filter(status=TumpangTindih.Status.TERBUKA)
-        .values_list("kelompok")
+        base.filter(status=Overlap.Status.OPEN)
+        .values_list("agency_pair")
         .annotate(n=Count("id"))
-        .order_by("-n", "kelompok")[:12]
+        .order_by("-n", "agency_pair")[:12]
     )
     return {
-        "terbuka": by_status.get(TumpangTindih.Status.TERBUKA, 0),
-        "selesai": sum(n for s, n in by_status.items() if s != TumpangTindih.Status.TERBUKA),
+        "terbuka": by_status.get(Overlap.Status.OPEN, 0),
+        "selesai": sum(n for s, n in by_status.items() if s != Overlap.Status.OPEN),
         "per_pair": per_pair,
     }
 
@@ -245,12 +245,12 @@ def _as_written(stems: set[str], texts: Sequence[str]) -> list[str]:
     return list(found.values())
 
 
-def matched_words(sinyal: dict, rows: Sequence | None = None) -> list[str]:
+def matched_words(signals: dict, rows: Sequence | None = None) -> list[str]:
     """The words that made two rows look alike, as each row writes them ("jaringan irigasi / irigasi tersier"
     rather than the stems "jaring", "irigasi"); a synonym group by its name. Without the rows (or for findings stored
     before the terms were kept), the stored labels."""
-    labels = list(sinyal.get("istilah") or [])
-    keys = sinyal.get("istilah_kunci")
+    labels = list(signals.get("istilah") or [])
+    keys = signals.get("istilah_kunci")
     if not keys or rows is None:
         return labels
     out = []
@@ -266,33 +266,35 @@ def matched_words(sinyal: dict, rows: Sequence | None = None) -> list[str]:
     return out
 
 
-def highlight_stems(sinyal: dict) -> frozenset[str]:
+def highlight_stems(signals: dict) -> frozenset[str]:
     """The stems whose words a page marks in the two rows' text."""
-    return frozenset(w for _t, stems in sinyal.get("istilah_kunci") or [] for w in stems)
+    return frozenset(w for _t, stems in signals.get("istilah_kunci") or [] for w in stems)
 
 
-def reasons(sinyal: dict, rows: Sequence | None = None) -> list[str]:
+def reasons(signals: dict, rows: Sequence | None = None) -> list[str]:
     """The pair's signals as sentences a planner understands, strongest first; with the pair's two rows, the
     matched words as the rows write them."""
     out = []
-    if deteksi.USULAN in sinyal:
-        ids = ", ".join(sinyal.get("usulan_id") or [])
+    if deteksi.USULAN in signals:
+        ids = ", ".join(signals.get("usulan_id") or [])
         out.append(_("Usulan yang sama diambil kedua OPD (pendanaan ganda): %(ids)s") % {"ids": ids})
-    if deteksi.KODE in sinyal:
-        out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": sinyal[deteksi.KODE]})
-    if deteksi.SASARAN_LOKASI in sinyal:
+    if deteksi.KODE in signals:
+        out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": signals[deteksi.KODE]})
+    if deteksi.SASARAN_LOKASI in signals:
         where = (
-            _("salah satu baris se-kabupaten") if sinyal.get("se_kabupaten") else ", ".join(sinyal.get("lokasi") or [])
+            _("salah satu baris se-kabupaten")
+            if signals.get("se_kabupaten")
+            else ", ".join(signals.get("lokasi") or [])
         )
         out.append(
             _("Sasaran sama (%(groups)s) di lokasi yang sama (%(where)s)")
-            % {"groups": ", ".join(sinyal[deteksi.SASARAN_LOKASI]), "where": where}
+            % {"groups": ", ".join(signals[deteksi.SASARAN_LOKASI]), "where": where}
         )
-    similarity = sinyal.get(deteksi.URAIAN) or 0
+    similarity = signals.get(deteksi.URAIAN) or 0
     if similarity >= 0.15:
         out.append(
             _("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
-            % {"pct": angka(round(similarity * 100)), "terms": ", ".join(matched_words(sinyal, rows))}
+            % {"pct": angka(round(similarity * 100)), "terms": ", ".join(matched_words(signals, rows))}
         )
     return out
 
@@ -360,16 +362,16 @@ def pair_export_rows(pairs, *, download: bool = False):
     "; "; a download adds the rows' names and pagu. Read from the reports database."""
     for p in for_reports(pairs):
         line = [
-            p.baris_a.ref,
+            p.row_a.ref,
             p.opd_a.singkatan,
-            p.baris_b.ref,
+            p.row_b.ref,
             p.opd_b.singkatan,
-            p.skor,
-            "; ".join(reasons(p.sinyal)),
+            p.score,
+            "; ".join(reasons(p.signals)),
             p.status,
         ]
         if download:
-            line += [p.baris_a.nama, p.baris_b.nama, p.baris_a.pagu, p.baris_b.pagu]
+            line += [p.row_a.nama, p.row_b.nama, p.row_a.pagu, p.row_b.pagu]
         yield line
 
 
@@ -399,19 +401,19 @@ PAIR_ACTION_LABELS = {
 }
 
 
-def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
+def pair_history(pair: Overlap, *, limit: int = 20) -> list:
     """The pair's audit entries, newest first, with the words people read: `action_label` and `status_change`
     (the status labels before → after) instead of raw keys such as tumpang.resolved: terbuka → koordinasi."""
     from renja.models import AuditLog
 
     entries = list(
         AuditLog.objects.filter(
-            content_type__app_label="sinkronisasi", content_type__model="tumpangtindih", object_id=str(pair.pk)
+            content_type__app_label="sinkronisasi", content_type__model="overlap", object_id=str(pair.pk)
         )
         .select_related("by")
         .order_by("-at", "-id")[:limit]
     )
-    labels = dict(TumpangTindih.Status.choices)
+    labels = dict(Overlap.Status.choices)
     for entry in entries:
         entry.action_label = PAIR_ACTION_LABELS.get(entry.action, entry.action)
         change = (entry.changes or {}).get("status")
@@ -419,30 +421,30 @@ def pair_history(pair: TumpangTindih, *, limit: int = 20) -> list:
     return entries
 
 
-def with_open_proposal(qs: QuerySet[TumpangTindih]) -> QuerySet[TumpangTindih]:
+def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     """Pairs annotated with `ada_usulan`: an officer's proposed settlement awaits confirmation (in the same query)."""
     return qs.annotate(
-        ada_usulan=Exists(
-            UsulanPenyelesaian.objects.filter(pair=OuterRef("pk"), keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU)
+        has_proposal=Exists(
+            OverlapProposal.objects.filter(pair=OuterRef("pk"), outcome=OverlapProposal.Outcome.WAITING)
         )
     )
 
 
-def pair_comments(pair: TumpangTindih) -> list[KomentarTumpang]:
+def pair_comments(pair: Overlap) -> list[OverlapComment]:
     """The pair's discussion in time order, with each person and agency."""
-    return list(KomentarTumpang.objects.filter(pair=pair).select_related("by", "opd").order_by("at", "pk"))
+    return list(OverlapComment.objects.filter(pair=pair).select_related("by", "opd").order_by("at", "pk"))
 
 
-def pair_proposals(pair: TumpangTindih) -> list[UsulanPenyelesaian]:
+def pair_proposals(pair: Overlap) -> list[OverlapProposal]:
     """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
     return list(
-        UsulanPenyelesaian.objects.filter(pair=pair)
-        .select_related("opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh", "diputuskan_oleh")
-        .order_by("-diusulkan_pada", "-pk")
+        OverlapProposal.objects.filter(pair=pair)
+        .select_related("opd", "opd_pengampu", "dropped_row", "proposed_by", "decided_by")
+        .order_by("-proposed_at", "-pk")
     )
 
 
-def pair_contacts(pair: TumpangTindih, *, viewer_opd_id: int | None) -> list[dict]:
+def pair_contacts(pair: Overlap, *, viewer_opd_id: int | None) -> list[dict]:
     """Whom to reach about a pair: the other agency for an officer (both for Bappeda and facilitators). The Opd model
     holds the head's name and position only; the agency's officers' names and e-mail addresses come from their
     accounts."""

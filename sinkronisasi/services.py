@@ -28,13 +28,13 @@ from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilay
 from renja.services import audit_log
 
 from . import deteksi, teks
-from .models import FiturBaris, KelompokSinonim, KomentarTumpang, SyncState, TumpangTindih, UsulanPenyelesaian
+from .models import Overlap, OverlapComment, OverlapProposal, RowFeatures, SyncState, SynonymGroup
 
 PARAMS = deteksi.Params()
 logger = logging.getLogger(__name__)
 # A row's stored facts read as plain tuples (not model instances): an incremental refresh reads every row's.
 StoredFacts = namedtuple(
-    "StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran istilah usulan jejak"
+    "StoredFacts", "renja_row_id opd_id version kode penunjang lokasi sasaran terms usulan fingerprint"
 )
 
 
@@ -62,12 +62,12 @@ def _pickups_fingerprint(fiscal_year: FiscalYear) -> str:
 
 
 def _synonyms_fingerprint() -> str:
-    agg = KelompokSinonim.objects.aggregate(n=Count("id"), m=Max("updated_at"), a=Count("id", filter=Q(aktif=True)))
+    agg = SynonymGroup.objects.aggregate(n=Count("id"), m=Max("updated_at"), a=Count("id", filter=Q(aktif=True)))
     return f"{agg['n']}:{agg['a']}:{agg['m'].isoformat() if agg['m'] else ''}"
 
 
 def vocabulary_current() -> teks.Vocabulary:
-    return teks.vocabulary_from((g.pk, g.nama, g.phrases()) for g in KelompokSinonim.objects.filter(aktif=True))
+    return teks.vocabulary_from((g.pk, g.nama, g.phrases()) for g in SynonymGroup.objects.filter(aktif=True))
 
 
 def _place_stopwords() -> frozenset[str]:
@@ -83,14 +83,14 @@ def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: s
 
 
 def _features(
-    rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], putaran: int = 0
-) -> list[FiturBaris]:
+    rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], revision: int = 0
+) -> list[RowFeatures]:
     out = []
     for row in rows:
         lokasi = sorted(w.kode for w in row.lokasi.all())
         sasaran = sorted(s.slug for s in row.sasaran.all())
         out.append(
-            FiturBaris(
+            RowFeatures(
                 renja_row_id=row.pk,
                 fiscal_year_id=row.fiscal_year_id,
                 opd_id=row.opd_id,
@@ -99,7 +99,7 @@ def _features(
                 penunjang=deteksi.is_penunjang(row.kode),
                 lokasi=lokasi,
                 sasaran=sasaran,
-                istilah=teks.row_terms(
+                terms=teks.row_terms(
                     nama=row.nama,
                     keterangan=row.keterangan,
                     indikator=row.indikator,
@@ -108,14 +108,16 @@ def _features(
                     extra_stop=place_stop,
                 ),
                 usulan=pickups.get(row.pk, []),
-                jejak=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu),
-                putaran=putaran,
+                fingerprint=row_fingerprint(
+                    kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu
+                ),
+                revision=revision,
             )
         )
     return out
 
 
-def _facts(f: FiturBaris | StoredFacts) -> deteksi.RowFacts:
+def _facts(f: RowFeatures | StoredFacts) -> deteksi.RowFacts:
     return deteksi.RowFacts(
         id=f.renja_row_id,
         opd=f.opd_id,
@@ -123,7 +125,7 @@ def _facts(f: FiturBaris | StoredFacts) -> deteksi.RowFacts:
         penunjang=f.penunjang,
         places=frozenset(f.lokasi),
         groups=frozenset(f.sasaran),
-        terms=f.istilah,
+        terms=f.terms,
         usulan=frozenset(f.usulan),
     )
 
@@ -169,7 +171,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     with _kept_lock:
         kept = _kept.pop(fiscal_year.pk, None)  # taken; put back only once this refresh has committed
     if kept is not None and (
-        full or kept.state_id != state.pk or kept.full_at != state.full_at or kept.putaran > state.putaran
+        full or kept.state_id != state.pk or kept.full_at != state.full_at or kept.revision > state.revision
     ):
         kept = None
     written_since: set[int] = set()
@@ -177,14 +179,14 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         stored = {
             f.renja_row_id: f
             for f in map(
-                StoredFacts._make, FiturBaris.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields)
+                StoredFacts._make, RowFeatures.objects.filter(fiscal_year=fiscal_year).values_list(*StoredFacts._fields)
             )
         }
     else:
         stored = kept.features
         for f in map(
             StoredFacts._make,
-            FiturBaris.objects.filter(fiscal_year=fiscal_year, putaran__gt=kept.putaran).values_list(
+            RowFeatures.objects.filter(fiscal_year=fiscal_year, revision__gt=kept.revision).values_list(
                 *StoredFacts._fields
             ),
         ):
@@ -198,7 +200,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     else:
         pickups = {i: f.usulan for i, f in stored.items()}
 
-    state.putaran += 1
+    state.revision += 1
     fresh = _features(
         RenjaRow.objects.filter(pk__in=changed)
         .select_related("sub_kegiatan")
@@ -207,10 +209,10 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         vocabulary,
         place_stop,
         pickups,
-        putaran=state.putaran,
+        revision=state.revision,
     )
-    FiturBaris.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
-    FiturBaris.objects.bulk_create(fresh, batch_size=500)
+    RowFeatures.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
+    RowFeatures.objects.bulk_create(fresh, batch_size=500)
     removed = [i for i in stored if i not in versions]
     features = {i: f for i, f in stored.items() if i in versions}
     features.update(
@@ -235,7 +237,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
     if full and connection.vendor == "postgresql":
         # Fresh statistics after thousands of new pairs, so the page's ordered index scans are chosen at once.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {TumpangTindih._meta.db_table}, {FiturBaris._meta.db_table}")
+            cursor.execute(f"ANALYZE {Overlap._meta.db_table}, {RowFeatures._meta.db_table}")
     now = timezone.now()
     state.computed_at = now
     if full:
@@ -248,7 +250,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         detector.forget_vectors()  # made again on first use; keeping every row's would only cost memory
     keep = _Kept(
         state_id=state.pk,
-        putaran=state.putaran,
+        revision=state.revision,
         full_at=state.full_at,
         features=features,
         detector=detector,
@@ -267,7 +269,7 @@ def _too_long_for_a_page(fiscal_year: FiscalYear, state: SyncState, fingerprints
         return False
     rows = RenjaRow.objects.filter(fiscal_year=fiscal_year)
     if state.full_at is not None:
-        rows = rows.exclude(fitur__version=F("version"))
+        rows = rows.exclude(features__version=F("version"))
     return rows[: settings.SYNC_INLINE_MAX_ROWS + 1].count() > settings.SYNC_INLINE_MAX_ROWS
 
 
@@ -276,7 +278,7 @@ class _Kept:
     """One year's stored facts and detector as this process's last refresh left them (see sync_refresh)."""
 
     state_id: int
-    putaran: int
+    revision: int
     full_at: datetime.datetime | None
     features: dict[int, StoredFacts]
     detector: deteksi.Detector
@@ -291,7 +293,7 @@ _kept_lock = threading.Lock()
 def _keep(fiscal_year_id: int, kept: _Kept) -> None:
     with _kept_lock:
         current = _kept.get(fiscal_year_id)
-        if current is None or current.putaran <= kept.putaran:
+        if current is None or current.revision <= kept.revision:
             _kept[fiscal_year_id] = kept
 
 
@@ -434,74 +436,76 @@ def _names(findings: list[deteksi.Finding]) -> dict:
 def _store_findings(
     fiscal_year: FiscalYear,
     findings: list[deteksi.Finding],
-    features: dict[int, FiturBaris],
+    features: dict[int, RowFeatures],
     scope: set[int] | None,
     vocabulary: teks.Vocabulary,
 ) -> int:
     """Upsert flagged pairs, drop pairs no longer flagged, reopen settled pairs whose rows changed."""
-    existing_qs = TumpangTindih.objects.filter(fiscal_year=fiscal_year)
+    existing_qs = Overlap.objects.filter(fiscal_year=fiscal_year)
     if scope is not None:
-        existing_qs = existing_qs.filter(Q(baris_a__in=scope) | Q(baris_b__in=scope))
-    existing = {(p.baris_a_id, p.baris_b_id): p for p in existing_qs}
+        existing_qs = existing_qs.filter(Q(row_a__in=scope) | Q(row_b__in=scope))
+    existing = {(p.row_a_id, p.row_b_id): p for p in existing_qs}
     names = _names(findings)
     opd_names = dict(Opd.objects.values_list("pk", "singkatan"))
     now = timezone.now()
     new, changed, reopened, changed_after_signing, unchanged = [], [], [], [], 0
     for finding in findings:
         fa, fb = features[finding.a], features[finding.b]
-        sinyal = _signals_for_display(finding, names, vocabulary)
-        kelompok = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
+        signals = _signals_for_display(finding, names, vocabulary)
+        agency_pair = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
         pair = existing.pop(finding.key, None)
         if pair is None:
             new.append(
-                TumpangTindih(
+                Overlap(
                     fiscal_year=fiscal_year,
-                    baris_a_id=finding.a,
-                    baris_b_id=finding.b,
-                    kelompok=kelompok,
+                    row_a_id=finding.a,
+                    row_b_id=finding.b,
+                    agency_pair=agency_pair,
                     opd_a_id=fa.opd_id,
                     opd_b_id=fb.opd_id,
-                    skor=finding.score,
-                    sinyal=sinyal,
+                    score=finding.score,
+                    signals=signals,
                 )
             )
             continue
-        before = (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
-        pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id = finding.score, sinyal, fa.opd_id, fb.opd_id
-        pair.kelompok = kelompok
-        rows_changed = pair.is_resolved and (pair.jejak_a != fa.jejak or pair.jejak_b != fb.jejak)
+        before = (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
+        pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id = finding.score, signals, fa.opd_id, fb.opd_id
+        pair.agency_pair = agency_pair
+        rows_changed = pair.is_resolved and (
+            pair.fingerprint_a != fa.fingerprint or pair.fingerprint_b != fb.fingerprint
+        )
         reopen = rows_changed and not pair.is_signed
-        if rows_changed and pair.is_signed and pair.berubah_setelah_ttd_pada is None:
+        if rows_changed and pair.is_signed and pair.changed_after_signing_at is None:
             # Settled in a signed berita acara: never reopened; marked for the next forum instead.
-            pair.berubah_setelah_ttd_pada = now
+            pair.changed_after_signing_at = now
             changed_after_signing.append(pair)
         if reopen:
-            reopened.append((pair, pair.status, pair.catatan))
-            pair.status, pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = TumpangTindih.Status.TERBUKA, now, None
-            pair.opd_pengampu, pair.baris_dihapus = None, None
+            reopened.append((pair, pair.status, pair.note))
+            pair.status, pair.reopened_at, pair.reopened_by = Overlap.Status.OPEN, now, None
+            pair.opd_pengampu, pair.dropped_row = None, None
         if (
             reopen
             or pair in changed_after_signing
-            or before != (pair.skor, pair.sinyal, pair.opd_a_id, pair.opd_b_id, pair.kelompok)
+            or before != (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
         ):
             changed.append(pair)
         else:
             unchanged += 1
-    TumpangTindih.objects.bulk_create(new, batch_size=500)
-    TumpangTindih.objects.bulk_update(
+    Overlap.objects.bulk_create(new, batch_size=500)
+    Overlap.objects.bulk_update(
         changed,
         [
-            "skor",
-            "sinyal",
+            "score",
+            "signals",
             "opd_a",
             "opd_b",
-            "kelompok",
+            "agency_pair",
             "status",
-            "dibuka_ulang_pada",
-            "dibuka_ulang_oleh",
+            "reopened_at",
+            "reopened_by",
             "opd_pengampu",
-            "baris_dihapus",
-            "berubah_setelah_ttd_pada",
+            "dropped_row",
+            "changed_after_signing_at",
         ],
         batch_size=500,
     )
@@ -511,7 +515,7 @@ def _store_findings(
             action="tumpang.reopened",
             by=None,
             source="sync.reopened",
-            changes={"status": [old_status, TumpangTindih.Status.TERBUKA]},
+            changes={"status": [old_status, Overlap.Status.OPEN]},
             data={"catatan_lama": note},
         )
     for pair in changed_after_signing:
@@ -531,83 +535,85 @@ def _store_findings(
                 action="tumpang.no_longer_flagged",
                 by=None,
                 source="sync.no_longer_flagged",
-                data={"status": pair.status, "catatan": pair.catatan},
+                data={"status": pair.status, "catatan": pair.note},
             )
-    TumpangTindih.objects.filter(pk__in=[p.pk for p in gone]).delete()
+    Overlap.objects.filter(pk__in=[p.pk for p in gone]).delete()
     return len(new) + len(changed) + unchanged
 
 
 @transaction.atomic
 def tumpang_resolve(
     *,
-    pair: TumpangTindih,
+    pair: Overlap,
     status: str,
     by: User,
-    catatan: str = "",
+    note: str = "",
     opd_pengampu: Opd | None = None,
-    baris_dihapus: RenjaRow | None = None,
-) -> TumpangTindih:
+    dropped_row: RenjaRow | None = None,
+) -> Overlap:
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
-    pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
+    pair = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=pair.pk)
     _ensure_not_signed(pair)
-    _check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
-    features = {f.renja_row_id: f.jejak for f in FiturBaris.objects.filter(pk__in=[pair.baris_a_id, pair.baris_b_id])}
-    old = {"status": pair.status, "catatan": pair.catatan}
-    pair.status, pair.catatan = status, catatan.strip()
-    pair.opd_pengampu = opd_pengampu if status == TumpangTindih.Status.KOORDINASI else None
-    pair.baris_dihapus = baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None
-    pair.diselesaikan_oleh, pair.diselesaikan_pada = by, timezone.now()
-    pair.jejak_a, pair.jejak_b = features.get(pair.baris_a_id, ""), features.get(pair.baris_b_id, "")
-    pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = None, None
+    _check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
+    features = {
+        f.renja_row_id: f.fingerprint for f in RowFeatures.objects.filter(pk__in=[pair.row_a_id, pair.row_b_id])
+    }
+    old = {"status": pair.status, "catatan": pair.note}
+    pair.status, pair.note = status, note.strip()
+    pair.opd_pengampu = opd_pengampu if status == Overlap.Status.COORDINATION else None
+    pair.dropped_row = dropped_row if status == Overlap.Status.DUPLICATION else None
+    pair.settled_by, pair.settled_at = by, timezone.now()
+    pair.fingerprint_a, pair.fingerprint_b = features.get(pair.row_a_id, ""), features.get(pair.row_b_id, "")
+    pair.reopened_at, pair.reopened_by = None, None
     pair.save()
     audit_log(
         obj=pair,
         action="tumpang.resolved",
         by=by,
-        changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.catatan]},
+        changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.note]},
         data={
             "opd_pengampu": opd_pengampu.singkatan if pair.opd_pengampu else None,
-            "baris_dihapus": baris_dihapus.ref if pair.baris_dihapus else None,
+            "baris_dihapus": dropped_row.ref if pair.dropped_row else None,
         },
     )
     return pair
 
 
 @transaction.atomic
-def tumpang_reopen(*, pair: TumpangTindih, by: User, catatan: str = "") -> TumpangTindih:
+def tumpang_reopen(*, pair: Overlap, by: User, note: str = "") -> Overlap:
     """Undo a settlement by hand (the pair shows as open again)."""
-    pair = TumpangTindih.objects.select_for_update().get(pk=pair.pk)
+    pair = Overlap.objects.select_for_update().get(pk=pair.pk)
     _ensure_not_signed(pair)
     if not pair.is_resolved:
         raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
     old = pair.status
-    pair.status, pair.opd_pengampu, pair.baris_dihapus = TumpangTindih.Status.TERBUKA, None, None
-    pair.dibuka_ulang_pada, pair.dibuka_ulang_oleh = timezone.now(), by
-    pair.save(update_fields=["status", "opd_pengampu", "baris_dihapus", "dibuka_ulang_pada", "dibuka_ulang_oleh"])
+    pair.status, pair.opd_pengampu, pair.dropped_row = Overlap.Status.OPEN, None, None
+    pair.reopened_at, pair.reopened_by = timezone.now(), by
+    pair.save(update_fields=["status", "opd_pengampu", "dropped_row", "reopened_at", "reopened_by"])
     audit_log(
-        obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": catatan}
+        obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": note}
     )
     return pair
 
 
 def _check_settlement(
-    pair: TumpangTindih, *, status: str, catatan: str, opd_pengampu: Opd | None, baris_dihapus: RenjaRow | None
+    pair: Overlap, *, status: str, note: str, opd_pengampu: Opd | None, dropped_row: RenjaRow | None
 ) -> None:
     """A settlement (made or proposed) names its kind, the lead agency or the row to drop of this pair, and a note."""
-    if status not in TumpangTindih.Status.values or status == TumpangTindih.Status.TERBUKA:
+    if status not in Overlap.Status.values or status == Overlap.Status.OPEN:
         raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
-    if status == TumpangTindih.Status.KOORDINASI and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
+    if status == Overlap.Status.COORDINATION and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
         raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
-    if status == TumpangTindih.Status.DUPLIKASI and (
-        baris_dihapus is None or baris_dihapus.pk not in {pair.baris_a_id, pair.baris_b_id}
+    if status == Overlap.Status.DUPLICATION and (
+        dropped_row is None or dropped_row.pk not in {pair.row_a_id, pair.row_b_id}
     ):
         raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
-    if status != TumpangTindih.Status.SALING_MELENGKAPI and not catatan.strip():
+    if status != Overlap.Status.COMPLEMENTARY and not note.strip():
         raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
 
 
-def _ensure_not_signed(pair: TumpangTindih) -> None:
+def _ensure_not_signed(pair: Overlap) -> None:
     if pair.is_signed:
         raise ValidationError(
             _(
@@ -620,31 +626,31 @@ def _ensure_not_signed(pair: TumpangTindih) -> None:
 
 
 @transaction.atomic
-def tumpang_sign(*, pairs: list[TumpangTindih], nomor: str, forum: str, by: User) -> None:
+def tumpang_sign(*, pairs: list[Overlap], nomor: str, forum: str, by: User) -> None:
     """Freeze the settlements a berita acara just signed (forum services call this when a forum is signed)."""
     now = timezone.now()
-    for pair in TumpangTindih.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]).order_by("pk"):
-        pair.ditandatangani_pada, pair.berita_acara_nomor, pair.berita_acara_forum = now, nomor, forum[:300]
-        pair.berubah_setelah_ttd_pada = None
+    for pair in Overlap.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]).order_by("pk"):
+        pair.signed_at, pair.berita_acara_nomor, pair.berita_acara_forum = now, nomor, forum[:300]
+        pair.changed_after_signing_at = None
         pair.save(
             update_fields=[
-                "ditandatangani_pada",
+                "signed_at",
                 "berita_acara_nomor",
                 "berita_acara_forum",
-                "berubah_setelah_ttd_pada",
+                "changed_after_signing_at",
             ]
         )
         audit_log(obj=pair, action="tumpang.signed", by=by, data={"berita_acara": nomor, "status": pair.status})
 
 
 @transaction.atomic
-def tumpang_release_for_forum(*, pair: TumpangTindih, forum: str, by: User) -> None:
+def tumpang_release_for_forum(*, pair: Overlap, forum: str, by: User) -> None:
     """A pair settled in a signed berita acara goes on a later forum's agenda: that forum may settle it again."""
-    pair = TumpangTindih.objects.select_for_update().get(pk=pair.pk)
+    pair = Overlap.objects.select_for_update().get(pk=pair.pk)
     if not pair.is_signed:
         return
-    pair.ditandatangani_pada = None
-    pair.save(update_fields=["ditandatangani_pada"])
+    pair.signed_at = None
+    pair.save(update_fields=["signed_at"])
     audit_log(
         obj=pair,
         action="tumpang.taken_to_forum",
@@ -654,26 +660,26 @@ def tumpang_release_for_forum(*, pair: TumpangTindih, forum: str, by: User) -> N
 
 
 @transaction.atomic
-def tumpang_comment_add(*, pair: TumpangTindih, by: User, teks: str) -> KomentarTumpang:
+def tumpang_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment:
     """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators); bounded in length."""
-    teks = teks.strip()
-    if not teks:
-        raise ValidationError({"teks": _("Komentar tidak boleh kosong.")})
-    if len(teks) > KomentarTumpang.MAX_TEKS:
-        raise ValidationError({"teks": _("Komentar paling panjang %(n)s karakter.") % {"n": KomentarTumpang.MAX_TEKS}})
-    comment = KomentarTumpang.objects.create(pair=pair, by=by, teks=teks, opd_id=by.opd_id if by.opd_id else None)
-    audit_log(obj=pair, action="tumpang.commented", by=by, data={"komentar": comment.pk, "teks": teks[:200]})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Komentar tidak boleh kosong.")})
+    if len(text) > OverlapComment.MAX_TEXT:
+        raise ValidationError({"text": _("Komentar paling panjang %(n)s karakter.") % {"n": OverlapComment.MAX_TEXT}})
+    comment = OverlapComment.objects.create(pair=pair, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
+    audit_log(obj=pair, action="tumpang.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
     return comment
 
 
-def _proposal_summary(proposal: UsulanPenyelesaian) -> dict:
+def _proposal_summary(proposal: OverlapProposal) -> dict:
     return {
         "usulan": proposal.pk,
         "status": proposal.status,
-        "catatan": proposal.catatan,
+        "catatan": proposal.note,
         "opd_pengampu": proposal.opd_pengampu.singkatan if proposal.opd_pengampu else None,
-        "baris_dihapus": proposal.baris_dihapus.ref if proposal.baris_dihapus else None,
-        "diusulkan_oleh": proposal.diusulkan_oleh.username,
+        "baris_dihapus": proposal.dropped_row.ref if proposal.dropped_row else None,
+        "diusulkan_oleh": proposal.proposed_by.username,
         "opd": proposal.opd.singkatan,
     }
 
@@ -681,46 +687,44 @@ def _proposal_summary(proposal: UsulanPenyelesaian) -> dict:
 @transaction.atomic
 def tumpang_propose(
     *,
-    pair: TumpangTindih,
+    pair: Overlap,
     by: User,
     status: str,
-    catatan: str = "",
+    note: str = "",
     opd_pengampu: Opd | None = None,
-    baris_dihapus: RenjaRow | None = None,
-) -> UsulanPenyelesaian:
+    dropped_row: RenjaRow | None = None,
+) -> OverlapProposal:
     """An officer of one of the pair's agencies proposes a settlement; it replaces the pair's open proposal, if any.
     Refused, as a settlement is, on a pair frozen by a signed berita acara."""
-    pair = TumpangTindih.objects.select_for_update().select_related("baris_a", "baris_b").get(pk=pair.pk)
+    pair = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=pair.pk)
     _ensure_not_signed(pair)
-    _check_settlement(pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus)
+    _check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
     now = timezone.now()
-    for old in UsulanPenyelesaian.objects.select_for_update().filter(
-        pair=pair, keputusan=UsulanPenyelesaian.Keputusan.MENUNGGU
-    ):
-        old.keputusan, old.diputuskan_oleh, old.diputuskan_pada = UsulanPenyelesaian.Keputusan.DIGANTI, by, now
-        old.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
+    for old in OverlapProposal.objects.select_for_update().filter(pair=pair, outcome=OverlapProposal.Outcome.WAITING):
+        old.outcome, old.decided_by, old.decided_at = OverlapProposal.Outcome.REPLACED, by, now
+        old.save(update_fields=["outcome", "decided_by", "decided_at"])
         audit_log(obj=pair, action="tumpang.proposal_replaced", by=by, data={"usulan": old.pk})
-    proposal = UsulanPenyelesaian.objects.create(
+    proposal = OverlapProposal.objects.create(
         pair=pair,
         status=status,
-        catatan=catatan.strip(),
+        note=note.strip(),
         opd_id=by.opd_id,
-        diusulkan_oleh=by,
-        opd_pengampu=opd_pengampu if status == TumpangTindih.Status.KOORDINASI else None,
-        baris_dihapus=baris_dihapus if status == TumpangTindih.Status.DUPLIKASI else None,
+        proposed_by=by,
+        opd_pengampu=opd_pengampu if status == Overlap.Status.COORDINATION else None,
+        dropped_row=dropped_row if status == Overlap.Status.DUPLICATION else None,
     )
     audit_log(obj=pair, action="tumpang.proposed", by=by, data=_proposal_summary(proposal))
     return proposal
 
 
-def _lock_open_proposal(proposal: UsulanPenyelesaian) -> UsulanPenyelesaian:
+def _lock_open_proposal(proposal: OverlapProposal) -> OverlapProposal:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (lead agency, row to drop).
     proposal = (
-        UsulanPenyelesaian.objects.select_for_update(of=("self",))
-        .select_related("pair", "opd", "opd_pengampu", "baris_dihapus", "diusulkan_oleh")
+        OverlapProposal.objects.select_for_update(of=("self",))
+        .select_related("pair", "opd", "opd_pengampu", "dropped_row", "proposed_by")
         .get(pk=proposal.pk)
     )
-    if proposal.keputusan == UsulanPenyelesaian.Keputusan.DIGANTI:
+    if proposal.outcome == OverlapProposal.Outcome.REPLACED:
         raise ValidationError(
             _("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced"
         )
@@ -730,7 +734,7 @@ def _lock_open_proposal(proposal: UsulanPenyelesaian) -> UsulanPenyelesaian:
 
 
 @transaction.atomic
-def tumpang_proposal_confirm(*, proposal: UsulanPenyelesaian, by: User) -> TumpangTindih:
+def tumpang_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
     """A planner or facilitator confirms an open proposal: the pair is settled with its values (tumpang_resolve),
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
@@ -738,35 +742,35 @@ def tumpang_proposal_confirm(*, proposal: UsulanPenyelesaian, by: User) -> Tumpa
         pair=proposal.pair,
         status=proposal.status,
         by=by,
-        catatan=proposal.catatan,
+        note=proposal.note,
         opd_pengampu=proposal.opd_pengampu,
-        baris_dihapus=proposal.baris_dihapus,
+        dropped_row=proposal.dropped_row,
     )
-    proposal.keputusan, proposal.diputuskan_oleh, proposal.diputuskan_pada = (
-        UsulanPenyelesaian.Keputusan.DIKONFIRMASI,
+    proposal.outcome, proposal.decided_by, proposal.decided_at = (
+        OverlapProposal.Outcome.CONFIRMED,
         by,
         timezone.now(),
     )
-    proposal.save(update_fields=["keputusan", "diputuskan_oleh", "diputuskan_pada"])
+    proposal.save(update_fields=["outcome", "decided_by", "decided_at"])
     audit_log(obj=pair, action="tumpang.proposal_confirmed", by=by, data=_proposal_summary(proposal))
     return pair
 
 
 @transaction.atomic
-def tumpang_proposal_decline(*, proposal: UsulanPenyelesaian, by: User, alasan: str) -> UsulanPenyelesaian:
+def tumpang_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str) -> OverlapProposal:
     """A planner or facilitator declines an open proposal, with a reason; the pair stays as it was."""
-    alasan = alasan.strip()
-    if not alasan:
-        raise ValidationError({"alasan": _("Alasan penolakan wajib diisi.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Alasan penolakan wajib diisi.")})
     proposal = _lock_open_proposal(proposal)
-    proposal.keputusan, proposal.alasan = UsulanPenyelesaian.Keputusan.DITOLAK, alasan[:1000]
-    proposal.diputuskan_oleh, proposal.diputuskan_pada = by, timezone.now()
-    proposal.save(update_fields=["keputusan", "alasan", "diputuskan_oleh", "diputuskan_pada"])
+    proposal.outcome, proposal.reason = OverlapProposal.Outcome.DECLINED, reason[:1000]
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     audit_log(
         obj=proposal.pair,
         action="tumpang.proposal_declined",
         by=by,
-        data={**_proposal_summary(proposal), "alasan": proposal.alasan},
+        data={**_proposal_summary(proposal), "alasan": proposal.reason},
     )
     return proposal
 
@@ -776,10 +780,10 @@ def _years_with_findings() -> list[FiscalYear]:
 
 
 @transaction.atomic
-def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif: bool, by: User) -> KelompokSinonim:
+def sinonim_save(*, group: SynonymGroup | None, nama: str, frasa: str, aktif: bool, by: User) -> SynonymGroup:
     """Create or change a synonym group; every year's findings are recomputed with it (in the background)."""
     nama = nama.strip()
-    probe = KelompokSinonim(nama=nama, frasa=frasa)
+    probe = SynonymGroup(nama=nama, frasa=frasa)
     phrases = probe.phrases()
     if not nama:
         raise ValidationError({"nama": _("Nama kelompok wajib diisi.")})
@@ -787,13 +791,13 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
         raise ValidationError({"frasa": _("Isi paling sedikit dua frasa yang bermakna sama, dipisah koma.")})
     if teks.synonym_group("x", nama, phrases) is None:
         raise ValidationError({"frasa": _("Frasa-frasa ini sama setelah kata dasar diambil; isi frasa yang berbeda.")})
-    clash = KelompokSinonim.objects.filter(nama__iexact=nama)
+    clash = SynonymGroup.objects.filter(nama__iexact=nama)
     if group is not None:
         clash = clash.exclude(pk=group.pk)
     if clash.exists():
         raise ValidationError({"nama": _("Kelompok %(nama)s sudah ada.") % {"nama": nama}})
     creating = group is None
-    group = group or KelompokSinonim()
+    group = group or SynonymGroup()
     old = {"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif}
     group.nama, group.frasa, group.aktif, group.updated_by = nama, ", ".join(phrases), aktif, by
     group.save()
@@ -808,7 +812,7 @@ def sinonim_save(*, group: KelompokSinonim | None, nama: str, frasa: str, aktif:
 
 
 @transaction.atomic
-def sinonim_delete(*, group: KelompokSinonim, by: User) -> None:
+def sinonim_delete(*, group: SynonymGroup, by: User) -> None:
     audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
     sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
@@ -818,11 +822,11 @@ def sinonim_seed() -> int:
     """Load the default synonym groups that are not there yet (by name). Idempotent."""
     from .sinonim_bawaan import DEFAULT_SYNONYMS
 
-    have = {n.lower() for n in KelompokSinonim.objects.values_list("nama", flat=True)}
+    have = {n.lower() for n in SynonymGroup.objects.values_list("nama", flat=True)}
     new = [
-        KelompokSinonim(nama=label, frasa=", ".join(phrases))
+        SynonymGroup(nama=label, frasa=", ".join(phrases))
         for label, phrases in DEFAULT_SYNONYMS
         if label.lower() not in have
     ]
-    KelompokSinonim.objects.bulk_create(new)
+    SynonymGroup.objects.bulk_create(new)
     return len(new)

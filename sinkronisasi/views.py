@@ -26,7 +26,7 @@ from renja.tables import KnownCountPaginator
 
 from . import charts, selectors, services
 from .forms import DeclineForm, KomentarForm, OrphanFilterForm, PairFilterForm, ProposalForm, ResolveForm, SinonimForm
-from .models import KelompokSinonim, TumpangTindih
+from .models import Overlap, SynonymGroup
 from .permissions import (
     get_proposal_for_user,
     get_sinonim_for_user,
@@ -84,12 +84,12 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         fiscal_year=year,
         status=data.get("status") or "",
         opd_id=data["opd"].pk if data.get("opd") else None,
-        sinyal=data.get("sinyal") or "",
+        signals=data.get("sinyal") or "",
         skor_min=data.get("skor_min"),
         q=data.get("q") or "",
     )
     by_score = data.get("urut") == "skor"
-    qs = qs.order_by("-skor", "pk") if by_score else qs.order_by("kelompok", "-skor", "pk")
+    qs = qs.order_by("-score", "pk") if by_score else qs.order_by("agency_pair", "-score", "pk")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(
@@ -102,14 +102,14 @@ def pair_list(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(
         selectors.with_open_proposal(qs).prefetch_related(
-            "baris_a__lokasi", "baris_b__lokasi", "baris_a__sasaran", "baris_b__sasaran"
+            "row_a__lokasi", "row_b__lokasi", "row_a__sasaran", "row_b__sasaran"
         ),
         20,
     ).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
-        p.reasons = selectors.reasons(p.sinyal, rows=(p.baris_a, p.baris_b))
-        p.highlight = selectors.highlight_stems(p.sinyal)
+        p.reasons = selectors.reasons(p.signals, rows=(p.row_a, p.row_b))
+        p.highlight = selectors.highlight_stems(p.signals)
     counts = selectors.pair_counts(visible, year)
     params = request.GET.copy()
     for key in ("page", "export"):
@@ -140,7 +140,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pair_page(
     request: HttpRequest,
-    pair: TumpangTindih,
+    pair: Overlap,
     form: ResolveForm | None = None,
     status: int = 200,
     *,
@@ -156,8 +156,8 @@ def _pair_page(
     proposals = selectors.pair_proposals(pair)
     context = {
         "pair": pair,
-        "reasons": selectors.reasons(pair.sinyal, rows=(pair.baris_a, pair.baris_b)),
-        "highlight": selectors.highlight_stems(pair.sinyal),
+        "reasons": selectors.reasons(pair.signals, rows=(pair.row_a, pair.row_b)),
+        "highlight": selectors.highlight_stems(pair.signals),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
         "history": selectors.pair_history(pair),
@@ -175,7 +175,7 @@ def _pair_page(
     return render(request, "sinkronisasi/pair_detail.html", context, status=status)
 
 
-def _detail_url(pair: TumpangTindih, anchor: str) -> str:
+def _detail_url(pair: Overlap, anchor: str) -> str:
     return f"{reverse('sinkronisasi:pair-detail', args=[pair.pk])}#{anchor}"
 
 
@@ -187,7 +187,7 @@ def pair_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = KomentarForm(request.POST)
     if form.is_valid():
         try:
-            services.tumpang_comment_add(pair=pair, by=request.user, teks=form.cleaned_data["teks"])
+            services.tumpang_comment_add(pair=pair, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -226,7 +226,7 @@ def pair_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
-            % {"a": proposal.pair.baris_a.ref, "b": proposal.pair.baris_b.ref},
+            % {"a": proposal.pair.row_a.ref, "b": proposal.pair.row_b.ref},
         )
     return redirect(_detail_url(proposal.pair, "usulan"))
 
@@ -239,7 +239,7 @@ def pair_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.tumpang_proposal_decline(proposal=proposal, by=request.user, alasan=form.cleaned_data["alasan"])
+            services.tumpang_proposal_decline(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form_copy_errors(form, exc)
@@ -264,7 +264,7 @@ def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             form_copy_errors(form, exc)
         else:
             messages.success(
-                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.baris_a.ref, "b": pair.baris_b.ref}
+                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.row_a.ref, "b": pair.row_b.ref}
             )
             if request.POST.get("kembali") == "daftar":
                 return redirect(_list_url(pair))
@@ -272,7 +272,7 @@ def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _pair_page(request, pair, form=form, status=400)
 
 
-def _list_url(pair: TumpangTindih) -> str:
+def _list_url(pair: Overlap) -> str:
     return f"{reverse('sinkronisasi:pair-list')}?tahun={pair.fiscal_year.year}"
 
 
@@ -281,7 +281,7 @@ def _list_url(pair: TumpangTindih) -> str:
 def pair_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_tumpang_for_user(request.user, pk, write=True)
     try:
-        services.tumpang_reopen(pair=pair, by=request.user, catatan=request.POST.get("catatan", ""))
+        services.tumpang_reopen(pair=pair, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -410,7 +410,7 @@ def sinonim_list(request: HttpRequest) -> HttpResponse:
     elif rules.can_manage_synonyms(request.user):
         form = SinonimForm(initial={"aktif": True})
     context = {
-        "groups": KelompokSinonim.objects.select_related("updated_by"),
+        "groups": SynonymGroup.objects.select_related("updated_by"),
         "form": form,
         "can_manage": rules.can_manage_synonyms(request.user),
         "tab": "sinonim",
@@ -507,9 +507,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 "deadline": deadline,
                 "days_left": (deadline - today).days if deadline else None,
                 "days_over": max(0, (today - deadline).days) if deadline else 0,
-                "open_pairs": tumpang_for_user(user)
-                .filter(fiscal_year=year, status=TumpangTindih.Status.TERBUKA)
-                .count()
+                "open_pairs": tumpang_for_user(user).filter(fiscal_year=year, status=Overlap.Status.OPEN).count()
                 if rules.can_see_sync(user)
                 else None,
                 "can_decide": rules.can_decide_usulan(user, user.opd),

@@ -51,7 +51,7 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
         forum=forum, data={"nama": f"{SECRET} peserta", "unsur": "Dinsos"}, by=facilitator
     )
     row = make_row(opd=opd_a, fiscal_year=year)
-    from sinkronisasi.models import TumpangTindih
+    from sinkronisasi.models import Overlap
     from sinkronisasi.services import sync_refresh
 
     for opd, code in ((opd_a, "1.06.04.2.01.0005"), (opd_b, "2.08.02.2.01.0005")):
@@ -62,15 +62,15 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
             nama="Rumah singgah korban kekerasan",
         )
     sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     from sinkronisasi.services import tumpang_resolve
 
     # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
-    pair = tumpang_resolve(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} catatan", by=facilitator)
+    pair = tumpang_resolve(pair=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
     # An open proposed settlement on it, which the walk's POSTs try to confirm and to replace.
     from sinkronisasi.services import tumpang_propose
 
-    proposal = tumpang_propose(pair=pair, status="saling_melengkapi", catatan=f"{SECRET} usulan", by=opd_a_editor)
+    proposal = tumpang_propose(pair=pair, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
     return {
         "pk": None,
         "usulan": usulan,
@@ -127,6 +127,8 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
                     "opd": 1,
                     "kunci": "1",
                     "teks": "x",
+                    "text": "x",
+                    "reason": "x",
                     "usul-status": "saling_melengkapi",
                     "usulan": agency_a_world["proposal"].pk,
                 },
@@ -140,9 +142,9 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     assert agency_a_world["forum"].kehadiran.count() == 1 and agency_a_world["forum"].kesepakatan.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
     agency_a_world["pair"].refresh_from_db()
-    assert (agency_a_world["pair"].status, agency_a_world["pair"].catatan) == ("saling_melengkapi", f"{SECRET} catatan")
+    assert (agency_a_world["pair"].status, agency_a_world["pair"].note) == ("saling_melengkapi", f"{SECRET} catatan")
     # Nor commented on their pair, proposed, confirmed or declined a settlement of it.
-    assert not agency_a_world["pair"].komentar.exists()
-    assert list(agency_a_world["pair"].usulan_penyelesaian.values_list("pk", "keputusan")) == [
+    assert not agency_a_world["pair"].comments.exists()
+    assert list(agency_a_world["pair"].proposals.values_list("pk", "outcome")) == [
         (agency_a_world["proposal"].pk, "menunggu")
     ]

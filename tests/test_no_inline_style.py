@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from .factories import make_nomenklatur, make_row
 from .test_leaks import agency_a_world, fill, walk  # noqa: F401  (fixture)
@@ -68,12 +68,12 @@ def test_score_bars_differ_by_value(client, planner, year, opd_a, opd_b):
     from sinkronisasi.services import sync_refresh
 
     sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     client.force_login(planner)
     url = reverse("sinkronisasi:pair-list") + f"?tahun={year.year}&status=semua"
     values = {}
     for score in (0.28, 1.0):
-        TumpangTindih.objects.filter(pk=pair.pk).update(skor=score)
+        Overlap.objects.filter(pk=pair.pk).update(score=score)
         html = client.get(url).content.decode()
         values[score] = re.search(r'<meter class="meter" min="0" max="1" value="([0-9.]+)"', html).group(1)
     assert values == {0.28: "0.28", 1.0: "1.00"}

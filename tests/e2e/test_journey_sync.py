@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from musrenbang import services as usulan_services
 from musrenbang.models import Keputusan, Usulan
 from renja.models import Wilayah
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 from sinkronisasi.services import sinonim_seed
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_usulan, make_wilayah
@@ -58,10 +58,10 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
     assert_accessible(page)
     page.check("text=Koordinasi (OPD pengampu)")
     page.select_option("#id_opd_pengampu", label="DP3A")
-    page.fill("#id_catatan", "DP3A mengampu layanan; DP2KB mendukung penyuluhan orang tua.")
+    page.fill("#id_note", "DP3A mengampu layanan; DP2KB mendukung penyuluhan orang tua.")
     page.click("main button:has-text('Simpan penyelesaian')")
     expect(page.locator(".messages")).to_contain_text("diselesaikan")
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     assert (pair.status, pair.opd_pengampu) == ("koordinasi", opd_b)
 
     page.click(".crumbs a:has-text('Sinkronisasi')")
@@ -133,7 +133,7 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
     tab_to(page, "nav a[href='/sinkronisasi/']")
     page.keyboard.press("Enter")
     expect(page.get_by_role("main").get_by_role("heading", level=1)).to_contain_text("Sinkronisasi")
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     tab_to(page, f"main a[href='/sinkronisasi/pasangan/{pair.pk}/']")
     assert "Tindak lanjuti" in focused(page, "textContent")
     page.keyboard.press("Enter")
@@ -146,11 +146,11 @@ def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, pl
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     expect(page.locator("input[name=status][value=saling_melengkapi]")).to_be_checked()
-    tab_to(page, "#id_catatan")
+    tab_to(page, "#id_note")
     page.keyboard.type("Dinsos menampung korban dewasa, DP3A anak.")
     tab_to(page, "main form[action$='/selesaikan/'] button[type=submit]")
     assert focused(page, "textContent").strip() == "Simpan penyelesaian"
     page.keyboard.press("Enter")
     expect(page.locator(".messages")).to_contain_text("diselesaikan")
     pair.refresh_from_db()
-    assert (pair.status, pair.catatan) == ("saling_melengkapi", "Dinsos menampung korban dewasa, DP3A anak.")
+    assert (pair.status, pair.note) == ("saling_melengkapi", "Dinsos menampung korban dewasa, DP3A anak.")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from forum import services as forum_services
 from musrenbang import services as usulan_services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 from sinkronisasi.services import sync_refresh
 
 from ..factories import make_nomenklatur, make_row, make_usulan
@@ -89,7 +89,7 @@ def test_main_pages_fit_a_phone(live_server, page, world, planner):
     log_in(page, live_server, "perencana")
     expect(page.locator("header .account")).to_contain_text("perencana")
     year = world["year"]
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     for name, path in [
         ("home", "/"),
         ("renja_list", "/renja/"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from forum import services
 from renja.models import AuditLog
 from sinkronisasi import services as sync_services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_nomenklatur, make_opd, make_row
 
@@ -24,13 +24,13 @@ def pair(year, opd_a, opd_b):
             keterangan="Rumah aman sementara bagi korban kekerasan",
         )
     sync_services.sync_refresh(fiscal_year=year)
-    return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+    return Overlap.objects.select_related("row_a", "row_b", "opd_a", "opd_b").get()
 
 
 def test_a_pair_of_participating_agencies_goes_on_the_agenda(forum, pair, facilitator):
     services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
     services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)  # twice changes nothing
-    assert list(forum.tumpang_tindih.all()) == [pair]
+    assert list(forum.overlaps.all()) == [pair]
 
 
 def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilitator):
@@ -45,9 +45,9 @@ def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilit
         )
     sync_services.sync_refresh(fiscal_year=year)
     pair = (
-        TumpangTindih.objects.get(opd_b=other)
-        if TumpangTindih.objects.filter(opd_b=other).exists()
-        else TumpangTindih.objects.get(opd_a=other)
+        Overlap.objects.get(opd_b=other)
+        if Overlap.objects.filter(opd_b=other).exists()
+        else Overlap.objects.get(opd_a=other)
     )
     with pytest.raises(ValidationError, match="bukan peserta"):
         services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
@@ -58,10 +58,10 @@ def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair,
     response = client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk})
     assert response.status_code == 302
     page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
-    assert pair.baris_a.ref in page and "Sepakati" in page
+    assert pair.row_a.ref in page and "Sepakati" in page
     client.post(
         reverse("sinkronisasi:pair-resolve", args=[pair.pk]),
-        {"status": "saling_melengkapi", "catatan": "Berbagi wilayah"},
+        {"status": "saling_melengkapi", "note": "Berbagi wilayah"},
     )
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi"
@@ -70,7 +70,7 @@ def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair,
 def test_officers_cannot_put_pairs_on_an_agenda(client, forum, pair, opd_a_editor):
     client.force_login(opd_a_editor)
     assert client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk}).status_code == 403
-    assert not forum.tumpang_tindih.exists()
+    assert not forum.overlaps.exists()
 
 
 def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilitator):
@@ -84,12 +84,12 @@ def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilit
 def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, facilitator, planner):
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
     sync_services.tumpang_resolve(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     frozen = ba.snapshot["beririsan"]
     assert [(p["a"]["ref"], p["b"]["ref"], p["status"], p["pengampu"], p["catatan"]) for p in frozen] == [
-        (pair.baris_a.ref, pair.baris_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")
+        (pair.row_a.ref, pair.row_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")
     ]
     sync_services.tumpang_reopen(pair=pair, by=planner)  # a later change to the pair ...
     ba.refresh_from_db()
@@ -103,7 +103,7 @@ def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     forum_ready.refresh_from_db()
     with pytest.raises(ValidationError, match="Forum ini sudah final dan tidak dapat diubah"):
         services.forum_agenda_remove_pair(forum=forum_ready, pair=pair, by=facilitator)
-    assert forum_ready.tumpang_tindih.count() == 1
+    assert forum_ready.overlaps.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -119,13 +119,13 @@ def test_a_final_or_signed_forum_refuses_a_new_pair_on_its_agenda(forum_ready, p
         services.forum_sign(forum=forum_ready, by=facilitator)
     forum_ready.refresh_from_db()
     assert forum_ready.status == stage
-    fields = ["status", "catatan", "ditandatangani_pada", "berita_acara_nomor", "diselesaikan_pada"]
-    before = TumpangTindih.objects.filter(pk=pair.pk).values(*fields).get()
+    fields = ["status", "note", "signed_at", "berita_acara_nomor", "settled_at"]
+    before = Overlap.objects.filter(pk=pair.pk).values(*fields).get()
     audits = AuditLog.objects.count()
     with pytest.raises(ValidationError, match=message):
         services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    assert not forum_ready.tumpang_tindih.exists()
-    assert TumpangTindih.objects.filter(pk=pair.pk).values(*fields).get() == before
+    assert not forum_ready.overlaps.exists()
+    assert Overlap.objects.filter(pk=pair.pk).values(*fields).get() == before
     assert AuditLog.objects.count() == audits
 
 
@@ -134,7 +134,7 @@ def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facil
 
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
     sync_services.tumpang_resolve(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, catatan="DP3A memimpin layanan", by=facilitator
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, note="DP3A memimpin layanan", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
@@ -159,13 +159,13 @@ def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator
     url = reverse("forum:agenda-tumpang-remove", args=[forum.pk, pair.pk])
     client.force_login(opd_a_editor)
     assert client.post(url).status_code == 403
-    assert forum.tumpang_tindih.count() == 1
+    assert forum.overlaps.count() == 1
     client.force_login(facilitator)
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302  # not through the confirmation: refused
-    assert forum.tumpang_tindih.count() == 1
+    assert forum.overlaps.count() == 1
     assert client.post(url, {"konfirmasi": "1"}).status_code == 302
-    assert not forum.tumpang_tindih.exists()
+    assert not forum.overlaps.exists()
 
 
 def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(forum_ready):
@@ -184,7 +184,7 @@ def signed(forum_ready, pair, facilitator):
     """The pair settled on the forum's agenda, the berita acara finalised and signed."""
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
     sync_services.tumpang_resolve(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     services.forum_sign(forum=forum_ready, by=facilitator)
@@ -202,7 +202,7 @@ def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reop
     client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
     client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
     pair.refresh_from_db()
-    assert (pair.status, pair.catatan) == ("koordinasi", "Dinsos memimpin")
+    assert (pair.status, pair.note) == ("koordinasi", "Dinsos memimpin")
     page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     assert f"Disepakati dalam berita acara {signed.nomor}" in page and "Simpan penyelesaian" not in page
 
@@ -212,10 +212,10 @@ def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
 ):
     from renja import services as renja_services
 
-    renja_services.row_update(row=pair.baris_a, data={"nama": "Rumah singgah dan rumah aman korban kekerasan"}, by=None)
+    renja_services.row_update(row=pair.row_a, data={"nama": "Rumah singgah dan rumah aman korban kekerasan"}, by=None)
     sync_services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
-    assert pair.status == "koordinasi" and pair.berubah_setelah_ttd_pada is not None
+    assert pair.status == "koordinasi" and pair.changed_after_signing_at is not None
     assert (
         AuditLog.objects.filter(
             action="tumpang.changed_after_signing", object_id=str(pair.pk), by=None, source="sync.changed_after_signing"
@@ -235,9 +235,9 @@ def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
 def test_a_pair_no_longer_flagged_after_signing_stays_on_record(signed, pair, year):
     from renja import services as renja_services
 
-    renja_services.row_update(row=pair.baris_b, data={"nama": "Pelatihan menjahit", "keterangan": "Kursus"}, by=None)
+    renja_services.row_update(row=pair.row_b, data={"nama": "Pelatihan menjahit", "keterangan": "Kursus"}, by=None)
     sync_services.sync_refresh(fiscal_year=year, full=True)
-    assert TumpangTindih.objects.filter(pk=pair.pk, status="koordinasi").exists()
+    assert Overlap.objects.filter(pk=pair.pk, status="koordinasi").exists()
 
 
 def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keeps_its_own(
@@ -250,7 +250,7 @@ def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keep
         by=facilitator,
     )
     services.forum_agenda_add_pair(forum=later, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", catatan="Berbagi wilayah", by=facilitator)
+    sync_services.tumpang_resolve(pair=pair, status="saling_melengkapi", note="Berbagi wilayah", by=facilitator)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi" and not pair.is_signed
     client.force_login(facilitator)
@@ -263,7 +263,7 @@ def test_putting_a_pair_on_the_agenda_is_recorded_once_with_who_and_which_rows(f
     services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)  # already there: nothing more written
     entry = AuditLog.objects.get(action="forum.overlap_added")
     assert entry.by == facilitator and entry.object_id == str(forum.pk)
-    assert entry.data == {"pasangan": [pair.baris_a.ref, pair.baris_b.ref]}
+    assert entry.data == {"pasangan": [pair.row_a.ref, pair.row_b.ref]}
 
 
 def test_a_pair_of_two_agencies_outside_the_forum_names_both(year, facilitator, forum_data, pair):

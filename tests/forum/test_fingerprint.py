@@ -36,7 +36,7 @@ def berita_acara(forum_ready, pair, facilitator, verify_url):  # noqa: F811
     )
     services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
     sync_services.tumpang_resolve(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="Dinsos memimpin", by=facilitator
+        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     return BeritaAcara.objects.get(pk=ba.pk)

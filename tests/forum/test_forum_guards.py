@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from forum import services
 from forum.models import Forum
 from renja.models import FiscalYear, StageWindow
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_nomenklatur, make_row
 
@@ -121,7 +121,7 @@ def pair_of_next_year(opd_a, opd_b):
     from sinkronisasi import services as sync_services
 
     sync_services.sync_refresh(fiscal_year=next_year)
-    return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get(fiscal_year=next_year)
+    return Overlap.objects.select_related("row_a", "row_b", "opd_a", "opd_b").get(fiscal_year=next_year)
 
 
 def test_a_pair_of_another_year_is_refused(forum, pair_of_next_year, facilitator):
@@ -129,7 +129,7 @@ def test_a_pair_of_another_year_is_refused(forum, pair_of_next_year, facilitator
         services.forum_agenda_add_pair(forum=forum, pair=pair_of_next_year, by=facilitator)
     assert exc.value.code == "year"
     assert exc.value.message == "Pasangan ini bukan untuk tahun Renja forum ini."
-    assert not forum.tumpang_tindih.exists()
+    assert not forum.overlaps.exists()
 
 
 def test_a_pair_with_an_agency_outside_the_forum_is_refused_naming_it(year, opd_a, opd_b, facilitator, forum_data):
@@ -146,9 +146,9 @@ def test_a_pair_with_an_agency_outside_the_forum_is_refused_naming_it(year, opd_
     from sinkronisasi import services as sync_services
 
     sync_services.sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+    pair = Overlap.objects.select_related("row_a", "row_b", "opd_a", "opd_b").get()
     with pytest.raises(ValidationError) as exc:
         services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
     assert exc.value.code == "participant"
     assert exc.value.message == f"{opd_b.singkatan} bukan peserta forum ini."
-    assert not forum.tumpang_tindih.exists()
+    assert not forum.overlaps.exists()

@@ -14,7 +14,7 @@ from core.system_actor import current_system_source
 from renja import services as renja_services
 from renja.models import RenjaRow
 from sinkronisasi import services
-from sinkronisasi.models import FiturBaris, KelompokSinonim, SyncState, TumpangTindih
+from sinkronisasi.models import Overlap, RowFeatures, SyncState, SynonymGroup
 
 from ..conftest import run_worker
 from ..factories import make_row
@@ -47,7 +47,7 @@ def elderly_school(year, opd_b, opd_c, places, groups, codes):
             keterangan="",
         )
     services.sync_refresh(fiscal_year=year)
-    assert not TumpangTindih.objects.exists()
+    assert not Overlap.objects.exists()
     return SyncState.objects.get(fiscal_year=year)
 
 
@@ -59,13 +59,13 @@ def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, plan
     )
     assert response.status_code == 302
     assert queued() == [{"fiscal_year_id": year.pk, "full": True, "attempt": 1}]
-    assert not TumpangTindih.objects.exists()  # the request did not recompute
+    assert not Overlap.objects.exists()  # the request did not recompute
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     assert "menunggu giliran sejak" in page
     run_worker()
     state = SyncState.objects.get(pk=elderly_school.pk)
     assert state.mode == "penuh" and state.full_at > elderly_school.full_at
-    assert TumpangTindih.objects.count() == 1
+    assert Overlap.objects.count() == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     text = re.sub(r"<[^>]+>", "", page)  # the matched words are marked in the rows' names
@@ -75,7 +75,7 @@ def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, plan
 def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stored_findings(
     client, planner, elderly_school
 ):
-    KelompokSinonim.objects.create(
+    SynonymGroup.objects.create(
         nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga"
     )  # not via the service
     client.force_login(planner)
@@ -84,7 +84,7 @@ def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stor
         assert "menunggu giliran sejak" in page  # the page did not wait for the full recompute
     assert len(queued()) == 1, "never two waiting for one year"
     run_worker()
-    assert TumpangTindih.objects.count() == 1
+    assert Overlap.objects.count() == 1
 
 
 def test_the_full_recompute_button_queues_it(client, planner, elderly_school, year):
@@ -108,19 +108,19 @@ def test_a_failed_recompute_is_logged_and_queued_again_later(
     monkeypatch.setattr(services, "sync_refresh", broken)
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     run_worker()
-    assert "gagal" in caplog.text and not TumpangTindih.objects.exists()
+    assert "gagal" in caplog.text and not Overlap.objects.exists()
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1
     [retry] = DBTaskResult.objects.filter(status="READY")
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
     assert retry.run_after >= timezone.now() + datetime.timedelta(seconds=20)  # not at once
     monkeypatch.setattr(services, "sync_refresh", real)
-    KelompokSinonim.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")
+    SynonymGroup.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")
     client.force_login(planner)
     assert "Percobaan ke-2" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
     assert len(queued()) == 1  # the page found the retry waiting and queued no other
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # as if 30 s had passed
     run_worker()
-    assert TumpangTindih.objects.count() == 1
+    assert Overlap.objects.count() == 1
 
 
 def test_failures_stop_after_the_set_number_of_attempts(elderly_school, year, monkeypatch, settings):
@@ -162,10 +162,10 @@ def test_a_page_view_after_a_large_change_queues_the_refresh_instead_of_waiting(
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     assert "menunggu giliran sejak" in page
     assert queued() == [{"fiscal_year_id": year.pk, "full": False, "attempt": 1}]
-    stale = {f.pk: f.version for f in FiturBaris.objects.all()}
+    stale = {f.pk: f.version for f in RowFeatures.objects.all()}
     assert stale != dict(RenjaRow.objects.values_list("pk", "version"))  # not refreshed by the page
     run_worker()
-    assert {f.pk: f.version for f in FiturBaris.objects.all()} == dict(RenjaRow.objects.values_list("pk", "version"))
+    assert {f.pk: f.version for f in RowFeatures.objects.all()} == dict(RenjaRow.objects.values_list("pk", "version"))
     assert SyncState.objects.get(fiscal_year=year).mode == "sebagian"
 
 
@@ -174,7 +174,7 @@ def test_a_small_change_is_still_brought_up_to_date_by_the_page_itself(client, p
     renja_services.row_update(row=row, data={"keterangan": "sedikit"}, by=None)
     client.force_login(planner)
     client.get(reverse("sinkronisasi:pair-list"))
-    assert not queued() and FiturBaris.objects.get(pk=row.pk).version == RenjaRow.objects.get(pk=row.pk).version
+    assert not queued() and RowFeatures.objects.get(pk=row.pk).version == RenjaRow.objects.get(pk=row.pk).version
 
 
 def test_the_worker_acts_as_the_system(elderly_school, year, monkeypatch):

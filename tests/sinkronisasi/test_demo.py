@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from renja.models import FiscalYear
 from sinkronisasi import selectors
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 FORUM_OVERLAPS = {  # renja/fixtures/demo/overlaps_2026.md: day-care, Bina Keluarga Remaja, disability aids, ODGJ
     frozenset({"2026-DP2KB-003", "2026-DP3A-003"}): "penitipan anak",
@@ -22,18 +22,16 @@ NOT_OVERLAPS = [  # deliberate non-overlaps of the same file: different work for
 
 def test_demo_flags_the_forums_overlaps_with_their_reasons(db):
     call_command("seed_demo", "--password", "demo-sandi-2026", stdout=open("/dev/null", "w"))
-    pairs = {
-        frozenset({p.baris_a.ref, p.baris_b.ref}): p for p in TumpangTindih.objects.select_related("baris_a", "baris_b")
-    }
+    pairs = {frozenset({p.row_a.ref, p.row_b.ref}): p for p in Overlap.objects.select_related("row_a", "row_b")}
     for refs, word in FORUM_OVERLAPS.items():
         assert refs in pairs, sorted(refs)
-        assert word.lower() in " ".join(selectors.reasons(pairs[refs].sinyal)).lower(), (
+        assert word.lower() in " ".join(selectors.reasons(pairs[refs].signals)).lower(), (
             sorted(refs),
-            pairs[refs].sinyal,
+            pairs[refs].signals,
         )
     for refs in NOT_OVERLAPS:
         assert refs not in pairs, sorted(refs)
-    assert TumpangTindih.objects.filter(
+    assert Overlap.objects.filter(
         forums__isnull=False, status="koordinasi"
     ).exists()  # settled on the demo forum's agenda
     orphans = selectors.orphan_counts(selectors.usulan_belum_diambil(FiscalYear.objects.get(year=2026)))

@@ -1,7 +1,7 @@
 """Each signal of the overlap detector, and each case that is not an overlap."""
 
 from sinkronisasi import deteksi, services, teks
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
 
@@ -14,8 +14,7 @@ DAYCARE_B = dict(
 def pairs(year):
     services.sync_refresh(fiscal_year=year)
     return {
-        (p.baris_a.ref, p.baris_b.ref): p
-        for p in TumpangTindih.objects.filter(fiscal_year=year).select_related("baris_a", "baris_b")
+        (p.row_a.ref, p.row_b.ref): p for p in Overlap.objects.filter(fiscal_year=year).select_related("row_a", "row_b")
     }
 
 
@@ -44,10 +43,10 @@ def test_same_work_under_different_names_in_the_same_place_is_flagged(year, opd_
     )
     found = pairs(year)
     pair = found[key(a, b)]
-    assert pair.skor >= services.PARAMS.threshold
-    assert deteksi.URAIAN in pair.sinyal and "penitipan anak" in pair.sinyal["istilah"]  # the synonym group, by name
-    assert pair.sinyal[deteksi.SASARAN_LOKASI] == ["Anak"]
-    assert pair.sinyal["lokasi"] == ["Loa Ipuh"]
+    assert pair.score >= services.PARAMS.threshold
+    assert deteksi.URAIAN in pair.signals and "penitipan anak" in pair.signals["istilah"]  # the synonym group, by name
+    assert pair.signals[deteksi.SASARAN_LOKASI] == ["Anak"]
+    assert pair.signals["lokasi"] == ["Loa Ipuh"]
 
 
 def test_same_work_in_places_that_do_not_meet_is_not_flagged(year, opd_b, opd_c, places, groups, codes):
@@ -92,7 +91,7 @@ def test_a_regency_wide_row_covers_every_place(year, opd_b, opd_c, places, group
         **DAYCARE_B,
     )
     pair = pairs(year)[key(a, b)]
-    assert pair.sinyal["se_kabupaten"] is True
+    assert pair.signals["se_kabupaten"] is True
 
 
 def test_a_kecamatan_row_meets_a_desa_row_inside_it(year, opd_b, opd_c, places, groups, codes):
@@ -114,7 +113,7 @@ def test_a_kecamatan_row_meets_a_desa_row_inside_it(year, opd_b, opd_c, places, 
         sasaran=[groups["anak"]],
         **DAYCARE_B,
     )
-    assert pairs(year)[key(a, b)].sinyal["lokasi"] == ["Sukarame"]
+    assert pairs(year)[key(a, b)].signals["lokasi"] == ["Sukarame"]
 
 
 def test_different_work_for_the_same_group_in_the_same_village_is_not_an_overlap(
@@ -163,8 +162,8 @@ def test_same_sub_kegiatan_code_in_two_agencies_where_places_meet_is_flagged(yea
         nama="Rawat inap jiwa rumah sakit",
     )
     pair = pairs(year)[key(a, b)]
-    assert pair.sinyal[deteksi.KODE] == "1.02.02.2.02.0010"
-    assert pair.skor == 1.0
+    assert pair.signals[deteksi.KODE] == "1.02.02.2.02.0010"
+    assert pair.score == 1.0
 
 
 def test_same_code_in_places_that_never_meet_is_not_an_overlap(year, places):
@@ -246,8 +245,8 @@ def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(yea
     decision = usulan.keputusan.last()
     Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=decision)
     pair = pairs(year)[key(a, b)]
-    assert pair.skor == 1.0
-    assert pair.sinyal["usulan_id"] == ["U-77"]
+    assert pair.score == 1.0
+    assert pair.signals["usulan_id"] == ["U-77"]
 
 
 def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places, groups, codes, planner):
@@ -323,4 +322,4 @@ def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, o
     few = full_refresh_queries()
     double_fund(3)
     assert full_refresh_queries() == few
-    assert TumpangTindih.objects.filter(skor=1.0).count() >= 4
+    assert Overlap.objects.filter(score=1.0).count() >= 4

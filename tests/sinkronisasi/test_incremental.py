@@ -6,7 +6,7 @@ import pytest
 
 from renja import services as renja_services
 from sinkronisasi import deteksi, services
-from sinkronisasi.models import FiturBaris, SyncState, TumpangTindih
+from sinkronisasi.models import Overlap, RowFeatures, SyncState
 
 from ..factories import make_row
 from .test_detection import DAYCARE_A, DAYCARE_B
@@ -103,9 +103,9 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
         kept, state_row = services._kept[year.pk], SyncState.objects.get(fiscal_year=year)
         stored = {
             f.renja_row_id: f
-            for f in map(services.StoredFacts._make, FiturBaris.objects.values_list(*services.StoredFacts._fields))
+            for f in map(services.StoredFacts._make, RowFeatures.objects.values_list(*services.StoredFacts._fields))
         }
-        assert kept.putaran == state_row.putaran and kept.features == stored
+        assert kept.revision == state_row.revision and kept.features == stored
         fresh = deteksi.Detector(
             [services._facts(f) for f in stored.values()],
             services.PARAMS,
@@ -133,9 +133,9 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
     renja_services.row_update(row=rows[3], data={"nama": "Pelatihan menjahit dan bordir"}, by=None)
     services.sync_refresh(fiscal_year=year)
     assert assert_kept_is_what_the_database_says().detector is first
-    pairs = {(p.baris_a_id, p.baris_b_id): p.skor for p in TumpangTindih.objects.all()}
+    pairs = {(p.row_a_id, p.row_b_id): p.score for p in Overlap.objects.all()}
     services.forget_kept()
     renja_services.row_update(row=rows[3], data={"nama": "Pelatihan menjahit dan bordir."}, by=None)  # same words
     services.sync_refresh(fiscal_year=year)  # without a kept detector: the stored pairs do not move
-    assert {(p.baris_a_id, p.baris_b_id): p.skor for p in TumpangTindih.objects.all()} == pairs
+    assert {(p.row_a_id, p.row_b_id): p.score for p in Overlap.objects.all()} == pairs
     assert len(pairs) >= 3

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from sinkronisasi import selectors, services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_row
 
@@ -35,21 +35,21 @@ def irrigation(year, opd_b, opd_c, places, groups, codes):
         keterangan="Perbaikan saluran pengairan sawah",
     )
     services.sync_refresh(fiscal_year=year)
-    return TumpangTindih.objects.select_related("baris_a", "baris_b").get()
+    return Overlap.objects.select_related("row_a", "row_b").get()
 
 
 def test_reasons_name_the_words_as_written_not_their_stems(irrigation):
-    stored = irrigation.sinyal["istilah"]
+    stored = irrigation.signals["istilah"]
     assert "jaring" in stored  # what the detector matched: stems
-    words = selectors.matched_words(irrigation.sinyal, rows=(irrigation.baris_a, irrigation.baris_b))
+    words = selectors.matched_words(irrigation.signals, rows=(irrigation.row_a, irrigation.row_b))
     assert "jaringan" in words and "jaring" not in words
-    text = " ".join(selectors.reasons(irrigation.sinyal, rows=(irrigation.baris_a, irrigation.baris_b)))
+    text = " ".join(selectors.reasons(irrigation.signals, rows=(irrigation.row_a, irrigation.row_b)))
     assert "jaringan" in text and "jaring," not in text and not text.endswith("jaring")
 
 
 def test_findings_stored_before_the_terms_were_kept_still_show_their_labels(irrigation):
-    old = {k: v for k, v in irrigation.sinyal.items() if k != "istilah_kunci"}
-    assert selectors.matched_words(old, rows=(irrigation.baris_a, irrigation.baris_b)) == old["istilah"]
+    old = {k: v for k, v in irrigation.signals.items() if k != "istilah_kunci"}
+    assert selectors.matched_words(old, rows=(irrigation.row_a, irrigation.row_b)) == old["istilah"]
 
 
 @pytest.mark.parametrize("url_name", ["sinkronisasi:pair-list", "sinkronisasi:pair-detail"])

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.formatting import rupiah
 from sinkronisasi import selectors, services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_opd, make_usulan
 from .test_views import _pair_between
@@ -75,7 +75,7 @@ def test_place_labels_cost_no_query_per_usulan(client, planner, year, opd_a, pla
 def test_pair_page_names_the_rows_places_with_their_kind(client, planner, year, opd_a, places, groups):
     _pair_between(year, opd_a, make_opd("Dinkes", bidang=["1.02"]), places["desa1"], groups, "P1")
     services.sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     assert "Lokasi: Kel. Loa Ipuh" in html

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from renja.models import AuditLog, User
 from sinkronisasi import services
-from sinkronisasi.models import KomentarTumpang, TumpangTindih, UsulanPenyelesaian
+from sinkronisasi.models import Overlap, OverlapComment, OverlapProposal
 
 from ..factories import make_opd, make_user
 from .test_views import _pair_between, two_pairs  # noqa: F401 (a fixture)
@@ -29,7 +29,7 @@ def _other_opd(pair, opd):
 
 def _actions(pair):
     return list(
-        AuditLog.objects.filter(content_type__model="tumpangtindih", object_id=str(pair.pk))
+        AuditLog.objects.filter(content_type__model="overlap", object_id=str(pair.pk))
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -38,7 +38,7 @@ def _actions(pair):
 @pytest.fixture
 def proposal(pair, opd_a, opd_a_editor):
     return services.tumpang_propose(
-        pair=pair, by=opd_a_editor, status="koordinasi", catatan="Dinkes memimpin", opd_pengampu=_other_opd(pair, opd_a)
+        pair=pair, by=opd_a_editor, status="koordinasi", note="Dinkes memimpin", opd_pengampu=_other_opd(pair, opd_a)
     )
 
 
@@ -65,10 +65,10 @@ def test_pair_discussion_access_matrix(client, request, pair, proposal, who, ind
         client.force_login(request.getfixturevalue(who))
     url = reverse(name, args=[pair.pk])
     data = {
-        "teks": "Kami siap berbagi lokasi.",
+        "text": "Kami siap berbagi lokasi.",
         "usul-status": "saling_melengkapi",
         "usulan": proposal.pk,
-        "alasan": "Belum dibahas bersama.",
+        "reason": "Belum dibahas bersama.",
     }
     response = client.post(url, data)
     assert response.status_code == EXPECTED[who][index], (who, name)
@@ -80,21 +80,21 @@ def test_pair_discussion_access_matrix(client, request, pair, proposal, who, ind
 def test_a_refused_post_changes_nothing(client, pair, proposal, opd_a_viewer, opd_b_editor):
     for user in (opd_a_viewer, opd_b_editor):
         client.force_login(user)
-        client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"teks": "x"})
+        client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "x"})
         client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
-    assert not KomentarTumpang.objects.exists()
-    assert list(UsulanPenyelesaian.objects.values_list("pk", "keputusan")) == [(proposal.pk, "menunggu")]
+    assert not OverlapComment.objects.exists()
+    assert list(OverlapProposal.objects.values_list("pk", "outcome")) == [(proposal.pk, "menunggu")]
 
 
 def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agency(client, pair, opd_a_editor, planner):
     opd_a_editor.first_name, opd_a_editor.last_name = "Sari", "Dewi"
     opd_a_editor.save()
     client.force_login(opd_a_editor)
-    response = client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"teks": "Lokasi kami di RT 3 saja."})
+    response = client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."})
     assert response.status_code == 302 and response["Location"].endswith("#diskusi")
-    services.tumpang_comment_add(pair=pair, by=planner, teks="Mohon dibahas di forum.")
-    comments = list(KomentarTumpang.objects.filter(pair=pair))
-    assert [(c.teks, c.by, c.opd_id) for c in comments] == [
+    services.tumpang_comment_add(pair=pair, by=planner, text="Mohon dibahas di forum.")
+    comments = list(OverlapComment.objects.filter(pair=pair))
+    assert [(c.text, c.by, c.opd_id) for c in comments] == [
         ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id),
         ("Mohon dibahas di forum.", planner, None),
     ]
@@ -106,15 +106,15 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
 
 def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
     with pytest.raises(ValidationError):
-        services.tumpang_comment_add(pair=pair, by=opd_a_editor, teks="   ")
+        services.tumpang_comment_add(pair=pair, by=opd_a_editor, text="   ")
     with pytest.raises(ValidationError):
-        services.tumpang_comment_add(pair=pair, by=opd_a_editor, teks="x" * (KomentarTumpang.MAX_TEKS + 1))
+        services.tumpang_comment_add(pair=pair, by=opd_a_editor, text="x" * (OverlapComment.MAX_TEXT + 1))
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"teks": "x" * (KomentarTumpang.MAX_TEKS + 1)}
+        reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "x" * (OverlapComment.MAX_TEXT + 1)}
     )
     assert response.status_code == 400
-    assert not KomentarTumpang.objects.exists()
+    assert not OverlapComment.objects.exists()
 
 
 def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_one(client, pair, opd_a, opd_a_editor):
@@ -122,22 +122,22 @@ def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_
     page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     assert "Usulkan penyelesaian" in page and 'action="/sinkronisasi/pasangan/%s/selesaikan/"' % pair.pk not in page
     url = reverse("sinkronisasi:pair-propose", args=[pair.pk])
-    assert client.post(url, {"usul-status": "saling_melengkapi", "usul-catatan": "Sasaran berbeda"}).status_code == 302
-    first = UsulanPenyelesaian.objects.get()
-    assert (first.status, first.opd, first.diusulkan_oleh, first.keputusan) == (
+    assert client.post(url, {"usul-status": "saling_melengkapi", "usul-note": "Sasaran berbeda"}).status_code == 302
+    first = OverlapProposal.objects.get()
+    assert (first.status, first.opd, first.proposed_by, first.outcome) == (
         "saling_melengkapi",
         opd_a,
         opd_a_editor,
         "menunggu",
     )
-    drop = pair.baris_a if pair.baris_a.opd_id == opd_a.pk else pair.baris_b
+    drop = pair.row_a if pair.row_a.opd_id == opd_a.pk else pair.row_b
     response = client.post(
-        url, {"usul-status": "duplikasi", "usul-baris_dihapus": str(drop.pk), "usul-catatan": "Sama persis"}
+        url, {"usul-status": "duplikasi", "usul-dropped_row": str(drop.pk), "usul-note": "Sama persis"}
     )
     assert response.status_code == 302
     first.refresh_from_db()
-    second = UsulanPenyelesaian.objects.get(keputusan="menunggu")
-    assert first.keputusan == "diganti" and (second.status, second.baris_dihapus) == ("duplikasi", drop)
+    second = OverlapProposal.objects.get(outcome="menunggu")
+    assert first.outcome == "diganti" and (second.status, second.dropped_row) == ("duplikasi", drop)
     assert _actions(pair) == ["tumpang.proposed", "tumpang.proposal_replaced", "tumpang.proposed"]
     pair.refresh_from_db()
     assert pair.status == "terbuka"  # a proposal settles nothing by itself
@@ -149,11 +149,11 @@ def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_
 def test_an_incomplete_proposal_is_shown_on_the_form(client, pair, opd_a_editor):
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-catatan": "x"}
+        reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-note": "x"}
     )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
-    assert not UsulanPenyelesaian.objects.exists()
+    assert not OverlapProposal.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["planner", "facilitator"])
@@ -168,13 +168,13 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
     assert response.status_code == 302
     pair.refresh_from_db()
     proposal.refresh_from_db()
-    assert (pair.status, pair.opd_pengampu, pair.catatan, pair.diselesaikan_oleh) == (
+    assert (pair.status, pair.opd_pengampu, pair.note, pair.settled_by) == (
         "koordinasi",
         _other_opd(pair, opd_a),
         "Dinkes memimpin",
         confirmer,
     )
-    assert (proposal.keputusan, proposal.diusulkan_oleh, proposal.diputuskan_oleh) == (
+    assert (proposal.outcome, proposal.proposed_by, proposal.decided_by) == (
         "dikonfirmasi",
         opd_a_editor,
         confirmer,
@@ -201,17 +201,17 @@ def test_confirming_a_replaced_proposal_is_refused(pair, proposal, opd_a_editor,
 def test_planner_declines_a_proposal_with_a_reason_only(client, pair, proposal, planner):
     client.force_login(planner)
     url = reverse("sinkronisasi:pair-proposal-decline", args=[pair.pk])
-    response = client.post(url, {"usulan": proposal.pk, "alasan": "  "})
+    response = client.post(url, {"usulan": proposal.pk, "reason": "  "})
     assert response.status_code == 400
     assert "Alasan penolakan" in response.content.decode()
     with pytest.raises(ValidationError):
-        services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan="")
+        services.tumpang_proposal_decline(proposal=proposal, by=planner, reason="")
     proposal.refresh_from_db()
-    assert proposal.keputusan == "menunggu"
-    assert client.post(url, {"usulan": proposal.pk, "alasan": "Bahas di forum OPD."}).status_code == 302
+    assert proposal.outcome == "menunggu"
+    assert client.post(url, {"usulan": proposal.pk, "reason": "Bahas di forum OPD."}).status_code == 302
     proposal.refresh_from_db()
     pair.refresh_from_db()
-    assert (proposal.keputusan, proposal.alasan, proposal.diputuskan_oleh) == (
+    assert (proposal.outcome, proposal.reason, proposal.decided_by) == (
         "ditolak",
         "Bahas di forum OPD.",
         planner,
@@ -242,7 +242,7 @@ def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settleme
     )
     response = client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
     assert response.status_code == 400 and "050/12/BA-FPD/2026" in response.content.decode()
-    assert not UsulanPenyelesaian.objects.exists()
+    assert not OverlapProposal.objects.exists()
 
 
 def test_the_page_shows_the_other_agencys_contact(client, pair, opd_a, opd_a_editor):
@@ -262,8 +262,8 @@ def test_the_page_shows_the_other_agencys_contact(client, pair, opd_a, opd_a_edi
 
 def test_planners_see_comments_and_proposals_on_every_pair(client, two_pairs, opd_b, opd_b_editor, planner):  # noqa: F811
     theirs = next(p for p in two_pairs if opd_b.pk in (p.opd_a_id, p.opd_b_id))
-    services.tumpang_comment_add(pair=theirs, by=opd_b_editor, teks="Komentar DP3A")
-    services.tumpang_propose(pair=theirs, by=opd_b_editor, status="saling_melengkapi", catatan="Usulan DP3A")
+    services.tumpang_comment_add(pair=theirs, by=opd_b_editor, text="Komentar DP3A")
+    services.tumpang_propose(pair=theirs, by=opd_b_editor, status="saling_melengkapi", note="Usulan DP3A")
     client.force_login(planner)
     page = client.get(reverse("sinkronisasi:pair-detail", args=[theirs.pk])).content.decode()
     assert "Komentar DP3A" in page and "Usulan DP3A" in page and "Kontak kedua OPD" in page
@@ -280,7 +280,7 @@ def test_pair_list_badges_open_proposals_at_a_flat_query_count(client, planner, 
     client.force_login(planner)
     _pair_between(year, opd_a, opd_b, places["desa1"], groups, "Q0")
     services.sync_refresh(fiscal_year=year)
-    first = TumpangTindih.objects.get()
+    first = Overlap.objects.get()
     officer = make_user("petugas.q0", opd=opd_a)
     services.tumpang_propose(pair=first, by=officer, status="saling_melengkapi")
     small, page = count()
@@ -289,9 +289,9 @@ def test_pair_list_badges_open_proposals_at_a_flat_query_count(client, planner, 
         x, y = make_opd(f"X{i}"), make_opd(f"Y{i}")
         _pair_between(year, x, y, places["desa1"], groups, f"Q{i}")
     services.sync_refresh(fiscal_year=year)
-    for p in TumpangTindih.objects.exclude(pk=first.pk):
+    for p in Overlap.objects.exclude(pk=first.pk):
         services.tumpang_propose(pair=p, by=make_user(opd=p.opd_a), status="saling_melengkapi")
-        services.tumpang_comment_add(pair=p, by=planner, teks="cek")
+        services.tumpang_comment_add(pair=p, by=planner, text="cek")
     large, page = count()
     assert large == small
     assert page.count('class="badge badge-usulan"') == 20  # every pair of the page (20 a page)

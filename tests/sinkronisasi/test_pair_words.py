@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from sinkronisasi import services
 from sinkronisasi.forms import ResolveForm
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from .test_views import two_pairs  # noqa: F401  (fixture)
 
 
 def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="A memimpin", by=planner)
+    services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     history = html[html.index('id="riwayat"') :]
@@ -25,7 +25,7 @@ def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F8
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
     services.tumpang_reopen(pair=pair, by=planner)
     pair.refresh_from_db()
-    assert pair.dibuka_ulang_oleh == planner
+    assert pair.reopened_by == planner
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     name = planner.get_full_name() or planner.username
@@ -43,9 +43,9 @@ def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noq
     )
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)  # a new settlement forgets the reopener
     # The system reopens it (as the refresh does when a row changes): nobody is named.
-    TumpangTindih.objects.filter(pk=pair.pk).update(status="terbuka", dibuka_ulang_pada=timezone.now())
+    Overlap.objects.filter(pk=pair.pk).update(status="terbuka", reopened_at=timezone.now())
     pair.refresh_from_db()
-    assert pair.dibuka_ulang_oleh is None
+    assert pair.reopened_by is None
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
     assert "dibuka lagi karena salah satu baris berubah" in html
@@ -53,21 +53,21 @@ def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noq
 
 def test_editing_a_settlement_prefills_lead_agency_and_dropped_row(client, planner, two_pairs):  # noqa: F811
     lead, dup = two_pairs[0], two_pairs[1]
-    services.tumpang_resolve(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, catatan="B memimpin", by=planner)
-    services.tumpang_resolve(pair=dup, status="duplikasi", baris_dihapus=dup.baris_b, catatan="dobel", by=planner)
+    services.tumpang_resolve(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
+    services.tumpang_resolve(pair=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
     client.force_login(planner)
     form = client.get(reverse("sinkronisasi:pair-detail", args=[lead.pk])).context["form"]
     assert form.initial["opd_pengampu"] == lead.opd_b_id
     html = client.get(reverse("sinkronisasi:pair-detail", args=[dup.pk])).content.decode()
-    assert f'<option value="{dup.baris_b_id}" selected>' in html
+    assert f'<option value="{dup.row_b_id}" selected>' in html
     # Saving the prefilled form with only the note changed works.
-    initial = ResolveForm.initial_for(TumpangTindih.objects.get(pk=lead.pk))
+    initial = ResolveForm.initial_for(Overlap.objects.get(pk=lead.pk))
     data = {k: v for k, v in initial.items() if v is not None}
-    data["catatan"] = "B memimpin; A mendukung"
+    data["note"] = "B memimpin; A mendukung"
     assert client.post(reverse("sinkronisasi:pair-resolve", args=[lead.pk]), data).status_code == 302
     lead.refresh_from_db()
-    assert (lead.status, lead.opd_pengampu_id, lead.catatan) == ("koordinasi", lead.opd_b_id, "B memimpin; A mendukung")
+    assert (lead.status, lead.opd_pengampu_id, lead.note) == ("koordinasi", lead.opd_b_id, "B memimpin; A mendukung")
 
 
 def test_duplication_label_says_a_row_is_proposed_for_removal():
-    assert TumpangTindih.Status.DUPLIKASI.label == "Duplikasi (satu baris diusulkan dihapus)"
+    assert Overlap.Status.DUPLICATION.label == "Duplikasi (satu baris diusulkan dihapus)"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from renja import services as renja_services
 from renja.models import AuditLog
 from sinkronisasi import deteksi, services
-from sinkronisasi.models import FiturBaris, SyncState, TumpangTindih
+from sinkronisasi.models import Overlap, RowFeatures, SyncState
 
 from ..factories import make_row
 from .test_detection import DAYCARE_A, DAYCARE_B
@@ -33,7 +33,7 @@ def pair(year, opd_b, opd_c, places, groups, codes):
         **DAYCARE_B,
     )
     services.sync_refresh(fiscal_year=year)
-    return TumpangTindih.objects.select_related("baris_a", "baris_b", "opd_a", "opd_b").get()
+    return Overlap.objects.select_related("row_a", "row_b", "opd_a", "opd_b").get()
 
 
 def test_nothing_changed_means_nothing_recomputed(year, pair, django_assert_max_num_queries):
@@ -59,24 +59,22 @@ def test_an_edit_recomputes_only_the_changed_row(year, pair, opd_b, groups, code
 
 
 def test_an_edit_that_removes_the_overlap_removes_the_pair(year, pair, places):
-    renja_services.row_update(row=pair.baris_b, data={"lokasi": [places["desa3"]]}, by=None)
+    renja_services.row_update(row=pair.row_b, data={"lokasi": [places["desa3"]]}, by=None)
     services.sync_refresh(fiscal_year=year)
-    assert not TumpangTindih.objects.exists()
+    assert not Overlap.objects.exists()
 
 
 def test_a_deleted_row_takes_its_pairs_and_facts_with_it(year, pair):
-    row_id = pair.baris_a_id
-    pair.baris_a.delete()
+    row_id = pair.row_a_id
+    pair.row_a.delete()
     services.sync_refresh(fiscal_year=year)
-    assert not TumpangTindih.objects.exists() and not FiturBaris.objects.filter(pk=row_id).exists()
+    assert not Overlap.objects.exists() and not RowFeatures.objects.filter(pk=row_id).exists()
 
 
 def test_resolving_records_who_and_why(pair, planner):
-    services.tumpang_resolve(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, catatan="DP3A memimpin", by=planner
-    )
+    services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="DP3A memimpin", by=planner)
     pair.refresh_from_db()
-    assert (pair.status, pair.opd_pengampu, pair.diselesaikan_oleh) == ("koordinasi", pair.opd_a, planner)
+    assert (pair.status, pair.opd_pengampu, pair.settled_by) == ("koordinasi", pair.opd_a, planner)
     assert AuditLog.objects.filter(action="tumpang.resolved", object_id=str(pair.pk), by=planner).exists()
 
 
@@ -84,15 +82,15 @@ def test_resolving_records_who_and_why(pair, planner):
     "status,extra,message",
     [
         ("koordinasi", {}, "OPD pengampu"),
-        ("duplikasi", {"catatan": "dobel"}, "baris yang dihapus"),
+        ("duplikasi", {"note": "dobel"}, "baris yang dihapus"),
         ("duplikasi", {"baris": True}, "Catatan wajib"),
         ("terbuka", {}, "Pilih penyelesaian"),
     ],
 )
 def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, message):
-    kwargs = {"catatan": extra.get("catatan", "")}
+    kwargs = {"note": extra.get("note", "")}
     if extra.get("baris"):
-        kwargs["baris_dihapus"] = pair.baris_b
+        kwargs["dropped_row"] = pair.row_b
     with pytest.raises(ValidationError, match=message):
         services.tumpang_resolve(pair=pair, status=status, by=planner, **kwargs)
     pair.refresh_from_db()
@@ -101,13 +99,13 @@ def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, 
 
 def test_a_lead_agency_outside_the_pair_is_refused(pair, planner, opd_a):
     with pytest.raises(ValidationError, match="pilih OPD pengampu, salah satu dari kedua OPD"):
-        services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=opd_a, catatan="x", by=planner)
+        services.tumpang_resolve(pair=pair, status="koordinasi", opd_pengampu=opd_a, note="x", by=planner)
 
 
 @pytest.mark.parametrize("change", ["nama", "pagu", "lokasi", "sasaran", "sub_kegiatan"])
 def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, places, groups, codes, change):
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
-    row = pair.baris_b
+    row = pair.row_b
     data = {
         "nama": {"nama": row.nama + " tahap II"},
         "pagu": {"pagu": row.pagu + 1},
@@ -118,13 +116,13 @@ def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, plac
     renja_services.row_update(row=row, data=data, by=None)
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
-    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None and pair.dibuka_ulang_oleh is None
+    assert pair.status == "terbuka" and pair.reopened_at is not None and pair.reopened_by is None
     assert AuditLog.objects.filter(action="tumpang.reopened", object_id=str(pair.pk)).exists()
 
 
 def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
-    renja_services.row_update(row=pair.baris_b, data={"indikator": "Jumlah anak yang diasuh"}, by=None)
+    renja_services.row_update(row=pair.row_b, data={"indikator": "Jumlah anak yang diasuh"}, by=None)
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi"
@@ -139,7 +137,7 @@ def test_a_full_recompute_keeps_settlements(year, pair, planner):
 
 def findings() -> dict:
     """The stored pairs with their score, reasons and agency pair."""
-    return {(p.baris_a_id, p.baris_b_id): (p.skor, p.sinyal, p.kelompok) for p in TumpangTindih.objects.all()}
+    return {(p.row_a_id, p.row_b_id): (p.score, p.signals, p.agency_pair) for p in Overlap.objects.all()}
 
 
 def assert_same_findings(got: dict, expected: dict) -> None:

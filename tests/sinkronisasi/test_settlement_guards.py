@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sinkronisasi import services
-from sinkronisasi.models import TumpangTindih, UsulanPenyelesaian
+from sinkronisasi.models import Overlap, OverlapProposal
 
 from .test_pair_proposals import pair, proposal  # noqa: F401 (fixtures)
 from .test_views import two_pairs  # noqa: F401 (a fixture)
@@ -18,9 +18,9 @@ def _refusal(call, *args, **kwargs) -> ValidationError:
     return exc.value
 
 
-def _check(pair, status, catatan="", opd_pengampu=None, baris_dihapus=None):  # noqa: F811
+def _check(pair, status, note="", opd_pengampu=None, dropped_row=None):  # noqa: F811
     return services._check_settlement(
-        pair, status=status, catatan=catatan, opd_pengampu=opd_pengampu, baris_dihapus=baris_dihapus
+        pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row
     )
 
 
@@ -29,7 +29,7 @@ def _check(pair, status, catatan="", opd_pengampu=None, baris_dihapus=None):  # 
 
 @pytest.mark.parametrize("status", ["terbuka", "entah", ""])
 def test_a_settlement_names_a_kind(pair, status):  # noqa: F811
-    error = _refusal(_check, pair, status, catatan="Catatan")
+    error = _refusal(_check, pair, status, note="Catatan")
     assert error.code == "status" and error.messages == [
         "Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."
     ]
@@ -38,31 +38,31 @@ def test_a_settlement_names_a_kind(pair, status):  # noqa: F811
 def test_coordination_names_one_of_the_two_agencies_as_lead(pair, two_pairs):  # noqa: F811
     outsider = two_pairs[1].opd_a
     for lead in (None, outsider):
-        error = _refusal(_check, pair, "koordinasi", catatan="Catatan", opd_pengampu=lead)
+        error = _refusal(_check, pair, "koordinasi", note="Catatan", opd_pengampu=lead)
         assert error.code == "lead" and error.messages == ["Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."]
     for lead in (pair.opd_a, pair.opd_b):
-        assert _check(pair, "koordinasi", catatan="Catatan", opd_pengampu=lead) is None
+        assert _check(pair, "koordinasi", note="Catatan", opd_pengampu=lead) is None
     # the lead is asked of coordination only
     assert _check(pair, "saling_melengkapi", opd_pengampu=outsider) is None
 
 
 def test_duplication_names_one_of_the_two_rows_to_drop(pair, two_pairs):  # noqa: F811
-    outsider = two_pairs[1].baris_a
+    outsider = two_pairs[1].row_a
     for row in (None, outsider):
-        error = _refusal(_check, pair, "duplikasi", catatan="Catatan", baris_dihapus=row)
+        error = _refusal(_check, pair, "duplikasi", note="Catatan", dropped_row=row)
         assert error.code == "drop" and error.messages == [
             "Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."
         ]
-    for row in (pair.baris_a, pair.baris_b):
-        assert _check(pair, "duplikasi", catatan="Catatan", baris_dihapus=row) is None
-    assert _check(pair, "koordinasi", catatan="Catatan", opd_pengampu=pair.opd_a, baris_dihapus=outsider) is None
+    for row in (pair.row_a, pair.row_b):
+        assert _check(pair, "duplikasi", note="Catatan", dropped_row=row) is None
+    assert _check(pair, "koordinasi", note="Catatan", opd_pengampu=pair.opd_a, dropped_row=outsider) is None
 
 
 def test_coordination_and_duplication_need_a_note_complementary_does_not(pair):  # noqa: F811
-    for status, extra in [("koordinasi", {"opd_pengampu": pair.opd_a}), ("duplikasi", {"baris_dihapus": pair.baris_b})]:
-        error = _refusal(_check, pair, status, catatan="  \n ", **extra)
+    for status, extra in [("koordinasi", {"opd_pengampu": pair.opd_a}), ("duplikasi", {"dropped_row": pair.row_b})]:
+        error = _refusal(_check, pair, status, note="  \n ", **extra)
         assert error.code == "note" and error.messages == ["Catatan wajib diisi untuk koordinasi dan duplikasi."]
-    assert _check(pair, "saling_melengkapi", catatan="") is None
+    assert _check(pair, "saling_melengkapi", note="") is None
 
 
 # _ensure_not_signed, tumpang_reopen --------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def test_coordination_and_duplication_need_a_note_complementary_does_not(pair): 
 
 def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
     assert services._ensure_not_signed(pair) is None
-    pair.ditandatangani_pada, pair.berita_acara_nomor = timezone.now(), "050/7/BA/2026"
+    pair.signed_at, pair.berita_acara_nomor = timezone.now(), "050/7/BA/2026"
     error = _refusal(services._ensure_not_signed, pair)
     assert error.code == "signed"
     assert error.messages == [
@@ -82,22 +82,22 @@ def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
 def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
     error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
     assert error.code == "open" and error.messages == ["Pasangan ini belum diselesaikan."]
-    assert TumpangTindih.objects.get(pk=pair.pk).dibuka_ulang_pada is None
+    assert Overlap.objects.get(pk=pair.pk).reopened_at is None
 
 
 def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.tumpang_resolve(pair=pair, status="koordinasi", catatan="Dinkes", opd_pengampu=pair.opd_b, by=planner)
-    services.tumpang_reopen(pair=pair, by=planner, catatan="Salah pilih")
-    stored = TumpangTindih.objects.get(pk=pair.pk)
-    assert (stored.status, stored.opd_pengampu, stored.baris_dihapus, stored.dibuka_ulang_oleh) == (
+    services.tumpang_resolve(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
+    services.tumpang_reopen(pair=pair, by=planner, note="Salah pilih")
+    stored = Overlap.objects.get(pk=pair.pk)
+    assert (stored.status, stored.opd_pengampu, stored.dropped_row, stored.reopened_by) == (
         "terbuka",
         None,
         None,
         planner,
     )
-    assert stored.dibuka_ulang_pada is not None
+    assert stored.reopened_at is not None
     entry = AuditLog.objects.filter(action="tumpang.reopened").get()
     assert (
         entry.by == planner
@@ -111,7 +111,7 @@ def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
     services.tumpang_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
     error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
     assert error.code == "signed"
-    assert TumpangTindih.objects.get(pk=pair.pk).status == "saling_melengkapi"
+    assert Overlap.objects.get(pk=pair.pk).status == "saling_melengkapi"
 
 
 # _lock_open_proposal -----------------------------------------------------------------------------------------------
@@ -126,21 +126,21 @@ def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor
 
 def test_a_decided_proposal_is_refused_as_decided(pair, proposal, planner):  # noqa: F811
     assert services._lock_open_proposal(proposal).pk == proposal.pk
-    services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan="Belum sepakat")
+    services.tumpang_proposal_decline(proposal=proposal, by=planner, reason="Belum sepakat")
     error = _refusal(services._lock_open_proposal, proposal)
     assert error.code == "decided" and error.messages == ["Usulan ini sudah diputuskan."]
-    locked = UsulanPenyelesaian.objects.get(pk=proposal.pk)
-    assert locked.keputusan != UsulanPenyelesaian.Keputusan.MENUNGGU
+    locked = OverlapProposal.objects.get(pk=proposal.pk)
+    assert locked.outcome != OverlapProposal.Outcome.WAITING
 
 
 def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, django_assert_num_queries):  # noqa: F811
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
-        assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.diusulkan_oleh.pk) == (
+        assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.proposed_by.pk) == (
             proposal.pair_id,
             proposal.opd_id,
             proposal.opd_pengampu_id,
-            proposal.diusulkan_oleh_id,
+            proposal.proposed_by_id,
         )
 
 
@@ -173,7 +173,7 @@ def test_phrases_alike_once_stemmed_are_one_phrase(planner):
 
 
 def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(planner):
-    from sinkronisasi.models import KelompokSinonim
+    from sinkronisasi.models import SynonymGroup
 
     group = services.sinonim_save(
         group=None,
@@ -195,8 +195,8 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
     same = services.sinonim_save(
         group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
     )
-    assert same.pk == group.pk and KelompokSinonim.objects.filter(nama__iexact="sekolah lansia").count() == 1
-    other = KelompokSinonim.objects.exclude(pk=group.pk).first()
+    assert same.pk == group.pk and SynonymGroup.objects.filter(nama__iexact="sekolah lansia").count() == 1
+    other = SynonymGroup.objects.exclude(pk=group.pk).first()
     error = _refusal(
         services.sinonim_save,
         group=other,
@@ -221,12 +221,12 @@ def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, djan
         pair=pair,
         by=opd_a_editor,
         status="duplikasi",
-        catatan="Sama",  # noqa: F811
-        baris_dihapus=pair.baris_b,
+        note="Sama",  # noqa: F811
+        dropped_row=pair.row_b,
     )
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
-        assert locked.baris_dihapus.pk == pair.baris_b_id
+        assert locked.dropped_row.pk == pair.row_b_id
 
 
 def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
@@ -254,35 +254,35 @@ def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
 
 def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_a_editor):  # noqa: F811
     from renja.models import AuditLog
-    from sinkronisasi.models import KomentarTumpang
+    from sinkronisasi.models import OverlapComment
 
-    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, teks=" \n ")
-    assert error.message_dict == {"teks": ["Komentar tidak boleh kosong."]}
-    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, teks="x" * (KomentarTumpang.MAX_TEKS + 1))
-    assert error.message_dict == {"teks": [f"Komentar paling panjang {KomentarTumpang.MAX_TEKS} karakter."]}
-    longest = services.tumpang_comment_add(pair=pair, by=planner, teks=" " + "y" * KomentarTumpang.MAX_TEKS + " ")
-    assert longest.teks == "y" * KomentarTumpang.MAX_TEKS and longest.opd_id is None and longest.by == planner
-    mine = services.tumpang_comment_add(pair=pair, by=opd_a_editor, teks=" Kami pimpin ")
-    assert (mine.teks, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
+    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, text=" \n ")
+    assert error.message_dict == {"text": ["Komentar tidak boleh kosong."]}
+    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, text="x" * (OverlapComment.MAX_TEXT + 1))
+    assert error.message_dict == {"text": [f"Komentar paling panjang {OverlapComment.MAX_TEXT} karakter."]}
+    longest = services.tumpang_comment_add(pair=pair, by=planner, text=" " + "y" * OverlapComment.MAX_TEXT + " ")
+    assert longest.text == "y" * OverlapComment.MAX_TEXT and longest.opd_id is None and longest.by == planner
+    mine = services.tumpang_comment_add(pair=pair, by=opd_a_editor, text=" Kami pimpin ")
+    assert (mine.text, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
     first, second = AuditLog.objects.filter(action="tumpang.commented").order_by("id")
     assert first.by == planner and first.data == {"komentar": longest.pk, "teks": "y" * 200}
     assert second.by == opd_a_editor and second.data == {"komentar": mine.pk, "teks": "Kami pimpin"}
 
 
 def test_a_decline_needs_a_reason_kept_trimmed(pair, proposal, planner):  # noqa: F811
-    error = _refusal(services.tumpang_proposal_decline, proposal=proposal, by=planner, alasan="  ")
-    assert error.message_dict == {"alasan": ["Alasan penolakan wajib diisi."]}
-    assert UsulanPenyelesaian.objects.get(pk=proposal.pk).is_open
-    declined = services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan="  " + "z" * 1200)
-    stored = UsulanPenyelesaian.objects.get(pk=proposal.pk)
-    assert (stored.keputusan, stored.alasan, stored.diputuskan_oleh) == ("ditolak", "z" * 1000, planner)
-    assert stored.diputuskan_pada is not None and declined.alasan == stored.alasan
+    error = _refusal(services.tumpang_proposal_decline, proposal=proposal, by=planner, reason="  ")
+    assert error.message_dict == {"reason": ["Alasan penolakan wajib diisi."]}
+    assert OverlapProposal.objects.get(pk=proposal.pk).is_open
+    declined = services.tumpang_proposal_decline(proposal=proposal, by=planner, reason="  " + "z" * 1200)
+    stored = OverlapProposal.objects.get(pk=proposal.pk)
+    assert (stored.outcome, stored.reason, stored.decided_by) == ("ditolak", "z" * 1000, planner)
+    assert stored.decided_at is not None and declined.reason == stored.reason
 
 
 def test_a_decline_is_audited_on_the_pair_with_who_and_why(pair, proposal, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.tumpang_proposal_decline(proposal=proposal, by=planner, alasan=" Belum sepakat ")
+    services.tumpang_proposal_decline(proposal=proposal, by=planner, reason=" Belum sepakat ")
     entry = AuditLog.objects.get(action="tumpang.proposal_declined", object_id=str(pair.pk))
     assert entry.by == planner and entry.data["alasan"] == "Belum sepakat"
     assert entry.data["usulan"] == proposal.pk and entry.data["status"] == "koordinasi"

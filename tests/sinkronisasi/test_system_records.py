@@ -10,7 +10,7 @@ from musrenbang.models import Keputusan, Usulan
 from renja import services as renja_services
 from renja.models import AuditLog, RenjaRow
 from sinkronisasi import services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 from ..factories import make_nomenklatur, make_row, make_wilayah
 from .test_detection import DAYCARE_A, DAYCARE_B
@@ -88,14 +88,14 @@ def settled_then_reopened(year, opd_b, opd_c, places, groups, codes, planner):
         **DAYCARE_B,
     )
     services.sync_refresh(fiscal_year=year)
-    pair = TumpangTindih.objects.get()
+    pair = Overlap.objects.get()
     services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
     renja_services.row_update(
         row=RenjaRow.objects.get(ref="A"), data={"lokasi": [places["desa1"], places["desa2"]]}, by=planner
     )
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
-    assert pair.status == TumpangTindih.Status.TERBUKA
+    assert pair.status == Overlap.Status.OPEN
     return pair
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from musrenbang.models import Usulan
 from sinkronisasi import services
-from sinkronisasi.models import KelompokSinonim, TumpangTindih
+from sinkronisasi.models import Overlap, SynonymGroup
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
 from .test_detection import DAYCARE_A, DAYCARE_B
@@ -39,7 +39,7 @@ def two_pairs(year, opd_a, opd_b, opd_c, places, groups):
     _pair_between(year, opd_a, other, places["desa1"], groups, "P1")
     _pair_between(year, opd_b, opd_c, places["desa3"], groups, "P2")
     services.sync_refresh(fiscal_year=year)
-    pairs = list(TumpangTindih.objects.order_by("pk"))
+    pairs = list(Overlap.objects.order_by("pk"))
     assert len(pairs) == 2
     return pairs
 
@@ -92,7 +92,7 @@ def test_settling_needs_post(client, planner, two_pairs):
 def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pairs):
     client.force_login(planner)
     response = client.post(
-        reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "catatan": "x"}
+        reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "note": "x"}
     )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
@@ -158,7 +158,7 @@ def test_pair_list_query_count_does_not_grow_with_data(client, planner, year, op
     for i in range(1, 4):
         _pair_between(year, make_opd(f"X{i}"), make_opd(f"Y{i}"), places["desa1"], groups, f"Q{i}")
     assert count() == small
-    assert TumpangTindih.objects.count() > 20
+    assert Overlap.objects.count() > 20
     page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
     assert "Halaman 1 dari 2" in page and "page=2" in page  # 20 pairs a page
 
@@ -212,13 +212,13 @@ def test_officers_cannot_close_usulan(client, opd_a_editor, year, opd_a):
 @pytest.mark.parametrize("who,expected", [("planner", 302), ("facilitator", 403), ("opd_a_editor", 403)])
 def test_only_planners_edit_synonyms(client, request, who, expected):
     client.force_login(request.getfixturevalue(who))
-    before = KelompokSinonim.objects.count()
+    before = SynonymGroup.objects.count()
     response = client.post(
         reverse("sinkronisasi:sinonim-list"),
         {"nama": "rumah singgah", "frasa": "rumah singgah, shelter", "aktif": "on"},
     )
     assert response.status_code == expected
-    assert KelompokSinonim.objects.count() == before + (1 if expected == 302 else 0)
+    assert SynonymGroup.objects.count() == before + (1 if expected == 302 else 0)
 
 
 def test_a_synonym_group_needs_two_different_phrases(client, planner):
@@ -234,10 +234,10 @@ def test_default_synonyms_are_seeded_once(db):
     from sinkronisasi.services import sinonim_seed
     from sinkronisasi.sinonim_bawaan import DEFAULT_SYNONYMS
 
-    KelompokSinonim.objects.all().delete()
+    SynonymGroup.objects.all().delete()
     assert sinonim_seed() == len(DEFAULT_SYNONYMS)
     assert sinonim_seed() == 0
-    assert KelompokSinonim.objects.filter(nama="penitipan anak").exists()
+    assert SynonymGroup.objects.filter(nama="penitipan anak").exists()
 
 
 def test_recompute_is_for_planners_only(client, opd_a_editor, planner, year):
@@ -264,7 +264,7 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
     from renja.models import AuditLog
 
     client.force_login(planner)
-    group = KelompokSinonim.objects.get(nama="penitipan anak")
+    group = SynonymGroup.objects.get(nama="penitipan anak")
     url = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"nama": "penitipan anak", "frasa": "penitipan anak, daycare, TPA anak", "aktif": "on"})
@@ -276,9 +276,9 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
     assert (
         client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302
     )  # not confirmed: kept
-    assert KelompokSinonim.objects.filter(pk=group.pk).exists()
+    assert SynonymGroup.objects.filter(pk=group.pk).exists()
     assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk]), {"konfirmasi": "1"}).status_code == 302
-    assert not KelompokSinonim.objects.filter(pk=group.pk).exists()
+    assert not SynonymGroup.objects.filter(pk=group.pk).exists()
     assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {
         "sinonim.changed",
         "sinonim.deleted",
@@ -291,10 +291,10 @@ def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     client.force_login(planner)
     assert client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk])).status_code == 302
     pair.refresh_from_db()
-    assert pair.status == "terbuka" and pair.dibuka_ulang_pada is not None
+    assert pair.status == "terbuka" and pair.reopened_at is not None
     # reopening an open pair is refused with a message, nothing changes
     client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
-    assert TumpangTindih.objects.get(pk=pair.pk).status == "terbuka"
+    assert Overlap.objects.get(pk=pair.pk).status == "terbuka"
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -308,5 +308,5 @@ def test_exports_and_the_report_read_the_replica(client, tmp_path, planner, two_
         call_command("sync_report", year=2026, out=str(tmp_path), stdout=io.StringIO())
     assert "P1-1" in pairs_csv and orphans_csv.startswith("id_usulan")
     exported = " ".join(q["sql"] for q in secondary.captured_queries)
-    assert "sinkronisasi_tumpangtindih" in exported and "musrenbang_usulan" in exported
+    assert "sinkronisasi_overlap" in exported and "musrenbang_usulan" in exported
     assert "P1-1" in (tmp_path / "tumpang_tindih.csv").read_text(encoding="utf-8")

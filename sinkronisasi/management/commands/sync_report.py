@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.tabular import write_csv
 from renja.models import FiscalYear
 from sinkronisasi import selectors, services
-from sinkronisasi.models import TumpangTindih
+from sinkronisasi.models import Overlap
 
 
 class Command(BaseCommand):
@@ -28,9 +28,9 @@ class Command(BaseCommand):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         pairs = (
-            TumpangTindih.objects.filter(fiscal_year=fiscal_year)
-            .select_related("baris_a", "baris_b", "opd_a", "opd_b")
-            .order_by("-skor", "baris_a__ref", "baris_b__ref")
+            Overlap.objects.filter(fiscal_year=fiscal_year)
+            .select_related("row_a", "row_b", "opd_a", "opd_b")
+            .order_by("-score", "row_a__ref", "row_b__ref")
         )
         (folder / "tumpang_tindih.csv").write_bytes(
             write_csv(selectors.PAIR_COLUMNS, selectors.pair_export_rows(pairs), bom=False)
