@@ -10,16 +10,9 @@ from renja.import_template import places_for_template
 from renja.models import KelompokSasaran, Nomenklatur, Opd
 
 from . import decisions
-from .imports import PROJECT_COLUMNS, PROJECT_REQUIRED
+from .imports import PROJECT, PROJECT_REQUIRED
 from .models import Usulan
 
-KINDS = {
-    "volume": "number",
-    "anggaran": "rupiah",
-    "prioritas": "integer",
-    "volume_diterima": "number",
-    "anggaran_diterima": "rupiah",
-}
 # A file records the decision an agency took; closing (carrying over) is Bappeda's own step in the app.
 FILE_DECISIONS = [t.value for t in decisions.DECISION_TYPES if t.value != decisions.CLOSED]
 
@@ -31,7 +24,7 @@ def usulan_template() -> bytes:
     bidang = list(Nomenklatur.objects.filter(level=Nomenklatur.Level.BIDANG_URUSAN, aktif=True).order_by("kode"))
     groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
     return write_template(
-        [Column(name, KINDS.get(name, "text")) for name in PROJECT_COLUMNS],
+        [Column(c.identifier, c.kind) for c in PROJECT.columns],
         title="Usulan",
         required=PROJECT_REQUIRED,
         dropdowns={

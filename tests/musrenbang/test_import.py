@@ -608,7 +608,7 @@ def test_shipped_demo_and_example_files_import_on_the_demo_data(db):
     from renja.models import User
     from renja.services.demo import seed_demo
 
-    fixtures = Path(imports.__file__).resolve().parent / "fixtures"
+    fixtures = Path(imports.__file__).resolve().parent.parent / "fixtures"  # musrenbang/fixtures
     seed_demo(password="uji-demo-2026")
     planner = User.objects.get(username="perencana")
     demo = (fixtures / "demo" / "usulan_2026.csv").read_bytes()

@@ -1,0 +1,53 @@
+"""Import of usulan from CSV/XLSX: check the whole file, then write every row or none.
+
+One module per format, each declaring its columns (columns.ImportColumn, the shape of pretix's) and how a row is read:
+project.py (the app's own template) and sipd.py (an SIPD export), told apart by the header row (plan.FORMATS). The
+steps all formats share: values.py (reading cells), lookups.py (desa, agencies, rows... loaded once), reading.py (a
+row being read, the decision rules), plan.py (the plan: what a file would change) and apply.py (writing it in bulk).
+
+Both formats: numbers are read the Indonesian way (1.500 = fifteen hundred, 2,5 = two and a half); every error is
+listed by row and column and nothing is written; the same file imported again changes nothing; a known id_usulan
+(unique per year) updates its descriptive fields. Routing and decisions go through services.usulan_route and
+services.usulan_decide (level opd), and only where the usulan's current state is one the file's own routing and
+decision pass through (status baru, or routed/decided as the file says): a decision taken in the app is never
+overridden.
+"""
+
+from core.importing import ImportIssue, ImportRejected
+
+from .apply import usulan_import_file, usulan_plan_apply
+from .columns import ImportColumn, ImportFormat
+from .plan import FORMATS, PlannedUsulan, UsulanImportPlan, build_usulan_plan, detect_format
+from .project import PROJECT, PROJECT_COLUMNS, PROJECT_REQUIRED
+from .reading import TrailStep
+from .sipd import SIPD, SIPD_LABELS, Recommendation, parse_recommendation, sipd_columns
+from .values import desa_key, kecamatan_key, parse_anggaran, parse_prioritas, parse_volume, split_coordinates
+
+__all__ = [
+    "FORMATS",
+    "PROJECT",
+    "PROJECT_COLUMNS",
+    "PROJECT_REQUIRED",
+    "SIPD",
+    "SIPD_LABELS",
+    "ImportColumn",
+    "ImportFormat",
+    "ImportIssue",
+    "ImportRejected",
+    "PlannedUsulan",
+    "Recommendation",
+    "TrailStep",
+    "UsulanImportPlan",
+    "build_usulan_plan",
+    "desa_key",
+    "detect_format",
+    "kecamatan_key",
+    "parse_anggaran",
+    "parse_prioritas",
+    "parse_recommendation",
+    "parse_volume",
+    "sipd_columns",
+    "split_coordinates",
+    "usulan_import_file",
+    "usulan_plan_apply",
+]

@@ -1,0 +1,96 @@
+"""A data row being read (its values, errors, fields and trail) and the decision rules checked while reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.importing import ImportIssue
+from renja.models import Opd, RenjaRow
+
+from .. import decisions
+from .columns import ImportFormat
+from .values import text
+
+
+@dataclass(eq=False)
+class TrailStep:
+    """One entry the file puts on an usulan's trail: a routing to an agency, or that agency's decision."""
+
+    opd: Opd
+    keputusan: str = decisions.ROUTED
+    alasan: str = ""
+    volume: Decimal | None = None
+    anggaran: int | None = None
+    row: RenjaRow | None = None  # the Renja row of an acceptance, or the row a merge joins
+    column: str = ""
+
+    @property
+    def state(self) -> tuple[str, int]:
+        return (self.keputusan, self.opd.pk)
+
+
+class Row:
+    """One data line being read: collects its values and its errors.
+
+    `cols` maps the format's column identifiers to the file's columns; a problem is reported under the column's label
+    (as the file names it)."""
+
+    def __init__(self, line: int, values: dict[str, Any], issues, *, fmt: ImportFormat, cols: dict[str, str]) -> None:
+        self.line, self.values, self.issues = line, values, issues
+        self.format, self.cols = fmt, cols
+        self.data: dict[str, Any] = {}
+        self.steps: list[TrailStep] = []
+        self.ok = True
+
+    def err(self, column: str, message: str) -> None:
+        self.issues.append(ImportIssue(self.line, column, message))
+        self.ok = False
+
+    def has(self, identifier: str) -> bool:
+        """Whether the file has this column."""
+        return identifier in self.cols
+
+    def label(self, identifier: str) -> str:
+        return self.format.column(identifier).label
+
+    def cell(self, identifier: str) -> Any:
+        """The raw cell of a column ("" when the file lacks the column)."""
+        return self.values.get(self.cols[identifier], "") if identifier in self.cols else ""
+
+    def text(self, identifier: str, *, limit: int | None = None) -> str:
+        value = text(self.cell(identifier))
+        if limit and len(value) > limit:
+            self.err(self.label(identifier), _("paling banyak %(n)s karakter") % {"n": limit})
+        return value
+
+    def clean(self, identifier: str) -> Any:
+        """The cell parsed and checked by its column's `clean`; None (and an error) when refused."""
+        try:
+            return self.format.column(identifier).clean(self.cell(identifier))
+        except ValueError as exc:
+            self.err(self.label(identifier), str(exc))
+            return None
+
+
+def check_decision(row: Row, step: TrailStep, *, reason_column: str, row_column: str, change_column: str) -> None:
+    """Rules usulan_decide will apply, checked up front so that every problem of the file is listed at once."""
+    jenis = step.keputusan
+    if jenis in decisions.AGENCY_NEEDS_REASON and not step.alasan:
+        row.err(reason_column, _("wajib diisi untuk keputusan %(k)s") % {"k": jenis})
+    if jenis in decisions.ACCEPTED and step.row is not None and step.row.opd_id != step.opd.pk:
+        row.err(
+            row_column,
+            _("baris Renja %(ref)s milik %(owner)s, bukan %(opd)s")
+            % {"ref": step.row.ref, "owner": step.row.opd.singkatan, "opd": step.opd.singkatan},
+        )
+    if jenis == decisions.ACCEPTED_WITH_CHANGES:
+        volume, anggaran = row.data.get("volume"), row.data.get("anggaran")
+        if (step.volume is None or step.volume == volume) and (step.anggaran is None or step.anggaran == anggaran):
+            row.err(
+                change_column,
+                _("diterima dengan perubahan: volume atau anggaran yang diterima harus berbeda dari usulan"),
+            )

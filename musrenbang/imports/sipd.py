@@ -1,0 +1,386 @@
+"""The SIPD export: columns as SIPD names them.
+
+No, ID usulan, Tanggal usul, Pengusul, Profil, Usulan, Permasalahan, Alamat, Kabupaten/Kota, Kecamatan,
+Kelurahan/Desa, Usulan ke, SKPD tujuan awal, SKPD tujuan akhir, Status, Catatan, Rekomendasi mitra (Bappeda),
+Rekomendasi kelurahan/desa, Rekomendasi kecamatan, Rekomendasi SKPD, Rekomendasi TAPD, Volume, Satuan, Anggaran,
+Jenis belanja, Sub kegiatan (optional extra columns read: Prioritas, Ref Renja). Headers match loosely (case, spacing,
+"SKPD"/"OPD"/"PD"); other columns are ignored. ID usulan, Kecamatan, Kelurahan/Desa and Usulan are required.
+- The desa is found by kecamatan name + desa name ("Desa"/"Kelurahan"/"Kec." prefixes, case and spacing ignored);
+  agencies by singkatan or full name. An unmatched name is an error.
+- Alamat ending in coordinates ("…, -0.4321, 117.1234") gives latitude/longitude; the alamat keeps the rest.
+- SKPD tujuan awal/akhir route the usulan (awal first, then akhir when it differs).
+- The last non-empty of Rekomendasi SKPD, Rekomendasi TAPD gives the decision when it holds one clear word:
+  diterima/disetujui/diakomodir, diterima dengan perubahan, ditolak/tidak diterima, dikembalikan, digabung. Other
+  words ("Dialihkan", "Dipertimbangkan") decide nothing. "Koefisien : 2 Unit" and "Anggaran : 150.000.000" in the cell
+  are the accepted volume and cost: an acceptance whose values differ from the usulan's becomes diterima dengan
+  perubahan. A rejection or return takes the rest of the cell as its reason. An acceptance or merge needs the Renja
+  row: the Ref Renja column, else the agency's row of the year with the Sub kegiatan's code (the one whose lokasi
+  holds the desa or its kecamatan when there are several).
+- sumber is pokir when Usulan ke or Pengusul says Pokir/DPRD, musrenbang_kecamatan when it says kecamatan, else
+  musrenbang_desa. Catatan becomes uraian; the bidang urusan comes from the Sub kegiatan code, else from the agency
+  when it has exactly one; Jenis belanja gives fisik/non-fisik when it says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from renja.models import FiscalYear, Opd, RenjaRow
+
+from .. import decisions
+from ..models import Usulan
+from .columns import ImportColumn, ImportFormat
+from .lookups import Lookups
+from .reading import Row, TrailStep, check_decision
+from .values import (
+    TEXT_LIMITS,
+    desa_key,
+    kecamatan_key,
+    parse_anggaran,
+    parse_prioritas,
+    parse_volume,
+    split_coordinates,
+    text,
+    words,
+)
+
+CODE_AT_START = re.compile(r"^\s*(\d+\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4})")
+KOEFISIEN = re.compile(r"\b(?:koefisien|volume)\b\s*[:=]?\s*([0-9][0-9.,]*)(?:\s*[A-Za-z][\w/²³.-]*)?", re.IGNORECASE)
+NILAI = re.compile(r"\b(?:anggaran|pagu|nilai|biaya)\b\s*[:=]?\s*(?:rp\.?\s*)?(-?[0-9][0-9.,]*)", re.IGNORECASE)
+ACCEPT_WORD = r"(?:diterima|disetujui|diakomodir|diakomodasi|diakomodasikan)"
+DECISION_WORDS = [
+    (re.compile(ACCEPT_WORD + r"\s+dengan\s+perubahan", re.IGNORECASE), decisions.ACCEPTED_WITH_CHANGES),
+    (
+        re.compile(r"\b(?:tidak|belum)\s+(?:dapat\s+|bisa\s+)?" + ACCEPT_WORD + r"|\bditolak\b", re.IGNORECASE),
+        decisions.REJECTED,
+    ),
+    (re.compile(r"\bdikembalikan\b", re.IGNORECASE), decisions.RETURNED),
+    (re.compile(r"\bdigabung(?:kan)?\b", re.IGNORECASE), decisions.MERGED),
+    (re.compile(r"\b" + ACCEPT_WORD + r"\b", re.IGNORECASE), decisions.ACCEPTED_AS_IS),
+]
+AGENCY_WORDS = {"skpd", "opd", "pd", "perangkat"}
+
+
+def _sipd_column(identifier: str, label: str, matches: Callable[[set[str], str], bool], **kwargs) -> ImportColumn:
+    return ImportColumn(identifier, label, matches=matches, **kwargs)
+
+
+# In the order problems are listed; the header is matched in MATCH_ORDER.
+COLUMNS = (
+    _sipd_column("id_usulan", "ID usulan", lambda w, n: "id" in w and ("usulan" in w or len(w) == 1), required=True),
+    _sipd_column("pengusul", "Pengusul", lambda w, n: "pengusul" in w),
+    _sipd_column("profil", "Profil", lambda w, n: "profil" in w),
+    _sipd_column(
+        "usulan",
+        "Usulan",
+        lambda w, n: "usulan" in w and w <= {"usulan", "nama", "judul", "kegiatan", "uraian"},
+        required=True,
+    ),
+    _sipd_column("permasalahan", "Permasalahan", lambda w, n: bool(w & {"permasalahan", "masalah"})),
+    _sipd_column("alamat", "Alamat", lambda w, n: "alamat" in w),
+    _sipd_column("kecamatan", "Kecamatan", lambda w, n: bool(w & {"kecamatan", "kec"}), required=True),
+    _sipd_column("desa", "Kelurahan/Desa", lambda w, n: bool(w & {"desa", "kelurahan", "kel"}), required=True),
+    _sipd_column("usulan_ke", "Usulan ke", lambda w, n: "usulan" in w and "ke" in w),
+    _sipd_column("opd_awal", "SKPD tujuan awal", lambda w, n: bool(w & AGENCY_WORDS) and "awal" in w),
+    _sipd_column(
+        "opd_akhir", "SKPD tujuan akhir", lambda w, n: bool(w & AGENCY_WORDS) and ("akhir" in w or "tujuan" in w)
+    ),
+    _sipd_column("catatan", "Catatan", lambda w, n: bool(w & {"catatan", "keterangan"})),
+    _sipd_column("rek_skpd", "Rekomendasi SKPD", lambda w, n: "rekomendasi" in w and bool(w & AGENCY_WORDS)),
+    _sipd_column("rek_tapd", "Rekomendasi TAPD", lambda w, n: "rekomendasi" in w and "tapd" in w),
+    _sipd_column(
+        "volume", "Volume", lambda w, n: bool(w & {"volume", "vol", "koefisien"}), clean=parse_volume, kind="number"
+    ),
+    _sipd_column("satuan", "Satuan", lambda w, n: "satuan" in w),
+    _sipd_column(
+        "anggaran",
+        "Anggaran",
+        lambda w, n: bool(w & {"anggaran", "pagu", "biaya", "nilai"}),
+        clean=parse_anggaran,
+        kind="rupiah",
+    ),
+    _sipd_column("jenis", "Jenis belanja", lambda w, n: "jenis" in w),
+    _sipd_column("sub_kegiatan", "Sub kegiatan", lambda w, n: "subkegiatan" in w or ("sub" in w and "kegiatan" in w)),
+    _sipd_column("prioritas", "Prioritas", lambda w, n: "prioritas" in w, clean=parse_prioritas, kind="integer"),
+    _sipd_column("ref_renja", "Ref Renja", lambda w, n: "ref" in w and "renja" in w),
+)
+# Header matching: the first that matches a header name takes it. Other recommendations (mitra, desa, kecamatan)
+# are taken by IGNORED so that no later column claims them.
+IGNORED = "_rekomendasi"
+MATCH_ORDER = (
+    "rek_skpd",
+    "rek_tapd",
+    IGNORED,
+    "usulan_ke",
+    "id_usulan",
+    "opd_awal",
+    "opd_akhir",
+    "sub_kegiatan",
+    "kecamatan",
+    "desa",
+    "pengusul",
+    "profil",
+    "permasalahan",
+    "alamat",
+    "catatan",
+    "ref_renja",
+    "prioritas",
+    "jenis",
+    "volume",
+    "satuan",
+    "anggaran",
+    "usulan",
+)
+_BY_ID = {c.identifier: c for c in COLUMNS}
+SIPD_MATCHERS: list[tuple[str, Callable[[set[str], str], bool]]] = [
+    (key, (lambda w, n: "rekomendasi" in w) if key == IGNORED else _BY_ID[key].matches) for key in MATCH_ORDER
+]
+SIPD_LABELS = {c.identifier: c.label for c in COLUMNS}
+
+
+def sipd_columns(header: list[str]) -> dict[str, str]:
+    """Our key → the file's (normalised) column, matching SIPD's header spellings loosely; first match wins."""
+    found: dict[str, str] = {}
+    for name in header:
+        header_words = set(name.split("_")) - {""}
+        for key, matches in SIPD_MATCHERS:
+            if matches(header_words, name):
+                if not key.startswith("_"):
+                    found.setdefault(key, name)
+                break
+    return found
+
+
+@dataclass
+class Recommendation:
+    keputusan: str | None  # None: no clear decision word
+    volume: Decimal | None
+    anggaran: int | None
+    rest: str  # the text without the decision word and values: a reason
+
+
+def parse_recommendation(cell: str) -> Recommendation:
+    """Read an SIPD recommendation cell such as "Diterima. Koefisien : 2 Unit, Anggaran : 150.000.000"."""
+    found: set[str] = set()
+    rest = cell
+    for pattern, jenis in DECISION_WORDS:  # words first: a unit after a number never hides the decision
+        if pattern.search(rest):
+            found.add(jenis)
+            rest = pattern.sub(" ", rest)
+    anggaran = volume = None
+    if nilai := NILAI.search(rest):
+        anggaran = parse_anggaran(nilai.group(1).rstrip(".,"))
+        rest = rest[: nilai.start()] + " " + rest[nilai.end() :]
+    if koef := KOEFISIEN.search(rest):
+        volume = parse_volume(koef.group(1).rstrip(".,"))
+        rest = rest[: koef.start()] + " " + rest[koef.end() :]
+    keputusan = found.pop() if len(found) == 1 else None
+    rest = " ".join(rest.split()).strip(" .,;:-")
+    return Recommendation(keputusan, volume, anggaran, rest)
+
+
+def _sumber(usulan_ke: str, pengusul: str, profil: str) -> str:
+    said = f" {words(usulan_ke)} {words(pengusul)} {words(profil)} "
+    if " pokir " in said or " dprd " in said or " reses " in said:
+        return Usulan.Sumber.POKIR
+    head = words(pengusul).split()[:1]
+    if "kecamatan" in words(usulan_ke).split() or head in (["kecamatan"], ["kec"], ["camat"]):
+        return Usulan.Sumber.MUSRENBANG_KECAMATAN
+    return Usulan.Sumber.MUSRENBANG_DESA
+
+
+def _jenis(value: str) -> str | None:
+    said = words(value)
+    if "non fisik" in said or "nonfisik" in said:
+        return Usulan.Jenis.NON_FISIK
+    if "fisik" in said or "modal" in said:
+        return Usulan.Jenis.FISIK
+    return None
+
+
+def _renja_row_for(row: Row, look: Lookups, opd: Opd, label: str) -> RenjaRow | None:
+    """The agency's Renja row an SIPD acceptance or merge points at (Ref Renja, else the Sub kegiatan code)."""
+    ref = text(row.cell("ref_renja"))
+    if ref:
+        found = look.rows.get(ref)
+        if found is None:
+            row.err(SIPD_LABELS["ref_renja"], _("ref %(ref)s tidak ada di Renja tahun ini") % {"ref": ref})
+        return found
+    match = CODE_AT_START.match(text(row.cell("sub_kegiatan")))
+    column = SIPD_LABELS["sub_kegiatan"]
+    if not match:
+        row.err(
+            column,
+            _(
+                "rekomendasi %(label)s memerlukan baris Renja: isi kode sub kegiatan di kolom Sub kegiatan "
+                "atau tambahkan kolom Ref Renja"
+            )
+            % {"label": label},
+        )
+        return None
+    code = match.group(1)
+    candidates = look.rows_by_code.get((opd.pk, code), [])
+    if len(candidates) > 1:
+        places = look.row_places()
+        desa = row.data.get("desa")
+        for wanted in ([desa.pk] if desa else [], [desa.parent_id] if desa else []):
+            near = [r for r in candidates if places.get(r.pk, set()) & set(wanted)]
+            if len(near) == 1:
+                return near[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        row.err(
+            column,
+            _(
+                "%(opd)s tidak memiliki baris Renja tahun ini dengan sub kegiatan %(kode)s; "
+                "impor Renja dahulu atau tambahkan kolom Ref Renja"
+            )
+            % {"opd": opd.singkatan, "kode": code},
+        )
+    else:
+        row.err(
+            column,
+            _(
+                "%(opd)s memiliki beberapa baris Renja dengan sub kegiatan %(kode)s (%(refs)s); "
+                "tambahkan kolom Ref Renja"
+            )
+            % {"opd": opd.singkatan, "kode": code, "refs": ", ".join(sorted(r.ref for r in candidates))},
+        )
+    return None
+
+
+class SipdFormat(ImportFormat):
+    identifier = "sipd"
+    columns = COLUMNS
+
+    def find_columns(self, header: list[str]) -> dict[str, str]:
+        return sipd_columns(header)
+
+    def detect(self, header: list[str], found: dict[str, str]) -> bool:
+        return "kode_desa" not in header and "kecamatan" in found and "desa" in found
+
+    def missing(self, found: dict[str, str]) -> list[str]:
+        return [SIPD_LABELS[k] for k in ("id_usulan", "kecamatan", "desa", "usulan") if k not in found]
+
+    def read(self, row: Row, look: Lookups, fiscal_year: FiscalYear) -> None:
+        self._read_fields(row, look)
+        self._read_trail(row, look)
+
+    def _read_fields(self, row: Row, look: Lookups) -> None:
+        data, label = row.data, row.label
+        kec_name, desa_name = text(row.cell("kecamatan")), text(row.cell("desa"))
+        if not kec_name:
+            row.err(label("kecamatan"), _("wajib diisi"))
+        elif (kecamatan := look.kecamatan.get(kecamatan_key(kec_name))) is None:
+            row.err(label("kecamatan"), _("kecamatan %(nama)s tidak dikenal") % {"nama": kec_name})
+        elif not desa_name:
+            row.err(label("desa"), _("wajib diisi"))
+        elif (desa := look.desa.get((kecamatan.pk, desa_key(desa_name)))) is None:
+            row.err(
+                label("desa"),
+                _("desa/kelurahan %(desa)s tidak ada di Kecamatan %(kec)s")
+                % {"desa": desa_name, "kec": kecamatan.nama},
+            )
+        else:
+            data["desa"] = desa
+        pengusul = text(row.cell("pengusul"))
+        if row.has("pengusul"):
+            if len(pengusul) > TEXT_LIMITS["pengusul"]:
+                row.err(label("pengusul"), _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["pengusul"]})
+            data["pengusul"] = pengusul
+        data["sumber"] = _sumber(text(row.cell("usulan_ke")), pengusul, text(row.cell("profil")))
+        data["usulan"] = text(row.cell("usulan"))
+        if not data["usulan"]:
+            row.err(label("usulan"), _("wajib diisi"))
+        if row.has("permasalahan"):
+            data["permasalahan"] = text(row.cell("permasalahan"))
+        if row.has("catatan"):
+            data["uraian"] = text(row.cell("catatan"))
+        if row.has("alamat"):
+            try:
+                data["alamat"], data["latitude"], data["longitude"] = split_coordinates(text(row.cell("alamat")))
+            except ValueError as exc:
+                row.err(label("alamat"), str(exc))
+        if row.has("satuan"):
+            data["satuan"] = text(row.cell("satuan"))
+            if len(data["satuan"]) > TEXT_LIMITS["satuan"]:
+                row.err(label("satuan"), _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["satuan"]})
+        for key in ("volume", "anggaran", "prioritas"):
+            if row.has(key):
+                data[key] = row.clean(key)
+        if row.has("jenis") and (jenis := _jenis(text(row.cell("jenis")))):
+            data["jenis"] = jenis
+
+    def _read_trail(self, row: Row, look: Lookups) -> None:
+        """Routing (SKPD tujuan awal, then akhir) and the decision (the last recommendation filled in)."""
+        data, label = row.data, row.label
+        opds = {}
+        for key in ("opd_awal", "opd_akhir"):
+            name = text(row.cell(key))
+            if name:
+                opds[key] = look.opd(name)
+                if opds[key] is None:
+                    row.err(
+                        label(key),
+                        _("OPD %(opd)s tidak dikenal (pakai nama lengkap atau singkatan OPD)") % {"opd": name},
+                    )
+                elif not opds[key].aktif:
+                    row.err(label(key), _("OPD %(opd)s tidak aktif") % {"opd": opds[key].singkatan})
+        code = CODE_AT_START.match(text(row.cell("sub_kegiatan")))
+        target = opds.get("opd_akhir") or opds.get("opd_awal")
+        if row.has("sub_kegiatan") or row.has("opd_akhir") or row.has("opd_awal"):
+            bidang = look.bidang.get(code.group(1)[:4]) if code else None
+            if bidang is None and target is not None:
+                own = list(target.bidang_urusan.all())
+                bidang = own[0] if len(own) == 1 else None
+            data["bidang_urusan"] = bidang
+
+        # TAPD's recommendation comes after SKPD's.
+        rec_key = next((k for k in ("rek_tapd", "rek_skpd") if text(row.cell(k))), None)
+        recommendation = None
+        if rec_key:
+            try:
+                recommendation = parse_recommendation(text(row.cell(rec_key)))
+            except ValueError as exc:
+                row.err(label(rec_key), str(exc))
+        if target is None or not row.ok:
+            return
+        if opds.get("opd_awal") and opds["opd_awal"] != target:
+            row.steps.append(TrailStep(opd=opds["opd_awal"], column=label("opd_awal")))
+        row.steps.append(TrailStep(opd=target, column=label("opd_akhir" if "opd_akhir" in opds else "opd_awal")))
+        if recommendation is None or recommendation.keputusan is None:
+            return
+        jenis, cell = recommendation.keputusan, text(row.cell(rec_key))
+        step = TrailStep(opd=target, keputusan=jenis, column=label(rec_key))
+        if jenis in decisions.ACCEPTED:
+            differs = (recommendation.volume is not None and recommendation.volume != data.get("volume")) or (
+                recommendation.anggaran is not None and recommendation.anggaran != data.get("anggaran")
+            )
+            if differs:
+                step.keputusan = decisions.ACCEPTED_WITH_CHANGES
+                step.volume, step.anggaran = recommendation.volume, recommendation.anggaran
+            elif jenis == decisions.ACCEPTED_WITH_CHANGES:
+                row.err(
+                    label(rec_key),
+                    _("diterima dengan perubahan: tulis Koefisien atau Anggaran yang berbeda dari usulan"),
+                )
+                return
+            step.alasan = recommendation.rest
+        else:
+            step.alasan = recommendation.rest or f"{label(rec_key)} (SIPD): {cell}"
+        if jenis in decisions.TAKES_ROW:
+            step.row = _renja_row_for(row, look, target, cell)
+            if step.row is None:
+                return
+        row_column = label("ref_renja") if text(row.cell("ref_renja")) else label("sub_kegiatan")
+        check_decision(row, step, reason_column=label(rec_key), row_column=row_column, change_column=label(rec_key))
+        row.steps.append(step)
+
+
+SIPD = SipdFormat()
