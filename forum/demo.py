@@ -101,8 +101,8 @@ def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
     added = 0
     for pair in pairs:
         status, lead, note = SETTLEMENTS.get(frozenset({pair.row_a.ref, pair.row_b.ref}), DEFAULT_SETTLEMENT)
-        services.forum_agenda_add_pair(forum=forum, pair=pair, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
         lead_opd = pair.opd_a if pair.opd_a.singkatan == lead else pair.opd_b if pair.opd_b.singkatan == lead else None
-        sync_services.tumpang_resolve(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
+        sync_services.overlap_resolve(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
         added += 1
     return added

@@ -334,7 +334,7 @@ def forum_sign(*, forum: Forum, by: User, scan: bytes | None = None) -> BeritaAc
         ba.signed_scan_sha256 = hashlib.sha256(scan).hexdigest()
     ba.signed_by, ba.signed_at = by, timezone.now()
     ba.save()
-    sync_services.tumpang_sign(pairs=list(locked.overlaps.all()), nomor=ba.nomor, forum=locked.judul, by=by)
+    sync_services.overlap_sign(pairs=list(locked.overlaps.all()), nomor=ba.nomor, forum=locked.judul, by=by)
     locked.status = Forum.Status.SIGNED
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])
@@ -378,7 +378,7 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
 
 
 @transaction.atomic
-def forum_agenda_add_pair(*, forum: Forum, pair: Overlap, by: User) -> None:
+def forum_agenda_add_overlap(*, forum: Forum, pair: Overlap, by: User) -> None:
     """Put an overlapping pair of two participating agencies on a draft forum's agenda, to be settled there."""
     forum = _lock(forum)
     _ensure_draft(forum)
@@ -391,14 +391,14 @@ def forum_agenda_add_pair(*, forum: Forum, pair: Overlap, by: User) -> None:
     if forum.overlaps.filter(pk=pair.pk).exists():
         return
     forum.overlaps.add(pair)
-    sync_services.tumpang_release_for_forum(pair=pair, forum=forum.judul, by=by)
+    sync_services.overlap_release_for_forum(pair=pair, forum=forum.judul, by=by)
     renja_services.audit_log(
         obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [pair.row_a.ref, pair.row_b.ref]}
     )
 
 
 @transaction.atomic
-def forum_agenda_remove_pair(*, forum: Forum, pair: Overlap, by: User) -> None:
+def forum_agenda_remove_overlap(*, forum: Forum, pair: Overlap, by: User) -> None:
     forum = _lock(forum)
     _ensure_draft(forum)
     forum.overlaps.remove(pair)

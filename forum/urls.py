@@ -24,11 +24,13 @@ urlpatterns = [
     path("forum/<int:pk>/koreksi/", views.forum_correct, name="forum-correct"),
     path("forum/<int:pk>/berita-acara.pdf", views.forum_pdf, name="forum-pdf"),
     path("forum/<int:pk>/berita-acara/buat-lagi/", views.forum_pdf_again, name="forum-pdf-again"),
-    path("forum/agenda-beririsan/<int:pair>/", views.agenda_pair, name="agenda-tumpang"),
-    path("forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_pair_remove, name="agenda-tumpang-remove"),
+    path("forum/agenda-beririsan/<int:pair>/", views.agenda_overlap, name="agenda-tumpang"),
+    path(
+        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_overlap_remove, name="agenda-tumpang-remove"
+    ),
     path(
         "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/konfirmasi/",
-        views.agenda_pair_remove_confirm,
+        views.agenda_overlap_remove_confirm,
         name="agenda-tumpang-remove-confirm",
     ),
     path("verifikasi/", views.verify, name="verify"),

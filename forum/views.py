@@ -15,7 +15,7 @@ from core.confirm import confirm_page, confirmed
 from core.http import form_copy_errors, no_store
 from renja import permissions as rules
 from renja import selectors as renja_selectors
-from sinkronisasi.permissions import get_tumpang_for_user
+from sinkronisasi.permissions import get_overlap_for_user
 
 from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
@@ -367,11 +367,11 @@ def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
+def agenda_overlap(request: HttpRequest, pair: int) -> HttpResponse:
     """Choose the draft forum whose agenda gets an overlapping pair (both agencies must take part in it)."""
     if not rules.can_run_forums(request.user):
         raise PermissionDenied
-    found = get_tumpang_for_user(request.user, pair, write=True)
+    found = get_overlap_for_user(request.user, pair, write=True)
     forums = (
         forums_for_user(request.user)
         .filter(fiscal_year=found.fiscal_year, status="draft")
@@ -383,17 +383,17 @@ def agenda_pair(request: HttpRequest, pair: int) -> HttpResponse:
     if request.method == "POST":
         forum = get_object_or_404(forums, pk=request.POST.get("forum") or 0)
         try:
-            services.forum_agenda_add_pair(forum=forum, pair=found, by=request.user)
+            services.forum_agenda_add_overlap(forum=forum, pair=found, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Pasangan dimasukkan ke agenda %(forum)s.") % {"forum": forum.judul})
             return redirect("forum:forum-detail", pk=forum.pk)
-    return render(request, "forum/agenda_pair.html", {"pair": found, "forums": forums})
+    return render(request, "forum/agenda_overlap.html", {"pair": found, "forums": forums})
 
 
 @login_required
-def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+def agenda_overlap_remove_confirm(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     """What taking an overlapping pair off a forum's agenda does."""
     forum = get_forum_for_user(request.user, pk, write=True)
     found = get_object_or_404(forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b"), pk=pair)
@@ -421,14 +421,14 @@ def agenda_pair_remove_confirm(request: HttpRequest, pk: int, pair: int) -> Http
 
 @require_POST
 @login_required
-def agenda_pair_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+def agenda_overlap_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
     found = get_object_or_404(forum.overlaps.all(), pk=pair)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dikeluarkan: langkah ini harus dikonfirmasi dulu."))
         return redirect("forum:agenda-tumpang-remove-confirm", pk=forum.pk, pair=found.pk)
     try:
-        services.forum_agenda_remove_pair(forum=forum, pair=found, by=request.user)
+        services.forum_agenda_remove_overlap(forum=forum, pair=found, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("forum:forum-detail", pk=forum.pk)

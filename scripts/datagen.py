@@ -21,7 +21,7 @@ from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "renja/fixtures/demo/renja_2026.csv",
-    *sorted((ROOT / "sinkronisasi/fixtures/evaluasi").glob("*_renja.csv")),
+    *sorted((ROOT / "sinkronisasi/fixtures/evaluation").glob("*_renja.csv")),
 ]
 
 

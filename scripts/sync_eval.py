@@ -1,6 +1,6 @@
 """Precision, recall and F1 of the overlap detector on the labelled sets, next to the trigram baseline.
 
-.venv/bin/python scripts/sync_eval.py            # every set in sinkronisasi/fixtures/evaluasi
+.venv/bin/python scripts/sync_eval.py            # every set in sinkronisasi/fixtures/evaluation
 .venv/bin/python scripts/sync_eval.py --sweep dev  # the detector at thresholds 0.20-0.60 on one set
 .venv/bin/python scripts/sync_eval.py --errors dev # its false positives and negatives on one set
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sinkronisasi import deteksi, evaluasi  # noqa: E402
+from sinkronisasi import detector, evaluation  # noqa: E402
 
 
 def main() -> int:
@@ -25,12 +25,12 @@ def main() -> int:
     if args.sweep:
         print(f"{'ambang':>7} {'presisi':>8} {'recall':>7} {'F1':>6} {'ditandai':>9}")
         for step in range(20, 62, 2):
-            params = dataclasses.replace(deteksi.Params(), threshold=step / 100)
-            s = evaluasi.evaluate(args.sweep, params)["detektor"]
+            params = dataclasses.replace(detector.Params(), threshold=step / 100)
+            s = evaluation.evaluate(args.sweep, params)["detektor"]
             print(f"{step / 100:>7.2f} {s.precision:>8.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.flagged:>9}")
         return 0
     if args.errors:
-        fps, fns = evaluasi.errors(args.errors)
+        fps, fns = evaluation.errors(args.errors)
         print("POSITIF PALSU (ditandai, bukan tumpang tindih):")
         for score, a, b, signals in fps:
             print(f"  {score:.3f}  {a[:60]!r} ~ {b[:60]!r}  {signals}")
@@ -38,12 +38,12 @@ def main() -> int:
         for score, a, b, signals in fns:
             print(f"  {score if score is not None else '-'}  {a[:60]!r} ~ {b[:60]!r}  {signals}")
         return 0
-    print(f"Ambang detektor: {deteksi.Params().threshold:.2f}; baseline: trigram nama >= 0.25 (pg_trgm similarity)")
+    print(f"Ambang detektor: {detector.Params().threshold:.2f}; baseline: trigram nama >= 0.25 (pg_trgm similarity)")
     print(
         f"{'set':<6} {'metode':<18} {'presisi':>8} {'recall':>7} {'F1':>6} {'ditandai':>9} {'benar':>6} {'pasangan':>9}"
     )
-    for name in evaluasi.available_sets():
-        for method, s in evaluasi.evaluate(name).items():
+    for name in evaluation.available_sets():
+        for method, s in evaluation.evaluate(name).items():
             print(
                 f"{name:<6} {method:<18} {s.precision:>8.3f} {s.recall:>7.3f} {s.f1:>6.3f} "
                 f"{s.flagged:>9} {s.hits:>6} {s.true_pairs:>9}"

@@ -11,7 +11,7 @@ from . import selectors
 from .models import Overlap, OverlapComment, OverlapProposal
 
 
-class PairFilterForm(forms.Form):
+class OverlapFilterForm(forms.Form):
     STATUS = [
         ("", _("Terbuka")),
         ("selesai", _("Sudah diselesaikan")),
@@ -127,7 +127,7 @@ class ProposalForm(ResolveForm):
         super().__init__(*args, prefix="usul", **kwargs)
 
 
-class KomentarForm(forms.Form):
+class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Komentar"),
         max_length=OverlapComment.MAX_TEXT,
@@ -143,7 +143,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class SinonimForm(forms.Form):
+class SynonymGroupForm(forms.Form):
     nama = forms.CharField(label=_("Nama kelompok"), max_length=120)
     frasa = forms.CharField(
         label=_("Frasa yang bermakna sama"),

@@ -17,7 +17,7 @@ def require_sync_access(user: User) -> None:
         raise PermissionDenied
 
 
-def tumpang_for_user(user: User) -> QuerySet[Overlap]:
+def overlaps_for_user(user: User) -> QuerySet[Overlap]:
     """Pairs the user may read: all for Bappeda and facilitators, those involving their agency for OPD people."""
     qs = Overlap.objects.select_related(
         "fiscal_year",
@@ -36,25 +36,25 @@ def tumpang_for_user(user: User) -> QuerySet[Overlap]:
     return qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id)) if opd_id else qs
 
 
-def get_tumpang_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
+def get_overlap_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
     """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
-    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
     if write and not rules.can_resolve_overlaps(user):
         raise PermissionDenied
     return pair
 
 
-def get_tumpang_for_comment(user: User, pk: int) -> Overlap:
+def get_overlap_for_comment(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
-    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
     if not rules.can_comment_on_overlap(user, {pair.opd_a_id, pair.opd_b_id}):
         raise PermissionDenied
     return pair
 
 
-def get_tumpang_for_proposal(user: User, pk: int) -> Overlap:
+def get_overlap_for_proposal(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
-    pair = get_object_or_404(tumpang_for_user(user), pk=pk)
+    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
     if not rules.can_propose_settlement(user, {pair.opd_a_id, pair.opd_b_id}):
         raise PermissionDenied
     return pair
@@ -63,7 +63,7 @@ def get_tumpang_for_proposal(user: User, pk: int) -> Overlap:
 def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> OverlapProposal:
     """A proposal of a pair the user may read (404 otherwise), for confirming or declining: the right to settle
     pairs (403)."""
-    pair = get_tumpang_for_user(user, pk, write=True)
+    pair = get_overlap_for_user(user, pk, write=True)
     proposal = get_object_or_404(
         OverlapProposal.objects.select_related("opd", "opd_pengampu", "dropped_row", "proposed_by"),
         pair=pair,
@@ -73,7 +73,7 @@ def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> Overl
     return proposal
 
 
-def get_sinonim_for_user(user: User, pk: int) -> SynonymGroup:
+def get_synonym_group_for_user(user: User, pk: int) -> SynonymGroup:
     if not rules.can_manage_synonyms(user):
         raise PermissionDenied
     return get_object_or_404(SynonymGroup, pk=pk)

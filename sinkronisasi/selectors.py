@@ -32,8 +32,9 @@ from core.tabular import Column
 from musrenbang.models import Usulan
 from renja.models import FiscalYear, Opd, StageWindow, User
 
-from . import deteksi, teks
+from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
 from .models import Overlap, OverlapComment, OverlapProposal
+from .text import normalise, stem
 
 
 class Sebab:
@@ -172,7 +173,7 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
     }
 
 
-def pairs_filtered(
+def overlaps_filtered(
     qs: QuerySet[Overlap],
     *,
     fiscal_year: FiscalYear,
@@ -202,19 +203,19 @@ def pairs_filtered(
     return qs
 
 
-SIGNALS = [deteksi.KODE, deteksi.USULAN, deteksi.SASARAN_LOKASI, deteksi.URAIAN]
+SIGNALS = [KODE, USULAN, SASARAN_LOKASI, URAIAN]
 
 
 def signal_labels() -> dict[str, str]:
     return {
-        deteksi.KODE: _("Sub kegiatan sama"),
-        deteksi.USULAN: _("Usulan sama diambil dua OPD"),
-        deteksi.SASARAN_LOKASI: _("Sasaran sama di lokasi yang sama"),
-        deteksi.URAIAN: _("Uraian pekerjaan mirip"),
+        KODE: _("Sub kegiatan sama"),
+        USULAN: _("Usulan sama diambil dua OPD"),
+        SASARAN_LOKASI: _("Sasaran sama di lokasi yang sama"),
+        URAIAN: _("Uraian pekerjaan mirip"),
     }
 
 
-def pair_counts(qs: QuerySet[Overlap], fiscal_year: FiscalYear) -> dict:
+def overlap_counts(qs: QuerySet[Overlap], fiscal_year: FiscalYear) -> dict:
     """Open and settled pairs, and open pairs per agency pair (for the chart): two grouped queries."""
     base = qs.filter(fiscal_year=fiscal_year).order_by()
     by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
@@ -240,7 +241,7 @@ def _as_written(stems: set[str], texts: Sequence[str]) -> list[str]:
     for text in texts:
         for match in _WORD.finditer(text or ""):
             word = match.group()
-            if any(teks.stem(w) in stems for w in teks.normalise(word)):
+            if any(stem(w) in stems for w in normalise(word)):
                 found.setdefault(word.lower(), word)
     return list(found.values())
 
@@ -275,12 +276,12 @@ def reasons(signals: dict, rows: Sequence | None = None) -> list[str]:
     """The pair's signals as sentences a planner understands, strongest first; with the pair's two rows, the
     matched words as the rows write them."""
     out = []
-    if deteksi.USULAN in signals:
+    if USULAN in signals:
         ids = ", ".join(signals.get("usulan_id") or [])
         out.append(_("Usulan yang sama diambil kedua OPD (pendanaan ganda): %(ids)s") % {"ids": ids})
-    if deteksi.KODE in signals:
-        out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": signals[deteksi.KODE]})
-    if deteksi.SASARAN_LOKASI in signals:
+    if KODE in signals:
+        out.append(_("Sub kegiatan sama: %(kode)s") % {"kode": signals[KODE]})
+    if SASARAN_LOKASI in signals:
         where = (
             _("salah satu baris se-kabupaten")
             if signals.get("se_kabupaten")
@@ -288,9 +289,9 @@ def reasons(signals: dict, rows: Sequence | None = None) -> list[str]:
         )
         out.append(
             _("Sasaran sama (%(groups)s) di lokasi yang sama (%(where)s)")
-            % {"groups": ", ".join(signals[deteksi.SASARAN_LOKASI]), "where": where}
+            % {"groups": ", ".join(signals[SASARAN_LOKASI]), "where": where}
         )
-    similarity = signals.get(deteksi.URAIAN) or 0
+    similarity = signals.get(URAIAN) or 0
     if similarity >= 0.15:
         out.append(
             _("Uraian pekerjaan mirip (%(pct)s%%): %(terms)s")
@@ -324,7 +325,7 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
 
 # The report files' columns (sync_report: fixed, documented) and the page's downloads (the same first, with the
 # names and amounts an Excel reader wants beside them).
-PAIR_COLUMNS = [
+OVERLAP_COLUMNS = [
     Column("ref_a"),
     Column("opd_a"),
     Column("ref_b"),
@@ -340,9 +341,9 @@ ORPHAN_COLUMNS = [
     Column("sebab"),
     Column("umur_hari", "integer"),
 ]
-PAIR_HEADER = [c.name for c in PAIR_COLUMNS]
+OVERLAP_HEADER = [c.name for c in OVERLAP_COLUMNS]
 ORPHAN_HEADER = [c.name for c in ORPHAN_COLUMNS]
-PAIR_DOWNLOAD_COLUMNS = PAIR_COLUMNS + [
+OVERLAP_DOWNLOAD_COLUMNS = OVERLAP_COLUMNS + [
     Column("nama_a"),
     Column("nama_b"),
     Column("pagu_a", "rupiah"),
@@ -357,7 +358,7 @@ ORPHAN_DOWNLOAD_COLUMNS = (
 )
 
 
-def pair_export_rows(pairs, *, download: bool = False):
+def overlap_export_rows(pairs, *, download: bool = False):
     """One line per pair: refs and agencies as in the Renja import, score (three decimals in CSV), reasons joined by
     "; "; a download adds the rows' names and pagu. Read from the reports database."""
     for p in for_reports(pairs):
@@ -386,7 +387,7 @@ def orphan_export_rows(qs, *, download: bool = False):
         yield line
 
 
-PAIR_ACTION_LABELS = {
+OVERLAP_ACTION_LABELS = {
     "tumpang.resolved": gettext_lazy("Diselesaikan"),
     "tumpang.reopened": gettext_lazy("Dibuka lagi"),
     "tumpang.signed": gettext_lazy("Ditandatangani dalam berita acara"),
@@ -401,7 +402,7 @@ PAIR_ACTION_LABELS = {
 }
 
 
-def pair_history(pair: Overlap, *, limit: int = 20) -> list:
+def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
     """The pair's audit entries, newest first, with the words people read: `action_label` and `status_change`
     (the status labels before → after) instead of raw keys such as tumpang.resolved: terbuka → koordinasi."""
     from renja.models import AuditLog
@@ -415,7 +416,7 @@ def pair_history(pair: Overlap, *, limit: int = 20) -> list:
     )
     labels = dict(Overlap.Status.choices)
     for entry in entries:
-        entry.action_label = PAIR_ACTION_LABELS.get(entry.action, entry.action)
+        entry.action_label = OVERLAP_ACTION_LABELS.get(entry.action, entry.action)
         change = (entry.changes or {}).get("status")
         entry.status_change = [labels.get(v, v) for v in change] if change else None
     return entries
@@ -430,12 +431,12 @@ def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     )
 
 
-def pair_comments(pair: Overlap) -> list[OverlapComment]:
+def overlap_comments(pair: Overlap) -> list[OverlapComment]:
     """The pair's discussion in time order, with each person and agency."""
     return list(OverlapComment.objects.filter(pair=pair).select_related("by", "opd").order_by("at", "pk"))
 
 
-def pair_proposals(pair: Overlap) -> list[OverlapProposal]:
+def overlap_proposals(pair: Overlap) -> list[OverlapProposal]:
     """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
     return list(
         OverlapProposal.objects.filter(pair=pair)
@@ -444,7 +445,7 @@ def pair_proposals(pair: Overlap) -> list[OverlapProposal]:
     )
 
 
-def pair_contacts(pair: Overlap, *, viewer_opd_id: int | None) -> list[dict]:
+def overlap_contacts(pair: Overlap, *, viewer_opd_id: int | None) -> list[dict]:
     """Whom to reach about a pair: the other agency for an officer (both for Bappeda and facilitators). The Opd model
     holds the head's name and position only; the agency's officers' names and e-mail addresses come from their
     accounts."""

@@ -27,10 +27,11 @@ from musrenbang.models import Pengambilan, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilayah
 from renja.services import audit_log
 
-from . import deteksi, teks
+from . import text
+from .detector import SASARAN_LOKASI, USULAN, Detector, Finding, Params, RowFacts, is_penunjang
 from .models import Overlap, OverlapComment, OverlapProposal, RowFeatures, SyncState, SynonymGroup
 
-PARAMS = deteksi.Params()
+PARAMS = Params()
 logger = logging.getLogger(__name__)
 # A row's stored facts read as plain tuples (not model instances): an incremental refresh reads every row's.
 StoredFacts = namedtuple(
@@ -66,12 +67,12 @@ def _synonyms_fingerprint() -> str:
     return f"{agg['n']}:{agg['a']}:{agg['m'].isoformat() if agg['m'] else ''}"
 
 
-def vocabulary_current() -> teks.Vocabulary:
-    return teks.vocabulary_from((g.pk, g.nama, g.phrases()) for g in SynonymGroup.objects.filter(aktif=True))
+def vocabulary_current() -> text.Vocabulary:
+    return text.vocabulary_from((g.pk, g.nama, g.phrases()) for g in SynonymGroup.objects.filter(aktif=True))
 
 
 def _place_stopwords() -> frozenset[str]:
-    return teks.place_stopwords(
+    return text.place_stopwords(
         Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).values_list("nama", flat=True)
     )
 
@@ -83,7 +84,7 @@ def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: s
 
 
 def _features(
-    rows, vocabulary: teks.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], revision: int = 0
+    rows, vocabulary: text.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], revision: int = 0
 ) -> list[RowFeatures]:
     out = []
     for row in rows:
@@ -96,10 +97,10 @@ def _features(
                 opd_id=row.opd_id,
                 version=row.version,
                 kode=row.kode,
-                penunjang=deteksi.is_penunjang(row.kode),
+                penunjang=is_penunjang(row.kode),
                 lokasi=lokasi,
                 sasaran=sasaran,
-                terms=teks.row_terms(
+                terms=text.row_terms(
                     nama=row.nama,
                     keterangan=row.keterangan,
                     indikator=row.indikator,
@@ -117,8 +118,8 @@ def _features(
     return out
 
 
-def _facts(f: RowFeatures | StoredFacts) -> deteksi.RowFacts:
-    return deteksi.RowFacts(
+def _facts(f: RowFeatures | StoredFacts) -> RowFacts:
+    return RowFacts(
         id=f.renja_row_id,
         opd=f.opd_id,
         kode=f.kode,
@@ -219,8 +220,8 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         {f.renja_row_id: StoredFacts._make(getattr(f, name) for name in StoredFacts._fields) for f in fresh}
     )
 
-    # The same detector as the evaluation (sinkronisasi/evaluasi.py): words naming a target group weigh little.
-    group_terms = teks.group_terms(vocabulary, KelompokSasaran.objects.values_list("slug", flat=True))
+    # The same detector as the evaluation (sinkronisasi/evaluation.py): words naming a target group weigh little.
+    group_terms = text.group_terms(vocabulary, KelompokSasaran.objects.values_list("slug", flat=True))
     if kept is not None and kept.group_terms == group_terms:
         detector = (
             kept.detector
@@ -229,8 +230,8 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         detector.replace([_facts(features[i]) for i in news if i in features], removed=removed)
     else:
         facts = [_facts(f) for f in features.values()]
-        idf = deteksi.Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
-        detector = deteksi.Detector(facts, PARAMS, idf=idf, group_terms=group_terms)
+        idf = Detector.compute_idf(r for r in facts if not r.penunjang) if full else state.idf
+        detector = Detector(facts, PARAMS, idf=idf, group_terms=group_terms)
     findings = detector.findings(None if full else changed)
     pairs = _store_findings(fiscal_year, findings, features, None if full else changed, vocabulary)
 
@@ -281,7 +282,7 @@ class _Kept:
     revision: int
     full_at: datetime.datetime | None
     features: dict[int, StoredFacts]
-    detector: deteksi.Detector
+    detector: Detector
     group_terms: frozenset[str]
 
 
@@ -408,24 +409,24 @@ def forget_kept() -> None:
         _kept.clear()
 
 
-def _signals_for_display(finding: deteksi.Finding, names: dict[str, dict], vocabulary: teks.Vocabulary) -> dict:
+def _signals_for_display(finding: Finding, names: dict[str, dict], vocabulary: text.Vocabulary) -> dict:
     s = dict(finding.signals)
     s["lokasi"] = [names["wilayah"].get(c, c) for c in s.get("lokasi", [])][:6]
-    if deteksi.SASARAN_LOKASI in s:
-        s[deteksi.SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[deteksi.SASARAN_LOKASI]]
+    if SASARAN_LOKASI in s:
+        s[SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[SASARAN_LOKASI]]
     # The matched terms: labels for exports and reports, and the terms themselves with the stems to look for in the
     # rows' own text, so that pages show the words as each row writes them (selectors.matched_words), never stems.
     phrases = {g.term: sorted({w for phrase in g.phrases for w in phrase}) for g in vocabulary.groups}
     s["istilah_kunci"] = [[t, phrases.get(t, [t])] for t in s.get("istilah", [])]
     s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
-    if deteksi.USULAN in s:
-        s["usulan_id"] = sorted(names["usulan"].get(u, str(u)) for u in s[deteksi.USULAN])[:10]
+    if USULAN in s:
+        s["usulan_id"] = sorted(names["usulan"].get(u, str(u)) for u in s[USULAN])[:10]
     return s
 
 
-def _names(findings: list[deteksi.Finding]) -> dict:
+def _names(findings: list[Finding]) -> dict:
     """Names the stored signals show, each kind read in one query (usulan ids only for double-funded pairs)."""
-    picked = {u for f in findings for u in f.signals.get(deteksi.USULAN, ())}
+    picked = {u for f in findings for u in f.signals.get(USULAN, ())}
     return {
         "wilayah": dict(Wilayah.objects.values_list("kode", "nama")),
         "sasaran": dict(KelompokSasaran.objects.values_list("slug", "nama")),
@@ -435,10 +436,10 @@ def _names(findings: list[deteksi.Finding]) -> dict:
 
 def _store_findings(
     fiscal_year: FiscalYear,
-    findings: list[deteksi.Finding],
+    findings: list[Finding],
     features: dict[int, RowFeatures],
     scope: set[int] | None,
-    vocabulary: teks.Vocabulary,
+    vocabulary: text.Vocabulary,
 ) -> int:
     """Upsert flagged pairs, drop pairs no longer flagged, reopen settled pairs whose rows changed."""
     existing_qs = Overlap.objects.filter(fiscal_year=fiscal_year)
@@ -542,7 +543,7 @@ def _store_findings(
 
 
 @transaction.atomic
-def tumpang_resolve(
+def overlap_resolve(
     *,
     pair: Overlap,
     status: str,
@@ -580,7 +581,7 @@ def tumpang_resolve(
 
 
 @transaction.atomic
-def tumpang_reopen(*, pair: Overlap, by: User, note: str = "") -> Overlap:
+def overlap_reopen(*, pair: Overlap, by: User, note: str = "") -> Overlap:
     """Undo a settlement by hand (the pair shows as open again)."""
     pair = Overlap.objects.select_for_update().get(pk=pair.pk)
     _ensure_not_signed(pair)
@@ -626,7 +627,7 @@ def _ensure_not_signed(pair: Overlap) -> None:
 
 
 @transaction.atomic
-def tumpang_sign(*, pairs: list[Overlap], nomor: str, forum: str, by: User) -> None:
+def overlap_sign(*, pairs: list[Overlap], nomor: str, forum: str, by: User) -> None:
     """Freeze the settlements a berita acara just signed (forum services call this when a forum is signed)."""
     now = timezone.now()
     for pair in Overlap.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]).order_by("pk"):
@@ -644,7 +645,7 @@ def tumpang_sign(*, pairs: list[Overlap], nomor: str, forum: str, by: User) -> N
 
 
 @transaction.atomic
-def tumpang_release_for_forum(*, pair: Overlap, forum: str, by: User) -> None:
+def overlap_release_for_forum(*, pair: Overlap, forum: str, by: User) -> None:
     """A pair settled in a signed berita acara goes on a later forum's agenda: that forum may settle it again."""
     pair = Overlap.objects.select_for_update().get(pk=pair.pk)
     if not pair.is_signed:
@@ -660,7 +661,7 @@ def tumpang_release_for_forum(*, pair: Overlap, forum: str, by: User) -> None:
 
 
 @transaction.atomic
-def tumpang_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment:
+def overlap_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment:
     """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators); bounded in length."""
     text = text.strip()
     if not text:
@@ -685,7 +686,7 @@ def _proposal_summary(proposal: OverlapProposal) -> dict:
 
 
 @transaction.atomic
-def tumpang_propose(
+def overlap_propose(
     *,
     pair: Overlap,
     by: User,
@@ -734,11 +735,11 @@ def _lock_open_proposal(proposal: OverlapProposal) -> OverlapProposal:
 
 
 @transaction.atomic
-def tumpang_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
-    """A planner or facilitator confirms an open proposal: the pair is settled with its values (tumpang_resolve),
+def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
+    """A planner or facilitator confirms an open proposal: the pair is settled with its values (overlap_resolve),
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
-    pair = tumpang_resolve(
+    pair = overlap_resolve(
         pair=proposal.pair,
         status=proposal.status,
         by=by,
@@ -757,7 +758,7 @@ def tumpang_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
 
 
 @transaction.atomic
-def tumpang_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str) -> OverlapProposal:
+def overlap_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str) -> OverlapProposal:
     """A planner or facilitator declines an open proposal, with a reason; the pair stays as it was."""
     reason = reason.strip()
     if not reason:
@@ -780,7 +781,7 @@ def _years_with_findings() -> list[FiscalYear]:
 
 
 @transaction.atomic
-def sinonim_save(*, group: SynonymGroup | None, nama: str, frasa: str, aktif: bool, by: User) -> SynonymGroup:
+def synonym_group_save(*, group: SynonymGroup | None, nama: str, frasa: str, aktif: bool, by: User) -> SynonymGroup:
     """Create or change a synonym group; every year's findings are recomputed with it (in the background)."""
     nama = nama.strip()
     probe = SynonymGroup(nama=nama, frasa=frasa)
@@ -789,7 +790,7 @@ def sinonim_save(*, group: SynonymGroup | None, nama: str, frasa: str, aktif: bo
         raise ValidationError({"nama": _("Nama kelompok wajib diisi.")})
     if len(phrases) < 2:
         raise ValidationError({"frasa": _("Isi paling sedikit dua frasa yang bermakna sama, dipisah koma.")})
-    if teks.synonym_group("x", nama, phrases) is None:
+    if text.synonym_group("x", nama, phrases) is None:
         raise ValidationError({"frasa": _("Frasa-frasa ini sama setelah kata dasar diambil; isi frasa yang berbeda.")})
     clash = SynonymGroup.objects.filter(nama__iexact=nama)
     if group is not None:
@@ -812,15 +813,15 @@ def sinonim_save(*, group: SynonymGroup | None, nama: str, frasa: str, aktif: bo
 
 
 @transaction.atomic
-def sinonim_delete(*, group: SynonymGroup, by: User) -> None:
+def synonym_group_delete(*, group: SynonymGroup, by: User) -> None:
     audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
     sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
 
 
-def sinonim_seed() -> int:
+def synonym_group_seed() -> int:
     """Load the default synonym groups that are not there yet (by name). Idempotent."""
-    from .sinonim_bawaan import DEFAULT_SYNONYMS
+    from .builtin_synonyms import DEFAULT_SYNONYMS
 
     have = {n.lower() for n in SynonymGroup.objects.values_list("nama", flat=True)}
     new = [

@@ -25,16 +25,24 @@ from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
 from . import charts, selectors, services
-from .forms import DeclineForm, KomentarForm, OrphanFilterForm, PairFilterForm, ProposalForm, ResolveForm, SinonimForm
+from .forms import (
+    CommentForm,
+    DeclineForm,
+    OrphanFilterForm,
+    OverlapFilterForm,
+    ProposalForm,
+    ResolveForm,
+    SynonymGroupForm,
+)
 from .models import Overlap, SynonymGroup
 from .permissions import (
+    get_overlap_for_comment,
+    get_overlap_for_proposal,
+    get_overlap_for_user,
     get_proposal_for_user,
-    get_sinonim_for_user,
-    get_tumpang_for_comment,
-    get_tumpang_for_proposal,
-    get_tumpang_for_user,
+    get_synonym_group_for_user,
+    overlaps_for_user,
     require_sync_access,
-    tumpang_for_user,
 )
 
 CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
@@ -64,22 +72,22 @@ def _base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> di
 
 
 @login_required
-def pair_list(request: HttpRequest) -> HttpResponse:
+def overlap_list(request: HttpRequest) -> HttpResponse:
     """Overlapping pairs of the year, grouped by agency pair (or by score), with counts and a chart."""
     require_sync_access(request.user)
     year = _year(request)
     context = _base_context(request, year, "tumpang")
     if year is None:
-        return render(request, "sinkronisasi/pair_list.html", context)
+        return render(request, "sinkronisasi/overlap_list.html", context)
     # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
     refresh = services.sync_refresh(fiscal_year=year, wait=False)
     context["recomputing"] = refresh.mode in ("dijadwalkan", "sibuk")
-    visible = tumpang_for_user(request.user)
-    form = PairFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
+    visible = overlaps_for_user(request.user)
+    form = OverlapFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
     if refresh.mode == "dijadwalkan":
         context["task"] = services.sync_task_state(year)  # the recompute this view just queued
     data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.pairs_filtered(
+    qs = selectors.overlaps_filtered(
         visible,
         fiscal_year=year,
         status=data.get("status") or "",
@@ -94,8 +102,8 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return export_response(
             export,
-            selectors.PAIR_DOWNLOAD_COLUMNS,
-            selectors.pair_export_rows(qs, download=True),
+            selectors.OVERLAP_DOWNLOAD_COLUMNS,
+            selectors.overlap_export_rows(qs, download=True),
             basename="tumpang_tindih",
             title="Tumpang tindih",
             delimiter=csv_delimiter(request.GET),
@@ -110,7 +118,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     for p in pairs:
         p.reasons = selectors.reasons(p.signals, rows=(p.row_a, p.row_b))
         p.highlight = selectors.highlight_stems(p.signals)
-    counts = selectors.pair_counts(visible, year)
+    counts = selectors.overlap_counts(visible, year)
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
@@ -129,22 +137,22 @@ def pair_list(request: HttpRequest) -> HttpResponse:
             "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
         }
     )
-    return render(request, "sinkronisasi/pair_list.html", context)
+    return render(request, "sinkronisasi/overlap_list.html", context)
 
 
 @login_required
-def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_tumpang_for_user(request.user, pk)
-    return _pair_page(request, pair)
+def overlap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk)
+    return _overlap_page(request, pair)
 
 
-def _pair_page(
+def _overlap_page(
     request: HttpRequest,
     pair: Overlap,
     form: ResolveForm | None = None,
     status: int = 200,
     *,
-    comment_form: KomentarForm | None = None,
+    comment_form: CommentForm | None = None,
     proposal_form: ProposalForm | None = None,
     decline_form: DeclineForm | None = None,
 ) -> HttpResponse:
@@ -153,26 +161,26 @@ def _pair_page(
     pair_opds = {pair.opd_a_id, pair.opd_b_id}
     can_comment = rules.can_comment_on_overlap(user, pair_opds)
     can_propose = rules.can_propose_settlement(user, pair_opds) and not pair.is_signed
-    proposals = selectors.pair_proposals(pair)
+    proposals = selectors.overlap_proposals(pair)
     context = {
         "pair": pair,
         "reasons": selectors.reasons(pair.signals, rows=(pair.row_a, pair.row_b)),
         "highlight": selectors.highlight_stems(pair.signals),
         "can_resolve": can_resolve,
         "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
-        "history": selectors.pair_history(pair),
+        "history": selectors.overlap_history(pair),
         "year": pair.fiscal_year,
-        "comments": selectors.pair_comments(pair),
+        "comments": selectors.overlap_comments(pair),
         "can_comment": can_comment,
-        "comment_form": comment_form or (KomentarForm() if can_comment else None),
+        "comment_form": comment_form or (CommentForm() if can_comment else None),
         "proposals": proposals,
         "open_proposal": next((p for p in proposals if p.is_open), None),
         "can_propose": can_propose,
         "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
         "decline_form": decline_form or (DeclineForm() if can_resolve else None),
-        "contacts": selectors.pair_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
+        "contacts": selectors.overlap_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
     }
-    return render(request, "sinkronisasi/pair_detail.html", context, status=status)
+    return render(request, "sinkronisasi/overlap_detail.html", context, status=status)
 
 
 def _detail_url(pair: Overlap, anchor: str) -> str:
@@ -181,45 +189,45 @@ def _detail_url(pair: Overlap, anchor: str) -> str:
 
 @require_POST
 @login_required
-def pair_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def overlap_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators)."""
-    pair = get_tumpang_for_comment(request.user, pk)
-    form = KomentarForm(request.POST)
+    pair = get_overlap_for_comment(request.user, pk)
+    form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.tumpang_comment_add(pair=pair, by=request.user, text=form.cleaned_data["text"])
+            services.overlap_comment_add(pair=pair, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
             messages.success(request, _("Komentar ditambahkan."))
             return redirect(_detail_url(pair, "diskusi"))
-    return _pair_page(request, pair, status=400, comment_form=form)
+    return _overlap_page(request, pair, status=400, comment_form=form)
 
 
 @require_POST
 @login_required
-def pair_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def overlap_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """An officer of one of the pair's agencies proposes a settlement (it replaces their pair's open proposal)."""
-    pair = get_tumpang_for_proposal(request.user, pk)
+    pair = get_overlap_for_proposal(request.user, pk)
     form = ProposalForm(request.POST, pair=pair)
     if form.is_valid():
         try:
-            services.tumpang_propose(pair=pair, by=request.user, **form.service_kwargs())
+            services.overlap_propose(pair=pair, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
             messages.success(request, _("Usulan penyelesaian dikirim; Bappeda atau fasilitator akan mengonfirmasinya."))
             return redirect(_detail_url(pair, "usulan"))
-    return _pair_page(request, pair, status=400, proposal_form=form)
+    return _overlap_page(request, pair, status=400, proposal_form=form)
 
 
 @require_POST
 @login_required
-def pair_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def overlap_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Settle the pair as its open proposal says (a planner or facilitator)."""
     proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
     try:
-        services.tumpang_proposal_confirm(proposal=proposal, by=request.user)
+        services.overlap_proposal_confirm(proposal=proposal, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -233,13 +241,13 @@ def pair_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def pair_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def overlap_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """Decline the pair's open proposal with a reason (a planner or facilitator)."""
     proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.tumpang_proposal_decline(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+            services.overlap_proposal_decline(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 form_copy_errors(form, exc)
@@ -249,17 +257,17 @@ def pair_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Usulan penyelesaian ditolak."))
             return redirect(_detail_url(proposal.pair, "usulan"))
-    return _pair_page(request, proposal.pair, status=400, decline_form=form)
+    return _overlap_page(request, proposal.pair, status=400, decline_form=form)
 
 
 @require_POST
 @login_required
-def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_tumpang_for_user(request.user, pk, write=True)
+def overlap_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk, write=True)
     form = ResolveForm(request.POST, pair=pair)
     if form.is_valid():
         try:
-            services.tumpang_resolve(pair=pair, by=request.user, **form.service_kwargs())
+            services.overlap_resolve(pair=pair, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -269,7 +277,7 @@ def pair_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("kembali") == "daftar":
                 return redirect(_list_url(pair))
             return redirect("sinkronisasi:pair-detail", pk=pair.pk)
-    return _pair_page(request, pair, form=form, status=400)
+    return _overlap_page(request, pair, form=form, status=400)
 
 
 def _list_url(pair: Overlap) -> str:
@@ -278,10 +286,10 @@ def _list_url(pair: Overlap) -> str:
 
 @require_POST
 @login_required
-def pair_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_tumpang_for_user(request.user, pk, write=True)
+def overlap_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk, write=True)
     try:
-        services.tumpang_reopen(pair=pair, by=request.user, note=request.POST.get("note", ""))
+        services.overlap_reopen(pair=pair, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -387,17 +395,17 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sinonim_list(request: HttpRequest) -> HttpResponse:
+def synonym_group_list(request: HttpRequest) -> HttpResponse:
     """The synonym groups the detector uses; Bappeda adds and corrects them."""
     require_sync_access(request.user)
     form = None
     if request.method == "POST":
         if not rules.can_manage_synonyms(request.user):
             raise PermissionDenied
-        form = SinonimForm(request.POST)
+        form = SynonymGroupForm(request.POST)
         if form.is_valid():
             try:
-                group = services.sinonim_save(group=None, by=request.user, **form.cleaned_data)
+                group = services.synonym_group_save(group=None, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form_copy_errors(form, exc)
             else:
@@ -408,7 +416,7 @@ def sinonim_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("sinkronisasi:sinonim-list")
     elif rules.can_manage_synonyms(request.user):
-        form = SinonimForm(initial={"aktif": True})
+        form = SynonymGroupForm(initial={"aktif": True})
     context = {
         "groups": SynonymGroup.objects.select_related("updated_by"),
         "form": form,
@@ -416,18 +424,23 @@ def sinonim_list(request: HttpRequest) -> HttpResponse:
         "tab": "sinonim",
     }
     return render(
-        request, "sinkronisasi/sinonim_list.html", context, status=400 if form is not None and form.errors else 200
+        request,
+        "sinkronisasi/synonym_group_list.html",
+        context,
+        status=400 if form is not None and form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_sinonim_for_user(request.user, pk)
-    form = SinonimForm(request.POST or None, initial={"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif})
+def synonym_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_synonym_group_for_user(request.user, pk)
+    form = SynonymGroupForm(
+        request.POST or None, initial={"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.sinonim_save(group=group, by=request.user, **form.cleaned_data)
+            services.synonym_group_save(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
@@ -438,16 +451,16 @@ def sinonim_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("sinkronisasi:sinonim-list")
     return render(
         request,
-        "sinkronisasi/sinonim_form.html",
+        "sinkronisasi/synonym_group_form.html",
         {"form": form, "group": group, "tab": "sinonim"},
         status=400 if form.errors else 200,
     )
 
 
 @login_required
-def sinonim_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def synonym_group_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """What deleting a synonym group does, with the button that does it."""
-    group = get_sinonim_for_user(request.user, pk)
+    group = get_synonym_group_for_user(request.user, pk)
     back = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
     return confirm_page(
         request,
@@ -466,12 +479,12 @@ def sinonim_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def sinonim_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_sinonim_for_user(request.user, pk)
+def synonym_group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_synonym_group_for_user(request.user, pk)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dihapus: penghapusan harus dikonfirmasi dulu."))
         return redirect("sinkronisasi:sinonim-delete-confirm", pk=group.pk)
-    services.sinonim_delete(group=group, by=request.user)
+    services.synonym_group_delete(group=group, by=request.user)
     messages.success(request, _("Kelompok sinonim %(nama)s dihapus.") % {"nama": group.nama})
     return redirect("sinkronisasi:sinonim-list")
 
@@ -507,7 +520,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 "deadline": deadline,
                 "days_left": (deadline - today).days if deadline else None,
                 "days_over": max(0, (today - deadline).days) if deadline else 0,
-                "open_pairs": tumpang_for_user(user).filter(fiscal_year=year, status=Overlap.Status.OPEN).count()
+                "open_pairs": overlaps_for_user(user).filter(fiscal_year=year, status=Overlap.Status.OPEN).count()
                 if rules.can_see_sync(user)
                 else None,
                 "can_decide": rules.can_decide_usulan(user, user.opd),

@@ -20,7 +20,7 @@ from forum.forms import VerifyForm
 from musrenbang.filters import UsulanFilter
 from musrenbang.forms import TrackForm
 from renja.filters import RenjaRowFilter
-from sinkronisasi.forms import OrphanFilterForm, PairFilterForm
+from sinkronisasi.forms import OrphanFilterForm, OverlapFilterForm
 
 from .factories import make_nomenklatur, make_row, make_usulan
 
@@ -35,7 +35,7 @@ FILTERS = {  # the fields of each list page's filters (the page's own GET form a
     "musrenbang:usulan-list": set(UsulanFilter.base_filters),
     "musrenbang:inbox": set(UsulanFilter.base_filters),
     "musrenbang:track": set(TrackForm.base_fields),
-    "sinkronisasi:pair-list": set(PairFilterForm.base_fields),
+    "sinkronisasi:pair-list": set(OverlapFilterForm.base_fields),
     "sinkronisasi:orphan-list": set(OrphanFilterForm.base_fields),
     "forum:verify": set(VerifyForm.base_fields),
 }

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from sinkronisasi.sinonim_bawaan import DEFAULT_SYNONYMS
+    from sinkronisasi.builtin_synonyms import DEFAULT_SYNONYMS
 
     KelompokSinonim = apps.get_model("sinkronisasi", "KelompokSinonim")
     have = {n.lower() for n in KelompokSinonim.objects.values_list("nama", flat=True)}

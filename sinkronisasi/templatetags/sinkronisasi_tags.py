@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import teks
+from ..text import normalise, stem
 
 register = template.Library()
 _WORD = re.compile(r"(\w+(?:-\w+)*)")
@@ -22,7 +22,7 @@ def tandai(text: str, stems) -> SafeString:
         return escape(text or "")
     out = []
     for i, part in enumerate(_WORD.split(text or "")):
-        if i % 2 and any(teks.stem(w) in stems for w in teks.normalise(part)):
+        if i % 2 and any(stem(w) in stems for w in normalise(part)):
             out.append(f"<mark>{escape(part)}</mark>")
         else:
             out.append(escape(part))

@@ -7,7 +7,7 @@ from musrenbang import services as usulan_services
 from musrenbang.models import Keputusan, Usulan
 from renja.models import Wilayah
 from sinkronisasi.models import Overlap
-from sinkronisasi.services import sinonim_seed
+from sinkronisasi.services import synonym_group_seed
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_usulan, make_wilayah
 from .conftest import assert_accessible, log_in
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot, planner, year, opd_a, opd_b):
-    sinonim_seed()
+    synonym_group_seed()
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
     anak = make_sasaran("anak")
@@ -106,7 +106,7 @@ def focused(page, expression: str):
 def test_settling_an_overlap_works_by_keyboard_alone(live_server, page, shot, planner, year, opd_a, opd_b):
     """No mouse: log in, reach the pair and settle it with Tab, the arrow keys, Space and Enter only (the address
     typed once, to start)."""
-    sinonim_seed()
+    synonym_group_seed()
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1002", "Loa Ipuh", Wilayah.Tingkat.KELURAHAN, parent=kec)
     for opd, code, name in (

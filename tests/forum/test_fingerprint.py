@@ -34,8 +34,8 @@ def berita_acara(forum_ready, pair, facilitator, verify_url):  # noqa: F811
     services.attendee_add(
         forum=forum_ready, data={"nama": NON_ASCII_NAME, "unsur": "Bappeda", "jabatan": "Kepala Bidang"}, by=facilitator
     )
-    services.forum_agenda_add_pair(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.tumpang_resolve(
+    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    sync_services.overlap_resolve(
         pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)

@@ -8,9 +8,9 @@ from ..factories import make_nomenklatur, make_opd, make_sasaran, make_wilayah
 @pytest.fixture(autouse=True)
 def default_synonyms(db):
     """Installed by a data migration; seeded again because browser tests (transactional) empty every table."""
-    from sinkronisasi.services import sinonim_seed
+    from sinkronisasi.services import synonym_group_seed
 
-    sinonim_seed()
+    synonym_group_seed()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Each signal of the overlap detector, and each case that is not an overlap."""
 
-from sinkronisasi import deteksi, services, teks
+from sinkronisasi import detector, services, text
 from sinkronisasi.models import Overlap
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_usulan
@@ -44,8 +44,8 @@ def test_same_work_under_different_names_in_the_same_place_is_flagged(year, opd_
     found = pairs(year)
     pair = found[key(a, b)]
     assert pair.score >= services.PARAMS.threshold
-    assert deteksi.URAIAN in pair.signals and "penitipan anak" in pair.signals["istilah"]  # the synonym group, by name
-    assert pair.signals[deteksi.SASARAN_LOKASI] == ["Anak"]
+    assert detector.URAIAN in pair.signals and "penitipan anak" in pair.signals["istilah"]  # the synonym group, by name
+    assert pair.signals[detector.SASARAN_LOKASI] == ["Anak"]
     assert pair.signals["lokasi"] == ["Loa Ipuh"]
 
 
@@ -162,7 +162,7 @@ def test_same_sub_kegiatan_code_in_two_agencies_where_places_meet_is_flagged(yea
         nama="Rawat inap jiwa rumah sakit",
     )
     pair = pairs(year)[key(a, b)]
-    assert pair.signals[deteksi.KODE] == "1.02.02.2.02.0010"
+    assert pair.signals[detector.KODE] == "1.02.02.2.02.0010"
     assert pair.score == 1.0
 
 
@@ -271,7 +271,7 @@ def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places,
         keterangan="",
     )
     before = pairs(year)
-    services.sinonim_save(
+    services.synonym_group_save(
         group=None, nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga", aktif=True, by=planner
     )
     after = pairs(year)
@@ -279,18 +279,18 @@ def test_a_synonym_added_by_planners_joins_two_names(year, opd_b, opd_c, places,
 
 
 def test_text_is_normalised_stemmed_and_stripped_of_filler():
-    vocabulary = teks.vocabulary_from([(1, "penitipan anak", ["penitipan anak", "daycare"])])
-    a = teks.terms("PENYEDIAAN Layanan Penitipan-Anak, Kegiatan Program!", vocabulary)
-    b = teks.terms("penyelenggaraan daycare", vocabulary)
+    vocabulary = text.vocabulary_from([(1, "penitipan anak", ["penitipan anak", "daycare"])])
+    a = text.terms("PENYEDIAAN Layanan Penitipan-Anak, Kegiatan Program!", vocabulary)
+    b = text.terms("penyelenggaraan daycare", vocabulary)
     assert "~1" in a and "~1" in b
     assert not {"sedia", "giat", "program", "selenggara"} & set(a + b)
 
 
 def test_places_meet_rules():
-    assert deteksi.shared_places(frozenset(), frozenset({"64.02.06"})) == (True, ["64.02.06"])
-    assert deteksi.shared_places(frozenset({"64.02.06"}), frozenset({"64.02.06.1002"})) == (True, ["64.02.06.1002"])
-    assert deteksi.shared_places(frozenset({"64.02.06.1002"}), frozenset({"64.02.06.1007"}))[0] is False
-    assert deteksi.is_penunjang("1.06.01.2.02.0001") and not deteksi.is_penunjang("1.06.04.2.01.0001")
+    assert detector.shared_places(frozenset(), frozenset({"64.02.06"})) == (True, ["64.02.06"])
+    assert detector.shared_places(frozenset({"64.02.06"}), frozenset({"64.02.06.1002"})) == (True, ["64.02.06.1002"])
+    assert detector.shared_places(frozenset({"64.02.06.1002"}), frozenset({"64.02.06.1007"}))[0] is False
+    assert detector.is_penunjang("1.06.01.2.02.0001") and not detector.is_penunjang("1.06.04.2.01.0001")
 
 
 def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, opd_b, codes):

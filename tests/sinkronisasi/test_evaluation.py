@@ -4,19 +4,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sinkronisasi import evaluasi
+from sinkronisasi import evaluation
 
-SETS = Path(evaluasi.__file__).resolve().parent / "fixtures" / "evaluasi"
+SETS = Path(evaluation.__file__).resolve().parent / "fixtures" / "evaluation"
 
 
 def test_labelled_sets_pass_their_checker():
-    result = subprocess.run([sys.executable, str(SETS / "periksa.py")], capture_output=True, text=True, cwd=SETS)
+    result = subprocess.run([sys.executable, str(SETS / "check.py")], capture_output=True, text=True, cwd=SETS)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_detector_beats_the_trigram_baseline_on_both_sets():
     for name in ("dev", "uji"):
-        scores = evaluasi.evaluate(name)
+        scores = evaluation.evaluate(name)
         detector, baseline = scores["detektor"], scores["baseline_trigram"]
         assert detector.f1 >= 0.7, (name, detector)
         assert detector.f1 >= 4 * baseline.f1, (name, detector, baseline)
@@ -25,5 +25,5 @@ def test_detector_beats_the_trigram_baseline_on_both_sets():
 
 def test_trigram_similarity_matches_pg_trgm():
     # The example of PostgreSQL's pg_trgm documentation: similarity('word', 'two words') = 0.363636
-    assert round(evaluasi.trigram_similarity("word", "two words"), 6) == 0.363636
-    assert evaluasi.trigram_similarity("Taman Asuh", "taman asuh!") == 1.0
+    assert round(evaluation.trigram_similarity("word", "two words"), 6) == 0.363636
+    assert evaluation.trigram_similarity("Taman Asuh", "taman asuh!") == 1.0

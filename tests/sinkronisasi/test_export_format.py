@@ -18,7 +18,7 @@ def _sheet(client, name):
     return sheet, header, [dict(zip(header, r)) for r in sheet.iter_rows(min_row=2)]
 
 
-def test_pair_xlsx_has_score_and_pagu_as_numbers(client, planner, two_pairs):  # noqa: F811
+def test_overlap_xlsx_has_score_and_pagu_as_numbers(client, planner, two_pairs):  # noqa: F811
     client.force_login(planner)
     sheet, header, rows = _sheet(client, "sinkronisasi:pair-list")
     assert header[:7] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]

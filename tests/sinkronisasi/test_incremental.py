@@ -5,7 +5,7 @@ import random
 import pytest
 
 from renja import services as renja_services
-from sinkronisasi import deteksi, services
+from sinkronisasi import detector, services
 from sinkronisasi.models import Overlap, RowFeatures, SyncState
 
 from ..factories import make_row
@@ -16,8 +16,8 @@ PLACES = ["64.02.01", "64.02.01.2001", "64.02.01.2002", "64.02.06", "64.02.06.20
 GROUPS = ["anak", "lansia", "disabilitas", "umum"]
 
 
-def random_row(rng: random.Random, row_id: int) -> deteksi.RowFacts:
-    return deteksi.RowFacts(
+def random_row(rng: random.Random, row_id: int) -> detector.RowFacts:
+    return detector.RowFacts(
         id=row_id,
         opd=rng.randint(1, 6),
         kode=rng.choice(["1.06.04.2.01.0001", "2.08.02.2.01.0003", "1.02.02.2.02.0005", "X.XX.01.2.01.0001"]),
@@ -29,7 +29,7 @@ def random_row(rng: random.Random, row_id: int) -> deteksi.RowFacts:
     )
 
 
-def state(d: deteksi.Detector) -> dict:
+def state(d: detector.Detector) -> dict:
     """Everything the detector's answers depend on, order aside."""
     blocks = {
         name: {k: sorted(v) for k, v in getattr(d, name).items() if v}
@@ -46,10 +46,10 @@ def state(d: deteksi.Detector) -> dict:
 
 def test_replacing_rows_gives_what_a_fresh_build_gives():
     rng = random.Random(7)
-    params = deteksi.Params(max_df=6, prefix_terms=3)  # a low cut, so that edits move terms across it often
+    params = detector.Params(max_df=6, prefix_terms=3)  # a low cut, so that edits move terms across it often
     rows = {i: random_row(rng, i) for i in range(1, 61)}
-    idf = deteksi.Detector.compute_idf(r for r in rows.values() if not r.penunjang)
-    kept = deteksi.Detector(rows.values(), params, idf=idf)
+    idf = detector.Detector.compute_idf(r for r in rows.values() if not r.penunjang)
+    kept = detector.Detector(rows.values(), params, idf=idf)
     crossed = 0
     for step in range(60):
         changed = [random_row(rng, i) for i in rng.sample(sorted(rows), rng.randint(1, 4))]
@@ -62,7 +62,7 @@ def test_replacing_rows_gives_what_a_fresh_build_gives():
         for i in removed:
             rows.pop(i, None)
         kept.replace(changed, removed=removed)
-        fresh = deteksi.Detector(rows.values(), params, idf=idf)
+        fresh = detector.Detector(rows.values(), params, idf=idf)
         assert state(kept) == state(fresh), step
         ids = [r.id for r in changed]
         assert kept.candidates(ids) == fresh.candidates(ids)
@@ -106,7 +106,7 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
             for f in map(services.StoredFacts._make, RowFeatures.objects.values_list(*services.StoredFacts._fields))
         }
         assert kept.revision == state_row.revision and kept.features == stored
-        fresh = deteksi.Detector(
+        fresh = detector.Detector(
             [services._facts(f) for f in stored.values()],
             services.PARAMS,
             idf=state_row.idf,

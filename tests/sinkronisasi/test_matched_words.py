@@ -11,9 +11,9 @@ from ..factories import make_row
 
 @pytest.fixture
 def irrigation(year, opd_b, opd_c, places, groups, codes):
-    from sinkronisasi import teks
+    from sinkronisasi import text
 
-    teks.stems("jaring pengaman sosial")  # as in a real process: "jaring" seen as a word, so it is the stem's label
+    text.stems("jaring pengaman sosial")  # as in a real process: "jaring" seen as a word, so it is the stem's label
     make_row(
         opd=opd_b,
         fiscal_year=year,

@@ -72,7 +72,7 @@ def test_place_labels_cost_no_query_per_usulan(client, planner, year, opd_a, pla
         assert "Kel. Loa Ipuh" in client.get(reverse("sinkronisasi:orphan-list")).content.decode()
 
 
-def test_pair_page_names_the_rows_places_with_their_kind(client, planner, year, opd_a, places, groups):
+def test_overlap_page_names_the_rows_places_with_their_kind(client, planner, year, opd_a, places, groups):
     _pair_between(year, opd_a, make_opd("Dinkes", bidang=["1.02"]), places["desa1"], groups, "P1")
     services.sync_refresh(fiscal_year=year)
     pair = Overlap.objects.get()

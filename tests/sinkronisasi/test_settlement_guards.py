@@ -8,7 +8,7 @@ from django.utils import timezone
 from sinkronisasi import services
 from sinkronisasi.models import Overlap, OverlapProposal
 
-from .test_pair_proposals import pair, proposal  # noqa: F401 (fixtures)
+from .test_overlap_proposals import pair, proposal  # noqa: F401 (fixtures)
 from .test_views import two_pairs  # noqa: F401 (a fixture)
 
 
@@ -65,7 +65,7 @@ def test_coordination_and_duplication_need_a_note_complementary_does_not(pair): 
     assert _check(pair, "saling_melengkapi", note="") is None
 
 
-# _ensure_not_signed, tumpang_reopen --------------------------------------------------------------------------------
+# _ensure_not_signed, overlap_reopen --------------------------------------------------------------------------------
 
 
 def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
@@ -80,7 +80,7 @@ def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
 
 
 def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
-    error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
+    error = _refusal(services.overlap_reopen, pair=pair, by=planner)
     assert error.code == "open" and error.messages == ["Pasangan ini belum diselesaikan."]
     assert Overlap.objects.get(pk=pair.pk).reopened_at is None
 
@@ -88,8 +88,8 @@ def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.tumpang_resolve(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
-    services.tumpang_reopen(pair=pair, by=planner, note="Salah pilih")
+    services.overlap_resolve(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
+    services.overlap_reopen(pair=pair, by=planner, note="Salah pilih")
     stored = Overlap.objects.get(pk=pair.pk)
     assert (stored.status, stored.opd_pengampu, stored.dropped_row, stored.reopened_by) == (
         "terbuka",
@@ -107,9 +107,9 @@ def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa:
 
 
 def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
-    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
-    services.tumpang_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
-    error = _refusal(services.tumpang_reopen, pair=pair, by=planner)
+    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
+    error = _refusal(services.overlap_reopen, pair=pair, by=planner)
     assert error.code == "signed"
     assert Overlap.objects.get(pk=pair.pk).status == "saling_melengkapi"
 
@@ -118,7 +118,7 @@ def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 
 
 def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor):  # noqa: F811
-    services.tumpang_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
+    services.overlap_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
     error = _refusal(services._lock_open_proposal, proposal)
     assert error.code == "replaced"
     assert error.messages == ["Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."]
@@ -126,7 +126,7 @@ def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor
 
 def test_a_decided_proposal_is_refused_as_decided(pair, proposal, planner):  # noqa: F811
     assert services._lock_open_proposal(proposal).pk == proposal.pk
-    services.tumpang_proposal_decline(proposal=proposal, by=planner, reason="Belum sepakat")
+    services.overlap_proposal_decline(proposal=proposal, by=planner, reason="Belum sepakat")
     error = _refusal(services._lock_open_proposal, proposal)
     assert error.code == "decided" and error.messages == ["Usulan ini sudah diputuskan."]
     locked = OverlapProposal.objects.get(pk=proposal.pk)
@@ -144,25 +144,25 @@ def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, dj
         )
 
 
-# sinonim_save ------------------------------------------------------------------------------------------------------
+# synonym_group_save ---------------------------------------------------------------------------------------------------
 
 
 def test_a_synonym_group_needs_a_name(planner):
     error = _refusal(
-        services.sinonim_save, group=None, nama="   ", frasa="daycare, penitipan anak", aktif=True, by=planner
+        services.synonym_group_save, group=None, nama="   ", frasa="daycare, penitipan anak", aktif=True, by=planner
     )
     assert error.message_dict == {"nama": ["Nama kelompok wajib diisi."]}
 
 
 @pytest.mark.parametrize("frasa", ["", "daycare", "daycare, , ;"])
 def test_a_synonym_group_needs_two_phrases(planner, frasa):
-    error = _refusal(services.sinonim_save, group=None, nama="penitipan", frasa=frasa, aktif=True, by=planner)
+    error = _refusal(services.synonym_group_save, group=None, nama="penitipan", frasa=frasa, aktif=True, by=planner)
     assert error.message_dict == {"frasa": ["Isi paling sedikit dua frasa yang bermakna sama, dipisah koma."]}
 
 
 def test_phrases_alike_once_stemmed_are_one_phrase(planner):
     error = _refusal(
-        services.sinonim_save,
+        services.synonym_group_save,
         group=None,
         nama="bangun",
         frasa="pembangunan jalan, bangun jalan",
@@ -175,7 +175,7 @@ def test_phrases_alike_once_stemmed_are_one_phrase(planner):
 def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(planner):
     from sinkronisasi.models import SynonymGroup
 
-    group = services.sinonim_save(
+    group = services.synonym_group_save(
         group=None,
         nama=" Sekolah Lansia ",
         frasa="sekolah lansia;universitas usia ketiga\nkelas lansia",
@@ -184,7 +184,7 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
     )
     assert (group.nama, group.frasa) == ("Sekolah Lansia", "sekolah lansia, universitas usia ketiga, kelas lansia")
     error = _refusal(
-        services.sinonim_save,
+        services.synonym_group_save,
         group=None,
         nama="sekolah lansia",
         frasa="posyandu lansia, sekolah tua",
@@ -192,13 +192,13 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
         by=planner,
     )
     assert error.message_dict == {"nama": ["Kelompok sekolah lansia sudah ada."]}
-    same = services.sinonim_save(
+    same = services.synonym_group_save(
         group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
     )
     assert same.pk == group.pk and SynonymGroup.objects.filter(nama__iexact="sekolah lansia").count() == 1
     other = SynonymGroup.objects.exclude(pk=group.pk).first()
     error = _refusal(
-        services.sinonim_save,
+        services.synonym_group_save,
         group=other,
         nama="SEKOLAH LANSIA",
         frasa="posyandu lansia, sekolah tua",
@@ -211,13 +211,13 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
 def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
-    services.tumpang_reopen(pair=pair, by=planner)
+    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_reopen(pair=pair, by=planner)
     assert AuditLog.objects.get(action="tumpang.reopened").data == {"catatan": ""}
 
 
 def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, django_assert_num_queries):  # noqa: F811
-    proposal = services.tumpang_propose(
+    proposal = services.overlap_propose(
         pair=pair,
         by=opd_a_editor,
         status="duplikasi",
@@ -232,10 +232,10 @@ def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, djan
 def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     from renja.models import AuditLog
 
-    group = services.sinonim_save(
+    group = services.synonym_group_save(
         group=None, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=True, by=planner
     )
-    services.sinonim_save(
+    services.synonym_group_save(
         group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
     )
     created, changed = AuditLog.objects.filter(action__startswith="sinonim.", object_id=str(group.pk)).order_by("id")
@@ -249,20 +249,20 @@ def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     assert changed.changes == {"aktif": [True, False]}
 
 
-# tumpang_comment_add, tumpang_proposal_decline ---------------------------------------------------------------------
+# overlap_comment_add, overlap_proposal_decline ---------------------------------------------------------------------
 
 
 def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_a_editor):  # noqa: F811
     from renja.models import AuditLog
     from sinkronisasi.models import OverlapComment
 
-    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, text=" \n ")
+    error = _refusal(services.overlap_comment_add, pair=pair, by=planner, text=" \n ")
     assert error.message_dict == {"text": ["Komentar tidak boleh kosong."]}
-    error = _refusal(services.tumpang_comment_add, pair=pair, by=planner, text="x" * (OverlapComment.MAX_TEXT + 1))
+    error = _refusal(services.overlap_comment_add, pair=pair, by=planner, text="x" * (OverlapComment.MAX_TEXT + 1))
     assert error.message_dict == {"text": [f"Komentar paling panjang {OverlapComment.MAX_TEXT} karakter."]}
-    longest = services.tumpang_comment_add(pair=pair, by=planner, text=" " + "y" * OverlapComment.MAX_TEXT + " ")
+    longest = services.overlap_comment_add(pair=pair, by=planner, text=" " + "y" * OverlapComment.MAX_TEXT + " ")
     assert longest.text == "y" * OverlapComment.MAX_TEXT and longest.opd_id is None and longest.by == planner
-    mine = services.tumpang_comment_add(pair=pair, by=opd_a_editor, text=" Kami pimpin ")
+    mine = services.overlap_comment_add(pair=pair, by=opd_a_editor, text=" Kami pimpin ")
     assert (mine.text, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
     first, second = AuditLog.objects.filter(action="tumpang.commented").order_by("id")
     assert first.by == planner and first.data == {"komentar": longest.pk, "teks": "y" * 200}
@@ -270,10 +270,10 @@ def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_
 
 
 def test_a_decline_needs_a_reason_kept_trimmed(pair, proposal, planner):  # noqa: F811
-    error = _refusal(services.tumpang_proposal_decline, proposal=proposal, by=planner, reason="  ")
+    error = _refusal(services.overlap_proposal_decline, proposal=proposal, by=planner, reason="  ")
     assert error.message_dict == {"reason": ["Alasan penolakan wajib diisi."]}
     assert OverlapProposal.objects.get(pk=proposal.pk).is_open
-    declined = services.tumpang_proposal_decline(proposal=proposal, by=planner, reason="  " + "z" * 1200)
+    declined = services.overlap_proposal_decline(proposal=proposal, by=planner, reason="  " + "z" * 1200)
     stored = OverlapProposal.objects.get(pk=proposal.pk)
     assert (stored.outcome, stored.reason, stored.decided_by) == ("ditolak", "z" * 1000, planner)
     assert stored.decided_at is not None and declined.reason == stored.reason
@@ -282,7 +282,7 @@ def test_a_decline_needs_a_reason_kept_trimmed(pair, proposal, planner):  # noqa
 def test_a_decline_is_audited_on_the_pair_with_who_and_why(pair, proposal, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.tumpang_proposal_decline(proposal=proposal, by=planner, reason=" Belum sepakat ")
+    services.overlap_proposal_decline(proposal=proposal, by=planner, reason=" Belum sepakat ")
     entry = AuditLog.objects.get(action="tumpang.proposal_declined", object_id=str(pair.pk))
     assert entry.by == planner and entry.data["alasan"] == "Belum sepakat"
     assert entry.data["usulan"] == proposal.pk and entry.data["status"] == "koordinasi"

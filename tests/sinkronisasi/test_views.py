@@ -99,7 +99,7 @@ def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pair
 
 
 def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, planner, two_pairs):
-    services.tumpang_resolve(pair=two_pairs[0], status="saling_melengkapi", by=planner)
+    services.overlap_resolve(pair=two_pairs[0], status="saling_melengkapi", by=planner)
     client.force_login(planner)
     url = reverse("sinkronisasi:pair-list")
     assert client.get(url).context["page"].paginator.count == 1
@@ -107,7 +107,7 @@ def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, p
     assert client.get(url, {"status": "semua"}).context["page"].paginator.count == 2
 
 
-def test_pair_export_has_the_report_columns(client, planner, two_pairs):
+def test_overlap_export_has_the_report_columns(client, planner, two_pairs):
     """The download starts with the report's columns (then names and pagu), ";"-separated for Indonesian Excel."""
     client.force_login(planner)
     response = client.get(reverse("sinkronisasi:pair-list"), {"export": "csv"})
@@ -142,7 +142,7 @@ def test_report_command_writes_both_files_with_exact_columns(tmp_path, year, two
     assert "'=HYPERLINK(1)" in by_id
 
 
-def test_pair_list_query_count_does_not_grow_with_data(client, planner, year, opd_a, opd_b, places, groups):
+def test_overlap_list_query_count_does_not_grow_with_data(client, planner, year, opd_a, opd_b, places, groups):
     def count():
         client.force_login(planner)
         from django.db import connection
@@ -231,12 +231,12 @@ def test_a_synonym_group_needs_two_different_phrases(client, planner):
 
 
 def test_default_synonyms_are_seeded_once(db):
-    from sinkronisasi.services import sinonim_seed
-    from sinkronisasi.sinonim_bawaan import DEFAULT_SYNONYMS
+    from sinkronisasi.builtin_synonyms import DEFAULT_SYNONYMS
+    from sinkronisasi.services import synonym_group_seed
 
     SynonymGroup.objects.all().delete()
-    assert sinonim_seed() == len(DEFAULT_SYNONYMS)
-    assert sinonim_seed() == 0
+    assert synonym_group_seed() == len(DEFAULT_SYNONYMS)
+    assert synonym_group_seed() == 0
     assert SynonymGroup.objects.filter(nama="penitipan anak").exists()
 
 
@@ -287,7 +287,7 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
 
 def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     pair = two_pairs[0]
-    services.tumpang_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
     client.force_login(planner)
     assert client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk])).status_code == 302
     pair.refresh_from_db()

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             .order_by("-score", "row_a__ref", "row_b__ref")
         )
         (folder / "tumpang_tindih.csv").write_bytes(
-            write_csv(selectors.PAIR_COLUMNS, selectors.pair_export_rows(pairs), bom=False)
+            write_csv(selectors.OVERLAP_COLUMNS, selectors.overlap_export_rows(pairs), bom=False)
         )
         orphans = selectors.usulan_belum_diambil(fiscal_year).order_by("id_usulan")
         (folder / "usulan_belum_diambil.csv").write_bytes(

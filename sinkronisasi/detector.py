@@ -69,7 +69,7 @@ class RowFacts:
     penunjang: bool
     places: frozenset[str]  # wilayah codes; empty means regency-wide
     groups: frozenset[str]  # target-group slugs
-    terms: dict[str, float]  # term -> field weight (see teks.weighted_terms)
+    terms: dict[str, float]  # term -> field weight (see text.weighted_terms)
     usulan: frozenset[int] = frozenset()
 
 

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import deteksi, teks
-from .sinonim_bawaan import DEFAULT_SYNONYMS
+from .builtin_synonyms import DEFAULT_SYNONYMS
+from .detector import Detector, Params, RowFacts, is_penunjang
+from .text import Vocabulary, group_terms, place_stopwords, row_terms, vocabulary_from
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "renja" / "fixtures" / "reference"
-SETS = Path(__file__).resolve().parent / "fixtures" / "evaluasi"
+SETS = Path(__file__).resolve().parent / "fixtures" / "evaluation"
 
 
 @dataclass
@@ -55,8 +56,8 @@ def region_names() -> list[str]:
     return [r["nama"] for r in _read(REFERENCE / "wilayah_kukar.csv") if r["tingkat"] != "kabupaten"]
 
 
-def default_vocabulary() -> teks.Vocabulary:
-    return teks.vocabulary_from((i, label, phrases) for i, (label, phrases) in enumerate(DEFAULT_SYNONYMS))
+def default_vocabulary() -> Vocabulary:
+    return vocabulary_from((i, label, phrases) for i, (label, phrases) in enumerate(DEFAULT_SYNONYMS))
 
 
 def official_name(kode: str, names: dict[str, str]) -> str:
@@ -68,15 +69,15 @@ def official_name(kode: str, names: dict[str, str]) -> str:
     return names.get(generic, "")
 
 
-def load_rows(path: Path, vocabulary: teks.Vocabulary | None = None) -> tuple[list[deteksi.RowFacts], dict[int, dict]]:
+def load_rows(path: Path, vocabulary: Vocabulary | None = None) -> tuple[list[RowFacts], dict[int, dict]]:
     vocabulary = vocabulary or default_vocabulary()
     names = nomenclature_names()
-    place_stop = teks.place_stopwords(region_names())
+    place_stop = place_stopwords(region_names())
     opd_ids: dict[str, int] = {}
     facts, raw = [], {}
     for i, r in enumerate(_read(path), start=1):
         kode = r["kode_sub_kegiatan"].strip()
-        terms = teks.row_terms(
+        terms = row_terms(
             nama=r["nama"],
             keterangan=r.get("keterangan", ""),
             indikator=r.get("indikator", ""),
@@ -85,11 +86,11 @@ def load_rows(path: Path, vocabulary: teks.Vocabulary | None = None) -> tuple[li
             extra_stop=place_stop,
         )
         facts.append(
-            deteksi.RowFacts(
+            RowFacts(
                 id=i,
                 opd=opd_ids.setdefault(r["opd"].strip(), len(opd_ids) + 1),
                 kode=kode,
-                penunjang=deteksi.is_penunjang(kode),
+                penunjang=is_penunjang(kode),
                 places=frozenset(c.strip() for c in r.get("lokasi", "").split(";") if c.strip()),
                 groups=frozenset(s.strip() for s in r.get("sasaran", "").split(";") if s.strip()),
                 terms=terms,
@@ -148,12 +149,12 @@ GROUP_SLUGS = [
 ]
 
 
-def build_detector(facts: list[deteksi.RowFacts], params: deteksi.Params) -> deteksi.Detector:
+def build_detector(facts: list[RowFacts], params: Params) -> Detector:
     """The detector as the product builds it (services.sync_refresh): target-group words weigh little."""
-    return deteksi.Detector(facts, params, group_terms=teks.group_terms(default_vocabulary(), GROUP_SLUGS))
+    return Detector(facts, params, group_terms=group_terms(default_vocabulary(), GROUP_SLUGS))
 
 
-def detector_pairs(facts: list[deteksi.RowFacts], raw: dict[int, dict], params: deteksi.Params) -> set[frozenset[str]]:
+def detector_pairs(facts: list[RowFacts], raw: dict[int, dict], params: Params) -> set[frozenset[str]]:
     detector = build_detector(facts, params)
     return {frozenset((raw[f.a]["ref"], raw[f.b]["ref"])) for f in detector.findings()}
 
@@ -162,7 +163,7 @@ def score(predicted: set[frozenset[str]], truth: set[frozenset[str]]) -> Scores:
     return Scores(flagged=len(predicted), true_pairs=len(truth), hits=len(predicted & truth))
 
 
-def evaluate(name: str, params: deteksi.Params = deteksi.Params()) -> dict[str, Scores]:
+def evaluate(name: str, params: Params = Params()) -> dict[str, Scores]:
     facts, raw = load_rows(SETS / f"{name}_renja.csv")
     truth = load_pairs(SETS / f"{name}_pasangan.csv")
     return {
@@ -171,7 +172,7 @@ def evaluate(name: str, params: deteksi.Params = deteksi.Params()) -> dict[str, 
     }
 
 
-def errors(name: str, params: deteksi.Params = deteksi.Params()) -> tuple[list, list]:
+def errors(name: str, params: Params = Params()) -> tuple[list, list]:
     """False positives and false negatives with their scores, for reading (not for tuning single rows)."""
     facts, raw = load_rows(SETS / f"{name}_renja.csv")
     truth = load_pairs(SETS / f"{name}_pasangan.csv")
