@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +23,6 @@ def forums_for_user(user: User) -> QuerySet[Forum]:
 def get_forum_for_user(user: User, pk: int, *, write: bool = False) -> Forum:
     """One forum the user may read (404 otherwise); write=True requires running forums (403)."""
     forum = get_object_or_404(forums_for_user(user), pk=pk)
-    if write and not rules.can_run_forums(user):
-        raise PermissionDenied
+    if write:
+        rules.require(user, rules.can_run_forums)
     return forum

@@ -20,6 +20,6 @@ def request_inbox_counts(request: HttpRequest) -> dict[str, int]:
 def inbox_counts(request: HttpRequest) -> dict:
     """`inbox_counts` for OPD people: lazy, so a page that does not draw the menu runs no query."""
     user = getattr(request, "user", None)
-    if user is None or rules.usulan_opd_scope(user) is None:
+    if user is None or not rules.has_inbox(user):
         return {}
     return {"inbox_counts": SimpleLazyObject(lambda: request_inbox_counts(request))}

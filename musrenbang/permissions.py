@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +23,6 @@ def usulan_for_user(user: User) -> QuerySet[Usulan]:
 def get_usulan_for_user(user: User, pk: int, *, write: bool = False) -> Usulan:
     """One usulan the user may read (404 otherwise); write=True also requires the right to decide on it (403)."""
     usulan = get_object_or_404(usulan_for_user(user), pk=pk)
-    if write and not rules.can_decide_usulan(user, usulan.opd_tujuan):
-        raise PermissionDenied
+    if write:
+        rules.require(user, rules.can_decide_usulan, usulan.opd_tujuan)
     return usulan

@@ -10,6 +10,9 @@ Outside a user's read scope an object answers 404; readable but not writable ans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,6 +21,41 @@ from .models import Opd, RenjaRow, User
 
 PLANNING_ROLES = {User.Role.ADMIN, User.Role.PERENCANA}
 OPD_ROLES = {User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD}
+
+
+def require(user: User, rule: Callable[..., bool], *args) -> None:
+    """Refuse (403) unless `rule(user, *args)` holds: views and services say which rule, never how it is decided.
+
+    `require(request.user, can_import)`, `require(request.user, can_decide_usulan, usulan.opd_tujuan)`."""
+    if not rule(user, *args):
+        raise PermissionDenied
+
+
+class Capacity(StrEnum):
+    """How a user acts for an agency (`acting_for`)."""
+
+    PLANNER = "planner"  # Bappeda: for every agency, changes its Renja
+    FACILITATOR = "facilitator"  # the forum: for every agency, decides usulan as the forum, changes no Renja
+    OFFICER = "officer"  # an agency's officer: for their own agency only
+
+
+# The capacities that change an agency's Renja rows and decide its usulan at the agency's level.
+CHANGES_RENJA = frozenset({Capacity.PLANNER, Capacity.OFFICER})
+
+
+def acting_for(user: User, opd_id: int | None) -> Capacity | None:
+    """The one table of who may act for an agency: a planner or a facilitator across agencies, an officer for their
+    own agency only; readers, deactivated users and anonymous visitors for none (None). `opd_id` None (no agency
+    yet): only the capacities across agencies."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.is_superuser or user.role in PLANNING_ROLES:
+        return Capacity.PLANNER
+    if user.role == User.Role.FASILITATOR:
+        return Capacity.FACILITATOR
+    if user.role == User.Role.PETUGAS_OPD and opd_id is not None and user.opd_id == opd_id:
+        return Capacity.OFFICER
+    return None
 
 
 def is_planner(user: User) -> bool:
@@ -48,18 +86,14 @@ def editable_opds(user: User) -> QuerySet[Opd]:
     return Opd.objects.none()
 
 
-def can_edit(user: User, opd: Opd) -> bool:
-    """May the user change this OPD's Renja rows?"""
-    if is_planner(user):
-        return True
-    return bool(
-        user.is_authenticated and user.is_active and user.role == User.Role.PETUGAS_OPD and user.opd_id == opd.pk
-    )
+def can_edit(user: User, opd: Opd | None) -> bool:
+    """May the user change this OPD's Renja rows? Planners for every agency, officers for their own."""
+    return acting_for(user, opd.pk if opd is not None else None) in CHANGES_RENJA
 
 
 def can_create_rows(user: User) -> bool:
     """Planners create rows for any OPD; officers for their own."""
-    return is_planner(user) or (user.is_authenticated and user.role == User.Role.PETUGAS_OPD and bool(user.opd_id))
+    return is_planner(user) or acting_for(user, user.opd_id) == Capacity.OFFICER
 
 
 def can_import(user: User) -> bool:
@@ -86,15 +120,19 @@ def get_row_for_user(user: User, pk: int, *, write: bool = False) -> RenjaRow:
     """Load one Renja row the user may read (404 otherwise); with write=True also require can_edit (403)."""
     qs = row_queryset_for_user(user).select_related("opd_pengampu", "sub_kegiatan__parent__parent")
     row = get_object_or_404(qs, pk=pk)
-    if write and not can_edit(user, row.opd):
-        raise PermissionDenied
+    if write:
+        require(user, can_edit, row.opd)
     return row
+
+
+def can_manage_years(user: User) -> bool:
+    """Fiscal years (opening, locking, the stage) are Bappeda's to manage."""
+    return is_planner(user)
 
 
 def require_planner(user: User) -> None:
     """Reference data and fiscal years are Bappeda's to manage."""
-    if not is_planner(user):
-        raise PermissionDenied
+    require(user, is_planner)
 
 
 # Usulan (musrenbang) rules. The getters live in musrenbang/permissions.py and use only these.
@@ -110,6 +148,11 @@ def usulan_opd_scope(user: User) -> int | None:
     return None
 
 
+def has_inbox(user: User) -> bool:
+    """OPD people have an inbox of the usulan routed to their agency (and choose how they hear of new ones)."""
+    return usulan_opd_scope(user) is not None
+
+
 def can_route_usulan(user: User) -> bool:
     """Routing usulan to agencies, carrying them over and importing them is Bappeda's work."""
     return is_planner(user)
@@ -117,9 +160,7 @@ def can_route_usulan(user: User) -> bool:
 
 def can_decide_usulan(user: User, opd: Opd | None) -> bool:
     """Planners decide for any agency, facilitators record forum decisions for any, officers for their own only."""
-    if opd is None:
-        return False
-    return can_edit(user, opd) or is_facilitator(user)
+    return opd is not None and acting_for(user, opd.pk) is not None
 
 
 # Forum rules. The getters live in forum/permissions.py and use only these.
@@ -153,13 +194,7 @@ def can_resolve_overlaps(user: User) -> bool:
 
 def can_propose_settlement(user: User, opd_ids: set[int]) -> bool:
     """An officer of one of a pair's two agencies proposes how to settle it; a planner or facilitator confirms."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == User.Role.PETUGAS_OPD
-        and user.opd_id is not None
-        and user.opd_id in opd_ids
-    )
+    return any(acting_for(user, opd_id) == Capacity.OFFICER for opd_id in opd_ids)
 
 
 def can_comment_on_overlap(user: User, opd_ids: set[int]) -> bool:

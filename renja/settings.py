@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
-    "template_partials",
     "django_tasks_db",  # the task queue's table (work off the request; see the TASKS setting)
     "core",
     "renja",
@@ -81,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "renja.context_processors.pemda",
+                "renja.context_processors.perms_for_user",
                 "musrenbang.context_processors.inbox_counts",
             ],
         },

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -273,8 +273,7 @@ def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def row_create(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_create_rows(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, permissions.can_create_rows)
     fiscal_year = _year_from_request(request)
     if fiscal_year is None:
         messages.error(request, _("Belum ada tahun anggaran. Minta Bappeda membuatnya."))
@@ -416,8 +415,7 @@ def row_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_import(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, permissions.can_import)
     max_bytes = settings.RENJA_IMPORT_MAX_BYTES
     form = ImportUploadForm(
         request.POST or None,
@@ -446,8 +444,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """The XLSX template of the Renja import, with the lists and codes the user may use."""
-    if not permissions.can_import(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, permissions.can_import)
     response = HttpResponse(renja_template(request.user), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-impor-renja.xlsx"'
     return response
@@ -456,8 +453,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.can_import(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, permissions.can_import)
     batch = get_object_or_404(RenjaImport.objects.select_related("fiscal_year"), pk=pk, uploaded_by=request.user)
     try:
         summary = services.renja_import_confirm(batch=batch, by=request.user)
@@ -487,7 +483,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def year_list(request: HttpRequest) -> HttpResponse:
     """Fiscal years and their stages, with the locks Bappeda sets."""
-    permissions.require_planner(request.user)
+    permissions.require(request.user, permissions.can_manage_years)
     years = FiscalYear.objects.prefetch_related("stages").order_by("-year")
     return render(request, "renja/year_list.html", {"years": years, "today": timezone.localdate()})
 
@@ -495,7 +491,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def year_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require_planner(request.user)
+    permissions.require(request.user, permissions.can_manage_years)
     fiscal_year = get_object_or_404(FiscalYear, pk=pk)
     locked = request.POST.get("kunci") == "1"
     reason = request.POST.get("alasan", "").strip()[:255]
@@ -512,7 +508,7 @@ def year_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def stage_lock(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require_planner(request.user)
+    permissions.require(request.user, permissions.can_manage_years)
     window = get_object_or_404(StageWindow, pk=pk)
     locked = request.POST.get("kunci") == "1"
     services.stage_set_lock(window=window, locked=locked, by=request.user)

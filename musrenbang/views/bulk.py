@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -92,20 +92,18 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
                 return _bulk_again(request, form, back, chosen=chosen, warnings=warnings, status=200)
     try:
         if data["aksi"] == "teruskan":
-            if not rules.can_route_usulan(request.user):
-                raise PermissionDenied
+            rules.require(request.user, rules.can_route_usulan)
             if not confirmed(request, BULK_CONFIRM):
                 return _bulk_confirm(request, data, chosen, back)
             count = services.usulan_route_many(usulan_list=chosen, opd=data["opd"], by=request.user)
         elif data["aksi"] == "tutup":
-            if not rules.can_close_usulan(request.user):
-                raise PermissionDenied
+            rules.require(request.user, rules.can_close_usulan)
             if not confirmed(request, BULK_CONFIRM):
                 return _bulk_confirm(request, data, chosen, back)
             count = services.usulan_close_many(usulan_list=chosen, by=request.user, alasan=data["alasan"])
         else:
-            if any(not rules.can_decide_usulan(request.user, u.opd_tujuan) for u in chosen):
-                raise PermissionDenied
+            for u in chosen:
+                rules.require(request.user, rules.can_decide_usulan, u.opd_tujuan)
             if not confirmed(request, BULK_CONFIRM):
                 return _bulk_confirm(request, data, chosen, back, row=row)
             level = (
@@ -191,7 +189,7 @@ def _bulk_again(
     parts = urlsplit(back)
     request.GET = QueryDict(parts.query)
     inbox = parts.path == reverse("musrenbang:inbox")
-    if inbox and rules.usulan_opd_scope(request.user) is None:
+    if inbox and not rules.has_inbox(request.user):
         inbox = False
     return _list_page(
         request, inbox=inbox, bulk_form=form, chosen=chosen, warnings=warnings, next_url=back, status=status
@@ -201,8 +199,7 @@ def _bulk_again(
 @require_POST
 @login_required
 def usulan_carry_over(request: HttpRequest) -> HttpResponse:
-    if not rules.can_route_usulan(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_route_usulan)
     form = CarryOverForm(request.POST)
     if form.is_valid() and not confirmed(request):
         dari, ke = form.cleaned_data["dari"], form.cleaned_data["ke"]

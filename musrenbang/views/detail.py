@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -163,8 +163,8 @@ def row_places_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk, write=True)
-    if not rules.can_edit(request.user, usulan.opd_tujuan):  # facilitators decide at the forum, never write Renja
-        raise PermissionDenied
+    # Facilitators decide at the forum, never write Renja.
+    rules.require(request.user, rules.can_edit, usulan.opd_tujuan)
     form = NewRowForm(request.POST)
     if form.is_valid():
         try:
@@ -189,8 +189,7 @@ def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def usulan_route(request: HttpRequest, pk: int) -> HttpResponse:
     usulan = get_usulan_for_user(request.user, pk)
-    if not rules.can_route_usulan(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_route_usulan)
     form = RouteForm(request.POST)
     if form.is_valid():
         try:

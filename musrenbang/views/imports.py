@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,8 +44,7 @@ def _pending_cleanup(folder, max_age_s: int = 24 * 3600) -> None:
 @login_required
 def usulan_import(request: HttpRequest) -> HttpResponse:
     """Upload an usulan file (project CSV/XLSX or SIPD export), see what it would change, then confirm."""
-    if not rules.can_route_usulan(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_route_usulan)
     max_bytes = settings.RENJA_IMPORT_MAX_BYTES
     form = ImportUploadForm(
         request.POST or None,
@@ -80,8 +79,7 @@ def usulan_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def usulan_import_template(request: HttpRequest) -> HttpResponse:
     """The XLSX template of the usulan import (project format)."""
-    if not rules.can_route_usulan(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_route_usulan)
     response = HttpResponse(usulan_template(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="templat-impor-usulan.xlsx"'
     return response
@@ -90,8 +88,7 @@ def usulan_import_template(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def usulan_import_confirm(request: HttpRequest) -> HttpResponse:
-    if not rules.can_route_usulan(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_route_usulan)
     pending = request.session.pop("usulan_import", None)
     if not pending or pending.get("token") != request.POST.get("token"):
         messages.error(request, _("Tidak ada impor yang menunggu konfirmasi; unggah ulang berkasnya."))

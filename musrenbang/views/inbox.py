@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from .lists import _list_page
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The usulan routed to the officer's agency, undecided first."""
-    if rules.usulan_opd_scope(request.user) is None:
+    if not rules.has_inbox(request.user):
         return redirect("musrenbang:usulan-list")
     response = _list_page(request, inbox=True)
     if request.GET.get("export") is None:
@@ -32,8 +31,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox_mail(request: HttpRequest) -> HttpResponse:
     """An officer chooses how to hear of usulan routed to their agency (the form is on their home page)."""
-    if rules.usulan_opd_scope(request.user) is None:
-        raise PermissionDenied
+    rules.require(request.user, rules.has_inbox)
     form = InboxMailForm(request.POST)
     if form.is_valid():
         services.inbox_mail_set(user=request.user, mode=form.cleaned_data["mode"])

@@ -152,7 +152,7 @@ def _list_page(
             initial={"aksi": request.GET.get("aksi"), "baris": request.GET.get("terima_baris", "")},
         )
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
-    can_decide = inbox and rules.usulan_opd_scope(user) is not None and rules.can_decide_usulan(user, user.opd)
+    can_decide = inbox and rules.has_inbox(user) and rules.can_decide_usulan(user, user.opd)
     shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
     context = {
         "filter": usulan_filter,

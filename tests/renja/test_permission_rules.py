@@ -6,8 +6,11 @@ Written to kill the mutants `make mutate` found surviving in the module (an `and
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from renja import permissions
+from renja.context_processors import perms_for_user
 from renja.models import User
 from tests.factories import make_row, make_user
 
@@ -91,3 +94,112 @@ def test_one_row_loads_with_everything_its_pages_show_in_one_query(
         loaded = permissions.get_row_for_user(planner, row.pk)
         assert loaded.fiscal_year.year and loaded.opd.singkatan and loaded.opd_pengampu.singkatan
         assert loaded.sub_kegiatan.parent.parent.kode
+
+
+# require(): the one way views and services refuse; acting_for(): the one table of who acts for an agency.
+C = permissions.Capacity
+
+
+@pytest.mark.parametrize(
+    "who, own, other",
+    [
+        ("planner", C.PLANNER, C.PLANNER),
+        ("admin_user", C.PLANNER, C.PLANNER),
+        ("facilitator", C.FACILITATOR, C.FACILITATOR),
+        ("opd_a_editor", C.OFFICER, None),
+        ("opd_a_viewer", None, None),
+    ],
+)
+def test_who_acts_for_an_agency(request, opd_a, opd_b, who, own, other):
+    user = request.getfixturevalue(who)
+    assert permissions.acting_for(user, opd_a.pk) == own
+    assert permissions.acting_for(user, opd_b.pk) == other
+    # No agency yet (an usulan not routed): only those who act across agencies.
+    assert permissions.acting_for(user, None) == (other if own == other else None)
+
+
+def test_nobody_acts_for_an_agency_when_deactivated_or_anonymous(deactivated_officer, opd_a):
+    assert permissions.acting_for(deactivated_officer, opd_a.pk) is None
+    assert permissions.acting_for(AnonymousUser(), opd_a.pk) is None
+
+
+@pytest.mark.parametrize(
+    "who, edit_a, edit_b, decide_b, propose_ab",
+    [
+        ("planner", True, True, True, False),
+        ("facilitator", False, False, True, False),
+        ("opd_a_editor", True, False, False, True),
+        ("opd_a_viewer", False, False, False, False),
+    ],
+)
+def test_the_agency_rules_follow_the_table(request, opd_a, opd_b, who, edit_a, edit_b, decide_b, propose_ab):
+    user = request.getfixturevalue(who)
+    assert permissions.can_edit(user, opd_a) is edit_a
+    assert permissions.can_edit(user, opd_b) is edit_b
+    assert permissions.can_decide_usulan(user, opd_b) is decide_b
+    assert permissions.can_propose_settlement(user, {opd_a.pk, opd_b.pk}) is propose_ab
+    assert permissions.can_propose_settlement(user, {opd_b.pk}) is False
+
+
+def test_require_passes_when_the_rule_holds(planner, opd_a_editor, opd_a):
+    assert permissions.require(planner, permissions.can_manage_years) is None
+    assert permissions.require(opd_a_editor, permissions.can_edit, opd_a) is None
+    assert permissions.require(opd_a_editor, permissions.has_inbox) is None
+
+
+@pytest.mark.parametrize(
+    "who, rule, args",
+    [
+        ("opd_a_editor", "can_manage_years", ()),
+        ("facilitator", "can_manage_years", ()),
+        ("opd_a_viewer", "can_import", ()),
+        ("opd_b_editor", "can_edit", ("opd_a",)),
+        ("facilitator", "can_edit", ("opd_a",)),
+        ("opd_b_editor", "can_decide_usulan", ("opd_a",)),
+        ("planner", "has_inbox", ()),
+        ("opd_a_editor", "can_route_usulan", ()),
+    ],
+)
+def test_require_refuses_with_403_when_the_rule_does_not_hold(request, who, rule, args):
+    user = request.getfixturevalue(who)
+    with pytest.raises(PermissionDenied):
+        permissions.require(user, getattr(permissions, rule), *(request.getfixturevalue(a) for a in args))
+
+
+def test_require_refuses_anonymous_visitors(db, opd_a):
+    with pytest.raises(PermissionDenied):
+        permissions.require(AnonymousUser(), permissions.can_edit, opd_a)
+    with pytest.raises(PermissionDenied):
+        permissions.require_planner(AnonymousUser())
+
+
+@pytest.mark.parametrize(
+    "who, can_manage_years, has_inbox, can_use_admin",
+    [
+        ("planner", True, False, False),
+        ("admin_user", True, False, True),
+        ("facilitator", False, False, False),
+        ("opd_a_editor", False, True, False),
+        ("opd_a_viewer", False, True, False),
+    ],
+)
+def test_templates_ask_the_context_processor(rf, request, who, can_manage_years, has_inbox, can_use_admin):
+    http_request = rf.get("/")
+    http_request.user = request.getfixturevalue(who)
+    assert perms_for_user(http_request) == {
+        "can_manage_years": can_manage_years,
+        "has_inbox": has_inbox,
+        "can_use_admin": can_use_admin,
+    }
+    http_request.user = AnonymousUser()
+    assert perms_for_user(http_request) == {"can_manage_years": False, "has_inbox": False, "can_use_admin": False}
+
+
+def test_the_menu_shows_the_years_page_to_planners_and_the_inbox_to_opd_people(client, planner, opd_a_editor, year):
+    years, inbox = f'href="{reverse("renja:year-list")}"', f'href="{reverse("musrenbang:inbox")}"'
+    client.force_login(planner)
+    page = client.get(reverse("renja:row-list")).content.decode()
+    assert years in page and inbox not in page
+    client.force_login(opd_a_editor)
+    page = client.get(reverse("renja:row-list")).content.decode()
+    assert years not in page and inbox in page
