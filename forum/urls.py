@@ -24,14 +24,14 @@ urlpatterns = [
     path("forum/<int:pk>/koreksi/", views.forum_correct, name="forum-correct"),
     path("forum/<int:pk>/berita-acara.pdf", views.forum_pdf, name="forum-pdf"),
     path("forum/<int:pk>/berita-acara/buat-lagi/", views.forum_pdf_again, name="forum-pdf-again"),
-    path("forum/agenda-beririsan/<int:pair>/", views.agenda_overlap, name="agenda-tumpang"),
+    path("forum/agenda-beririsan/<int:pair>/", views.agenda_overlap, name="agenda-overlap"),
     path(
-        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_overlap_remove, name="agenda-tumpang-remove"
+        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_overlap_remove, name="agenda-overlap-remove"
     ),
     path(
         "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/konfirmasi/",
         views.agenda_overlap_remove_confirm,
-        name="agenda-tumpang-remove-confirm",
+        name="agenda-overlap-remove-confirm",
     ),
     path("verifikasi/", views.verify, name="verify"),
     path("verifikasi/<str:sha>/", views.verify_detail, name="verify-detail"),

@@ -411,7 +411,7 @@ def agenda_overlap_remove_confirm(request: HttpRequest, pk: int, pair: int) -> H
             _("Kesepakatan pasangan ini (%(status)s) tetap tersimpan di halaman Sinkronisasi.")
             % {"status": found.get_status_display()},
         ],
-        action=reverse("forum:agenda-tumpang-remove", args=[forum.pk, found.pk]),
+        action=reverse("forum:agenda-overlap-remove", args=[forum.pk, found.pk]),
         button=_("Ya, keluarkan dari agenda"),
         back=back,
         breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
@@ -426,7 +426,7 @@ def agenda_overlap_remove(request: HttpRequest, pk: int, pair: int) -> HttpRespo
     found = get_object_or_404(forum.overlaps.all(), pk=pair)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dikeluarkan: langkah ini harus dikonfirmasi dulu."))
-        return redirect("forum:agenda-tumpang-remove-confirm", pk=forum.pk, pair=found.pk)
+        return redirect("forum:agenda-overlap-remove-confirm", pk=forum.pk, pair=found.pk)
     try:
         services.forum_agenda_remove_overlap(forum=forum, pair=found, by=request.user)
     except ValidationError as exc:

@@ -388,23 +388,23 @@ def orphan_export_rows(qs, *, download: bool = False):
 
 
 OVERLAP_ACTION_LABELS = {
-    "tumpang.resolved": gettext_lazy("Diselesaikan"),
-    "tumpang.reopened": gettext_lazy("Dibuka lagi"),
-    "tumpang.signed": gettext_lazy("Ditandatangani dalam berita acara"),
-    "tumpang.changed_after_signing": gettext_lazy("Baris berubah setelah ditandatangani"),
-    "tumpang.taken_to_forum": gettext_lazy("Dimasukkan ke agenda forum"),
-    "tumpang.no_longer_flagged": gettext_lazy("Tidak lagi ditandai"),
-    "tumpang.commented": gettext_lazy("Komentar ditambahkan"),
-    "tumpang.proposed": gettext_lazy("Usulan penyelesaian diajukan"),
-    "tumpang.proposal_replaced": gettext_lazy("Usulan penyelesaian diganti usulan baru"),
-    "tumpang.proposal_confirmed": gettext_lazy("Usulan penyelesaian dikonfirmasi"),
-    "tumpang.proposal_declined": gettext_lazy("Usulan penyelesaian ditolak"),
+    "overlap.resolved": gettext_lazy("Diselesaikan"),
+    "overlap.reopened": gettext_lazy("Dibuka lagi"),
+    "overlap.signed": gettext_lazy("Ditandatangani dalam berita acara"),
+    "overlap.changed_after_signing": gettext_lazy("Baris berubah setelah ditandatangani"),
+    "overlap.taken_to_forum": gettext_lazy("Dimasukkan ke agenda forum"),
+    "overlap.no_longer_flagged": gettext_lazy("Tidak lagi ditandai"),
+    "overlap.commented": gettext_lazy("Komentar ditambahkan"),
+    "overlap.proposed": gettext_lazy("Usulan penyelesaian diajukan"),
+    "overlap.proposal_replaced": gettext_lazy("Usulan penyelesaian diganti usulan baru"),
+    "overlap.proposal_confirmed": gettext_lazy("Usulan penyelesaian dikonfirmasi"),
+    "overlap.proposal_declined": gettext_lazy("Usulan penyelesaian ditolak"),
 }
 
 
 def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
     """The pair's audit entries, newest first, with the words people read: `action_label` and `status_change`
-    (the status labels before → after) instead of raw keys such as tumpang.resolved: terbuka → koordinasi."""
+    (the status labels before → after) instead of raw keys such as overlap.resolved: terbuka → koordinasi."""
     from renja.models import AuditLog
 
     entries = list(

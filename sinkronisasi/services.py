@@ -513,7 +513,7 @@ def _store_findings(
     for pair, old_status, note in reopened:
         audit_log(
             obj=pair,
-            action="tumpang.reopened",
+            action="overlap.reopened",
             by=None,
             source="sync.reopened",
             changes={"status": [old_status, Overlap.Status.OPEN]},
@@ -522,7 +522,7 @@ def _store_findings(
     for pair in changed_after_signing:
         audit_log(
             obj=pair,
-            action="tumpang.changed_after_signing",
+            action="overlap.changed_after_signing",
             by=None,
             source="sync.changed_after_signing",
             data={"berita_acara": pair.berita_acara_nomor, "status": pair.status},
@@ -533,7 +533,7 @@ def _store_findings(
         if pair.is_resolved:
             audit_log(
                 obj=pair,
-                action="tumpang.no_longer_flagged",
+                action="overlap.no_longer_flagged",
                 by=None,
                 source="sync.no_longer_flagged",
                 data={"status": pair.status, "catatan": pair.note},
@@ -569,7 +569,7 @@ def overlap_resolve(
     pair.save()
     audit_log(
         obj=pair,
-        action="tumpang.resolved",
+        action="overlap.resolved",
         by=by,
         changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.note]},
         data={
@@ -592,7 +592,7 @@ def overlap_reopen(*, pair: Overlap, by: User, note: str = "") -> Overlap:
     pair.reopened_at, pair.reopened_by = timezone.now(), by
     pair.save(update_fields=["status", "opd_pengampu", "dropped_row", "reopened_at", "reopened_by"])
     audit_log(
-        obj=pair, action="tumpang.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": note}
+        obj=pair, action="overlap.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": note}
     )
     return pair
 
@@ -641,7 +641,7 @@ def overlap_sign(*, pairs: list[Overlap], nomor: str, forum: str, by: User) -> N
                 "changed_after_signing_at",
             ]
         )
-        audit_log(obj=pair, action="tumpang.signed", by=by, data={"berita_acara": nomor, "status": pair.status})
+        audit_log(obj=pair, action="overlap.signed", by=by, data={"berita_acara": nomor, "status": pair.status})
 
 
 @transaction.atomic
@@ -654,7 +654,7 @@ def overlap_release_for_forum(*, pair: Overlap, forum: str, by: User) -> None:
     pair.save(update_fields=["signed_at"])
     audit_log(
         obj=pair,
-        action="tumpang.taken_to_forum",
+        action="overlap.taken_to_forum",
         by=by,
         data={"berita_acara_sebelumnya": pair.berita_acara_nomor, "forum": forum},
     )
@@ -669,7 +669,7 @@ def overlap_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment
     if len(text) > OverlapComment.MAX_TEXT:
         raise ValidationError({"text": _("Komentar paling panjang %(n)s karakter.") % {"n": OverlapComment.MAX_TEXT}})
     comment = OverlapComment.objects.create(pair=pair, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
-    audit_log(obj=pair, action="tumpang.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
+    audit_log(obj=pair, action="overlap.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
     return comment
 
 
@@ -704,7 +704,7 @@ def overlap_propose(
     for old in OverlapProposal.objects.select_for_update().filter(pair=pair, outcome=OverlapProposal.Outcome.WAITING):
         old.outcome, old.decided_by, old.decided_at = OverlapProposal.Outcome.REPLACED, by, now
         old.save(update_fields=["outcome", "decided_by", "decided_at"])
-        audit_log(obj=pair, action="tumpang.proposal_replaced", by=by, data={"usulan": old.pk})
+        audit_log(obj=pair, action="overlap.proposal_replaced", by=by, data={"usulan": old.pk})
     proposal = OverlapProposal.objects.create(
         pair=pair,
         status=status,
@@ -714,7 +714,7 @@ def overlap_propose(
         opd_pengampu=opd_pengampu if status == Overlap.Status.COORDINATION else None,
         dropped_row=dropped_row if status == Overlap.Status.DUPLICATION else None,
     )
-    audit_log(obj=pair, action="tumpang.proposed", by=by, data=_proposal_summary(proposal))
+    audit_log(obj=pair, action="overlap.proposed", by=by, data=_proposal_summary(proposal))
     return proposal
 
 
@@ -753,7 +753,7 @@ def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
         timezone.now(),
     )
     proposal.save(update_fields=["outcome", "decided_by", "decided_at"])
-    audit_log(obj=pair, action="tumpang.proposal_confirmed", by=by, data=_proposal_summary(proposal))
+    audit_log(obj=pair, action="overlap.proposal_confirmed", by=by, data=_proposal_summary(proposal))
     return pair
 
 
@@ -769,7 +769,7 @@ def overlap_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str
     proposal.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     audit_log(
         obj=proposal.pair,
-        action="tumpang.proposal_declined",
+        action="overlap.proposal_declined",
         by=by,
         data={**_proposal_summary(proposal), "alasan": proposal.reason},
     )
@@ -804,7 +804,7 @@ def synonym_group_save(*, group: SynonymGroup | None, nama: str, frasa: str, akt
     group.save()
     audit_log(
         obj=group,
-        action="sinonim.created" if creating else "sinonim.changed",
+        action="synonym_group.created" if creating else "synonym_group.changed",
         by=by,
         changes={k: [old[k], getattr(group, k)] for k in old if old[k] != getattr(group, k)},
     )
@@ -814,7 +814,7 @@ def synonym_group_save(*, group: SynonymGroup | None, nama: str, frasa: str, akt
 
 @transaction.atomic
 def synonym_group_delete(*, group: SynonymGroup, by: User) -> None:
-    audit_log(obj=group, action="sinonim.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
+    audit_log(obj=group, action="synonym_group.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
     sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
 

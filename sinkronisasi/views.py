@@ -76,7 +76,7 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
     """Overlapping pairs of the year, grouped by agency pair (or by score), with counts and a chart."""
     require_sync_access(request.user)
     year = _year(request)
-    context = _base_context(request, year, "tumpang")
+    context = _base_context(request, year, "overlaps")
     if year is None:
         return render(request, "sinkronisasi/overlap_list.html", context)
     # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
@@ -184,7 +184,7 @@ def _overlap_page(
 
 
 def _detail_url(pair: Overlap, anchor: str) -> str:
-    return f"{reverse('sinkronisasi:pair-detail', args=[pair.pk])}#{anchor}"
+    return f"{reverse('sinkronisasi:overlap-detail', args=[pair.pk])}#{anchor}"
 
 
 @require_POST
@@ -276,12 +276,12 @@ def overlap_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if request.POST.get("kembali") == "daftar":
                 return redirect(_list_url(pair))
-            return redirect("sinkronisasi:pair-detail", pk=pair.pk)
+            return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
     return _overlap_page(request, pair, form=form, status=400)
 
 
 def _list_url(pair: Overlap) -> str:
-    return f"{reverse('sinkronisasi:pair-list')}?tahun={pair.fiscal_year.year}"
+    return f"{reverse('sinkronisasi:overlap-list')}?tahun={pair.fiscal_year.year}"
 
 
 @require_POST
@@ -294,7 +294,7 @@ def overlap_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Pasangan dibuka lagi."))
-    return redirect("sinkronisasi:pair-detail", pk=pair.pk)
+    return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
 
 
 @require_POST
@@ -314,7 +314,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
         )
         % {"tahun": year.year},
     )
-    return redirect(f"{reverse('sinkronisasi:pair-list')}?tahun={year.year}")
+    return redirect(f"{reverse('sinkronisasi:overlap-list')}?tahun={year.year}")
 
 
 @login_required
@@ -322,7 +322,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     """Usulan no agency picked up: grouped counts, a chart per kecamatan, the list with one-click routing."""
     require_sync_access(request.user)
     year = _year(request)
-    context = _base_context(request, year, "belum")
+    context = _base_context(request, year, "orphans")
     if year is None:
         return render(request, "sinkronisasi/orphan_list.html", context)
     scope = rules.sync_opd_scope(request.user)
@@ -414,14 +414,14 @@ def synonym_group_list(request: HttpRequest) -> HttpResponse:
                     _("Kelompok sinonim %(nama)s disimpan; temuan dihitung ulang di latar belakang.")
                     % {"nama": group.nama},
                 )
-                return redirect("sinkronisasi:sinonim-list")
+                return redirect("sinkronisasi:synonym-list")
     elif rules.can_manage_synonyms(request.user):
         form = SynonymGroupForm(initial={"aktif": True})
     context = {
         "groups": SynonymGroup.objects.select_related("updated_by"),
         "form": form,
         "can_manage": rules.can_manage_synonyms(request.user),
-        "tab": "sinonim",
+        "tab": "synonyms",
     }
     return render(
         request,
@@ -448,11 +448,11 @@ def synonym_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Kelompok sinonim %(nama)s diubah; temuan dihitung ulang di latar belakang.") % {"nama": group.nama},
             )
-            return redirect("sinkronisasi:sinonim-list")
+            return redirect("sinkronisasi:synonym-list")
     return render(
         request,
         "sinkronisasi/synonym_group_form.html",
-        {"form": form, "group": group, "tab": "sinonim"},
+        {"form": form, "group": group, "tab": "synonyms"},
         status=400 if form.errors else 200,
     )
 
@@ -461,7 +461,7 @@ def synonym_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def synonym_group_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """What deleting a synonym group does, with the button that does it."""
     group = get_synonym_group_for_user(request.user, pk)
-    back = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
+    back = reverse("sinkronisasi:synonym-edit", args=[group.pk])
     return confirm_page(
         request,
         title=_("Hapus kelompok sinonim %(nama)s?") % {"nama": group.nama},
@@ -470,10 +470,10 @@ def synonym_group_delete_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             % {"nama": group.nama, "frasa": ", ".join(group.phrases())},
             _("Temuan program beririsan dihitung ulang tanpa kelompok ini."),
         ],
-        action=reverse("sinkronisasi:sinonim-delete", args=[group.pk]),
+        action=reverse("sinkronisasi:synonym-delete", args=[group.pk]),
         button=_("Ya, hapus kelompok"),
         back=back,
-        breadcrumbs=[(reverse("sinkronisasi:sinonim-list"), _("Sinonim")), (back, group.nama)],
+        breadcrumbs=[(reverse("sinkronisasi:synonym-list"), _("Sinonim")), (back, group.nama)],
     )
 
 
@@ -483,10 +483,10 @@ def synonym_group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_synonym_group_for_user(request.user, pk)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dihapus: penghapusan harus dikonfirmasi dulu."))
-        return redirect("sinkronisasi:sinonim-delete-confirm", pk=group.pk)
+        return redirect("sinkronisasi:synonym-delete-confirm", pk=group.pk)
     services.synonym_group_delete(group=group, by=request.user)
     messages.success(request, _("Kelompok sinonim %(nama)s dihapus.") % {"nama": group.nama})
-    return redirect("sinkronisasi:sinonim-list")
+    return redirect("sinkronisasi:synonym-list")
 
 
 OFFICER_HOME_UNDECIDED = 10  # the longest-waiting undecided usulan listed on the home page; the inbox has them all

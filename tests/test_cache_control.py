@@ -25,7 +25,7 @@ def world(year, opd_a, opd_b):
 
 
 @pytest.mark.parametrize(
-    "page", ["renja:row-list", "musrenbang:usulan-list", "sinkronisasi:pair-list", "sinkronisasi:orphan-list"]
+    "page", ["renja:row-list", "musrenbang:usulan-list", "sinkronisasi:overlap-list", "sinkronisasi:orphan-list"]
 )
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_every_export_is_private_and_not_stored(client, planner, world, page, kind):

@@ -46,13 +46,13 @@ def test_no_page_has_an_inline_style(client, request, agency_a_world, who, year,
         seen.append(name)
         assert not STYLE.search(body), (who, name, url, STYLE.search(body).group(0)[:200])
     extra = [
-        reverse("sinkronisasi:pair-list") + f"?tahun={year.year}&status=semua",
+        reverse("sinkronisasi:overlap-list") + f"?tahun={year.year}&status=semua",
         reverse("renja:row-list") + "?page=1&per_page=1",
     ]
     for url in extra:
         body = client.get(url).content
         assert not STYLE.search(body), (who, url)
-    assert {"renja:home", "renja:row-list", "sinkronisasi:pair-list", "forum:forum-detail"} <= set(seen), seen
+    assert {"renja:home", "renja:row-list", "sinkronisasi:overlap-list", "forum:forum-detail"} <= set(seen), seen
     assert len(seen) > 20
 
 
@@ -70,7 +70,7 @@ def test_score_bars_differ_by_value(client, planner, year, opd_a, opd_b):
     sync_refresh(fiscal_year=year)
     pair = Overlap.objects.get()
     client.force_login(planner)
-    url = reverse("sinkronisasi:pair-list") + f"?tahun={year.year}&status=semua"
+    url = reverse("sinkronisasi:overlap-list") + f"?tahun={year.year}&status=semua"
     values = {}
     for score in (0.28, 1.0):
         Overlap.objects.filter(pk=pair.pk).update(score=score)

@@ -35,7 +35,7 @@ FILTERS = {  # the fields of each list page's filters (the page's own GET form a
     "musrenbang:usulan-list": set(UsulanFilter.base_filters),
     "musrenbang:inbox": set(UsulanFilter.base_filters),
     "musrenbang:track": set(TrackForm.base_fields),
-    "sinkronisasi:pair-list": set(OverlapFilterForm.base_fields),
+    "sinkronisasi:overlap-list": set(OverlapFilterForm.base_fields),
     "sinkronisasi:orphan-list": set(OrphanFilterForm.base_fields),
     "forum:verify": set(VerifyForm.base_fields),
 }
@@ -128,7 +128,7 @@ def test_every_page_without_arguments_is_covered():
         "musrenbang:usulan-list",
         "musrenbang:inbox",
         "musrenbang:track",
-        "sinkronisasi:pair-list",
+        "sinkronisasi:overlap-list",
         "sinkronisasi:orphan-list",
         "forum:forum-list",
         "forum:verify",
@@ -192,8 +192,8 @@ def test_year_parameters_keep_their_meaning(client, planner, world, year):
     client.force_login(planner)
     assert client.get(reverse("renja:home"), {"tahun": str(year.pk)}).context["fiscal_year"] == year
     assert client.get(reverse("renja:home"), {"tahun": "²"}).context["fiscal_year"] == year  # the current one
-    assert client.get(reverse("sinkronisasi:pair-list"), {"tahun": str(year.year)}).context["year"] == year
-    assert client.get(reverse("sinkronisasi:pair-list"), {"tahun": "²⁰²⁶"}).context["year"] == year
+    assert client.get(reverse("sinkronisasi:overlap-list"), {"tahun": str(year.year)}).context["year"] == year
+    assert client.get(reverse("sinkronisasi:overlap-list"), {"tahun": "²⁰²⁶"}).context["year"] == year
 
 
 @pytest.mark.parametrize(

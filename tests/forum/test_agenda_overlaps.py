@@ -55,12 +55,12 @@ def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilit
 
 def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair, facilitator):
     client.force_login(facilitator)
-    response = client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk})
+    response = client.post(reverse("forum:agenda-overlap", args=[pair.pk]), {"forum": forum.pk})
     assert response.status_code == 302
     page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
     assert pair.row_a.ref in page and "Sepakati" in page
     client.post(
-        reverse("sinkronisasi:pair-resolve", args=[pair.pk]),
+        reverse("sinkronisasi:overlap-resolve", args=[pair.pk]),
         {"status": "saling_melengkapi", "note": "Berbagi wilayah"},
     )
     pair.refresh_from_db()
@@ -69,7 +69,7 @@ def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair,
 
 def test_officers_cannot_put_pairs_on_an_agenda(client, forum, pair, opd_a_editor):
     client.force_login(opd_a_editor)
-    assert client.post(reverse("forum:agenda-tumpang", args=[pair.pk]), {"forum": forum.pk}).status_code == 403
+    assert client.post(reverse("forum:agenda-overlap", args=[pair.pk]), {"forum": forum.pk}).status_code == 403
     assert not forum.overlaps.exists()
 
 
@@ -156,7 +156,7 @@ def test_the_forum_page_previews_a_long_agenda(client, forum, facilitator, year,
 
 def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator, opd_a_editor):
     services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
-    url = reverse("forum:agenda-tumpang-remove", args=[forum.pk, pair.pk])
+    url = reverse("forum:agenda-overlap-remove", args=[forum.pk, pair.pk])
     client.force_login(opd_a_editor)
     assert client.post(url).status_code == 403
     assert forum.overlaps.count() == 1
@@ -199,11 +199,11 @@ def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reop
     with pytest.raises(ValidationError, match="sudah ditandatangani"):
         sync_services.overlap_reopen(pair=pair, by=planner)
     client.force_login(planner)
-    client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
-    client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
+    client.post(reverse("sinkronisasi:overlap-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
+    client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk]))
     pair.refresh_from_db()
     assert (pair.status, pair.note) == ("koordinasi", "Dinsos memimpin")
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert f"Disepakati dalam berita acara {signed.nomor}" in page and "Simpan penyelesaian" not in page
 
 
@@ -218,14 +218,14 @@ def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
     assert pair.status == "koordinasi" and pair.changed_after_signing_at is not None
     assert (
         AuditLog.objects.filter(
-            action="tumpang.changed_after_signing", object_id=str(pair.pk), by=None, source="sync.changed_after_signing"
+            action="overlap.changed_after_signing", object_id=str(pair.pk), by=None, source="sync.changed_after_signing"
         ).count()
         == 1
     )
     client.force_login(facilitator)
     assert (
         "Berubah setelah ditandatangani"
-        in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+        in client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     )
     # the signed forum's page shows the settlement its berita acara froze
     page = client.get(reverse("forum:forum-detail", args=[forum_ready.pk])).content.decode()
@@ -284,6 +284,6 @@ def test_taking_a_signed_pair_to_a_later_forum_is_recorded_with_who_and_which_fo
         by=facilitator,
     )
     services.forum_agenda_add_overlap(forum=later, pair=pair, by=facilitator)
-    entry = AuditLog.objects.get(action="tumpang.taken_to_forum")
+    entry = AuditLog.objects.get(action="overlap.taken_to_forum")
     assert entry.by == facilitator
     assert entry.data == {"berita_acara_sebelumnya": signed.nomor, "forum": "Forum lanjutan"}

@@ -83,11 +83,11 @@ def test_agenda_pair_removal_confirmation_names_the_pair(client, facilitator, fo
 
     services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
     client.force_login(facilitator)
-    page = client.get(reverse("forum:agenda-tumpang-remove-confirm", args=[forum.pk, pair.pk])).content.decode()
+    page = client.get(reverse("forum:agenda-overlap-remove-confirm", args=[forum.pk, pair.pk])).content.decode()
     assert f"{pair.row_a.ref} – {pair.opd_b.singkatan} · {pair.row_b.ref}" in page
     assert "tidak tercantum di Lampiran V" in page
     detail = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
-    assert reverse("forum:agenda-tumpang-remove-confirm", args=[forum.pk, pair.pk]) in detail
+    assert reverse("forum:agenda-overlap-remove-confirm", args=[forum.pk, pair.pk]) in detail
 
 
 def test_signing_needs_the_confirmation_box(client, facilitator, forum_ready, verify_url):

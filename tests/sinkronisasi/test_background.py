@@ -54,20 +54,20 @@ def elderly_school(year, opd_b, opd_c, places, groups, codes):
 def test_a_new_synonym_queues_a_full_recompute_that_the_worker_runs(client, planner, elderly_school, year):
     client.force_login(planner)
     response = client.post(
-        reverse("sinkronisasi:sinonim-list"),
+        reverse("sinkronisasi:synonym-list"),
         {"nama": "sekolah lansia", "frasa": "sekolah lansia, universitas usia ketiga", "aktif": "on"},
     )
     assert response.status_code == 302
     assert queued() == [{"fiscal_year_id": year.pk, "full": True, "attempt": 1}]
     assert not Overlap.objects.exists()  # the request did not recompute
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert "menunggu giliran sejak" in page
     run_worker()
     state = SyncState.objects.get(pk=elderly_school.pk)
     assert state.mode == "penuh" and state.full_at > elderly_school.full_at
     assert Overlap.objects.count() == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     text = re.sub(r"<[^>]+>", "", page)  # the matched words are marked in the rows' names
     assert "sedang dihitung ulang" not in text and "menunggu giliran" not in text and "Sekolah Lansia" in text
 
@@ -80,7 +80,7 @@ def test_page_views_after_a_synonym_change_queue_one_recompute_and_show_the_stor
     )  # not via the service
     client.force_login(planner)
     for _ in range(3):
-        page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+        page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
         assert "menunggu giliran sejak" in page  # the page did not wait for the full recompute
     assert len(queued()) == 1, "never two waiting for one year"
     run_worker()
@@ -116,7 +116,7 @@ def test_a_failed_recompute_is_logged_and_queued_again_later(
     monkeypatch.setattr(services, "sync_refresh", real)
     SynonymGroup.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")
     client.force_login(planner)
-    assert "Percobaan ke-2" in client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    assert "Percobaan ke-2" in client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert len(queued()) == 1  # the page found the retry waiting and queued no other
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # as if 30 s had passed
     run_worker()
@@ -140,7 +140,7 @@ def test_a_recompute_whose_worker_died_is_given_up_and_queued_again(client, plan
         status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=5)
     )
     client.force_login(planner)
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     started = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5)).strftime("%H.%M")
     assert f"Temuan sedang dihitung ulang, mulai {started} WITA" in page
     assert services.sync_recompute_enqueue(fiscal_years=[year], full=True) == 1  # running is no reason not to queue
@@ -159,7 +159,7 @@ def test_a_page_view_after_a_large_change_queues_the_refresh_instead_of_waiting(
     for row in RenjaRow.objects.all():
         renja_services.row_update(row=row, data={"keterangan": "diubah lewat impor"}, by=None)
     client.force_login(planner)
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert "menunggu giliran sejak" in page
     assert queued() == [{"fiscal_year_id": year.pk, "full": False, "attempt": 1}]
     stale = {f.pk: f.version for f in RowFeatures.objects.all()}
@@ -173,7 +173,7 @@ def test_a_small_change_is_still_brought_up_to_date_by_the_page_itself(client, p
     row = RenjaRow.objects.first()
     renja_services.row_update(row=row, data={"keterangan": "sedikit"}, by=None)
     client.force_login(planner)
-    client.get(reverse("sinkronisasi:pair-list"))
+    client.get(reverse("sinkronisasi:overlap-list"))
     assert not queued() and RowFeatures.objects.get(pk=row.pk).version == RenjaRow.objects.get(pk=row.pk).version
 
 

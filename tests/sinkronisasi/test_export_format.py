@@ -20,7 +20,7 @@ def _sheet(client, name):
 
 def test_overlap_xlsx_has_score_and_pagu_as_numbers(client, planner, two_pairs):  # noqa: F811
     client.force_login(planner)
-    sheet, header, rows = _sheet(client, "sinkronisasi:pair-list")
+    sheet, header, rows = _sheet(client, "sinkronisasi:overlap-list")
     assert header[:7] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
     assert {"nama_a", "nama_b", "pagu_a", "pagu_b"} <= set(header)
     assert all(r["skor"].data_type == "n" and r["skor"].number_format == "0.000" for r in rows)

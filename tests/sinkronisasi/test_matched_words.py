@@ -52,7 +52,7 @@ def test_findings_stored_before_the_terms_were_kept_still_show_their_labels(irri
     assert selectors.matched_words(old, rows=(irrigation.row_a, irrigation.row_b)) == old["istilah"]
 
 
-@pytest.mark.parametrize("url_name", ["sinkronisasi:pair-list", "sinkronisasi:pair-detail"])
+@pytest.mark.parametrize("url_name", ["sinkronisasi:overlap-list", "sinkronisasi:overlap-detail"])
 def test_pages_mark_the_matched_words_in_both_rows(client, planner, irrigation, url_name):
     client.force_login(planner)
     url = reverse(url_name, args=[irrigation.pk] if url_name.endswith("detail") else [])

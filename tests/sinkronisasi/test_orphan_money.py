@@ -77,5 +77,5 @@ def test_overlap_page_names_the_rows_places_with_their_kind(client, planner, yea
     services.sync_refresh(fiscal_year=year)
     pair = Overlap.objects.get()
     client.force_login(planner)
-    html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert "Lokasi: Kel. Loa Ipuh" in html

@@ -43,10 +43,10 @@ def proposal(pair, opd_a, opd_a_editor):
 
 
 URLS = [
-    "sinkronisasi:pair-comment",
-    "sinkronisasi:pair-propose",
-    "sinkronisasi:pair-proposal-confirm",
-    "sinkronisasi:pair-proposal-decline",
+    "sinkronisasi:overlap-comment",
+    "sinkronisasi:overlap-propose",
+    "sinkronisasi:overlap-proposal-confirm",
+    "sinkronisasi:overlap-proposal-decline",
 ]
 EXPECTED = {  # who: (comment, propose, confirm, decline)
     "opd_a_editor": (302, 302, 403, 403),
@@ -80,8 +80,8 @@ def test_overlap_discussion_access_matrix(client, request, pair, proposal, who, 
 def test_a_refused_post_changes_nothing(client, pair, proposal, opd_a_viewer, opd_b_editor):
     for user in (opd_a_viewer, opd_b_editor):
         client.force_login(user)
-        client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "x"})
-        client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
+        client.post(reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "x"})
+        client.post(reverse("sinkronisasi:overlap-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
     assert not OverlapComment.objects.exists()
     assert list(OverlapProposal.objects.values_list("pk", "outcome")) == [(proposal.pk, "menunggu")]
 
@@ -90,7 +90,7 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
     opd_a_editor.first_name, opd_a_editor.last_name = "Sari", "Dewi"
     opd_a_editor.save()
     client.force_login(opd_a_editor)
-    response = client.post(reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."})
+    response = client.post(reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."})
     assert response.status_code == 302 and response["Location"].endswith("#diskusi")
     services.overlap_comment_add(pair=pair, by=planner, text="Mohon dibahas di forum.")
     comments = list(OverlapComment.objects.filter(pair=pair))
@@ -98,10 +98,10 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
         ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id),
         ("Mohon dibahas di forum.", planner, None),
     ]
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert page.index("Lokasi kami di RT 3 saja.") < page.index("Mohon dibahas di forum.")
     assert "Sari Dewi (Dinsos)" in page
-    assert "tumpang.commented" in _actions(pair)
+    assert "overlap.commented" in _actions(pair)
 
 
 def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
@@ -111,7 +111,7 @@ def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
         services.overlap_comment_add(pair=pair, by=opd_a_editor, text="x" * (OverlapComment.MAX_TEXT + 1))
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("sinkronisasi:pair-comment", args=[pair.pk]), {"text": "x" * (OverlapComment.MAX_TEXT + 1)}
+        reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "x" * (OverlapComment.MAX_TEXT + 1)}
     )
     assert response.status_code == 400
     assert not OverlapComment.objects.exists()
@@ -119,9 +119,9 @@ def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
 
 def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_one(client, pair, opd_a, opd_a_editor):
     client.force_login(opd_a_editor)
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert "Usulkan penyelesaian" in page and 'action="/sinkronisasi/pasangan/%s/selesaikan/"' % pair.pk not in page
-    url = reverse("sinkronisasi:pair-propose", args=[pair.pk])
+    url = reverse("sinkronisasi:overlap-propose", args=[pair.pk])
     assert client.post(url, {"usul-status": "saling_melengkapi", "usul-note": "Sasaran berbeda"}).status_code == 302
     first = OverlapProposal.objects.get()
     assert (first.status, first.opd, first.proposed_by, first.outcome) == (
@@ -138,18 +138,18 @@ def test_officer_proposes_through_the_page_and_a_new_proposal_replaces_the_open_
     first.refresh_from_db()
     second = OverlapProposal.objects.get(outcome="menunggu")
     assert first.outcome == "diganti" and (second.status, second.dropped_row) == ("duplikasi", drop)
-    assert _actions(pair) == ["tumpang.proposed", "tumpang.proposal_replaced", "tumpang.proposed"]
+    assert _actions(pair) == ["overlap.proposed", "overlap.proposal_replaced", "overlap.proposed"]
     pair.refresh_from_db()
     assert pair.status == "terbuka"  # a proposal settles nothing by itself
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
-    assert "Usulan penyelesaian diganti usulan baru" in page and "tumpang.proposal" not in page  # history in words
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
+    assert "Usulan penyelesaian diganti usulan baru" in page and "overlap.proposal" not in page  # history in words
     assert "Ganti usulan" in page and "Konfirmasi usulan" not in page
 
 
 def test_an_incomplete_proposal_is_shown_on_the_form(client, pair, opd_a_editor):
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-note": "x"}
+        reverse("sinkronisasi:overlap-propose", args=[pair.pk]), {"usul-status": "koordinasi", "usul-note": "x"}
     )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
@@ -162,9 +162,9 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
 ):
     confirmer = request.getfixturevalue(who)
     client.force_login(confirmer)
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert "Dinkes memimpin" in page and "Konfirmasi usulan" in page
-    response = client.post(reverse("sinkronisasi:pair-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk})
+    response = client.post(reverse("sinkronisasi:overlap-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk})
     assert response.status_code == 302
     pair.refresh_from_db()
     proposal.refresh_from_db()
@@ -179,15 +179,15 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
         opd_a_editor,
         confirmer,
     )
-    assert _actions(pair)[-2:] == ["tumpang.resolved", "tumpang.proposal_confirmed"]
-    confirmed = AuditLog.objects.get(action="tumpang.proposal_confirmed")
+    assert _actions(pair)[-2:] == ["overlap.resolved", "overlap.proposal_confirmed"]
+    confirmed = AuditLog.objects.get(action="overlap.proposal_confirmed")
     assert confirmed.by == confirmer and confirmed.data["diusulkan_oleh"] == opd_a_editor.username
     # Confirmed once: a second POST changes nothing.
     assert (
-        client.post(reverse("sinkronisasi:pair-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}).status_code
+        client.post(reverse("sinkronisasi:overlap-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}).status_code
         == 302
     )
-    assert _actions(pair).count("tumpang.resolved") == 1
+    assert _actions(pair).count("overlap.resolved") == 1
 
 
 def test_confirming_a_replaced_proposal_is_refused(pair, proposal, opd_a_editor, planner):
@@ -200,7 +200,7 @@ def test_confirming_a_replaced_proposal_is_refused(pair, proposal, opd_a_editor,
 
 def test_planner_declines_a_proposal_with_a_reason_only(client, pair, proposal, planner):
     client.force_login(planner)
-    url = reverse("sinkronisasi:pair-proposal-decline", args=[pair.pk])
+    url = reverse("sinkronisasi:overlap-proposal-decline", args=[pair.pk])
     response = client.post(url, {"usulan": proposal.pk, "reason": "  "})
     assert response.status_code == 400
     assert "Alasan penolakan" in response.content.decode()
@@ -217,13 +217,13 @@ def test_planner_declines_a_proposal_with_a_reason_only(client, pair, proposal, 
         planner,
     )
     assert pair.status == "terbuka"
-    assert _actions(pair)[-1] == "tumpang.proposal_declined"
+    assert _actions(pair)[-1] == "overlap.proposal_declined"
 
 
 def test_a_proposal_of_another_pair_answers_404(client, two_pairs, pair, proposal, planner):  # noqa: F811
     other = next(p for p in two_pairs if p.pk != pair.pk)
     client.force_login(planner)
-    response = client.post(reverse("sinkronisasi:pair-proposal-confirm", args=[other.pk]), {"usulan": proposal.pk})
+    response = client.post(reverse("sinkronisasi:overlap-proposal-confirm", args=[other.pk]), {"usulan": proposal.pk})
     assert response.status_code == 404
 
 
@@ -238,9 +238,9 @@ def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settleme
     assert propose.value.messages == settle.value.messages and "050/12/BA-FPD/2026" in propose.value.messages[0]
     client.force_login(opd_a_editor)
     assert (
-        "Usulkan penyelesaian" not in client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+        "Usulkan penyelesaian" not in client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     )
-    response = client.post(reverse("sinkronisasi:pair-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
+    response = client.post(reverse("sinkronisasi:overlap-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
     assert response.status_code == 400 and "050/12/BA-FPD/2026" in response.content.decode()
     assert not OverlapProposal.objects.exists()
 
@@ -254,7 +254,7 @@ def test_the_page_shows_the_other_agencys_contact(client, pair, opd_a, opd_a_edi
     opd_a.kepala_nama = "Kepala Dinsos Sendiri"
     opd_a.save()
     client.force_login(opd_a_editor)
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert "Kontak OPD mitra" in page and "dr. Martina Yulianti" in page
     assert 'href="mailto:rudi@dinkes.example"' in page and "Rudi" in page
     assert "Tono" not in page and "Kepala Dinsos Sendiri" not in page
@@ -265,15 +265,15 @@ def test_planners_see_comments_and_proposals_on_every_pair(client, two_pairs, op
     services.overlap_comment_add(pair=theirs, by=opd_b_editor, text="Komentar DP3A")
     services.overlap_propose(pair=theirs, by=opd_b_editor, status="saling_melengkapi", note="Usulan DP3A")
     client.force_login(planner)
-    page = client.get(reverse("sinkronisasi:pair-detail", args=[theirs.pk])).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-detail", args=[theirs.pk])).content.decode()
     assert "Komentar DP3A" in page and "Usulan DP3A" in page and "Kontak kedua OPD" in page
 
 
 def test_overlap_list_badges_open_proposals_at_a_flat_query_count(client, planner, year, opd_a, opd_b, places, groups):
     def count():
-        client.get(reverse("sinkronisasi:pair-list"))  # refresh first
+        client.get(reverse("sinkronisasi:overlap-list"))  # refresh first
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("sinkronisasi:pair-list"))
+            response = client.get(reverse("sinkronisasi:overlap-list"))
         assert response.status_code == 200
         return len(ctx.captured_queries), response.content.decode()
 

@@ -14,10 +14,10 @@ def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F81
     pair = two_pairs[0]
     services.overlap_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
     client.force_login(planner)
-    html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     history = html[html.index('id="riwayat"') :]
     assert "Diselesaikan: Terbuka → Koordinasi (OPD pengampu)" in history
-    assert "tumpang.resolved" not in history and "terbuka →" not in history
+    assert "overlap.resolved" not in history and "terbuka →" not in history
 
 
 def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F811
@@ -27,12 +27,12 @@ def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F8
     pair.refresh_from_db()
     assert pair.reopened_by == planner
     client.force_login(planner)
-    html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     name = planner.get_full_name() or planner.username
     assert f"dibuka lagi oleh {name}" in html
     assert "karena salah satu baris berubah" not in html
     assert "Dibuka lagi: Saling melengkapi → Terbuka" in html
-    listing = client.get(reverse("sinkronisasi:pair-list") + f"?tahun={pair.fiscal_year.year}").content.decode()
+    listing = client.get(reverse("sinkronisasi:overlap-list") + f"?tahun={pair.fiscal_year.year}").content.decode()
     assert f"dibuka lagi oleh {name}" in listing and "dibuka lagi: baris berubah" not in listing
 
 
@@ -47,7 +47,7 @@ def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noq
     pair.refresh_from_db()
     assert pair.reopened_by is None
     client.force_login(planner)
-    html = client.get(reverse("sinkronisasi:pair-detail", args=[pair.pk])).content.decode()
+    html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     assert "dibuka lagi karena salah satu baris berubah" in html
 
 
@@ -56,15 +56,15 @@ def test_editing_a_settlement_prefills_lead_agency_and_dropped_row(client, plann
     services.overlap_resolve(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
     services.overlap_resolve(pair=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
     client.force_login(planner)
-    form = client.get(reverse("sinkronisasi:pair-detail", args=[lead.pk])).context["form"]
+    form = client.get(reverse("sinkronisasi:overlap-detail", args=[lead.pk])).context["form"]
     assert form.initial["opd_pengampu"] == lead.opd_b_id
-    html = client.get(reverse("sinkronisasi:pair-detail", args=[dup.pk])).content.decode()
+    html = client.get(reverse("sinkronisasi:overlap-detail", args=[dup.pk])).content.decode()
     assert f'<option value="{dup.row_b_id}" selected>' in html
     # Saving the prefilled form with only the note changed works.
     initial = ResolveForm.initial_for(Overlap.objects.get(pk=lead.pk))
     data = {k: v for k, v in initial.items() if v is not None}
     data["note"] = "B memimpin; A mendukung"
-    assert client.post(reverse("sinkronisasi:pair-resolve", args=[lead.pk]), data).status_code == 302
+    assert client.post(reverse("sinkronisasi:overlap-resolve", args=[lead.pk]), data).status_code == 302
     lead.refresh_from_db()
     assert (lead.status, lead.opd_pengampu_id, lead.note) == ("koordinasi", lead.opd_b_id, "B memimpin; A mendukung")
 

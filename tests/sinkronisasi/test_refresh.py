@@ -75,7 +75,7 @@ def test_resolving_records_who_and_why(pair, planner):
     services.overlap_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="DP3A memimpin", by=planner)
     pair.refresh_from_db()
     assert (pair.status, pair.opd_pengampu, pair.settled_by) == ("koordinasi", pair.opd_a, planner)
-    assert AuditLog.objects.filter(action="tumpang.resolved", object_id=str(pair.pk), by=planner).exists()
+    assert AuditLog.objects.filter(action="overlap.resolved", object_id=str(pair.pk), by=planner).exists()
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, plac
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == "terbuka" and pair.reopened_at is not None and pair.reopened_by is None
-    assert AuditLog.objects.filter(action="tumpang.reopened", object_id=str(pair.pk)).exists()
+    assert AuditLog.objects.filter(action="overlap.reopened", object_id=str(pair.pk)).exists()
 
 
 def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):

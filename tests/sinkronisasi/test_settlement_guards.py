@@ -98,7 +98,7 @@ def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa:
         planner,
     )
     assert stored.reopened_at is not None
-    entry = AuditLog.objects.filter(action="tumpang.reopened").get()
+    entry = AuditLog.objects.filter(action="overlap.reopened").get()
     assert (
         entry.by == planner
         and entry.changes == {"status": ["koordinasi", "terbuka"]}
@@ -213,7 +213,7 @@ def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner)
 
     services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
     services.overlap_reopen(pair=pair, by=planner)
-    assert AuditLog.objects.get(action="tumpang.reopened").data == {"catatan": ""}
+    assert AuditLog.objects.get(action="overlap.reopened").data == {"catatan": ""}
 
 
 def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, django_assert_num_queries):  # noqa: F811
@@ -238,11 +238,11 @@ def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     services.synonym_group_save(
         group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
     )
-    created, changed = AuditLog.objects.filter(action__startswith="sinonim.", object_id=str(group.pk)).order_by("id")
+    created, changed = AuditLog.objects.filter(action__startswith="synonym_group.", object_id=str(group.pk)).order_by("id")
     assert (created.action, created.by, changed.action, changed.by) == (
-        "sinonim.created",
+        "synonym_group.created",
         planner,
-        "sinonim.changed",
+        "synonym_group.changed",
         planner,
     )
     assert created.changes == {"nama": ["", "Sekolah Lansia"], "frasa": ["", "sekolah lansia, kelas lansia"]}
@@ -264,7 +264,7 @@ def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_
     assert longest.text == "y" * OverlapComment.MAX_TEXT and longest.opd_id is None and longest.by == planner
     mine = services.overlap_comment_add(pair=pair, by=opd_a_editor, text=" Kami pimpin ")
     assert (mine.text, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
-    first, second = AuditLog.objects.filter(action="tumpang.commented").order_by("id")
+    first, second = AuditLog.objects.filter(action="overlap.commented").order_by("id")
     assert first.by == planner and first.data == {"komentar": longest.pk, "teks": "y" * 200}
     assert second.by == opd_a_editor and second.data == {"komentar": mine.pk, "teks": "Kami pimpin"}
 
@@ -283,6 +283,6 @@ def test_a_decline_is_audited_on_the_pair_with_who_and_why(pair, proposal, plann
     from renja.models import AuditLog
 
     services.overlap_proposal_decline(proposal=proposal, by=planner, reason=" Belum sepakat ")
-    entry = AuditLog.objects.get(action="tumpang.proposal_declined", object_id=str(pair.pk))
+    entry = AuditLog.objects.get(action="overlap.proposal_declined", object_id=str(pair.pk))
     assert entry.by == planner and entry.data["alasan"] == "Belum sepakat"
     assert entry.data["usulan"] == proposal.pk and entry.data["status"] == "koordinasi"

@@ -101,10 +101,10 @@ def settled_then_reopened(year, opd_b, opd_c, places, groups, codes, planner):
 
 @pytest.mark.parametrize("who", ["planner", "facilitator"])
 def test_a_pair_reopened_by_a_row_change_opens_and_names_the_cause(client, request, settled_then_reopened, who):
-    entry = AuditLog.objects.get(action="tumpang.reopened", object_id=str(settled_then_reopened.pk))
+    entry = AuditLog.objects.get(action="overlap.reopened", object_id=str(settled_then_reopened.pk))
     assert (entry.by, entry.source) == (None, "sync.reopened")
     client.force_login(request.getfixturevalue(who))
-    response = client.get(reverse("sinkronisasi:pair-detail", args=[settled_then_reopened.pk]))
+    response = client.get(reverse("sinkronisasi:overlap-detail", args=[settled_then_reopened.pk]))
     assert response.status_code == 200
     assert "Sistem (baris berubah, dibuka lagi otomatis)" in response.content.decode()
 

@@ -57,19 +57,19 @@ def two_pairs(year, opd_a, opd_b, opd_c, places, groups):
 def test_pages_open_for_everyone_with_a_role(client, request, year, two_pairs, who, expected):
     if who:
         client.force_login(request.getfixturevalue(who))
-    for name in ("sinkronisasi:pair-list", "sinkronisasi:orphan-list", "sinkronisasi:sinonim-list"):
+    for name in ("sinkronisasi:overlap-list", "sinkronisasi:orphan-list", "sinkronisasi:synonym-list"):
         assert client.get(reverse(name)).status_code == expected
 
 
 def test_officers_see_only_pairs_of_their_agency(client, opd_a_editor, two_pairs):
     client.force_login(opd_a_editor)
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert "P1-1" in page and "P2-1" not in page
     mine, other = sorted(
         two_pairs, key=lambda p: p.opd_a_id != opd_a_editor.opd_id and p.opd_b_id != opd_a_editor.opd_id
     )
-    assert client.get(reverse("sinkronisasi:pair-detail", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("sinkronisasi:pair-detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("sinkronisasi:overlap-detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("sinkronisasi:overlap-detail", args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_officers_see_only_pairs_of_their_agency(client, opd_a_editor, two_pairs
 def test_only_planners_and_facilitators_settle_pairs(client, request, two_pairs, opd_a, who, expected):
     pair = next(p for p in two_pairs if opd_a.pk in (p.opd_a_id, p.opd_b_id))
     client.force_login(request.getfixturevalue(who))
-    response = client.post(reverse("sinkronisasi:pair-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
+    response = client.post(reverse("sinkronisasi:overlap-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
     assert response.status_code == expected
     pair.refresh_from_db()
     assert pair.status == ("saling_melengkapi" if expected == 302 else "terbuka")
@@ -86,13 +86,13 @@ def test_only_planners_and_facilitators_settle_pairs(client, request, two_pairs,
 
 def test_settling_needs_post(client, planner, two_pairs):
     client.force_login(planner)
-    assert client.get(reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk])).status_code == 405
+    assert client.get(reverse("sinkronisasi:overlap-resolve", args=[two_pairs[0].pk])).status_code == 405
 
 
 def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pairs):
     client.force_login(planner)
     response = client.post(
-        reverse("sinkronisasi:pair-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "note": "x"}
+        reverse("sinkronisasi:overlap-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "note": "x"}
     )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
@@ -101,7 +101,7 @@ def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pair
 def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, planner, two_pairs):
     services.overlap_resolve(pair=two_pairs[0], status="saling_melengkapi", by=planner)
     client.force_login(planner)
-    url = reverse("sinkronisasi:pair-list")
+    url = reverse("sinkronisasi:overlap-list")
     assert client.get(url).context["page"].paginator.count == 1
     assert client.get(url, {"status": "selesai"}).context["page"].paginator.count == 1
     assert client.get(url, {"status": "semua"}).context["page"].paginator.count == 2
@@ -110,11 +110,11 @@ def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, p
 def test_overlap_export_has_the_report_columns(client, planner, two_pairs):
     """The download starts with the report's columns (then names and pagu), ";"-separated for Indonesian Excel."""
     client.force_login(planner)
-    response = client.get(reverse("sinkronisasi:pair-list"), {"export": "csv"})
+    response = client.get(reverse("sinkronisasi:overlap-list"), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:7] == ["ref_a", "opd_a", "ref_b", "opd_b", "skor", "alasan", "status"]
     assert len(rows) == 3 and rows[1][6] == "terbuka"
-    assert client.get(reverse("sinkronisasi:pair-list"), {"export": "xlsx"})["Content-Type"].startswith(
+    assert client.get(reverse("sinkronisasi:overlap-list"), {"export": "xlsx"})["Content-Type"].startswith(
         "application/vnd.openxml"
     )
 
@@ -148,9 +148,9 @@ def test_overlap_list_query_count_does_not_grow_with_data(client, planner, year,
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        client.get(reverse("sinkronisasi:pair-list"))  # refresh first
+        client.get(reverse("sinkronisasi:overlap-list"))  # refresh first
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("sinkronisasi:pair-list")).status_code == 200
+            assert client.get(reverse("sinkronisasi:overlap-list")).status_code == 200
         return len(ctx.captured_queries)
 
     _pair_between(year, opd_a, opd_b, places["desa1"], groups, "Q0")
@@ -159,7 +159,7 @@ def test_overlap_list_query_count_does_not_grow_with_data(client, planner, year,
         _pair_between(year, make_opd(f"X{i}"), make_opd(f"Y{i}"), places["desa1"], groups, f"Q{i}")
     assert count() == small
     assert Overlap.objects.count() > 20
-    page = client.get(reverse("sinkronisasi:pair-list")).content.decode()
+    page = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert "Halaman 1 dari 2" in page and "page=2" in page  # 20 pairs a page
 
 
@@ -214,7 +214,7 @@ def test_only_planners_edit_synonyms(client, request, who, expected):
     client.force_login(request.getfixturevalue(who))
     before = SynonymGroup.objects.count()
     response = client.post(
-        reverse("sinkronisasi:sinonim-list"),
+        reverse("sinkronisasi:synonym-list"),
         {"nama": "rumah singgah", "frasa": "rumah singgah, shelter", "aktif": "on"},
     )
     assert response.status_code == expected
@@ -224,7 +224,7 @@ def test_only_planners_edit_synonyms(client, request, who, expected):
 def test_a_synonym_group_needs_two_different_phrases(client, planner):
     client.force_login(planner)
     response = client.post(
-        reverse("sinkronisasi:sinonim-list"), {"nama": "x", "frasa": "penitipan, penitipan", "aktif": "on"}
+        reverse("sinkronisasi:synonym-list"), {"nama": "x", "frasa": "penitipan, penitipan", "aktif": "on"}
     )
     assert response.status_code == 400
     assert "sama setelah kata dasar diambil" in response.content.decode()
@@ -265,23 +265,23 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
 
     client.force_login(planner)
     group = SynonymGroup.objects.get(nama="penitipan anak")
-    url = reverse("sinkronisasi:sinonim-edit", args=[group.pk])
+    url = reverse("sinkronisasi:synonym-edit", args=[group.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"nama": "penitipan anak", "frasa": "penitipan anak, daycare, TPA anak", "aktif": "on"})
     assert response.status_code == 302
     group.refresh_from_db()
     assert "TPA anak" in group.frasa
-    confirm = client.get(reverse("sinkronisasi:sinonim-delete-confirm", args=[group.pk])).content.decode()
+    confirm = client.get(reverse("sinkronisasi:synonym-delete-confirm", args=[group.pk])).content.decode()
     assert "Kelompok penitipan anak (penitipan anak, daycare, TPA anak) dihapus" in confirm
     assert (
-        client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk])).status_code == 302
+        client.post(reverse("sinkronisasi:synonym-delete", args=[group.pk])).status_code == 302
     )  # not confirmed: kept
     assert SynonymGroup.objects.filter(pk=group.pk).exists()
-    assert client.post(reverse("sinkronisasi:sinonim-delete", args=[group.pk]), {"konfirmasi": "1"}).status_code == 302
+    assert client.post(reverse("sinkronisasi:synonym-delete", args=[group.pk]), {"konfirmasi": "1"}).status_code == 302
     assert not SynonymGroup.objects.filter(pk=group.pk).exists()
     assert set(AuditLog.objects.filter(object_id=str(group.pk)).values_list("action", flat=True)) == {
-        "sinonim.changed",
-        "sinonim.deleted",
+        "synonym_group.changed",
+        "synonym_group.deleted",
     }
 
 
@@ -289,11 +289,11 @@ def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     pair = two_pairs[0]
     services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
     client.force_login(planner)
-    assert client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk])).status_code == 302
+    assert client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk])).status_code == 302
     pair.refresh_from_db()
     assert pair.status == "terbuka" and pair.reopened_at is not None
     # reopening an open pair is refused with a message, nothing changes
-    client.post(reverse("sinkronisasi:pair-reopen", args=[pair.pk]))
+    client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk]))
     assert Overlap.objects.get(pk=pair.pk).status == "terbuka"
 
 
@@ -303,7 +303,7 @@ def test_exports_and_the_report_read_the_replica(client, tmp_path, planner, two_
 
     client.force_login(planner)
     with CaptureQueriesContext(replica) as secondary:
-        pairs_csv = client.get(reverse("sinkronisasi:pair-list"), {"export": "csv"}).content.decode("utf-8-sig")
+        pairs_csv = client.get(reverse("sinkronisasi:overlap-list"), {"export": "csv"}).content.decode("utf-8-sig")
         orphans_csv = client.get(reverse("sinkronisasi:orphan-list"), {"export": "csv"}).content.decode("utf-8-sig")
         call_command("sync_report", year=2026, out=str(tmp_path), stdout=io.StringIO())
     assert "P1-1" in pairs_csv and orphans_csv.startswith("id_usulan")
