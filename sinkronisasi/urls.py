@@ -16,7 +16,9 @@ urlpatterns = [
         views.overlap_proposal_confirm,
         name="overlap-proposal-confirm",
     ),
-    path("sinkronisasi/pasangan/<int:pk>/usulan/tolak/", views.overlap_proposal_decline, name="overlap-proposal-decline"),
+    path(
+        "sinkronisasi/pasangan/<int:pk>/usulan/tolak/", views.overlap_proposal_decline, name="overlap-proposal-decline"
+    ),
     path("sinkronisasi/hitung-ulang/", views.recompute, name="recompute"),
     path("sinkronisasi/belum-diambil/", views.orphan_list, name="orphan-list"),
     path("sinkronisasi/sinonim/", views.synonym_group_list, name="synonym-list"),

@@ -90,7 +90,9 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
     opd_a_editor.first_name, opd_a_editor.last_name = "Sari", "Dewi"
     opd_a_editor.save()
     client.force_login(opd_a_editor)
-    response = client.post(reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."})
+    response = client.post(
+        reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."}
+    )
     assert response.status_code == 302 and response["Location"].endswith("#diskusi")
     services.overlap_comment_add(pair=pair, by=planner, text="Mohon dibahas di forum.")
     comments = list(OverlapComment.objects.filter(pair=pair))
@@ -184,7 +186,9 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
     assert confirmed.by == confirmer and confirmed.data["diusulkan_oleh"] == opd_a_editor.username
     # Confirmed once: a second POST changes nothing.
     assert (
-        client.post(reverse("sinkronisasi:overlap-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}).status_code
+        client.post(
+            reverse("sinkronisasi:overlap-proposal-confirm", args=[pair.pk]), {"usulan": proposal.pk}
+        ).status_code
         == 302
     )
     assert _actions(pair).count("overlap.resolved") == 1
@@ -238,9 +242,12 @@ def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settleme
     assert propose.value.messages == settle.value.messages and "050/12/BA-FPD/2026" in propose.value.messages[0]
     client.force_login(opd_a_editor)
     assert (
-        "Usulkan penyelesaian" not in client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
+        "Usulkan penyelesaian"
+        not in client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     )
-    response = client.post(reverse("sinkronisasi:overlap-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"})
+    response = client.post(
+        reverse("sinkronisasi:overlap-propose", args=[pair.pk]), {"usul-status": "saling_melengkapi"}
+    )
     assert response.status_code == 400 and "050/12/BA-FPD/2026" in response.content.decode()
     assert not OverlapProposal.objects.exists()
 

@@ -238,7 +238,9 @@ def test_a_synonym_group_saved_is_audited_with_who_and_what_changed(planner):
     services.synonym_group_save(
         group=group, nama="Sekolah Lansia", frasa="sekolah lansia, kelas lansia", aktif=False, by=planner
     )
-    created, changed = AuditLog.objects.filter(action__startswith="synonym_group.", object_id=str(group.pk)).order_by("id")
+    created, changed = AuditLog.objects.filter(action__startswith="synonym_group.", object_id=str(group.pk)).order_by(
+        "id"
+    )
     assert (created.action, created.by, changed.action, changed.by) == (
         "synonym_group.created",
         planner,
