@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     AuditLog,
     FiscalYear,
+    ImportBatch,
     KelompokSasaran,
     Nomenklatur,
     Opd,
-    RenjaImport,
     RenjaRow,
     StageWindow,
     User,
@@ -101,12 +101,12 @@ class AuditLogAdmin(ReadOnlyAdmin):
     list_select_related = ["by"]
 
 
-@admin.register(RenjaImport)
-class RenjaImportAdmin(admin.ModelAdmin):
-    list_display = ["uploaded_at", "filename", "fiscal_year", "status", "uploaded_by"]
-    list_filter = ["status"]
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["uploaded_at", "kind", "filename", "fiscal_year", "status", "uploaded_by"]
+    list_filter = ["kind", "status"]
     exclude = ["content"]
-    readonly_fields = ["fiscal_year", "filename", "sha256", "status", "summary", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["kind", "fiscal_year", "filename", "sha256", "status", "summary", "uploaded_by", "uploaded_at"]
 
     def has_add_permission(self, request):
         return False

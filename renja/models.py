@@ -404,15 +404,23 @@ class AuditLog(models.Model):
         return actor_label(self.by, self.source)
 
 
-class RenjaImport(models.Model):
-    """An uploaded Renja file: kept while it waits for confirmation, and afterwards as a record."""
+class ImportBatch(models.Model):
+    """An uploaded file (Renja rows or usulan) kept while it waits for confirmation, and afterwards as a record.
+
+    Both imports stage the same way (renja/services/imports.py: import_batch_stage, import_batch_confirm): the
+    preview checks the file, the confirmation checks it again and writes it, once, by the user who uploaded it."""
+
+    class Kind(models.TextChoices):
+        RENJA = "renja", _("Baris Renja")
+        USULAN = "usulan", _("Usulan")
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Menunggu konfirmasi")
         APPLIED = "applied", _("Diterapkan")
         REJECTED = "rejected", _("Ditolak")
 
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="renja_imports")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.RENJA)
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="import_batches")
     filename = models.CharField(_("nama berkas"), max_length=255)
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField()
@@ -423,8 +431,11 @@ class RenjaImport(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
-        verbose_name = _("impor Renja")
-        verbose_name_plural = _("impor Renja")
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.fiscal_year})"
+        return f"{self.get_kind_display()}: {self.filename} ({self.fiscal_year})"
+
+
+RenjaImport = ImportBatch  # the old name, read by renja/views.py until it is edited (then removed)

@@ -3,7 +3,8 @@
 One module per format, each declaring its columns (columns.ImportColumn, the shape of pretix's) and how a row is read:
 project.py (the app's own template) and sipd.py (an SIPD export), told apart by the header row (plan.FORMATS). The
 steps all formats share: values.py (reading cells), lookups.py (desa, agencies, rows... loaded once), reading.py (a
-row being read, the decision rules), plan.py (the plan: what a file would change) and apply.py (writing it in bulk).
+row being read, the decision rules), plan.py (the plan: what a file would change), apply.py (writing it in bulk)
+and staging.py (an upload kept for its preview, like a Renja upload).
 
 Both formats: numbers are read the Indonesian way (1.500 = fifteen hundred, 2,5 = two and a half); every error is
 listed by row and column and nothing is written; the same file imported again changes nothing; a known id_usulan
@@ -21,6 +22,7 @@ from .plan import FORMATS, PlannedUsulan, UsulanImportPlan, build_usulan_plan, d
 from .project import PROJECT, PROJECT_COLUMNS, PROJECT_REQUIRED
 from .reading import TrailStep
 from .sipd import SIPD, SIPD_LABELS, Recommendation, parse_recommendation, sipd_columns
+from .staging import usulan_import_confirm, usulan_import_stage
 from .values import desa_key, kecamatan_key, parse_anggaran, parse_prioritas, parse_volume, split_coordinates
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "parse_volume",
     "sipd_columns",
     "split_coordinates",
+    "usulan_import_confirm",
     "usulan_import_file",
+    "usulan_import_stage",
     "usulan_plan_apply",
 ]

@@ -26,8 +26,13 @@ from .rows import (
     status_moves_for,
     year_edit_refusal,
 )
+from .staging import PREVIEW_MAX_AGE, import_batch_confirm, import_batch_refusal, import_batch_stage
 
 __all__ = [
+    "PREVIEW_MAX_AGE",
+    "import_batch_confirm",
+    "import_batch_refusal",
+    "import_batch_stage",
     "ImportIssue",
     "ImportPlan",
     "ImportRejected",

@@ -7,7 +7,6 @@ existing rows as it is.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,7 +28,7 @@ from core.importing import (
 from core.tabular import Table, TableError, read_table
 
 from .. import permissions
-from ..models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaImport, RenjaRow, User, Wilayah
+from ..models import FiscalYear, ImportBatch, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
 from .rows import (
     M2M_FIELDS,
@@ -40,6 +39,7 @@ from .rows import (
     rows_bulk_create,
     rows_bulk_update,
 )
+from .staging import import_batch_confirm, import_batch_stage
 
 REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
 OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]
@@ -336,38 +336,26 @@ def renja_import_file(*, content: bytes, filename: str, fiscal_year: FiscalYear,
 
 def renja_import_stage(
     *, content: bytes, filename: str, fiscal_year: FiscalYear, by: User
-) -> tuple[RenjaImport, ImportPlan | None, list[ImportIssue]]:
-    """Keep an uploaded file for preview; returns it with its plan, or with the problems that reject it."""
+) -> tuple[ImportBatch, ImportPlan | None, list[ImportIssue]]:
+    """Keep an uploaded Renja file for preview; returns it with its plan, or with the problems that reject it."""
     ensure_year_editable(fiscal_year)
-    batch = RenjaImport.objects.create(
-        fiscal_year=fiscal_year,
-        filename=filename[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
+    return import_batch_stage(
+        kind=ImportBatch.Kind.RENJA,
         content=content,
-        uploaded_by=by,
+        filename=filename,
+        fiscal_year=fiscal_year,
+        by=by,
+        check=lambda: build_plan(content=content, filename=filename, fiscal_year=fiscal_year, by=by),
     )
-    try:
-        plan = build_plan(content=content, filename=filename, fiscal_year=fiscal_year, by=by)
-    except ImportRejected as exc:
-        batch.status = RenjaImport.Status.REJECTED
-        batch.content = b""
-        batch.summary = {"galat": [str(i) for i in exc.issues], "jumlah_galat": exc.total}
-        batch.save(update_fields=["status", "content", "summary"])
-        return batch, None, exc.issues
-    batch.summary = plan.summary()
-    batch.save(update_fields=["summary"])
-    return batch, plan, []
 
 
-@transaction.atomic
-def renja_import_confirm(*, batch: RenjaImport, by: User) -> dict[str, int]:
-    """Apply a previewed upload. The file is checked again: the data may have changed since the preview."""
-    batch = RenjaImport.objects.select_for_update().select_related("fiscal_year").get(pk=batch.pk)
-    if batch.status != RenjaImport.Status.PREVIEW:
-        raise ValidationError(_("Impor ini sudah diproses; unggah ulang berkasnya bila perlu."))
-    plan = build_plan(content=bytes(batch.content), filename=batch.filename, fiscal_year=batch.fiscal_year, by=by)
-    summary = plan_apply(plan=plan, by=by, source=batch.filename)
-    batch.status = RenjaImport.Status.APPLIED
-    batch.summary = summary
-    batch.save(update_fields=["status", "summary"])
-    return summary
+def renja_import_confirm(*, batch: ImportBatch, by: User) -> dict[str, int]:
+    """Apply a previewed Renja upload (see staging.import_batch_confirm)."""
+
+    def apply(locked: ImportBatch) -> dict[str, int]:
+        plan = build_plan(
+            content=bytes(locked.content), filename=locked.filename, fiscal_year=locked.fiscal_year, by=by
+        )
+        return plan_apply(plan=plan, by=by, source=locked.filename)
+
+    return import_batch_confirm(batch=batch, kind=ImportBatch.Kind.RENJA, by=by, apply=apply)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from renja.models import RenjaImport, RenjaRow
+from renja.models import ImportBatch, RenjaRow
 
 from ..factories import make_nomenklatur, make_sasaran, make_wilayah
 from .conftest import assert_accessible, log_in
@@ -49,7 +49,7 @@ def test_planner_imports_a_csv_after_fixing_the_row_the_preview_named(live_serve
     expect(error_row.locator("td")).to_have_text(["3", "pagu", "tidak boleh negatif"])
     assert_accessible(page)
     assert not RenjaRow.objects.exists()
-    assert RenjaImport.objects.get().status == RenjaImport.Status.REJECTED
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
 
     page.click("text=Unggah berkas yang sudah diperbaiki")
     page.set_input_files("#id_berkas", csv_file("renja-benar.csv", ROW_1, ROW_2))
@@ -73,4 +73,4 @@ def test_planner_imports_a_csv_after_fixing_the_row_the_preview_named(live_serve
         ("2026-DINSOS-101", 1_250_000_000),
         ("2026-DP3A-101", 150_000_000),
     ]
-    assert RenjaImport.objects.get(filename="renja-benar.csv").status == RenjaImport.Status.APPLIED
+    assert ImportBatch.objects.get(filename="renja-benar.csv").status == ImportBatch.Status.APPLIED

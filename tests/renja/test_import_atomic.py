@@ -7,7 +7,7 @@ the import calls is wrapped to raise after it has written its part."""
 import pytest
 
 from renja import services
-from renja.models import AuditLog, RenjaImport, RenjaRow
+from renja.models import AuditLog, ImportBatch, RenjaRow
 from renja.services import imports as renja_imports
 
 from .test_import import GOOD, csv_bytes, refs  # noqa: F401  (fixture)
@@ -89,7 +89,7 @@ def test_confirmed_upload_failing_mid_write_writes_nothing_and_stays_in_preview(
     assert_written_before_failure(failing_after_update)
     assert database_state() == imported_once
     batch.refresh_from_db()
-    assert batch.status == RenjaImport.Status.PREVIEW
+    assert batch.status == ImportBatch.Status.PREVIEW
 
 
 def test_confirmed_upload_failing_after_the_rows_are_written_writes_nothing(imported_once, monkeypatch, year, planner):
@@ -98,20 +98,20 @@ def test_confirmed_upload_failing_after_the_rows_are_written_writes_nothing(impo
     batch, _plan, _issues = services.renja_import_stage(
         content=SECOND, filename="renja.csv", fiscal_year=year, by=planner
     )
-    real_save = RenjaImport.save
+    real_save = ImportBatch.save
 
     def save_then_fail(self, *args, **kwargs):
         real_save(self, *args, **kwargs)
-        if self.status == RenjaImport.Status.APPLIED:
+        if self.status == ImportBatch.Status.APPLIED:
             assert RenjaRow.objects.count() == 5 and AuditLog.objects.filter(action="renja.imported").count() == 2
             raise WriteFailure("koneksi putus")
 
-    monkeypatch.setattr(RenjaImport, "save", save_then_fail)
+    monkeypatch.setattr(ImportBatch, "save", save_then_fail)
     with pytest.raises(WriteFailure):
         services.renja_import_confirm(batch=batch, by=planner)
     assert database_state() == imported_once
     batch.refresh_from_db()
-    assert batch.status == RenjaImport.Status.PREVIEW
+    assert batch.status == ImportBatch.Status.PREVIEW
     monkeypatch.undo()
     assert services.renja_import_confirm(batch=batch, by=planner) == {"baru": 2, "berubah": 1, "sama": 2}
     assert RenjaRow.objects.count() == 5

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from renja import services
-from renja.models import RenjaImport, RenjaRow
+from renja.models import ImportBatch, RenjaRow
 
 from .. import hostile
 from .test_import import HEADER, csv_bytes, refs  # noqa: F401  (refs: the reference data fixture)
@@ -25,7 +25,7 @@ def line(n: int = 1, *, target: str = "120", pagu: str = "1250000000", keteranga
 def preview(content: bytes, year, by, filename: str = "renja.csv") -> list[tuple[int, str, str]]:
     """Stage a file as the upload page does; the problems that reject it (nothing may be written)."""
     batch, plan, issues = services.renja_import_stage(content=content, filename=filename, fiscal_year=year, by=by)
-    assert plan is None and batch.status == RenjaImport.Status.REJECTED, "the preview must refuse the file"
+    assert plan is None and batch.status == ImportBatch.Status.REJECTED, "the preview must refuse the file"
     assert not RenjaRow.objects.exists()
     return [(i.row, i.column, i.message) for i in issues]
 

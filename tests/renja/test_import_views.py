@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from renja.models import RenjaImport, RenjaRow
+from renja.models import ImportBatch, RenjaRow
 
 from .test_import import GOOD, csv_bytes, refs  # noqa: F401  (fixture)
 
@@ -17,7 +17,7 @@ def test_upload_shows_preview_and_writes_nothing_until_confirmed(client, refs, y
     assert response.status_code == 200
     assert "3 baris baru" in response.content.decode()
     assert not RenjaRow.objects.exists()
-    batch = RenjaImport.objects.get()
+    batch = ImportBatch.objects.get()
     response = client.post(reverse("renja:import-confirm", args=[batch.pk]))
     assert response.status_code == 302
     assert RenjaRow.objects.count() == 3
@@ -35,7 +35,7 @@ def test_upload_with_errors_lists_them_in_indonesian(client, refs, year, planner
     html = response.content.decode()
     assert "Berkas ditolak: 2 galat" in html and "tidak boleh negatif" in html and "tidak ada dalam nomenklatur" in html
     assert not RenjaRow.objects.exists()
-    assert RenjaImport.objects.get().status == "rejected"
+    assert ImportBatch.objects.get().status == "rejected"
 
 
 def test_upload_refuses_other_file_types_and_big_files(client, refs, year, planner, settings):  # noqa: F811
@@ -45,13 +45,13 @@ def test_upload_refuses_other_file_types_and_big_files(client, refs, year, plann
     settings.RENJA_IMPORT_MAX_BYTES = 10
     response = upload(client, year, GOOD)
     assert "Berkas terlalu besar" in response.content.decode()
-    assert not RenjaImport.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 def test_another_user_cannot_confirm_my_upload(client, refs, year, planner, opd_a_editor):  # noqa: F811
     client.force_login(planner)
     upload(client, year, GOOD)
-    batch = RenjaImport.objects.get()
+    batch = ImportBatch.objects.get()
     client.force_login(opd_a_editor)
     assert client.post(reverse("renja:import-confirm", args=[batch.pk])).status_code == 404
     assert not RenjaRow.objects.exists()
