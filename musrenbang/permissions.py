@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from renja import permissions as rules
 from renja.models import User
 
-from .models import Usulan
+from .models import Keputusan, Usulan
 
 
 def usulan_for_user(user: User) -> QuerySet[Usulan]:
@@ -26,3 +26,28 @@ def get_usulan_for_user(user: User, pk: int, *, write: bool = False) -> Usulan:
     if write:
         rules.require(user, rules.can_decide_usulan, usulan.opd_tujuan)
     return usulan
+
+
+# Bulk actions on a selection of usulan (the list's and inbox's form): besides the decisions, these two.
+BULK_ROUTE, BULK_CLOSE = "teruskan", "tutup"
+
+
+def require_bulk_action(user: User, action: str, usulan_list) -> None:
+    """Refuse (403) a bulk action the user may not take: routing and closing are Bappeda's, a decision needs the
+    right to decide for every chosen usulan's agency."""
+    if action == BULK_ROUTE:
+        rules.require(user, rules.can_route_usulan)
+    elif action == BULK_CLOSE:
+        rules.require(user, rules.can_close_usulan)
+    else:
+        for usulan in usulan_list:
+            rules.require(user, rules.can_decide_usulan, usulan.opd_tujuan)
+
+
+def decision_level(user: User, opds, chosen: str | None = None) -> str:
+    """The level a decision on usulan of these agencies is recorded at: a facilitator (or anyone not changing every
+    agency's Renja) decides only as the forum; the agencies' people and Bappeda decide at the level they chose,
+    by default the agency's."""
+    if all(rules.acting_for(user, opd.pk if opd else None) in rules.CHANGES_RENJA for opd in opds):
+        return chosen or Keputusan.Level.OPD
+    return Keputusan.Level.FORUM

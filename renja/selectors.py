@@ -84,6 +84,37 @@ def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:
     )
 
 
+def status_summary_per_opd(fiscal_year: FiscalYear) -> dict:
+    """The home page's table from one query: per agency its rows per status (in the order of RenjaRow.Status), their
+    number and pagu, and the same totals: {"rows": [{"id", "singkatan", "nama", "counts", "n", "pagu"}],
+    "totals": {"counts", "n", "pagu"}}."""
+    statuses = list(RenjaRow.Status.values)
+    per_opd: dict[int, dict] = {}
+    totals = {"by_status": dict.fromkeys(statuses, 0), "n": 0, "pagu": 0}
+    for item in status_counts_per_opd(fiscal_year):
+        entry = per_opd.setdefault(
+            item["opd_id"],
+            {
+                "id": item["opd_id"],
+                "singkatan": item["opd__singkatan"],
+                "nama": item["opd__nama"],
+                "by_status": dict.fromkeys(statuses, 0),
+                "n": 0,
+                "pagu": 0,
+            },
+        )
+        for counted in (entry, totals):
+            counted["by_status"][item["status"]] += item["n"]
+            counted["n"] += item["n"]
+            counted["pagu"] += item["pagu"] or 0
+
+    def finish(counted: dict) -> dict:
+        by_status = counted.pop("by_status")
+        return {**counted, "counts": [by_status[s] for s in statuses]}
+
+    return {"rows": [finish(e) for e in per_opd.values()], "totals": finish(totals)}
+
+
 def row_totals(qs: QuerySet[RenjaRow]) -> dict:
     """Rows, pagu and pagu N+1 of every row of a filtered list (not only the page shown), summed in one query."""
     totals = qs.order_by().aggregate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1"))

@@ -64,37 +64,16 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = _year_from_request(request)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
-    statuses = RenjaRow.Status
-    per_opd: dict[int, dict] = {}
-    totals = {"n": 0, "pagu": 0, **{s.value: 0 for s in statuses}}
-    for item in selectors.status_counts_per_opd(fiscal_year):
-        entry = per_opd.setdefault(
-            item["opd_id"],
-            {
-                "id": item["opd_id"],
-                "singkatan": item["opd__singkatan"],
-                "nama": item["opd__nama"],
-                "n": 0,
-                "pagu": 0,
-                **{s.value: 0 for s in statuses},
-            },
-        )
-        entry[item["status"]] = item["n"]
-        entry["n"] += item["n"]
-        entry["pagu"] += item["pagu"] or 0
-        totals[item["status"]] += item["n"]
-        totals["n"] += item["n"]
-        totals["pagu"] += item["pagu"] or 0
-    rows = [{**e, "pagu_text": rupiah(e["pagu"]), "counts": [e[s.value] for s in statuses]} for e in per_opd.values()]
+    summary = selectors.status_summary_per_opd(fiscal_year)
     return render(
         request,
         "renja/home.html",
         {
             "fiscal_year": fiscal_year,
             "years": FiscalYear.objects.all(),
-            "statuses": statuses,
-            "rows": rows,
-            "totals": {**totals, "pagu_text": rupiah(totals["pagu"]), "counts": [totals[s.value] for s in statuses]},
+            "statuses": RenjaRow.Status,
+            "rows": summary["rows"],
+            "totals": summary["totals"],
             "refusal": services.year_edit_refusal(fiscal_year),
             "stages": fiscal_year.stages.all(),
             "today": timezone.localdate(),

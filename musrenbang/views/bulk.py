@@ -19,9 +19,10 @@ from core.formatting import rupiah
 from renja import permissions as rules
 
 from .. import selectors, services
+from ..bulk import usulan_bulk_apply
 from ..forms import BulkForm, CarryOverForm
 from ..models import Keputusan, Usulan
-from ..permissions import usulan_for_user
+from ..permissions import require_bulk_action, usulan_for_user
 from .lists import BULK_AUTO_ID, _list_page
 
 
@@ -90,30 +91,13 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
                 )
             if warnings:
                 return _bulk_again(request, form, back, chosen=chosen, warnings=warnings, status=200)
+    require_bulk_action(request.user, data["aksi"], chosen)  # refused before the confirmation page, not after
+    if not confirmed(request, BULK_CONFIRM):
+        return _bulk_confirm(request, data, chosen, back, row=row)
     try:
-        if data["aksi"] == "teruskan":
-            rules.require(request.user, rules.can_route_usulan)
-            if not confirmed(request, BULK_CONFIRM):
-                return _bulk_confirm(request, data, chosen, back)
-            count = services.usulan_route_many(usulan_list=chosen, opd=data["opd"], by=request.user)
-        elif data["aksi"] == "tutup":
-            rules.require(request.user, rules.can_close_usulan)
-            if not confirmed(request, BULK_CONFIRM):
-                return _bulk_confirm(request, data, chosen, back)
-            count = services.usulan_close_many(usulan_list=chosen, by=request.user, alasan=data["alasan"])
-        else:
-            for u in chosen:
-                rules.require(request.user, rules.can_decide_usulan, u.opd_tujuan)
-            if not confirmed(request, BULK_CONFIRM):
-                return _bulk_confirm(request, data, chosen, back, row=row)
-            level = (
-                Keputusan.Level.OPD
-                if all(rules.can_edit(request.user, u.opd_tujuan) for u in chosen)
-                else Keputusan.Level.FORUM
-            )
-            count = services.usulan_decide_many(
-                usulan_list=chosen, keputusan=data["aksi"], by=request.user, alasan=data["alasan"], row=row, level=level
-            )
+        count = usulan_bulk_apply(
+            action=data["aksi"], usulan_list=chosen, by=request.user, opd=data["opd"], alasan=data["alasan"], row=row
+        )
     except ValidationError as exc:
         messages.error(request, _("Tidak ada yang diubah: %(err)s") % {"err": " ".join(exc.messages)})
     else:

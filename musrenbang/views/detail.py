@@ -20,7 +20,7 @@ from renja import permissions as rules
 from .. import selectors, services
 from ..forms import DecisionForm, NewRowForm, RouteForm
 from ..models import Keputusan, Usulan
-from ..permissions import get_usulan_for_user, usulan_for_user
+from ..permissions import decision_level, get_usulan_for_user, usulan_for_user
 
 
 @login_required
@@ -108,8 +108,7 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 keputusan=data["keputusan"],
                 by=request.user,
                 alasan=data["alasan"],
-                # A facilitator decides only as the forum; the agency's people and Bappeda choose.
-                level=data["level"] if rules.can_edit(request.user, usulan.opd_tujuan) else Keputusan.Level.FORUM,
+                level=decision_level(request.user, [usulan.opd_tujuan], chosen=data["level"]),
                 volume=data["volume"],
                 anggaran=data["anggaran"],
                 allocations=allocations,

@@ -1,7 +1,10 @@
 """A bulk action on usulan first shows what it will do to which usulan; only the confirmed POST changes anything."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from musrenbang.bulk import usulan_bulk_apply
 from musrenbang.models import Keputusan, Usulan
 
 from ..factories import make_usulan
@@ -58,3 +61,32 @@ def test_carry_over_states_how_many_before_copying(client, planner, year, routed
     assert not Usulan.objects.filter(fiscal_year=nxt).exists()
     client.post(url, {"dari": year.pk, "ke": nxt.pk, "konfirmasi": "1"})
     assert Usulan.objects.filter(fiscal_year=nxt, asal=routed_to_a).count() == 1
+
+
+# musrenbang.bulk.usulan_bulk_apply owns the rules of a bulk action: who may take it and at which decision level.
+def test_a_bulk_decision_by_the_agency_is_recorded_at_its_level_and_by_a_facilitator_as_the_forum(
+    opd_a_editor, facilitator, year, opd_a
+):
+    a, b = make_usulan(fiscal_year=year, opd_tujuan=opd_a), make_usulan(fiscal_year=year, opd_tujuan=opd_a)
+    assert usulan_bulk_apply(action="ditolak", usulan_list=[a], by=opd_a_editor, alasan="Bukan kewenangan") == 1
+    assert usulan_bulk_apply(action="ditolak", usulan_list=[b], by=facilitator, alasan="Disepakati forum") == 1
+    assert Keputusan.objects.get(usulan=a, keputusan="ditolak").level == Keputusan.Level.OPD
+    assert Keputusan.objects.get(usulan=b, keputusan="ditolak").level == Keputusan.Level.FORUM
+
+
+def test_a_bulk_action_the_user_may_not_take_is_refused_and_changes_nothing(
+    opd_a_editor, opd_b_editor, year, opd_a, opd_b
+):
+    usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
+    trail = Keputusan.objects.filter(usulan=usulan).count()
+    refused = [
+        {"action": "ditolak", "by": opd_b_editor, "alasan": "x"},  # another agency's usulan
+        {"action": "teruskan", "by": opd_a_editor, "opd": opd_b},  # routing is Bappeda's
+        {"action": "tutup", "by": opd_a_editor, "alasan": "x"},  # and so is closing
+    ]
+    for kwargs in refused:
+        with pytest.raises(PermissionDenied):
+            usulan_bulk_apply(usulan_list=[usulan], **kwargs)
+    usulan.refresh_from_db()
+    assert usulan.status == Usulan.Status.DITERUSKAN and usulan.opd_tujuan == opd_a
+    assert Keputusan.objects.filter(usulan=usulan).count() == trail

@@ -73,9 +73,11 @@ def test_home_counts_rows_per_agency_and_status(client, planner, year, opd_a, op
     client.force_login(planner)
     response = client.get(reverse("renja:home"))
     rows = {r["singkatan"]: r for r in response.context["rows"]}
-    assert rows["Dinsos"]["counts"] == [1, 1, 0, 0] and rows["Dinsos"]["pagu_text"] == "Rp3.000.000"
-    assert response.context["totals"]["n"] == 3
-    assert "Rp3.000.500" in response.content.decode()
+    assert rows["Dinsos"]["counts"] == [1, 1, 0, 0] and rows["Dinsos"]["pagu"] == 3_000_000
+    assert rows["DP3A"]["counts"] == [1, 0, 0, 0] and rows["DP3A"]["n"] == 1
+    totals = response.context["totals"]
+    assert totals["n"] == 3 and totals["counts"] == [2, 1, 0, 0] and totals["pagu"] == 3_000_500
+    assert "Rp3.000.000" in response.content.decode() and "Rp3.000.500" in response.content.decode()
 
 
 def test_list_filters(client, planner, year, opd_a, opd_b):
