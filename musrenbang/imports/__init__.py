@@ -22,7 +22,7 @@ from .plan import FORMATS, PlannedUsulan, UsulanImportPlan, build_usulan_plan, d
 from .project import PROJECT, PROJECT_COLUMNS, PROJECT_REQUIRED
 from .reading import TrailStep
 from .sipd import SIPD, SIPD_LABELS, Recommendation, parse_recommendation, sipd_columns
-from .staging import usulan_import_confirm, usulan_import_stage
+from .staging import usulan_batch_pending, usulan_import_confirm, usulan_import_stage
 from .values import desa_key, kecamatan_key, parse_anggaran, parse_prioritas, parse_volume, split_coordinates
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "parse_volume",
     "sipd_columns",
     "split_coordinates",
+    "usulan_batch_pending",
     "usulan_import_confirm",
     "usulan_import_file",
     "usulan_import_stage",

@@ -35,3 +35,14 @@ def usulan_import_confirm(*, batch: ImportBatch, by: User) -> dict[str, int]:
         )
 
     return renja_services.import_batch_confirm(batch=batch, kind=ImportBatch.Kind.USULAN, by=by, apply=apply)
+
+
+def usulan_batch_pending(*, pk: str | int, by: User) -> ImportBatch | None:
+    """The user's own usulan upload with this id (as a form posts it), else None."""
+    if not str(pk).isdigit():
+        return None
+    return (
+        ImportBatch.objects.filter(pk=int(pk), kind=ImportBatch.Kind.USULAN, uploaded_by=by)
+        .select_related("fiscal_year")
+        .first()
+    )
