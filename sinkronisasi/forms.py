@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renja.models import Opd, Wilayah
 
-from . import selectors
+from . import selectors, settlement
 from .models import Overlap, OverlapComment, OverlapProposal
 
 
@@ -16,7 +16,7 @@ class OverlapFilterForm(forms.Form):
         ("", _("Terbuka")),
         ("selesai", _("Sudah diselesaikan")),
         ("semua", _("Semua")),
-        *[(v, label) for v, label in Overlap.Status.choices if v != Overlap.Status.OPEN],
+        *settlement.settled_choices(),
     ]
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, max_length=100, label=_("Cari ref/nama"))
@@ -77,7 +77,7 @@ class ResolveForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Penyelesaian"),
         widget=forms.RadioSelect,
-        choices=[(v, label) for v, label in Overlap.Status.choices if v != Overlap.Status.OPEN],
+        choices=settlement.settled_choices,
     )
     opd_pengampu = forms.ModelChoiceField(
         queryset=Opd.objects.none(), required=False, label=_("OPD pengampu (untuk koordinasi)")

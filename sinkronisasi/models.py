@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.system_actor import actor_label
 from renja.models import FiscalYear, Opd, RenjaRow
 
+from .settlement import Outcome, State, Status, settled_choices, state_of
+
 
 class SynonymGroup(models.Model):
     """Words planners use for the same thing (daycare ≈ penitipan anak ≈ taman asuh anak). Regency-wide."""
@@ -93,11 +95,7 @@ class SyncState(models.Model):
 class Overlap(models.Model):
     """One flagged pair of Renja rows of two agencies that plan the same thing, and how planners settled it."""
 
-    class Status(models.TextChoices):
-        OPEN = "terbuka", _("Terbuka")
-        COMPLEMENTARY = "saling_melengkapi", _("Saling melengkapi")
-        COORDINATION = "koordinasi", _("Koordinasi (OPD pengampu)")
-        DUPLICATION = "duplikasi", _("Duplikasi (satu baris diusulkan dihapus)")
+    Status = Status  # the states and moves are in settlement.py
 
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("tahun"), on_delete=models.CASCADE, related_name="overlaps"
@@ -159,7 +157,7 @@ class Overlap(models.Model):
             models.CheckConstraint(name="overlap_score_range", condition=Q(score__gte=0) & Q(score__lte=1)),
             models.CheckConstraint(
                 name="overlap_lead_named",
-                condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False),
+                condition=~Q(status=Status.COORDINATION) | Q(opd_pengampu__isnull=False),
                 violation_error_message=_("Koordinasi memerlukan OPD pengampu."),
             ),
         ]
@@ -176,7 +174,12 @@ class Overlap(models.Model):
 
     @property
     def is_resolved(self) -> bool:
-        return self.status != self.Status.OPEN
+        return self.status != Status.OPEN
+
+    @property
+    def state(self) -> State:
+        """Open, settled or frozen (see settlement.py)."""
+        return state_of(self)
 
     @property
     def is_signed(self) -> bool:
@@ -228,17 +231,13 @@ class OverlapProposal(models.Model):
     """A settlement of a pair proposed by an officer of one of its agencies, for a planner or facilitator to confirm
     (then the pair is settled with these values) or decline with a reason. One open proposal per pair."""
 
-    class Outcome(models.TextChoices):
-        WAITING = "menunggu", _("Menunggu konfirmasi")
-        CONFIRMED = "dikonfirmasi", _("Dikonfirmasi")
-        DECLINED = "ditolak", _("Ditolak")
-        REPLACED = "diganti", _("Diganti usulan baru")
+    Outcome = Outcome
 
     pair = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="proposals")
     status = models.CharField(
         _("penyelesaian"),
         max_length=20,
-        choices=[c for c in Overlap.Status.choices if c[0] != Overlap.Status.OPEN],
+        choices=settled_choices(),
     )
     opd_pengampu = models.ForeignKey(
         Opd, verbose_name=_("OPD pengampu"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -274,15 +273,19 @@ class OverlapProposal(models.Model):
         verbose_name = _("usulan penyelesaian")
         verbose_name_plural = _("usulan penyelesaian")
         constraints = [
-            models.UniqueConstraint(fields=["pair"], condition=Q(outcome="menunggu"), name="overlapproposal_one_open"),
-            models.CheckConstraint(
-                name="overlapproposal_lead_named", condition=~Q(status="koordinasi") | Q(opd_pengampu__isnull=False)
+            models.UniqueConstraint(
+                fields=["pair"], condition=Q(outcome=Outcome.WAITING), name="overlapproposal_one_open"
             ),
             models.CheckConstraint(
-                name="overlapproposal_drop_named", condition=~Q(status="duplikasi") | Q(dropped_row__isnull=False)
+                name="overlapproposal_lead_named",
+                condition=~Q(status=Status.COORDINATION) | Q(opd_pengampu__isnull=False),
             ),
             models.CheckConstraint(
-                name="overlapproposal_declined_has_reason", condition=~Q(outcome="ditolak") | ~Q(reason="")
+                name="overlapproposal_drop_named",
+                condition=~Q(status=Status.DUPLICATION) | Q(dropped_row__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="overlapproposal_declined_has_reason", condition=~Q(outcome=Outcome.DECLINED) | ~Q(reason="")
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from renja import permissions as rules
 from renja.models import User
 
+from . import settlement
 from .models import Overlap, OverlapProposal, SynonymGroup
 
 
@@ -39,7 +40,7 @@ def overlaps_for_user(user: User) -> QuerySet[Overlap]:
 def get_overlap_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
     """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if write and not rules.can_resolve_overlaps(user):
+    if write and not settlement.may(user, "settle", pair):
         raise PermissionDenied
     return pair
 
@@ -47,7 +48,7 @@ def get_overlap_for_user(user: User, pk: int, *, write: bool = False) -> Overlap
 def get_overlap_for_comment(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if not rules.can_comment_on_overlap(user, {pair.opd_a_id, pair.opd_b_id}):
+    if not settlement.may(user, "comment", pair):
         raise PermissionDenied
     return pair
 
@@ -55,7 +56,7 @@ def get_overlap_for_comment(user: User, pk: int) -> Overlap:
 def get_overlap_for_proposal(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if not rules.can_propose_settlement(user, {pair.opd_a_id, pair.opd_b_id}):
+    if not settlement.may(user, "propose", pair):
         raise PermissionDenied
     return pair
 

@@ -34,6 +34,7 @@ from renja.models import FiscalYear, Opd, StageWindow, User
 
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
 from .models import Overlap, OverlapComment, OverlapProposal
+from .settlement import Outcome, Status
 from .text import normalise, stem
 
 
@@ -187,11 +188,11 @@ def overlaps_filtered(
     if status == "semua":
         pass
     elif status == "selesai":
-        qs = qs.exclude(status=Overlap.Status.OPEN)
-    elif status in Overlap.Status.values:
+        qs = qs.exclude(status=Status.OPEN)
+    elif status in Status.values:
         qs = qs.filter(status=status)
     else:
-        qs = qs.filter(status=Overlap.Status.OPEN)
+        qs = qs.filter(status=Status.OPEN)
     if opd_id:
         qs = qs.filter(Q(opd_a_id=opd_id) | Q(opd_b_id=opd_id))
     if signals in SIGNALS:
@@ -220,14 +221,14 @@ def overlap_counts(qs: QuerySet[Overlap], fiscal_year: FiscalYear) -> dict:
     base = qs.filter(fiscal_year=fiscal_year).order_by()
     by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
     per_pair = list(
-        base.filter(status=Overlap.Status.OPEN)
+        base.filter(status=Status.OPEN)
         .values_list("agency_pair")
         .annotate(n=Count("id"))
         .order_by("-n", "agency_pair")[:12]
     )
     return {
-        "terbuka": by_status.get(Overlap.Status.OPEN, 0),
-        "selesai": sum(n for s, n in by_status.items() if s != Overlap.Status.OPEN),
+        "terbuka": by_status.get(Status.OPEN, 0),
+        "selesai": sum(n for s, n in by_status.items() if s != Status.OPEN),
         "per_pair": per_pair,
     }
 
@@ -414,7 +415,7 @@ def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
         .select_related("by")
         .order_by("-at", "-id")[:limit]
     )
-    labels = dict(Overlap.Status.choices)
+    labels = dict(Status.choices)
     for entry in entries:
         entry.action_label = OVERLAP_ACTION_LABELS.get(entry.action, entry.action)
         change = (entry.changes or {}).get("status")
@@ -425,9 +426,7 @@ def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
 def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     """Pairs annotated with `ada_usulan`: an officer's proposed settlement awaits confirmation (in the same query)."""
     return qs.annotate(
-        has_proposal=Exists(
-            OverlapProposal.objects.filter(pair=OuterRef("pk"), outcome=OverlapProposal.Outcome.WAITING)
-        )
+        has_proposal=Exists(OverlapProposal.objects.filter(pair=OuterRef("pk"), outcome=Outcome.WAITING))
     )
 
 

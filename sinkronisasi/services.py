@@ -27,9 +27,10 @@ from musrenbang.models import Pengambilan, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, User, Wilayah
 from renja.services import audit_log
 
-from . import text
+from . import settlement, text
 from .detector import SASARAN_LOKASI, USULAN, Detector, Finding, Params, RowFacts, is_penunjang
 from .models import Overlap, OverlapComment, OverlapProposal, RowFeatures, SyncState, SynonymGroup
+from .settlement import Outcome, Status
 
 PARAMS = Params()
 logger = logging.getLogger(__name__)
@@ -482,7 +483,7 @@ def _store_findings(
             changed_after_signing.append(pair)
         if reopen:
             reopened.append((pair, pair.status, pair.note))
-            pair.status, pair.reopened_at, pair.reopened_by = Overlap.Status.OPEN, now, None
+            pair.status, pair.reopened_at, pair.reopened_by = Status.OPEN, now, None
             pair.opd_pengampu, pair.dropped_row = None, None
         if (
             reopen
@@ -516,7 +517,7 @@ def _store_findings(
             action="overlap.reopened",
             by=None,
             source="sync.reopened",
-            changes={"status": [old_status, Overlap.Status.OPEN]},
+            changes={"status": [old_status, Status.OPEN]},
             data={"catatan_lama": note},
         )
     for pair in changed_after_signing:
@@ -554,15 +555,15 @@ def overlap_resolve(
 ) -> Overlap:
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
     pair = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=pair.pk)
-    _ensure_not_signed(pair)
-    _check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
+    settlement.ensure_allowed(pair, "settle")
+    settlement.check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
     features = {
         f.renja_row_id: f.fingerprint for f in RowFeatures.objects.filter(pk__in=[pair.row_a_id, pair.row_b_id])
     }
     old = {"status": pair.status, "catatan": pair.note}
     pair.status, pair.note = status, note.strip()
-    pair.opd_pengampu = opd_pengampu if status == Overlap.Status.COORDINATION else None
-    pair.dropped_row = dropped_row if status == Overlap.Status.DUPLICATION else None
+    pair.opd_pengampu = opd_pengampu if status in settlement.NEEDS_LEAD else None
+    pair.dropped_row = dropped_row if status in settlement.NEEDS_DROPPED_ROW else None
     pair.settled_by, pair.settled_at = by, timezone.now()
     pair.fingerprint_a, pair.fingerprint_b = features.get(pair.row_a_id, ""), features.get(pair.row_b_id, "")
     pair.reopened_at, pair.reopened_by = None, None
@@ -584,46 +585,15 @@ def overlap_resolve(
 def overlap_reopen(*, pair: Overlap, by: User, note: str = "") -> Overlap:
     """Undo a settlement by hand (the pair shows as open again)."""
     pair = Overlap.objects.select_for_update().get(pk=pair.pk)
-    _ensure_not_signed(pair)
-    if not pair.is_resolved:
-        raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
+    settlement.ensure_allowed(pair, "reopen")
     old = pair.status
-    pair.status, pair.opd_pengampu, pair.dropped_row = Overlap.Status.OPEN, None, None
+    pair.status, pair.opd_pengampu, pair.dropped_row = Status.OPEN, None, None
     pair.reopened_at, pair.reopened_by = timezone.now(), by
     pair.save(update_fields=["status", "opd_pengampu", "dropped_row", "reopened_at", "reopened_by"])
     audit_log(
         obj=pair, action="overlap.reopened", by=by, changes={"status": [old, pair.status]}, data={"catatan": note}
     )
     return pair
-
-
-def _check_settlement(
-    pair: Overlap, *, status: str, note: str, opd_pengampu: Opd | None, dropped_row: RenjaRow | None
-) -> None:
-    """A settlement (made or proposed) names its kind, the lead agency or the row to drop of this pair, and a note."""
-    if status not in Overlap.Status.values or status == Overlap.Status.OPEN:
-        raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
-    pair_opds = {pair.opd_a_id, pair.opd_b_id}
-    if status == Overlap.Status.COORDINATION and (opd_pengampu is None or opd_pengampu.pk not in pair_opds):
-        raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
-    if status == Overlap.Status.DUPLICATION and (
-        dropped_row is None or dropped_row.pk not in {pair.row_a_id, pair.row_b_id}
-    ):
-        raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
-    if status != Overlap.Status.COMPLEMENTARY and not note.strip():
-        raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")
-
-
-def _ensure_not_signed(pair: Overlap) -> None:
-    if pair.is_signed:
-        raise ValidationError(
-            _(
-                "Pasangan ini disepakati dalam berita acara %(nomor)s yang sudah ditandatangani; kesepakatannya tidak "
-                "dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."
-            )
-            % {"nomor": pair.berita_acara_nomor},
-            code="signed",
-        )
 
 
 @transaction.atomic
@@ -698,11 +668,11 @@ def overlap_propose(
     """An officer of one of the pair's agencies proposes a settlement; it replaces the pair's open proposal, if any.
     Refused, as a settlement is, on a pair frozen by a signed berita acara."""
     pair = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=pair.pk)
-    _ensure_not_signed(pair)
-    _check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
+    settlement.ensure_allowed(pair, "propose")
+    settlement.check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
     now = timezone.now()
-    for old in OverlapProposal.objects.select_for_update().filter(pair=pair, outcome=OverlapProposal.Outcome.WAITING):
-        old.outcome, old.decided_by, old.decided_at = OverlapProposal.Outcome.REPLACED, by, now
+    for old in OverlapProposal.objects.select_for_update().filter(pair=pair, outcome=Outcome.WAITING):
+        old.outcome, old.decided_by, old.decided_at = Outcome.REPLACED, by, now
         old.save(update_fields=["outcome", "decided_by", "decided_at"])
         audit_log(obj=pair, action="overlap.proposal_replaced", by=by, data={"usulan": old.pk})
     proposal = OverlapProposal.objects.create(
@@ -711,8 +681,8 @@ def overlap_propose(
         note=note.strip(),
         opd_id=by.opd_id,
         proposed_by=by,
-        opd_pengampu=opd_pengampu if status == Overlap.Status.COORDINATION else None,
-        dropped_row=dropped_row if status == Overlap.Status.DUPLICATION else None,
+        opd_pengampu=opd_pengampu if status in settlement.NEEDS_LEAD else None,
+        dropped_row=dropped_row if status in settlement.NEEDS_DROPPED_ROW else None,
     )
     audit_log(obj=pair, action="overlap.proposed", by=by, data=_proposal_summary(proposal))
     return proposal
@@ -725,7 +695,7 @@ def _lock_open_proposal(proposal: OverlapProposal) -> OverlapProposal:
         .select_related("pair", "opd", "opd_pengampu", "dropped_row", "proposed_by")
         .get(pk=proposal.pk)
     )
-    if proposal.outcome == OverlapProposal.Outcome.REPLACED:
+    if proposal.outcome == Outcome.REPLACED:
         raise ValidationError(
             _("Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."), code="replaced"
         )
@@ -748,7 +718,7 @@ def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
         dropped_row=proposal.dropped_row,
     )
     proposal.outcome, proposal.decided_by, proposal.decided_at = (
-        OverlapProposal.Outcome.CONFIRMED,
+        Outcome.CONFIRMED,
         by,
         timezone.now(),
     )
@@ -764,7 +734,7 @@ def overlap_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str
     if not reason:
         raise ValidationError({"reason": _("Alasan penolakan wajib diisi.")})
     proposal = _lock_open_proposal(proposal)
-    proposal.outcome, proposal.reason = OverlapProposal.Outcome.DECLINED, reason[:1000]
+    proposal.outcome, proposal.reason = Outcome.DECLINED, reason[:1000]
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     audit_log(

@@ -24,7 +24,7 @@ from renja import selectors as renja_selectors
 from renja.models import FiscalYear
 from renja.tables import KnownCountPaginator
 
-from . import charts, selectors, services
+from . import charts, selectors, services, settlement
 from .forms import (
     CommentForm,
     DeclineForm,
@@ -157,10 +157,9 @@ def _overlap_page(
     decline_form: DeclineForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_resolve = rules.can_resolve_overlaps(user)
-    pair_opds = {pair.opd_a_id, pair.opd_b_id}
-    can_comment = rules.can_comment_on_overlap(user, pair_opds)
-    can_propose = rules.can_propose_settlement(user, pair_opds) and not pair.is_signed
+    can_resolve = settlement.may(user, "settle", pair)
+    can_comment = settlement.may(user, "comment", pair)
+    can_propose = settlement.can(user, "propose", pair)
     proposals = selectors.overlap_proposals(pair)
     context = {
         "pair": pair,
@@ -520,7 +519,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 "deadline": deadline,
                 "days_left": (deadline - today).days if deadline else None,
                 "days_over": max(0, (today - deadline).days) if deadline else 0,
-                "open_pairs": overlaps_for_user(user).filter(fiscal_year=year, status=Overlap.Status.OPEN).count()
+                "open_pairs": overlaps_for_user(user).filter(fiscal_year=year, status=settlement.Status.OPEN).count()
                 if rules.can_see_sync(user)
                 else None,
                 "can_decide": rules.can_decide_usulan(user, user.opd),

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from sinkronisasi import services
+from sinkronisasi import services, settlement
 from sinkronisasi.models import Overlap, OverlapProposal
 
 from .test_overlap_proposals import pair, proposal  # noqa: F401 (fixtures)
@@ -19,12 +19,12 @@ def _refusal(call, *args, **kwargs) -> ValidationError:
 
 
 def _check(pair, status, note="", opd_pengampu=None, dropped_row=None):  # noqa: F811
-    return services._check_settlement(
+    return settlement.check_settlement(
         pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row
     )
 
 
-# _check_settlement -------------------------------------------------------------------------------------------------
+# check_settlement --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", ["terbuka", "entah", ""])
@@ -65,13 +65,13 @@ def test_coordination_and_duplication_need_a_note_complementary_does_not(pair): 
     assert _check(pair, "saling_melengkapi", note="") is None
 
 
-# _ensure_not_signed, overlap_reopen --------------------------------------------------------------------------------
+# ensure_allowed, overlap_reopen -------------------------------------------------------------------------------------
 
 
 def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
-    assert services._ensure_not_signed(pair) is None
+    assert settlement.ensure_allowed(pair, "settle") is None
     pair.signed_at, pair.berita_acara_nomor = timezone.now(), "050/7/BA/2026"
-    error = _refusal(services._ensure_not_signed, pair)
+    error = _refusal(settlement.ensure_allowed, pair, "settle")
     assert error.code == "signed"
     assert error.messages == [
         "Pasangan ini disepakati dalam berita acara 050/7/BA/2026 yang sudah ditandatangani; "
