@@ -547,7 +547,7 @@ def test_service_refusal_while_writing_rejects_the_whole_file(refs, planner, mon
     def refuse(*args, **kwargs):
         raise ValidationError("Tahap ditutup.")
 
-    monkeypatch.setattr(services, "_decision_fields", refuse)  # the rule check every decision path runs
+    monkeypatch.setattr(services.deciding, "_decision_fields", refuse)  # the rule check every decision path runs
     assert rejected(GOOD, planner) == [(4, "keputusan_opd", "Tahap ditutup.")]
 
 
