@@ -15,8 +15,13 @@ from .models import Pengambilan, Usulan
 
 class UsulanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
+    # ?tahun= is the calendar year (2026) on every page, never a FiscalYear pk.
     tahun = django_filters.ModelChoiceFilter(
-        field_name="fiscal_year", queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None
+        field_name="fiscal_year",
+        queryset=FiscalYear.objects.all(),
+        to_field_name="year",
+        label=_("Tahun"),
+        empty_label=None,
     )
     kecamatan = django_filters.ModelChoiceFilter(
         field_name="desa__parent",
@@ -59,7 +64,7 @@ class UsulanFilter(django_filters.FilterSet):
         if default_year is not None:
             data = data.copy() if data is not None else {}
             if not data.get("tahun"):
-                data["tahun"] = str(default_year.pk)
+                data["tahun"] = str(default_year.year)
         super().__init__(data, *args, **kwargs)
         if hide_opd:
             del self.filters["opd"]

@@ -20,8 +20,13 @@ PRIORITAS_CHOICES = [
 
 class RenjaRowFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
+    # ?tahun= is the calendar year (2026) on every page, never a FiscalYear pk.
     tahun = django_filters.ModelChoiceFilter(
-        field_name="fiscal_year", queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None
+        field_name="fiscal_year",
+        queryset=FiscalYear.objects.all(),
+        to_field_name="year",
+        label=_("Tahun"),
+        empty_label=None,
     )
     opd = django_filters.ModelChoiceFilter(queryset=Opd.objects.all(), label=_("OPD"), empty_label=_("Semua OPD"))
     program = django_filters.ModelChoiceFilter(
@@ -54,7 +59,7 @@ class RenjaRowFilter(django_filters.FilterSet):
         if default_year is not None:
             data = data.copy() if data is not None else {}
             if not data.get("tahun"):
-                data["tahun"] = str(default_year.pk)
+                data["tahun"] = str(default_year.year)
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
         # The columns each list's labels (__str__) are made of.

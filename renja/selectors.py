@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.db_router import for_reports
+from core.http import int_param
 
 from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 
@@ -15,6 +18,17 @@ from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 def current_fiscal_year() -> FiscalYear | None:
     """The year planners work on by default: the newest one."""
     return FiscalYear.objects.order_by("-year").first()
+
+
+def fiscal_year_from_query(query: Mapping[str, str], name: str = "tahun") -> FiscalYear | None:
+    """The year a query names: `?tahun=` is the calendar year (2026) on every page, never a FiscalYear pk. A
+    missing, malformed or unknown year gives the current one."""
+    number = int_param(query, name)
+    if number is not None:
+        found = FiscalYear.objects.filter(year=number).first()
+        if found:
+            return found
+    return current_fiscal_year()
 
 
 def field_labels() -> dict[str, str]:

@@ -37,17 +37,8 @@ from . import permissions, selectors, services
 from .filters import RenjaRowFilter
 from .forms import ImportUploadForm, RenjaRowForm, StatusForm
 from .import_template import renja_template
-from .models import FiscalYear, Nomenklatur, RenjaImport, RenjaRow, StageWindow
+from .models import FiscalYear, ImportBatch, Nomenklatur, RenjaRow, StageWindow
 from .tables import KnownCountPaginator, RenjaRowTable
-
-
-def _year_from_request(request: HttpRequest) -> FiscalYear | None:
-    pk = int_param(request.GET, "tahun")
-    if pk is not None:
-        found = FiscalYear.objects.filter(pk=pk).first()
-        if found:
-            return found
-    return selectors.current_fiscal_year()
 
 
 @login_required
@@ -61,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         and not request.GET.get("semua")
     ):
         return import_string(settings.RENJA_OFFICER_HOME)(request)
-    fiscal_year = _year_from_request(request)
+    fiscal_year = selectors.fiscal_year_from_query(request.GET)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
     summary = selectors.status_summary_per_opd(fiscal_year)
@@ -179,6 +170,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
                 for p in selectors.pagu_per_program(qs)
             ],
             "export_query": params.urlencode(),
+            "fiscal_year": row_filter.form.cleaned_data.get("tahun") if row_filter.form.is_valid() else None,
             "can_create": permissions.can_create_rows(request.user),
             "can_import": permissions.can_import(request.user),
         },
@@ -253,7 +245,7 @@ def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def row_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.can_create_rows)
-    fiscal_year = _year_from_request(request)
+    fiscal_year = selectors.fiscal_year_from_query(request.GET)
     if fiscal_year is None:
         messages.error(request, _("Belum ada tahun anggaran. Minta Bappeda membuatnya."))
         return redirect("renja:row-list")
@@ -433,7 +425,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(request.user, permissions.can_import)
-    batch = get_object_or_404(RenjaImport.objects.select_related("fiscal_year"), pk=pk, uploaded_by=request.user)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("fiscal_year"), pk=pk, kind=ImportBatch.Kind.RENJA, uploaded_by=request.user
+    )
     try:
         summary = services.renja_import_confirm(batch=batch, by=request.user)
     except services.ImportRejected as exc:
@@ -456,7 +450,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         _("Impor %(file)s selesai: %(baru)s baris baru, %(berubah)s diperbarui, %(sama)s tidak berubah.")
         % {"file": batch.filename, **summary},
     )
-    return redirect(f"{reverse('renja:row-list')}?tahun={batch.fiscal_year_id}")
+    return redirect(f"{reverse('renja:row-list')}?tahun={batch.fiscal_year.year}")
 
 
 @login_required

@@ -9,8 +9,10 @@ shows its traceback.
 
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -20,9 +22,10 @@ from forum.forms import VerifyForm
 from musrenbang.filters import UsulanFilter
 from musrenbang.forms import TrackForm
 from renja.filters import RenjaRowFilter
+from renja.models import Opd
 from sinkronisasi.forms import OrphanFilterForm, OverlapFilterForm
 
-from .factories import make_nomenklatur, make_row, make_usulan
+from .factories import make_fiscal_year, make_nomenklatur, make_row, make_usulan
 
 SKIP = {"logout", "set_language", "password_change", "password_change_done"}
 
@@ -188,12 +191,38 @@ def test_a_page_past_the_end_shows_the_last(client, request, world, page, role):
 
 
 def test_year_parameters_keep_their_meaning(client, planner, world, year):
-    """?tahun= is a FiscalYear pk on the Renja pages and a calendar year on the sync pages (for now)."""
+    """?tahun= is the calendar year on every page; a malformed or unknown one gives the current year."""
     client.force_login(planner)
-    assert client.get(reverse("renja:home"), {"tahun": str(year.pk)}).context["fiscal_year"] == year
-    assert client.get(reverse("renja:home"), {"tahun": "²"}).context["fiscal_year"] == year  # the current one
-    assert client.get(reverse("sinkronisasi:overlap-list"), {"tahun": str(year.year)}).context["year"] == year
-    assert client.get(reverse("sinkronisasi:overlap-list"), {"tahun": "²⁰²⁶"}).context["year"] == year
+    for name, key in (("renja:home", "fiscal_year"), ("sinkronisasi:overlap-list", "year")):
+        assert client.get(reverse(name), {"tahun": str(year.year)}).context[key] == year
+        for odd in ("²⁰²⁶", str(year.pk), "1" + "0" * 30):
+            assert client.get(reverse(name), {"tahun": odd}).context[key] == year  # the current one
+    for name in ("renja:row-list", "musrenbang:usulan-list"):
+        form = client.get(reverse(name), {"tahun": str(year.year)}).context["filter"].form
+        assert form.is_valid() and form.cleaned_data["tahun"] == year
+        assert not client.get(reverse(name), {"tahun": str(year.pk)}).context["filter"].form.is_valid()
+
+
+def _link(page: str, path: str) -> str:
+    """The href of the first link on `page` to `path`, unescaped."""
+    found = re.search(rf'href="({re.escape(path)}\?[^"]*)"', page)
+    assert found, path
+    return html.unescape(found.group(1))
+
+
+def test_the_year_survives_a_trip_from_the_renja_list_to_the_sync_page_and_back(client, planner, world, year):
+    older = make_fiscal_year(year.year - 1)  # not the current year, so a lost year would show
+    make_row(opd=Opd.objects.first(), fiscal_year=older, ref=f"{older.year}-X-1")
+    client.force_login(planner)
+    renja = client.get(reverse("renja:row-list"), {"tahun": str(older.year)})
+    to_sync = _link(renja.content.decode(), reverse("sinkronisasi:overlap-list"))
+    assert parse_qs(urlsplit(to_sync).query)["tahun"] == [str(older.year)]
+    sync = client.get(to_sync)
+    assert sync.context["year"] == older
+    back = _link(sync.content.decode(), reverse("renja:row-list"))
+    again = client.get(back)
+    assert again.context["filter"].form.cleaned_data["tahun"] == older
+    assert {r.fiscal_year_id for r in again.context["table"].data} == {older.pk}
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,7 @@ def usulan_carry_over(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(n)s usulan dibawa ke tahun %(year)s.") % {"n": count, "year": form.cleaned_data["ke"].year},
             )
-            return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={form.cleaned_data['ke'].pk}")
+            return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={form.cleaned_data['ke'].year}")
     else:
         messages.error(request, _("Pilih tahun asal dan tahun tujuan."))
     return redirect("musrenbang:usulan-list")

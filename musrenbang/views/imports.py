@@ -93,4 +93,4 @@ def usulan_import_confirm(request: HttpRequest) -> HttpResponse:
         _("Impor %(file)s selesai: %(baru)s usulan baru, %(berubah)s diperbarui, %(sama)s tidak berubah.")
         % {"file": batch.filename, **summary},
     )
-    return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={batch.fiscal_year_id}")
+    return redirect(f"{reverse('musrenbang:usulan-list')}?tahun={batch.fiscal_year.year}")

@@ -190,9 +190,9 @@ def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a
     assert f"{row_a2.ref} {row_a2.nama} (Dinsos) · Rp50.000.000" in text
     for row in (row_a, row_a2):
         detail = client.get(reverse("renja:row-detail", args=[row.pk])).content.decode()
-        link = f"{reverse('musrenbang:usulan-list')}?tahun={row.fiscal_year_id}&amp;baris={row.ref}"
+        link = f"{reverse('musrenbang:usulan-list')}?tahun={row.fiscal_year.year}&amp;baris={row.ref}"
         assert link in detail
-        listed = client.get(reverse("musrenbang:usulan-list"), {"tahun": row.fiscal_year_id, "baris": row.ref})
+        listed = client.get(reverse("musrenbang:usulan-list"), {"tahun": row.fiscal_year.year, "baris": row.ref})
         assert [r.record.id_usulan for r in listed.context["table"].page.object_list] == [routed_to_a.id_usulan]
 
 

@@ -55,7 +55,7 @@ def _by_header(sheet):
 
 def test_renja_xlsx_has_typed_rupiah_and_number_cells(client, planner, year, export_rows):
     client.force_login(planner)
-    header, rows = _by_header(_sheet(client, reverse("renja:row-list"), {"tahun": year.pk}))
+    header, rows = _by_header(_sheet(client, reverse("renja:row-list"), {"tahun": year.year}))
     first = next(r for r in rows if r["ref"].value == "2026-DINSOS-001")
     assert first["pagu"].data_type == "n" and first["pagu"].value == 1_250_000_000
     assert first["pagu"].number_format == '"Rp"#,##0'
@@ -68,7 +68,7 @@ def test_renja_xlsx_has_typed_rupiah_and_number_cells(client, planner, year, exp
 
 def test_renja_xlsx_has_fitted_widths_frozen_header_and_filter(client, planner, year, export_rows):
     client.force_login(planner)
-    sheet = _sheet(client, reverse("renja:row-list"), {"tahun": year.pk})
+    sheet = _sheet(client, reverse("renja:row-list"), {"tahun": year.year})
     header = [c.value for c in sheet[1]]
     assert sheet.freeze_panes == "A2"
     last = sheet.cell(row=1, column=len(header)).column_letter
@@ -84,7 +84,7 @@ def test_renja_xlsx_has_fitted_widths_frozen_header_and_filter(client, planner, 
 
 def test_renja_export_names_places_beside_codes(client, planner, year, export_rows):
     client.force_login(planner)
-    text = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": "csv"}).content.decode("utf-8-sig")
+    text = client.get(reverse("renja:row-list"), {"tahun": year.year, "export": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     first = next(r for r in rows if r["ref"] == "2026-DINSOS-001")
     assert first["lokasi"] == "64.02.06;64.02.06.1001"
@@ -96,11 +96,11 @@ def test_renja_export_names_places_beside_codes(client, planner, year, export_ro
 def test_renja_csv_uses_semicolon_by_default_and_comma_on_request(client, planner, year, export_rows):
     client.force_login(planner)
     url = reverse("renja:row-list")
-    semicolon = client.get(url, {"tahun": year.pk, "export": "csv"}).content
+    semicolon = client.get(url, {"tahun": year.year, "export": "csv"}).content
     assert semicolon.startswith(b"\xef\xbb\xbfref;opd;kode_sub_kegiatan;")
-    comma = client.get(url, {"tahun": year.pk, "export": "csv", "pemisah": "koma"}).content
+    comma = client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "koma"}).content
     assert comma.startswith(b"\xef\xbb\xbfref,opd,kode_sub_kegiatan,")
-    assert client.get(url, {"tahun": year.pk, "export": "csv", "pemisah": "??"}).content == semicolon
+    assert client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "??"}).content == semicolon
     rows = list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))
     assert {r["pagu"] for r in rows} == {"1250000000", "0"} and {r["target"] for r in rows} == {"95.5", "1000"}
 
@@ -108,7 +108,7 @@ def test_renja_csv_uses_semicolon_by_default_and_comma_on_request(client, planne
 @pytest.mark.parametrize("pemisah", ["", "koma"])
 def test_both_csv_separators_reimport_unchanged(client, planner, year, export_rows, pemisah):
     client.force_login(planner)
-    content = client.get(reverse("renja:row-list"), {"tahun": year.pk, "export": "csv", "pemisah": pemisah}).content
+    content = client.get(reverse("renja:row-list"), {"tahun": year.year, "export": "csv", "pemisah": pemisah}).content
     plan = services.build_plan(content=content, filename="renja.csv", fiscal_year=year, by=planner)
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": 2}
 

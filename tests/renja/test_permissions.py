@@ -105,7 +105,7 @@ def test_unknown_row_is_404(client, planner, db):
 def test_officer_creating_for_another_agency_is_refused(client, opd_a_editor, opd_b, year, row_in_opd_a):
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("renja:row-create") + f"?tahun={year.pk}",
+        reverse("renja:row-create") + f"?tahun={year.year}",
         {
             "ref": "X-9",
             "opd": opd_b.pk,

@@ -25,7 +25,7 @@ def many_rows(year, opd_a, opd_b):
 
 def test_print_view_shows_every_filtered_row_without_form_or_inline_style(client, planner, year, opd_a, many_rows):
     client.force_login(planner)
-    response = client.get(reverse("renja:row-print"), {"tahun": year.pk, "opd": opd_a.pk})
+    response = client.get(reverse("renja:row-print"), {"tahun": year.year, "opd": opd_a.pk})
     assert response.status_code == 200
     page = response.content.decode()
     assert len(re.findall(r"<td>A-\d{3}</td>", page)) == 30 and "B-001" not in page
@@ -45,15 +45,15 @@ def test_print_css_is_landscape_and_repeats_the_header():
 def test_print_view_is_bounded_with_a_message(client, planner, year, many_rows, monkeypatch):
     monkeypatch.setattr(views, "PRINT_MAX_ROWS", 10)
     client.force_login(planner)
-    page = client.get(reverse("renja:row-print"), {"tahun": year.pk}).content.decode()
+    page = client.get(reverse("renja:row-print"), {"tahun": year.year}).content.decode()
     assert len(re.findall(r"<td>[AB]-\d{3}</td>", page)) == 10
     assert "Hanya 10 baris pertama dari 31" in page
 
 
 def test_list_links_to_the_print_view_with_its_filters(client, planner, year, opd_a, many_rows):
     client.force_login(planner)
-    page = client.get(reverse("renja:row-list"), {"tahun": year.pk, "opd": opd_a.pk}).content.decode()
-    assert f"{reverse('renja:row-print')}?tahun={year.pk}&amp;opd={opd_a.pk}" in page and "Cetak daftar" in page
+    page = client.get(reverse("renja:row-list"), {"tahun": year.year, "opd": opd_a.pk}).content.decode()
+    assert f"{reverse('renja:row-print')}?tahun={year.year}&amp;opd={opd_a.pk}" in page and "Cetak daftar" in page
 
 
 def test_print_view_needs_login_and_shows_only_visible_rows(client, year, many_rows):
@@ -68,9 +68,9 @@ def test_print_view_query_count_does_not_grow(client, planner, year, opd_a):
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
-        client.get(reverse("renja:row-print"), {"tahun": year.pk})
+        client.get(reverse("renja:row-print"), {"tahun": year.year})
     for i in range(1, 6):
         make_row(opd=opd_a, fiscal_year=year, ref=f"Q-{i}", lokasi=[kec], sasaran=[make_sasaran("lansia")])
     with CaptureQueriesContext(connection) as big:
-        client.get(reverse("renja:row-print"), {"tahun": year.pk})
+        client.get(reverse("renja:row-print"), {"tahun": year.year})
     assert len(big.captured_queries) == len(small.captured_queries)

@@ -152,7 +152,7 @@ def test_create_row_through_form(client, opd_a_editor, year, opd_a):
     sub = make_nomenklatur()
     client.force_login(opd_a_editor)
     response = client.post(
-        reverse("renja:row-create") + f"?tahun={year.pk}",
+        reverse("renja:row-create") + f"?tahun={year.year}",
         {
             "ref": "N-1",
             "opd": opd_a.pk,
