@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from core.db_router import for_reports
 from core.formatting import angka, place_label
 from core.tabular import Column
+from musrenbang import decisions
 from musrenbang.models import Usulan
 from renja.models import FiscalYear, Opd, StageWindow, User
 
@@ -39,29 +40,14 @@ from .text import normalise, stem
 
 
 class Sebab:
-    """Why an usulan was not picked up."""
+    """Why an usulan was not picked up: the "belum diambil" causes of the decision table (musrenbang/decisions.py)."""
 
-    BELUM_DITERUSKAN = "belum_diteruskan"
-    BELUM_DIPUTUSKAN = "belum_diputuskan"
-    DITOLAK = "ditolak"
-    DIKEMBALIKAN = "dikembalikan"
-
-    @staticmethod
-    def choices() -> list[tuple[str, str]]:
-        return [
-            (Sebab.BELUM_DITERUSKAN, _("Belum diteruskan ke OPD")),
-            (Sebab.BELUM_DIPUTUSKAN, _("Diteruskan, belum diputuskan")),
-            (Sebab.DITOLAK, _("Ditolak OPD, belum diteruskan lagi")),
-            (Sebab.DIKEMBALIKAN, _("Dikembalikan, belum diteruskan lagi")),
-        ]
+    BELUM_DIPUTUSKAN = decisions.AWAITING_DECISION_CAUSE
+    choices = staticmethod(decisions.cause_choices)
 
 
-STATUS_SEBAB = {
-    Usulan.Status.BARU: Sebab.BELUM_DITERUSKAN,
-    Usulan.Status.DITERUSKAN: Sebab.BELUM_DIPUTUSKAN,
-    Usulan.Status.DITOLAK: Sebab.DITOLAK,
-    Usulan.Status.DIKEMBALIKAN: Sebab.DIKEMBALIKAN,
-}
+# Each waiting status and its cause (musrenbang/decisions.py).
+STATUS_SEBAB = decisions.CAUSE_BY_STATUS
 
 
 def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) -> QuerySet[Usulan]:
@@ -78,12 +64,8 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
     qs = (
         Usulan.objects.filter(fiscal_year=fiscal_year)
         .annotate(target=FilteredRelation("digabung_ke", condition=Q(digabung_ke__fiscal_year=fiscal_year)))
-        .filter(
-            Q(status__in=waiting) | Q(status=Usulan.Status.DIGABUNG, digabung_ke__in=waiting_this_year.values("pk"))
-        )
-        .annotate(
-            status_efektif=Case(When(status=Usulan.Status.DIGABUNG, then=F("target__status")), default=F("status"))
-        )
+        .filter(Q(status__in=waiting) | Q(status=decisions.MERGED, digabung_ke__in=waiting_this_year.values("pk")))
+        .annotate(status_efektif=Case(When(status=decisions.MERGED, then=F("target__status")), default=F("status")))
         .annotate(
             sebab=Case(
                 *[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()
@@ -301,7 +283,7 @@ def reasons(signals: dict, rows: Sequence | None = None) -> list[str]:
     return out
 
 
-ROUTABLE = (Usulan.Status.BARU, Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN)
+ROUTABLE = decisions.ROUTABLE
 
 
 def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
