@@ -105,7 +105,7 @@ def test_a_failed_recompute_is_logged_and_queued_again_later(
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "sync_refresh", broken)
+    monkeypatch.setattr(services.refresh, "sync_refresh", broken)
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     run_worker()
     assert "gagal" in caplog.text and not Overlap.objects.exists()
@@ -113,7 +113,7 @@ def test_a_failed_recompute_is_logged_and_queued_again_later(
     [retry] = DBTaskResult.objects.filter(status="READY")
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
     assert retry.run_after >= timezone.now() + datetime.timedelta(seconds=20)  # not at once
-    monkeypatch.setattr(services, "sync_refresh", real)
+    monkeypatch.setattr(services.refresh, "sync_refresh", real)
     SynonymGroup.objects.create(nama="sekolah lansia", frasa="sekolah lansia, universitas usia ketiga")
     client.force_login(planner)
     assert "Percobaan ke-2" in client.get(reverse("sinkronisasi:overlap-list")).content.decode()
@@ -125,7 +125,7 @@ def test_a_failed_recompute_is_logged_and_queued_again_later(
 
 def test_failures_stop_after_the_set_number_of_attempts(elderly_school, year, monkeypatch, settings):
     settings.SYNC_TASK_ATTEMPTS = 2
-    monkeypatch.setattr(services, "sync_refresh", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(services.refresh, "sync_refresh", lambda **kwargs: 1 / 0)
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     for _ in range(3):
         DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
@@ -180,7 +180,9 @@ def test_a_small_change_is_still_brought_up_to_date_by_the_page_itself(client, p
 def test_the_worker_acts_as_the_system(elderly_school, year, monkeypatch):
     seen = []
     real = services.sync_refresh
-    monkeypatch.setattr(services, "sync_refresh", lambda **kw: (seen.append(current_system_source()), real(**kw))[1])
+    monkeypatch.setattr(
+        services.refresh, "sync_refresh", lambda **kw: (seen.append(current_system_source()), real(**kw))[1]
+    )
     services.sync_recompute_enqueue(fiscal_years=[year], full=True)
     run_worker()
     assert seen == ["sync.recompute"]

@@ -1,0 +1,150 @@
+"""Storing the detector's findings as Overlap rows: signals with names for display, new and changed pairs, settled
+pairs reopened when a row changed (or marked, when a signed forum froze them), pairs no longer flagged removed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from musrenbang.models import Usulan
+from renja.models import FiscalYear, KelompokSasaran, Opd, Wilayah
+from renja.services import audit_log
+
+from .. import text
+from ..detector import SASARAN_LOKASI, USULAN, Finding
+from ..models import Overlap, RowFeatures
+from ..settlement import Status
+
+
+def _signals_for_display(finding: Finding, names: dict[str, dict], vocabulary: text.Vocabulary) -> dict:
+    s = dict(finding.signals)
+    s["lokasi"] = [names["wilayah"].get(c, c) for c in s.get("lokasi", [])][:6]
+    if SASARAN_LOKASI in s:
+        s[SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[SASARAN_LOKASI]]
+    # The matched terms: labels for exports and reports, and the terms themselves with the stems to look for in the
+    # rows' own text, so that pages show the words as each row writes them (selectors.matched_words), never stems.
+    phrases = {g.term: sorted({w for phrase in g.phrases for w in phrase}) for g in vocabulary.groups}
+    s["istilah_kunci"] = [[t, phrases.get(t, [t])] for t in s.get("istilah", [])]
+    s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
+    if USULAN in s:
+        s["usulan_id"] = sorted(names["usulan"].get(u, str(u)) for u in s[USULAN])[:10]
+    return s
+
+
+def _names(findings: list[Finding]) -> dict:
+    """Names the stored signals show, each kind read in one query (usulan ids only for double-funded pairs)."""
+    picked = {u for f in findings for u in f.signals.get(USULAN, ())}
+    return {
+        "wilayah": dict(Wilayah.objects.values_list("kode", "nama")),
+        "sasaran": dict(KelompokSasaran.objects.values_list("slug", "nama")),
+        "usulan": dict(Usulan.objects.filter(pk__in=picked).values_list("pk", "id_usulan")) if picked else {},
+    }
+
+
+def _store_findings(
+    fiscal_year: FiscalYear,
+    findings: list[Finding],
+    features: dict[int, RowFeatures],
+    scope: set[int] | None,
+    vocabulary: text.Vocabulary,
+) -> int:
+    """Upsert flagged pairs, drop pairs no longer flagged, reopen settled pairs whose rows changed."""
+    existing_qs = Overlap.objects.filter(fiscal_year=fiscal_year)
+    if scope is not None:
+        existing_qs = existing_qs.filter(Q(row_a__in=scope) | Q(row_b__in=scope))
+    existing = {(p.row_a_id, p.row_b_id): p for p in existing_qs}
+    names = _names(findings)
+    opd_names = dict(Opd.objects.values_list("pk", "singkatan"))
+    now = timezone.now()
+    new, changed, reopened, changed_after_signing, unchanged = [], [], [], [], 0
+    for finding in findings:
+        fa, fb = features[finding.a], features[finding.b]
+        signals = _signals_for_display(finding, names, vocabulary)
+        agency_pair = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
+        pair = existing.pop(finding.key, None)
+        if pair is None:
+            new.append(
+                Overlap(
+                    fiscal_year=fiscal_year,
+                    row_a_id=finding.a,
+                    row_b_id=finding.b,
+                    agency_pair=agency_pair,
+                    opd_a_id=fa.opd_id,
+                    opd_b_id=fb.opd_id,
+                    score=finding.score,
+                    signals=signals,
+                )
+            )
+            continue
+        before = (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
+        pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id = finding.score, signals, fa.opd_id, fb.opd_id
+        pair.agency_pair = agency_pair
+        rows_changed = pair.is_resolved and (
+            pair.fingerprint_a != fa.fingerprint or pair.fingerprint_b != fb.fingerprint
+        )
+        reopen = rows_changed and not pair.is_signed
+        if rows_changed and pair.is_signed and pair.changed_after_signing_at is None:
+            # Settled in a signed berita acara: never reopened; marked for the next forum instead.
+            pair.changed_after_signing_at = now
+            changed_after_signing.append(pair)
+        if reopen:
+            reopened.append((pair, pair.status, pair.note))
+            pair.status, pair.reopened_at, pair.reopened_by = Status.OPEN, now, None
+            pair.opd_pengampu, pair.dropped_row = None, None
+        if (
+            reopen
+            or pair in changed_after_signing
+            or before != (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
+        ):
+            changed.append(pair)
+        else:
+            unchanged += 1
+    Overlap.objects.bulk_create(new, batch_size=500)
+    Overlap.objects.bulk_update(
+        changed,
+        [
+            "score",
+            "signals",
+            "opd_a",
+            "opd_b",
+            "agency_pair",
+            "status",
+            "reopened_at",
+            "reopened_by",
+            "opd_pengampu",
+            "dropped_row",
+            "changed_after_signing_at",
+        ],
+        batch_size=500,
+    )
+    for pair, old_status, note in reopened:
+        audit_log(
+            obj=pair,
+            action="overlap.reopened",
+            by=None,
+            source="sync.reopened",
+            changes={"status": [old_status, Status.OPEN]},
+            data={"catatan_lama": note},
+        )
+    for pair in changed_after_signing:
+        audit_log(
+            obj=pair,
+            action="overlap.changed_after_signing",
+            by=None,
+            source="sync.changed_after_signing",
+            data={"berita_acara": pair.berita_acara_nomor, "status": pair.status},
+        )
+    # A pair settled in a signed berita acara stays, flagged or not: the signed forum names it.
+    gone = [p for p in existing.values() if not p.is_signed]
+    for pair in gone:
+        if pair.is_resolved:
+            audit_log(
+                obj=pair,
+                action="overlap.no_longer_flagged",
+                by=None,
+                source="sync.no_longer_flagged",
+                data={"status": pair.status, "catatan": pair.note},
+            )
+    Overlap.objects.filter(pk__in=[p.pk for p in gone]).delete()
+    return len(new) + len(changed) + unchanged

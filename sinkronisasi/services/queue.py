@@ -1,0 +1,124 @@
+"""Recomputes queued for the worker: enqueuing (never twice), giving up on a lost worker, running, and what the page
+says of a waiting or running one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.system_actor import acting_as_system
+from renja.models import FiscalYear
+
+logger = logging.getLogger(__name__)
+
+SYNC_TASK_PATH = "sinkronisasi.tasks.sync_recompute"
+
+
+def _year_tasks(fiscal_year_id: int):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=SYNC_TASK_PATH, args_kwargs__kwargs__fiscal_year_id=fiscal_year_id)
+
+
+def sync_recompute_enqueue(
+    *, fiscal_years: list[FiscalYear], full: bool = False, attempt: int = 1, delay_s: int = 0
+) -> int:
+    """Queue a recompute of each year for the worker, unless one is already waiting (a waiting full recompute
+    covers a partial one). Written in the caller's transaction: queued only if the change asking for it commits.
+    Full recomputes take seconds at Kukar's size and most of a minute at 10x: no request waits for them, pages show
+    the stored findings meanwhile. Returns how many were queued."""
+    from ..tasks import sync_recompute
+
+    queued = 0
+    for year in fiscal_years:
+        _give_up_stale(year.pk)
+        waiting = _year_tasks(year.pk).filter(status="READY")
+        if full:
+            waiting = waiting.filter(args_kwargs__kwargs__full=True)
+        if waiting.exists():
+            continue
+        job = sync_recompute
+        if delay_s:
+            job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay_s))
+        job.enqueue(fiscal_year_id=year.pk, full=full, attempt=attempt)
+        queued += 1
+    return queued
+
+
+def _give_up_stale(fiscal_year_id: int) -> None:
+    """A recompute marked running for longer than any takes lost its worker (killed, machine restarted): mark it
+    failed, so that a new one is queued in its place."""
+    stale = _year_tasks(fiscal_year_id).filter(
+        status="RUNNING", started_at__lt=timezone.now() - datetime.timedelta(seconds=settings.SYNC_TASK_STALE_S)
+    )
+    given_up = stale.update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="renja.WorkerLost",
+        traceback=_("Pekerja berhenti sebelum perhitungan ulang selesai."),
+    )
+    if given_up:
+        logger.warning(
+            "Sinkronisasi: %s perhitungan ulang tahun id %s ditinggalkan pekerjanya; diantrekan lagi",
+            given_up,
+            fiscal_year_id,
+        )
+
+
+def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict:
+    """The queued recompute itself (sinkronisasi.tasks.sync_recompute). A failure is logged and queued again, after
+    30 s, 60 s, … up to settings.SYNC_TASK_ATTEMPTS in all; past that, the next page view that finds the findings
+    out of date queues it again."""
+    from . import refresh  # refresh queues recomputes: imported here, not at the top, to avoid a cycle
+
+    year = FiscalYear.objects.filter(pk=fiscal_year_id).first()
+    if year is None:
+        return {"mode": "tahun_dihapus"}
+    try:
+        with acting_as_system("sync.recompute"):
+            result = refresh.sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
+    except Exception:
+        logger.exception("Perhitungan ulang sinkronisasi %s gagal (percobaan %s)", year.year, attempt)
+        if attempt < settings.SYNC_TASK_ATTEMPTS:
+            sync_recompute_enqueue(fiscal_years=[year], full=full, attempt=attempt + 1, delay_s=30 * attempt)
+        raise
+    logger.info(
+        "Sinkronisasi %s dihitung ulang: %s, %s pasangan, %s ms",
+        year.year,
+        result.mode,
+        result.pairs,
+        result.duration_ms,
+    )
+    return {"mode": result.mode, "pairs": result.pairs, "changed_rows": result.changed_rows, "ms": result.duration_ms}
+
+
+@dataclass
+class TaskState:
+    """What the page says of a year's queued recompute: running since, or waiting since."""
+
+    running: bool
+    since: datetime.datetime
+    attempt: int
+    full: bool
+
+
+def sync_task_state(fiscal_year: FiscalYear) -> TaskState | None:
+    """The year's recompute that is running, else the next one waiting; None when none is."""
+    for status in ("RUNNING", "READY"):
+        task = _year_tasks(fiscal_year.pk).filter(status=status).order_by("run_after", "enqueued_at").first()
+        if task is not None:
+            kwargs = task.args_kwargs.get("kwargs", {})
+            since = task.started_at if status == "RUNNING" else max(task.enqueued_at, task.run_after)
+            return TaskState(
+                running=status == "RUNNING",
+                since=since,
+                attempt=int(kwargs.get("attempt", 1)),
+                full=bool(kwargs.get("full")),
+            )
+    return None
