@@ -436,6 +436,3 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.filename} ({self.fiscal_year})"
-
-
-RenjaImport = ImportBatch  # the old name, read by renja/views.py until it is edited (then removed)
