@@ -12,21 +12,10 @@ from .imports import (
     renja_import_stage,
 )
 from .reference import REFERENCE_DIR, reference_load
-from .rows import (
-    RowConflict,
-    ensure_year_editable,
-    fiscal_year_set_lock,
-    resolve_sub_kegiatan,
-    row_create,
-    row_snapshot,
-    row_status_change,
-    row_update,
-    rows_mark_agreed,
-    stage_set_lock,
-    status_moves_for,
-    year_edit_refusal,
-)
+from .rows import RowConflict, resolve_sub_kegiatan, row_create, row_snapshot, row_update
 from .staging import PREVIEW_MAX_AGE, import_batch_confirm, import_batch_refusal, import_batch_stage
+from .status import row_status_change, rows_mark_agreed, status_moves_for
+from .years import ensure_year_editable, fiscal_year_set_lock, stage_set_lock, year_edit_refusal
 
 __all__ = [
     "PREVIEW_MAX_AGE",

@@ -12,7 +12,8 @@ from ..models import FiscalYear, Opd, RenjaRow, StageWindow, User
 from .audit import audit_log
 from .imports import renja_import_file
 from .reference import reference_load
-from .rows import row_status_change, row_update
+from .rows import row_update
+from .status import row_status_change
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 DEMO_YEAR = 2026

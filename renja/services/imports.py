@@ -30,16 +30,9 @@ from core.tabular import Table, TableError, read_table
 from .. import permissions
 from ..models import FiscalYear, ImportBatch, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
-from .rows import (
-    M2M_FIELDS,
-    _display,
-    ensure_year_editable,
-    resolve_sub_kegiatan,
-    row_snapshot,
-    rows_bulk_create,
-    rows_bulk_update,
-)
+from .rows import M2M_FIELDS, _display, resolve_sub_kegiatan, row_snapshot, rows_bulk_create, rows_bulk_update
 from .staging import import_batch_confirm, import_batch_stage
+from .years import ensure_year_editable
 
 REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
 OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]

@@ -1,4 +1,7 @@
-"""Writes to Renja rows: create, update with optimistic locking, status changes, fiscal-year locks."""
+"""Writes to Renja rows: create and update (with optimistic locking), one by one or in bulk for imports; the
+fields a row's form or import may set and how their values are shown.
+
+Status moves are in status.py, the locks of years and stages in years.py."""
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from django.utils.translation import gettext as _
 from core.formatting import angka, rupiah
 
 from .. import permissions
-from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, StageWindow, User, Wilayah
+from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
+from .years import ensure_year_editable
 
 # Fields a Renja row's form or import may set, in display order.
 SCALAR_FIELDS = [
@@ -47,29 +51,6 @@ class RowConflict(ValidationError):
         super().__init__(message, code="conflict")
         self.current_version = current_version
         self.entries = entries
-
-
-def year_edit_refusal(fiscal_year: FiscalYear, stage: str = StageWindow.Stage.RENJA) -> str | None:
-    """Why rows of this year cannot be changed now, or None when they can."""
-    if fiscal_year.is_locked:
-        reason = f" ({fiscal_year.locked_reason})" if fiscal_year.locked_reason else ""
-        return _("Tahun %(year)s dikunci%(reason)s; data tidak dapat diubah.") % {
-            "year": fiscal_year.year,
-            "reason": reason,
-        }
-    window = next((w for w in fiscal_year.stages.all() if w.stage == stage), None)
-    if window is not None and window.is_locked:
-        return _("Tahap %(stage)s tahun %(year)s dikunci; data tidak dapat diubah.") % {
-            "stage": window.get_stage_display(),
-            "year": fiscal_year.year,
-        }
-    return None
-
-
-def ensure_year_editable(fiscal_year: FiscalYear) -> None:
-    refusal = year_edit_refusal(fiscal_year)
-    if refusal:
-        raise ValidationError(refusal, code="locked")
 
 
 def resolve_sub_kegiatan(
@@ -345,139 +326,8 @@ def row_update(
     return locked, changes
 
 
-# (from, to) → who may make the move: "editor" (anyone who may edit the OPD's rows) or "planner".
-STATUS_MOVES = {
-    (RenjaRow.Status.DRAFT, RenjaRow.Status.DIAJUKAN): "editor",
-    (RenjaRow.Status.DIAJUKAN, RenjaRow.Status.DRAFT): "editor",
-    (RenjaRow.Status.DIAJUKAN, RenjaRow.Status.DISEPAKATI): "planner",
-    (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.DIAJUKAN): "planner",
-    (RenjaRow.Status.DISEPAKATI, RenjaRow.Status.FINAL): "planner",
-    (RenjaRow.Status.FINAL, RenjaRow.Status.DISEPAKATI): "planner",
-}
-
-
-# The stage whose lock governs a move to each status.
-STATUS_STAGE = {
-    RenjaRow.Status.DRAFT: StageWindow.Stage.RENJA,
-    RenjaRow.Status.DIAJUKAN: StageWindow.Stage.RENJA,
-    RenjaRow.Status.DISEPAKATI: StageWindow.Stage.FORUM,
-    RenjaRow.Status.FINAL: StageWindow.Stage.RENJA_FINAL,
-}
-
-
-def status_moves_for(row: RenjaRow, user: User) -> list[str]:
-    """The statuses this user may move the row to now."""
-    if not permissions.can_edit(user, row.opd):
-        return []
-    planner = permissions.is_planner(user)
-    return [
-        to
-        for (frm, to), who in STATUS_MOVES.items()
-        if frm == row.status
-        and (who == "editor" or planner)
-        and not year_edit_refusal(row.fiscal_year, STATUS_STAGE[to])
-    ]
-
-
-@transaction.atomic
-def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_version: int | None = None) -> RenjaRow:
-    """Move a row along draft → diajukan → disepakati → final (and back one step), as the rules allow."""
-    locked = RenjaRow.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd").get(pk=row.pk)
-    refusal = year_edit_refusal(locked.fiscal_year, STATUS_STAGE.get(status, StageWindow.Stage.RENJA))
-    if refusal:
-        raise ValidationError(refusal, code="locked")
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _("Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."), code="conflict"
-        )
-    who = STATUS_MOVES.get((locked.status, status))
-    if who is None:
-        raise ValidationError(
-            _("Status tidak dapat diubah dari %(from)s ke %(to)s.")
-            % {
-                "from": locked.get_status_display(),
-                "to": _display("status", status) if status in RenjaRow.Status.values else status,
-            },
-            code="transition",
-        )
-    if by is not None and who == "planner" and not permissions.is_planner(by):
-        raise ValidationError(
-            _("Hanya Bappeda yang dapat mengubah status ke %(to)s.") % {"to": _display("status", status)},
-            code="planner",
-        )
-    old = locked.get_status_display()
-    locked.status = status
-    locked.version += 1
-    locked.updated_by = by
-    locked.save(update_fields=["status", "version", "updated_by", "updated_at"])
-    audit_log(
-        obj=locked,
-        action="renja_row.status_changed",
-        by=by,
-        changes={"status": [old, locked.get_status_display()]},
-        version=locked.version,
-    )
-    return locked
-
-
-@transaction.atomic
-def fiscal_year_set_lock(*, fiscal_year: FiscalYear, locked: bool, reason: str = "", by: User | None) -> FiscalYear:
-    """Lock or unlock a whole year."""
-    fy = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
-    fy.is_locked, fy.locked_reason = locked, reason if locked else ""
-    fy.save(update_fields=["is_locked", "locked_reason"])
-    audit_log(obj=fy, action="fiscal_year.locked" if locked else "fiscal_year.unlocked", by=by, data={"reason": reason})
-    return fy
-
-
 def sasaran_index() -> dict[str, KelompokSasaran]:
     return {s.slug: s for s in KelompokSasaran.objects.all()}
-
-
-@transaction.atomic
-def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> int:
-    """Mark rows agreed at a forum (draft or diajukan → disepakati), each with an audit entry.
-
-    Refused when a row's year or its forum stage is locked."""
-    for fiscal_year in {r.fiscal_year for r in rows}:
-        refusal = year_edit_refusal(fiscal_year, StageWindow.Stage.FORUM)
-        if refusal:
-            raise ValidationError(refusal, code="locked")
-    count = 0
-    for row in RenjaRow.objects.select_for_update(of=("self",)).filter(pk__in=[r.pk for r in rows]).order_by("pk"):
-        if row.status not in (RenjaRow.Status.DRAFT, RenjaRow.Status.DIAJUKAN):
-            continue
-        old = row.get_status_display()
-        row.status = RenjaRow.Status.DISEPAKATI
-        row.version += 1
-        row.updated_by = by
-        row.save(update_fields=["status", "version", "updated_by", "updated_at"])
-        audit_log(
-            obj=row,
-            action="renja_row.status_changed",
-            by=by,
-            changes={"status": [old, row.get_status_display()]},
-            data={"sumber": source},
-            version=row.version,
-        )
-        count += 1
-    return count
-
-
-@transaction.atomic
-def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> StageWindow:
-    """Lock or unlock one stage of a year (e.g. the forum stage: no more decisions on usulan)."""
-    stage = StageWindow.objects.select_for_update().select_related("fiscal_year").get(pk=window.pk)
-    if stage.is_locked != locked:
-        stage.is_locked = locked
-        stage.save(update_fields=["is_locked"])
-        audit_log(
-            obj=stage.fiscal_year,
-            action="stage.locked" if locked else "stage.unlocked",
-            by=by,
-            data={"tahap": stage.stage},
-        )
-    return stage
 
 
 @transaction.atomic
