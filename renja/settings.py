@@ -160,6 +160,15 @@ RENJA_SITE_URL = os.environ.get("RENJA_SITE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = "renja:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Argon2id first (see core.security.TunedArgon2PasswordHasher); a PBKDF2 hash from before still verifies and is
+# rewritten as Argon2id at its owner's next log-in.
+PASSWORD_HASHERS = [
+    "core.security.TunedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
