@@ -1,0 +1,281 @@
+"""The overlapping programs: the list (counts, chart, downloads), a pair's page, settling, reopening, its
+discussion and proposed settlements, and a full recompute on request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.http import csv_delimiter, export_response, form_copy_errors, int_param
+from renja import permissions as rules
+
+from .. import charts, selectors, services, settlement
+from ..forms import (
+    CommentForm,
+    DeclineForm,
+    OverlapFilterForm,
+    ProposalForm,
+    ResolveForm,
+)
+from ..models import Overlap
+from ..permissions import (
+    get_overlap_for_comment,
+    get_overlap_for_proposal,
+    get_overlap_for_user,
+    get_proposal_for_user,
+    overlaps_for_user,
+    require_sync_access,
+)
+from .common import base_context, selected_year
+
+
+@login_required
+def overlap_list(request: HttpRequest) -> HttpResponse:
+    """Overlapping pairs of the year, grouped by agency pair (or by score), with counts and a chart."""
+    require_sync_access(request.user)
+    year = selected_year(request)
+    context = base_context(request, year, "overlaps")
+    if year is None:
+        return render(request, "sinkronisasi/overlap_list.html", context)
+    # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
+    refresh = services.sync_refresh(fiscal_year=year, wait=False)
+    context["recomputing"] = refresh.mode in ("dijadwalkan", "sibuk")
+    visible = overlaps_for_user(request.user)
+    form = OverlapFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
+    if refresh.mode == "dijadwalkan":
+        context["task"] = services.sync_task_state(year)  # the recompute this view just queued
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.overlaps_filtered(
+        visible,
+        fiscal_year=year,
+        status=data.get("status") or "",
+        opd_id=data["opd"].pk if data.get("opd") else None,
+        signals=data.get("sinyal") or "",
+        skor_min=data.get("skor_min"),
+        q=data.get("q") or "",
+    )
+    by_score = data.get("urut") == "skor"
+    qs = qs.order_by("-score", "pk") if by_score else qs.order_by("agency_pair", "-score", "pk")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(
+            export,
+            selectors.OVERLAP_DOWNLOAD_COLUMNS,
+            selectors.overlap_export_rows(qs, download=True),
+            basename="tumpang_tindih",
+            title="Tumpang tindih",
+            delimiter=csv_delimiter(request.GET),
+        )
+    page = Paginator(
+        selectors.with_open_proposal(qs).prefetch_related(
+            "row_a__lokasi", "row_b__lokasi", "row_a__sasaran", "row_b__sasaran"
+        ),
+        20,
+    ).get_page(int_param(request.GET, "page", 1))
+    pairs = list(page.object_list)
+    for p in pairs:
+        p.reasons = selectors.reasons(p.signals, rows=(p.row_a, p.row_b))
+        p.highlight = selectors.highlight_stems(p.signals)
+    counts = selectors.overlap_counts(visible, year)
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    context.update(
+        {
+            "form": form,
+            "page": page,
+            "pairs": pairs,
+            "by_score": by_score,
+            "counts": counts,
+            "chart": charts.bar_chart(
+                title=_("Pasangan terbuka per pasangan OPD"),
+                bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]],
+            ),
+            "query": params.urlencode(),
+            "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
+        }
+    )
+    return render(request, "sinkronisasi/overlap_list.html", context)
+
+
+@login_required
+def overlap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk)
+    return _overlap_page(request, pair)
+
+
+def _overlap_page(
+    request: HttpRequest,
+    pair: Overlap,
+    form: ResolveForm | None = None,
+    status: int = 200,
+    *,
+    comment_form: CommentForm | None = None,
+    proposal_form: ProposalForm | None = None,
+    decline_form: DeclineForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    can_resolve = settlement.may(user, "settle", pair)
+    can_comment = settlement.may(user, "comment", pair)
+    can_propose = settlement.can(user, "propose", pair)
+    proposals = selectors.overlap_proposals(pair)
+    context = {
+        "pair": pair,
+        "reasons": selectors.reasons(pair.signals, rows=(pair.row_a, pair.row_b)),
+        "highlight": selectors.highlight_stems(pair.signals),
+        "can_resolve": can_resolve,
+        "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
+        "history": selectors.overlap_history(pair),
+        "year": pair.fiscal_year,
+        "comments": selectors.overlap_comments(pair),
+        "can_comment": can_comment,
+        "comment_form": comment_form or (CommentForm() if can_comment else None),
+        "proposals": proposals,
+        "open_proposal": next((p for p in proposals if p.is_open), None),
+        "can_propose": can_propose,
+        "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
+        "decline_form": decline_form or (DeclineForm() if can_resolve else None),
+        "contacts": selectors.overlap_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
+    }
+    return render(request, "sinkronisasi/overlap_detail.html", context, status=status)
+
+
+def _detail_url(pair: Overlap, anchor: str) -> str:
+    return f"{reverse('sinkronisasi:overlap-detail', args=[pair.pk])}#{anchor}"
+
+
+@require_POST
+@login_required
+def overlap_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators)."""
+    pair = get_overlap_for_comment(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.overlap_comment_add(pair=pair, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Komentar ditambahkan."))
+            return redirect(_detail_url(pair, "diskusi"))
+    return _overlap_page(request, pair, status=400, comment_form=form)
+
+
+@require_POST
+@login_required
+def overlap_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer of one of the pair's agencies proposes a settlement (it replaces their pair's open proposal)."""
+    pair = get_overlap_for_proposal(request.user, pk)
+    form = ProposalForm(request.POST, pair=pair)
+    if form.is_valid():
+        try:
+            services.overlap_propose(pair=pair, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(request, _("Usulan penyelesaian dikirim; Bappeda atau fasilitator akan mengonfirmasinya."))
+            return redirect(_detail_url(pair, "usulan"))
+    return _overlap_page(request, pair, status=400, proposal_form=form)
+
+
+@require_POST
+@login_required
+def overlap_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Settle the pair as its open proposal says (a planner or facilitator)."""
+    proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
+    try:
+        services.overlap_proposal_confirm(proposal=proposal, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
+            % {"a": proposal.pair.row_a.ref, "b": proposal.pair.row_b.ref},
+        )
+    return redirect(_detail_url(proposal.pair, "usulan"))
+
+
+@require_POST
+@login_required
+def overlap_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decline the pair's open proposal with a reason (a planner or facilitator)."""
+    proposal = get_proposal_for_user(request.user, pk, int_param(request.POST, "usulan"))
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.overlap_proposal_decline(proposal=proposal, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form_copy_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_detail_url(proposal.pair, "usulan"))
+        else:
+            messages.success(request, _("Usulan penyelesaian ditolak."))
+            return redirect(_detail_url(proposal.pair, "usulan"))
+    return _overlap_page(request, proposal.pair, status=400, decline_form=form)
+
+
+@require_POST
+@login_required
+def overlap_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk, write=True)
+    form = ResolveForm(request.POST, pair=pair)
+    if form.is_valid():
+        try:
+            services.overlap_resolve(pair=pair, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form_copy_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.row_a.ref, "b": pair.row_b.ref}
+            )
+            if request.POST.get("kembali") == "daftar":
+                return redirect(_list_url(pair))
+            return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
+    return _overlap_page(request, pair, form=form, status=400)
+
+
+def _list_url(pair: Overlap) -> str:
+    return f"{reverse('sinkronisasi:overlap-list')}?tahun={pair.fiscal_year.year}"
+
+
+@require_POST
+@login_required
+def overlap_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_overlap_for_user(request.user, pk, write=True)
+    try:
+        services.overlap_reopen(pair=pair, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Pasangan dibuka lagi."))
+    return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
+
+
+@require_POST
+@login_required
+def recompute(request: HttpRequest) -> HttpResponse:
+    """A full recompute on request (Bappeda): after a reference-data change, or to be sure."""
+    rules.require_planner(request.user)
+    year = selected_year(request)
+    if year is None:
+        raise PermissionDenied
+    services.sync_recompute_enqueue(fiscal_years=[year], full=True)
+    messages.success(
+        request,
+        _(
+            "Perhitungan ulang penuh %(tahun)s berjalan di latar belakang; halaman ini menampilkan "
+            "hasil terakhir sampai selesai."
+        )
+        % {"tahun": year.year},
+    )
+    return redirect(f"{reverse('sinkronisasi:overlap-list')}?tahun={year.year}")
