@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from renja import views
+from renja.views import lists as views
 
 from ..factories import make_row, make_sasaran, make_wilayah
 

@@ -1,0 +1,26 @@
+"""Screens for Renja rows. Each view: get the object through permissions, validate, call one service or selector,
+respond. One module per responsibility; the names urls.py uses are re-exported here."""
+
+from .home import home, nomenklatur_list
+from .imports import import_confirm, import_template, import_upload
+from .lists import row_list, row_print
+from .rows import row_create, row_detail, row_edit, row_status, row_status_confirm
+from .years import stage_lock, year_list, year_lock
+
+__all__ = [
+    "home",
+    "import_confirm",
+    "import_template",
+    "import_upload",
+    "nomenklatur_list",
+    "row_create",
+    "row_detail",
+    "row_edit",
+    "row_list",
+    "row_print",
+    "row_status",
+    "row_status_confirm",
+    "stage_lock",
+    "year_list",
+    "year_lock",
+]

@@ -1,0 +1,61 @@
+"""The home page (each agency's rows per status for a year) and the nomenklatur search."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from core.http import int_param, str_param
+
+from .. import permissions, selectors, services
+from ..models import FiscalYear, Nomenklatur, RenjaRow
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    # An OPD person's day starts from their agency's usulan, deadline and overlaps, which live in the apps above
+    # renja (musrenbang, sinkronisasi): renja imports neither, so the view is named in settings and looked up here
+    # (sinkronisasi may read both). ?semua=1 still shows them the all-agency table below.
+    if (
+        getattr(settings, "RENJA_OFFICER_HOME", "")
+        and permissions.usulan_opd_scope(request.user)
+        and not request.GET.get("semua")
+    ):
+        return import_string(settings.RENJA_OFFICER_HOME)(request)
+    fiscal_year = selectors.fiscal_year_from_query(request.GET)
+    if fiscal_year is None or not permissions.visible_opds(request.user).exists():
+        return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
+    summary = selectors.status_summary_per_opd(fiscal_year)
+    return render(
+        request,
+        "renja/home.html",
+        {
+            "fiscal_year": fiscal_year,
+            "years": FiscalYear.objects.all(),
+            "statuses": RenjaRow.Status,
+            "rows": summary["rows"],
+            "totals": summary["totals"],
+            "refusal": services.year_edit_refusal(fiscal_year),
+            "stages": fiscal_year.stages.all(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def nomenklatur_list(request: HttpRequest) -> HttpResponse:
+    """Search the official nomenclature (sub kegiatan) by code or words."""
+    q = str_param(request.GET, "q")
+    qs = Nomenklatur.objects.filter(level=Nomenklatur.Level.SUB_KEGIATAN, aktif=True).select_related("parent__parent")
+    for word in q.split():
+        qs = qs.filter(Q(kode__icontains=word) | Q(nama__icontains=word) | Q(indikator__icontains=word))
+    page = Paginator(qs.order_by("kode"), 50).get_page(int_param(request.GET, "page", 1))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "renja/nomenklatur_list.html", {"page": page, "q": q, "query": params.urlencode()})

@@ -1,0 +1,157 @@
+"""The Renja list: filtered, paged and totalled, its CSV/XLSX export and its print."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.formatting import angka, place_label, rupiah
+from core.http import configure_table, csv_delimiter, export_response, filter_summary
+from core.tabular import Column
+
+from .. import permissions, selectors
+from ..filters import RenjaRowFilter
+from ..tables import KnownCountPaginator, RenjaRowTable
+
+EXPORT_COLUMNS = [
+    Column("ref"),
+    Column("opd"),
+    Column("kode_sub_kegiatan"),
+    Column("nama"),
+    Column("indikator"),
+    Column("target", "number"),
+    Column("satuan"),
+    Column("pagu", "rupiah"),
+    Column("lokasi"),
+    Column("lokasi_nama"),
+    Column("sasaran"),
+    Column("sumber_dana"),
+    Column("keterangan"),
+    Column("program"),
+    Column("kegiatan"),
+    Column("sub_kegiatan"),
+    Column("status"),
+    Column("prioritas_nasional", "integer"),
+    Column("prioritas_daerah", "integer"),
+    Column("quick_win", "integer"),
+    Column("opd_pengampu"),
+    Column("opd_pendukung"),
+    Column("target_n1", "number"),
+    Column("pagu_n1", "rupiah"),
+]
+
+
+def _export_rows(qs):
+    """Typed values (amounts and targets as numbers); `lokasi` keeps the codes the import reads, `lokasi_nama`
+    (ignored on import) names the places."""
+    for row in qs:
+        kegiatan = row.sub_kegiatan.parent
+        program = kegiatan.parent if kegiatan else None
+        lokasi = list(row.lokasi.all())
+        yield [
+            row.ref,
+            row.opd.singkatan,
+            row.kode,
+            row.nama,
+            row.indikator,
+            row.target,
+            row.satuan,
+            row.pagu,
+            ";".join(w.kode for w in lokasi),
+            "; ".join(place_label(w.nama, w.tingkat) for w in lokasi),
+            ";".join(s.slug for s in row.sasaran.all()),
+            row.sumber_dana,
+            row.keterangan,
+            program.nama if program else "",
+            kegiatan.nama if kegiatan else "",
+            row.sub_kegiatan.nama,
+            row.status,
+            int(row.prioritas_nasional),
+            int(row.prioritas_daerah),
+            int(row.quick_win),
+            row.opd_pengampu.singkatan if row.opd_pengampu else "",
+            ";".join(o.singkatan for o in row.opd_pendukung.all()),
+            row.target_n1,
+            row.pagu_n1,
+        ]
+
+
+@login_required
+def row_list(request: HttpRequest) -> HttpResponse:
+    base = permissions.row_queryset_for_user(request.user)
+    row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
+    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(
+            export,
+            EXPORT_COLUMNS,
+            _export_rows(selectors.rows_for_export(qs)),
+            basename="renja",
+            title="Renja",
+            delimiter=csv_delimiter(request.GET),
+        )
+    totals = selectors.row_totals(qs)  # all filtered rows, not only the page; also the paginator's count
+    table = RenjaRowTable(selectors.rows_for_table(qs))
+    configure_table(request, table, per_page=25, paginator_class=KnownCountPaginator, count=totals["n"])
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(
+        request,
+        "renja/row_list.html",
+        {
+            "filter": row_filter,
+            "table": table,
+            "total": table.paginator.count,
+            "pagu_text": rupiah(totals["pagu"]),
+            "pagu_n1_text": rupiah(totals["pagu_n1"]),
+            "per_program": [
+                {**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])}
+                for p in selectors.pagu_per_program(qs)
+            ],
+            "export_query": params.urlencode(),
+            "fiscal_year": row_filter.form.cleaned_data.get("tahun") if row_filter.form.is_valid() else None,
+            "can_create": permissions.can_create_rows(request.user),
+            "can_import": permissions.can_import(request.user),
+        },
+    )
+
+
+PRINT_MAX_ROWS = 5000  # about 250 landscape pages: beyond that the XLSX download serves better
+
+
+@login_required
+def row_print(request: HttpRequest) -> HttpResponse:
+    """The whole filtered Renja list for paper (landscape, header repeated on each page), at most PRINT_MAX_ROWS
+    rows, with the Pemda's name and the filters on top."""
+    base = permissions.row_queryset_for_user(request.user)
+    row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
+    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    totals = qs.aggregate(n=Count("id"), pagu=Sum("pagu"))
+    rows = list(selectors.rows_for_print(qs)[:PRINT_MAX_ROWS])
+    for row in rows:
+        row.lokasi_text = ", ".join(place_label(w.nama, w.tingkat) for w in row.lokasi_list) or _("Se-kabupaten")
+        row.sasaran_text = ", ".join(s.nama for s in row.sasaran_list)
+        row.pagu_text, row.target_text = rupiah(row.pagu), angka(row.target)
+    params = request.GET.copy()
+    for key in ("page", "sort", "export"):
+        params.pop(key, None)
+    return render(
+        request,
+        "renja/row_print.html",
+        {
+            "rows": rows,
+            "total": totals["n"],
+            "pagu_text": rupiah(totals["pagu"] or 0),
+            "cut": totals["n"] > len(rows),
+            "max_rows": PRINT_MAX_ROWS,
+            "filters": filter_summary(row_filter.form),
+            "printed_at": timezone.localtime(),
+            "list_query": params.urlencode(),
+        },
+    )
