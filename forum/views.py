@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,8 +38,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def forum_create(request: HttpRequest) -> HttpResponse:
-    if not rules.can_run_forums(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_run_forums)
     year = renja_selectors.current_fiscal_year()
     form = ForumForm(request.POST or None, initial={"fasilitator": request.user})
     if request.method == "POST" and form.is_valid():
@@ -369,8 +368,7 @@ def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
 @login_required
 def agenda_overlap(request: HttpRequest, pair: int) -> HttpResponse:
     """Choose the draft forum whose agenda gets an overlapping pair (both agencies must take part in it)."""
-    if not rules.can_run_forums(request.user):
-        raise PermissionDenied
+    rules.require(request.user, rules.can_run_forums)
     found = get_overlap_for_user(request.user, pair, write=True)
     forums = (
         forums_for_user(request.user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -14,8 +13,8 @@ from .models import Overlap, OverlapProposal, SynonymGroup
 
 
 def require_sync_access(user: User) -> None:
-    if not rules.can_see_sync(user):
-        raise PermissionDenied
+    """Refuse (403) whoever may not see the sync pages."""
+    rules.require(user, rules.can_see_sync)
 
 
 def overlaps_for_user(user: User) -> QuerySet[Overlap]:
@@ -40,24 +39,22 @@ def overlaps_for_user(user: User) -> QuerySet[Overlap]:
 def get_overlap_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
     """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if write and not settlement.may(user, "settle", pair):
-        raise PermissionDenied
+    if write:
+        rules.require(user, settlement.may, "settle", pair)
     return pair
 
 
 def get_overlap_for_comment(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if not settlement.may(user, "comment", pair):
-        raise PermissionDenied
+    rules.require(user, settlement.may, "comment", pair)
     return pair
 
 
 def get_overlap_for_proposal(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
     pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    if not settlement.may(user, "propose", pair):
-        raise PermissionDenied
+    rules.require(user, settlement.may, "propose", pair)
     return pair
 
 
@@ -75,6 +72,5 @@ def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> Overl
 
 
 def get_synonym_group_for_user(user: User, pk: int) -> SynonymGroup:
-    if not rules.can_manage_synonyms(user):
-        raise PermissionDenied
+    rules.require(user, rules.can_manage_synonyms)
     return get_object_or_404(SynonymGroup, pk=pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,8 +32,7 @@ def synonym_group_list(request: HttpRequest) -> HttpResponse:
     require_sync_access(request.user)
     form = None
     if request.method == "POST":
-        if not rules.can_manage_synonyms(request.user):
-            raise PermissionDenied
+        rules.require(request.user, rules.can_manage_synonyms)
         form = SynonymGroupForm(request.POST)
         if form.is_valid():
             try:
