@@ -124,7 +124,9 @@ class StatusForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     berkas = forms.FileField(label=_("Berkas CSV atau XLSX"))
-    tahun = forms.ModelChoiceField(queryset=FiscalYear.objects.all(), label=_("Tahun"), empty_label=None)
+    tahun = forms.ModelChoiceField(  # the calendar year, as `?tahun=` everywhere
+        queryset=FiscalYear.objects.all(), to_field_name="year", label=_("Tahun"), empty_label=None
+    )
 
     def __init__(self, *args, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -185,6 +185,6 @@ def test_upload_page_shows_the_total_of_problems(client, refs, year, planner):
     upload = SimpleUploadedFile(
         "salah.csv", csv_bytes(*[line(n, anggaran="-5") for n in range(1, 1001)]), content_type="text/csv"
     )
-    response = client.post(reverse("musrenbang:usulan-import"), {"tahun": year.pk, "berkas": upload})
+    response = client.post(reverse("musrenbang:usulan-import"), {"tahun": year.year, "berkas": upload})
     html = response.content.decode()
     assert response.status_code == 422 and "ditolak: 1000 galat" in html and "… dan 800 masalah lain." in html

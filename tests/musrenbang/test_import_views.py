@@ -12,7 +12,7 @@ from .test_import import GOOD, refs  # noqa: F401  (fixture)
 
 def upload(client, year, content: bytes, name: str = "usulan.csv"):
     return client.post(
-        reverse("musrenbang:usulan-import"), {"berkas": SimpleUploadedFile(name, content), "tahun": year.pk}
+        reverse("musrenbang:usulan-import"), {"berkas": SimpleUploadedFile(name, content), "tahun": year.year}
     )
 
 

@@ -255,7 +255,7 @@ def test_upload_page_shows_the_total_of_problems(client, refs, year, planner):
     upload = SimpleUploadedFile(
         "salah.csv", csv_bytes(*[line(n, pagu="-5") for n in range(1, 351)]), content_type="text/csv"
     )
-    response = client.post(reverse("renja:import-upload"), {"tahun": year.pk, "berkas": upload})
+    response = client.post(reverse("renja:import-upload"), {"tahun": year.year, "berkas": upload})
     html = response.content.decode()
     assert response.status_code == 422 and "Berkas ditolak: 350 galat" in html and "… dan 150 masalah lain." in html
 

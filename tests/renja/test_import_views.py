@@ -8,7 +8,9 @@ from .test_import import GOOD, csv_bytes, refs  # noqa: F401  (fixture)
 
 
 def upload(client, year, content: bytes, name: str = "renja.csv"):
-    return client.post(reverse("renja:import-upload"), {"berkas": SimpleUploadedFile(name, content), "tahun": year.pk})
+    return client.post(
+        reverse("renja:import-upload"), {"berkas": SimpleUploadedFile(name, content), "tahun": year.year}
+    )
 
 
 def test_upload_shows_preview_and_writes_nothing_until_confirmed(client, refs, year, planner):  # noqa: F811
