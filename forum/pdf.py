@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,18 +45,33 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Berita acara PDF: fetching refused for {url[:200]}")
 
 
+# Renders in progress in this process (gunicorn runs several threads per worker), and whether the collector was on
+# before the first of them paused it. Guarded by _pause_lock.
+_pause_lock = threading.Lock()
+_renders_pausing = 0
+_collector_was_enabled = False
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """WeasyPrint builds hundreds of thousands of small objects that live until the PDF is written; Python's cyclic
-    collector walks them again and again meanwhile (a quarter to a third of a 40-page render). It resumes afterwards
-    and frees the document's garbage once. Workers are single-threaded (gunicorn sync), so no other request waits."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    collector walks them again and again meanwhile (a fifth to a third of a 40-page render). The collector is
+    process-wide and a worker runs several threads: the first render to start pauses it, the last one to end resumes
+    it (if it was on before) and the document's garbage is freed then. Meanwhile the other threads' requests run
+    without cyclic collection too; reference counting still frees nearly everything they allocate."""
+    global _renders_pausing, _collector_was_enabled
+    with _pause_lock:
+        if _renders_pausing == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _renders_pausing += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _renders_pausing -= 1
+            if _renders_pausing == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _qr_png(data: str) -> str:

@@ -109,3 +109,54 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it(forum_ready, enab
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_two_threads_rendering_at_once_keep_the_collector_paused_until_the_last_ends(forum_ready, monkeypatch):
+    """A gunicorn worker runs two threads: the first render to end must not resume the collector under the other,
+    and both PDFs come out whole. Each render waits inside WeasyPrint until both are there; the second then waits
+    until the first has ended before it prints."""
+    import threading
+
+    import weasyprint
+
+    snapshot = selectors.forum_snapshot(forum_ready, nomor="001/BA-FPD/BAPPEDA/III/2025")
+    original = weasyprint.HTML.write_pdf
+    both_inside, first_ended, lock = threading.Barrier(2), threading.Event(), threading.Lock()
+    arrivals, collector_while_other_ended, pdfs, errors = [], [], {}, []
+
+    def write_pdf(self, *args, **kwargs):
+        with lock:
+            arrival = len(arrivals)
+            arrivals.append(arrival)
+        both_inside.wait(timeout=60)
+        if arrival == 1:
+            assert first_ended.wait(timeout=120)
+            collector_while_other_ended.append(gc.isenabled())
+        return original(self, *args, **kwargs)
+
+    def render(name):
+        try:
+            pdfs[name] = render_berita_acara(snapshot, draft=name == "draft")
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+            both_inside.abort()
+        finally:
+            first_ended.set()
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        threads = [threading.Thread(target=render, args=(name,)) for name in ("draft", "final")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert not errors
+        assert collector_while_other_ended == [False]
+        assert gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    for pdf in pdfs.values():
+        assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert set(pdfs) == {"draft", "final"} and pdfs["draft"] != pdfs["final"]
