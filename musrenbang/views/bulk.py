@@ -18,10 +18,10 @@ from core.confirm import confirm_page, confirmed
 from core.formatting import rupiah
 from renja import permissions as rules
 
-from .. import selectors, services
+from .. import decisions, selectors, services
 from ..bulk import usulan_bulk_apply
 from ..forms import BulkForm, CarryOverForm
-from ..models import Keputusan, Usulan
+from ..models import Keputusan
 from ..permissions import require_bulk_action, usulan_for_user
 from .lists import BULK_AUTO_ID, _list_page
 
@@ -66,11 +66,7 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
                 w for u in chosen for w in selectors.acceptance_warnings(u, [(row, u.anggaran)]) if w.kind == "lokasi"
             ]
             # The pagu against what the row holds plus the whole selection (those already in it counted once).
-            held = row.ditampung + sum(
-                u.anggaran
-                for u in chosen
-                if u.status not in (Usulan.Status.DITERIMA, Usulan.Status.DITERIMA_DENGAN_PERUBAHAN)
-            )
+            held = row.ditampung + sum(u.anggaran for u in chosen if u.status not in decisions.ACCEPTED)
             if held > row.pagu:
                 warnings.append(
                     selectors.AcceptanceWarning(
