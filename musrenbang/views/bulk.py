@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.confirm import confirm_page, confirmed
-from core.formatting import rupiah
 from renja import permissions as rules
 
-from .. import decisions, selectors, services
-from ..bulk import usulan_bulk_apply
+from .. import selectors, services
+from ..bulk import bulk_acceptance_row, bulk_acceptance_warnings, usulan_bulk_apply
 from ..forms import BulkForm, CarryOverForm
 from ..models import Keputusan
 from ..permissions import require_bulk_action, usulan_for_user
@@ -46,47 +45,14 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
     row = None
     if data["aksi"] == Keputusan.Jenis.DITERIMA:
         # The ref is checked before anything happens: a typo keeps the selection (the whole list comes back).
-        rows = selectors.rows_for_pickup(opd_id=chosen[0].opd_tujuan_id, fiscal_year_id=chosen[0].fiscal_year_id)
-        row = next((r for r in rows if r.ref.casefold() == (data["baris"] or "").strip().casefold()), None)
-        if row is None:
-            form.add_error(
-                "baris",
-                _('Baris Renja "%(ref)s" tidak ada di Renja %(opd)s tahun %(year)s; pilih dari daftar.')
-                % {
-                    "ref": (data["baris"] or "").strip(),
-                    "opd": chosen[0].opd_tujuan.singkatan if chosen[0].opd_tujuan_id else "–",
-                    "year": chosen[0].fiscal_year.year,
-                }
-                if (data["baris"] or "").strip()
-                else _("Isi ref baris Renja yang menampung usulan terpilih."),
-            )
+        try:
+            row = bulk_acceptance_row(chosen, data["baris"])
+        except ValidationError as exc:
+            form.add_error("baris", exc)
             return _bulk_again(request, form, back, chosen=chosen)
-        if not data["konfirmasi"]:
-            warnings = [
-                w for u in chosen for w in selectors.acceptance_warnings(u, [(row, u.anggaran)]) if w.kind == "lokasi"
-            ]
-            # The pagu against what the row holds plus the whole selection (those already in it counted once).
-            held = row.ditampung + sum(u.anggaran for u in chosen if u.status not in decisions.ACCEPTED)
-            if held > row.pagu:
-                warnings.append(
-                    selectors.AcceptanceWarning(
-                        "pagu",
-                        row,
-                        _(
-                            "Pagu baris %(ref)s %(pagu)s; dengan %(n)s usulan terpilih menjadi %(total)s: "
-                            "melebihi pagu %(over)s."
-                        )
-                        % {
-                            "ref": row.ref,
-                            "pagu": rupiah(row.pagu),
-                            "n": len(chosen),
-                            "total": rupiah(held),
-                            "over": rupiah(held - row.pagu),
-                        },
-                    )
-                )
-            if warnings:
-                return _bulk_again(request, form, back, chosen=chosen, warnings=warnings, status=200)
+        warnings = [] if data["konfirmasi"] else bulk_acceptance_warnings(chosen, row)
+        if warnings:
+            return _bulk_again(request, form, back, chosen=chosen, warnings=warnings, status=200)
     require_bulk_action(request.user, data["aksi"], chosen)  # refused before the confirmation page, not after
     if not confirmed(request, BULK_CONFIRM):
         return _bulk_confirm(request, data, chosen, back, row=row)

@@ -1,10 +1,10 @@
 """A bulk action on usulan first shows what it will do to which usulan; only the confirmed POST changes anything."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from musrenbang.bulk import usulan_bulk_apply
+from musrenbang.bulk import bulk_acceptance_row, usulan_bulk_apply
 from musrenbang.models import Keputusan, Usulan
 
 from ..factories import make_usulan
@@ -90,3 +90,15 @@ def test_a_bulk_action_the_user_may_not_take_is_refused_and_changes_nothing(
     usulan.refresh_from_db()
     assert usulan.status == Usulan.Status.DITERUSKAN and usulan.opd_tujuan == opd_a
     assert Keputusan.objects.filter(usulan=usulan).count() == trail
+
+
+def test_the_row_of_a_bulk_acceptance_is_found_by_its_ref_in_any_case_or_refused(routed_to_a, row_a):
+    assert bulk_acceptance_row([routed_to_a], f"  {row_a.ref.lower()} ") == row_a
+    with pytest.raises(ValidationError) as exc:
+        bulk_acceptance_row([routed_to_a], "2026-DINSOS-999")
+    assert exc.value.messages == [
+        'Baris Renja "2026-DINSOS-999" tidak ada di Renja Dinsos tahun 2026; pilih dari daftar.'
+    ]
+    with pytest.raises(ValidationError) as exc:
+        bulk_acceptance_row([routed_to_a], "  ")
+    assert exc.value.messages == ["Isi ref baris Renja yang menampung usulan terpilih."]
