@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from renja.admin import ReadOnlyAdmin
 
-from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
+from .models import Attendance, BeritaAcara, Clause, Forum
 
 
 @admin.register(Forum)
@@ -20,5 +20,5 @@ class BeritaAcaraAdmin(ReadOnlyAdmin):
     list_select_related = ["forum"]
 
 
-admin.site.register(Kehadiran, ReadOnlyAdmin)
-admin.site.register(Kesepakatan, ReadOnlyAdmin)
+admin.site.register(Attendance, ReadOnlyAdmin)
+admin.site.register(Clause, ReadOnlyAdmin)

@@ -55,12 +55,12 @@ def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
             "fasilitator": facilitator,
         },
     )
-    for nama, unsur, jabatan, wakil in PEOPLE:
+    for nama, unsur, jabatan, representative in PEOPLE:
         services.attendee_add(
             forum=forum,
             by=facilitator,
-            hadir=True,
-            data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "wakil": wakil},
+            checked_in=True,
+            data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "signs_as_representative": representative},
         )
     return forum
 

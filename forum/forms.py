@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renja.models import Opd, User
 
-from .models import Forum, Kehadiran
+from .models import Attendance, Forum
 
 
 class ForumForm(forms.ModelForm):
@@ -53,22 +53,22 @@ class ForumForm(forms.ModelForm):
 
 
 class AttendeeForm(forms.ModelForm):
-    hadir = forms.BooleanField(label=_("Langsung tandai hadir"), required=False, initial=True)
+    checked_in = forms.BooleanField(label=_("Langsung tandai hadir"), required=False, initial=True)
 
     class Meta:
-        model = Kehadiran
-        fields = ["nama", "unsur", "jabatan", "kontak", "wakil"]
+        model = Attendance
+        fields = ["nama", "unsur", "jabatan", "kontak", "signs_as_representative"]
 
 
 class ClausesForm(forms.Form):
-    teks = forms.CharField(
+    text = forms.CharField(
         label=_("Butir kesepakatan (satu butir per paragraf, dipisah baris kosong)"),
         widget=forms.Textarea(attrs={"rows": 16}),
     )
 
     def texts(self) -> list[str]:
         return [
-            part.strip().replace("\n", " ") for part in self.cleaned_data["teks"].replace("\r\n", "\n").split("\n\n")
+            part.strip().replace("\n", " ") for part in self.cleaned_data["text"].replace("\r\n", "\n").split("\n\n")
         ]
 
 

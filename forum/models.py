@@ -55,9 +55,14 @@ class Forum(models.Model):
         "sinkronisasi.Overlap", verbose_name=_("program beririsan di agenda"), blank=True, related_name="forums"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
-    # A correction of a signed forum points to the version it corrects.
-    koreksi_dari = models.OneToOneField(
-        "self", verbose_name=_("koreksi dari"), null=True, blank=True, on_delete=models.PROTECT, related_name="koreksi"
+    # A correction of a signed forum points to the version it corrects (that one's `correction`).
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("koreksi dari"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,20 +88,20 @@ class Forum(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class Kehadiran(models.Model):
-    """One person on the attendance list (daftar hadir)."""
+class Attendance(models.Model):
+    """One person on the attendance list (daftar hadir). Name, unsur, jabatan: the official form's columns."""
 
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="kehadiran")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="attendance")
     nama = models.CharField(_("nama"), max_length=200)
     unsur = models.CharField(_("unsur/instansi"), max_length=200)
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     kontak = models.CharField(_("kontak"), max_length=100, blank=True)
-    wakil = models.BooleanField(_("menandatangani sebagai wakil"), default=False)
-    hadir_pada = models.DateTimeField(_("hadir pada"), null=True, blank=True)
-    urutan = models.PositiveIntegerField(default=0)
+    signs_as_representative = models.BooleanField(_("menandatangani sebagai wakil"), default=False)
+    checked_in_at = models.DateTimeField(_("hadir pada"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("urutan"), default=0)
 
     class Meta:
-        ordering = ["urutan", "id"]
+        ordering = ["position", "id"]
         verbose_name = _("kehadiran")
         verbose_name_plural = _("daftar hadir")
 
@@ -104,21 +109,21 @@ class Kehadiran(models.Model):
         return self.nama
 
 
-class Kesepakatan(models.Model):
-    """One numbered clause (KESATU, KEDUA, …) of what the forum agreed."""
+class Clause(models.Model):
+    """One numbered clause (KESATU, KEDUA, …) of what the forum agreed (a butir kesepakatan)."""
 
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="kesepakatan")
-    urutan = models.PositiveSmallIntegerField(_("urutan"))
-    teks = models.TextField(_("teks"))
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="clauses")
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    text = models.TextField(_("teks"))
 
     class Meta:
-        ordering = ["urutan"]
+        ordering = ["position"]
         verbose_name = _("kesepakatan")
         verbose_name_plural = _("kesepakatan")
-        constraints = [models.UniqueConstraint(fields=["forum", "urutan"], name="kesepakatan_unique_order")]
+        constraints = [models.UniqueConstraint(fields=["forum", "position"], name="clause_unique_position")]
 
     def __str__(self) -> str:
-        return f"{self.urutan}. {self.teks[:60]}"
+        return f"{self.position}. {self.text[:60]}"
 
 
 class BeritaAcara(models.Model):

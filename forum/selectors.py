@@ -58,14 +58,14 @@ def finalise_facts(forum: Forum) -> dict[str, int]:
     from sinkronisasi.models import Overlap
 
     pairs = forum.overlaps.all()
-    people = forum.kehadiran.all()
+    people = forum.attendance.all()
     return {
         "baris": agreed_rows(forum).count(),
         "usulan": not_agreed_usulan(forum, pokir=False).count(),
         "pokir": not_agreed_usulan(forum, pokir=True).count(),
         "peserta": people.count(),
-        "hadir": people.filter(hadir_pada__isnull=False).count(),
-        "butir": forum.kesepakatan.count(),
+        "hadir": people.filter(checked_in_at__isnull=False).count(),
+        "butir": forum.clauses.count(),
         "beririsan": pairs.exclude(status=Overlap.Status.OPEN).count(),
         "terbuka": pairs.filter(status=Overlap.Status.OPEN).count(),
     }
@@ -118,7 +118,7 @@ def agenda_overlaps(forum: Forum) -> list[dict]:
 
 def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
     """Everything the berita acara shows, frozen as JSON-ready data (the same function renders drafts)."""
-    people = list(forum.kehadiran.all())
+    people = list(forum.attendance.all())
     rows = []
     for row in agreed_rows(forum):
         kegiatan = row.sub_kegiatan.parent
@@ -176,8 +176,11 @@ def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
         "opd": [{"singkatan": o.singkatan, "nama": o.nama} for o in forum.opd.order_by("singkatan")],
         "pimpinan": {"nama": forum.pimpinan_nama, "jabatan": forum.pimpinan_jabatan, "nip": forum.pimpinan_nip},
         "jumlah_peserta": len(people),
-        "kehadiran": [{"nama": p.nama, "unsur": p.unsur, "jabatan": p.jabatan, "wakil": p.wakil} for p in people],
-        "kesepakatan": [{"urut": ordinal(k.urutan), "teks": k.teks} for k in forum.kesepakatan.all()],
+        # The snapshot's keys are the signed documents' own (their fingerprints cover them): they never change.
+        "kehadiran": [
+            {"nama": p.nama, "unsur": p.unsur, "jabatan": p.jabatan, "wakil": p.signs_as_representative} for p in people
+        ],
+        "kesepakatan": [{"urut": ordinal(c.position), "teks": c.text} for c in forum.clauses.all()],
         "lampiran_ii": rows,
         "lampiran_iii": usulan_items(pokir=False),
         "lampiran_iv": usulan_items(pokir=True),

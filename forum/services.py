@@ -22,7 +22,7 @@ from sinkronisasi import services as sync_services
 from sinkronisasi.models import Overlap
 
 from . import selectors
-from .models import BeritaAcara, Forum, Kehadiran, Kesepakatan
+from .models import Attendance, BeritaAcara, Clause, Forum
 
 DEFAULT_CLAUSES = [
     "Program, kegiatan dan sub kegiatan prioritas Perangkat Daerah peserta forum tahun {year}, beserta indikator "
@@ -94,9 +94,9 @@ def forum_create(*, fiscal_year: FiscalYear, data: dict[str, Any], opd_list: lis
         raise ValidationError({"opd": [_("Pilih sedikitnya satu OPD peserta.")]})
     forum = Forum.objects.create(fiscal_year=fiscal_year, **{f: data[f] for f in FORUM_FIELDS if f in data})
     forum.opd.set(opd_list)
-    Kesepakatan.objects.bulk_create(
+    Clause.objects.bulk_create(
         [
-            Kesepakatan(forum=forum, urutan=i, teks=t.format(year=fiscal_year.year))
+            Clause(forum=forum, position=i, text=t.format(year=fiscal_year.year))
             for i, t in enumerate(DEFAULT_CLAUSES, 1)
         ]
     )
@@ -136,39 +136,39 @@ def forum_update(
 
 
 @transaction.atomic
-def attendee_add(*, forum: Forum, data: dict[str, Any], by: User, hadir: bool = False) -> Kehadiran:
-    """Add a person to the attendance list (checked in at once when `hadir`)."""
+def attendee_add(*, forum: Forum, data: dict[str, Any], by: User, checked_in: bool = False) -> Attendance:
+    """Add a person to the attendance list (checked in at once when `checked_in`)."""
     locked = _lock(forum)
     _ensure_draft(locked)
     if not (data.get("nama") or "").strip() or not (data.get("unsur") or "").strip():
         raise ValidationError(_("Nama dan unsur/instansi wajib diisi."))
-    urutan = (locked.kehadiran.aggregate(m=Max("urutan"))["m"] or 0) + 1
-    person = Kehadiran.objects.create(
+    position = (locked.attendance.aggregate(m=Max("position"))["m"] or 0) + 1
+    person = Attendance.objects.create(
         forum=locked,
-        urutan=urutan,
-        hadir_pada=timezone.now() if hadir else None,
+        position=position,
+        checked_in_at=timezone.now() if checked_in else None,
         **{k: data.get(k, "") for k in ("nama", "unsur", "jabatan", "kontak")},
-        wakil=bool(data.get("wakil")),
+        signs_as_representative=bool(data.get("signs_as_representative")),
     )
     renja_services.audit_log(obj=locked, action="forum.attendee_added", by=by, data={"nama": person.nama})
     return person
 
 
 @transaction.atomic
-def attendee_check_in(*, attendee: Kehadiran, by: User) -> Kehadiran:
+def attendee_check_in(*, attendee: Attendance, by: User) -> Attendance:
     """Mark a listed person as present now."""
     locked = _lock(attendee.forum)
     _ensure_draft(locked)
-    person = Kehadiran.objects.select_for_update().get(pk=attendee.pk)
-    if person.hadir_pada is None:
-        person.hadir_pada = timezone.now()
-        person.save(update_fields=["hadir_pada"])
+    person = Attendance.objects.select_for_update().get(pk=attendee.pk)
+    if person.checked_in_at is None:
+        person.checked_in_at = timezone.now()
+        person.save(update_fields=["checked_in_at"])
         renja_services.audit_log(obj=locked, action="forum.attendee_checked_in", by=by, data={"nama": person.nama})
     return person
 
 
 @transaction.atomic
-def attendee_remove(*, attendee: Kehadiran, by: User) -> None:
+def attendee_remove(*, attendee: Attendance, by: User) -> None:
     locked = _lock(attendee.forum)
     _ensure_draft(locked)
     renja_services.audit_log(obj=locked, action="forum.attendee_removed", by=by, data={"nama": attendee.nama})
@@ -183,11 +183,11 @@ def clauses_save(*, forum: Forum, texts: list[str], by: User) -> None:
     texts = [t.strip() for t in texts if t and t.strip()]
     if not texts:
         raise ValidationError(_("Sedikitnya satu butir kesepakatan."))
-    before = [k.teks for k in locked.kesepakatan.all()]
+    before = [clause.text for clause in locked.clauses.all()]
     if before == texts:
         return
-    locked.kesepakatan.all().delete()
-    Kesepakatan.objects.bulk_create([Kesepakatan(forum=locked, urutan=i, teks=t) for i, t in enumerate(texts, 1)])
+    locked.clauses.all().delete()
+    Clause.objects.bulk_create([Clause(forum=locked, position=i, text=t) for i, t in enumerate(texts, 1)])
     renja_services.audit_log(
         obj=locked,
         action="forum.clauses_changed",
@@ -217,9 +217,9 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
     code."""
     locked = _lock(forum)
     _ensure_draft(locked)
-    if not locked.kehadiran.exists():
+    if not locked.attendance.exists():
         raise ValidationError(_("Daftar hadir masih kosong; forum tidak dapat difinalkan."), code="no_attendance")
-    if not locked.kesepakatan.exists():
+    if not locked.clauses.exists():
         raise ValidationError(_("Belum ada butir kesepakatan."), code="no_clauses")
     unsettled = [
         f"{p.row_a.ref} – {p.row_b.ref}"
@@ -349,29 +349,29 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
     _ensure_open(locked.fiscal_year)
     if locked.status != Forum.Status.SIGNED:
         raise ValidationError(_("Koreksi hanya untuk forum yang sudah ditandatangani."))
-    if hasattr(locked, "koreksi"):
+    if hasattr(locked, "correction"):
         raise ValidationError(_("Forum ini sudah memiliki versi koreksi."))
     copy = Forum.objects.create(
-        fiscal_year=locked.fiscal_year, koreksi_dari=locked, **{f: getattr(locked, f) for f in FORUM_FIELDS}
+        fiscal_year=locked.fiscal_year, corrects=locked, **{f: getattr(locked, f) for f in FORUM_FIELDS}
     )
     copy.opd.set(locked.opd.all())
-    Kehadiran.objects.bulk_create(
+    Attendance.objects.bulk_create(
         [
-            Kehadiran(
+            Attendance(
                 forum=copy,
-                nama=k.nama,
-                unsur=k.unsur,
-                jabatan=k.jabatan,
-                kontak=k.kontak,
-                wakil=k.wakil,
-                hadir_pada=k.hadir_pada,
-                urutan=k.urutan,
+                nama=person.nama,
+                unsur=person.unsur,
+                jabatan=person.jabatan,
+                kontak=person.kontak,
+                signs_as_representative=person.signs_as_representative,
+                checked_in_at=person.checked_in_at,
+                position=person.position,
             )
-            for k in locked.kehadiran.all()
+            for person in locked.attendance.all()
         ]
     )
-    Kesepakatan.objects.bulk_create(
-        [Kesepakatan(forum=copy, urutan=k.urutan, teks=k.teks) for k in locked.kesepakatan.all()]
+    Clause.objects.bulk_create(
+        [Clause(forum=copy, position=clause.position, text=clause.text) for clause in locked.clauses.all()]
     )
     renja_services.audit_log(obj=copy, action="forum.correction_started", by=by, data={"koreksi_dari": locked.pk})
     return copy

@@ -19,7 +19,7 @@ from sinkronisasi.permissions import get_overlap_for_user
 
 from . import selectors, services
 from .forms import AttendeeForm, ClausesForm, ForumForm, SignForm, VerifyForm
-from .models import BeritaAcara, Kehadiran
+from .models import Attendance, BeritaAcara
 from .permissions import forums_for_user, get_forum_for_user
 
 AGENDA_PREVIEW = 100
@@ -95,11 +95,10 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "can_run": can_run,
         "editable": can_run and forum.is_draft,
         "opd": list(forum.opd.all()),
-        "people": list(forum.kehadiran.all()),
-        "clauses": [(selectors.ordinal(k.urutan), k.teks) for k in forum.kesepakatan.all()],
+        "people": list(forum.attendance.all()),
+        "clauses": [(selectors.ordinal(c.position), c.text) for c in forum.clauses.all()],
         "attendee_form": attendee_form or AttendeeForm(),
-        "clauses_form": clauses_form
-        or ClausesForm(initial={"teks": "\n\n".join(k.teks for k in forum.kesepakatan.all())}),
+        "clauses_form": clauses_form or ClausesForm(initial={"text": "\n\n".join(c.text for c in forum.clauses.all())}),
         "sign_form": SignForm(),
         # The agenda as a preview (the berita acara holds every row): a forum of many agencies has thousands.
         "agenda_rows": selectors.agreed_rows(forum)[:AGENDA_PREVIEW] if forum.is_draft else None,
@@ -125,7 +124,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attendee_add(
-                forum=forum, data=form.cleaned_data, by=request.user, hadir=form.cleaned_data["hadir"]
+                forum=forum, data=form.cleaned_data, by=request.user, checked_in=form.cleaned_data["checked_in"]
             )
         except ValidationError as exc:
             form_copy_errors(form, exc)
@@ -139,7 +138,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendee_check_in(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
-    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    attendee = get_object_or_404(Attendance, pk=person, forum=forum)
     try:
         services.attendee_check_in(attendee=attendee, by=request.user)
     except ValidationError as exc:
@@ -151,7 +150,7 @@ def attendee_check_in(request: HttpRequest, pk: int, person: int) -> HttpRespons
 def attendee_remove_confirm(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     """What removing an attendee does, with the button that does it."""
     forum = get_forum_for_user(request.user, pk, write=True)
-    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    attendee = get_object_or_404(Attendance, pk=person, forum=forum)
     back = reverse("forum:forum-detail", args=[forum.pk]) + "#hadir"
     return confirm_page(
         request,
@@ -176,7 +175,7 @@ def attendee_remove_confirm(request: HttpRequest, pk: int, person: int) -> HttpR
 @login_required
 def attendee_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
-    attendee = get_object_or_404(Kehadiran, pk=person, forum=forum)
+    attendee = get_object_or_404(Attendance, pk=person, forum=forum)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dihapus: penghapusan peserta harus dikonfirmasi dulu."))
         return redirect("forum:attendee-remove-confirm", pk=forum.pk, person=attendee.pk)

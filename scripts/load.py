@@ -314,7 +314,7 @@ def _decide(username: str, n: int, tasks: list[int]):
 
 def _attend(username: str, n: int, tasks: list[int]):
     forum_id = tasks[0]
-    data = {"nama": f"Peserta {username} #{n}", "unsur": "Uji beban", "jabatan": "", "kontak": "", "hadir": "on"}
+    data = {"nama": f"Peserta {username} #{n}", "unsur": "Uji beban", "jabatan": "", "kontak": "", "checked_in": "on"}
     return "/forum/<id>/hadir/ (POST)", f"/forum/{forum_id}/hadir/", data, ("attend", forum_id, data["nama"])
 
 
@@ -349,7 +349,7 @@ def run_group(people: list, stop: float) -> dict:
 
 def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
     """Every acknowledged write that is not in the database afterwards."""
-    from forum.models import Kehadiran
+    from forum.models import Attendance
     from musrenbang.models import Keputusan, Usulan
     from renja.models import RenjaRow
 
@@ -363,7 +363,9 @@ def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
             "usulan_id", "alasan"
         )
     )
-    present = set(Kehadiran.objects.filter(forum_id__in=[k[1] for k in keys("attend")]).values_list("forum_id", "nama"))
+    present = set(
+        Attendance.objects.filter(forum_id__in=[k[1] for k in keys("attend")]).values_list("forum_id", "nama")
+    )
     lost = [k for k in keys("renja") if rows.get(k[1]) != writes[k]]
     lost += [k for k in keys("route") if routed.get(k[1]) != int(writes[k]["opd"])]
     lost += [k for k in keys("decide") if (k[1], writes[k]["alasan"]) not in decided]

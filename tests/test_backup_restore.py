@@ -88,7 +88,7 @@ def counts(conn) -> dict[str, int]:
 
 
 def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
-    from forum.models import BeritaAcara, Forum, Kehadiran
+    from forum.models import Attendance, BeritaAcara, Forum
     from musrenbang.models import Keputusan, Usulan
     from renja.models import AuditLog, Nomenklatur, Opd, RenjaRow, User, Wilayah
 
@@ -138,7 +138,7 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
                 Usulan,
                 Keputusan,
                 Forum,
-                Kehadiran,
+                Attendance,
                 BeritaAcara,
                 AuditLog,
             ):

@@ -139,7 +139,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     agency_a_world["usulan"].refresh_from_db()
     agency_a_world["forum"].refresh_from_db()
     assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].keputusan.count() == 2
-    assert agency_a_world["forum"].kehadiran.count() == 1 and agency_a_world["forum"].kesepakatan.count() == 6
+    assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
     agency_a_world["pair"].refresh_from_db()
     assert (agency_a_world["pair"].status, agency_a_world["pair"].note) == ("saling_melengkapi", f"{SECRET} catatan")

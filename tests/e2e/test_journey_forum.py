@@ -62,7 +62,7 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(
         page.fill("#id_nama", nama)
         page.fill("#id_unsur", unsur)
         page.fill("#id_jabatan", jabatan)
-        page.uncheck("#id_hadir")
+        page.uncheck("#id_checked_in")
         page.click("#hadir ~ form button:has-text('Tambah')")
         expect(page.locator("main")).to_contain_text(f"{nama} ditambahkan ke daftar hadir.")
     attendance = page.locator("section[aria-labelledby=hadir] table tbody tr")
@@ -70,14 +70,14 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(
     for nama in ("Siti Rahma", "Budi Hartono"):
         attendance.filter(has_text=nama).locator("button:has-text('Hadir')").click()
         expect(attendance.filter(has_text=nama).locator("button:has-text('Hadir')")).to_have_count(0)
-    assert forum.kehadiran.filter(hadir_pada__isnull=False).count() == 2
+    assert forum.attendance.filter(checked_in_at__isnull=False).count() == 2
 
     # The agreements: the standard clauses plus one the meeting adds.
-    clauses = page.locator("#id_teks")
+    clauses = page.locator("#id_text")
     clauses.fill(clauses.input_value() + "\n\nPenyediaan kursi roda dibahas bersama Dinas Kesehatan.")
     page.click("main button:has-text('Simpan kesepakatan')")
     expect(page.locator("main")).to_contain_text("Butir kesepakatan disimpan.")
-    assert forum.kesepakatan.filter(teks__contains="kursi roda").exists()
+    assert forum.clauses.filter(text__contains="kursi roda").exists()
 
     # The forum reverses the agency's rejection of an usulan on its agenda and accepts it into a Renja row.
     agenda_usulan = page.locator("section[aria-labelledby=agenda] table").nth(1)

@@ -36,9 +36,14 @@ def forum_ready(forum, facilitator, year, opd_a, opd_b, opd_a_editor):
     """A draft forum with attendance, agenda rows and an usulan not agreed."""
     services.attendee_add(
         forum=forum,
-        data={"nama": "Siti Rahma", "unsur": "Dinas Sosial", "jabatan": "Kepala Dinas", "wakil": True},
+        data={
+            "nama": "Siti Rahma",
+            "unsur": "Dinas Sosial",
+            "jabatan": "Kepala Dinas",
+            "signs_as_representative": True,
+        },
         by=facilitator,
-        hadir=True,
+        checked_in=True,
     )
     services.attendee_add(
         forum=forum, data={"nama": "Budi Hartono", "unsur": "DP3A", "jabatan": "Sekretaris"}, by=facilitator

@@ -59,7 +59,7 @@ def test_finalise_confirmation_says_why_it_cannot_proceed(client, facilitator, f
 @pytest.mark.parametrize("who,expected", [("opd_a_editor", 403), ("opd_a_viewer", 403), ("facilitator", 200)])
 def test_confirmation_pages_need_the_right_to_act(client, request, forum_ready, who, expected):
     client.force_login(request.getfixturevalue(who))
-    person = forum_ready.kehadiran.first()
+    person = forum_ready.attendance.first()
     assert client.get(reverse("forum:forum-finalise-confirm", args=[forum_ready.pk])).status_code == expected
     assert (
         client.get(reverse("forum:attendee-remove-confirm", args=[forum_ready.pk, person.pk])).status_code == expected
@@ -68,14 +68,14 @@ def test_confirmation_pages_need_the_right_to_act(client, request, forum_ready, 
 
 def test_attendee_removal_goes_through_confirmation(client, facilitator, forum_ready):
     client.force_login(facilitator)
-    person = forum_ready.kehadiran.get(nama="Budi Hartono")
+    person = forum_ready.attendance.get(nama="Budi Hartono")
     page = client.get(reverse("forum:attendee-remove-confirm", args=[forum_ready.pk, person.pk])).content.decode()
     assert "Budi Hartono (DP3A) dihapus dari daftar hadir" in page
     url = reverse("forum:attendee-remove", args=[forum_ready.pk, person.pk])
     client.post(url)
-    assert forum_ready.kehadiran.filter(pk=person.pk).exists()
+    assert forum_ready.attendance.filter(pk=person.pk).exists()
     client.post(url, {"konfirmasi": "1"})
-    assert not forum_ready.kehadiran.filter(pk=person.pk).exists()
+    assert not forum_ready.attendance.filter(pk=person.pk).exists()
 
 
 def test_agenda_pair_removal_confirmation_names_the_pair(client, facilitator, forum, pair):  # noqa: F811

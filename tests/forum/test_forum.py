@@ -21,7 +21,7 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def test_create_gets_standard_clauses(forum):
-    clauses = list(forum.kesepakatan.values_list("teks", flat=True))
+    clauses = list(forum.clauses.values_list("text", flat=True))
     assert len(clauses) == 6 and "Lampiran II" in clauses[0] and "2026" in clauses[-1]
     assert AuditLog.objects.filter(action="forum.created").exists()
 
@@ -115,7 +115,7 @@ def test_signed_forum_refuses_every_change(forum_ready, facilitator, verify_url,
     services.forum_sign(forum=forum_ready, by=facilitator, scan=b"%PDF-1.4 scanned")
     forum_ready.refresh_from_db()
     assert forum_ready.status == "signed"
-    person = forum_ready.kehadiran.first()
+    person = forum_ready.attendance.first()
     signed = "sudah ditandatangani dan tidak dapat diubah"
     attempts = [
         (signed, lambda: services.forum_update(forum=forum_ready, data=forum_data, opd_list=[opd_a], by=facilitator)),
@@ -132,7 +132,7 @@ def test_signed_forum_refuses_every_change(forum_ready, facilitator, verify_url,
     for message, attempt in attempts:
         with pytest.raises(ValidationError, match=message):
             attempt()
-    assert forum_ready.kehadiran.count() == 2
+    assert forum_ready.attendance.count() == 2
 
 
 def test_sign_refuses_a_scan_that_is_not_pdf(forum_ready, facilitator, verify_url):
@@ -145,7 +145,7 @@ def test_correction_is_a_new_version_keeping_the_old(forum_ready, facilitator, v
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     services.forum_sign(forum=forum_ready, by=facilitator)
     copy = services.forum_correct(forum=forum_ready, by=facilitator)
-    assert copy.status == "draft" and copy.koreksi_dari == forum_ready and copy.kehadiran.count() == 2
+    assert copy.status == "draft" and copy.corrects == forum_ready and copy.attendance.count() == 2
     assert BeritaAcara.objects.get(pk=ba.pk).sha256 == ba.sha256
     with pytest.raises(ValidationError, match="sudah memiliki versi koreksi"):
         services.forum_correct(forum=forum_ready, by=facilitator)
@@ -189,7 +189,7 @@ def test_officers_cannot_run_the_forum(client, request, forum, who):
     assert client.post(reverse("forum:attendee-add", args=[forum.pk]), {"nama": "X", "unsur": "Y"}).status_code == 403
     assert client.post(reverse("forum:forum-finalise", args=[forum.pk])).status_code == 403
     assert client.get(reverse("forum:forum-create")).status_code == 403
-    assert forum.kehadiran.count() == 0
+    assert forum.attendance.count() == 0
 
 
 def test_facilitator_journey_through_views(client, facilitator, forum, year, opd_a):
@@ -198,9 +198,9 @@ def test_facilitator_journey_through_views(client, facilitator, forum, year, opd
     make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-050")
     client.force_login(facilitator)
     url = reverse("forum:attendee-add", args=[forum.pk])
-    assert client.post(url, {"nama": "Rina", "unsur": "Dinsos", "hadir": "on"}).status_code == 302
-    assert client.post(reverse("forum:clauses-save", args=[forum.pk]), {"teks": "Satu.\n\nDua."}).status_code == 302
-    assert [k.teks for k in forum.kesepakatan.all()] == ["Satu.", "Dua."]
+    assert client.post(url, {"nama": "Rina", "unsur": "Dinsos", "checked_in": "on"}).status_code == 302
+    assert client.post(reverse("forum:clauses-save", args=[forum.pk]), {"text": "Satu.\n\nDua."}).status_code == 302
+    assert [clause.text for clause in forum.clauses.all()] == ["Satu.", "Dua."]
     draft = client.get(reverse("forum:forum-pdf", args=[forum.pk]))
     assert draft["Content-Type"] == "application/pdf" and draft.content.startswith(b"%PDF")
     confirm = client.get(reverse("forum:forum-finalise-confirm", args=[forum.pk])).content.decode()
@@ -216,7 +216,7 @@ def test_facilitator_journey_through_views(client, facilitator, forum, year, opd
     stored = client.get(reverse("forum:forum-pdf", args=[forum.pk]))
     assert b"".join(stored.streaming_content) == forum.berita_acara.pdf.open("rb").read()
     response = client.post(reverse("forum:attendee-add", args=[forum.pk]), {"nama": "Telat", "unsur": "X"})
-    assert forum.kehadiran.filter(nama="Telat").count() == 0 and response.status_code == 422
+    assert forum.attendance.filter(nama="Telat").count() == 0 and response.status_code == 422
 
 
 def test_admin_cannot_change_signed_documents(client, admin_user, forum_ready, facilitator, verify_url):

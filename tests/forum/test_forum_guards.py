@@ -87,7 +87,7 @@ def test_another_stage_locked_does_not_stop_the_forum(forum, facilitator):
         is_locked=True,
     )
     services.clauses_save(forum=forum, texts=["Baru"], by=facilitator)
-    assert list(forum.kesepakatan.values_list("teks", flat=True)) == ["Baru"]
+    assert list(forum.clauses.values_list("text", flat=True)) == ["Baru"]
 
 
 def test_a_final_forum_refuses_changes_with_code_final(forum_ready, facilitator, verify_url):

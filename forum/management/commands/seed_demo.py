@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap."
         )
-        self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.kehadiran.count()} peserta.")
+        self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.attendance.count()} peserta.")
         self.stdout.write(
             f"Sinkronisasi {year.year}: {sync.pairs} pasangan program beririsan ({sync.duration_ms} ms); "
             f"{on_agenda} di agenda forum demo, disepakati."
