@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renja import permissions as rules
 from renja import services as renja_services
 from renja.models import Opd, User
 
@@ -30,7 +31,7 @@ def inbox_visit_record(*, user: User) -> None:
 # and development print mails on the console (settings.EMAIL_BACKEND); `manage.py usulan_digest` sends the digest
 # (a systemd timer runs it daily, docs/DEPLOY.md).
 
-OPD_PEOPLE = (User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD)
+OPD_PEOPLE = tuple(sorted(rules.OPD_ROLES))  # the roles with an inbox (renja/permissions.py: has_inbox)
 
 
 def inbox_mail_set(*, user: User, mode: str) -> InboxMail:

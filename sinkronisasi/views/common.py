@@ -14,14 +14,9 @@ from .. import services
 
 
 def selected_year(request: HttpRequest) -> FiscalYear | None:
-    number = int_param(request.GET, "tahun")  # the calendar year (2026), never a FiscalYear pk
-    if number is None:
-        number = int_param(request.POST, "tahun")
-    if number is not None:
-        year = FiscalYear.objects.filter(year=number).first()
-        if year:
-            return year
-    return renja_selectors.current_fiscal_year()
+    """?tahun= (else the recompute form's posted `tahun`): the calendar year (2026), as on every page."""
+    query = request.GET if int_param(request.GET, "tahun") is not None else request.POST
+    return renja_selectors.fiscal_year_from_query(query)
 
 
 def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dict:
