@@ -202,7 +202,7 @@ class OverlapComment(models.Model):
 
     MAX_TEXT = 2000
 
-    pair = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="comments")
+    overlap = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="comments")
     # The commenter's agency when the comment was written (empty for Bappeda and facilitators).
     opd = models.ForeignKey(
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -220,7 +220,7 @@ class OverlapComment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pair_id}: {self.text[:40]}"
+        return f"{self.overlap_id}: {self.text[:40]}"
 
     @property
     def by_label(self) -> str:
@@ -233,7 +233,7 @@ class OverlapProposal(models.Model):
 
     Outcome = Outcome
 
-    pair = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="proposals")
+    overlap = models.ForeignKey(Overlap, verbose_name=_("pasangan"), on_delete=models.CASCADE, related_name="proposals")
     status = models.CharField(
         _("penyelesaian"),
         max_length=20,
@@ -274,7 +274,7 @@ class OverlapProposal(models.Model):
         verbose_name_plural = _("usulan penyelesaian")
         constraints = [
             models.UniqueConstraint(
-                fields=["pair"], condition=Q(outcome=Outcome.WAITING), name="overlapproposal_one_open"
+                fields=["overlap"], condition=Q(outcome=Outcome.WAITING), name="overlapproposal_one_open"
             ),
             models.CheckConstraint(
                 name="overlapproposal_lead_named",
@@ -290,7 +290,7 @@ class OverlapProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pair_id}: {self.status} ({self.outcome})"
+        return f"{self.overlap_id}: {self.status} ({self.outcome})"
 
     @property
     def is_open(self) -> bool:

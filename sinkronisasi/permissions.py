@@ -64,10 +64,10 @@ def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> Overl
     pair = get_overlap_for_user(user, pk, write=True)
     proposal = get_object_or_404(
         OverlapProposal.objects.select_related("opd", "opd_pengampu", "dropped_row", "proposed_by"),
-        pair=pair,
+        overlap=pair,
         pk=proposal_id or 0,
     )
-    proposal.pair = pair
+    proposal.overlap = pair
     return proposal
 
 

@@ -408,19 +408,19 @@ def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
 def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     """Pairs annotated with `ada_usulan`: an officer's proposed settlement awaits confirmation (in the same query)."""
     return qs.annotate(
-        has_proposal=Exists(OverlapProposal.objects.filter(pair=OuterRef("pk"), outcome=Outcome.WAITING))
+        has_proposal=Exists(OverlapProposal.objects.filter(overlap=OuterRef("pk"), outcome=Outcome.WAITING))
     )
 
 
 def overlap_comments(pair: Overlap) -> list[OverlapComment]:
     """The pair's discussion in time order, with each person and agency."""
-    return list(OverlapComment.objects.filter(pair=pair).select_related("by", "opd").order_by("at", "pk"))
+    return list(OverlapComment.objects.filter(overlap=pair).select_related("by", "opd").order_by("at", "pk"))
 
 
 def overlap_proposals(pair: Overlap) -> list[OverlapProposal]:
     """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
     return list(
-        OverlapProposal.objects.filter(pair=pair)
+        OverlapProposal.objects.filter(overlap=pair)
         .select_related("opd", "opd_pengampu", "dropped_row", "proposed_by", "decided_by")
         .order_by("-proposed_at", "-pk")
     )

@@ -24,7 +24,7 @@ def overlap_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment
         raise ValidationError({"text": _("Komentar tidak boleh kosong.")})
     if len(text) > OverlapComment.MAX_TEXT:
         raise ValidationError({"text": _("Komentar paling panjang %(n)s karakter.") % {"n": OverlapComment.MAX_TEXT}})
-    comment = OverlapComment.objects.create(pair=pair, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
+    comment = OverlapComment.objects.create(overlap=pair, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
     audit_log(obj=pair, action="overlap.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
     return comment
 
@@ -57,12 +57,12 @@ def overlap_propose(
     settlement.ensure_allowed(pair, "propose")
     settlement.check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
     now = timezone.now()
-    for old in OverlapProposal.objects.select_for_update().filter(pair=pair, outcome=Outcome.WAITING):
+    for old in OverlapProposal.objects.select_for_update().filter(overlap=pair, outcome=Outcome.WAITING):
         old.outcome, old.decided_by, old.decided_at = Outcome.REPLACED, by, now
         old.save(update_fields=["outcome", "decided_by", "decided_at"])
         audit_log(obj=pair, action="overlap.proposal_replaced", by=by, data={"usulan": old.pk})
     proposal = OverlapProposal.objects.create(
-        pair=pair,
+        overlap=pair,
         status=status,
         note=note.strip(),
         opd_id=by.opd_id,
@@ -78,7 +78,7 @@ def _lock_open_proposal(proposal: OverlapProposal) -> OverlapProposal:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (lead agency, row to drop).
     proposal = (
         OverlapProposal.objects.select_for_update(of=("self",))
-        .select_related("pair", "opd", "opd_pengampu", "dropped_row", "proposed_by")
+        .select_related("overlap", "opd", "opd_pengampu", "dropped_row", "proposed_by")
         .get(pk=proposal.pk)
     )
     if proposal.outcome == Outcome.REPLACED:
@@ -96,7 +96,7 @@ def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
     pair = overlap_resolve(
-        pair=proposal.pair,
+        pair=proposal.overlap,
         status=proposal.status,
         by=by,
         note=proposal.note,
@@ -124,7 +124,7 @@ def overlap_proposal_decline(*, proposal: OverlapProposal, by: User, reason: str
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
     audit_log(
-        obj=proposal.pair,
+        obj=proposal.overlap,
         action="overlap.proposal_declined",
         by=by,
         data={**_proposal_summary(proposal), "alasan": proposal.reason},

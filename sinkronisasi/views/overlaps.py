@@ -198,9 +198,9 @@ def overlap_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Usulan penyelesaian dikonfirmasi; pasangan %(a)s – %(b)s diselesaikan.")
-            % {"a": proposal.pair.row_a.ref, "b": proposal.pair.row_b.ref},
+            % {"a": proposal.overlap.row_a.ref, "b": proposal.overlap.row_b.ref},
         )
-    return redirect(_detail_url(proposal.pair, "usulan"))
+    return redirect(_detail_url(proposal.overlap, "usulan"))
 
 
 @require_POST
@@ -217,11 +217,11 @@ def overlap_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 form_copy_errors(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
-                return redirect(_detail_url(proposal.pair, "usulan"))
+                return redirect(_detail_url(proposal.overlap, "usulan"))
         else:
             messages.success(request, _("Usulan penyelesaian ditolak."))
-            return redirect(_detail_url(proposal.pair, "usulan"))
-    return _overlap_page(request, proposal.pair, status=400, decline_form=form)
+            return redirect(_detail_url(proposal.overlap, "usulan"))
+    return _overlap_page(request, proposal.overlap, status=400, decline_form=form)
 
 
 @require_POST

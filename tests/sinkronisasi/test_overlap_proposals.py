@@ -95,7 +95,7 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
     )
     assert response.status_code == 302 and response["Location"].endswith("#diskusi")
     services.overlap_comment_add(pair=pair, by=planner, text="Mohon dibahas di forum.")
-    comments = list(OverlapComment.objects.filter(pair=pair))
+    comments = list(OverlapComment.objects.filter(overlap=pair))
     assert [(c.text, c.by, c.opd_id) for c in comments] == [
         ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id),
         ("Mohon dibahas di forum.", planner, None),

@@ -136,8 +136,8 @@ def test_a_decided_proposal_is_refused_as_decided(pair, proposal, planner):  # n
 def test_the_locked_proposal_comes_with_what_the_confirmation_reads(proposal, django_assert_num_queries):  # noqa: F811
     locked = services._lock_open_proposal(proposal)
     with django_assert_num_queries(0):
-        assert (locked.pair.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.proposed_by.pk) == (
-            proposal.pair_id,
+        assert (locked.overlap.pk, locked.opd.pk, locked.opd_pengampu.pk, locked.proposed_by.pk) == (
+            proposal.overlap_id,
             proposal.opd_id,
             proposal.opd_pengampu_id,
             proposal.proposed_by_id,
