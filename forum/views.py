@@ -105,13 +105,13 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "agenda_rows_total": selectors.agreed_rows(forum).count() if forum.is_draft else 0,
         "agenda_usulan": selectors.not_agreed_usulan(forum, pokir=False)[:AGENDA_PREVIEW] if forum.is_draft else None,
         "agenda_usulan_total": selectors.not_agreed_usulan(forum, pokir=False).count() if forum.is_draft else 0,
-        "agenda_pairs": list(
+        "agenda_overlaps": list(
             forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b", "opd_pengampu", "dropped_row")
         )
         if ba is None
         else None,
         # Once finalised, the overlaps as the berita acara froze them (a later forum may settle a pair again).
-        "frozen_pairs": ba.snapshot.get("beririsan", []) if ba is not None else None,
+        "frozen_overlaps": ba.snapshot.get("beririsan", []) if ba is not None else None,
     }
     return render(request, "forum/forum_detail.html", context, status=status)
 

@@ -15,7 +15,7 @@ _WORD = re.compile(r"(\w+(?:-\w+)*)")
 
 
 @register.filter
-def tandai(text: str, stems) -> SafeString:
+def highlight_words(text: str, stems) -> SafeString:
     """The text, escaped, with each word whose stem is one of `stems` in <mark>: the words that made two rows look
     alike, where each row writes them."""
     if not stems:

@@ -49,7 +49,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 "deadline": deadline,
                 "days_left": (deadline - today).days if deadline else None,
                 "days_over": max(0, (today - deadline).days) if deadline else 0,
-                "open_pairs": overlaps_for_user(user).filter(fiscal_year=year, status=settlement.Status.OPEN).count()
+                "open_overlaps": overlaps_for_user(user).filter(fiscal_year=year, status=settlement.Status.OPEN).count()
                 if rules.can_see_sync(user)
                 else None,
                 "can_decide": rules.can_decide_usulan(user, user.opd),

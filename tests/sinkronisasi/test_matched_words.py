@@ -62,10 +62,10 @@ def test_pages_mark_the_matched_words_in_both_rows(client, planner, irrigation, 
 
 
 def test_marking_escapes_the_text():
-    from sinkronisasi.templatetags.sinkronisasi_tags import tandai
+    from sinkronisasi.templatetags.sinkronisasi_tags import highlight_words
 
     assert (
-        str(tandai("<b>jaringan</b> & irigasi", frozenset({"jaring"})))
+        str(highlight_words("<b>jaringan</b> & irigasi", frozenset({"jaring"})))
         == "&lt;b&gt;<mark>jaringan</mark>&lt;/b&gt; &amp; irigasi"
     )
-    assert str(tandai("<i>x</i>", frozenset())) == "&lt;i&gt;x&lt;/i&gt;"
+    assert str(highlight_words("<i>x</i>", frozenset())) == "&lt;i&gt;x&lt;/i&gt;"
