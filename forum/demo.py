@@ -103,6 +103,6 @@ def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
         status, lead, note = SETTLEMENTS.get(frozenset({pair.row_a.ref, pair.row_b.ref}), DEFAULT_SETTLEMENT)
         services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
         lead_opd = pair.opd_a if pair.opd_a.singkatan == lead else pair.opd_b if pair.opd_b.singkatan == lead else None
-        sync_services.overlap_resolve(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
+        sync_services.overlap_settle(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
         added += 1
     return added

@@ -73,7 +73,7 @@ class OrphanFilterForm(forms.Form):
             del self.fields["opd"]
 
 
-class ResolveForm(forms.Form):
+class SettleForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Penyelesaian"),
         widget=forms.RadioSelect,
@@ -96,7 +96,7 @@ class ResolveForm(forms.Form):
     @staticmethod
     def initial_for(pair: Overlap) -> dict:
         """A settled pair's settlement as the form's starting values, so that changing only the note saves."""
-        if not pair.is_resolved:
+        if not pair.is_settled:
             return {}
         return {
             "status": pair.status,
@@ -116,7 +116,7 @@ class ResolveForm(forms.Form):
         }
 
 
-class ProposalForm(ResolveForm):
+class ProposalForm(SettleForm):
     """An officer's proposed settlement: the same fields as a settlement; a planner or facilitator confirms it."""
 
     note = forms.CharField(

@@ -173,7 +173,7 @@ class Overlap(models.Model):
         return f"{self.row_a_id} ↔ {self.row_b_id} ({self.score:.2f})"
 
     @property
-    def is_resolved(self) -> bool:
+    def is_settled(self) -> bool:
         return self.status != Status.OPEN
 
     @property

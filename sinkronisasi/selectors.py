@@ -371,7 +371,7 @@ def orphan_export_rows(qs, *, download: bool = False):
 
 
 OVERLAP_ACTION_LABELS = {
-    "overlap.resolved": gettext_lazy("Diselesaikan"),
+    "overlap.settled": gettext_lazy("Diselesaikan"),
     "overlap.reopened": gettext_lazy("Dibuka lagi"),
     "overlap.signed": gettext_lazy("Ditandatangani dalam berita acara"),
     "overlap.changed_after_signing": gettext_lazy("Baris berubah setelah ditandatangani"),

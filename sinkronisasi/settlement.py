@@ -98,7 +98,7 @@ class Move:
 _LIVE = frozenset({State.OPEN, State.SETTLED})
 MOVES: dict[str, Move] = {
     # People, on the sync pages.
-    "settle": Move(_LIVE, State.SETTLED, _settles, "overlap.resolved"),
+    "settle": Move(_LIVE, State.SETTLED, _settles, "overlap.settled"),
     "reopen": Move(frozenset({State.SETTLED}), State.OPEN, _settles, "overlap.reopened"),
     "propose": Move(_LIVE, State.PROPOSED, rules.can_propose_settlement, "overlap.proposed"),
     "confirm": Move(frozenset({State.PROPOSED}), State.SETTLED, _settles, "overlap.proposal_confirmed"),

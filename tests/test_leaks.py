@@ -63,10 +63,10 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
         )
     sync_refresh(fiscal_year=year)
     pair = Overlap.objects.get()
-    from sinkronisasi.services import overlap_resolve
+    from sinkronisasi.services import overlap_settle
 
     # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
-    pair = overlap_resolve(pair=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
+    pair = overlap_settle(pair=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
     # An open proposed settlement on it, which the walk's POSTs try to confirm and to replace.
     from sinkronisasi.services import overlap_propose
 

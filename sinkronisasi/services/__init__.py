@@ -31,7 +31,7 @@ from .refresh import (
     sync_refresh,
     vocabulary_current,
 )
-from .settling import overlap_release_for_forum, overlap_reopen, overlap_resolve, overlap_sign
+from .settling import overlap_release_for_forum, overlap_reopen, overlap_settle, overlap_sign
 from .synonyms import synonym_group_delete, synonym_group_save, synonym_group_seed
 
 __all__ = [
@@ -56,7 +56,7 @@ __all__ = [
     "overlap_propose",
     "overlap_reopen",
     "overlap_release_for_forum",
-    "overlap_resolve",
+    "overlap_settle",
     "overlap_sign",
     "row_fingerprint",
     "sync_recompute_enqueue",

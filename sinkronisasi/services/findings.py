@@ -80,7 +80,7 @@ def _store_findings(
         before = (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
         pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id = finding.score, signals, fa.opd_id, fb.opd_id
         pair.agency_pair = agency_pair
-        rows_changed = pair.is_resolved and (
+        rows_changed = pair.is_settled and (
             pair.fingerprint_a != fa.fingerprint or pair.fingerprint_b != fb.fingerprint
         )
         reopen = rows_changed and not pair.is_signed
@@ -138,7 +138,7 @@ def _store_findings(
     # A pair settled in a signed berita acara stays, flagged or not: the signed forum names it.
     gone = [p for p in existing.values() if not p.is_signed]
     for pair in gone:
-        if pair.is_resolved:
+        if pair.is_settled:
             audit_log(
                 obj=pair,
                 action="overlap.no_longer_flagged",

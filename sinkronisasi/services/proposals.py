@@ -13,7 +13,7 @@ from renja.services import audit_log
 from .. import settlement
 from ..models import Overlap, OverlapComment, OverlapProposal
 from ..settlement import Outcome
-from .settling import overlap_resolve
+from .settling import overlap_settle
 
 
 @transaction.atomic
@@ -92,10 +92,10 @@ def _lock_open_proposal(proposal: OverlapProposal) -> OverlapProposal:
 
 @transaction.atomic
 def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
-    """A planner or facilitator confirms an open proposal: the pair is settled with its values (overlap_resolve),
+    """A planner or facilitator confirms an open proposal: the pair is settled with its values (overlap_settle),
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
-    pair = overlap_resolve(
+    pair = overlap_settle(
         pair=proposal.overlap,
         status=proposal.status,
         by=by,

@@ -16,7 +16,7 @@ from ..settlement import Status
 
 
 @transaction.atomic
-def overlap_resolve(
+def overlap_settle(
     *,
     pair: Overlap,
     status: str,
@@ -42,7 +42,7 @@ def overlap_resolve(
     pair.save()
     audit_log(
         obj=pair,
-        action="overlap.resolved",
+        action="overlap.settled",
         by=by,
         changes={"status": [old["status"], status], "catatan": [old["catatan"], pair.note]},
         data={

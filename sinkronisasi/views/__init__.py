@@ -11,7 +11,7 @@ from .overlaps import (
     overlap_proposal_decline,
     overlap_propose,
     overlap_reopen,
-    overlap_resolve,
+    overlap_settle,
     recompute,
 )
 from .synonyms import synonym_group_delete, synonym_group_delete_confirm, synonym_group_edit, synonym_group_list
@@ -26,7 +26,7 @@ __all__ = [
     "overlap_proposal_decline",
     "overlap_propose",
     "overlap_reopen",
-    "overlap_resolve",
+    "overlap_settle",
     "recompute",
     "synonym_group_delete",
     "synonym_group_delete_confirm",

@@ -22,7 +22,7 @@ from ..forms import (
     DeclineForm,
     OverlapFilterForm,
     ProposalForm,
-    ResolveForm,
+    SettleForm,
 )
 from ..models import Overlap
 from ..permissions import (
@@ -114,7 +114,7 @@ def overlap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _overlap_page(
     request: HttpRequest,
     pair: Overlap,
-    form: ResolveForm | None = None,
+    form: SettleForm | None = None,
     status: int = 200,
     *,
     comment_form: CommentForm | None = None,
@@ -122,7 +122,7 @@ def _overlap_page(
     decline_form: DeclineForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_resolve = settlement.may(user, "settle", pair)
+    can_settle = settlement.may(user, "settle", pair)
     can_comment = settlement.may(user, "comment", pair)
     can_propose = settlement.can(user, "propose", pair)
     proposals = selectors.overlap_proposals(pair)
@@ -130,8 +130,8 @@ def _overlap_page(
         "pair": pair,
         "reasons": selectors.reasons(pair.signals, rows=(pair.row_a, pair.row_b)),
         "highlight": selectors.highlight_stems(pair.signals),
-        "can_resolve": can_resolve,
-        "form": form or (ResolveForm(pair=pair, initial=ResolveForm.initial_for(pair)) if can_resolve else None),
+        "can_settle": can_settle,
+        "form": form or (SettleForm(pair=pair, initial=SettleForm.initial_for(pair)) if can_settle else None),
         "history": selectors.overlap_history(pair),
         "year": pair.fiscal_year,
         "comments": selectors.overlap_comments(pair),
@@ -141,7 +141,7 @@ def _overlap_page(
         "open_proposal": next((p for p in proposals if p.is_open), None),
         "can_propose": can_propose,
         "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
-        "decline_form": decline_form or (DeclineForm() if can_resolve else None),
+        "decline_form": decline_form or (DeclineForm() if can_settle else None),
         "contacts": selectors.overlap_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
     }
     return render(request, "sinkronisasi/overlap_detail.html", context, status=status)
@@ -226,12 +226,12 @@ def overlap_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def overlap_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def overlap_settle(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_overlap_for_user(request.user, pk, write=True)
-    form = ResolveForm(request.POST, pair=pair)
+    form = SettleForm(request.POST, pair=pair)
     if form.is_valid():
         try:
-            services.overlap_resolve(pair=pair, by=request.user, **form.service_kwargs())
+            services.overlap_settle(pair=pair, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:

@@ -60,7 +60,7 @@ def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair,
     page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
     assert pair.row_a.ref in page and "Sepakati" in page
     client.post(
-        reverse("sinkronisasi:overlap-resolve", args=[pair.pk]),
+        reverse("sinkronisasi:overlap-settle", args=[pair.pk]),
         {"status": "saling_melengkapi", "note": "Berbagi wilayah"},
     )
     pair.refresh_from_db()
@@ -83,7 +83,7 @@ def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilit
 
 def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, facilitator, planner):
     services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.overlap_resolve(
+    sync_services.overlap_settle(
         pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
@@ -98,7 +98,7 @@ def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, fa
 
 def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
     services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.overlap_resolve(pair=pair, status="saling_melengkapi", by=facilitator)
+    sync_services.overlap_settle(pair=pair, status="saling_melengkapi", by=facilitator)
     services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     forum_ready.refresh_from_db()
     with pytest.raises(ValidationError, match="Forum ini sudah final dan tidak dapat diubah"):
@@ -133,7 +133,7 @@ def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facil
     import subprocess
 
     services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.overlap_resolve(
+    sync_services.overlap_settle(
         pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, note="DP3A memimpin layanan", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
@@ -183,7 +183,7 @@ def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(
 def signed(forum_ready, pair, facilitator):
     """The pair settled on the forum's agenda, the berita acara finalised and signed."""
     services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.overlap_resolve(
+    sync_services.overlap_settle(
         pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
@@ -195,11 +195,11 @@ def signed(forum_ready, pair, facilitator):
 def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reopened(client, signed, pair, planner):
     assert pair.is_signed and pair.berita_acara_nomor == signed.nomor
     with pytest.raises(ValidationError, match="sudah ditandatangani"):
-        sync_services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+        sync_services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     with pytest.raises(ValidationError, match="sudah ditandatangani"):
         sync_services.overlap_reopen(pair=pair, by=planner)
     client.force_login(planner)
-    client.post(reverse("sinkronisasi:overlap-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
+    client.post(reverse("sinkronisasi:overlap-settle", args=[pair.pk]), {"status": "saling_melengkapi"})
     client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk]))
     pair.refresh_from_db()
     assert (pair.status, pair.note) == ("koordinasi", "Dinsos memimpin")
@@ -250,7 +250,7 @@ def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keep
         by=facilitator,
     )
     services.forum_agenda_add_overlap(forum=later, pair=pair, by=facilitator)
-    sync_services.overlap_resolve(pair=pair, status="saling_melengkapi", note="Berbagi wilayah", by=facilitator)
+    sync_services.overlap_settle(pair=pair, status="saling_melengkapi", note="Berbagi wilayah", by=facilitator)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi" and not pair.is_signed
     client.force_login(facilitator)

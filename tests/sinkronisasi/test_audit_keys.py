@@ -12,6 +12,7 @@ from renja.models import AuditLog
 from sinkronisasi.models import SynonymGroup
 
 migration = importlib.import_module("sinkronisasi.migrations.0010_audit_keys_in_english")
+settled = importlib.import_module("sinkronisasi.migrations.0012_audit_key_overlap_settled")
 
 
 @pytest.mark.django_db
@@ -22,8 +23,10 @@ def test_stored_keys_are_renamed_forwards_and_back():
         AuditLog.objects.create(content_type=kind, object_id="1", object_repr="x", action=action)
 
     migration.forwards(apps, None)
+    settled.forwards(apps, None)
     assert sorted(AuditLog.objects.values_list("action", flat=True)) == sorted(
-        ["overlap.resolved", "overlap.changed_after_signing", "synonym_group.created", "forum.signed", "tumpangx.y"]
+        ["overlap.settled", "overlap.changed_after_signing", "synonym_group.created", "forum.signed", "tumpangx.y"]
     )
+    settled.backwards(apps, None)
     migration.backwards(apps, None)
     assert sorted(AuditLog.objects.values_list("action", flat=True)) == sorted(stored)

@@ -144,6 +144,6 @@ def test_the_english_renames_keep_every_row_and_value():
     )
     assert list(Forum.objects.get(pk=forum.pk).overlaps.all()) == [overlap]
     entry = AuditLog.objects.get(pk=audit.pk)
-    assert entry.action == "overlap.resolved" and entry.object_id == str(overlap.pk)
+    assert entry.action == "overlap.settled" and entry.object_id == str(overlap.pk)
     assert entry.content_type.model_class() is Overlap
     assert new is not None

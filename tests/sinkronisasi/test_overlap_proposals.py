@@ -181,7 +181,7 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
         opd_a_editor,
         confirmer,
     )
-    assert _actions(pair)[-2:] == ["overlap.resolved", "overlap.proposal_confirmed"]
+    assert _actions(pair)[-2:] == ["overlap.settled", "overlap.proposal_confirmed"]
     confirmed = AuditLog.objects.get(action="overlap.proposal_confirmed")
     assert confirmed.by == confirmer and confirmed.data["diusulkan_oleh"] == opd_a_editor.username
     # Confirmed once: a second POST changes nothing.
@@ -191,7 +191,7 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
         ).status_code
         == 302
     )
-    assert _actions(pair).count("overlap.resolved") == 1
+    assert _actions(pair).count("overlap.settled") == 1
 
 
 def test_confirming_a_replaced_proposal_is_refused(pair, proposal, opd_a_editor, planner):
@@ -232,11 +232,11 @@ def test_a_proposal_of_another_pair_answers_404(client, two_pairs, pair, proposa
 
 
 def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settlement(client, pair, opd_a_editor, planner):
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     services.overlap_sign(pairs=[pair], nomor="050/12/BA-FPD/2026", forum="Forum PD Sosial", by=planner)
     pair.refresh_from_db()
     with pytest.raises(ValidationError) as settle:
-        services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+        services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     with pytest.raises(ValidationError) as propose:
         services.overlap_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
     assert propose.value.messages == settle.value.messages and "050/12/BA-FPD/2026" in propose.value.messages[0]

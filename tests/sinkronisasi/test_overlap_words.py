@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sinkronisasi import services
-from sinkronisasi.forms import ResolveForm
+from sinkronisasi.forms import SettleForm
 from sinkronisasi.models import Overlap
 
 from .test_views import two_pairs  # noqa: F401  (fixture)
@@ -12,17 +12,17 @@ from .test_views import two_pairs  # noqa: F401  (fixture)
 
 def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_resolve(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
+    services.overlap_settle(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     history = html[html.index('id="riwayat"') :]
     assert "Diselesaikan: Terbuka → Koordinasi (OPD pengampu)" in history
-    assert "overlap.resolved" not in history and "terbuka →" not in history
+    assert "overlap.settled" not in history and "terbuka →" not in history
 
 
 def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     services.overlap_reopen(pair=pair, by=planner)
     pair.refresh_from_db()
     assert pair.reopened_by == planner
@@ -38,10 +38,8 @@ def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F8
 
 def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_reopen(
-        pair=services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner), by=planner
-    )
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)  # a new settlement forgets the reopener
+    services.overlap_reopen(pair=services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner), by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)  # a new settlement forgets the reopener
     # The system reopens it (as the refresh does when a row changes): nobody is named.
     Overlap.objects.filter(pk=pair.pk).update(status="terbuka", reopened_at=timezone.now())
     pair.refresh_from_db()
@@ -53,18 +51,18 @@ def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noq
 
 def test_editing_a_settlement_prefills_lead_agency_and_dropped_row(client, planner, two_pairs):  # noqa: F811
     lead, dup = two_pairs[0], two_pairs[1]
-    services.overlap_resolve(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
-    services.overlap_resolve(pair=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
+    services.overlap_settle(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
+    services.overlap_settle(pair=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
     client.force_login(planner)
     form = client.get(reverse("sinkronisasi:overlap-detail", args=[lead.pk])).context["form"]
     assert form.initial["opd_pengampu"] == lead.opd_b_id
     html = client.get(reverse("sinkronisasi:overlap-detail", args=[dup.pk])).content.decode()
     assert f'<option value="{dup.row_b_id}" selected>' in html
     # Saving the prefilled form with only the note changed works.
-    initial = ResolveForm.initial_for(Overlap.objects.get(pk=lead.pk))
+    initial = SettleForm.initial_for(Overlap.objects.get(pk=lead.pk))
     data = {k: v for k, v in initial.items() if v is not None}
     data["note"] = "B memimpin; A mendukung"
-    assert client.post(reverse("sinkronisasi:overlap-resolve", args=[lead.pk]), data).status_code == 302
+    assert client.post(reverse("sinkronisasi:overlap-settle", args=[lead.pk]), data).status_code == 302
     lead.refresh_from_db()
     assert (lead.status, lead.opd_pengampu_id, lead.note) == ("koordinasi", lead.opd_b_id, "B memimpin; A mendukung")
 

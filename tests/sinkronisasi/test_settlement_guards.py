@@ -88,7 +88,7 @@ def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.overlap_resolve(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
+    services.overlap_settle(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
     services.overlap_reopen(pair=pair, by=planner, note="Salah pilih")
     stored = Overlap.objects.get(pk=pair.pk)
     assert (stored.status, stored.opd_pengampu, stored.dropped_row, stored.reopened_by) == (
@@ -107,7 +107,7 @@ def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa:
 
 
 def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     services.overlap_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
     error = _refusal(services.overlap_reopen, pair=pair, by=planner)
     assert error.code == "signed"
@@ -211,7 +211,7 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
 def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     services.overlap_reopen(pair=pair, by=planner)
     assert AuditLog.objects.get(action="overlap.reopened").data == {"catatan": ""}
 

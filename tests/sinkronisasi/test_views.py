@@ -78,7 +78,7 @@ def test_officers_see_only_pairs_of_their_agency(client, opd_a_editor, two_pairs
 def test_only_planners_and_facilitators_settle_pairs(client, request, two_pairs, opd_a, who, expected):
     pair = next(p for p in two_pairs if opd_a.pk in (p.opd_a_id, p.opd_b_id))
     client.force_login(request.getfixturevalue(who))
-    response = client.post(reverse("sinkronisasi:overlap-resolve", args=[pair.pk]), {"status": "saling_melengkapi"})
+    response = client.post(reverse("sinkronisasi:overlap-settle", args=[pair.pk]), {"status": "saling_melengkapi"})
     assert response.status_code == expected
     pair.refresh_from_db()
     assert pair.status == ("saling_melengkapi" if expected == 302 else "terbuka")
@@ -86,20 +86,20 @@ def test_only_planners_and_facilitators_settle_pairs(client, request, two_pairs,
 
 def test_settling_needs_post(client, planner, two_pairs):
     client.force_login(planner)
-    assert client.get(reverse("sinkronisasi:overlap-resolve", args=[two_pairs[0].pk])).status_code == 405
+    assert client.get(reverse("sinkronisasi:overlap-settle", args=[two_pairs[0].pk])).status_code == 405
 
 
 def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pairs):
     client.force_login(planner)
     response = client.post(
-        reverse("sinkronisasi:overlap-resolve", args=[two_pairs[0].pk]), {"status": "koordinasi", "note": "x"}
+        reverse("sinkronisasi:overlap-settle", args=[two_pairs[0].pk]), {"status": "koordinasi", "note": "x"}
     )
     assert response.status_code == 400
     assert "OPD pengampu" in response.content.decode()
 
 
 def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, planner, two_pairs):
-    services.overlap_resolve(pair=two_pairs[0], status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=two_pairs[0], status="saling_melengkapi", by=planner)
     client.force_login(planner)
     url = reverse("sinkronisasi:overlap-list")
     assert client.get(url).context["page"].paginator.count == 1
@@ -287,7 +287,7 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
 
 def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     pair = two_pairs[0]
-    services.overlap_resolve(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
     client.force_login(planner)
     assert client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk])).status_code == 302
     pair.refresh_from_db()
