@@ -173,7 +173,9 @@ def evaluate(name: str, params: Params = Params()) -> dict[str, Scores]:
 
 
 def errors(name: str, params: Params = Params()) -> tuple[list, list]:
-    """False positives and false negatives with their scores, for reading (not for tuning single rows)."""
+    """False positives and false negatives with their scores, for reading (not for tuning single rows); never of a
+    sealed set."""
+    refuse_sealed(name)
     facts, raw = load_rows(SETS / f"{name}_renja.csv")
     truth = load_pairs(SETS / f"{name}_pasangan.csv")
     detector = build_detector(facts, params)
@@ -188,5 +190,18 @@ def errors(name: str, params: Params = Params()) -> tuple[list, list]:
     return sorted(fps, key=lambda x: -x[0]), sorted(fns, key=lambda x: -(x[0] or 0))
 
 
-def available_sets() -> Iterable[str]:
-    return sorted(p.name.removesuffix("_renja.csv") for p in SETS.glob("*_renja.csv"))
+# Sets written blind and scored once, at the end of the work they judge, with `sync_eval.py --sealed`: never in the
+# default output, never swept or listed error by error (their errors would teach the detector the answers).
+SEALED = ("tertutup",)
+
+
+def available_sets(*, sealed: bool = False) -> Iterable[str]:
+    """The labelled sets; the sealed ones only when asked for."""
+    names = sorted(p.name.removesuffix("_renja.csv") for p in SETS.glob("*_renja.csv"))
+    return [n for n in names if (n in SEALED) == sealed]
+
+
+def refuse_sealed(name: str) -> None:
+    """Sweeps and error lists are for the sets one may learn from."""
+    if name in SEALED:
+        raise ValueError(f"set {name!r} disegel: hanya dinilai sekali dengan --sealed, tanpa sapuan atau daftar galat")

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sinkronisasi import evaluation
 
 SETS = Path(evaluation.__file__).resolve().parent / "fixtures" / "evaluation"
@@ -27,3 +29,17 @@ def test_trigram_similarity_matches_pg_trgm():
     # The example of PostgreSQL's pg_trgm documentation: similarity('word', 'two words') = 0.363636
     assert round(evaluation.trigram_similarity("word", "two words"), 6) == 0.363636
     assert evaluation.trigram_similarity("Taman Asuh", "taman asuh!") == 1.0
+
+
+def test_the_sealed_set_stays_out_of_the_default_output_and_is_never_swept_or_listed():
+    """The blind held-out set is scored once, with --sealed; no sweep or error list may read it (nothing is scored
+    here)."""
+    assert "tertutup" in evaluation.SEALED
+    assert "tertutup" not in evaluation.available_sets()
+    assert list(evaluation.available_sets(sealed=True)) == ["tertutup"]
+    with pytest.raises(ValueError, match="disegel"):
+        evaluation.errors("tertutup")
+    script = Path(evaluation.__file__).resolve().parent.parent / "scripts" / "sync_eval.py"
+    for flag in ("--sweep", "--errors"):
+        result = subprocess.run([sys.executable, str(script), flag, "tertutup"], capture_output=True, text=True)
+        assert result.returncode == 2 and "disegel" in result.stderr, (flag, result.stderr)
