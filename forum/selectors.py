@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.formatting import angka
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import RenjaRow
 from sinkronisasi import selectors as sync_selectors
 
@@ -34,8 +34,8 @@ def agreed_rows(forum: Forum):
         .prefetch_related(
             "lokasi",
             Prefetch(
-                "pengambilan",
-                queryset=Pengambilan.objects.filter(dibatalkan_oleh__isnull=True).select_related("usulan"),
+                "pickups",
+                queryset=Pickup.objects.filter(dibatalkan_oleh__isnull=True).select_related("usulan"),
             ),
         )
         .order_by("opd__singkatan", "kode", "ref")
@@ -48,7 +48,7 @@ def not_agreed_usulan(forum: Forum, *, pokir: bool):
     qs = qs.filter(sumber=Usulan.Sumber.POKIR) if pokir else qs.exclude(sumber=Usulan.Sumber.POKIR)
     return (
         qs.select_related("desa__parent", "opd_tujuan")
-        .prefetch_related(Prefetch("keputusan", queryset=Keputusan.objects.order_by("at", "id")))
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("at", "id")))
         .order_by("opd_tujuan__singkatan", "desa__parent__nama", "id_usulan")
     )
 
@@ -72,7 +72,7 @@ def finalise_facts(forum: Forum) -> dict[str, int]:
 
 
 def _source_summary(row: RenjaRow) -> str:
-    picks = list(row.pengambilan.all())
+    picks = list(row.pickups.all())
     if not picks:
         return "Renja OPD"
     counts = Counter(p.usulan.get_sumber_display() for p in picks)
@@ -80,7 +80,7 @@ def _source_summary(row: RenjaRow) -> str:
 
 
 def _reason(usulan: Usulan) -> str:
-    decisions = list(usulan.keputusan.all())
+    decisions = list(usulan.decisions.all())
     return decisions[-1].alasan if decisions else ""
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from renja.admin import ReadOnlyAdmin
 
-from .models import Keputusan, Pengambilan, Usulan
+from .models import Decision, Pickup, Usulan
 
 
 @admin.register(Usulan)
@@ -15,14 +15,14 @@ class UsulanAdmin(ReadOnlyAdmin):
     list_select_related = ["fiscal_year", "desa", "opd_tujuan"]
 
 
-@admin.register(Keputusan)
-class KeputusanAdmin(ReadOnlyAdmin):
-    list_display = ["usulan", "level", "keputusan", "opd", "at", "by"]
-    list_filter = ["level", "keputusan"]
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["usulan", "level", "kind", "opd", "at", "by"]
+    list_filter = ["level", "kind"]
     list_select_related = ["usulan", "opd", "by"]
 
 
-@admin.register(Pengambilan)
-class PengambilanAdmin(ReadOnlyAdmin):
+@admin.register(Pickup)
+class PickupAdmin(ReadOnlyAdmin):
     list_display = ["usulan", "renja_row", "anggaran", "at", "dibatalkan_oleh"]
     list_select_related = ["usulan", "renja_row"]

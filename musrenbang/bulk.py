@@ -32,7 +32,7 @@ def usulan_bulk_apply(
         return services.usulan_close_many(usulan_list=usulan_list, by=by, alasan=alasan)
     return services.usulan_decide_many(
         usulan_list=usulan_list,
-        keputusan=action,
+        kind=action,
         by=by,
         alasan=alasan,
         row=row,

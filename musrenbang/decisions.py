@@ -1,6 +1,6 @@
 """The decision types of an usulan, in ONE table, and every rule derived from it.
 
-Each step on an usulan's trail (`Keputusan.keputusan`) is one of these types, and the usulan's status is the type of
+Each step on an usulan's trail (`Decision.kind`) is one of these types, and the usulan's status is the type of
 its last step (or `baru` before any). The models' choices and reason constraint, the services, the imports, the forms,
 the selectors (of musrenbang and sinkronisasi), the templates (the `status_badge` filter) and the CSS read this table;
 tests/musrenbang/test_decision_table.py checks that they agree.
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Level:
-    """Where a step was taken (`Keputusan.level`)."""
+    """Where a step was taken (`Decision.level`)."""
 
     KECAMATAN = "kecamatan"
     BAPPEDA = "bappeda"
@@ -48,8 +48,8 @@ class Cause:
 class DecisionType:
     """One decision type and its rules."""
 
-    name: str  # the member name in Keputusan.Jenis and Usulan.Status
-    value: str  # stored in Keputusan.keputusan and Usulan.status
+    name: str  # the member name in Decision.Kind and Usulan.Status
+    value: str  # stored in Decision.kind and Usulan.status
     label: str  # the decision, as the trail shows it
     status_label: str  # the status an usulan has after it
     needs_reason: bool  # refused without an `alasan` (also a database constraint)
@@ -180,7 +180,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
 
 BY_VALUE: dict[str, DecisionType] = {t.value: t for t in DECISION_TYPES}
 
-# Choices of Keputusan.Jenis and Usulan.Status (models.TextChoices' functional form: member name, (value, label)).
+# Choices of Decision.Kind and Usulan.Status (models.TextChoices' functional form: member name, (value, label)).
 DECISION_CHOICES = [(t.name, (t.value, t.label)) for t in DECISION_TYPES]
 STATUS_CHOICES = [("BARU", (INITIAL_STATUS, INITIAL_STATUS_LABEL))] + [
     (t.name, (t.value, t.status_label)) for t in DECISION_TYPES

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.form_renderer import use_reference_selects
 from renja.models import FiscalYear, Opd, Wilayah
 
-from .models import Pengambilan, Usulan
+from .models import Pickup, Usulan
 
 
 class UsulanFilter(django_filters.FilterSet):
@@ -80,9 +80,7 @@ class UsulanFilter(django_filters.FilterSet):
         return qs
 
     def filter_baris(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        picked = Pengambilan.objects.filter(renja_row__ref=value.strip(), dibatalkan_oleh__isnull=True).values(
-            "usulan_id"
-        )
+        picked = Pickup.objects.filter(renja_row__ref=value.strip(), dibatalkan_oleh__isnull=True).values("usulan_id")
         return qs.filter(pk__in=picked)
 
     def filter_desa(self, qs: QuerySet, name: str, value: str) -> QuerySet:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from renja.models import FiscalYear, Opd, RenjaRow
 
 from . import decisions
-from .models import InboxMail, Keputusan, Usulan
+from .models import Decision, InboxMail, Usulan
 
 # An agency's decisions (routing and closing are Bappeda's own steps).
 DECISIONS = [(t.value, t.label) for t in decisions.DECISION_TYPES if t.by_agency]
@@ -35,8 +35,8 @@ class DecisionForm(forms.Form):
     keputusan = forms.ChoiceField(label=_("Keputusan"), choices=DECISIONS, widget=forms.RadioSelect)
     level = forms.ChoiceField(
         label=_("Diputuskan dalam"),
-        initial=Keputusan.Level.OPD,
-        choices=[(Keputusan.Level.OPD, _("Kotak masuk OPD")), (Keputusan.Level.FORUM, _("Forum Perangkat Daerah"))],
+        initial=Decision.Level.OPD,
+        choices=[(Decision.Level.OPD, _("Kotak masuk OPD")), (Decision.Level.FORUM, _("Forum Perangkat Daerah"))],
     )
     alasan = forms.CharField(
         label=_("Alasan"),
@@ -95,7 +95,7 @@ class DecisionForm(forms.Form):
                         "year": self.usulan.fiscal_year.year,
                     },
                 )
-        if cleaned.get("keputusan") == Keputusan.Jenis.DIGABUNG:
+        if cleaned.get("keputusan") == Decision.Kind.DIGABUNG:
             target_id, target_ref = (
                 (cleaned.get("gabung_usulan") or "").strip(),
                 (cleaned.get("gabung_renja") or "").strip(),
@@ -129,9 +129,9 @@ class BulkForm(forms.Form):
 
     ACTIONS = [
         ("teruskan", _("Teruskan ke OPD")),
-        (Keputusan.Jenis.DITERIMA, _("Terima ke satu baris Renja")),
-        (Keputusan.Jenis.DITOLAK, _("Tolak")),
-        (Keputusan.Jenis.DIKEMBALIKAN, _("Kembalikan ke Bappeda")),
+        (Decision.Kind.DITERIMA, _("Terima ke satu baris Renja")),
+        (Decision.Kind.DITOLAK, _("Tolak")),
+        (Decision.Kind.DIKEMBALIKAN, _("Kembalikan ke Bappeda")),
         ("tutup", _("Tutup (tidak tertampung, dibawa ke tahun berikut)")),
     ]
     aksi = forms.ChoiceField(label=_("Aksi untuk yang dipilih"), choices=ACTIONS)

@@ -144,16 +144,16 @@ class Usulan(models.Model):
         return self.status not in decisions.UNDECIDED
 
 
-class Keputusan(models.Model):
+class Decision(models.Model):
     """One decision on an usulan. Written once by a service and never changed or deleted."""
 
     Level = models.TextChoices("Level", decisions.Level.CHOICES)
     # The decision types and their rules: musrenbang/decisions.py.
-    Jenis = models.TextChoices("Jenis", decisions.DECISION_CHOICES)
+    Kind = models.TextChoices("Kind", decisions.DECISION_CHOICES)
 
-    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="keputusan")
+    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="decisions")
     level = models.CharField(_("tingkat"), max_length=25, choices=Level.choices)
-    keputusan = models.CharField(_("keputusan"), max_length=30, choices=Jenis.choices)
+    kind = models.CharField(_("keputusan"), max_length=30, choices=Kind.choices)
     # For diteruskan: the agency it was routed to. For a decision: the agency that decided.
     opd = models.ForeignKey(
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -167,7 +167,7 @@ class Keputusan(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="gabungan",
+        related_name="merged_in",
     )
     digabung_ke_renja = models.ForeignKey(
         RenjaRow,
@@ -188,44 +188,44 @@ class Keputusan(models.Model):
         verbose_name_plural = _("keputusan")
         constraints = [
             models.CheckConstraint(
-                name="keputusan_reason_required",
-                condition=~Q(keputusan__in=decisions.reason_required_values()) | ~Q(alasan=""),
+                name="decision_reason_required",
+                condition=~Q(kind__in=decisions.reason_required_values()) | ~Q(alasan=""),
                 violation_error_message=_(
                     "Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."
                 ),
             ),
             models.CheckConstraint(
-                name="keputusan_merge_has_target",
-                condition=~Q(keputusan=decisions.MERGED)
+                name="decision_merge_has_target",
+                condition=~Q(kind=decisions.MERGED)
                 | Q(digabung_ke_usulan__isnull=False)
                 | Q(digabung_ke_renja__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["usulan", "at"], name="keputusan_usulan_at")]
+        indexes = [models.Index(fields=["usulan", "at"], name="decision_usulan_at")]
 
     def __str__(self) -> str:
-        return f"{self.usulan.id_usulan}: {self.get_keputusan_display()} ({self.get_level_display()})"
+        return f"{self.usulan.id_usulan}: {self.get_kind_display()} ({self.get_level_display()})"
 
     @property
     def actor_label(self) -> str:
         return actor_label(self.by, self.source)
 
 
-class Pengambilan(models.Model):
+class Pickup(models.Model):
     """An usulan picked up into a Renja row, with the volume and cost allocated to that row."""
 
-    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="pengambilan")
+    usulan = models.ForeignKey(Usulan, on_delete=models.PROTECT, related_name="pickups")
     renja_row = models.ForeignKey(
-        RenjaRow, verbose_name=_("baris Renja"), on_delete=models.PROTECT, related_name="pengambilan"
+        RenjaRow, verbose_name=_("baris Renja"), on_delete=models.PROTECT, related_name="pickups"
     )
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, null=True, blank=True)
     anggaran = models.BigIntegerField(_("biaya"), default=0)
-    keputusan = models.ForeignKey(Keputusan, on_delete=models.PROTECT, related_name="pengambilan")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="pickups")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     # A later decision that is not an acceptance ends the pick-up; the row stays as a record.
     dibatalkan_oleh = models.ForeignKey(
-        Keputusan, null=True, blank=True, on_delete=models.PROTECT, related_name="pembatalan"
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="cancelled_pickups"
     )
 
     class Meta:
@@ -236,9 +236,9 @@ class Pengambilan(models.Model):
             models.UniqueConstraint(
                 fields=["usulan", "renja_row"],
                 condition=Q(dibatalkan_oleh__isnull=True),
-                name="pengambilan_unique_active_row",
+                name="pickup_unique_active_row",
             ),
-            models.CheckConstraint(name="pengambilan_anggaran_not_negative", condition=Q(anggaran__gte=0)),
+            models.CheckConstraint(name="pickup_anggaran_not_negative", condition=Q(anggaran__gte=0)),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from renja import permissions as rules
 from renja.models import User
 
-from .models import Keputusan, Usulan
+from .models import Decision, Usulan
 
 
 def usulan_for_user(user: User) -> QuerySet[Usulan]:
@@ -49,5 +49,5 @@ def decision_level(user: User, opds, chosen: str | None = None) -> str:
     agency's Renja) decides only as the forum; the agencies' people and Bappeda decide at the level they chose,
     by default the agency's."""
     if all(rules.acting_for(user, opd.pk if opd else None) in rules.CHANGES_RENJA for opd in opds):
-        return chosen or Keputusan.Level.OPD
-    return Keputusan.Level.FORUM
+        return chosen or Decision.Level.OPD
+    return Decision.Level.FORUM

@@ -13,20 +13,20 @@ from core.formatting import rupiah
 from renja.models import RenjaRow
 
 from . import decisions
-from .models import InboxMail, InboxVisit, Keputusan, Pengambilan, Usulan
+from .models import Decision, InboxMail, InboxVisit, Pickup, Usulan
 
 
-def trail(usulan: Usulan) -> list[Keputusan]:
+def trail(usulan: Usulan) -> list[Decision]:
     """The decision trail, oldest first, with the agencies and merge targets it names."""
     return list(
-        usulan.keputusan.select_related("opd", "by", "digabung_ke_usulan", "digabung_ke_renja").order_by("at", "id")
+        usulan.decisions.select_related("opd", "by", "digabung_ke_usulan", "digabung_ke_renja").order_by("at", "id")
     )
 
 
-def pickups(usulan: Usulan) -> list[Pengambilan]:
+def pickups(usulan: Usulan) -> list[Pickup]:
     """The Renja rows the usulan is picked up into now."""
     return list(
-        usulan.pengambilan.filter(dibatalkan_oleh__isnull=True).select_related("renja_row__opd").order_by("at", "id")
+        usulan.pickups.filter(dibatalkan_oleh__isnull=True).select_related("renja_row__opd").order_by("at", "id")
     )
 
 
@@ -86,10 +86,10 @@ def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow
     usulan it holds now) and `lokasi_ids` (its kecamatan and desa; empty = regency-wide). Two queries."""
     if opd_id is None:
         return []
-    active = Q(pengambilan__dibatalkan_oleh__isnull=True)
+    active = Q(pickups__dibatalkan_oleh__isnull=True)
     rows = list(
         RenjaRow.objects.filter(opd_id=opd_id, fiscal_year_id=fiscal_year_id)
-        .annotate(ditampung=Coalesce(Sum("pengambilan__anggaran", filter=active), 0))
+        .annotate(ditampung=Coalesce(Sum("pickups__anggaran", filter=active), 0))
         .only("pk", "ref", "nama", "pagu", "version", "status", "opd_id", "fiscal_year_id")
         .order_by("ref")
     )
@@ -122,9 +122,7 @@ def acceptance_warnings(usulan: Usulan, parts: list[tuple[RenjaRow, int]]) -> li
     warnings = []
     place = {usulan.desa_id, usulan.desa.parent_id} - {None}
     own = (
-        {p.renja_row_id: p.anggaran for p in usulan.pengambilan.all() if p.dibatalkan_oleh_id is None}
-        if usulan.pk
-        else {}
+        {p.renja_row_id: p.anggaran for p in usulan.pickups.all() if p.dibatalkan_oleh_id is None} if usulan.pk else {}
     )
     for row, cost in parts:
         if row.lokasi_ids and not (row.lokasi_ids & place):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,23 +137,21 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
     for u in usulan:
         if u.status != "baru":
             decisions.append(
-                Keputusan(usulan=u, level="bappeda", keputusan="diteruskan", opd_id=u.opd_tujuan_id, at=timezone.now())
+                Decision(usulan=u, level="bappeda", kind="diteruskan", opd_id=u.opd_tujuan_id, at=timezone.now())
             )
         if u.status not in ("baru", "diteruskan"):
             decisions.append(
-                Keputusan(
-                    usulan=u, level="opd", keputusan=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now()
-                )
+                Decision(usulan=u, level="opd", kind=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now())
             )
-    Keputusan.objects.bulk_create(decisions, batch_size=2000)
+    Decision.objects.bulk_create(decisions, batch_size=2000)
     last = {d.usulan_id: d for d in decisions}
     for u in usulan:
         if u.status == "diterima" and by_opd.get(u.opd_tujuan_id):
             pickups.append(
-                Pengambilan(
-                    usulan=u, renja_row=rng.choice(by_opd[u.opd_tujuan_id]), anggaran=u.anggaran, keputusan=last[u.pk]
+                Pickup(
+                    usulan=u, renja_row=rng.choice(by_opd[u.opd_tujuan_id]), anggaran=u.anggaran, decision=last[u.pk]
                 )
             )
             if rng.random() < 0.01:  # double funding: a second agency's row
-                pickups.append(Pengambilan(usulan=u, renja_row=rng.choice(rows), anggaran=0, keputusan=last[u.pk]))
-    Pengambilan.objects.bulk_create(pickups, batch_size=2000)
+                pickups.append(Pickup(usulan=u, renja_row=rng.choice(rows), anggaran=0, decision=last[u.pk]))
+    Pickup.objects.bulk_create(pickups, batch_size=2000)

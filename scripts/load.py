@@ -350,7 +350,7 @@ def run_group(people: list, stop: float) -> dict:
 def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
     """Every acknowledged write that is not in the database afterwards."""
     from forum.models import Attendance
-    from musrenbang.models import Keputusan, Usulan
+    from musrenbang.models import Decision, Usulan
     from renja.models import RenjaRow
 
     def keys(kind: str) -> list[tuple]:
@@ -359,7 +359,7 @@ def lost_writes(writes: dict[tuple, object]) -> list[tuple]:
     rows = dict(RenjaRow.objects.filter(pk__in=[k[1] for k in keys("renja")]).values_list("pk", "keterangan"))
     routed = dict(Usulan.objects.filter(pk__in=[k[1] for k in keys("route")]).values_list("pk", "opd_tujuan_id"))
     decided = set(
-        Keputusan.objects.filter(usulan_id__in=[k[1] for k in keys("decide")], keputusan="ditolak").values_list(
+        Decision.objects.filter(usulan_id__in=[k[1] for k in keys("decide")], kind="ditolak").values_list(
             "usulan_id", "alasan"
         )
     )

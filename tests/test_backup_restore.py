@@ -89,7 +89,7 @@ def counts(conn) -> dict[str, int]:
 
 def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
     from forum.models import Attendance, BeritaAcara, Forum
-    from musrenbang.models import Keputusan, Usulan
+    from musrenbang.models import Decision, Usulan
     from renja.models import AuditLog, Nomenklatur, Opd, RenjaRow, User, Wilayah
 
     configured = urlsplit(SOURCE_URL).path.lstrip("/")
@@ -136,7 +136,7 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path):
                 User,
                 RenjaRow,
                 Usulan,
-                Keputusan,
+                Decision,
                 Forum,
                 Attendance,
                 BeritaAcara,

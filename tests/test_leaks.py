@@ -30,7 +30,7 @@ def walk(resolver=None, prefix="", namespace=""):
 def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     """An usulan, a forum, a Renja row and an overlapping pair of agency A, each carrying the secret text."""
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan=f"{SECRET} usulan", pengusul=SECRET)
-    usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan=f"{SECRET} alasan", by=opd_a_editor)
+    usulan_services.usulan_decide(usulan=usulan, kind="ditolak", alasan=f"{SECRET} alasan", by=opd_a_editor)
     forum = forum_services.forum_create(
         fiscal_year=year,
         opd_list=[opd_a],
@@ -138,7 +138,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     # No POST from either of them changed anything of agency A's.
     agency_a_world["usulan"].refresh_from_db()
     agency_a_world["forum"].refresh_from_db()
-    assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].keputusan.count() == 2
+    assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].decisions.count() == 2
     assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
     agency_a_world["pair"].refresh_from_db()

@@ -42,15 +42,15 @@ def _assign(usulan: Usulan, data: dict[str, Any]) -> None:
 
 def _service_step(step: TrailStep) -> services.Step:
     """The services' form of a trail entry the file describes."""
-    if step.keputusan == decisions.ROUTED:
-        return services.Step(keputusan=step.keputusan, opd=step.opd)
+    if step.kind == decisions.ROUTED:
+        return services.Step(kind=step.kind, opd=step.opd)
     return services.Step(
-        keputusan=step.keputusan,
+        kind=step.kind,
         alasan=step.alasan,
         volume=step.volume,
         anggaran=step.anggaran,
-        allocations=[services.Allocation(step.row)] if step.keputusan in decisions.ACCEPTED else [],
-        merge_row=step.row if step.keputusan == decisions.MERGED else None,
+        allocations=[services.Allocation(step.row)] if step.kind in decisions.ACCEPTED else [],
+        merge_row=step.row if step.kind == decisions.MERGED else None,
     )
 
 

@@ -220,7 +220,7 @@ def _trail_to_apply(item: PlannedUsulan, look: Lookups) -> None:
     if matches:
         item.apply_steps = item.steps[matches[-1] :]
         return
-    if all(s.keputusan == decisions.ROUTED for s in item.steps) and item.steps[-1].opd.pk == usulan.opd_tujuan_id:
+    if all(s.kind == decisions.ROUTED for s in item.steps) and item.steps[-1].opd.pk == usulan.opd_tujuan_id:
         return  # the file routes it where the app has it, and that agency has decided since: nothing differs
     opd = look.opd_by_pk.get(usulan.opd_tujuan_id)
     item.kept = _(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from renja.models import FiscalYear, Wilayah
 
 from .. import decisions
-from ..models import Keputusan, Usulan
+from ..models import Decision, Usulan
 from .columns import ImportColumn, ImportFormat
 from .lookups import Lookups
 from .reading import Row, TrailStep, check_decision
@@ -128,7 +128,7 @@ class ProjectFormat(ImportFormat):
                 row.err("opd_tujuan", _("OPD %(opd)s tidak dikenal (pakai singkatan OPD)") % {"opd": opd_name})
             elif not opd.aktif:
                 row.err("opd_tujuan", _("OPD %(opd)s tidak aktif") % {"opd": opd.singkatan})
-        jenis = words(row.cell("keputusan_opd")).replace(" ", "_")
+        kind = words(row.cell("keputusan_opd")).replace(" ", "_")
         alasan = row.text("alasan")
         ref = row.text("ref_renja")
         renja_row = None
@@ -139,21 +139,21 @@ class ProjectFormat(ImportFormat):
                     "ref_renja",
                     _("ref %(ref)s tidak ada di Renja tahun %(year)s") % {"ref": ref, "year": fiscal_year.year},
                 )
-        if jenis and jenis not in Keputusan.Jenis.values:
+        if kind and kind not in Decision.Kind.values:
             row.err(
                 "keputusan_opd",
                 _("keputusan %(value)s tidak dikenal (pilihan: %(choices)s)")
-                % {"value": jenis, "choices": ", ".join(Keputusan.Jenis.values)},
+                % {"value": kind, "choices": ", ".join(Decision.Kind.values)},
             )
             return
-        if jenis and not opd_name:
+        if kind and not opd_name:
             row.err("opd_tujuan", _("wajib diisi bila keputusan_opd diisi"))
-        if jenis in decisions.TAKES_ROW and not ref:
-            row.err("ref_renja", _("wajib diisi untuk keputusan %(k)s") % {"k": jenis})
-        elif ref and jenis not in decisions.TAKES_ROW:
+        if kind in decisions.TAKES_ROW and not ref:
+            row.err("ref_renja", _("wajib diisi untuk keputusan %(k)s") % {"k": kind})
+        elif ref and kind not in decisions.TAKES_ROW:
             row.err("ref_renja", _("hanya diisi untuk keputusan diterima, diterima_dengan_perubahan atau digabung"))
         step_volume = step_anggaran = None
-        if jenis == decisions.ACCEPTED_WITH_CHANGES:
+        if kind == decisions.ACCEPTED_WITH_CHANGES:
             if row.has("volume_diterima"):
                 step_volume = row.clean("volume_diterima")
             if row.has("anggaran_diterima") and text(row.cell("anggaran_diterima")):
@@ -161,10 +161,10 @@ class ProjectFormat(ImportFormat):
         if opd is None or not row.ok:
             return
         row.steps.append(TrailStep(opd=opd, column="opd_tujuan"))
-        if jenis and jenis != decisions.ROUTED:
+        if kind and kind != decisions.ROUTED:
             step = TrailStep(
                 opd=opd,
-                keputusan=jenis,
+                kind=kind,
                 alasan=alasan,
                 volume=step_volume,
                 anggaran=step_anggaran,

@@ -21,7 +21,7 @@ class TrailStep:
     """One entry the file puts on an usulan's trail: a routing to an agency, or that agency's decision."""
 
     opd: Opd
-    keputusan: str = decisions.ROUTED
+    kind: str = decisions.ROUTED
     alasan: str = ""
     volume: Decimal | None = None
     anggaran: int | None = None
@@ -30,7 +30,7 @@ class TrailStep:
 
     @property
     def state(self) -> tuple[str, int]:
-        return (self.keputusan, self.opd.pk)
+        return (self.kind, self.opd.pk)
 
 
 class Row:
@@ -78,16 +78,16 @@ class Row:
 
 def check_decision(row: Row, step: TrailStep, *, reason_column: str, row_column: str, change_column: str) -> None:
     """Rules usulan_decide will apply, checked up front so that every problem of the file is listed at once."""
-    jenis = step.keputusan
-    if jenis in decisions.AGENCY_NEEDS_REASON and not step.alasan:
-        row.err(reason_column, _("wajib diisi untuk keputusan %(k)s") % {"k": jenis})
-    if jenis in decisions.ACCEPTED and step.row is not None and step.row.opd_id != step.opd.pk:
+    kind = step.kind
+    if kind in decisions.AGENCY_NEEDS_REASON and not step.alasan:
+        row.err(reason_column, _("wajib diisi untuk keputusan %(k)s") % {"k": kind})
+    if kind in decisions.ACCEPTED and step.row is not None and step.row.opd_id != step.opd.pk:
         row.err(
             row_column,
             _("baris Renja %(ref)s milik %(owner)s, bukan %(opd)s")
             % {"ref": step.row.ref, "owner": step.row.opd.singkatan, "opd": step.opd.singkatan},
         )
-    if jenis == decisions.ACCEPTED_WITH_CHANGES:
+    if kind == decisions.ACCEPTED_WITH_CHANGES:
         volume, anggaran = row.data.get("volume"), row.data.get("anggaran")
         if (step.volume is None or step.volume == volume) and (step.anggaran is None or step.anggaran == anggaran):
             row.err(

@@ -158,7 +158,7 @@ def sipd_columns(header: list[str]) -> dict[str, str]:
 
 @dataclass
 class Recommendation:
-    keputusan: str | None  # None: no clear decision word
+    kind: str | None  # None: no clear decision word
     volume: Decimal | None
     anggaran: int | None
     rest: str  # the text without the decision word and values: a reason
@@ -168,9 +168,9 @@ def parse_recommendation(cell: str) -> Recommendation:
     """Read an SIPD recommendation cell such as "Diterima. Koefisien : 2 Unit, Anggaran : 150.000.000"."""
     found: set[str] = set()
     rest = cell
-    for pattern, jenis in DECISION_WORDS:  # words first: a unit after a number never hides the decision
+    for pattern, kind in DECISION_WORDS:  # words first: a unit after a number never hides the decision
         if pattern.search(rest):
-            found.add(jenis)
+            found.add(kind)
             rest = pattern.sub(" ", rest)
     anggaran = volume = None
     if nilai := NILAI.search(rest):
@@ -179,9 +179,9 @@ def parse_recommendation(cell: str) -> Recommendation:
     if koef := KOEFISIEN.search(rest):
         volume = parse_volume(koef.group(1).rstrip(".,"))
         rest = rest[: koef.start()] + " " + rest[koef.end() :]
-    keputusan = found.pop() if len(found) == 1 else None
+    kind = found.pop() if len(found) == 1 else None
     rest = " ".join(rest.split()).strip(" .,;:-")
-    return Recommendation(keputusan, volume, anggaran, rest)
+    return Recommendation(kind, volume, anggaran, rest)
 
 
 def _sumber(usulan_ke: str, pengusul: str, profil: str) -> str:
@@ -354,18 +354,18 @@ class SipdFormat(ImportFormat):
         if opds.get("opd_awal") and opds["opd_awal"] != target:
             row.steps.append(TrailStep(opd=opds["opd_awal"], column=label("opd_awal")))
         row.steps.append(TrailStep(opd=target, column=label("opd_akhir" if "opd_akhir" in opds else "opd_awal")))
-        if recommendation is None or recommendation.keputusan is None:
+        if recommendation is None or recommendation.kind is None:
             return
-        jenis, cell = recommendation.keputusan, text(row.cell(rec_key))
-        step = TrailStep(opd=target, keputusan=jenis, column=label(rec_key))
-        if jenis in decisions.ACCEPTED:
+        kind, cell = recommendation.kind, text(row.cell(rec_key))
+        step = TrailStep(opd=target, kind=kind, column=label(rec_key))
+        if kind in decisions.ACCEPTED:
             differs = (recommendation.volume is not None and recommendation.volume != data.get("volume")) or (
                 recommendation.anggaran is not None and recommendation.anggaran != data.get("anggaran")
             )
             if differs:
-                step.keputusan = decisions.ACCEPTED_WITH_CHANGES
+                step.kind = decisions.ACCEPTED_WITH_CHANGES
                 step.volume, step.anggaran = recommendation.volume, recommendation.anggaran
-            elif jenis == decisions.ACCEPTED_WITH_CHANGES:
+            elif kind == decisions.ACCEPTED_WITH_CHANGES:
                 row.err(
                     label(rec_key),
                     _("diterima dengan perubahan: tulis Koefisien atau Anggaran yang berbeda dari usulan"),
@@ -374,7 +374,7 @@ class SipdFormat(ImportFormat):
             step.alasan = recommendation.rest
         else:
             step.alasan = recommendation.rest or f"{label(rec_key)} (SIPD): {cell}"
-        if jenis in decisions.TAKES_ROW:
+        if kind in decisions.TAKES_ROW:
             step.row = _renja_row_for(row, look, target, cell)
             if step.row is None:
                 return

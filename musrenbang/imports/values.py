@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from core.importing import THOUSANDS, decimal_within, integer_range, max_length, parse_rupiah
 
-from ..models import Keputusan, Usulan
+from ..models import Decision, Usulan
 
 TEXT_LIMITS = {name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "satuan")}
-MAX_ANGGARAN = min(10**15, integer_range(Usulan, "anggaran")[1], integer_range(Keputusan, "anggaran")[1])
+MAX_ANGGARAN = min(10**15, integer_range(Usulan, "anggaran")[1], integer_range(Decision, "anggaran")[1])
 MAX_PRIORITAS = integer_range(Usulan, "prioritas")[1]
 MICRO = Decimal("0.000001")
 COORDINATES = re.compile(r"[\s,;:(\[]*(-?\d{1,2}\.\d{3,})\s*[,;]\s*(-?\d{1,3}\.\d{3,})\s*[)\]]?\s*$")
@@ -79,7 +79,7 @@ def parse_volume(value: Any) -> Decimal | None:
     if number < 0:
         raise ValueError(_("tidak boleh negatif"))
     # The usulan's volume and a decision's accepted volume are the same kind of column.
-    decimal_within(number, Keputusan, "volume", spreadsheet=isinstance(value, float))
+    decimal_within(number, Decision, "volume", spreadsheet=isinstance(value, float))
     return decimal_within(number, Usulan, "volume", spreadsheet=isinstance(value, float))
 
 

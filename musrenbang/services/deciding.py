@@ -17,7 +17,7 @@ from renja import services as renja_services
 from renja.models import RenjaRow, User
 
 from .. import decisions
-from ..models import Keputusan, Pengambilan, Usulan
+from ..models import Decision, Pickup, Usulan
 from .trail import ACCEPTED, NEEDS_REASON, _ensure_open, _lock, _record
 
 
@@ -41,16 +41,16 @@ def _check_decider(usulan: Usulan, by: User | None) -> None:
 def usulan_decide(
     *,
     usulan: Usulan,
-    keputusan: str,
+    kind: str,
     by: User | None,
-    level: str = Keputusan.Level.OPD,
+    level: str = Decision.Level.OPD,
     alasan: str = "",
     volume: Decimal | None = None,
     anggaran: int | None = None,
     allocations: Sequence[Allocation] = (),
     merge_usulan: Usulan | None = None,
     merge_row: RenjaRow | None = None,
-) -> Keputusan:
+) -> Decision:
     """Decide on an usulan routed to an agency, following the rules of each decision.
 
     diterima / diterima_dengan_perubahan pick it up into one or more of the agency's Renja rows (a split needs the
@@ -61,7 +61,7 @@ def usulan_decide(
     _ensure_open(locked.fiscal_year)
     fields, allocations = _decision_fields(
         locked,
-        keputusan=keputusan,
+        kind=kind,
         by=by,
         alasan=alasan,
         volume=volume,
@@ -70,11 +70,11 @@ def usulan_decide(
         merge_usulan=merge_usulan,
         merge_row=merge_row,
     )
-    decision = _record(locked, level=level, jenis=keputusan, by=by, **fields)
+    decision = _record(locked, level=level, kind=kind, by=by, **fields)
     _audit_cross_agency_merge(locked, decision, by)
     for part in allocations:
-        Pengambilan.objects.create(
-            usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, keputusan=decision, by=by
+        Pickup.objects.create(
+            usulan=locked, renja_row=part.row, volume=part.volume, anggaran=part.anggaran, decision=decision, by=by
         )
     return decision
 
@@ -82,7 +82,7 @@ def usulan_decide(
 def _decision_fields(
     usulan: Usulan,
     *,
-    keputusan: str,
+    kind: str,
     by: User | None,
     alasan: str,
     volume: Decimal | None,
@@ -91,22 +91,22 @@ def _decision_fields(
     merge_usulan: Usulan | None,
     merge_row: RenjaRow | None,
 ) -> tuple[dict, list[Allocation]]:
-    """The rules of each decision (no queries): the Keputusan fields to write and the checked pick-ups."""
+    """The rules of each decision (no queries): the Decision fields to write and the checked pick-ups."""
     _check_decider(usulan, by)
     # Routing and closing are Bappeda's own steps (usulan_route, usulan_close), not an agency's decision.
-    if keputusan not in decisions.BY_AGENCY:
-        raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": keputusan})
+    if kind not in decisions.BY_AGENCY:
+        raise ValidationError(_("Keputusan %(k)s tidak dikenal.") % {"k": kind})
     alasan = (alasan or "").strip()
-    if keputusan in NEEDS_REASON and not alasan:
+    if kind in NEEDS_REASON and not alasan:
         raise ValidationError(
-            {"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": decisions.label(keputusan).lower()}]}
+            {"alasan": [_("Alasan wajib diisi untuk keputusan %(k)s.") % {"k": decisions.label(kind).lower()}]}
         )
     fields: dict = {"opd": usulan.opd_tujuan, "alasan": alasan}
-    if keputusan == Keputusan.Jenis.DIGABUNG:
+    if kind == Decision.Kind.DIGABUNG:
         fields.update(_merge_target(usulan, merge_usulan, merge_row, by))
     checked: list[Allocation] = []
-    if keputusan in ACCEPTED:
-        if keputusan == Keputusan.Jenis.DITERIMA_DENGAN_PERUBAHAN:
+    if kind in ACCEPTED:
+        if kind == Decision.Kind.DITERIMA_DENGAN_PERUBAHAN:
             if (volume is None or volume == usulan.volume) and (anggaran is None or anggaran == usulan.anggaran):
                 raise ValidationError(_("Diterima dengan perubahan: isi volume atau biaya yang berubah."))
         elif (volume is not None and volume != usulan.volume) or (anggaran is not None and anggaran != usulan.anggaran):
@@ -144,7 +144,7 @@ def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaR
     return {"digabung_ke_renja": merge_row}
 
 
-def _audit_cross_agency_merge(usulan: Usulan, decision: Keputusan, by: User | None) -> None:
+def _audit_cross_agency_merge(usulan: Usulan, decision: Decision, by: User | None) -> None:
     """A merge into another agency's Renja row is Bappeda's act: recorded on the row, so that its agency sees it."""
     row = decision.digabung_ke_renja
     if row is not None and row.opd_id != usulan.opd_tujuan_id:
@@ -204,16 +204,16 @@ def _check_allocations(
 def usulan_decide_many(
     *,
     usulan_list: Iterable[Usulan],
-    keputusan: str,
+    kind: str,
     by: User | None,
     alasan: str = "",
     row: RenjaRow | None = None,
-    level: str = Keputusan.Level.OPD,
+    level: str = Decision.Level.OPD,
 ) -> int:
     """The same decision for a selection, all or none; an acceptance puts each whole usulan into one row."""
     count = 0
     for usulan in usulan_list:
-        allocations = [Allocation(row)] if (row is not None and keputusan in ACCEPTED) else []
-        usulan_decide(usulan=usulan, keputusan=keputusan, by=by, alasan=alasan, allocations=allocations, level=level)
+        allocations = [Allocation(row)] if (row is not None and kind in ACCEPTED) else []
+        usulan_decide(usulan=usulan, kind=kind, by=by, alasan=alasan, allocations=allocations, level=level)
         count += 1
     return count

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from renja import services as renja_services
 from renja.models import RenjaRow, User
 
-from ..models import Keputusan, Usulan
+from ..models import Decision, Usulan
 from .deciding import Allocation, _check_decider, usulan_decide
 from .trail import _lock
 
 
 @transaction.atomic
-def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, by: User | None) -> Keputusan:
+def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, by: User | None) -> Decision:
     """Create a Renja row of the routed agency from an usulan and accept the usulan into it."""
     locked = _lock(usulan)
     _check_decider(locked, by)
@@ -41,12 +41,12 @@ def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, b
             "sasaran": list(locked.sasaran.all()),
         },
     )
-    return usulan_decide(usulan=locked, keputusan=Keputusan.Jenis.DITERIMA, by=by, allocations=[Allocation(row)])
+    return usulan_decide(usulan=locked, kind=Decision.Kind.DITERIMA, by=by, allocations=[Allocation(row)])
 
 
 def picked_up_total(usulan: Usulan) -> int:
     """Cost of an usulan currently picked up into Renja rows."""
-    return usulan.pengambilan.filter(dibatalkan_oleh__isnull=True).aggregate(s=Sum("anggaran"))["s"] or 0
+    return usulan.pickups.filter(dibatalkan_oleh__isnull=True).aggregate(s=Sum("anggaran"))["s"] or 0
 
 
 @transaction.atomic

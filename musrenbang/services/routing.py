@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from renja.models import Opd, User
 
 from .. import decisions
-from ..models import Keputusan, Usulan
+from ..models import Decision, Usulan
 from .inbox import routing_mail_send
 from .trail import _ensure_open, _lock, _record
 
@@ -48,7 +48,7 @@ def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None, notify: bool = Tr
         return locked
     locked.opd_awal = locked.opd_awal or opd
     locked.opd_tujuan = opd
-    _record(locked, level=Keputusan.Level.BAPPEDA, jenis=Keputusan.Jenis.DITERUSKAN, opd=opd, by=by)
+    _record(locked, level=Decision.Level.BAPPEDA, kind=Decision.Kind.DITERUSKAN, opd=opd, by=by)
     if notify:
         transaction.on_commit(partial(routing_mail_send, opd_id=opd.pk, usulan_ids=[locked.pk]))
     return locked
@@ -76,7 +76,7 @@ def usulan_close(*, usulan: Usulan, by: User | None, alasan: str) -> Usulan:
         )
     if not alasan.strip():
         raise ValidationError(_("Alasan menutup usulan wajib diisi."), code="reason")
-    _record(locked, level=Keputusan.Level.BAPPEDA, jenis=Keputusan.Jenis.DITUTUP, by=by, alasan=alasan.strip())
+    _record(locked, level=Decision.Level.BAPPEDA, kind=Decision.Kind.DITUTUP, by=by, alasan=alasan.strip())
     return locked
 
 

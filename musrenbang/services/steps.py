@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from renja.models import FiscalYear, Opd, RenjaRow, User
 
-from ..models import Keputusan, Pengambilan, Usulan
+from ..models import Decision, Pickup, Usulan
 from . import deciding
 from .deciding import Allocation, _audit_cross_agency_merge
 from .inbox import routing_mail_send
@@ -25,9 +25,9 @@ from .trail import _ensure_open, status_from_trail
 
 @dataclass
 class Step:
-    """One entry to put on an usulan's trail: a routing (keputusan diteruskan, opd) or a decision."""
+    """One entry to put on an usulan's trail: a routing (kind diteruskan, opd) or a decision."""
 
-    keputusan: str
+    kind: str
     opd: Opd | None = None
     alasan: str = ""
     volume: Decimal | None = None
@@ -35,7 +35,7 @@ class Step:
     allocations: Sequence[Allocation] = ()
     merge_usulan: Usulan | None = None
     merge_row: RenjaRow | None = None
-    level: str = Keputusan.Level.OPD
+    level: str = Decision.Level.OPD
 
 
 class StepRefused(ValidationError):
@@ -71,12 +71,12 @@ def usulan_steps_apply(
             .filter(pk__in=ids[start : start + 900])
         ):
             locked[u.pk] = u
-    active: dict[int, list[Pengambilan]] = {}
-    for pick in Pengambilan.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
+    active: dict[int, list[Pickup]] = {}
+    for pick in Pickup.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
         active.setdefault(pick.usulan_id, []).append(pick)
-    decisions: list[Keputusan] = []
-    new_picks: list[tuple[Pengambilan, Keputusan]] = []
-    cancelled: list[tuple[Pengambilan, Keputusan]] = []
+    decisions: list[Decision] = []
+    new_picks: list[tuple[Pickup, Decision]] = []
+    cancelled: list[tuple[Pickup, Decision]] = []
     touched: dict[int, Usulan] = {}
     routed: dict[int, list[int]] = {}  # agency → usulan routed to it here: one e-mail per agency after the commit
     for position, (original, steps) in enumerate(items):
@@ -91,21 +91,21 @@ def usulan_steps_apply(
             raise StepRefused(changed, position=position, step=0)
         for number, step in enumerate(steps):
             try:
-                if step.keputusan == Keputusan.Jenis.DITERUSKAN:
+                if step.kind == Decision.Kind.DITERUSKAN:
                     _route_refusal(usulan)
                     if usulan.opd_tujuan_id == step.opd.pk and usulan.status == Usulan.Status.DITERUSKAN:
                         continue
                     usulan.opd_awal = usulan.opd_awal or step.opd
                     usulan.opd_tujuan = step.opd
                     routed.setdefault(step.opd.pk, []).append(usulan.pk)
-                    decision = Keputusan(
-                        usulan=usulan, level=Keputusan.Level.BAPPEDA, keputusan=step.keputusan, opd=step.opd, by=by
+                    decision = Decision(
+                        usulan=usulan, level=Decision.Level.BAPPEDA, kind=step.kind, opd=step.opd, by=by
                     )
                     parts: list[Allocation] = []
                 else:
                     fields, parts = deciding._decision_fields(
                         usulan,
-                        keputusan=step.keputusan,
+                        kind=step.kind,
                         by=by,
                         alasan=step.alasan,
                         volume=step.volume,
@@ -114,31 +114,29 @@ def usulan_steps_apply(
                         merge_usulan=step.merge_usulan,
                         merge_row=step.merge_row,
                     )
-                    decision = Keputusan(usulan=usulan, level=step.level, keputusan=step.keputusan, by=by, **fields)
+                    decision = Decision(usulan=usulan, level=step.level, kind=step.kind, by=by, **fields)
             except ValidationError as exc:
                 raise StepRefused(exc, position=position, step=number) from exc
             decisions.append(decision)
             cancelled += [(pick, decision) for pick in active.pop(usulan.pk, [])]
-            picks = [
-                Pengambilan(usulan=usulan, renja_row=p.row, volume=p.volume, anggaran=p.anggaran, by=by) for p in parts
-            ]
+            picks = [Pickup(usulan=usulan, renja_row=p.row, volume=p.volume, anggaran=p.anggaran, by=by) for p in parts]
             new_picks += [(pick, decision) for pick in picks]
             if picks:
                 active[usulan.pk] = picks
             usulan.status = status_from_trail([decision])
             usulan.digabung_ke_id = decision.digabung_ke_usulan_id
             touched[usulan.pk] = usulan
-    Keputusan.objects.bulk_create(decisions, batch_size=500)
+    Decision.objects.bulk_create(decisions, batch_size=500)
     for decision in decisions:
         if decision.digabung_ke_renja_id is not None:
             _audit_cross_agency_merge(decision.usulan, decision, by)
     for pick, decision in new_picks:
-        pick.keputusan = decision
+        pick.decision = decision
     for pick, decision in cancelled:
         pick.dibatalkan_oleh = decision  # a pick-up made earlier in this batch is saved already ended
     ended_before = [pick for pick, _d in cancelled if pick.pk is not None]  # those already in the database
-    Pengambilan.objects.bulk_create([pick for pick, _d in new_picks], batch_size=500)
-    Pengambilan.objects.bulk_update(ended_before, ["dibatalkan_oleh"], batch_size=500)
+    Pickup.objects.bulk_create([pick for pick, _d in new_picks], batch_size=500)
+    Pickup.objects.bulk_update(ended_before, ["dibatalkan_oleh"], batch_size=500)
     # One UPDATE per distinct outcome (a few dozen), not a CASE per row: bulk_update is slow at thousands of rows.
     groups: dict[tuple, list[int]] = {}
     for usulan in touched.values():

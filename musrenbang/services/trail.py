@@ -12,18 +12,18 @@ from renja import services as renja_services
 from renja.models import FiscalYear, StageWindow, User
 
 from .. import decisions
-from ..models import Keputusan, Pengambilan, Usulan
+from ..models import Decision, Pickup, Usulan
 
 ACCEPTED = decisions.ACCEPTED
 NEEDS_REASON = decisions.AGENCY_NEEDS_REASON
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
-def status_from_trail(trail: Sequence[Keputusan]) -> str:
+def status_from_trail(trail: Sequence[Decision]) -> str:
     """The status an usulan has after these decisions (oldest first): the last one decides; none means baru."""
     if not trail:
         return Usulan.Status.BARU
-    return Usulan.Status(trail[-1].keputusan).value
+    return Usulan.Status(trail[-1].kind).value
 
 
 def tracking_code_new() -> str:
@@ -51,10 +51,10 @@ def _lock(usulan: Usulan) -> Usulan:
     )
 
 
-def _record(usulan: Usulan, *, level: str, jenis: str, by: User | None, **fields) -> Keputusan:
+def _record(usulan: Usulan, *, level: str, kind: str, by: User | None, **fields) -> Decision:
     """Append one decision to the trail, end pick-ups it replaces, and store the derived status."""
-    decision = Keputusan.objects.create(usulan=usulan, level=level, keputusan=jenis, by=by, **fields)
-    Pengambilan.objects.filter(usulan=usulan, dibatalkan_oleh__isnull=True).exclude(keputusan=decision).update(
+    decision = Decision.objects.create(usulan=usulan, level=level, kind=kind, by=by, **fields)
+    Pickup.objects.filter(usulan=usulan, dibatalkan_oleh__isnull=True).exclude(decision=decision).update(
         dibatalkan_oleh=decision
     )
     usulan.status = status_from_trail([decision])

@@ -20,7 +20,7 @@ from renja import permissions as rules
 from .. import selectors, services
 from ..bulk import bulk_acceptance_row, bulk_acceptance_warnings, usulan_bulk_apply
 from ..forms import BulkForm, CarryOverForm
-from ..models import Keputusan
+from ..models import Decision
 from ..permissions import require_bulk_action, usulan_for_user
 from .lists import BULK_AUTO_ID, _list_page
 
@@ -43,7 +43,7 @@ def usulan_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     data, chosen = form.cleaned_data, list(form.cleaned_data["pilih"])
     row = None
-    if data["aksi"] == Keputusan.Jenis.DITERIMA:
+    if data["aksi"] == Decision.Kind.DITERIMA:
         # The ref is checked before anything happens: a typo keeps the selection (the whole list comes back).
         try:
             row = bulk_acceptance_row(chosen, data["baris"])
@@ -77,9 +77,9 @@ def _bulk_done(data: dict, chosen: list, count: int, row) -> str:
         return _("%(n)s usulan diteruskan ke %(opd)s: %(ids)s.") % {**values, "opd": data["opd"].singkatan}
     if aksi == "tutup":
         return _("%(n)s usulan ditutup: %(ids)s.") % values
-    if aksi == Keputusan.Jenis.DITERIMA:
+    if aksi == Decision.Kind.DITERIMA:
         return _("%(n)s usulan diterima ke baris Renja %(ref)s: %(ids)s.") % {**values, "ref": row.ref}
-    if aksi == Keputusan.Jenis.DITOLAK:
+    if aksi == Decision.Kind.DITOLAK:
         return _("%(n)s usulan ditolak: %(ids)s.") % values
     return _("%(n)s usulan dikembalikan ke Bappeda: %(ids)s.") % values
 
@@ -100,13 +100,13 @@ def _bulk_confirm(request: HttpRequest, data: dict, chosen: list, back: str, *, 
         fact = _(
             "%(n)s usulan akan ditutup (tidak tertampung) dan dapat dibawa ke tahun berikut. Alasan: %(alasan)s"
         ) % {"n": n, "alasan": alasan}
-    elif aksi == Keputusan.Jenis.DITERIMA:
+    elif aksi == Decision.Kind.DITERIMA:
         fact = _("%(n)s usulan akan diterima ke baris Renja %(ref)s (%(nama)s).") % {
             "n": n,
             "ref": row.ref,
             "nama": row.nama,
         }
-    elif aksi == Keputusan.Jenis.DITOLAK:
+    elif aksi == Decision.Kind.DITOLAK:
         fact = _("%(n)s usulan akan ditolak. Alasan: %(alasan)s") % {"n": n, "alasan": alasan or "–"}
     else:
         fact = _("%(n)s usulan akan dikembalikan ke Bappeda. Alasan: %(alasan)s") % {"n": n, "alasan": alasan or "–"}

@@ -19,7 +19,7 @@ from renja import permissions as rules
 
 from .. import selectors, services
 from ..forms import DecisionForm, NewRowForm, RouteForm
-from ..models import Keputusan, Usulan
+from ..models import Decision, Usulan
 from ..permissions import decision_level, get_usulan_for_user, usulan_for_user
 
 
@@ -51,7 +51,7 @@ def _detail(
     if decision_form is None and can_decide:
         # Back from adding the village to a row: the acceptance into that row is filled in, one click from saving.
         initial = (
-            {"keputusan": Keputusan.Jenis.DITERIMA, "baris_1": request.GET["baris"]} if request.GET.get("baris") else {}
+            {"keputusan": Decision.Kind.DITERIMA, "baris_1": request.GET["baris"]} if request.GET.get("baris") else {}
         )
         decision_form = DecisionForm(usulan=usulan, rows=rows, initial=initial)
     context = {
@@ -105,7 +105,7 @@ def usulan_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.usulan_decide(
                 usulan=usulan,
-                keputusan=data["keputusan"],
+                kind=data["keputusan"],
                 by=request.user,
                 alasan=data["alasan"],
                 level=decision_level(request.user, [usulan.opd_tujuan], chosen=data["level"]),
@@ -152,9 +152,7 @@ def row_places_add(request: HttpRequest) -> HttpResponse:
         )
     if len(chosen) == 1 and back == reverse("musrenbang:usulan-detail", args=[chosen[0].pk]):
         return redirect(f"{back}?{urlencode({'baris': row.ref})}")
-    query = urlencode(
-        [("pilih", u.pk) for u in chosen] + [("aksi", Keputusan.Jenis.DITERIMA), ("terima_baris", row.ref)]
-    )
+    query = urlencode([("pilih", u.pk) for u in chosen] + [("aksi", Decision.Kind.DITERIMA), ("terima_baris", row.ref)])
     return redirect(f"{back}{'&' if '?' in back else '?'}{query}")
 
 
@@ -176,7 +174,7 @@ def usulan_new_row(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
-            row = decision.pengambilan.get().renja_row
+            row = decision.pickups.get().renja_row
             messages.success(
                 request, _("Baris Renja %(ref)s dibuat dan usulan diterima ke dalamnya.") % {"ref": row.ref}
             )

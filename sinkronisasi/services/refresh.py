@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from musrenbang.models import Pengambilan
+from musrenbang.models import Pickup
 from renja.models import FiscalYear, KelompokSasaran, RenjaRow, Wilayah
 
 from .. import text
@@ -50,7 +50,7 @@ def _rows_fingerprint(fiscal_year: FiscalYear) -> str:
 
 
 def _pickups_fingerprint(fiscal_year: FiscalYear) -> str:
-    agg = Pengambilan.objects.filter(renja_row__fiscal_year=fiscal_year).aggregate(
+    agg = Pickup.objects.filter(renja_row__fiscal_year=fiscal_year).aggregate(
         n=Count("id"), ended=Count("id", filter=Q(dibatalkan_oleh__isnull=False)), m=Max("id")
     )
     return f"{agg['n']}:{agg['ended']}:{agg['m']}"
@@ -128,7 +128,7 @@ def _facts(f: RowFeatures | StoredFacts) -> RowFacts:
 def _active_pickups(fiscal_year: FiscalYear) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for row_id, usulan_id in (
-        Pengambilan.objects.filter(renja_row__fiscal_year=fiscal_year, dibatalkan_oleh__isnull=True)
+        Pickup.objects.filter(renja_row__fiscal_year=fiscal_year, dibatalkan_oleh__isnull=True)
         .values_list("renja_row_id", "usulan_id")
         .order_by("renja_row_id", "usulan_id")
     ):

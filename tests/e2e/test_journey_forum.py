@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from forum import selectors as forum_selectors
 from forum.models import BeritaAcara, Forum
 from musrenbang import services as usulan_services
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 
 from ..factories import make_usulan
 from ..forum.test_forum import pdf_text
@@ -23,7 +23,7 @@ def usulan_on_agenda(year, opd_a, opd_a_editor):
     usulan = make_usulan(
         fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-FORUM-1", usulan="Kursi roda untuk warga disabilitas"
     )
-    usulan_services.usulan_decide(usulan=usulan, keputusan="ditolak", alasan="Belum ada pagu", by=opd_a_editor)
+    usulan_services.usulan_decide(usulan=usulan, kind="ditolak", alasan="Belum ada pagu", by=opd_a_editor)
     return usulan
 
 
@@ -93,10 +93,10 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(
     expect(page.locator("main")).to_contain_text("melebihi pagu")
     page.click("main button:has-text('Simpan keputusan tetap')")
     expect(page.locator("main")).to_contain_text("Keputusan untuk USL-FORUM-1 disimpan.")
-    decision = Keputusan.objects.filter(usulan=usulan_on_agenda).latest("at")
-    assert (decision.keputusan, decision.level, decision.by.username) == (
+    decision = Decision.objects.filter(usulan=usulan_on_agenda).latest("at")
+    assert (decision.kind, decision.level, decision.by.username) == (
         "diterima",
-        Keputusan.Level.FORUM,
+        Decision.Level.FORUM,
         "fasilitator",
     )
     assert Usulan.objects.get(pk=usulan_on_agenda.pk).status == "diterima"

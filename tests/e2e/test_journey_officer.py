@@ -4,7 +4,7 @@ row outside the usulan's village (warning, one-click add of the village, accept)
 import pytest
 from playwright.sync_api import expect
 
-from musrenbang.models import Pengambilan, Usulan
+from musrenbang.models import Pickup, Usulan
 from renja.models import RenjaRow, Wilayah
 
 from ..factories import make_row, make_usulan, make_wilayah
@@ -74,7 +74,7 @@ def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(
     # A warning, not a refusal: the row is in Tenggarong, the usulan in Anggana.
     warning = page.locator("#peringatan-terima").locator("xpath=..")
     expect(warning).to_contain_text("berada di luar lokasi baris 2026-DINSOS-013")
-    assert not Pengambilan.objects.exists()
+    assert not Pickup.objects.exists()
     assert_accessible(page)
     _snap(page, "warning")
 
@@ -86,7 +86,7 @@ def test_officer_sees_new_usulan_fixes_an_out_of_place_acceptance_and_goes_on(
     page.click("main button:has-text('Simpan keputusan')")
     expect(page.locator("main")).to_contain_text("Keputusan untuk USL-ANG-1 disimpan.")
     assert Usulan.objects.get(pk=first.pk).status == "diterima"
-    assert Pengambilan.objects.get().renja_row_id == row.pk
+    assert Pickup.objects.get().renja_row_id == row.pk
     assert_accessible(page)
     _snap(page, "accepted")
 

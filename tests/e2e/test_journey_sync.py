@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from musrenbang import services as usulan_services
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 from renja.models import Wilayah
 from sinkronisasi.models import Overlap
 from sinkronisasi.services import synonym_group_seed
@@ -45,7 +45,7 @@ def test_planner_settles_an_overlap_and_routes_an_orphan(live_server, page, shot
         fiscal_year=year, desa=desa, opd_tujuan=opd_a, id_usulan="USL-YATIM", usulan="Taman bermain anak"
     )
     usulan_services.usulan_decide(
-        usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan Dinas Sosial", by=None
+        usulan=rejected, kind=Decision.Kind.DITOLAK, alasan="bukan kewenangan Dinas Sosial", by=None
     )
 
     log_in(page, live_server, "perencana")

@@ -45,9 +45,9 @@ def world(year, opd_a, opd_b, planner):
             fiscal_year=year, desa=desa[i % 3], anggaran=98_765_432_100, opd_tujuan=agencies[i % 4] if i % 8 else None
         )
         if i % 8 in (2, 3):
-            usulan_services.usulan_decide(usulan=u, keputusan="ditolak", alasan="Bukan kewenangan", by=None)
+            usulan_services.usulan_decide(usulan=u, kind="ditolak", alasan="Bukan kewenangan", by=None)
         elif i % 8 == 4:
-            usulan_services.usulan_decide(usulan=u, keputusan="dikembalikan", alasan="Lengkapi", by=None)
+            usulan_services.usulan_decide(usulan=u, kind="dikembalikan", alasan="Lengkapi", by=None)
     return {"year": year}
 
 

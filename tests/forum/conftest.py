@@ -66,9 +66,7 @@ def forum_ready(forum, facilitator, year, opd_a, opd_b, opd_a_editor):
     rejected = make_usulan(
         fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-001", usulan="Kursi roda untuk warga disabilitas"
     )
-    usulan_services.usulan_decide(
-        usulan=rejected, keputusan="ditolak", alasan="Sudah dianggarkan provinsi", by=opd_a_editor
-    )
+    usulan_services.usulan_decide(usulan=rejected, kind="ditolak", alasan="Sudah dianggarkan provinsi", by=opd_a_editor)
     pokir = make_usulan(
         fiscal_year=year,
         opd_tujuan=opd_b,
@@ -78,7 +76,7 @@ def forum_ready(forum, facilitator, year, opd_a, opd_b, opd_a_editor):
         anggota_dprd="H. Anggota",
         fraksi="Fraksi Contoh",
     )
-    usulan_services.usulan_decide(usulan=pokir, keputusan="dikembalikan", alasan="Kewenangan Diskop UKM", by=None)
+    usulan_services.usulan_decide(usulan=pokir, kind="dikembalikan", alasan="Kewenangan Diskop UKM", by=None)
     return forum
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from musrenbang import selectors, services
-from musrenbang.models import Pengambilan, Usulan
+from musrenbang.models import Pickup, Usulan
 from renja.models import AuditLog, RenjaRow, Wilayah
 
 from ..factories import make_row, make_usulan, make_wilayah
@@ -69,7 +69,7 @@ def test_pagu_warning_counts_what_the_row_already_holds(year, opd_a, opd_a_edito
             fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"U-T-{i}", desa=places["bukit_biru"], anggaran=cost
         )
         services.usulan_decide(
-            usulan=u, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_in_tenggarong)]
+            usulan=u, kind="diterima", by=opd_a_editor, allocations=[services.Allocation(row_in_tenggarong)]
         )
     fourth = make_usulan(
         fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-T-4", desa=places["bukit_biru"], anggaran=74_500_000
@@ -93,9 +93,9 @@ def test_decision_form_shows_the_warning_first_then_saves_on_confirmation(
     page = response.content.decode()
     assert response.status_code == 200 and "berada di luar lokasi baris 2026-DINSOS-013" in page
     assert "Tambahkan Desa/Kel. Sidomulyo ke lokasi baris 2026-DINSOS-013" in page and "Simpan keputusan tetap" in page
-    assert not Pengambilan.objects.exists()
+    assert not Pickup.objects.exists()
     response = client.post(url, {**data, "konfirmasi": "1"})
-    assert response.status_code == 302 and Pengambilan.objects.get().renja_row_id == row_in_tenggarong.pk
+    assert response.status_code == 302 and Pickup.objects.get().renja_row_id == row_in_tenggarong.pk
 
 
 def test_one_click_adds_the_desa_through_the_row_rules_and_is_audited(
@@ -126,7 +126,7 @@ def test_one_click_adds_the_desa_through_the_row_rules_and_is_audited(
         reverse("musrenbang:usulan-decide", args=[from_anggana.pk]),
         {"keputusan": "diterima", "level": "opd", "baris_1": "2026-DINSOS-013"},
     )
-    assert response.status_code == 302 and Pengambilan.objects.filter(renja_row=row).exists()
+    assert response.status_code == 302 and Pickup.objects.filter(renja_row=row).exists()
 
 
 @pytest.mark.parametrize("who", ["opd_a_viewer", "facilitator", "opd_b_editor"])
@@ -175,7 +175,7 @@ def test_row_picker_lists_ref_full_name_pagu_and_what_it_holds(
         fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-T-1", desa=places["bukit_biru"], anggaran=50_000_000
     )
     services.usulan_decide(
-        usulan=held, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_in_tenggarong)]
+        usulan=held, kind="diterima", by=opd_a_editor, allocations=[services.Allocation(row_in_tenggarong)]
     )
     page = client.get(reverse("musrenbang:usulan-detail", args=[from_anggana.pk])).content.decode()
     assert "· Rp180.000.000 (sudah menampung Rp50.000.000)</option>" in page
@@ -220,7 +220,7 @@ def test_bulk_typo_keeps_every_ticked_box_and_the_inputs(client, year, opd_a, op
     assert f'aria-label="Pilih {ticked[2].id_usulan}">' in page  # not ticked
     assert 'value="2026-DINSOS-31"' in page and "dibahas di forum" in page
     assert '<option value="diterima" selected>' in page
-    assert not Pengambilan.objects.exists()
+    assert not Pickup.objects.exists()
 
 
 def test_bulk_acceptance_warns_then_accepts_on_confirmation(
@@ -243,10 +243,10 @@ def test_bulk_acceptance_warns_then_accepts_on_confirmation(
         and "Usulan U-ANG-1 dari Desa/Kel. Sidomulyo" in page
         and "melebihi pagu Rp14.500.000" in page
     )
-    assert "Jalankan tetap" in page and not Pengambilan.objects.exists()
+    assert "Jalankan tetap" in page and not Pickup.objects.exists()
     # "Jalankan tetap" acknowledges the warnings; the bulk confirmation step follows as for any bulk action.
     response = client.post(reverse("musrenbang:usulan-bulk"), {**data, "konfirmasi": "1", "konfirmasi_massal": "1"})
-    assert response.status_code == 302 and Pengambilan.objects.count() == 2
+    assert response.status_code == 302 and Pickup.objects.count() == 2
 
 
 def test_bulk_one_click_add_comes_back_with_the_selection(

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from musrenbang.bulk import bulk_acceptance_row, usulan_bulk_apply
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 
 from ..factories import make_usulan
 
@@ -32,7 +32,7 @@ def test_bulk_reject_confirmation_states_the_reason(client, opd_a_editor, routed
     data = {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk]}
     page = client.post(reverse("musrenbang:usulan-bulk"), data).content.decode()
     assert "1 usulan akan ditolak. Alasan: Tidak prioritas" in page
-    assert not Keputusan.objects.filter(keputusan="ditolak").exists()
+    assert not Decision.objects.filter(kind="ditolak").exists()
 
 
 def test_bulk_close_needs_the_right_before_the_confirmation(client, opd_a_editor, year, opd_a):
@@ -51,7 +51,7 @@ def test_carry_over_states_how_many_before_copying(client, planner, year, routed
 
     from ..factories import make_fiscal_year
 
-    services.usulan_decide(usulan=routed_to_a, keputusan="ditolak", alasan="Di luar kewenangan", by=None)
+    services.usulan_decide(usulan=routed_to_a, kind="ditolak", alasan="Di luar kewenangan", by=None)
     nxt = make_fiscal_year(2027)
     client.force_login(planner)
     url = reverse("musrenbang:usulan-carry-over")
@@ -70,15 +70,15 @@ def test_a_bulk_decision_by_the_agency_is_recorded_at_its_level_and_by_a_facilit
     a, b = make_usulan(fiscal_year=year, opd_tujuan=opd_a), make_usulan(fiscal_year=year, opd_tujuan=opd_a)
     assert usulan_bulk_apply(action="ditolak", usulan_list=[a], by=opd_a_editor, alasan="Bukan kewenangan") == 1
     assert usulan_bulk_apply(action="ditolak", usulan_list=[b], by=facilitator, alasan="Disepakati forum") == 1
-    assert Keputusan.objects.get(usulan=a, keputusan="ditolak").level == Keputusan.Level.OPD
-    assert Keputusan.objects.get(usulan=b, keputusan="ditolak").level == Keputusan.Level.FORUM
+    assert Decision.objects.get(usulan=a, kind="ditolak").level == Decision.Level.OPD
+    assert Decision.objects.get(usulan=b, kind="ditolak").level == Decision.Level.FORUM
 
 
 def test_a_bulk_action_the_user_may_not_take_is_refused_and_changes_nothing(
     opd_a_editor, opd_b_editor, year, opd_a, opd_b
 ):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
-    trail = Keputusan.objects.filter(usulan=usulan).count()
+    trail = Decision.objects.filter(usulan=usulan).count()
     refused = [
         {"action": "ditolak", "by": opd_b_editor, "alasan": "x"},  # another agency's usulan
         {"action": "teruskan", "by": opd_a_editor, "opd": opd_b},  # routing is Bappeda's
@@ -89,7 +89,7 @@ def test_a_bulk_action_the_user_may_not_take_is_refused_and_changes_nothing(
             usulan_bulk_apply(usulan_list=[usulan], **kwargs)
     usulan.refresh_from_db()
     assert usulan.status == Usulan.Status.DITERUSKAN and usulan.opd_tujuan == opd_a
-    assert Keputusan.objects.filter(usulan=usulan).count() == trail
+    assert Decision.objects.filter(usulan=usulan).count() == trail
 
 
 def test_the_row_of_a_bulk_acceptance_is_found_by_its_ref_in_any_case_or_refused(routed_to_a, row_a):

@@ -40,7 +40,7 @@ def rows(year, opd_a):
 
 def _fields(usulan, by=None, **kw):
     args = {
-        "keputusan": "diterima",
+        "kind": "diterima",
         "alasan": "",
         "volume": None,
         "anggaran": None,
@@ -71,24 +71,24 @@ def test_only_the_routed_agency_decides(usulan, opd_a_editor, opd_b_editor, plan
 # _decision_fields --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("keputusan", ["diteruskan", "ditutup", "entah"])
-def test_routing_closing_and_unknown_kinds_are_not_decisions(usulan, keputusan):
-    error = _refusal(_fields, usulan, keputusan=keputusan)
-    assert error.messages == [f"Keputusan {keputusan} tidak dikenal."]
+@pytest.mark.parametrize("kind", ["diteruskan", "ditutup", "entah"])
+def test_routing_closing_and_unknown_kinds_are_not_decisions(usulan, kind):
+    error = _refusal(_fields, usulan, kind=kind)
+    assert error.messages == [f"Keputusan {kind} tidak dikenal."]
 
 
 @pytest.mark.parametrize(
-    "keputusan,label", [("ditolak", "ditolak"), ("dikembalikan", "dikembalikan"), ("digabung", "digabung")]
+    "kind,label", [("ditolak", "ditolak"), ("dikembalikan", "dikembalikan"), ("digabung", "digabung")]
 )
-def test_a_refusal_return_or_merge_needs_a_reason_blank_is_none(usulan, keputusan, label):
-    error = _refusal(_fields, usulan, keputusan=keputusan, alasan="   ")
+def test_a_refusal_return_or_merge_needs_a_reason_blank_is_none(usulan, kind, label):
+    error = _refusal(_fields, usulan, kind=kind, alasan="   ")
     assert error.message_dict == {"alasan": [f"Alasan wajib diisi untuk keputusan {label}."]}
 
 
 def test_the_fields_written_carry_the_deciding_agency_and_the_trimmed_reason(usulan, opd_a, rows):
-    fields, checked = _fields(usulan, keputusan="ditolak", alasan="  Bukan kewenangan  ")
+    fields, checked = _fields(usulan, kind="ditolak", alasan="  Bukan kewenangan  ")
     assert fields == {"opd": opd_a, "alasan": "Bukan kewenangan"} and checked == []
-    fields, checked = _fields(usulan, keputusan="diterima", alasan=None, allocations=[Allocation(rows[0])])
+    fields, checked = _fields(usulan, kind="diterima", alasan=None, allocations=[Allocation(rows[0])])
     assert fields == {"opd": opd_a, "alasan": "", "volume": None, "anggaran": None}
     assert checked == [Allocation(rows[0], 100, Decimal("10"))]
 
@@ -98,7 +98,7 @@ def test_accepted_with_changes_needs_a_change(usulan, rows):
         error = _refusal(
             _fields,
             usulan,
-            keputusan="diterima_dengan_perubahan",
+            kind="diterima_dengan_perubahan",
             volume=volume,
             anggaran=anggaran,
             allocations=[Allocation(rows[0])],
@@ -107,7 +107,7 @@ def test_accepted_with_changes_needs_a_change(usulan, rows):
     for volume, anggaran in [(Decimal("9"), None), (None, 90), (Decimal("10"), 90), (Decimal("9"), 100)]:
         fields, checked = _fields(
             usulan,
-            keputusan="diterima_dengan_perubahan",
+            kind="diterima_dengan_perubahan",
             volume=volume,
             anggaran=anggaran,
             allocations=[Allocation(rows[0])],
@@ -121,12 +121,10 @@ def test_accepted_with_changes_needs_a_change(usulan, rows):
 def test_plain_acceptance_keeps_volume_and_cost(usulan, rows):
     for volume, anggaran in [(Decimal("9"), None), (None, 90), (Decimal("10"), 90), (Decimal("9"), 100)]:
         error = _refusal(
-            _fields, usulan, keputusan="diterima", volume=volume, anggaran=anggaran, allocations=[Allocation(rows[0])]
+            _fields, usulan, kind="diterima", volume=volume, anggaran=anggaran, allocations=[Allocation(rows[0])]
         )
         assert error.messages == ["Volume atau biaya berubah: pilih keputusan diterima dengan perubahan."]
-    fields, _ = _fields(
-        usulan, keputusan="diterima", volume=Decimal("10"), anggaran=100, allocations=[Allocation(rows[0])]
-    )
+    fields, _ = _fields(usulan, kind="diterima", volume=Decimal("10"), anggaran=100, allocations=[Allocation(rows[0])])
     assert (fields["volume"], fields["anggaran"]) == (Decimal("10"), 100)
 
 
@@ -135,7 +133,7 @@ def test_volume_and_cost_are_not_negative_zero_is(usulan, rows):
         error = _refusal(
             _fields,
             usulan,
-            keputusan="diterima_dengan_perubahan",
+            kind="diterima_dengan_perubahan",
             volume=volume,
             anggaran=anggaran,
             allocations=[Allocation(rows[0])],
@@ -143,7 +141,7 @@ def test_volume_and_cost_are_not_negative_zero_is(usulan, rows):
         assert error.messages == ["Volume dan biaya tidak boleh negatif."]
     fields, checked = _fields(
         usulan,
-        keputusan="diterima_dengan_perubahan",
+        kind="diterima_dengan_perubahan",
         volume=Decimal("0"),
         anggaran=0,
         allocations=[Allocation(rows[0])],
@@ -153,7 +151,7 @@ def test_volume_and_cost_are_not_negative_zero_is(usulan, rows):
 
 def test_a_merge_names_its_target_in_the_fields(usulan, opd_a, rows, year):
     other = make_usulan(fiscal_year=year, id_usulan="U-G-2")
-    fields, checked = _fields(usulan, keputusan="digabung", alasan="Sama", merge_usulan=other)
+    fields, checked = _fields(usulan, kind="digabung", alasan="Sama", merge_usulan=other)
     assert fields == {"opd": opd_a, "alasan": "Sama", "digabung_ke_usulan": other} and checked == []
 
 
@@ -313,8 +311,8 @@ def test_closing_needs_a_reason_and_keeps_it_trimmed(usulan, planner):
     error = _refusal(services.usulan_close, usulan=usulan, by=planner, alasan="  ")
     assert error.code == "reason" and error.messages == ["Alasan menutup usulan wajib diisi."]
     closed = services.usulan_close(usulan=usulan, by=planner, alasan="  Tidak diambil  ")
-    decision = closed.keputusan.order_by("-id").first()
-    assert (closed.status, decision.keputusan, decision.level, decision.alasan, decision.by) == (
+    decision = closed.decisions.order_by("-id").first()
+    assert (closed.status, decision.kind, decision.level, decision.alasan, decision.by) == (
         "ditutup",
         "ditutup",
         "bappeda",

@@ -8,19 +8,19 @@ from django.conf import settings
 from django.template import Context, Template
 
 from musrenbang import decisions, forms, import_template, services
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 
 
 def test_every_decision_type_leads_to_a_status_and_every_later_status_comes_from_a_type():
     types = [t.value for t in decisions.DECISION_TYPES]
     statuses = list(Usulan.Status.values)
     assert statuses[0] == decisions.INITIAL_STATUS == Usulan._meta.get_field("status").default
-    assert statuses[1:] == types == list(Keputusan.Jenis.values)
+    assert statuses[1:] == types == list(Decision.Kind.values)
     for decision in decisions.DECISION_TYPES:
-        assert services.status_from_trail([Keputusan(keputusan=decision.value)]) == decision.value
+        assert services.status_from_trail([Decision(kind=decision.value)]) == decision.value
         assert Usulan.Status(decision.value).label == decision.status_label
-        assert Keputusan.Jenis(decision.value).label == decision.label
-        assert Keputusan.Jenis[decision.name] == Usulan.Status[decision.name] == decision.value
+        assert Decision.Kind(decision.value).label == decision.label
+        assert Decision.Kind[decision.name] == Usulan.Status[decision.name] == decision.value
 
 
 def test_the_table_is_consistent():
@@ -37,9 +37,9 @@ def test_the_table_is_consistent():
 
 
 def test_the_reason_constraint_is_generated_from_the_table():
-    constraint = next(c for c in Keputusan._meta.constraints if c.name == "keputusan_reason_required")
+    constraint = next(c for c in Decision._meta.constraints if c.name == "decision_reason_required")
     lookup = dict(constraint.condition.children[0].children)
-    assert set(lookup["keputusan__in"]) == decisions.NEEDS_REASON == {"digabung", "ditolak", "dikembalikan", "ditutup"}
+    assert set(lookup["kind__in"]) == decisions.NEEDS_REASON == {"digabung", "ditolak", "dikembalikan", "ditutup"}
 
 
 def test_rules_read_from_the_table():

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from musrenbang import imports, services
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 from renja.models import AuditLog
 
 from ..factories import make_nomenklatur, make_sasaran, make_usulan
@@ -41,11 +41,9 @@ def usulan_set(year, opd_a, opd_b, row_a, planner, opd_a_editor):
         usulan.sasaran.set(groups)
         made.append(usulan)
     accepted = make_usulan(fiscal_year=year, id_usulan="MD-100", opd_tujuan=opd_a, volume=Decimal("1500"))
-    services.usulan_decide(
-        usulan=accepted, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
-    )
+    services.usulan_decide(usulan=accepted, kind="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)])
     returned = make_usulan(fiscal_year=year, id_usulan="MD-101", opd_tujuan=opd_b)
-    services.usulan_decide(usulan=returned, keputusan="dikembalikan", alasan="Bukan kewenangan DP3A", by=planner)
+    services.usulan_decide(usulan=returned, kind="dikembalikan", alasan="Bukan kewenangan DP3A", by=planner)
     return made + [accepted, returned]
 
 
@@ -60,10 +58,10 @@ def test_unedited_usulan_export_reimports_without_changes(client, planner, year,
 
     fields = ("pk", "updated_at", "usulan", "uraian", "permasalahan", "pengusul", "volume", "status")
     before = list(Usulan.objects.values_list(*fields).order_by("pk"))
-    decisions, audits = Keputusan.objects.count(), AuditLog.objects.count()
+    decisions, audits = Decision.objects.count(), AuditLog.objects.count()
     imports.usulan_import_file(content=content, filename=f"usulan.{kind}", fiscal_year=year, by=planner)
     assert list(Usulan.objects.values_list(*fields).order_by("pk")) == before
-    assert Keputusan.objects.count() == decisions and AuditLog.objects.count() == audits + 1  # the import's own entry
+    assert Decision.objects.count() == decisions and AuditLog.objects.count() == audits + 1  # the import's own entry
 
 
 def test_usulan_csv_export_keeps_formulas_neutralised(client, planner, year, usulan_set):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from musrenbang import imports, services
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import AuditLog, StageWindow
 
 from ..factories import make_nomenklatur, make_row, make_sasaran, make_wilayah
@@ -104,13 +104,13 @@ def run(content: bytes, by=None, filename="usulan.csv", year=None):
 def rejected(content: bytes, by=None, filename="usulan.csv") -> list[tuple[int, str, str]]:
     with pytest.raises(imports.ImportRejected) as exc:
         run(content, by, filename)
-    assert not Usulan.objects.exists() and not Keputusan.objects.exists(), "a rejected file must write nothing"
+    assert not Usulan.objects.exists() and not Decision.objects.exists(), "a rejected file must write nothing"
     return [(i.row, i.column, i.message) for i in exc.value.issues]
 
 
 def trail(id_usulan: str) -> list[tuple[str, str]]:
     usulan = Usulan.objects.get(id_usulan=id_usulan)
-    return [(k.keputusan, k.opd.singkatan) for k in usulan.keputusan.select_related("opd").order_by("at", "id")]
+    return [(k.kind, k.opd.singkatan) for k in usulan.decisions.select_related("opd").order_by("at", "id")]
 
 
 def xlsx(rows: list[list], header: list[str] = SIPD_HEADER) -> bytes:
@@ -155,9 +155,9 @@ def test_good_project_file_creates_routes_and_decides(refs, planner):
     assert routed.status == "diteruskan" and routed.volume == Decimal("2.5") and routed.opd_awal == routed.opd_tujuan
     assert sorted(routed.sasaran.values_list("slug", flat=True)) == ["anak", "disabilitas"]
     assert trail("MD-003") == [("diteruskan", "Dinsos"), ("diterima", "Dinsos")]
-    pick = Pengambilan.objects.get(usulan__id_usulan="MD-003")
+    pick = Pickup.objects.get(usulan__id_usulan="MD-003")
     assert (pick.renja_row, pick.anggaran, pick.by) == (refs["dinsos"], 50_000_000, planner)
-    decision = Keputusan.objects.get(usulan__id_usulan="MD-004", keputusan="ditolak")
+    decision = Decision.objects.get(usulan__id_usulan="MD-004", kind="ditolak")
     assert (decision.level, decision.alasan, decision.by) == ("opd", "Sudah dianggarkan lewat APBDes", planner)
     assert (
         Usulan.objects.get(id_usulan="MD-004").sumber == "pokir"
@@ -171,17 +171,17 @@ def test_good_project_file_creates_routes_and_decides(refs, planner):
 def test_reimport_of_the_same_file_changes_nothing(refs, planner):
     run(GOOD, planner)
     before = list(Usulan.objects.values_list("pk", "kode_lacak", "status", "updated_at").order_by("pk"))
-    decisions, pickups, audits = Keputusan.objects.count(), Pengambilan.objects.count(), AuditLog.objects.count()
+    decisions, pickups, audits = Decision.objects.count(), Pickup.objects.count(), AuditLog.objects.count()
     assert run(GOOD, planner) == {"baru": 0, "berubah": 0, "sama": 5, "keputusan": 0}
     assert list(Usulan.objects.values_list("pk", "kode_lacak", "status", "updated_at").order_by("pk")) == before
-    assert (Keputusan.objects.count(), Pengambilan.objects.count()) == (decisions, pickups)
+    assert (Decision.objects.count(), Pickup.objects.count()) == (decisions, pickups)
     assert AuditLog.objects.count() == audits + 1  # only the import's own entry
 
 
 def test_changed_row_updates_descriptive_fields_and_keeps_the_app_decision(refs, planner, opd_a_editor):
     run(GOOD, planner)
     routed = Usulan.objects.get(id_usulan="MD-002")
-    services.usulan_decide(usulan=routed, keputusan="ditolak", alasan="Sudah ada layanan UPTD", by=opd_a_editor)
+    services.usulan_decide(usulan=routed, kind="ditolak", alasan="Sudah ada layanan UPTD", by=opd_a_editor)
     routed.refresh_from_db()
     decided_at = routed.updated_at
     changed = GOOD.replace(
@@ -204,7 +204,7 @@ def test_changed_row_updates_descriptive_fields_and_keeps_the_app_decision(refs,
     assert list(routed.sasaran.values_list("slug", flat=True)) == ["anak"] and "terapi wicara" in routed.cari
     assert (
         trail("MD-002") == [("diteruskan", "Dinsos"), ("ditolak", "Dinsos")]
-        and not Pengambilan.objects.filter(usulan=routed).exists()
+        and not Pickup.objects.filter(usulan=routed).exists()
     )
     entry = AuditLog.objects.get(action="usulan.updated")
     assert entry.changes["anggaran"] == ["Rp150.000.000", "Rp180.000.000"] and entry.by == planner
@@ -248,7 +248,7 @@ def test_accepted_with_changes_needs_a_changed_value(refs, planner):
     [(row, column, message)] = rejected(same, planner)
     assert (row, column) == (2, "volume_diterima") and "harus berbeda" in message
     assert run(good, planner)["keputusan"] == 2
-    assert Pengambilan.objects.get().anggaran == 40_000_000
+    assert Pickup.objects.get().anggaran == 40_000_000
 
 
 # Bad files: the whole file is rejected, every problem named by row and column ------------------------------------
@@ -440,7 +440,7 @@ def test_a_decision_taken_between_check_and_write_stops_the_import(refs, planner
 
     usulan = make_usulan(fiscal_year=year, id_usulan="RACE-1", opd_tujuan=opd_a)
     items = [(usulan, [services.Step("ditolak", alasan="Dari berkas")])]
-    services.usulan_decide(usulan=usulan, keputusan="dikembalikan", alasan="Diputuskan di aplikasi", by=opd_a_editor)
+    services.usulan_decide(usulan=usulan, kind="dikembalikan", alasan="Diputuskan di aplikasi", by=opd_a_editor)
     with pytest.raises(services.StepRefused, match="diputuskan orang lain"):
         services.usulan_steps_apply(
             fiscal_year=year, items=items, by=planner, expected={usulan.pk: ("diteruskan", opd_a.pk)}

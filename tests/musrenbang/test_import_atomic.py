@@ -7,7 +7,7 @@ routing and deciding step the import calls last is wrapped to raise after it has
 import pytest
 
 from musrenbang import imports, services
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import AuditLog, FiscalYear
 
 from .test_import import GOOD, refs, run  # noqa: F401  (fixture)
@@ -36,9 +36,9 @@ def database_state() -> dict:
             )
         ),
         "sasaran": sorted(Usulan.sasaran.through.objects.values_list("usulan__id_usulan", "kelompoksasaran__slug")),
-        "keputusan": list(Keputusan.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "keputusan", "opd")),
-        "pengambilan": list(
-            Pengambilan.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "renja_row", "dibatalkan_oleh")
+        "decisions": list(Decision.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "kind", "opd")),
+        "pickups": list(
+            Pickup.objects.order_by("pk").values_list("pk", "usulan__id_usulan", "renja_row", "dibatalkan_oleh")
         ),
         "audit": list(AuditLog.objects.order_by("pk").values_list("pk", "action", "object_id")),
     }
@@ -60,7 +60,7 @@ def failing_after_decisions(monkeypatch):
     def decide_then_fail(**kwargs):
         seen["steps"] = real(**kwargs)
         seen["usulan"] = Usulan.objects.count()
-        seen["picked"] = list(Pengambilan.objects.values_list("usulan__id_usulan", flat=True))
+        seen["picked"] = list(Pickup.objects.values_list("usulan__id_usulan", flat=True))
         seen["changed"] = Usulan.objects.get(id_usulan="MD-002").usulan
         raise WriteFailure("disk penuh")
 
@@ -96,4 +96,4 @@ def test_the_same_file_imports_once_the_failure_is_gone(imported_once, planner):
     """The control: without the injected failure the second file does write what the tests above expect."""
     assert run(SECOND, planner) == {"baru": 1, "berubah": 1, "sama": 4, "keputusan": 2}
     assert database_state() != imported_once
-    assert Pengambilan.objects.filter(usulan__id_usulan="MD-002").exists()
+    assert Pickup.objects.filter(usulan__id_usulan="MD-002").exists()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from musrenbang import imports
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 
 from ..factories import make_row
 from .test_import import SIPD_HEADER, refs, rejected, run, sipd_row, trail, xlsx  # noqa: F401  (refs: fixture)
@@ -83,9 +83,9 @@ def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs
         ("diteruskan", "Dinsos"),
         ("diterima_dengan_perubahan", "Dinsos"),
     ]
-    decision = first.keputusan.get(keputusan="diterima_dengan_perubahan")
+    decision = first.decisions.get(kind="diterima_dengan_perubahan")
     assert (decision.volume, decision.anggaran) == (2, 150_000_000)
-    assert Pengambilan.objects.get(usulan=first).anggaran == 150_000_000
+    assert Pickup.objects.get(usulan=first).anggaran == 150_000_000
     second = Usulan.objects.get(id_usulan="900102")
     assert trail("900102") == [("diteruskan", "Dinsos"), ("diteruskan", "DP3A")]
     assert (second.opd_awal.singkatan, second.opd_tujuan, second.status, second.volume) == (
@@ -96,7 +96,7 @@ def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs
     )
     third = Usulan.objects.get(id_usulan="900103")
     assert third.desa.kode == "64.02.07.2010" and third.sumber == "pokir" and third.status == "ditolak"
-    assert third.keputusan.last().alasan == "melebihi pagu indikatif OPD"
+    assert third.decisions.last().alasan == "melebihi pagu indikatif OPD"
     fourth = Usulan.objects.get(id_usulan="900104")
     assert (fourth.sumber, fourth.status, fourth.latitude) == ("musrenbang_kecamatan", "baru", None)
 
@@ -144,7 +144,7 @@ def test_sipd_acceptance_finds_the_renja_row_by_sub_kegiatan_lokasi_or_ref_renja
         header,
     )
     assert run(content, planner, "sipd.xlsx")["keputusan"] == 6
-    picks = dict(Pengambilan.objects.values_list("usulan__id_usulan", "renja_row__ref"))
+    picks = dict(Pickup.objects.values_list("usulan__id_usulan", "renja_row__ref"))
     assert picks == {"L-1": "2026-DINSOS-020", "L-2": "2026-DINSOS-003", "L-3": "2026-DINSOS-021"}
 
 
@@ -214,11 +214,11 @@ def test_parse_volume_reads_indonesian_numbers(text, expected):
 )
 def test_parse_recommendation(text, keputusan, volume, anggaran, rest):
     found = imports.parse_recommendation(text)
-    assert (found.keputusan, found.volume, found.anggaran, found.rest) == (keputusan, volume, anggaran, rest)
+    assert (found.kind, found.volume, found.anggaran, found.rest) == (keputusan, volume, anggaran, rest)
 
 
 @pytest.mark.parametrize(
     "text", ["Belum dapat diakomodir", "Tidak bisa diakomodir", "Belum diakomodasi karena anggaran terbatas"]
 )
 def test_refusal_phrases_are_not_read_as_acceptance(text):
-    assert imports.parse_recommendation(text).keputusan == Keputusan.Jenis.DITOLAK
+    assert imports.parse_recommendation(text).kind == Decision.Kind.DITOLAK

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from musrenbang import imports, services
-from musrenbang.models import Keputusan
+from musrenbang.models import Decision
 from renja.models import AuditLog
 
 from ..factories import make_nomenklatur, make_row
@@ -22,15 +22,13 @@ def row_b(year, opd_b):
 def test_an_officer_cannot_merge_into_another_agencys_row(routed_to_a, row_b, opd_a_editor):
     with pytest.raises(ValidationError, match="hanya dapat dilakukan Bappeda"):
         services.usulan_decide(
-            usulan=routed_to_a, keputusan="digabung", alasan="Sudah ada", merge_row=row_b, by=opd_a_editor
+            usulan=routed_to_a, kind="digabung", alasan="Sudah ada", merge_row=row_b, by=opd_a_editor
         )
-    assert not Keputusan.objects.filter(keputusan="digabung").exists()
+    assert not Decision.objects.filter(kind="digabung").exists()
 
 
 def test_an_officer_merges_into_their_own_agencys_row(routed_to_a, row_a, opd_a_editor):
-    services.usulan_decide(
-        usulan=routed_to_a, keputusan="digabung", alasan="Sudah ada", merge_row=row_a, by=opd_a_editor
-    )
+    services.usulan_decide(usulan=routed_to_a, kind="digabung", alasan="Sudah ada", merge_row=row_a, by=opd_a_editor)
     assert not AuditLog.objects.filter(action="renja_row.usulan_merged").exists()
 
 
@@ -41,15 +39,13 @@ def test_the_officers_web_form_refuses_another_agencys_row(client, routed_to_a, 
         {"keputusan": "digabung", "level": "opd", "alasan": "Sudah ada", "gabung_renja": row_b.ref},
     )
     assert response.status_code == 422 and "hanya dapat dilakukan Bappeda" in response.content.decode()
-    assert not Keputusan.objects.filter(keputusan="digabung").exists()
+    assert not Decision.objects.filter(kind="digabung").exists()
 
 
 def test_a_planners_cross_agency_merge_is_recorded_on_the_row_and_shown_to_its_agency(
     client, routed_to_a, row_b, planner, opd_b_editor
 ):
-    services.usulan_decide(
-        usulan=routed_to_a, keputusan="digabung", alasan="Ditangani DP3A", merge_row=row_b, by=planner
-    )
+    services.usulan_decide(usulan=routed_to_a, kind="digabung", alasan="Ditangani DP3A", merge_row=row_b, by=planner)
     entry = AuditLog.objects.get(action="renja_row.usulan_merged", object_id=str(row_b.pk))
     assert entry.by == planner and entry.data["usulan"] == routed_to_a.id_usulan
     client.force_login(opd_b_editor)
@@ -67,18 +63,18 @@ def test_an_officers_import_cannot_merge_into_another_agencys_row(year, opd_a, r
     with pytest.raises(imports.ImportRejected) as exc:
         imports.usulan_import_file(content=content, filename="u.csv", fiscal_year=year, by=opd_a_editor)
     assert [str(i) for i in exc.value.issues] == ["Impor usulan hanya dapat dilakukan oleh Bappeda."]
-    assert not Keputusan.objects.filter(keputusan="digabung").exists()
+    assert not Decision.objects.filter(kind="digabung").exists()
 
 
 def test_the_bulk_decision_step_an_import_uses_refuses_an_officers_merge_into_another_agencys_row(
     year, routed_to_a, row_b, opd_a_editor
 ):
-    step = services.Step(keputusan="digabung", alasan="Sudah ada", merge_row=row_b)
+    step = services.Step(kind="digabung", alasan="Sudah ada", merge_row=row_b)
     with pytest.raises(
         services.StepRefused, match="penggabungan ke baris OPD lain hanya dapat dilakukan Bappeda"
     ) as exc:
         services.usulan_steps_apply(fiscal_year=year, items=[(routed_to_a, [step])], by=opd_a_editor)
     assert (exc.value.position, exc.value.step) == (0, 0)
-    assert not Keputusan.objects.filter(keputusan="digabung").exists()
+    assert not Decision.objects.filter(kind="digabung").exists()
     routed_to_a.refresh_from_db()
     assert routed_to_a.status == "diteruskan"

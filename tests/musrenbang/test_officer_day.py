@@ -103,7 +103,7 @@ def test_next_undecided_follows_the_inbox_order_and_wraps(year, opd_a, opd_b, op
     assert selectors.next_undecided(a, visible).id_usulan == "U-2"
     assert selectors.next_undecided(b, visible).id_usulan == "U-3"  # no priority comes last
     assert selectors.next_undecided(c, visible).id_usulan == "U-1"  # wraps round
-    services.usulan_decide(usulan=b, keputusan="ditolak", alasan="Sudah ada", by=opd_a_editor)
+    services.usulan_decide(usulan=b, kind="ditolak", alasan="Sudah ada", by=opd_a_editor)
     assert selectors.next_undecided(a, visible).id_usulan == "U-3"
 
 

@@ -24,7 +24,7 @@ def test_routing_form_preselects_the_suggestion_and_not_the_agency_that_returned
     form = client.get(reverse("musrenbang:usulan-detail", args=[fresh.pk])).context["route_form"]
     assert form.initial["opd"] == dinkes  # Dinkes before Dinsos (same kind, by singkatan)
     returned = make_usulan(fiscal_year=year, opd_tujuan=dinkes, id_usulan="U-BACK", bidang_urusan=_bidang("1.06"))
-    services.usulan_decide(usulan=returned, keputusan="dikembalikan", alasan="Bukan urusan kami", by=planner)
+    services.usulan_decide(usulan=returned, kind="dikembalikan", alasan="Bukan urusan kami", by=planner)
     form = client.get(reverse("musrenbang:usulan-detail", args=[returned.pk])).context["route_form"]
     assert form.initial["opd"] == opd_a
     page = client.get(reverse("musrenbang:usulan-detail", args=[returned.pk])).content.decode()
@@ -35,7 +35,7 @@ def test_no_one_click_suggestion_for_an_usulan_awaiting_its_agencys_decision(yea
     make_opd("Dinkes", bidang=["1.06"], nama="Dinas Kesehatan")
     waiting = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-WAIT", bidang_urusan=_bidang("1.06"))
     rejected = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-NO", bidang_urusan=_bidang("1.06"))
-    services.usulan_decide(usulan=rejected, keputusan="ditolak", alasan="Tidak sesuai", by=opd_a_editor)
+    services.usulan_decide(usulan=rejected, kind="ditolak", alasan="Tidak sesuai", by=opd_a_editor)
     fresh = make_usulan(fiscal_year=year, id_usulan="U-NEW", bidang_urusan=_bidang("1.06"))
     items = list(Usulan.objects.filter(pk__in=[waiting.pk, rejected.pk, fresh.pk]))
     suggestions = sync_selectors.route_suggestions(items)

@@ -65,7 +65,7 @@ def test_an_import_that_routes_mails_once_per_agency(year, opd_a, opd_a_editor, 
     opd_a_editor.save(update_fields=["email"])
     services.inbox_mail_set(user=opd_a_editor, mode="segera")
     items = [
-        (make_usulan(fiscal_year=year, id_usulan=f"U-I-{i}"), [services.Step(keputusan="diteruskan", opd=opd_a)])
+        (make_usulan(fiscal_year=year, id_usulan=f"U-I-{i}"), [services.Step(kind="diteruskan", opd=opd_a)])
         for i in range(3)
     ]
     with django_capture_on_commit_callbacks(execute=True):

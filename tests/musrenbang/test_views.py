@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from musrenbang.models import Keputusan, Pengambilan, Usulan
+from musrenbang.models import Decision, Pickup, Usulan
 
 from ..factories import make_usulan
 
@@ -38,8 +38,8 @@ def test_facilitator_records_a_forum_decision_on_the_same_trail(client, facilita
         {"keputusan": "dikembalikan", "alasan": "Disepakati forum: kewenangan DP3A", "level": "forum"},
     )
     assert response.status_code == 302
-    last = routed_to_a.keputusan.last()
-    assert (last.level, last.keputusan, last.by) == ("forum", "dikembalikan", facilitator)
+    last = routed_to_a.decisions.last()
+    assert (last.level, last.kind, last.by) == ("forum", "dikembalikan", facilitator)
 
 
 @pytest.mark.parametrize("who,expected", list(zip(PEOPLE, [302, 302, 403, 403, 403, 404])))
@@ -55,7 +55,7 @@ def test_inbox_shows_own_agency_undecided_first(client, opd_a_editor, year, opd_
     decided = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-A-0")
     from musrenbang import services
 
-    services.usulan_decide(usulan=decided, keputusan="ditolak", alasan="x", by=opd_a_editor)
+    services.usulan_decide(usulan=decided, kind="ditolak", alasan="x", by=opd_a_editor)
     client.force_login(opd_a_editor)
     response = client.get(reverse("musrenbang:inbox"))
     ids = [r.record.id_usulan for r in response.context["table"].page.object_list]
@@ -127,12 +127,12 @@ def test_bulk_decision_by_officer_cannot_touch_other_agency(client, opd_a_editor
         follow=True,
     )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
-    assert Keputusan.objects.filter(keputusan="ditolak").count() == 0
+    assert Decision.objects.filter(kind="ditolak").count() == 0
     response = client.post(
         reverse("musrenbang:usulan-bulk"),
         {"aksi": "ditolak", "alasan": "Tidak prioritas", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"},
     )
-    assert Keputusan.objects.filter(keputusan="ditolak").count() == 1
+    assert Decision.objects.filter(kind="ditolak").count() == 1
 
 
 def test_bulk_route_refused_for_officer(client, opd_a_editor, routed_to_a, opd_b):
@@ -183,7 +183,7 @@ def test_accept_through_detail_page_with_split(client, opd_a_editor, routed_to_a
         },
     )
     assert response.status_code == 302
-    assert Pengambilan.objects.count() == 2
+    assert Pickup.objects.count() == 2
     # The usulan's page shows each row with the part of the cost it took; each row's page leads to the usulan.
     text = page_text(client.get(reverse("musrenbang:usulan-detail", args=[routed_to_a.pk])).content.decode())
     assert f"{row_a.ref} {row_a.nama} (Dinsos) · Rp100.000.000" in text
@@ -219,7 +219,7 @@ def test_public_tracking_shows_path_without_personal_data(client, routed_to_a, r
     routed_to_a.pengusul = "Budi Santoso (Kades)"
     routed_to_a.save()
     services.usulan_decide(
-        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+        usulan=routed_to_a, kind="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
     )
     code = routed_to_a.kode_lacak
     response = client.get(reverse("musrenbang:track"), {"kode": f" {code.lower()} "})
@@ -274,8 +274,8 @@ def test_facilitator_bulk_decisions_are_forum_decisions(client, facilitator, rou
         reverse("musrenbang:usulan-bulk"),
         {"aksi": "ditolak", "alasan": "Disepakati forum", "pilih": [routed_to_a.pk], "konfirmasi_massal": "1"},
     )
-    last = routed_to_a.keputusan.last()
-    assert (last.keputusan, last.level) == ("ditolak", "forum")
+    last = routed_to_a.decisions.last()
+    assert (last.kind, last.level) == ("ditolak", "forum")
 
 
 def test_merge_target_of_another_agency_is_not_revealed(client, opd_a_editor, routed_to_a, routed_to_b):
@@ -293,7 +293,7 @@ def test_list_shows_usulan_picked_up_into_a_row(client, planner, routed_to_a, ro
     from musrenbang import services
 
     services.usulan_decide(
-        usulan=routed_to_a, keputusan="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
+        usulan=routed_to_a, kind="diterima", by=opd_a_editor, allocations=[services.Allocation(row_a)]
     )
     make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="OTHER")
     client.force_login(planner)

@@ -219,7 +219,7 @@ def test_rows_of_the_same_agency_are_never_paired(year, opd_b, places, groups, c
 
 def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(year, opd_a, opd_b, places, codes):
     from musrenbang import services as usulan_services
-    from musrenbang.models import Keputusan, Pengambilan
+    from musrenbang.models import Decision, Pickup
 
     a = make_row(
         opd=opd_a,
@@ -239,11 +239,11 @@ def test_the_same_usulan_picked_up_by_two_agencies_is_flagged_with_score_one(yea
     )
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-77")
     usulan_services.usulan_decide(
-        usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=a)]
+        usulan=usulan, kind=Decision.Kind.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=a)]
     )
     # The record of a second agency picking the same usulan (e.g. imported from SIPD) is what double funding looks like.
-    decision = usulan.keputusan.last()
-    Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=decision)
+    decision = usulan.decisions.last()
+    Pickup.objects.create(usulan=usulan, renja_row=b, anggaran=0, decision=decision)
     pair = pairs(year)[key(a, b)]
     assert pair.score == 1.0
     assert pair.signals["usulan_id"] == ["U-77"]
@@ -298,7 +298,7 @@ def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, o
     from django.test.utils import CaptureQueriesContext
 
     from musrenbang import services as usulan_services
-    from musrenbang.models import Keputusan, Pengambilan
+    from musrenbang.models import Decision, Pickup
 
     def double_fund(n):
         for i in range(n):
@@ -307,11 +307,11 @@ def test_naming_double_funded_usulan_costs_one_query_however_many(year, opd_a, o
             usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
             usulan_services.usulan_decide(
                 usulan=usulan,
-                keputusan=Keputusan.Jenis.DITERIMA,
+                kind=Decision.Kind.DITERIMA,
                 by=None,
                 allocations=[usulan_services.Allocation(row=a)],
             )
-            Pengambilan.objects.create(usulan=usulan, renja_row=b, anggaran=0, keputusan=usulan.keputusan.last())
+            Pickup.objects.create(usulan=usulan, renja_row=b, anggaran=0, decision=usulan.decisions.last())
 
     def full_refresh_queries():
         with CaptureQueriesContext(connection) as ctx:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from musrenbang import services as usulan_services
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 from renja.models import StageWindow
 from sinkronisasi import selectors
 
@@ -21,11 +21,9 @@ def test_each_cause(year, opd_a):
     make_usulan(fiscal_year=year, id_usulan="BARU")
     make_usulan(fiscal_year=year, id_usulan="DITERUSKAN", opd_tujuan=opd_a)
     rejected = make_usulan(fiscal_year=year, id_usulan="DITOLAK", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(
-        usulan=rejected, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None
-    )
+    usulan_services.usulan_decide(usulan=rejected, kind=Decision.Kind.DITOLAK, alasan="bukan kewenangan", by=None)
     returned = make_usulan(fiscal_year=year, id_usulan="DIKEMBALIKAN", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(usulan=returned, keputusan=Keputusan.Jenis.DIKEMBALIKAN, alasan="salah OPD", by=None)
+    usulan_services.usulan_decide(usulan=returned, kind=Decision.Kind.DIKEMBALIKAN, alasan="salah OPD", by=None)
     assert causes(year) == {
         "BARU": "belum_diteruskan",
         "DITERUSKAN": "belum_diputuskan",
@@ -38,12 +36,10 @@ def test_accepted_rerouted_and_closed_usulan_leave_the_list(year, opd_a, opd_b):
     row = make_row(opd=opd_a, fiscal_year=year)
     accepted = make_usulan(fiscal_year=year, id_usulan="TERIMA", opd_tujuan=opd_a)
     usulan_services.usulan_decide(
-        usulan=accepted, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+        usulan=accepted, kind=Decision.Kind.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
     )
     rerouted = make_usulan(fiscal_year=year, id_usulan="ULANG", opd_tujuan=opd_a)
-    usulan_services.usulan_decide(
-        usulan=rerouted, keputusan=Keputusan.Jenis.DITOLAK, alasan="bukan kewenangan", by=None
-    )
+    usulan_services.usulan_decide(usulan=rerouted, kind=Decision.Kind.DITOLAK, alasan="bukan kewenangan", by=None)
     usulan_services.usulan_route(usulan=rerouted, opd=opd_b, by=None)
     closed = make_usulan(fiscal_year=year, id_usulan="TUTUP")
     usulan_services.usulan_close(usulan=closed, by=None, alasan="anggaran tidak cukup")
@@ -55,11 +51,11 @@ def test_a_merged_usulan_follows_the_one_it_joined(year, opd_a):
     target = make_usulan(fiscal_year=year, id_usulan="INDUK", opd_tujuan=opd_a)
     merged = make_usulan(fiscal_year=year, id_usulan="ANAK", opd_tujuan=opd_a)
     usulan_services.usulan_decide(
-        usulan=merged, keputusan=Keputusan.Jenis.DIGABUNG, alasan="sama", merge_usulan=target, by=None
+        usulan=merged, kind=Decision.Kind.DIGABUNG, alasan="sama", merge_usulan=target, by=None
     )
     assert causes(year) == {"INDUK": "belum_diputuskan", "ANAK": "belum_diputuskan"}
     usulan_services.usulan_decide(
-        usulan=target, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+        usulan=target, kind=Decision.Kind.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
     )
     assert causes(year) == {}
 
@@ -92,7 +88,7 @@ def test_closing_needs_a_reason_and_refuses_accepted_usulan(year, opd_a):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan=" ")
     row = make_row(opd=opd_a, fiscal_year=year)
     usulan_services.usulan_decide(
-        usulan=usulan, keputusan=Keputusan.Jenis.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
+        usulan=usulan, kind=Decision.Kind.DITERIMA, by=None, allocations=[usulan_services.Allocation(row=row)]
     )
     with pytest.raises(ValidationError, match="sudah diterima; tidak dapat ditutup"):
         usulan_services.usulan_close(usulan=usulan, by=None, alasan="tidak ada anggaran")
@@ -109,7 +105,7 @@ def test_a_closed_usulan_carries_over_to_the_next_year(year):
 def test_officers_cannot_close_as_a_decision(year, opd_a, opd_a_editor):
     usulan = make_usulan(fiscal_year=year, opd_tujuan=opd_a)
     with pytest.raises(ValidationError, match="Keputusan ditutup tidak dikenal"):
-        usulan_services.usulan_decide(usulan=usulan, keputusan="ditutup", alasan="x", by=opd_a_editor)
+        usulan_services.usulan_decide(usulan=usulan, kind="ditutup", alasan="x", by=opd_a_editor)
 
 
 def test_the_page_counts_and_pages_the_whole_list_and_each_filtered_one(client, planner, year, opd_a):

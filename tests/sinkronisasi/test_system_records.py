@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.system_actor import acting_as_system, actor_label
-from musrenbang.models import Keputusan, Usulan
+from musrenbang.models import Decision, Usulan
 from renja import services as renja_services
 from renja.models import AuditLog, RenjaRow
 from sinkronisasi import services
@@ -58,7 +58,7 @@ def test_usulan_decided_through_a_command_line_import_shows_the_command_in_its_t
     )
     call_command("import_usulan", str(path), "--year", "2026")
     usulan = Usulan.objects.get(id_usulan="MD-9")
-    assert set(Keputusan.objects.filter(usulan=usulan).values_list("by", "source")) == {
+    assert set(Decision.objects.filter(usulan=usulan).values_list("by", "source")) == {
         (None, "manage.py import_usulan")
     }
     client.force_login(planner)
