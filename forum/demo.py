@@ -99,10 +99,16 @@ def seed_demo_forum_overlaps(*, forum: Forum, facilitator: User) -> int:
         "opd_a", "opd_b", "row_a", "row_b"
     )
     added = 0
-    for pair in pairs:
-        status, lead, note = SETTLEMENTS.get(frozenset({pair.row_a.ref, pair.row_b.ref}), DEFAULT_SETTLEMENT)
-        services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
-        lead_opd = pair.opd_a if pair.opd_a.singkatan == lead else pair.opd_b if pair.opd_b.singkatan == lead else None
-        sync_services.overlap_settle(pair=pair, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
+    for overlap in pairs:
+        status, lead, note = SETTLEMENTS.get(frozenset({overlap.row_a.ref, overlap.row_b.ref}), DEFAULT_SETTLEMENT)
+        services.forum_agenda_add_overlap(forum=forum, overlap=overlap, by=facilitator)
+        lead_opd = (
+            overlap.opd_a
+            if overlap.opd_a.singkatan == lead
+            else overlap.opd_b
+            if overlap.opd_b.singkatan == lead
+            else None
+        )
+        sync_services.overlap_settle(overlap=overlap, status=status, opd_pengampu=lead_opd, note=note, by=facilitator)
         added += 1
     return added

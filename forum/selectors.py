@@ -84,12 +84,12 @@ def _reason(usulan: Usulan) -> str:
     return decisions[-1].alasan if decisions else ""
 
 
-def _settlement_text(pair) -> str:
-    if pair.status == pair.Status.COORDINATION and pair.opd_pengampu:
-        return _("Koordinasi, OPD pengampu %(opd)s") % {"opd": pair.opd_pengampu.singkatan}
-    if pair.status == pair.Status.DUPLICATION and pair.dropped_row:
-        return _("Duplikasi, baris %(ref)s diusulkan dihapus") % {"ref": pair.dropped_row.ref}
-    if pair.status == pair.Status.COMPLEMENTARY:
+def _settlement_text(overlap) -> str:
+    if overlap.status == overlap.Status.COORDINATION and overlap.opd_pengampu:
+        return _("Koordinasi, OPD pengampu %(opd)s") % {"opd": overlap.opd_pengampu.singkatan}
+    if overlap.status == overlap.Status.DUPLICATION and overlap.dropped_row:
+        return _("Duplikasi, baris %(ref)s diusulkan dihapus") % {"ref": overlap.dropped_row.ref}
+    if overlap.status == overlap.Status.COMPLEMENTARY:
         return _("Saling melengkapi")
     return _("Belum disepakati")
 

@@ -378,30 +378,30 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
 
 
 @transaction.atomic
-def forum_agenda_add_overlap(*, forum: Forum, pair: Overlap, by: User) -> None:
+def forum_agenda_add_overlap(*, forum: Forum, overlap: Overlap, by: User) -> None:
     """Put an overlapping pair of two participating agencies on a draft forum's agenda, to be settled there."""
     forum = _lock(forum)
     _ensure_draft(forum)
-    if pair.fiscal_year_id != forum.fiscal_year_id:
+    if overlap.fiscal_year_id != forum.fiscal_year_id:
         raise ValidationError(_("Pasangan ini bukan untuk tahun Renja forum ini."), code="year")
     participants = set(forum.opd.values_list("pk", flat=True))
-    missing = [o.singkatan for o in (pair.opd_a, pair.opd_b) if o.pk not in participants]
+    missing = [o.singkatan for o in (overlap.opd_a, overlap.opd_b) if o.pk not in participants]
     if missing:
         raise ValidationError(_("%(opd)s bukan peserta forum ini.") % {"opd": ", ".join(missing)}, code="participant")
-    if forum.overlaps.filter(pk=pair.pk).exists():
+    if forum.overlaps.filter(pk=overlap.pk).exists():
         return
-    forum.overlaps.add(pair)
-    sync_services.overlap_release_for_forum(pair=pair, forum=forum.judul, by=by)
+    forum.overlaps.add(overlap)
+    sync_services.overlap_release_for_forum(overlap=overlap, forum=forum.judul, by=by)
     renja_services.audit_log(
-        obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [pair.row_a.ref, pair.row_b.ref]}
+        obj=forum, action="forum.overlap_added", by=by, data={"pasangan": [overlap.row_a.ref, overlap.row_b.ref]}
     )
 
 
 @transaction.atomic
-def forum_agenda_remove_overlap(*, forum: Forum, pair: Overlap, by: User) -> None:
+def forum_agenda_remove_overlap(*, forum: Forum, overlap: Overlap, by: User) -> None:
     forum = _lock(forum)
     _ensure_draft(forum)
-    forum.overlaps.remove(pair)
+    forum.overlaps.remove(overlap)
     renja_services.audit_log(
-        obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [pair.row_a.ref, pair.row_b.ref]}
+        obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [overlap.row_a.ref, overlap.row_b.ref]}
     )

@@ -24,12 +24,14 @@ urlpatterns = [
     path("forum/<int:pk>/koreksi/", views.forum_correct, name="forum-correct"),
     path("forum/<int:pk>/berita-acara.pdf", views.forum_pdf, name="forum-pdf"),
     path("forum/<int:pk>/berita-acara/buat-lagi/", views.forum_pdf_again, name="forum-pdf-again"),
-    path("forum/agenda-beririsan/<int:pair>/", views.agenda_overlap, name="agenda-overlap"),
+    path("forum/agenda-beririsan/<int:overlap>/", views.agenda_overlap, name="agenda-overlap"),
     path(
-        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/", views.agenda_overlap_remove, name="agenda-overlap-remove"
+        "forum/<int:pk>/agenda-beririsan/<int:overlap>/hapus/",
+        views.agenda_overlap_remove,
+        name="agenda-overlap-remove",
     ),
     path(
-        "forum/<int:pk>/agenda-beririsan/<int:pair>/hapus/konfirmasi/",
+        "forum/<int:pk>/agenda-beririsan/<int:overlap>/hapus/konfirmasi/",
         views.agenda_overlap_remove_confirm,
         name="agenda-overlap-remove-confirm",
     ),

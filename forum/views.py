@@ -365,10 +365,10 @@ def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def agenda_overlap(request: HttpRequest, pair: int) -> HttpResponse:
+def agenda_overlap(request: HttpRequest, overlap: int) -> HttpResponse:
     """Choose the draft forum whose agenda gets an overlapping pair (both agencies must take part in it)."""
     rules.require(request.user, rules.can_run_forums)
-    found = get_overlap_for_user(request.user, pair, write=True)
+    found = get_overlap_for_user(request.user, overlap, write=True)
     forums = (
         forums_for_user(request.user)
         .filter(fiscal_year=found.fiscal_year, status="draft")
@@ -380,7 +380,7 @@ def agenda_overlap(request: HttpRequest, pair: int) -> HttpResponse:
     if request.method == "POST":
         forum = get_object_or_404(forums, pk=request.POST.get("forum") or 0)
         try:
-            services.forum_agenda_add_overlap(forum=forum, pair=found, by=request.user)
+            services.forum_agenda_add_overlap(forum=forum, overlap=found, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -390,10 +390,10 @@ def agenda_overlap(request: HttpRequest, pair: int) -> HttpResponse:
 
 
 @login_required
-def agenda_overlap_remove_confirm(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+def agenda_overlap_remove_confirm(request: HttpRequest, pk: int, overlap: int) -> HttpResponse:
     """What taking an overlapping pair off a forum's agenda does."""
     forum = get_forum_for_user(request.user, pk, write=True)
-    found = get_object_or_404(forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b"), pk=pair)
+    found = get_object_or_404(forum.overlaps.select_related("row_a", "row_b", "opd_a", "opd_b"), pk=overlap)
     back = reverse("forum:forum-detail", args=[forum.pk]) + "#beririsan"
     label = f"{found.opd_a.singkatan} · {found.row_a.ref} – {found.opd_b.singkatan} · {found.row_b.ref}"
     return confirm_page(
@@ -418,14 +418,14 @@ def agenda_overlap_remove_confirm(request: HttpRequest, pk: int, pair: int) -> H
 
 @require_POST
 @login_required
-def agenda_overlap_remove(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
+def agenda_overlap_remove(request: HttpRequest, pk: int, overlap: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
-    found = get_object_or_404(forum.overlaps.all(), pk=pair)
+    found = get_object_or_404(forum.overlaps.all(), pk=overlap)
     if not confirmed(request):
         messages.error(request, _("Tidak ada yang dikeluarkan: langkah ini harus dikonfirmasi dulu."))
-        return redirect("forum:agenda-overlap-remove-confirm", pk=forum.pk, pair=found.pk)
+        return redirect("forum:agenda-overlap-remove-confirm", pk=forum.pk, overlap=found.pk)
     try:
-        services.forum_agenda_remove_overlap(forum=forum, pair=found, by=request.user)
+        services.forum_agenda_remove_overlap(forum=forum, overlap=found, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("forum:forum-detail", pk=forum.pk)

@@ -85,29 +85,29 @@ class SettleForm(forms.Form):
     dropped_row = forms.ChoiceField(required=False, label=_("Baris yang diusulkan dihapus (untuk duplikasi)"))
     note = forms.CharField(required=False, label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, pair: Overlap, **kwargs):
+    def __init__(self, *args, overlap: Overlap, **kwargs):
         super().__init__(*args, **kwargs)
-        self.pair = pair
-        self.fields["opd_pengampu"].queryset = Opd.objects.filter(pk__in=[pair.opd_a_id, pair.opd_b_id])
+        self.overlap = overlap
+        self.fields["opd_pengampu"].queryset = Opd.objects.filter(pk__in=[overlap.opd_a_id, overlap.opd_b_id])
         self.fields["dropped_row"].choices = [("", "—")] + [
-            (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (pair.row_a, pair.row_b)
+            (str(r.pk), f"{r.ref} ({r.opd.singkatan})") for r in (overlap.row_a, overlap.row_b)
         ]
 
     @staticmethod
-    def initial_for(pair: Overlap) -> dict:
+    def initial_for(overlap: Overlap) -> dict:
         """A settled pair's settlement as the form's starting values, so that changing only the note saves."""
-        if not pair.is_settled:
+        if not overlap.is_settled:
             return {}
         return {
-            "status": pair.status,
-            "note": pair.note,
-            "opd_pengampu": pair.opd_pengampu_id,
-            "dropped_row": str(pair.dropped_row_id) if pair.dropped_row_id else "",
+            "status": overlap.status,
+            "note": overlap.note,
+            "opd_pengampu": overlap.opd_pengampu_id,
+            "dropped_row": str(overlap.dropped_row_id) if overlap.dropped_row_id else "",
         }
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        rows = {str(r.pk): r for r in (self.pair.row_a, self.pair.row_b)}
+        rows = {str(r.pk): r for r in (self.overlap.row_a, self.overlap.row_b)}
         return {
             "status": data["status"],
             "note": data["note"],

@@ -38,36 +38,36 @@ def overlaps_for_user(user: User) -> QuerySet[Overlap]:
 
 def get_overlap_for_user(user: User, pk: int, *, write: bool = False) -> Overlap:
     """One pair the user may read (404 otherwise); write=True also requires the right to settle pairs (403)."""
-    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
+    overlap = get_object_or_404(overlaps_for_user(user), pk=pk)
     if write:
-        rules.require(user, settlement.may, "settle", pair)
-    return pair
+        rules.require(user, settlement.may, "settle", overlap)
+    return overlap
 
 
 def get_overlap_for_comment(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and comment on (403 otherwise)."""
-    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    rules.require(user, settlement.may, "comment", pair)
-    return pair
+    overlap = get_object_or_404(overlaps_for_user(user), pk=pk)
+    rules.require(user, settlement.may, "comment", overlap)
+    return overlap
 
 
 def get_overlap_for_proposal(user: User, pk: int) -> Overlap:
     """A pair the user may read (404 otherwise) and propose a settlement for (403 otherwise)."""
-    pair = get_object_or_404(overlaps_for_user(user), pk=pk)
-    rules.require(user, settlement.may, "propose", pair)
-    return pair
+    overlap = get_object_or_404(overlaps_for_user(user), pk=pk)
+    rules.require(user, settlement.may, "propose", overlap)
+    return overlap
 
 
 def get_proposal_for_user(user: User, pk: int, proposal_id: int | None) -> OverlapProposal:
     """A proposal of a pair the user may read (404 otherwise), for confirming or declining: the right to settle
     pairs (403)."""
-    pair = get_overlap_for_user(user, pk, write=True)
+    overlap = get_overlap_for_user(user, pk, write=True)
     proposal = get_object_or_404(
         OverlapProposal.objects.select_related("opd", "opd_pengampu", "dropped_row", "proposed_by"),
-        overlap=pair,
+        overlap=overlap,
         pk=proposal_id or 0,
     )
-    proposal.overlap = pair
+    proposal.overlap = overlap
     return proposal
 
 

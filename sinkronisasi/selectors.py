@@ -385,14 +385,14 @@ OVERLAP_ACTION_LABELS = {
 }
 
 
-def overlap_history(pair: Overlap, *, limit: int = 20) -> list:
+def overlap_history(overlap: Overlap, *, limit: int = 20) -> list:
     """The pair's audit entries, newest first, with the words people read: `action_label` and `status_change`
     (the status labels before → after) instead of raw keys such as overlap.resolved: terbuka → koordinasi."""
     from renja.models import AuditLog
 
     entries = list(
         AuditLog.objects.filter(
-            content_type__app_label="sinkronisasi", content_type__model="overlap", object_id=str(pair.pk)
+            content_type__app_label="sinkronisasi", content_type__model="overlap", object_id=str(overlap.pk)
         )
         .select_related("by")
         .order_by("-at", "-id")[:limit]
@@ -412,25 +412,25 @@ def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     )
 
 
-def overlap_comments(pair: Overlap) -> list[OverlapComment]:
+def overlap_comments(overlap: Overlap) -> list[OverlapComment]:
     """The pair's discussion in time order, with each person and agency."""
-    return list(OverlapComment.objects.filter(overlap=pair).select_related("by", "opd").order_by("at", "pk"))
+    return list(OverlapComment.objects.filter(overlap=overlap).select_related("by", "opd").order_by("at", "pk"))
 
 
-def overlap_proposals(pair: Overlap) -> list[OverlapProposal]:
+def overlap_proposals(overlap: Overlap) -> list[OverlapProposal]:
     """The pair's proposed settlements, newest first (the open one, if any, is the first)."""
     return list(
-        OverlapProposal.objects.filter(overlap=pair)
+        OverlapProposal.objects.filter(overlap=overlap)
         .select_related("opd", "opd_pengampu", "dropped_row", "proposed_by", "decided_by")
         .order_by("-proposed_at", "-pk")
     )
 
 
-def overlap_contacts(pair: Overlap, *, viewer_opd_id: int | None) -> list[dict]:
+def overlap_contacts(overlap: Overlap, *, viewer_opd_id: int | None) -> list[dict]:
     """Whom to reach about a pair: the other agency for an officer (both for Bappeda and facilitators). The Opd model
     holds the head's name and position only; the agency's officers' names and e-mail addresses come from their
     accounts."""
-    opds = [o for o in (pair.opd_a, pair.opd_b) if o.pk != viewer_opd_id]
+    opds = [o for o in (overlap.opd_a, overlap.opd_b) if o.pk != viewer_opd_id]
     officers: dict[int, list[User]] = {}
     for user in User.objects.filter(opd__in=opds, role=User.Role.PETUGAS_OPD, is_active=True).order_by(
         "first_name", "last_name", "username"

@@ -69,11 +69,11 @@ class State(StrEnum):
     FALSE_ALARM = "false_alarm"
 
 
-def state_of(pair) -> State:
+def state_of(overlap) -> State:
     """A pair's state from its stored status and signature (a waiting proposal does not change it)."""
-    if pair.signed_at is not None:
+    if overlap.signed_at is not None:
         return State.FROZEN
-    return State.OPEN if pair.status == Status.OPEN else State.SETTLED
+    return State.OPEN if overlap.status == Status.OPEN else State.SETTLED
 
 
 # Who may make a move: a rule of renja/permissions.py, given the user and the pair's two agencies.
@@ -115,20 +115,20 @@ MOVES: dict[str, Move] = {
 OTHER_AUDIT_KEYS = ("overlap.proposal_replaced",)
 
 
-def may(user: User, move: str, pair) -> bool:
+def may(user: User, move: str, overlap) -> bool:
     """Whether this person may make the move on this pair (by renja/permissions.py), whatever its state."""
     who = MOVES[move].who
-    return who is not None and who(user, {pair.opd_a_id, pair.opd_b_id})
+    return who is not None and who(user, {overlap.opd_a_id, overlap.opd_b_id})
 
 
-def can(user: User, move: str, pair) -> bool:
+def can(user: User, move: str, overlap) -> bool:
     """Whether this person may make the move on this pair now: allowed for them, and from its state."""
-    return may(user, move, pair) and MOVES[move].allowed_from(state_of(pair))
+    return may(user, move, overlap) and MOVES[move].allowed_from(state_of(overlap))
 
 
-def ensure_allowed(pair, move: str) -> None:
+def ensure_allowed(overlap, move: str) -> None:
     """Refuse a move the pair's state does not allow, with the message a person reads."""
-    state = state_of(pair)
+    state = state_of(overlap)
     if MOVES[move].allowed_from(state):
         return
     if state == State.FROZEN:
@@ -137,19 +137,21 @@ def ensure_allowed(pair, move: str) -> None:
                 "Pasangan ini disepakati dalam berita acara %(nomor)s yang sudah ditandatangani; kesepakatannya tidak "
                 "dapat diubah. Bila barisnya berubah, masukkan ke agenda forum berikutnya."
             )
-            % {"nomor": pair.berita_acara_nomor},
+            % {"nomor": overlap.berita_acara_nomor},
             code="signed",
         )
     raise ValidationError(_("Pasangan ini belum diselesaikan."), code="open")
 
 
-def check_settlement(pair, *, status: str, note: str, opd_pengampu, dropped_row) -> None:
+def check_settlement(overlap, *, status: str, note: str, opd_pengampu, dropped_row) -> None:
     """A settlement (made or proposed) names its kind, the lead agency or the row to drop of this pair, and a note."""
     if status not in SETTLED_KINDS:
         raise ValidationError(_("Pilih penyelesaian: saling melengkapi, koordinasi atau duplikasi."), code="status")
-    if status in NEEDS_LEAD and (opd_pengampu is None or opd_pengampu.pk not in {pair.opd_a_id, pair.opd_b_id}):
+    if status in NEEDS_LEAD and (opd_pengampu is None or opd_pengampu.pk not in {overlap.opd_a_id, overlap.opd_b_id}):
         raise ValidationError(_("Koordinasi: pilih OPD pengampu, salah satu dari kedua OPD."), code="lead")
-    if status in NEEDS_DROPPED_ROW and (dropped_row is None or dropped_row.pk not in {pair.row_a_id, pair.row_b_id}):
+    if status in NEEDS_DROPPED_ROW and (
+        dropped_row is None or dropped_row.pk not in {overlap.row_a_id, overlap.row_b_id}
+    ):
         raise ValidationError(_("Duplikasi: pilih baris yang dihapus, salah satu dari kedua baris."), code="drop")
     if status in NEEDS_NOTE and not note.strip():
         raise ValidationError(_("Catatan wajib diisi untuk koordinasi dan duplikasi."), code="note")

@@ -66,11 +66,11 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     from sinkronisasi.services import overlap_settle
 
     # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
-    pair = overlap_settle(pair=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
+    pair = overlap_settle(overlap=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
     # An open proposed settlement on it, which the walk's POSTs try to confirm and to replace.
     from sinkronisasi.services import overlap_propose
 
-    proposal = overlap_propose(pair=pair, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
+    proposal = overlap_propose(overlap=pair, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
     return {
         "pk": None,
         "usulan": usulan,
@@ -98,7 +98,7 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["row"].pk
         path = path.replace("<int:pk>", str(pk))
     path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
-    path = path.replace("<int:pair>", str(world["pair"].pk))
+    path = path.replace("<int:overlap>", str(world["pair"].pk))
     return "/" + path if "<" not in path else None
 
 

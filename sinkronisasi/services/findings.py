@@ -62,8 +62,8 @@ def _store_findings(
         fa, fb = features[finding.a], features[finding.b]
         signals = _signals_for_display(finding, names, vocabulary)
         agency_pair = " – ".join(sorted((opd_names.get(fa.opd_id, ""), opd_names.get(fb.opd_id, ""))))
-        pair = existing.pop(finding.key, None)
-        if pair is None:
+        overlap = existing.pop(finding.key, None)
+        if overlap is None:
             new.append(
                 Overlap(
                     fiscal_year=fiscal_year,
@@ -77,27 +77,32 @@ def _store_findings(
                 )
             )
             continue
-        before = (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
-        pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id = finding.score, signals, fa.opd_id, fb.opd_id
-        pair.agency_pair = agency_pair
-        rows_changed = pair.is_settled and (
-            pair.fingerprint_a != fa.fingerprint or pair.fingerprint_b != fb.fingerprint
+        before = (overlap.score, overlap.signals, overlap.opd_a_id, overlap.opd_b_id, overlap.agency_pair)
+        overlap.score, overlap.signals, overlap.opd_a_id, overlap.opd_b_id = (
+            finding.score,
+            signals,
+            fa.opd_id,
+            fb.opd_id,
         )
-        reopen = rows_changed and not pair.is_signed
-        if rows_changed and pair.is_signed and pair.changed_after_signing_at is None:
+        overlap.agency_pair = agency_pair
+        rows_changed = overlap.is_settled and (
+            overlap.fingerprint_a != fa.fingerprint or overlap.fingerprint_b != fb.fingerprint
+        )
+        reopen = rows_changed and not overlap.is_signed
+        if rows_changed and overlap.is_signed and overlap.changed_after_signing_at is None:
             # Settled in a signed berita acara: never reopened; marked for the next forum instead.
-            pair.changed_after_signing_at = now
-            changed_after_signing.append(pair)
+            overlap.changed_after_signing_at = now
+            changed_after_signing.append(overlap)
         if reopen:
-            reopened.append((pair, pair.status, pair.note))
-            pair.status, pair.reopened_at, pair.reopened_by = Status.OPEN, now, None
-            pair.opd_pengampu, pair.dropped_row = None, None
+            reopened.append((overlap, overlap.status, overlap.note))
+            overlap.status, overlap.reopened_at, overlap.reopened_by = Status.OPEN, now, None
+            overlap.opd_pengampu, overlap.dropped_row = None, None
         if (
             reopen
-            or pair in changed_after_signing
-            or before != (pair.score, pair.signals, pair.opd_a_id, pair.opd_b_id, pair.agency_pair)
+            or overlap in changed_after_signing
+            or before != (overlap.score, overlap.signals, overlap.opd_a_id, overlap.opd_b_id, overlap.agency_pair)
         ):
-            changed.append(pair)
+            changed.append(overlap)
         else:
             unchanged += 1
     Overlap.objects.bulk_create(new, batch_size=500)
@@ -118,33 +123,33 @@ def _store_findings(
         ],
         batch_size=500,
     )
-    for pair, old_status, note in reopened:
+    for overlap, old_status, note in reopened:
         audit_log(
-            obj=pair,
+            obj=overlap,
             action="overlap.reopened",
             by=None,
             source="sync.reopened",
             changes={"status": [old_status, Status.OPEN]},
             data={"catatan_lama": note},
         )
-    for pair in changed_after_signing:
+    for overlap in changed_after_signing:
         audit_log(
-            obj=pair,
+            obj=overlap,
             action="overlap.changed_after_signing",
             by=None,
             source="sync.changed_after_signing",
-            data={"berita_acara": pair.berita_acara_nomor, "status": pair.status},
+            data={"berita_acara": overlap.berita_acara_nomor, "status": overlap.status},
         )
     # A pair settled in a signed berita acara stays, flagged or not: the signed forum names it.
     gone = [p for p in existing.values() if not p.is_signed]
-    for pair in gone:
-        if pair.is_settled:
+    for overlap in gone:
+        if overlap.is_settled:
             audit_log(
-                obj=pair,
+                obj=overlap,
                 action="overlap.no_longer_flagged",
                 by=None,
                 source="sync.no_longer_flagged",
-                data={"status": pair.status, "catatan": pair.note},
+                data={"status": overlap.status, "catatan": overlap.note},
             )
     Overlap.objects.filter(pk__in=[p.pk for p in gone]).delete()
     return len(new) + len(changed) + unchanged

@@ -17,15 +17,15 @@ from .settling import overlap_settle
 
 
 @transaction.atomic
-def overlap_comment_add(*, pair: Overlap, by: User, text: str) -> OverlapComment:
+def overlap_comment_add(*, overlap: Overlap, by: User, text: str) -> OverlapComment:
     """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators); bounded in length."""
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Komentar tidak boleh kosong.")})
     if len(text) > OverlapComment.MAX_TEXT:
         raise ValidationError({"text": _("Komentar paling panjang %(n)s karakter.") % {"n": OverlapComment.MAX_TEXT}})
-    comment = OverlapComment.objects.create(overlap=pair, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
-    audit_log(obj=pair, action="overlap.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
+    comment = OverlapComment.objects.create(overlap=overlap, by=by, text=text, opd_id=by.opd_id if by.opd_id else None)
+    audit_log(obj=overlap, action="overlap.commented", by=by, data={"komentar": comment.pk, "teks": text[:200]})
     return comment
 
 
@@ -44,7 +44,7 @@ def _proposal_summary(proposal: OverlapProposal) -> dict:
 @transaction.atomic
 def overlap_propose(
     *,
-    pair: Overlap,
+    overlap: Overlap,
     by: User,
     status: str,
     note: str = "",
@@ -53,16 +53,16 @@ def overlap_propose(
 ) -> OverlapProposal:
     """An officer of one of the pair's agencies proposes a settlement; it replaces the pair's open proposal, if any.
     Refused, as a settlement is, on a pair frozen by a signed berita acara."""
-    pair = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=pair.pk)
-    settlement.ensure_allowed(pair, "propose")
-    settlement.check_settlement(pair, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
+    overlap = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=overlap.pk)
+    settlement.ensure_allowed(overlap, "propose")
+    settlement.check_settlement(overlap, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
     now = timezone.now()
-    for old in OverlapProposal.objects.select_for_update().filter(overlap=pair, outcome=Outcome.WAITING):
+    for old in OverlapProposal.objects.select_for_update().filter(overlap=overlap, outcome=Outcome.WAITING):
         old.outcome, old.decided_by, old.decided_at = Outcome.REPLACED, by, now
         old.save(update_fields=["outcome", "decided_by", "decided_at"])
-        audit_log(obj=pair, action="overlap.proposal_replaced", by=by, data={"usulan": old.pk})
+        audit_log(obj=overlap, action="overlap.proposal_replaced", by=by, data={"usulan": old.pk})
     proposal = OverlapProposal.objects.create(
-        overlap=pair,
+        overlap=overlap,
         status=status,
         note=note.strip(),
         opd_id=by.opd_id,
@@ -70,7 +70,7 @@ def overlap_propose(
         opd_pengampu=opd_pengampu if status in settlement.NEEDS_LEAD else None,
         dropped_row=dropped_row if status in settlement.NEEDS_DROPPED_ROW else None,
     )
-    audit_log(obj=pair, action="overlap.proposed", by=by, data=_proposal_summary(proposal))
+    audit_log(obj=overlap, action="overlap.proposed", by=by, data=_proposal_summary(proposal))
     return proposal
 
 
@@ -95,8 +95,8 @@ def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
     """A planner or facilitator confirms an open proposal: the pair is settled with its values (overlap_settle),
     and the proposal records who proposed and who confirmed."""
     proposal = _lock_open_proposal(proposal)
-    pair = overlap_settle(
-        pair=proposal.overlap,
+    overlap = overlap_settle(
+        overlap=proposal.overlap,
         status=proposal.status,
         by=by,
         note=proposal.note,
@@ -109,8 +109,8 @@ def overlap_proposal_confirm(*, proposal: OverlapProposal, by: User) -> Overlap:
         timezone.now(),
     )
     proposal.save(update_fields=["outcome", "decided_by", "decided_at"])
-    audit_log(obj=pair, action="overlap.proposal_confirmed", by=by, data=_proposal_summary(proposal))
-    return pair
+    audit_log(obj=overlap, action="overlap.proposal_confirmed", by=by, data=_proposal_summary(proposal))
+    return overlap
 
 
 @transaction.atomic

@@ -107,13 +107,13 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overlap_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_overlap_for_user(request.user, pk)
-    return _overlap_page(request, pair)
+    overlap = get_overlap_for_user(request.user, pk)
+    return _overlap_page(request, overlap)
 
 
 def _overlap_page(
     request: HttpRequest,
-    pair: Overlap,
+    overlap: Overlap,
     form: SettleForm | None = None,
     status: int = 200,
     *,
@@ -122,67 +122,67 @@ def _overlap_page(
     decline_form: DeclineForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_settle = settlement.may(user, "settle", pair)
-    can_comment = settlement.may(user, "comment", pair)
-    can_propose = settlement.can(user, "propose", pair)
-    proposals = selectors.overlap_proposals(pair)
+    can_settle = settlement.may(user, "settle", overlap)
+    can_comment = settlement.may(user, "comment", overlap)
+    can_propose = settlement.can(user, "propose", overlap)
+    proposals = selectors.overlap_proposals(overlap)
     context = {
-        "pair": pair,
-        "reasons": selectors.reasons(pair.signals, rows=(pair.row_a, pair.row_b)),
-        "highlight": selectors.highlight_stems(pair.signals),
+        "pair": overlap,
+        "reasons": selectors.reasons(overlap.signals, rows=(overlap.row_a, overlap.row_b)),
+        "highlight": selectors.highlight_stems(overlap.signals),
         "can_settle": can_settle,
-        "form": form or (SettleForm(pair=pair, initial=SettleForm.initial_for(pair)) if can_settle else None),
-        "history": selectors.overlap_history(pair),
-        "year": pair.fiscal_year,
-        "comments": selectors.overlap_comments(pair),
+        "form": form or (SettleForm(overlap=overlap, initial=SettleForm.initial_for(overlap)) if can_settle else None),
+        "history": selectors.overlap_history(overlap),
+        "year": overlap.fiscal_year,
+        "comments": selectors.overlap_comments(overlap),
         "can_comment": can_comment,
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "proposals": proposals,
         "open_proposal": next((p for p in proposals if p.is_open), None),
         "can_propose": can_propose,
-        "proposal_form": proposal_form or (ProposalForm(pair=pair) if can_propose else None),
+        "proposal_form": proposal_form or (ProposalForm(overlap=overlap) if can_propose else None),
         "decline_form": decline_form or (DeclineForm() if can_settle else None),
-        "contacts": selectors.overlap_contacts(pair, viewer_opd_id=rules.sync_opd_scope(user)),
+        "contacts": selectors.overlap_contacts(overlap, viewer_opd_id=rules.sync_opd_scope(user)),
     }
     return render(request, "sinkronisasi/overlap_detail.html", context, status=status)
 
 
-def _detail_url(pair: Overlap, anchor: str) -> str:
-    return f"{reverse('sinkronisasi:overlap-detail', args=[pair.pk])}#{anchor}"
+def _detail_url(overlap: Overlap, anchor: str) -> str:
+    return f"{reverse('sinkronisasi:overlap-detail', args=[overlap.pk])}#{anchor}"
 
 
 @require_POST
 @login_required
 def overlap_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a comment to a pair's discussion (its agencies' officers, Bappeda, facilitators)."""
-    pair = get_overlap_for_comment(request.user, pk)
+    overlap = get_overlap_for_comment(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.overlap_comment_add(pair=pair, by=request.user, text=form.cleaned_data["text"])
+            services.overlap_comment_add(overlap=overlap, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
             messages.success(request, _("Komentar ditambahkan."))
-            return redirect(_detail_url(pair, "diskusi"))
-    return _overlap_page(request, pair, status=400, comment_form=form)
+            return redirect(_detail_url(overlap, "diskusi"))
+    return _overlap_page(request, overlap, status=400, comment_form=form)
 
 
 @require_POST
 @login_required
 def overlap_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """An officer of one of the pair's agencies proposes a settlement (it replaces their pair's open proposal)."""
-    pair = get_overlap_for_proposal(request.user, pk)
-    form = ProposalForm(request.POST, pair=pair)
+    overlap = get_overlap_for_proposal(request.user, pk)
+    form = ProposalForm(request.POST, overlap=overlap)
     if form.is_valid():
         try:
-            services.overlap_propose(pair=pair, by=request.user, **form.service_kwargs())
+            services.overlap_propose(overlap=overlap, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
             messages.success(request, _("Usulan penyelesaian dikirim; Bappeda atau fasilitator akan mengonfirmasinya."))
-            return redirect(_detail_url(pair, "usulan"))
-    return _overlap_page(request, pair, status=400, proposal_form=form)
+            return redirect(_detail_url(overlap, "usulan"))
+    return _overlap_page(request, overlap, status=400, proposal_form=form)
 
 
 @require_POST
@@ -227,38 +227,38 @@ def overlap_proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def overlap_settle(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_overlap_for_user(request.user, pk, write=True)
-    form = SettleForm(request.POST, pair=pair)
+    overlap = get_overlap_for_user(request.user, pk, write=True)
+    form = SettleForm(request.POST, overlap=overlap)
     if form.is_valid():
         try:
-            services.overlap_settle(pair=pair, by=request.user, **form.service_kwargs())
+            services.overlap_settle(overlap=overlap, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
             form_copy_errors(form, exc)
         else:
             messages.success(
-                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": pair.row_a.ref, "b": pair.row_b.ref}
+                request, _("Pasangan %(a)s – %(b)s diselesaikan.") % {"a": overlap.row_a.ref, "b": overlap.row_b.ref}
             )
             if request.POST.get("kembali") == "daftar":
-                return redirect(_list_url(pair))
-            return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
-    return _overlap_page(request, pair, form=form, status=400)
+                return redirect(_list_url(overlap))
+            return redirect("sinkronisasi:overlap-detail", pk=overlap.pk)
+    return _overlap_page(request, overlap, form=form, status=400)
 
 
-def _list_url(pair: Overlap) -> str:
-    return f"{reverse('sinkronisasi:overlap-list')}?tahun={pair.fiscal_year.year}"
+def _list_url(overlap: Overlap) -> str:
+    return f"{reverse('sinkronisasi:overlap-list')}?tahun={overlap.fiscal_year.year}"
 
 
 @require_POST
 @login_required
 def overlap_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = get_overlap_for_user(request.user, pk, write=True)
+    overlap = get_overlap_for_user(request.user, pk, write=True)
     try:
-        services.overlap_reopen(pair=pair, by=request.user, note=request.POST.get("note", ""))
+        services.overlap_reopen(overlap=overlap, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Pasangan dibuka lagi."))
-    return redirect("sinkronisasi:overlap-detail", pk=pair.pk)
+    return redirect("sinkronisasi:overlap-detail", pk=overlap.pk)
 
 
 @require_POST

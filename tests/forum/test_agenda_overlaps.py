@@ -28,8 +28,8 @@ def pair(year, opd_a, opd_b):
 
 
 def test_a_pair_of_participating_agencies_goes_on_the_agenda(forum, pair, facilitator):
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)  # twice changes nothing
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)  # twice changes nothing
     assert list(forum.overlaps.all()) == [pair]
 
 
@@ -50,7 +50,7 @@ def test_a_pair_with_an_agency_outside_the_forum_is_refused(forum, year, facilit
         else Overlap.objects.get(opd_a=other)
     )
     with pytest.raises(ValidationError, match="bukan peserta"):
-        services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
 
 
 def test_facilitator_settles_the_pair_from_the_forum_agenda(client, forum, pair, facilitator):
@@ -74,7 +74,7 @@ def test_officers_cannot_put_pairs_on_an_agenda(client, forum, pair, opd_a_edito
 
 
 def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilitator):
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     with pytest.raises(ValidationError, match="belum disepakati"):
         services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     forum_ready.refresh_from_db()
@@ -82,27 +82,27 @@ def test_an_open_pair_on_the_agenda_blocks_finalising(forum_ready, pair, facilit
 
 
 def test_the_berita_acara_freezes_how_the_pair_was_settled(forum_ready, pair, facilitator, planner):
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     sync_services.overlap_settle(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
+        overlap=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     frozen = ba.snapshot["beririsan"]
     assert [(p["a"]["ref"], p["b"]["ref"], p["status"], p["pengampu"], p["catatan"]) for p in frozen] == [
         (pair.row_a.ref, pair.row_b.ref, "koordinasi", pair.opd_a.singkatan, "Dinsos memimpin")
     ]
-    sync_services.overlap_reopen(pair=pair, by=planner)  # a later change to the pair ...
+    sync_services.overlap_reopen(overlap=pair, by=planner)  # a later change to the pair ...
     ba.refresh_from_db()
     assert ba.snapshot["beririsan"] == frozen  # ... leaves the signed record as it was
 
 
 def test_a_final_forum_refuses_agenda_changes(forum_ready, pair, facilitator):
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
-    sync_services.overlap_settle(pair=pair, status="saling_melengkapi", by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
+    sync_services.overlap_settle(overlap=pair, status="saling_melengkapi", by=facilitator)
     services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     forum_ready.refresh_from_db()
     with pytest.raises(ValidationError, match="Forum ini sudah final dan tidak dapat diubah"):
-        services.forum_agenda_remove_overlap(forum=forum_ready, pair=pair, by=facilitator)
+        services.forum_agenda_remove_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     assert forum_ready.overlaps.count() == 1
 
 
@@ -123,7 +123,7 @@ def test_a_final_or_signed_forum_refuses_a_new_pair_on_its_agenda(forum_ready, p
     before = Overlap.objects.filter(pk=pair.pk).values(*fields).get()
     audits = AuditLog.objects.count()
     with pytest.raises(ValidationError, match=message):
-        services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     assert not forum_ready.overlaps.exists()
     assert Overlap.objects.filter(pk=pair.pk).values(*fields).get() == before
     assert AuditLog.objects.count() == audits
@@ -132,9 +132,9 @@ def test_a_final_or_signed_forum_refuses_a_new_pair_on_its_agenda(forum_ready, p
 def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facilitator):
     import subprocess
 
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     sync_services.overlap_settle(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_b, note="DP3A memimpin layanan", by=facilitator
+        overlap=pair, status="koordinasi", opd_pengampu=pair.opd_b, note="DP3A memimpin layanan", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
@@ -155,7 +155,7 @@ def test_the_forum_page_previews_a_long_agenda(client, forum, facilitator, year,
 
 
 def test_a_pair_comes_off_a_draft_forums_agenda(client, forum, pair, facilitator, opd_a_editor):
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
     url = reverse("forum:agenda-overlap-remove", args=[forum.pk, pair.pk])
     client.force_login(opd_a_editor)
     assert client.post(url).status_code == 403
@@ -182,9 +182,9 @@ def test_an_usulan_bappeda_closed_stays_in_lampiran_iii_with_the_closing_reason(
 @pytest.fixture
 def signed(forum_ready, pair, facilitator):
     """The pair settled on the forum's agenda, the berita acara finalised and signed."""
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     sync_services.overlap_settle(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
+        overlap=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     services.forum_sign(forum=forum_ready, by=facilitator)
@@ -195,9 +195,9 @@ def signed(forum_ready, pair, facilitator):
 def test_a_pair_settled_in_a_signed_berita_acara_cannot_be_settled_again_or_reopened(client, signed, pair, planner):
     assert pair.is_signed and pair.berita_acara_nomor == signed.nomor
     with pytest.raises(ValidationError, match="sudah ditandatangani"):
-        sync_services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+        sync_services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     with pytest.raises(ValidationError, match="sudah ditandatangani"):
-        sync_services.overlap_reopen(pair=pair, by=planner)
+        sync_services.overlap_reopen(overlap=pair, by=planner)
     client.force_login(planner)
     client.post(reverse("sinkronisasi:overlap-settle", args=[pair.pk]), {"status": "saling_melengkapi"})
     client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk]))
@@ -249,8 +249,8 @@ def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keep
         opd_list=[opd_a, opd_b],
         by=facilitator,
     )
-    services.forum_agenda_add_overlap(forum=later, pair=pair, by=facilitator)
-    sync_services.overlap_settle(pair=pair, status="saling_melengkapi", note="Berbagi wilayah", by=facilitator)
+    services.forum_agenda_add_overlap(forum=later, overlap=pair, by=facilitator)
+    sync_services.overlap_settle(overlap=pair, status="saling_melengkapi", note="Berbagi wilayah", by=facilitator)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi" and not pair.is_signed
     client.force_login(facilitator)
@@ -259,8 +259,8 @@ def test_the_next_forum_may_settle_a_signed_pair_again_and_the_signed_forum_keep
 
 
 def test_putting_a_pair_on_the_agenda_is_recorded_once_with_who_and_which_rows(forum, pair, facilitator):
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)  # already there: nothing more written
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)  # already there: nothing more written
     entry = AuditLog.objects.get(action="forum.overlap_added")
     assert entry.by == facilitator and entry.object_id == str(forum.pk)
     assert entry.data == {"pasangan": [pair.row_a.ref, pair.row_b.ref]}
@@ -270,7 +270,7 @@ def test_a_pair_of_two_agencies_outside_the_forum_names_both(year, facilitator, 
     outsider = make_opd("Dinkes", bidang=["1.02"])
     forum = services.forum_create(fiscal_year=year, data=forum_data, opd_list=[outsider], by=facilitator)
     with pytest.raises(ValidationError) as exc:
-        services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
     assert exc.value.message == f"{pair.opd_a.singkatan}, {pair.opd_b.singkatan} bukan peserta forum ini."
 
 
@@ -283,7 +283,7 @@ def test_taking_a_signed_pair_to_a_later_forum_is_recorded_with_who_and_which_fo
         opd_list=[opd_a, opd_b],
         by=facilitator,
     )
-    services.forum_agenda_add_overlap(forum=later, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=later, overlap=pair, by=facilitator)
     entry = AuditLog.objects.get(action="overlap.taken_to_forum")
     assert entry.by == facilitator
     assert entry.data == {"berita_acara_sebelumnya": signed.nomor, "forum": "Forum lanjutan"}

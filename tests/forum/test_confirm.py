@@ -81,7 +81,7 @@ def test_attendee_removal_goes_through_confirmation(client, facilitator, forum_r
 def test_agenda_pair_removal_confirmation_names_the_pair(client, facilitator, forum, pair):  # noqa: F811
     from forum import services
 
-    services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
     client.force_login(facilitator)
     page = client.get(reverse("forum:agenda-overlap-remove-confirm", args=[forum.pk, pair.pk])).content.decode()
     assert f"{pair.row_a.ref} – {pair.opd_b.singkatan} · {pair.row_b.ref}" in page

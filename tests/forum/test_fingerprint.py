@@ -34,9 +34,9 @@ def berita_acara(forum_ready, pair, facilitator, verify_url):  # noqa: F811
     services.attendee_add(
         forum=forum_ready, data={"nama": NON_ASCII_NAME, "unsur": "Bappeda", "jabatan": "Kepala Bidang"}, by=facilitator
     )
-    services.forum_agenda_add_overlap(forum=forum_ready, pair=pair, by=facilitator)
+    services.forum_agenda_add_overlap(forum=forum_ready, overlap=pair, by=facilitator)
     sync_services.overlap_settle(
-        pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
+        overlap=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="Dinsos memimpin", by=facilitator
     )
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     return BeritaAcara.objects.get(pk=ba.pk)

@@ -126,7 +126,7 @@ def pair_of_next_year(opd_a, opd_b):
 
 def test_a_pair_of_another_year_is_refused(forum, pair_of_next_year, facilitator):
     with pytest.raises(ValidationError) as exc:
-        services.forum_agenda_add_overlap(forum=forum, pair=pair_of_next_year, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum, overlap=pair_of_next_year, by=facilitator)
     assert exc.value.code == "year"
     assert exc.value.message == "Pasangan ini bukan untuk tahun Renja forum ini."
     assert not forum.overlaps.exists()
@@ -148,7 +148,7 @@ def test_a_pair_with_an_agency_outside_the_forum_is_refused_naming_it(year, opd_
     sync_services.sync_refresh(fiscal_year=year)
     pair = Overlap.objects.select_related("row_a", "row_b", "opd_a", "opd_b").get()
     with pytest.raises(ValidationError) as exc:
-        services.forum_agenda_add_overlap(forum=forum, pair=pair, by=facilitator)
+        services.forum_agenda_add_overlap(forum=forum, overlap=pair, by=facilitator)
     assert exc.value.code == "participant"
     assert exc.value.message == f"{opd_b.singkatan} bukan peserta forum ini."
     assert not forum.overlaps.exists()

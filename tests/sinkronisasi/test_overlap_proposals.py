@@ -38,7 +38,7 @@ def _actions(pair):
 @pytest.fixture
 def proposal(pair, opd_a, opd_a_editor):
     return services.overlap_propose(
-        pair=pair, by=opd_a_editor, status="koordinasi", note="Dinkes memimpin", opd_pengampu=_other_opd(pair, opd_a)
+        overlap=pair, by=opd_a_editor, status="koordinasi", note="Dinkes memimpin", opd_pengampu=_other_opd(pair, opd_a)
     )
 
 
@@ -94,7 +94,7 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
         reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "Lokasi kami di RT 3 saja."}
     )
     assert response.status_code == 302 and response["Location"].endswith("#diskusi")
-    services.overlap_comment_add(pair=pair, by=planner, text="Mohon dibahas di forum.")
+    services.overlap_comment_add(overlap=pair, by=planner, text="Mohon dibahas di forum.")
     comments = list(OverlapComment.objects.filter(overlap=pair))
     assert [(c.text, c.by, c.opd_id) for c in comments] == [
         ("Lokasi kami di RT 3 saja.", opd_a_editor, opd_a_editor.opd_id),
@@ -108,9 +108,9 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
 
 def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
     with pytest.raises(ValidationError):
-        services.overlap_comment_add(pair=pair, by=opd_a_editor, text="   ")
+        services.overlap_comment_add(overlap=pair, by=opd_a_editor, text="   ")
     with pytest.raises(ValidationError):
-        services.overlap_comment_add(pair=pair, by=opd_a_editor, text="x" * (OverlapComment.MAX_TEXT + 1))
+        services.overlap_comment_add(overlap=pair, by=opd_a_editor, text="x" * (OverlapComment.MAX_TEXT + 1))
     client.force_login(opd_a_editor)
     response = client.post(
         reverse("sinkronisasi:overlap-comment", args=[pair.pk]), {"text": "x" * (OverlapComment.MAX_TEXT + 1)}
@@ -195,7 +195,7 @@ def test_planner_or_facilitator_confirms_a_proposal_settling_the_pair_with_its_v
 
 
 def test_confirming_a_replaced_proposal_is_refused(pair, proposal, opd_a_editor, planner):
-    services.overlap_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
+    services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi")
     with pytest.raises(ValidationError, match="diganti"):
         services.overlap_proposal_confirm(proposal=proposal, by=planner)
     pair.refresh_from_db()
@@ -232,13 +232,13 @@ def test_a_proposal_of_another_pair_answers_404(client, two_pairs, pair, proposa
 
 
 def test_a_pair_frozen_by_a_signed_berita_acara_refuses_a_proposal_as_a_settlement(client, pair, opd_a_editor, planner):
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     services.overlap_sign(pairs=[pair], nomor="050/12/BA-FPD/2026", forum="Forum PD Sosial", by=planner)
     pair.refresh_from_db()
     with pytest.raises(ValidationError) as settle:
-        services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+        services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     with pytest.raises(ValidationError) as propose:
-        services.overlap_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
+        services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi")
     assert propose.value.messages == settle.value.messages and "050/12/BA-FPD/2026" in propose.value.messages[0]
     client.force_login(opd_a_editor)
     assert (
@@ -269,8 +269,8 @@ def test_the_page_shows_the_other_agencys_contact(client, pair, opd_a, opd_a_edi
 
 def test_planners_see_comments_and_proposals_on_every_pair(client, two_pairs, opd_b, opd_b_editor, planner):  # noqa: F811
     theirs = next(p for p in two_pairs if opd_b.pk in (p.opd_a_id, p.opd_b_id))
-    services.overlap_comment_add(pair=theirs, by=opd_b_editor, text="Komentar DP3A")
-    services.overlap_propose(pair=theirs, by=opd_b_editor, status="saling_melengkapi", note="Usulan DP3A")
+    services.overlap_comment_add(overlap=theirs, by=opd_b_editor, text="Komentar DP3A")
+    services.overlap_propose(overlap=theirs, by=opd_b_editor, status="saling_melengkapi", note="Usulan DP3A")
     client.force_login(planner)
     page = client.get(reverse("sinkronisasi:overlap-detail", args=[theirs.pk])).content.decode()
     assert "Komentar DP3A" in page and "Usulan DP3A" in page and "Kontak kedua OPD" in page
@@ -289,7 +289,7 @@ def test_overlap_list_badges_open_proposals_at_a_flat_query_count(client, planne
     services.sync_refresh(fiscal_year=year)
     first = Overlap.objects.get()
     officer = make_user("petugas.q0", opd=opd_a)
-    services.overlap_propose(pair=first, by=officer, status="saling_melengkapi")
+    services.overlap_propose(overlap=first, by=officer, status="saling_melengkapi")
     small, page = count()
     assert page.count('class="badge badge-usulan"') == 1
     for i in range(1, 4):
@@ -297,8 +297,8 @@ def test_overlap_list_badges_open_proposals_at_a_flat_query_count(client, planne
         _pair_between(year, x, y, places["desa1"], groups, f"Q{i}")
     services.sync_refresh(fiscal_year=year)
     for p in Overlap.objects.exclude(pk=first.pk):
-        services.overlap_propose(pair=p, by=make_user(opd=p.opd_a), status="saling_melengkapi")
-        services.overlap_comment_add(pair=p, by=planner, text="cek")
+        services.overlap_propose(overlap=p, by=make_user(opd=p.opd_a), status="saling_melengkapi")
+        services.overlap_comment_add(overlap=p, by=planner, text="cek")
     large, page = count()
     assert large == small
     assert page.count('class="badge badge-usulan"') == 20  # every pair of the page (20 a page)

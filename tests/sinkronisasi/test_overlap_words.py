@@ -12,7 +12,7 @@ from .test_views import two_pairs  # noqa: F401  (fixture)
 
 def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_settle(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
+    services.overlap_settle(overlap=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="A memimpin", by=planner)
     client.force_login(planner)
     html = client.get(reverse("sinkronisasi:overlap-detail", args=[pair.pk])).content.decode()
     history = html[html.index('id="riwayat"') :]
@@ -22,8 +22,8 @@ def test_history_shows_labels_not_keys(client, planner, two_pairs):  # noqa: F81
 
 def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
-    services.overlap_reopen(pair=pair, by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
+    services.overlap_reopen(overlap=pair, by=planner)
     pair.refresh_from_db()
     assert pair.reopened_by == planner
     client.force_login(planner)
@@ -38,8 +38,12 @@ def test_manual_reopen_names_the_person(client, planner, two_pairs):  # noqa: F8
 
 def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noqa: F811
     pair = two_pairs[0]
-    services.overlap_reopen(pair=services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner), by=planner)
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)  # a new settlement forgets the reopener
+    services.overlap_reopen(
+        overlap=services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner), by=planner
+    )
+    services.overlap_settle(
+        overlap=pair, status="saling_melengkapi", by=planner
+    )  # a new settlement forgets the reopener
     # The system reopens it (as the refresh does when a row changes): nobody is named.
     Overlap.objects.filter(pk=pair.pk).update(status="terbuka", reopened_at=timezone.now())
     pair.refresh_from_db()
@@ -51,8 +55,8 @@ def test_automatic_reopen_says_a_row_changed(client, planner, two_pairs):  # noq
 
 def test_editing_a_settlement_prefills_lead_agency_and_dropped_row(client, planner, two_pairs):  # noqa: F811
     lead, dup = two_pairs[0], two_pairs[1]
-    services.overlap_settle(pair=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
-    services.overlap_settle(pair=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
+    services.overlap_settle(overlap=lead, status="koordinasi", opd_pengampu=lead.opd_b, note="B memimpin", by=planner)
+    services.overlap_settle(overlap=dup, status="duplikasi", dropped_row=dup.row_b, note="dobel", by=planner)
     client.force_login(planner)
     form = client.get(reverse("sinkronisasi:overlap-detail", args=[lead.pk])).context["form"]
     assert form.initial["opd_pengampu"] == lead.opd_b_id

@@ -72,7 +72,9 @@ def test_a_deleted_row_takes_its_pairs_and_facts_with_it(year, pair):
 
 
 def test_resolving_records_who_and_why(pair, planner):
-    services.overlap_settle(pair=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="DP3A memimpin", by=planner)
+    services.overlap_settle(
+        overlap=pair, status="koordinasi", opd_pengampu=pair.opd_a, note="DP3A memimpin", by=planner
+    )
     pair.refresh_from_db()
     assert (pair.status, pair.opd_pengampu, pair.settled_by) == ("koordinasi", pair.opd_a, planner)
     assert AuditLog.objects.filter(action="overlap.settled", object_id=str(pair.pk), by=planner).exists()
@@ -92,19 +94,19 @@ def test_resolving_refuses_incomplete_settlements(pair, planner, status, extra, 
     if extra.get("baris"):
         kwargs["dropped_row"] = pair.row_b
     with pytest.raises(ValidationError, match=message):
-        services.overlap_settle(pair=pair, status=status, by=planner, **kwargs)
+        services.overlap_settle(overlap=pair, status=status, by=planner, **kwargs)
     pair.refresh_from_db()
     assert pair.status == "terbuka"
 
 
 def test_a_lead_agency_outside_the_pair_is_refused(pair, planner, opd_a):
     with pytest.raises(ValidationError, match="pilih OPD pengampu, salah satu dari kedua OPD"):
-        services.overlap_settle(pair=pair, status="koordinasi", opd_pengampu=opd_a, note="x", by=planner)
+        services.overlap_settle(overlap=pair, status="koordinasi", opd_pengampu=opd_a, note="x", by=planner)
 
 
 @pytest.mark.parametrize("change", ["nama", "pagu", "lokasi", "sasaran", "sub_kegiatan"])
 def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, places, groups, codes, change):
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     row = pair.row_b
     data = {
         "nama": {"nama": row.nama + " tahap II"},
@@ -121,7 +123,7 @@ def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, plac
 
 
 def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     renja_services.row_update(row=pair.row_b, data={"indikator": "Jumlah anak yang diasuh"}, by=None)
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
@@ -129,7 +131,7 @@ def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):
 
 
 def test_a_full_recompute_keeps_settlements(year, pair, planner):
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     services.sync_refresh(fiscal_year=year, full=True)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi"

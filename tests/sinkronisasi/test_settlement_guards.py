@@ -80,7 +80,7 @@ def test_a_signed_pair_is_refused_with_its_berita_acara(pair):  # noqa: F811
 
 
 def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
-    error = _refusal(services.overlap_reopen, pair=pair, by=planner)
+    error = _refusal(services.overlap_reopen, overlap=pair, by=planner)
     assert error.code == "open" and error.messages == ["Pasangan ini belum diselesaikan."]
     assert Overlap.objects.get(pk=pair.pk).reopened_at is None
 
@@ -88,8 +88,8 @@ def test_an_open_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.overlap_settle(pair=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
-    services.overlap_reopen(pair=pair, by=planner, note="Salah pilih")
+    services.overlap_settle(overlap=pair, status="koordinasi", note="Dinkes", opd_pengampu=pair.opd_b, by=planner)
+    services.overlap_reopen(overlap=pair, by=planner, note="Salah pilih")
     stored = Overlap.objects.get(pk=pair.pk)
     assert (stored.status, stored.opd_pengampu, stored.dropped_row, stored.reopened_by) == (
         "terbuka",
@@ -107,9 +107,9 @@ def test_reopening_clears_the_settlement_and_is_audited(pair, planner):  # noqa:
 
 
 def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     services.overlap_sign(pairs=[pair], nomor="050/8/BA/2026", forum="Forum", by=planner)
-    error = _refusal(services.overlap_reopen, pair=pair, by=planner)
+    error = _refusal(services.overlap_reopen, overlap=pair, by=planner)
     assert error.code == "signed"
     assert Overlap.objects.get(pk=pair.pk).status == "saling_melengkapi"
 
@@ -118,7 +118,7 @@ def test_a_signed_pair_cannot_be_reopened(pair, planner):  # noqa: F811
 
 
 def test_a_replaced_proposal_is_refused_as_replaced(pair, proposal, opd_a_editor):  # noqa: F811
-    services.overlap_propose(pair=pair, by=opd_a_editor, status="saling_melengkapi")
+    services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi")
     error = _refusal(services._lock_open_proposal, proposal)
     assert error.code == "replaced"
     assert error.messages == ["Usulan ini sudah diganti dengan usulan yang lebih baru; periksa usulan terbaru."]
@@ -211,14 +211,14 @@ def test_a_group_name_is_unique_whatever_its_case_but_a_group_keeps_its_own(plan
 def test_a_reopening_without_a_note_is_audited_with_an_empty_note(pair, planner):  # noqa: F811
     from renja.models import AuditLog
 
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
-    services.overlap_reopen(pair=pair, by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
+    services.overlap_reopen(overlap=pair, by=planner)
     assert AuditLog.objects.get(action="overlap.reopened").data == {"catatan": ""}
 
 
 def test_the_locked_proposal_comes_with_the_row_to_drop(pair, opd_a_editor, django_assert_num_queries):  # noqa: F811
     proposal = services.overlap_propose(
-        pair=pair,
+        overlap=pair,
         by=opd_a_editor,
         status="duplikasi",
         note="Sama",  # noqa: F811
@@ -258,13 +258,13 @@ def test_a_comment_is_trimmed_not_empty_and_at_most_max_long(pair, planner, opd_
     from renja.models import AuditLog
     from sinkronisasi.models import OverlapComment
 
-    error = _refusal(services.overlap_comment_add, pair=pair, by=planner, text=" \n ")
+    error = _refusal(services.overlap_comment_add, overlap=pair, by=planner, text=" \n ")
     assert error.message_dict == {"text": ["Komentar tidak boleh kosong."]}
-    error = _refusal(services.overlap_comment_add, pair=pair, by=planner, text="x" * (OverlapComment.MAX_TEXT + 1))
+    error = _refusal(services.overlap_comment_add, overlap=pair, by=planner, text="x" * (OverlapComment.MAX_TEXT + 1))
     assert error.message_dict == {"text": [f"Komentar paling panjang {OverlapComment.MAX_TEXT} karakter."]}
-    longest = services.overlap_comment_add(pair=pair, by=planner, text=" " + "y" * OverlapComment.MAX_TEXT + " ")
+    longest = services.overlap_comment_add(overlap=pair, by=planner, text=" " + "y" * OverlapComment.MAX_TEXT + " ")
     assert longest.text == "y" * OverlapComment.MAX_TEXT and longest.opd_id is None and longest.by == planner
-    mine = services.overlap_comment_add(pair=pair, by=opd_a_editor, text=" Kami pimpin ")
+    mine = services.overlap_comment_add(overlap=pair, by=opd_a_editor, text=" Kami pimpin ")
     assert (mine.text, mine.opd_id) == ("Kami pimpin", opd_a_editor.opd_id)
     first, second = AuditLog.objects.filter(action="overlap.commented").order_by("id")
     assert first.by == planner and first.data == {"komentar": longest.pk, "teks": "y" * 200}

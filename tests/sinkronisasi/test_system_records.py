@@ -89,7 +89,7 @@ def settled_then_reopened(year, opd_b, opd_c, places, groups, codes, planner):
     )
     services.sync_refresh(fiscal_year=year)
     pair = Overlap.objects.get()
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     renja_services.row_update(
         row=RenjaRow.objects.get(ref="A"), data={"lokasi": [places["desa1"], places["desa2"]]}, by=planner
     )

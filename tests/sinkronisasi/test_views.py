@@ -99,7 +99,7 @@ def test_an_incomplete_settlement_is_shown_on_the_form(client, planner, two_pair
 
 
 def test_settled_pairs_are_hidden_by_default_and_shown_with_the_filter(client, planner, two_pairs):
-    services.overlap_settle(pair=two_pairs[0], status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=two_pairs[0], status="saling_melengkapi", by=planner)
     client.force_login(planner)
     url = reverse("sinkronisasi:overlap-list")
     assert client.get(url).context["page"].paginator.count == 1
@@ -287,7 +287,7 @@ def test_planner_edits_and_deletes_a_synonym_group_with_an_audit_trail(client, p
 
 def test_a_settled_pair_can_be_reopened_by_hand(client, planner, two_pairs):
     pair = two_pairs[0]
-    services.overlap_settle(pair=pair, status="saling_melengkapi", by=planner)
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     client.force_login(planner)
     assert client.post(reverse("sinkronisasi:overlap-reopen", args=[pair.pk])).status_code == 302
     pair.refresh_from_db()
