@@ -50,7 +50,7 @@ class OverlapFilterForm(forms.Form):
 class OrphanFilterForm(forms.Form):
     tahun = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, max_length=100, label=_("Cari"))
-    sebab = forms.ChoiceField(required=False, label=_("Sebab"))
+    sebab = forms.ChoiceField(required=False, label=_("Sebab"))  # ?sebab=: a query parameter of the page, kept
     kecamatan = forms.ModelChoiceField(
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN),
         required=False,
@@ -68,7 +68,7 @@ class OrphanFilterForm(forms.Form):
 
     def __init__(self, *args, scope_opd: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sebab"].choices = [("", _("Semua sebab")), *selectors.Sebab.choices()]
+        self.fields["sebab"].choices = [("", _("Semua sebab")), *selectors.Cause.choices()]
         if scope_opd:
             del self.fields["opd"]
 

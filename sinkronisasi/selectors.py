@@ -39,7 +39,7 @@ from .settlement import Outcome, Status
 from .text import normalise, stem
 
 
-class Sebab:
+class Cause:
     """Why an usulan was not picked up: the "belum diambil" causes of the decision table (musrenbang/decisions.py)."""
 
     BELUM_DIPUTUSKAN = decisions.AWAITING_DECISION_CAUSE
@@ -47,17 +47,17 @@ class Sebab:
 
 
 # Each waiting status and its cause (musrenbang/decisions.py).
-STATUS_SEBAB = decisions.CAUSE_BY_STATUS
+STATUS_CAUSE = decisions.CAUSE_BY_STATUS
 
 
 def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) -> QuerySet[Usulan]:
-    """Usulan of the year linked to no Renja row, not accepted and not closed by Bappeda, with `sebab` and `sejak`.
+    """Usulan of the year linked to no Renja row, not accepted and not closed by Bappeda, with `cause` and `sejak`.
 
     An usulan merged into another follows that one (it is listed, with that one's cause, while that one is);
     merged into a Renja row it counts as picked up. Reads only stored fields (status, last step, merge target):
     every decision that is not an acceptance ends the usulan's pick-ups, so these statuses have none.
     """
-    waiting = list(STATUS_SEBAB)
+    waiting = list(STATUS_CAUSE)
     # Merges happen within a year's Musrenbang: the merge target is looked up among the year's usulan only (a join
     # of the year's usulan, not of every usulan of every year).
     waiting_this_year = Usulan.objects.filter(fiscal_year=fiscal_year, status__in=waiting)
@@ -67,8 +67,8 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
         .filter(Q(status__in=waiting) | Q(status=decisions.MERGED, digabung_ke__in=waiting_this_year.values("pk")))
         .annotate(status_efektif=Case(When(status=decisions.MERGED, then=F("target__status")), default=F("status")))
         .annotate(
-            sebab=Case(
-                *[When(status_efektif=s, then=Value(c)) for s, c in STATUS_SEBAB.items()], output_field=CharField()
+            cause=Case(
+                *[When(status_efektif=s, then=Value(c)) for s, c in STATUS_CAUSE.items()], output_field=CharField()
             ),
             sejak=Coalesce(F("diputuskan_pada"), F("created_at")),
         )
@@ -121,16 +121,16 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
     by_kecamatan: dict[str, dict[str, int]] = {}
     kecamatan_totals: dict[str, list[int]] = {}
     per_opd: dict[str, list[int]] = {}
-    for kecamatan, sebab, opd, n, biaya in (
+    for kecamatan, cause, opd, n, biaya in (
         qs.order_by()
-        .values_list("desa__parent__nama", "sebab", "opd_tujuan__singkatan")
+        .values_list("desa__parent__nama", "cause", "opd_tujuan__singkatan")
         .annotate(n=Count("id"), biaya=Sum("anggaran"))
     ):
         biaya = biaya or 0
-        by_cause[sebab] = by_cause.get(sebab, 0) + n
-        biaya_by_cause[sebab] = biaya_by_cause.get(sebab, 0) + biaya
+        by_cause[cause] = by_cause.get(cause, 0) + n
+        biaya_by_cause[cause] = biaya_by_cause.get(cause, 0) + biaya
         parts = by_kecamatan.setdefault(kecamatan or "-", {})
-        parts[sebab] = parts.get(sebab, 0) + n
+        parts[cause] = parts.get(cause, 0) + n
         total = kecamatan_totals.setdefault(kecamatan or "-", [0, 0])
         total[0] += n
         total[1] += biaya
@@ -143,7 +143,7 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
         (place_label(name, "kecamatan") if name != "-" else name, n, biaya)
         for name, (n, biaya) in sorted(kecamatan_totals.items(), key=lambda kv: (kv[0] == "-", kv[0]))
     ]
-    causes = [(code, label, by_cause.get(code, 0), biaya_by_cause.get(code, 0)) for code, label in Sebab.choices()]
+    causes = [(code, label, by_cause.get(code, 0), biaya_by_cause.get(code, 0)) for code, label in Cause.choices()]
     return {
         "by_cause": by_cause,
         "biaya_by_cause": biaya_by_cause,
@@ -321,7 +321,7 @@ ORPHAN_COLUMNS = [
     Column("id_usulan"),
     Column("kode_desa"),
     Column("opd_tujuan"),
-    Column("sebab"),
+    Column("sebab"),  # the cause; the column name is user interface and keeps its word
     Column("umur_hari", "integer"),
 ]
 OVERLAP_HEADER = [c.name for c in OVERLAP_COLUMNS]
@@ -363,7 +363,7 @@ def orphan_export_rows(qs, *, download: bool = False):
     """One line per usulan not picked up; a download adds the desa and kecamatan names beside the desa code, the
     usulan and its cost. Read from the reports database."""
     for u in for_reports(qs):
-        line = [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.sebab, age_days(u.sejak)]
+        line = [u.id_usulan, u.desa.kode, u.opd_tujuan.singkatan if u.opd_tujuan else "", u.cause, age_days(u.sejak)]
         if download:
             line[2:2] = [u.desa.nama, u.desa.parent.nama if u.desa.parent else ""]
             line += [u.usulan, u.anggaran]

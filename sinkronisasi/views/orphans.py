@@ -23,7 +23,7 @@ from ..permissions import (
 )
 from .common import base_context, selected_year
 
-CAUSE_ORDER = [c for c, _l in selectors.Sebab.choices()]
+CAUSE_ORDER = [c for c, _l in selectors.Cause.choices()]
 
 
 @login_required
@@ -40,14 +40,14 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     qs = base
     if data.get("sebab"):
-        qs = qs.filter(sebab=data["sebab"])
+        qs = qs.filter(cause=data["sebab"])
     if data.get("kecamatan"):
         qs = qs.filter(desa__parent=data["kecamatan"])
     if data.get("opd"):
         qs = qs.filter(opd_tujuan=data["opd"])
     if data.get("q"):
         qs = qs.filter(cari__contains=data["q"].lower())
-    qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "sebab", "id_usulan")
+    qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "cause", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(
@@ -67,11 +67,11 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
     suggestions = selectors.route_suggestions(items)
-    labels = dict(selectors.Sebab.choices())
+    labels = dict(selectors.Cause.choices())
     for u in items:
         u.umur = selectors.age_days(u.sejak, today)
-        u.sebab_label = labels.get(u.sebab, u.sebab)
-        u.lewat_tenggat = bool(u.sebab == selectors.Sebab.BELUM_DIPUTUSKAN and deadline and today > deadline)
+        u.cause_label = labels.get(u.cause, u.cause)
+        u.lewat_tenggat = bool(u.cause == selectors.Cause.BELUM_DIPUTUSKAN and deadline and today > deadline)
         u.saran = suggestions.get(u.pk)
     params = request.GET.copy()
     for key in ("page", "export"):
@@ -83,7 +83,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
             "items": items,
             "counts": counts,
             "deadline": deadline,
-            "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Sebab.choices()],
+            "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Cause.choices()],
             "chart": charts.bar_chart(
                 title=_("Usulan belum diambil per kecamatan, menurut sebab"),
                 bars=[
@@ -92,7 +92,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
                         counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
                     )[:20]
                 ],
-                legend=[(f"c-{c}", label) for c, label in selectors.Sebab.choices()],
+                legend=[(f"c-{c}", label) for c, label in selectors.Cause.choices()],
             ),
             "query": params.urlencode(),
             "can_route": rules.can_route_usulan(request.user),

@@ -83,6 +83,6 @@ def test_the_css_styles_only_badges_of_the_table():
 def test_the_sync_view_reads_its_causes_from_the_table():
     from sinkronisasi import selectors as sync_selectors
 
-    assert sync_selectors.STATUS_SEBAB is decisions.CAUSE_BY_STATUS
-    assert sync_selectors.Sebab.choices() == decisions.cause_choices()
+    assert sync_selectors.STATUS_CAUSE is decisions.CAUSE_BY_STATUS
+    assert sync_selectors.Cause.choices() == decisions.cause_choices()
     assert sync_selectors.ROUTABLE is decisions.ROUTABLE

@@ -14,7 +14,7 @@ from ..factories import make_fiscal_year, make_row, make_usulan
 
 
 def causes(year, opd_id=None):
-    return {u.id_usulan: u.sebab for u in selectors.usulan_belum_diambil(year, opd_id=opd_id)}
+    return {u.id_usulan: u.cause for u in selectors.usulan_belum_diambil(year, opd_id=opd_id)}
 
 
 def test_each_cause(year, opd_a):
