@@ -62,22 +62,22 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
             nama="Rumah singgah korban kekerasan",
         )
     sync_refresh(fiscal_year=year)
-    pair = Overlap.objects.get()
+    overlap = Overlap.objects.get()
     from sinkronisasi.services import overlap_settle
 
     # Renja rows are readable by every officer (by design); how two agencies settled their overlap is theirs.
-    pair = overlap_settle(overlap=pair, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
+    overlap = overlap_settle(overlap=overlap, status="saling_melengkapi", note=f"{SECRET} catatan", by=facilitator)
     # An open proposed settlement on it, which the walk's POSTs try to confirm and to replace.
     from sinkronisasi.services import overlap_propose
 
-    proposal = overlap_propose(overlap=pair, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
+    proposal = overlap_propose(overlap=overlap, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
     return {
         "pk": None,
         "usulan": usulan,
         "forum": forum,
         "person": person,
         "row": row,
-        "pair": pair,
+        "overlap": overlap,
         "proposal": proposal,
     }
 
@@ -90,15 +90,15 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["usulan"].pk
         elif name.startswith("forum:") or name.startswith("forum"):
             pk = world["forum"].pk
-        elif name.startswith("sinkronisasi:pair"):
-            pk = world["pair"].pk
+        elif name.startswith("sinkronisasi:overlap"):
+            pk = world["overlap"].pk
         elif name.startswith("renja:year") or name.startswith("renja:stage"):
             pk = world["row"].fiscal_year_id
         else:
             pk = world["row"].pk
         path = path.replace("<int:pk>", str(pk))
     path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
-    path = path.replace("<int:overlap>", str(world["pair"].pk))
+    path = path.replace("<int:overlap>", str(world["overlap"].pk))
     return "/" + path if "<" not in path else None
 
 
@@ -141,10 +141,13 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].decisions.count() == 2
     assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
-    agency_a_world["pair"].refresh_from_db()
-    assert (agency_a_world["pair"].status, agency_a_world["pair"].note) == ("saling_melengkapi", f"{SECRET} catatan")
-    # Nor commented on their pair, proposed, confirmed or declined a settlement of it.
-    assert not agency_a_world["pair"].comments.exists()
-    assert list(agency_a_world["pair"].proposals.values_list("pk", "outcome")) == [
+    agency_a_world["overlap"].refresh_from_db()
+    assert (agency_a_world["overlap"].status, agency_a_world["overlap"].note) == (
+        "saling_melengkapi",
+        f"{SECRET} catatan",
+    )
+    # Nor commented on their overlap, proposed, confirmed or declined a settlement of it.
+    assert not agency_a_world["overlap"].comments.exists()
+    assert list(agency_a_world["overlap"].proposals.values_list("pk", "outcome")) == [
         (agency_a_world["proposal"].pk, "menunggu")
     ]
