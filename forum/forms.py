@@ -7,7 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renja.models import Opd, User
+from renja import permissions as rules
+from renja.models import Opd
 
 from .models import Attendance, Forum
 
@@ -41,9 +42,7 @@ class ForumForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fasilitator"].queryset = User.objects.filter(
-            role__in=[User.Role.FASILITATOR, User.Role.PERENCANA, User.Role.ADMIN]
-        )
+        self.fields["fasilitator"].queryset = rules.forum_runners()
         if self.instance.pk:
             self.fields["opd"].initial = list(self.instance.opd.all())
             self.fields["version"].initial = self.instance.version

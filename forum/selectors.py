@@ -9,15 +9,13 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.formatting import angka
+from musrenbang import decisions
 from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import RenjaRow
 from sinkronisasi import selectors as sync_selectors
 
 from .models import Forum
 from .terbilang import hari, kalimat_pembuka, tanggal_panjang, terbilang
-
-# Rejected, returned, or closed by Bappeda after that (carried over): not accommodated, with the last reason.
-NOT_AGREED = [Usulan.Status.DITOLAK, Usulan.Status.DIKEMBALIKAN, Usulan.Status.DITUTUP]
 
 
 def ordinal(n: int) -> str:
@@ -44,7 +42,9 @@ def agreed_rows(forum: Forum):
 
 def not_agreed_usulan(forum: Forum, *, pokir: bool):
     """Usulan routed to the participating agencies and not agreed (Lampiran III, or IV for Pokir DPRD)."""
-    qs = Usulan.objects.filter(fiscal_year=forum.fiscal_year, opd_tujuan__in=forum.opd.all(), status__in=NOT_AGREED)
+    qs = Usulan.objects.filter(
+        fiscal_year=forum.fiscal_year, opd_tujuan__in=forum.opd.all(), status__in=decisions.NOT_AGREED
+    )
     qs = qs.filter(sumber=Usulan.Sumber.POKIR) if pokir else qs.exclude(sumber=Usulan.Sumber.POKIR)
     return (
         qs.select_related("desa__parent", "opd_tujuan")

@@ -199,6 +199,8 @@ SETTLED = frozenset(t.value for t in DECISION_TYPES if t.settles)
 NOT_CLOSABLE = SETTLED | {CLOSED}
 # Statuses still waiting for a decision.
 UNDECIDED = (INITIAL_STATUS, ROUTED)
+# Not agreed at a forum (its berita acara lists them with the last reason): rejected, returned, or closed by Bappeda.
+NOT_AGREED = (REJECTED, RETURNED, CLOSED)
 # Statuses carried over to the next year: not settled (accepted, or merged into one that follows its target).
 NOT_ACCOMMODATED = tuple(value for _n, (value, _l) in STATUS_CHOICES if value not in SETTLED)
 # Statuses for which a route to another agency is suggested (never routed, or back from an agency).

@@ -21,6 +21,7 @@ from .models import Opd, RenjaRow, User
 
 PLANNING_ROLES = {User.Role.ADMIN, User.Role.PERENCANA}
 OPD_ROLES = {User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD}
+FORUM_RUNNER_ROLES = PLANNING_ROLES | {User.Role.FASILITATOR}
 
 
 def require(user: User, rule: Callable[..., bool], *args) -> None:
@@ -167,6 +168,16 @@ def can_decide_usulan(user: User, opd: Opd | None) -> bool:
 def can_run_forums(user: User) -> bool:
     """Facilitators and Bappeda planners create, finalise and sign forums."""
     return is_planner(user) or is_facilitator(user)
+
+
+def forum_runners() -> QuerySet[User]:
+    """The people a forum may name as its facilitator: facilitators and Bappeda planners (can_run_forums' roles)."""
+    return User.objects.filter(role__in=FORUM_RUNNER_ROLES)
+
+
+def agency_officers(opds) -> QuerySet[User]:
+    """The active officers who act for these agencies (acting_for's OFFICER capacity)."""
+    return User.objects.filter(opd__in=opds, role=User.Role.PETUGAS_OPD, is_active=True)
 
 
 def forum_opd_scope(user: User) -> int | None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from musrenbang import decisions as dt
+from musrenbang.decisions import Level
 from musrenbang.models import Decision, Pickup, Usulan
 from renja.models import FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, Wilayah
 
@@ -125,8 +127,18 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
             kode_lacak=f"B{scale:02}{i:07}",
             opd_tujuan=rng.choice(opds),
         )
-        u.status = rng.choice(["baru", "diteruskan", "diterima", "ditolak", "dikembalikan", "diterima", "diterima"])
-        if u.status == "baru":
+        u.status = rng.choice(
+            [
+                dt.INITIAL_STATUS,
+                dt.ROUTED,
+                dt.ACCEPTED_AS_IS,
+                dt.REJECTED,
+                dt.RETURNED,
+                dt.ACCEPTED_AS_IS,
+                dt.ACCEPTED_AS_IS,
+            ]
+        )
+        if u.status == dt.INITIAL_STATUS:
             u.opd_tujuan = None
         usulan.append(u)
     Usulan.objects.bulk_create(usulan, batch_size=2000)
@@ -135,18 +147,20 @@ def generate(year: FiscalYear, scale: int, rng: random.Random) -> None:
         by_opd.setdefault(row.opd_id, []).append(row)
     decisions, pickups = [], []
     for u in usulan:
-        if u.status != "baru":
+        if u.status != dt.INITIAL_STATUS:
             decisions.append(
-                Decision(usulan=u, level="bappeda", kind="diteruskan", opd_id=u.opd_tujuan_id, at=timezone.now())
+                Decision(usulan=u, level=Level.BAPPEDA, kind=dt.ROUTED, opd_id=u.opd_tujuan_id, at=timezone.now())
             )
-        if u.status not in ("baru", "diteruskan"):
+        if u.status not in dt.UNDECIDED:
             decisions.append(
-                Decision(usulan=u, level="opd", kind=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now())
+                Decision(
+                    usulan=u, level=Level.OPD, kind=u.status, opd_id=u.opd_tujuan_id, alasan="-", at=timezone.now()
+                )
             )
     Decision.objects.bulk_create(decisions, batch_size=2000)
     last = {d.usulan_id: d for d in decisions}
     for u in usulan:
-        if u.status == "diterima" and by_opd.get(u.opd_tujuan_id):
+        if u.status == dt.ACCEPTED_AS_IS and by_opd.get(u.opd_tujuan_id):
             pickups.append(
                 Pickup(
                     usulan=u, renja_row=rng.choice(by_opd[u.opd_tujuan_id]), anggaran=u.anggaran, decision=last[u.pk]

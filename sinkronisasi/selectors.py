@@ -31,6 +31,7 @@ from core.formatting import angka, place_label
 from core.tabular import Column
 from musrenbang import decisions
 from musrenbang.models import Usulan
+from renja import permissions as rules
 from renja.models import FiscalYear, Opd, StageWindow, User
 
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
@@ -432,8 +433,6 @@ def overlap_contacts(overlap: Overlap, *, viewer_opd_id: int | None) -> list[dic
     accounts."""
     opds = [o for o in (overlap.opd_a, overlap.opd_b) if o.pk != viewer_opd_id]
     officers: dict[int, list[User]] = {}
-    for user in User.objects.filter(opd__in=opds, role=User.Role.PETUGAS_OPD, is_active=True).order_by(
-        "first_name", "last_name", "username"
-    ):
+    for user in rules.agency_officers(opds).order_by("first_name", "last_name", "username"):
         officers.setdefault(user.opd_id, []).append(user)
     return [{"opd": o, "officers": officers.get(o.pk, [])} for o in opds]

@@ -16,16 +16,14 @@ from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.tables import KnownCountPaginator
 
-from .. import selectors, services
+from .. import decisions, selectors, services
 from ..filters import UsulanFilter
 from ..forms import BulkForm, CarryOverForm
 from ..models import Usulan
 from ..permissions import usulan_for_user
 from ..tables import UsulanTable, status_counts_body_html
 
-UNDECIDED_FIRST = Case(
-    When(status__in=[Usulan.Status.BARU, Usulan.Status.DITERUSKAN], then=0), default=1, output_field=IntegerField()
-)
+UNDECIDED_FIRST = Case(When(status__in=decisions.UNDECIDED, then=0), default=1, output_field=IntegerField())
 
 EXPORT_COLUMNS = [
     Column(name, kind)
