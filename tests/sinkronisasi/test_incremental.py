@@ -139,3 +139,41 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
     services.sync_refresh(fiscal_year=year)  # without a kept detector: the stored pairs do not move
     assert {(p.row_a_id, p.row_b_id): p.score for p in Overlap.objects.all()} == pairs
     assert len(pairs) >= 3
+
+
+def test_a_term_whose_last_row_goes_leaves_no_trace():
+    """Removing or rewording the only row holding a term drops the term's count and postings, as a fresh build would
+    not have them (mutation testing found no test emptying a term)."""
+    params = detector.Params(max_df=6, prefix_terms=3)
+
+    def row(row_id: int, *terms: str, opd: int = 1) -> detector.RowFacts:
+        return detector.RowFacts(
+            id=row_id,
+            opd=opd,
+            kode="1.06.04.2.01.0001",
+            penunjang=False,
+            places=frozenset({"64.02.06"}),
+            groups=frozenset(),
+            terms=dict.fromkeys(terms, 1.0),
+        )
+
+    rows = [row(1, "shared", "only_one"), row(2, "shared", "only_two", opd=2), row(3, "shared", "third", opd=3)]
+    kept = detector.Detector(rows, params)
+    kept.replace([], removed=[1])  # "only_one" had one row
+    kept.replace([row(2, "shared", "reworded", opd=2)])  # "only_two" loses its only row
+    fresh = detector.Detector([row(2, "shared", "reworded", opd=2), rows[2]], params, idf=kept.idf)
+    assert "only_one" not in kept.df and "only_two" not in kept.df
+    assert "only_one" not in kept.postings and "only_two" not in kept.postings
+    assert state(kept) == state(fresh)
+
+
+def test_rows_replaced_before_anything_was_asked_of_them():
+    """A refresh may replace rows whose top terms were never computed (nothing cached to drop)."""
+    rng = random.Random(11)
+    rows = [random_row(rng, i) for i in range(1, 21)]
+    kept = detector.Detector(rows, detector.Params(max_df=6, prefix_terms=3))
+    changed = [random_row(rng, i) for i in (3, 5, 8)]
+    kept.replace(changed, removed=[10])
+    survivors = {r.id: r for r in rows if r.id != 10} | {r.id: r for r in changed}
+    fresh = detector.Detector(survivors.values(), detector.Params(max_df=6, prefix_terms=3), idf=kept.idf)
+    assert state(kept) == state(fresh)
