@@ -129,7 +129,7 @@ def _compare_batch(
     existing = {
         r.ref: r
         for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in batch])
-        .select_related("opd", "sub_kegiatan", "opd_pengampu", "fiscal_year")
+        .select_related("opd", "sub_kegiatan")  # what the comparison reads (no import column is the lead agency)
         .prefetch_related(*M2M_FIELDS)
     }
     for item in batch:
