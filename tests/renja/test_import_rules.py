@@ -78,3 +78,17 @@ def test_every_row_with_a_refused_cell_is_listed(refs, year, planner):
 
 def test_a_file_of_only_a_header_is_refused(refs, year, planner):
     assert problems(csv_bytes(), year, planner) == [(0, "", "Berkas tidak berisi baris data.")]
+
+
+@pytest.mark.parametrize(
+    "before,after,same",
+    [
+        ("baris satu\r\nbaris dua", "baris satu\nbaris dua", True),  # stored from a CSV, read back from an XLSX
+        ("baris satu\nbaris dua", "baris satu\r\nbaris dua", True),
+        ("sama", "sama", True),
+        ("baris satu\r\nbaris dua", "baris satu baris dua", False),
+        ("a", "b", False),
+    ],
+)
+def test_line_endings_alone_are_no_change(before, after, same):
+    assert services.imports.same_text(before, after) is same
