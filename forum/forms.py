@@ -11,6 +11,7 @@ from renja import permissions as rules
 from renja.models import Opd
 
 from .models import Attendance, Forum
+from .services import FORUM_FIELDS
 
 
 class ForumForm(forms.ModelForm):
@@ -21,19 +22,7 @@ class ForumForm(forms.ModelForm):
 
     class Meta:
         model = Forum
-        fields = [
-            "jenis",
-            "judul",
-            "rumpun",
-            "tanggal",
-            "mulai",
-            "selesai",
-            "tempat",
-            "pimpinan_nama",
-            "pimpinan_jabatan",
-            "pimpinan_nip",
-            "fasilitator",
-        ]
+        fields = FORUM_FIELDS  # the fields forum_create/forum_update write, named once
         widgets = {
             "tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "mulai": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
