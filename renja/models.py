@@ -241,11 +241,17 @@ class Opd(models.Model):
     kepala_nama = models.CharField(_("nama kepala"), max_length=200, blank=True)
     kepala_jabatan = models.CharField(_("jabatan kepala"), max_length=200, blank=True)
     kepala_nip = models.CharField(_("NIP kepala"), max_length=18, blank=True)
+    kepala_pangkat = models.CharField(
+        _("pangkat/golongan kepala"), max_length=100, blank=True, help_text=_("Misalnya Pembina Utama Muda (IV/c).")
+    )
+    # Kode unit in the Permendagri 90/2019 form (U.BB.U.BB.U.BB.UU.UUUU: up to three bidang urusan, then the unit
+    # and sub-unit). Derived from the bidang urusan when the official code is not known; every list orders by it.
+    kode_unit = models.CharField(_("kode unit"), max_length=30, blank=True, db_index=True)
     catatan = models.TextField(_("catatan"), blank=True)
     aktif = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
-        ordering = ["singkatan"]
+        ordering = ["kode_unit", "singkatan"]
         verbose_name = _("OPD")
         verbose_name_plural = _("OPD")
 
@@ -272,6 +278,15 @@ class RenjaRow(models.Model):
         BANKEU_PROV = "bankeu_prov", _("Bantuan Keuangan Provinsi")
         LAINNYA = "lainnya", _("Lainnya")
 
+    class SumberData(models.TextChoices):
+        """Where a row's beneficiary numbers come from (printed in the Renja table's Catatan Penting)."""
+
+        DTKS = "dtks", _("DTKS")
+        DTSEN = "dtsen", _("DTSEN")
+        PK = "pk", _("Pendataan Keluarga (PK)")
+        EPPGBM = "eppgbm", _("e-PPGBM")
+        LAINNYA = "lainnya", _("Lainnya")
+
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="renja_rows"
     )
@@ -286,11 +301,19 @@ class RenjaRow(models.Model):
     )
     # The code as the OPD uses it: X.XX of the support program replaced by the OPD's bidang urusan.
     kode = models.CharField(_("kode sub kegiatan"), max_length=24, db_index=True)
+    # The official name, indicator and unit of the sub kegiatan (copied from the nomenklatur by the services, as
+    # `kode` is); the agency's own wording lives in `rincian` and its own extra indicator in `*_opd`.
     nama = models.CharField(_("nama"), max_length=500)
+    rincian = models.TextField(_("rincian"), blank=True, help_text=_("Uraian kegiatan menurut OPD."))
     keterangan = models.TextField(_("keterangan"), blank=True)
     indikator = models.TextField(_("indikator"), blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
     satuan = models.CharField(_("satuan"), max_length=100, blank=True)
+    indikator_opd = models.TextField(_("indikator tambahan OPD"), blank=True)
+    target_opd = models.DecimalField(
+        _("target indikator tambahan"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    satuan_opd = models.CharField(_("satuan indikator tambahan"), max_length=100, blank=True)
     pagu = models.BigIntegerField(_("pagu indikatif"), default=0)
     target_n1 = models.DecimalField(_("target N+1"), max_digits=18, decimal_places=2, null=True, blank=True)
     pagu_n1 = models.BigIntegerField(_("pagu N+1"), null=True, blank=True)
@@ -304,6 +327,13 @@ class RenjaRow(models.Model):
     prioritas_nasional = models.BooleanField(_("prioritas nasional"), default=False)
     prioritas_daerah = models.BooleanField(_("prioritas daerah"), default=False)
     quick_win = models.BooleanField(_("quick win"), default=False)
+    sumber_data = models.CharField(
+        _("sumber data sasaran"), max_length=10, choices=SumberData.choices, blank=True, default=""
+    )
+    desil = models.PositiveSmallIntegerField(
+        _("desil"), null=True, blank=True, help_text=_("Desil DTKS/DTSEN tertinggi yang disasar (1–10).")
+    )
+    sumber_data_keterangan = models.CharField(_("keterangan sumber data"), max_length=200, blank=True)
     opd_pengampu = models.ForeignKey(
         Opd,
         verbose_name=_("OPD pengampu"),
@@ -331,7 +361,7 @@ class RenjaRow(models.Model):
     )
 
     class Meta:
-        ordering = ["fiscal_year", "opd__singkatan", "kode", "ref"]
+        ordering = ["fiscal_year", "opd__kode_unit", "opd__singkatan", "kode", "ref"]
         verbose_name = _("baris Renja")
         verbose_name_plural = _("baris Renja")
         constraints = [
@@ -345,6 +375,11 @@ class RenjaRow(models.Model):
                 name="renjarow_pagu_n1_not_negative",
                 condition=Q(pagu_n1__isnull=True) | Q(pagu_n1__gte=0),
                 violation_error_message=_("Pagu N+1 tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                name="renjarow_desil_range",
+                condition=Q(desil__isnull=True) | (Q(desil__gte=1) & Q(desil__lte=10)),
+                violation_error_message=_("Desil harus 1 sampai 10."),
             ),
         ]
         indexes = [
@@ -361,7 +396,9 @@ class RenjaRow(models.Model):
             self.ref,
             self.kode,
             self.nama,
+            self.rincian,
             self.indikator,
+            self.indikator_opd,
             self.keterangan,
             self.sub_kegiatan.nama if self.sub_kegiatan_id else "",
         ]
@@ -370,6 +407,104 @@ class RenjaRow(models.Model):
     @property
     def lead_opd(self) -> Opd:
         return self.opd_pengampu or self.opd
+
+
+class PaguOpd(models.Model):
+    """An agency's pagu indikatif for a year: the ceiling Bappeda sets (from the Rancangan Awal RKPD) before the
+    forum. The sum of the agency's rows is held against it wherever its plan is shown."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="pagu_opd")
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="pagu_opd")
+    pagu = models.BigIntegerField(_("pagu indikatif"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["fiscal_year", "opd__kode_unit", "opd__singkatan"]
+        verbose_name = _("pagu indikatif OPD")
+        verbose_name_plural = _("pagu indikatif OPD")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "opd"], name="paguopd_unique_per_year"),
+            models.CheckConstraint(
+                name="paguopd_not_negative",
+                condition=Q(pagu__gte=0),
+                violation_error_message=_("Pagu indikatif tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opd} {self.fiscal_year}: {self.pagu}"
+
+
+class ProgramIndicator(models.Model):
+    """An agency's indicator of a program (outcome) or kegiatan (output) for a year, printed at its level of the
+    Renja table."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="program_indicators")
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="program_indicators")
+    nomenklatur = models.ForeignKey(
+        Nomenklatur,
+        verbose_name=_("program/kegiatan"),
+        on_delete=models.PROTECT,
+        related_name="program_indicators",
+        limit_choices_to={"level__in": [Nomenklatur.Level.PROGRAM, Nomenklatur.Level.KEGIATAN]},
+    )
+    # The code as the agency uses it (X.XX replaced by its bidang urusan, as RenjaRow.kode).
+    kode = models.CharField(_("kode"), max_length=24)
+    indikator = models.TextField(_("indikator"))
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True, blank=True)
+    satuan = models.CharField(_("satuan"), max_length=100, blank=True)
+    target_n1 = models.DecimalField(_("target N+1"), max_digits=18, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["fiscal_year", "opd__kode_unit", "opd__singkatan", "kode", "pk"]
+        verbose_name = _("indikator program/kegiatan")
+        verbose_name_plural = _("indikator program/kegiatan")
+        indexes = [models.Index(fields=["fiscal_year", "opd", "kode"], name="programindicator_year_opd_kode")]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.indikator}"
+
+    @property
+    def is_outcome(self) -> bool:
+        """Programs measure outcomes, kegiatan outputs."""
+        return self.nomenklatur.level == Nomenklatur.Level.PROGRAM
+
+
+class StageSnapshot(models.Model):
+    """The plan as it stood when a stage of the year closed: one JSON document per stage, not a copy per row.
+    The perubahan report compares two of them (or one and the live plan)."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="snapshots")
+    stage = models.CharField(_("tahap"), max_length=30, choices=StageWindow.Stage.choices)
+    taken_at = models.DateTimeField(_("diambil"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("sumber"), max_length=SOURCE_MAX_LENGTH, blank=True, default=current_system_source)
+    row_count = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    total_pagu = models.BigIntegerField(_("jumlah pagu"), default=0)
+    # {"rows": {ref: {opd, kode, nama, rincian, indikator, target, satuan, pagu, target_n1, pagu_n1, lokasi: [...],
+    #  sumber_dana, status}}, "pagu_opd": {singkatan: pagu}}
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["fiscal_year", "taken_at"]
+        verbose_name = _("potret tahap")
+        verbose_name_plural = _("potret tahap")
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "stage"], name="stagesnapshot_unique_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.fiscal_year}"
 
 
 class AuditLog(models.Model):

@@ -181,7 +181,53 @@ def opd_load(path: Path, result: LoadResult) -> None:
         if set(opd.bidang_urusan.all()) != wanted:
             opd.bidang_urusan.set(wanted)
             links_changed += opd.singkatan in known_before
+    coded = kode_unit_assign(list(Opd.objects.prefetch_related("bidang_urusan")))
+    Opd.objects.bulk_update(coded, ["kode_unit"])
     result.add("opd", created, max(updated, links_changed))
+
+
+def kode_unit_for(bidang_codes: list[str], seq: int) -> str:
+    """Kode unit in the Permendagri 90/2019 form: up to three bidang urusan (lowest code first, `0.00` for none),
+    the unit's sequence among the agencies of its first bidang urusan, and sub-unit `0000`.
+
+    >>> kode_unit_for(["2.22", "1.01"], 1)
+    '1.01.2.22.0.00.01.0000'
+    """
+    codes = sorted(c.strip() for c in bidang_codes if c.strip())[:3]
+    if not codes:
+        return ""
+    codes += ["0.00"] * (3 - len(codes))
+    return f"{'.'.join(codes)}.{seq:02d}.0000"
+
+
+def kode_unit_assign(opds: list) -> list:
+    """Derive the kode unit of every agency in `opds` (with `bidang_urusan` prefetched) that has none; returns the
+    agencies changed. Agencies sharing a first bidang urusan are numbered main agency first (a hospital or a
+    kecamatan after it), then by name, after the numbers already taken."""
+    groups: dict[str, list] = {}
+    taken: dict[str, set[int]] = {}
+    for opd in opds:
+        codes = sorted(b.kode for b in opd.bidang_urusan.all())
+        if not codes:
+            continue
+        groups.setdefault(codes[0], []).append(opd)
+        if opd.kode_unit:
+            seq = opd.kode_unit.split(".")[-2]
+            if seq.isdigit():
+                taken.setdefault(codes[0], set()).add(int(seq))
+    changed = []
+    for first, members in groups.items():
+        used = taken.get(first, set())
+        seq = 0
+        for opd in sorted(members, key=lambda o: (o.jenis in ("rsud", "kecamatan"), o.nama)):
+            if opd.kode_unit:
+                continue
+            seq += 1
+            while seq in used:
+                seq += 1
+            opd.kode_unit = kode_unit_for([b.kode for b in opd.bidang_urusan.all()], seq)
+            changed.append(opd)
+    return changed
 
 
 def sasaran_load(result: LoadResult) -> None:
