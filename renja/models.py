@@ -70,6 +70,9 @@ class FiscalYear(models.Model):
     year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
     is_locked = models.BooleanField(_("dikunci"), default=False)
     locked_reason = models.CharField(_("alasan penguncian"), max_length=255, blank=True)
+    # Goes up with every change to the year's plan (rows, pick-ups, synonyms): pages compare one number to know
+    # whether derived findings are current, instead of aggregating the rows.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-year"]

@@ -59,6 +59,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="fiscalyear",
+            name="revision",
+            field=models.PositiveBigIntegerField(default=0, editable=False),
+        ),
         migrations.CreateModel(
             name="PaguOpd",
             fields=[
