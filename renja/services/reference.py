@@ -6,6 +6,7 @@ Loading is idempotent: rows are matched by code, a changed file updates them, an
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +23,28 @@ NOMENKLATUR_FILES = [
     ("nomenklatur_kabkota.csv", "Permendagri 90/2019, pemutakhiran 2025"),
 ]
 
+# (slug, name, order). The forum's own words sit beside the group they narrow (baduta by balita, calon pengantin and
+# PUS by perempuan); an existing group keeps its slug and its place.
 KELOMPOK_SASARAN = [
-    ("anak", "Anak"),
-    ("balita", "Balita"),
-    ("remaja", "Remaja"),
-    ("pemuda", "Pemuda"),
-    ("perempuan", "Perempuan"),
-    ("ibu_hamil", "Ibu hamil"),
-    ("lansia", "Lanjut usia"),
-    ("disabilitas", "Penyandang disabilitas"),
-    ("keluarga_miskin", "Keluarga miskin (DTSEN desil 1–4)"),
-    ("petani", "Petani"),
-    ("nelayan", "Nelayan"),
-    ("umkm", "Pelaku UMKM"),
-    ("masyarakat_umum", "Masyarakat umum"),
+    ("anak", "Anak", 10),
+    ("balita", "Balita", 20),
+    ("baduta", "Baduta (anak bawah dua tahun)", 25),
+    ("remaja", "Remaja", 30),
+    ("pemuda", "Pemuda", 40),
+    ("perempuan", "Perempuan", 50),
+    ("calon_pengantin", "Calon pengantin", 53),
+    ("pus", "Pasangan usia subur (PUS)", 56),
+    ("ibu_hamil", "Ibu hamil", 60),
+    ("keluarga_berisiko_stunting", "Keluarga berisiko stunting", 65),
+    ("lansia", "Lanjut usia", 70),
+    ("disabilitas", "Penyandang disabilitas", 80),
+    ("odgj", "Orang dengan gangguan jiwa (ODGJ)", 85),
+    ("keluarga_miskin", "Keluarga miskin (DTSEN desil 1–4)", 90),
+    ("ppks", "Pemerlu pelayanan kesejahteraan sosial (PPKS)", 95),
+    ("petani", "Petani", 100),
+    ("nelayan", "Nelayan", 110),
+    ("umkm", "Pelaku UMKM", 120),
+    ("masyarakat_umum", "Masyarakat umum", 130),
 ]
 
 
@@ -156,7 +165,8 @@ def nomenklatur_load(directory: Path, result: LoadResult) -> None:
 
 
 def opd_load(path: Path, result: LoadResult) -> None:
-    """Agencies by singkatan, with the bidang urusan each handles. Head's name/NIP are kept when the file has none."""
+    """Agencies by singkatan, with the bidang urusan each handles. Head's name/NIP are kept when the file has none;
+    kode unit and the head's pangkat are optional columns (see _opd_given_codes); a missing kode unit is derived."""
     rows = _read(path)
     records = []
     for row in rows:
@@ -181,9 +191,47 @@ def opd_load(path: Path, result: LoadResult) -> None:
         if set(opd.bidang_urusan.all()) != wanted:
             opd.bidang_urusan.set(wanted)
             links_changed += opd.singkatan in known_before
+    given = _opd_given_codes(path, rows, opds)
     coded = kode_unit_assign(list(Opd.objects.prefetch_related("bidang_urusan")))
     Opd.objects.bulk_update(coded, ["kode_unit"])
-    result.add("opd", created, max(updated, links_changed))
+    result.add("opd", created, max(updated, links_changed, given))
+
+
+def _opd_given_codes(path: Path, rows: list[dict[str, str]], opds: dict[str, Opd]) -> int:
+    """The optional columns `kode_unit` (the official code, where known) and `kepala_pangkat`: a filled cell sets the
+    agency's value, an empty one keeps what it has (derived, or edited on the agency's page). Returns how many
+    agencies changed."""
+    optional = [f for f in ("kode_unit", "kepala_pangkat") if rows and f in rows[0]]
+    if not optional:
+        return 0
+    seen: dict[str, str] = {}
+    changed = []
+    for row in rows:
+        opd = opds[row["singkatan"]]
+        kode = row.get("kode_unit", "")
+        if kode:
+            if not KODE_UNIT_RE.fullmatch(kode):
+                raise ValueError(
+                    f"{path.name}: kode unit {kode!r} untuk {opd.singkatan} tidak berbentuk {KODE_UNIT_FORM}"
+                )
+            if kode in seen:
+                raise ValueError(f"{path.name}: kode unit {kode} ganda ({seen[kode]} dan {opd.singkatan})")
+            seen[kode] = opd.singkatan
+        values = {f: row[f] for f in optional if row.get(f)}
+        if any(getattr(opd, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(opd, f, v)
+            changed.append(opd)
+    clash = Opd.objects.filter(kode_unit__in=seen).exclude(singkatan__in=[seen[k] for k in seen]).first()
+    if clash is not None:
+        raise ValueError(f"{path.name}: kode unit {clash.kode_unit} sudah dipakai {clash.singkatan}")
+    Opd.objects.bulk_update(changed, optional)
+    return len(changed)
+
+
+# Kode unit: three bidang urusan (U.BB each), the unit (UU) and sub-unit (UUUU).
+KODE_UNIT_RE = re.compile(r"\d\.\d{2}\.\d\.\d{2}\.\d\.\d{2}\.\d{2}\.\d{4}")
+KODE_UNIT_FORM = "1.02.0.00.0.00.01.0000"
 
 
 def kode_unit_for(bidang_codes: list[str], seq: int) -> str:
@@ -234,8 +282,8 @@ def sasaran_load(result: LoadResult) -> None:
     """The starting list of kelompok sasaran; names edited in the admin are kept."""
     existing = set(KelompokSasaran.objects.values_list("slug", flat=True))
     new = [
-        KelompokSasaran(slug=slug, nama=nama, urutan=i * 10)
-        for i, (slug, nama) in enumerate(KELOMPOK_SASARAN, start=1)
+        KelompokSasaran(slug=slug, nama=nama, urutan=urutan)
+        for slug, nama, urutan in KELOMPOK_SASARAN
         if slug not in existing
     ]
     KelompokSasaran.objects.bulk_create(new)
