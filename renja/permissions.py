@@ -131,6 +131,24 @@ def can_manage_years(user: User) -> bool:
     return is_planner(user)
 
 
+def can_set_ceilings(user: User) -> bool:
+    """The pagu indikatif of each agency (the ceiling of its Renja) is Bappeda's to set."""
+    return is_planner(user)
+
+
+def sees_program_indicators(user: User, opd: Opd) -> bool:
+    """An agency's program and kegiatan indicators are read by Bappeda, the forum's facilitators and the agency's
+    own people; another agency's answer 404."""
+    if is_planner(user) or is_facilitator(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.role in OPD_ROLES and user.opd_id == opd.pk)
+
+
+def can_edit_program_indicators(user: User, opd: Opd) -> bool:
+    """Planners for every agency, an agency's officer for their own (the capacities that change its Renja)."""
+    return acting_for(user, opd.pk) in CHANGES_RENJA
+
+
 def require_planner(user: User) -> None:
     """Reference data and fiscal years are Bappeda's to manage."""
     require(user, is_planner)
@@ -221,3 +239,19 @@ def can_manage_synonyms(user: User) -> bool:
 def can_close_usulan(user: User) -> bool:
     """Closing an usulan nobody picked up (it carries over) is Bappeda's decision, like routing."""
     return can_route_usulan(user)
+
+
+# The Renja document (renja/views/document.py).
+def document_opds(user: User) -> QuerySet[Opd]:
+    """Agencies whose Renja document the user may print: every agency for planners and facilitators, their own for
+    agency people (another agency's answers 404, although its rows are readable in the list)."""
+    if is_planner(user) or is_facilitator(user):
+        return Opd.objects.all()
+    if user.is_authenticated and user.is_active and user.role in OPD_ROLES and user.opd_id:
+        return Opd.objects.filter(pk=user.opd_id)
+    return Opd.objects.none()
+
+
+def get_document_opd_for_user(user: User, pk: int) -> Opd:
+    """The agency whose Renja document is asked for, if the user may print it (404 otherwise)."""
+    return get_object_or_404(document_opds(user), pk=pk)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.db_router import for_reports
 from core.http import int_param
 
-from .models import AuditLog, FiscalYear, KelompokSasaran, RenjaRow, Wilayah
+from .models import AuditLog, FiscalYear, KelompokSasaran, Opd, PaguOpd, RenjaRow, Wilayah
 
 
 def current_fiscal_year() -> FiscalYear | None:
@@ -151,4 +164,64 @@ def pagu_per_program(qs: QuerySet[RenjaRow]) -> list[dict]:
         .values(f"{program}__kode", f"{program}__nama")
         .annotate(n=Count("id"), pagu=Sum("pagu"), pagu_n1=Sum("pagu_n1"))
         .order_by(f"{program}__kode")
+    ]
+
+
+@dataclass(frozen=True)
+class CeilingStatus:
+    """One agency's rows held against its pagu indikatif for a year (see ceiling_status)."""
+
+    opd: Opd  # with singkatan, nama and kode_unit loaded
+    pagu: int | None  # the ceiling set (PaguOpd.pagu), None when none is set
+    version: int  # the ceiling's version (0: none set), for the edit form's stale check
+    jumlah: int  # the sum of the pagu of the agency's rows of the year (every status)
+    n: int  # how many rows
+
+    @property
+    def difference(self) -> int | None:
+        """Rows' sum minus the ceiling: positive is over by that much, negative is what remains; None without one."""
+        return None if self.pagu is None else self.jumlah - self.pagu
+
+    @property
+    def over(self) -> bool:
+        """Above its ceiling (an agency without a ceiling is never over)."""
+        return self.pagu is not None and self.jumlah > self.pagu
+
+    @property
+    def excess(self) -> int:
+        return max(self.difference or 0, 0)
+
+    @property
+    def remaining(self) -> int:
+        return max(-(self.difference or 0), 0)
+
+
+def ceiling_status(fiscal_year: FiscalYear, opd_ids: Iterable[int] | None = None) -> list[CeilingStatus]:
+    """Per agency, in kode unit order: its pagu indikatif of `fiscal_year`, the sum and number of its rows, and
+    whether they are over it (CeilingStatus: opd, pagu, version, jumlah, n, difference, over, excess, remaining).
+
+    `opd_ids` None: every active agency, and any other that has a ceiling or rows that year; else those agencies.
+    One query whatever the number of agencies and rows (a subquery per figure). Stable: the forum page and the berita
+    acara read it too."""
+    rows = RenjaRow.objects.filter(fiscal_year=fiscal_year, opd=OuterRef("pk")).order_by().values("opd")
+    ceiling = PaguOpd.objects.filter(fiscal_year=fiscal_year, opd=OuterRef("pk"))
+    qs = Opd.objects.only("singkatan", "nama", "kode_unit").annotate(
+        ceiling_pagu=Subquery(ceiling.values("pagu")[:1]),
+        ceiling_version=Subquery(ceiling.values("version")[:1]),
+        rows_pagu=Coalesce(Subquery(rows.annotate(s=Sum("pagu")).values("s")), 0, output_field=BigIntegerField()),
+        rows_n=Coalesce(Subquery(rows.annotate(c=Count("pk")).values("c")), 0, output_field=IntegerField()),
+    )
+    if opd_ids is None:
+        qs = qs.filter(Q(aktif=True) | Exists(ceiling) | Exists(rows))
+    else:
+        qs = qs.filter(pk__in=list(opd_ids))
+    return [
+        CeilingStatus(
+            opd=opd,
+            pagu=opd.ceiling_pagu,
+            version=opd.ceiling_version or 0,
+            jumlah=int(opd.rows_pagu),  # PostgreSQL sums a bigint as numeric
+            n=int(opd.rows_n),
+        )
+        for opd in qs.order_by("kode_unit", "singkatan")
     ]
