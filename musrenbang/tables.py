@@ -38,7 +38,9 @@ class UsulanTable(PythonRowsTable):
     volume = tables.Column(verbose_name=_("Volume"), orderable=False, empty_values=())
     anggaran = tables.Column(verbose_name=_("Biaya"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     opd_tujuan = tables.Column(
-        accessor="opd_tujuan__singkatan", verbose_name=_("OPD"), order_by=("opd_tujuan__singkatan",)
+        accessor="opd_tujuan__singkatan",
+        verbose_name=_("OPD"),
+        order_by=("opd_tujuan__kode_unit", "opd_tujuan__singkatan"),
     )
     status = tables.Column(verbose_name=_("Status"))
 

@@ -62,7 +62,7 @@ def places_for_template(*, kecamatan: bool = True) -> list[tuple[str, str, str, 
 def renja_template(user: User) -> bytes:
     """The Renja import template for `user`: agencies they may import for, their sub kegiatan, places, target
     groups and sources of funds."""
-    opds = list(permissions.editable_opds(user).filter(aktif=True).order_by("singkatan"))
+    opds = list(permissions.editable_opds(user).filter(aktif=True).order_by("kode_unit", "singkatan"))
     sub_kegiatan = sub_kegiatan_for_template(user)
     places = places_for_template()
     groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))

@@ -107,7 +107,7 @@ def status_counts_per_opd(fiscal_year: FiscalYear) -> list[dict]:
         RenjaRow.objects.filter(fiscal_year=fiscal_year)
         .values("opd_id", "opd__singkatan", "opd__nama", "status")
         .annotate(n=Count("id"), pagu=Sum("pagu"))
-        .order_by("opd__singkatan", "status")
+        .order_by("opd__kode_unit", "opd__singkatan", "status")
     )
 
 

@@ -53,7 +53,9 @@ def places_text(places) -> str:
 
 class RenjaRowTable(PythonRowsTable):
     ref = tables.Column(linkify=("renja:row-detail", {"pk": tables.A("pk")}), verbose_name=_("Ref"))
-    opd = tables.Column(accessor="opd__singkatan", verbose_name=_("OPD"), order_by=("opd__singkatan", "kode"))
+    opd = tables.Column(
+        accessor="opd__singkatan", verbose_name=_("OPD"), order_by=("opd__kode_unit", "opd__singkatan", "kode")
+    )
     kode = tables.Column(verbose_name=_("Kode"))
     nama = tables.Column(verbose_name=_("Nama"), attrs={"td": {"class": "wrap"}})
     target = tables.Column(verbose_name=_("Target"), orderable=False, empty_values=())

@@ -23,7 +23,7 @@ def suggest_opds(usulan: Usulan) -> list[Opd]:
         return []
     order = {Opd.Jenis.DINAS: 0, Opd.Jenis.BADAN: 1}
     opds = Opd.objects.filter(bidang_urusan=usulan.bidang_urusan_id, aktif=True)
-    return sorted(opds, key=lambda o: (order.get(o.jenis, 2), o.singkatan))
+    return sorted(opds, key=lambda o: (order.get(o.jenis, 2), o.kode_unit, o.singkatan))
 
 
 def _route_refusal(usulan: Usulan) -> None:

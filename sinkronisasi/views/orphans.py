@@ -47,7 +47,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(opd_tujuan=data["opd"])
     if data.get("q"):
         qs = qs.filter(cari__contains=data["q"].lower())
-    qs = qs.order_by("desa__parent__nama", "opd_tujuan__singkatan", "cause", "id_usulan")
+    qs = qs.order_by("desa__parent__nama", "opd_tujuan__kode_unit", "opd_tujuan__singkatan", "cause", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(
