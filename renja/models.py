@@ -90,11 +90,15 @@ class StageWindow(models.Model):
     """One stage of a year's cycle, with its open/close dates; a stage can be locked on its own."""
 
     class Stage(models.TextChoices):
-        RENJA = "renja", _("Penyusunan Rancangan Renja")
-        MUSRENBANG_KECAMATAN = "musrenbang_kecamatan", _("Musrenbang Kecamatan")
+        """The stages of a Renja year as the regulation names them, in their order (renja/services/years.py says
+        which stage's lock governs which change)."""
+
+        RANCANGAN_AWAL = "rancangan_awal", _("Rancangan Awal Renja")
+        RANCANGAN = "rancangan", _("Rancangan Renja")
         FORUM = "forum", _("Forum Perangkat Daerah")
-        MUSRENBANG_KABUPATEN = "musrenbang_kabupaten", _("Musrenbang Kabupaten")
-        RENJA_FINAL = "renja_final", _("Penetapan Renja")
+        RANCANGAN_AKHIR = "rancangan_akhir", _("Rancangan Akhir Renja")
+        VERIFIKASI = "verifikasi", _("Verifikasi")
+        PENETAPAN = "penetapan", _("Penetapan Renja")
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="stages")
     stage = models.CharField(_("tahap"), max_length=30, choices=Stage.choices)

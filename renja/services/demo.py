@@ -32,11 +32,12 @@ DEMO_USERS = [
 
 # The cycle for Renja 2026 ran in 2025 (the Forum Lintas Perangkat Daerah sat on 12 March 2025).
 DEMO_STAGES = [
-    (StageWindow.Stage.RENJA, datetime.date(2025, 1, 6), datetime.date(2025, 2, 28)),
-    (StageWindow.Stage.MUSRENBANG_KECAMATAN, datetime.date(2025, 2, 3), datetime.date(2025, 2, 28)),
+    (StageWindow.Stage.RANCANGAN_AWAL, datetime.date(2025, 1, 6), datetime.date(2025, 1, 31)),
+    (StageWindow.Stage.RANCANGAN, datetime.date(2025, 2, 3), datetime.date(2025, 2, 28)),
     (StageWindow.Stage.FORUM, datetime.date(2025, 3, 3), datetime.date(2025, 3, 21)),
-    (StageWindow.Stage.MUSRENBANG_KABUPATEN, datetime.date(2025, 3, 24), datetime.date(2025, 4, 11)),
-    (StageWindow.Stage.RENJA_FINAL, datetime.date(2025, 4, 14), datetime.date(2025, 6, 30)),
+    (StageWindow.Stage.RANCANGAN_AKHIR, datetime.date(2025, 4, 7), datetime.date(2025, 5, 23)),
+    (StageWindow.Stage.VERIFIKASI, datetime.date(2025, 6, 2), datetime.date(2025, 6, 20)),
+    (StageWindow.Stage.PENETAPAN, datetime.date(2025, 6, 23), datetime.date(2025, 7, 18)),
 ]
 
 # Priorities and cross-agency roles the planners set by hand after import: ref → fields.

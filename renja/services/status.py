@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..models import RenjaRow, StageWindow, User
+from ..models import RenjaRow, User
 from .audit import audit_log
 from .rows import _display
-from .years import year_edit_refusal
+from .years import AGREEMENT_STAGES, DRAFTING_STAGES, EDIT_STAGES, FINAL_STAGES, year_edit_refusal
 
 # (from, to) → who may make the move: "editor" (anyone who may edit the OPD's rows) or "planner".
 STATUS_MOVES = {
@@ -24,12 +24,12 @@ STATUS_MOVES = {
 }
 
 
-# The stage whose lock governs a move to each status.
+# The stages whose locks govern a move to each status (renja/services/years.py: refused once all are locked).
 STATUS_STAGE = {
-    RenjaRow.Status.DRAFT: StageWindow.Stage.RENJA,
-    RenjaRow.Status.DIAJUKAN: StageWindow.Stage.RENJA,
-    RenjaRow.Status.DISEPAKATI: StageWindow.Stage.FORUM,
-    RenjaRow.Status.FINAL: StageWindow.Stage.RENJA_FINAL,
+    RenjaRow.Status.DRAFT: DRAFTING_STAGES,
+    RenjaRow.Status.DIAJUKAN: DRAFTING_STAGES,
+    RenjaRow.Status.DISEPAKATI: AGREEMENT_STAGES,
+    RenjaRow.Status.FINAL: FINAL_STAGES,
 }
 
 
@@ -51,7 +51,7 @@ def status_moves_for(row: RenjaRow, user: User) -> list[str]:
 def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_version: int | None = None) -> RenjaRow:
     """Move a row along draft → diajukan → disepakati → final (and back one step), as the rules allow."""
     locked = RenjaRow.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd").get(pk=row.pk)
-    refusal = year_edit_refusal(locked.fiscal_year, STATUS_STAGE.get(status, StageWindow.Stage.RENJA))
+    refusal = year_edit_refusal(locked.fiscal_year, STATUS_STAGE.get(status, EDIT_STAGES))
     if refusal:
         raise ValidationError(refusal, code="locked")
     if expected_version is not None and locked.version != expected_version:
@@ -94,7 +94,7 @@ def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> i
 
     Refused when a row's year or its forum stage is locked."""
     for fiscal_year in {r.fiscal_year for r in rows}:
-        refusal = year_edit_refusal(fiscal_year, StageWindow.Stage.FORUM)
+        refusal = year_edit_refusal(fiscal_year, AGREEMENT_STAGES)
         if refusal:
             raise ValidationError(refusal, code="locked")
     count = 0

@@ -81,7 +81,7 @@ def test_a_locked_forum_stage_refuses_with_its_name_and_code(forum, facilitator)
 def test_another_stage_locked_does_not_stop_the_forum(forum, facilitator):
     StageWindow.objects.create(
         fiscal_year=forum.fiscal_year,
-        stage=StageWindow.Stage.RENJA,
+        stage=StageWindow.Stage.RANCANGAN_AWAL,
         opens_on=datetime.date(2025, 1, 3),
         closes_on=datetime.date(2025, 2, 21),
         is_locked=True,

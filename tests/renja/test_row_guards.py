@@ -52,7 +52,7 @@ def test_a_locked_stage_names_the_stage_and_the_year(year):
 
 def test_only_the_locked_stage_refuses(year, row_in_opd_a, planner):
     _window(year, StageWindow.Stage.FORUM, locked=True)
-    _window(year, StageWindow.Stage.RENJA, locked=False)
+    _window(year, StageWindow.Stage.RANCANGAN_AWAL, locked=False)
     assert services.year_edit_refusal(year) is None
     services.ensure_year_editable(year)
     _, changes = services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=planner)
@@ -147,9 +147,9 @@ def test_a_stale_status_change_is_refused_with_the_exact_message(row_in_opd_a, o
     assert exc.value.message == "Baris ini sudah diubah orang lain; muat ulang halaman lalu coba lagi."
 
 
-def test_an_unknown_status_in_a_locked_renja_stage_is_refused_as_locked(row_in_opd_a, planner):
-    """A status outside the moves is checked against the Renja stage's lock first, like every edit of the row."""
-    _window(row_in_opd_a.fiscal_year, StageWindow.Stage.RENJA, locked=True)
+def test_an_unknown_status_in_a_locked_drafting_stage_is_refused_as_locked(row_in_opd_a, planner):
+    """A status outside the moves is checked against the writing stages' locks first, like every edit of the row."""
+    _window(row_in_opd_a.fiscal_year, StageWindow.Stage.RANCANGAN_AWAL, locked=True)
     with pytest.raises(ValidationError) as exc:
         services.row_status_change(row=row_in_opd_a, status="bogus", by=planner)
     assert exc.value.code == "locked"
@@ -173,3 +173,66 @@ def test_a_status_change_records_who_made_it(row_in_opd_a, opd_a_editor):
     assert RenjaRow.objects.get(pk=row.pk).updated_by == opd_a_editor
     entry = AuditLog.objects.get(action="renja_row.status_changed")
     assert entry.by == opd_a_editor and entry.changes == {"status": ["Draf", "Diajukan"]}
+
+
+def test_drafting_goes_on_while_one_drafting_stage_is_open(row_in_opd_a, planner, opd_a_editor):
+    """Rancangan awal locked, rancangan open: rows are still written and submitted; both locked: refused, named."""
+    year = row_in_opd_a.fiscal_year
+    _window(year, StageWindow.Stage.RANCANGAN_AWAL, locked=True)
+    rancangan = _window(year, StageWindow.Stage.RANCANGAN, locked=False)
+    year = FiscalYear.objects.get(pk=year.pk)
+    assert services.year_edit_refusal(year) is None
+    row, _ = services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=opd_a_editor)
+    row = services.row_status_change(row=row, status="diajukan", by=opd_a_editor)
+    StageWindow.objects.filter(pk=rancangan.pk).update(is_locked=True)
+    row = RenjaRow.objects.select_related("fiscal_year", "opd").get(pk=row.pk)
+    message = "Tahap Rancangan Awal Renja dan Rancangan Renja tahun 2026 dikunci; data tidak dapat diubah."
+    assert services.year_edit_refusal(row.fiscal_year) == message
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row, status="draft", by=opd_a_editor)
+    assert (exc.value.code, exc.value.message) == ("locked", message)
+    assert services.status_moves_for(row, planner) == ["disepakati"]
+
+
+def test_the_rancangan_akhir_keeps_rows_writable_but_not_submittable(row_in_opd_a, planner):
+    year = row_in_opd_a.fiscal_year
+    _window(year, StageWindow.Stage.RANCANGAN_AWAL, locked=True)
+    _window(year, StageWindow.Stage.RANCANGAN, locked=True)
+    akhir = _window(year, StageWindow.Stage.RANCANGAN_AKHIR, locked=False)
+    row, changes = services.row_update(row=row_in_opd_a, data={"pagu": 7}, by=planner)
+    assert changes
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row, status="diajukan", by=planner)
+    assert exc.value.code == "locked"
+    StageWindow.objects.filter(pk=akhir.pk).update(is_locked=True)
+    with pytest.raises(ValidationError) as exc:
+        services.row_update(row=row, data={"pagu": 8}, by=planner)
+    assert "Rancangan Akhir Renja" in exc.value.message
+
+
+def test_final_follows_verifikasi_and_penetapan(row_in_opd_a, planner):
+    RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(status=RenjaRow.Status.DISEPAKATI)
+    year = row_in_opd_a.fiscal_year
+    _window(year, StageWindow.Stage.RANCANGAN, locked=True)
+    _window(year, StageWindow.Stage.FORUM, locked=True)
+    _window(year, StageWindow.Stage.VERIFIKASI, locked=True)
+    penetapan = _window(year, StageWindow.Stage.PENETAPAN, locked=False)
+    row = RenjaRow.objects.select_related("fiscal_year", "opd").get(pk=row_in_opd_a.pk)
+    assert services.status_moves_for(row, planner) == ["final"]
+    row = services.row_status_change(row=row, status="final", by=planner)
+    StageWindow.objects.filter(pk=penetapan.pk).update(is_locked=True)
+    with pytest.raises(ValidationError) as exc:
+        services.row_status_change(row=row, status="disepakati", by=planner)
+    assert "Forum Perangkat Daerah" in exc.value.message
+    row = RenjaRow.objects.select_related("fiscal_year", "opd").get(pk=row.pk)
+    assert services.status_moves_for(row, planner) == []
+
+
+def test_a_locked_year_refuses_a_stage_lock(year, planner):
+    window = _window(year, StageWindow.Stage.FORUM, locked=False)
+    FiscalYear.objects.filter(pk=year.pk).update(is_locked=True)
+    with pytest.raises(ValidationError) as exc:
+        services.stage_set_lock(window=window, locked=True, by=planner)
+    assert exc.value.code == "locked"
+    window.refresh_from_db()
+    assert not window.is_locked

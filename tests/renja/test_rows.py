@@ -96,14 +96,14 @@ def test_create_refused_in_locked_year(year, opd_a, sub, planner):
 def test_update_refused_when_renja_stage_locked(row_in_opd_a, planner):
     StageWindow.objects.create(
         fiscal_year=row_in_opd_a.fiscal_year,
-        stage="renja",
+        stage="rancangan_awal",
         opens_on=datetime.date(2025, 1, 1),
         closes_on=datetime.date(2025, 2, 1),
         is_locked=True,
     )
-    with pytest.raises(ValidationError, match="Penyusunan Rancangan Renja") as exc:
+    with pytest.raises(ValidationError, match="Rancangan Awal Renja") as exc:
         services.row_update(row=row_in_opd_a, data={"pagu": 5}, by=planner)
-    assert "Penyusunan Rancangan Renja" in exc.value.messages[0]
+    assert "Rancangan Awal Renja" in exc.value.messages[0]
     row_in_opd_a.refresh_from_db()
     assert row_in_opd_a.pagu == 100_000_000
 
@@ -250,7 +250,7 @@ def test_agreement_follows_the_forum_stage_not_the_drafting_stage(row_in_opd_a, 
     year = row_in_opd_a.fiscal_year
     StageWindow.objects.create(
         fiscal_year=year,
-        stage="renja",
+        stage="rancangan_awal",
         opens_on=datetime.date(2025, 1, 1),
         closes_on=datetime.date(2025, 2, 1),
         is_locked=True,
@@ -261,7 +261,7 @@ def test_agreement_follows_the_forum_stage_not_the_drafting_stage(row_in_opd_a, 
     row = services.row_status_change(row=row_in_opd_a, status="disepakati", by=planner)
     StageWindow.objects.create(
         fiscal_year=year,
-        stage="renja_final",
+        stage="penetapan",
         opens_on=datetime.date(2025, 4, 1),
         closes_on=datetime.date(2025, 6, 1),
         is_locked=True,
