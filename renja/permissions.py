@@ -255,3 +255,27 @@ def document_opds(user: User) -> QuerySet[Opd]:
 def get_document_opd_for_user(user: User, pk: int) -> Opd:
     """The agency whose Renja document is asked for, if the user may print it (404 otherwise)."""
     return get_object_or_404(document_opds(user), pk=pk)
+
+
+# Agency profiles (kode unit, the head's name, NIP, pangkat and jabatan).
+def can_edit_opd_profile(user: User) -> bool:
+    """An agency's profile is printed on its documents: Bappeda keeps it."""
+    return is_planner(user)
+
+
+def profile_opds(user: User) -> QuerySet[Opd]:
+    """Agencies whose profile the user may read: planners and facilitators every one, OPD people their own."""
+    if is_planner(user) or is_facilitator(user):
+        return Opd.objects.all()
+    if user.is_authenticated and user.is_active and user.role in OPD_ROLES and user.opd_id:
+        return Opd.objects.filter(pk=user.opd_id)
+    return Opd.objects.none()
+
+
+def get_opd_for_user(user: User, pk: int, *, write: bool = False) -> Opd:
+    """One agency's profile the user may read (404 otherwise); with write=True also require can_edit_opd_profile
+    (403)."""
+    opd = get_object_or_404(profile_opds(user), pk=pk)
+    if write:
+        require(user, can_edit_opd_profile)
+    return opd

@@ -25,6 +25,8 @@ renja_patterns = [
     path("tahun/", views.year_list, name="year-list"),
     path("tahun/<int:pk>/kunci/", views.year_lock, name="year-lock"),
     path("tahap/<int:pk>/kunci/", views.stage_lock, name="stage-lock"),
+    path("opd/", views.opd_list, name="opd-list"),
+    path("opd/<int:pk>/", views.opd_edit, name="opd-edit"),
 ]
 
 urlpatterns = [

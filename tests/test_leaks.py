@@ -94,6 +94,8 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["overlap"].pk
         elif name.startswith("renja:year") or name.startswith("renja:stage"):
             pk = world["row"].fiscal_year_id
+        elif name.startswith("renja:opd"):
+            pk = world["row"].opd_id
         else:
             pk = world["row"].pk
         path = path.replace("<int:pk>", str(pk))

@@ -1,6 +1,7 @@
 """Screens for Renja rows. Each view: get the object through permissions, validate, call one service or selector,
 respond. One module per responsibility; the names urls.py uses are re-exported here."""
 
+from .agencies import opd_edit, opd_list
 from .home import home, nomenklatur_list
 from .imports import import_confirm, import_template, import_upload
 from .lists import row_list, row_print
@@ -13,6 +14,8 @@ __all__ = [
     "import_template",
     "import_upload",
     "nomenklatur_list",
+    "opd_edit",
+    "opd_list",
     "row_create",
     "row_detail",
     "row_edit",
