@@ -136,6 +136,11 @@ def can_set_ceilings(user: User) -> bool:
     return is_planner(user)
 
 
+def sees_every_ceiling(user: User) -> bool:
+    """Bappeda and the forum's facilitators see every agency against its ceiling; OPD people see their own."""
+    return is_planner(user) or is_facilitator(user)
+
+
 def sees_program_indicators(user: User, opd: Opd) -> bool:
     """An agency's program and kegiatan indicators are read by Bappeda, the forum's facilitators and the agency's
     own people; another agency's answer 404."""

@@ -25,6 +25,10 @@ renja_patterns = [
     path("tahun/", views.year_list, name="year-list"),
     path("tahun/<int:pk>/kunci/", views.year_lock, name="year-lock"),
     path("tahap/<int:pk>/kunci/", views.stage_lock, name="stage-lock"),
+    path("pagu-opd/", views.pagu_opd_list, name="pagu-opd-list"),
+    path("pagu-opd/<int:opd>/ubah/", views.pagu_opd_edit, name="pagu-opd-edit"),
+    path("pagu-opd/impor/", views.pagu_opd_upload, name="pagu-opd-upload"),
+    path("pagu-opd/impor/terapkan/", views.pagu_opd_confirm, name="pagu-opd-confirm"),
     path("opd/", views.opd_list, name="opd-list"),
     path("opd/<int:pk>/", views.opd_edit, name="opd-edit"),
 ]

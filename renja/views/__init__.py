@@ -2,6 +2,7 @@
 respond. One module per responsibility; the names urls.py uses are re-exported here."""
 
 from .agencies import opd_edit, opd_list
+from .ceilings import pagu_opd_confirm, pagu_opd_edit, pagu_opd_list, pagu_opd_upload
 from .home import home, nomenklatur_list
 from .imports import import_confirm, import_template, import_upload
 from .lists import row_list, row_print
@@ -14,6 +15,10 @@ __all__ = [
     "import_template",
     "import_upload",
     "nomenklatur_list",
+    "pagu_opd_confirm",
+    "pagu_opd_edit",
+    "pagu_opd_list",
+    "pagu_opd_upload",
     "opd_edit",
     "opd_list",
     "row_create",

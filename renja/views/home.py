@@ -32,6 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
     summary = selectors.status_summary_per_opd(fiscal_year)
+    ceilings, own_ceiling = [], None
+    if permissions.sees_every_ceiling(request.user):
+        # The agencies with a ceiling, those over it first (most over first), then in kode unit order.
+        ceilings = sorted(
+            (s for s in selectors.ceiling_status(fiscal_year) if s.pagu is not None), key=lambda s: -s.excess
+        )
+    elif request.user.opd_id:
+        own_ceiling = selectors.ceiling_status(fiscal_year, [request.user.opd_id])[0]
     return render(
         request,
         "renja/home.html",
@@ -44,6 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "refusal": services.year_edit_refusal(fiscal_year),
             "stages": fiscal_year.stages.all(),
             "today": timezone.localdate(),
+            "ceilings": ceilings,
+            "ceilings_over": sum(s.over for s in ceilings),
+            "ceiling": own_ceiling,
+            "can_set_ceilings": permissions.can_set_ceilings(request.user),
         },
     )
 

@@ -101,6 +101,11 @@ def row_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)
+    filtered = row_filter.form.cleaned_data if row_filter.form.is_valid() else {}
+    # One agency's list shows its rows against its pagu indikatif (renja/_pagu_opd.html).
+    ceiling = None
+    if filtered.get("opd") and filtered.get("tahun"):
+        ceiling = selectors.ceiling_status(filtered["tahun"], [filtered["opd"].pk])[0]
     return render(
         request,
         "renja/row_list.html",
@@ -118,6 +123,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "fiscal_year": row_filter.form.cleaned_data.get("tahun") if row_filter.form.is_valid() else None,
             "can_create": permissions.can_create_rows(request.user),
             "can_import": permissions.can_import(request.user),
+            "ceiling": ceiling,
         },
     )
 
