@@ -143,6 +143,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].decisions.count() == 2
     assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 6
     assert not agency_a_world["row"].fiscal_year.is_locked
+    assert not agency_a_world["row"].fiscal_year.snapshots.exists()  # nor took a stage snapshot of the year
     agency_a_world["overlap"].refresh_from_db()
     assert (agency_a_world["overlap"].status, agency_a_world["overlap"].note) == (
         "saling_melengkapi",

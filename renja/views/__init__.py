@@ -3,13 +3,16 @@ respond. One module per responsibility; the names urls.py uses are re-exported h
 
 from .agencies import opd_edit, opd_list
 from .ceilings import pagu_opd_confirm, pagu_opd_edit, pagu_opd_list, pagu_opd_upload
+from .changes import change_report, change_report_xlsx
 from .home import home, nomenklatur_list
 from .imports import import_confirm, import_template, import_upload
 from .lists import row_list, row_print
 from .rows import row_create, row_detail, row_edit, row_status, row_status_confirm
-from .years import stage_lock, year_list, year_lock
+from .years import stage_lock, stage_snapshot_take, year_list, year_lock
 
 __all__ = [
+    "change_report",
+    "change_report_xlsx",
     "home",
     "import_confirm",
     "import_template",
@@ -29,6 +32,7 @@ __all__ = [
     "row_status",
     "row_status_confirm",
     "stage_lock",
+    "stage_snapshot_take",
     "year_list",
     "year_lock",
 ]
