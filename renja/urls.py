@@ -28,12 +28,15 @@ renja_patterns = [
     path("tahun/<int:pk>/potret/", views.stage_snapshot_take, name="stage-snapshot-take"),
     path("renja/perubahan/", views.change_report, name="perubahan"),
     path("renja/perubahan/xlsx/", views.change_report_xlsx, name="perubahan-xlsx"),
+    path("opd/", views.opd_list, name="opd-list"),
+    path("opd/<int:pk>/", views.opd_edit, name="opd-edit"),
+    path("renja/dokumen/", views.dokumen, name="dokumen"),
+    path("renja/dokumen/<int:pk>/pdf/", views.dokumen_pdf, name="dokumen-pdf"),
+    path("renja/dokumen/<int:pk>/xlsx/", views.dokumen_xlsx, name="dokumen-xlsx"),
     path("pagu-opd/", views.pagu_opd_list, name="pagu-opd-list"),
     path("pagu-opd/<int:opd>/ubah/", views.pagu_opd_edit, name="pagu-opd-edit"),
     path("pagu-opd/impor/", views.pagu_opd_upload, name="pagu-opd-upload"),
     path("pagu-opd/impor/terapkan/", views.pagu_opd_confirm, name="pagu-opd-confirm"),
-    path("opd/", views.opd_list, name="opd-list"),
-    path("opd/<int:pk>/", views.opd_edit, name="opd-edit"),
 ]
 
 urlpatterns = [

@@ -96,6 +96,8 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["row"].fiscal_year_id
         elif name.startswith("renja:opd"):
             pk = world["row"].opd_id
+        elif name.startswith("renja:dokumen"):
+            pk = world["row"].opd_id
         else:
             pk = world["row"].pk
         path = path.replace("<int:pk>", str(pk))

@@ -159,7 +159,7 @@ def render_xlsx(tree: dict) -> bytes:
         if offset == 5:
             cell.font = Font(bold=True, underline="single")
 
-    sheet.freeze_panes = sheet.cell(row=first_data, column=3)
+    sheet.freeze_panes = f"C{first_data}"
     sheet.print_title_rows = f"{top}:{top + 2}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

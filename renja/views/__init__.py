@@ -4,6 +4,7 @@ respond. One module per responsibility; the names urls.py uses are re-exported h
 from .agencies import opd_edit, opd_list
 from .ceilings import pagu_opd_confirm, pagu_opd_edit, pagu_opd_list, pagu_opd_upload
 from .changes import change_report, change_report_xlsx
+from .document import dokumen, dokumen_pdf, dokumen_xlsx
 from .home import home, nomenklatur_list
 from .imports import import_confirm, import_template, import_upload
 from .lists import row_list, row_print
@@ -13,17 +14,20 @@ from .years import stage_lock, stage_snapshot_take, year_list, year_lock
 __all__ = [
     "change_report",
     "change_report_xlsx",
+    "dokumen",
+    "dokumen_pdf",
+    "dokumen_xlsx",
     "home",
     "import_confirm",
     "import_template",
     "import_upload",
     "nomenklatur_list",
+    "opd_edit",
+    "opd_list",
     "pagu_opd_confirm",
     "pagu_opd_edit",
     "pagu_opd_list",
     "pagu_opd_upload",
-    "opd_edit",
-    "opd_list",
     "row_create",
     "row_detail",
     "row_edit",

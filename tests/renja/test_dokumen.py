@@ -446,3 +446,13 @@ def test_xlsx_text_cells_are_safe_against_formula_injection(plan, year, dinsos):
     values = [c.value for c in cells]
     assert "'=1+1" in values and "'@SUM(A1:A9)" in values
     assert 'Sub lain\n=HYPERLINK("http://x.invalid","klik")' in values  # text after the official name: inert
+
+
+def test_an_agency_without_rows_gets_an_empty_table_with_its_jumlah(year, dinsos, tmp_path):
+    tree = tree_of(year, dinsos)
+    assert (tree["urusan"], tree["jumlah"], tree["jumlah_baris"]) == ([], {"pagu": 0, "pagu_n1": 0}, 0)
+    sheet = sheet_of(tree)
+    assert sheet["B9"].value == "Jumlah" and sheet["F9"].value == 0 and sheet.freeze_panes == "C9"
+    text = flat(poppler("pdftotext", "-raw", pdf_of(tree, tmp_path), "-"))
+    assert "Tidak ada baris Renja. Jumlah 0 0" in text
+    assert "Pagu indikatif OPD belum ditetapkan; jumlah Rp0." in text
