@@ -35,6 +35,10 @@ class Command(BaseCommand):
             f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap."
         )
         self.stdout.write(
+            f"Demo {year.year}: N+1 diisi pada {result['n1']} baris, kepala {result['heads']} OPD, "
+            f"pagu indikatif {result['ceilings']} OPD, {result['indicators']} indikator program/kegiatan baru."
+        )
+        self.stdout.write(
             f"Demo usulan {year.year}: {usulan['baru']} baru, {usulan['berubah']} diperbarui, {usulan['sama']} tetap."
         )
         self.stdout.write(f"Demo forum: {forum.judul} ({forum.tanggal:%d-%m-%Y}), {forum.attendance.count()} peserta.")
