@@ -105,13 +105,10 @@ def test_the_same_documents_show_no_change_and_a_reversed_pair_swaps_them(script
 
 def test_a_stage_against_the_live_plan(scripted, planner):
     row = RenjaRow.objects.get(ref="2026-DP3A-001")
-    services.row_update(row=row, data={"indikator_opd": "Jumlah rujukan", "rincian": "Layanan rujukan"}, by=planner)
+    services.row_update(row=row, data={"target_n1": Decimal("50"), "pagu_n1": 80_000_000}, by=planner)
     old = _documents(scripted, "forum")[0]
     report = snapshots.plan_changes(old, snapshots.plan_document(scripted))
-    assert report["DP3A"]["changed"][0]["fields"] == {
-        "rincian": ("", "Layanan rujukan"),
-        "indikator_opd": ("", "Jumlah rujukan"),
-    }
+    assert report["DP3A"]["changed"][0]["fields"] == {"target_n1": (None, Decimal("50")), "pagu_n1": (None, 80_000_000)}
     assert not report["Dinsos"]["has_changes"]
 
 
