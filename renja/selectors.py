@@ -25,7 +25,17 @@ from django.utils.translation import gettext_lazy
 from core.db_router import for_reports
 from core.http import int_param
 
-from .models import AuditLog, FiscalYear, KelompokSasaran, Opd, PaguOpd, RenjaRow, Wilayah
+from .models import (
+    AuditLog,
+    FiscalYear,
+    KelompokSasaran,
+    Nomenklatur,
+    Opd,
+    PaguOpd,
+    ProgramIndicator,
+    RenjaRow,
+    Wilayah,
+)
 
 
 def current_fiscal_year() -> FiscalYear | None:
@@ -225,3 +235,85 @@ def ceiling_status(fiscal_year: FiscalYear, opd_ids: Iterable[int] | None = None
         )
         for opd in qs.order_by("kode_unit", "singkatan")
     ]
+
+
+def program_codes_used(fiscal_year: FiscalYear, opd: Opd) -> dict[str, Nomenklatur]:
+    """The programs and kegiatan of the sub kegiatan the agency's rows of the year use: {code as the agency writes
+    it: nomenklatur node}, two joins in one query."""
+    used: dict[str, Nomenklatur] = {}
+    rows = (
+        RenjaRow.objects.filter(fiscal_year=fiscal_year, opd=opd)
+        .exclude(sub_kegiatan__parent__parent=None)
+        .values_list(
+            "kode",
+            "sub_kegiatan__parent_id",
+            "sub_kegiatan__parent__kode",
+            "sub_kegiatan__parent__nama",
+            "sub_kegiatan__parent__parent_id",
+            "sub_kegiatan__parent__parent__kode",
+            "sub_kegiatan__parent__parent__nama",
+        )
+        .order_by("kode")
+        .distinct()
+    )
+    for kode, kegiatan_id, kegiatan_kode, kegiatan_nama, program_id, program_kode, program_nama in rows:
+        parts = kode.split(".")
+        used.setdefault(
+            ".".join(parts[:3]),
+            Nomenklatur(pk=program_id, kode=program_kode, nama=program_nama, level=Nomenklatur.Level.PROGRAM),
+        )
+        used.setdefault(
+            ".".join(parts[:5]),
+            Nomenklatur(
+                pk=kegiatan_id,
+                kode=kegiatan_kode,
+                nama=kegiatan_nama,
+                level=Nomenklatur.Level.KEGIATAN,
+                parent_id=program_id,
+            ),
+        )
+    return used
+
+
+def program_indicators_by_code(
+    fiscal_year: FiscalYear, opd_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], list[ProgramIndicator]]:
+    """The program and kegiatan indicators of a year, {(opd id, code as the agency writes it): [indicators in the
+    order they were added]}, for every agency or those of `opd_ids`: one query (the Renja document prints them at
+    their program's and kegiatan's rows; `is_outcome` tells a program's outcome from a kegiatan's output)."""
+    qs = ProgramIndicator.objects.filter(fiscal_year=fiscal_year).select_related("nomenklatur")
+    if opd_ids is not None:
+        qs = qs.filter(opd_id__in=list(opd_ids))
+    found: dict[tuple[int, str], list[ProgramIndicator]] = {}
+    for indicator in qs.order_by("opd_id", "kode", "pk"):
+        found.setdefault((indicator.opd_id, indicator.kode), []).append(indicator)
+    return found
+
+
+@dataclass
+class ProgramEntry:
+    """A program or kegiatan on an agency's indicator page, with its indicators."""
+
+    kode: str
+    nama: str
+    level: str
+    indicators: list[ProgramIndicator]
+
+    @property
+    def is_program(self) -> bool:
+        return self.level == Nomenklatur.Level.PROGRAM
+
+
+def program_indicator_tree(fiscal_year: FiscalYear, opd: Opd) -> list[ProgramEntry]:
+    """An agency's programs and kegiatan of the year in code order (each program followed by its kegiatan): those of
+    the sub kegiatan its rows use, and any other one it gave an indicator, each with its indicators. Two queries
+    however many rows and indicators."""
+    entries = {
+        kode: ProgramEntry(kode=kode, nama=node.nama, level=node.level, indicators=[])
+        for kode, node in program_codes_used(fiscal_year, opd).items()
+    }
+    for (_opd, kode), indicators in program_indicators_by_code(fiscal_year, [opd.pk]).items():
+        node = indicators[0].nomenklatur
+        entry = entries.setdefault(kode, ProgramEntry(kode=kode, nama=node.nama, level=node.level, indicators=[]))
+        entry.indicators = indicators
+    return [entries[kode] for kode in sorted(entries, key=lambda k: [p.zfill(4) for p in k.split(".")])]
