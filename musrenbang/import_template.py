@@ -20,7 +20,7 @@ FILE_DECISIONS = [t.value for t in decisions.DECISION_TYPES if t.value != decisi
 def usulan_template() -> bytes:
     """The usulan import template: sumber, decisions, agencies, desa codes, bidang urusan and target groups."""
     places = places_for_template(kecamatan=False)  # an usulan comes from a desa or kelurahan
-    opds = list(Opd.objects.filter(aktif=True).order_by("singkatan"))
+    opds = list(Opd.objects.filter(aktif=True).order_by("kode_unit", "singkatan"))
     bidang = list(Nomenklatur.objects.filter(level=Nomenklatur.Level.BIDANG_URUSAN, aktif=True).order_by("kode"))
     groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
     return write_template(

@@ -300,7 +300,9 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
         by_bidang.setdefault(link.nomenklatur_id, []).append(link.opd)
     out = {}
     for u in items:
-        options = sorted(by_bidang.get(u.bidang_urusan_id, []), key=lambda o: (order.get(o.jenis, 2), o.singkatan))
+        options = sorted(
+            by_bidang.get(u.bidang_urusan_id, []), key=lambda o: (order.get(o.jenis, 2), o.kode_unit, o.singkatan)
+        )
         choice = next((o for o in options if o.pk != u.opd_tujuan_id), None)
         if choice is not None:
             out[u.pk] = choice

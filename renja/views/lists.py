@@ -84,7 +84,7 @@ def _export_rows(qs):
 def row_list(request: HttpRequest) -> HttpResponse:
     base = permissions.row_queryset_for_user(request.user)
     row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
-    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    qs = row_filter.qs.order_by("opd__kode_unit", "opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return export_response(
@@ -137,7 +137,7 @@ def row_print(request: HttpRequest) -> HttpResponse:
     rows, with the Pemda's name and the filters on top."""
     base = permissions.row_queryset_for_user(request.user)
     row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
-    qs = row_filter.qs.order_by("opd__singkatan", "kode", "ref")
+    qs = row_filter.qs.order_by("opd__kode_unit", "opd__singkatan", "kode", "ref")
     totals = qs.aggregate(n=Count("id"), pagu=Sum("pagu"))
     rows = list(selectors.rows_for_print(qs)[:PRINT_MAX_ROWS])
     for row in rows:

@@ -34,10 +34,11 @@ def _option_order(html: str, names: list[str]) -> list[str]:
     return [label.strip() for label in labels if label.strip() in names]
 
 
-def test_renja_list_agency_filter_is_in_urusan_order(client, planner, forum_agencies):
+def test_renja_list_agency_filter_and_rows_are_in_urusan_order(client, planner, forum_agencies):
     client.force_login(planner)
     html = client.get(reverse("renja:row-list"), {"tahun": 2026}).content.decode()
     assert _option_order(html, URUSAN_ORDER) == URUSAN_ORDER
+    assert re.findall(r"<td[^>]*>(Dinkes|Dinsos|DP3A|DP2KB)</td>", html) == URUSAN_ORDER
 
 
 def test_sync_page_agency_filter_is_in_urusan_order(client, planner, forum_agencies):
