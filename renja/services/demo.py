@@ -6,16 +6,16 @@ import csv
 import datetime
 import io
 import secrets
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
-from ..models import FiscalYear, Nomenklatur, Opd, PaguOpd, ProgramIndicator, RenjaRow, StageWindow, User
+from ..models import FiscalYear, Opd, PaguOpd, ProgramIndicator, RenjaRow, StageWindow, User
 from .agencies import opd_profile_update
 from .audit import audit_log
 from .ceilings import pagu_opd_set
 from .imports import parse_decimal, renja_import_file
+from .indicators import program_indicator_create
 from .reference import reference_load
 from .rows import row_update
 from .status import row_status_change
@@ -298,14 +298,9 @@ def demo_ceilings_ensure(fiscal_year: FiscalYear) -> int:
 
 def demo_program_indicators_create(fiscal_year: FiscalYear) -> int:
     """The program (outcome) and kegiatan (output) indicators of the forum's four agencies (DEMO_INDICATORS, and the
-    support program's), for each program and kegiatan that has none yet. Written here directly, not through a service of
-    renja/services/indicators.py (which did not exist when the demo was written); one audit entry for the lot.
-    Returns how many were created."""
-    nodes = {
-        n.kode: n for n in Nomenklatur.objects.filter(level__in=[Nomenklatur.Level.PROGRAM, Nomenklatur.Level.KEGIATAN])
-    }
+    support program's), for each program and kegiatan that has none yet; returns how many were created."""
     existing = set(ProgramIndicator.objects.filter(fiscal_year=fiscal_year).values_list("opd__singkatan", "kode"))
-    new = []
+    created = 0
     for opd in Opd.objects.filter(singkatan__in=DEMO_INDICATORS).order_by("kode_unit"):
         own = DEMO_INDICATORS[opd.singkatan]
         bidang = next(iter(own))[:4]
@@ -313,27 +308,10 @@ def demo_program_indicators_create(fiscal_year: FiscalYear) -> int:
         for kode, (indikator, target, satuan, target_n1) in wanted.items():
             if (opd.singkatan, kode) in existing:  # one there already, perhaps edited since: kept
                 continue
-            new.append(
-                ProgramIndicator(
-                    fiscal_year=fiscal_year,
-                    opd=opd,
-                    nomenklatur=nodes.get(kode) or nodes["X.XX" + kode[4:]],
-                    kode=kode,
-                    indikator=indikator,
-                    target=Decimal(target.replace(",", ".")),
-                    satuan=satuan,
-                    target_n1=Decimal(target_n1.replace(",", ".")),
-                )
-            )
-    ProgramIndicator.objects.bulk_create(new)
-    if new:
-        audit_log(
-            obj=ProgramIndicator,
-            action="program_indicator.created",
-            by=None,
-            data={"tahun": fiscal_year.year, "jumlah": len(new), "opd": sorted({i.opd.singkatan for i in new})},
-        )
-    return len(new)
+            data = {"indikator": indikator, "target": target, "satuan": satuan, "target_n1": target_n1}
+            program_indicator_create(fiscal_year=fiscal_year, opd=opd, kode=kode, data=data, by=None)
+            created += 1
+    return created
 
 
 @transaction.atomic
