@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,6 +26,31 @@ def _fetcher():
             raise ValueError(f"Dokumen Renja PDF: fetching refused for {url[:200]}")
 
     return RefuseAll()
+
+
+_pause_lock = threading.Lock()
+_renders_pausing = 0
+_collector_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic collector paused while WeasyPrint builds the layout's many small objects (it would walk them
+    again and again: nearly half of a 300-row document's time). The same approach as forum/pdf.py, which renja may
+    not import: the first render in the process pauses it, the last one resumes it if it was on."""
+    global _renders_pausing, _collector_was_enabled
+    with _pause_lock:
+        if _renders_pausing == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _renders_pausing += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _renders_pausing -= 1
+            if _renders_pausing == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _amount(value: int | None) -> str:
@@ -67,4 +97,6 @@ def render_pdf(tree: dict) -> bytes:
     """Print a document tree as an A4 landscape PDF."""
     from weasyprint import HTML  # imported lazily: about a second to import
 
-    return HTML(string=document_html(tree), base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()).write_pdf()
+    html = document_html(tree)
+    with _collector_paused():
+        return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()).write_pdf()
