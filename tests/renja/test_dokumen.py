@@ -456,3 +456,26 @@ def test_an_agency_without_rows_gets_an_empty_table_with_its_jumlah(year, dinsos
     text = flat(poppler("pdftotext", "-raw", pdf_of(tree, tmp_path), "-"))
     assert "Tidak ada baris Renja. Jumlah 0 0" in text
     assert "Pagu indikatif OPD belum ditetapkan; jumlah Rp0." in text
+
+
+def test_texts_print_as_text_and_nothing_is_fetched(year, dinsos, tmp_path):
+    make_row(
+        opd=dinsos,
+        fiscal_year=year,
+        sub_kegiatan=make_nomenklatur("1.06.04.2.02.0007", "Sub kegiatan"),
+        rincian='<img src="file:///etc/passwd"><b>tebal</b>',
+    )
+    from renja.document.pdf import document_html
+
+    html = document_html(tree_of(year, dinsos))
+    assert "<img" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;&gt;&lt;b&gt;tebal&lt;/b&gt;" in html
+    text = flat(poppler("pdftotext", "-raw", pdf_of(tree_of(year, dinsos), tmp_path), "-"))
+    assert '<img src="file:///etc/passwd"><b>tebal</b>' in text
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://169.254.169.254/", "data:text/plain,x"])
+def test_the_pdf_fetches_no_url(url):
+    from renja.document.pdf import _fetcher
+
+    with pytest.raises(ValueError, match="fetching refused"):
+        _fetcher().fetch(url)
