@@ -36,3 +36,20 @@ def place_label(nama: str, tingkat: str) -> str:
         "kelurahan": pgettext("place kind", "Kel."),
     }.get(tingkat)
     return f"{prefix} {nama}" if prefix else nama
+
+
+def nip(value: str | None) -> str:
+    """A NIP (civil servant number, 18 digits) in its printed groups: birth date, appointment (year and month),
+    sex, serial — 19680512 199403 1 007. Anything that is not 18 digits is returned as it was."""
+    value = (value or "").strip()
+    if len(value) != 18 or not value.isdigit():
+        return value
+    return f"{value[:8]} {value[8:14]} {value[14]} {value[15:]}"
+
+
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def bulan_romawi(month: int) -> str:
+    """A month in Roman numerals, as letter numbers write it (3 → III)."""
+    return ROMAN_MONTHS[month - 1]

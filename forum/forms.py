@@ -45,7 +45,12 @@ class AttendeeForm(forms.ModelForm):
 
     class Meta:
         model = Attendance
-        fields = ["nama", "unsur", "jabatan", "kontak", "signs_as_representative"]
+        fields = ["nama", "unsur", "jabatan", "pangkat", "nip", "kontak", "opd", "signs_as_representative"]
+
+    def __init__(self, *args, forum=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the forum's own participants can be represented.
+        self.fields["opd"].queryset = forum.opd.order_by("kode_unit", "singkatan") if forum else Opd.objects.none()
 
 
 class ClausesForm(forms.Form):

@@ -41,6 +41,12 @@ class Forum(models.Model):
     pimpinan_nama = models.CharField(_("nama pimpinan sidang"), max_length=200)
     pimpinan_jabatan = models.CharField(_("jabatan pimpinan sidang"), max_length=300)
     pimpinan_nip = models.CharField(_("NIP pimpinan sidang"), max_length=18, validators=[nip_validator])
+    pimpinan_pangkat = models.CharField(
+        _("pangkat/golongan pimpinan sidang"),
+        max_length=100,
+        blank=True,
+        help_text=_("Misalnya Pembina Utama Muda (IV/c)."),
+    )
     fasilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("fasilitator"),
@@ -96,6 +102,12 @@ class Attendance(models.Model):
     unsur = models.CharField(_("unsur/instansi"), max_length=200)
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     kontak = models.CharField(_("kontak"), max_length=100, blank=True)
+    # The participating agency the person speaks for (their signature represents it), when they come from one.
+    opd = models.ForeignKey(
+        Opd, verbose_name=_("OPD yang diwakili"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pangkat = models.CharField(_("pangkat/golongan"), max_length=100, blank=True)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[nip_validator])
     signs_as_representative = models.BooleanField(_("menandatangani sebagai wakil"), default=False)
     checked_in_at = models.DateTimeField(_("hadir pada"), null=True, blank=True)
     position = models.PositiveIntegerField(_("urutan"), default=0)
@@ -124,6 +136,21 @@ class Clause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text[:60]}"
+
+
+class BeritaAcaraSequence(models.Model):
+    """The last number given to a berita acara in a calendar year: numbers follow each other without gaps, taken
+    under this row's lock (forum.services.berita_acara_number_next)."""
+
+    tahun = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    last = models.PositiveIntegerField(_("nomor terakhir"), default=0)
+
+    class Meta:
+        verbose_name = _("urutan nomor berita acara")
+        verbose_name_plural = _("urutan nomor berita acara")
+
+    def __str__(self) -> str:
+        return f"{self.tahun}: {self.last}"
 
 
 class BeritaAcara(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,15 +81,45 @@ def _qr_png(data: str) -> str:
     return segno.make(data, error="m").png_data_uri(scale=4, dark="#000", light="#fff")
 
 
+NBSP = "\u00a0"
+# Words that stay on the line of the word before them in a title ("Perangkat Daerah", "Kutai Kartanegara").
+KEEP_WITH_PREVIOUS = ("Daerah", "DAERAH", "Kartanegara", "KARTANEGARA")
+
+
+def keep_together(text: str) -> str:
+    """A title phrase whose last words never wrap alone: "Daerah" stays with "Perangkat", a year with "Tahun"."""
+    for word in KEEP_WITH_PREVIOUS:
+        text = text.replace(f" {word}", f"{NBSP}{word}")
+    return re.sub(r"(?i)\b(tahun) (\d{4})", lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+
+
+def title_lines(snapshot: dict) -> list[str]:
+    """The berita acara's title in three lines broken where a reader breaks it: what it is, which forum, where and
+    which year."""
+    return [
+        "Berita Acara",
+        keep_together(f"Kesepakatan Hasil {snapshot['jenis_label']}"),
+        keep_together(f"{snapshot['pemda']['nama_daerah']} Tahun {snapshot['tahun']}"),
+    ]
+
+
+def template_for(snapshot: dict) -> str:
+    """The template of the snapshot's shape: a document keeps the look it was signed with."""
+    return "forum/berita_acara_pdf.html" if snapshot.get("versi", 1) >= 2 else "forum/berita_acara_pdf_v1.html"
+
+
 def berita_acara_html(
     snapshot: dict, *, draft: bool, fingerprint: str | None = None, verify_url: str | None = None
 ) -> str:
     """The HTML WeasyPrint prints for a snapshot."""
     logo_path = finders.find(settings.PEMDA["logo"])
+    versioned = snapshot.get("versi", 1) >= 2
     return render_to_string(
-        "forum/berita_acara_pdf.html",
+        template_for(snapshot),
         {
             "s": snapshot,
+            "judul_baris": title_lines(snapshot) if versioned else [],
+            "kepala_lampiran": keep_together(f"Berita Acara Kesepakatan Hasil {snapshot['jenis_label']}").upper(),
             "draft": draft,
             "fingerprint": fingerprint,
             "verify_url": verify_url,

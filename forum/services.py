@@ -16,23 +16,26 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import bulan_romawi
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 from sinkronisasi import services as sync_services
 from sinkronisasi.models import Overlap
 
 from . import selectors
-from .models import Attendance, BeritaAcara, Clause, Forum
+from .models import Attendance, BeritaAcara, BeritaAcaraSequence, Clause, Forum
 
 DEFAULT_CLAUSES = [
     "Program, kegiatan dan sub kegiatan prioritas Perangkat Daerah peserta forum tahun {year}, beserta indikator "
-    "kinerja, target dan pagu indikatifnya, sebagaimana tercantum dalam Lampiran II Berita Acara ini.",
-    "Rancangan Renja Perangkat Daerah tahun {year} disempurnakan sesuai hasil forum ini sebagaimana tercantum dalam "
-    "Lampiran II.",
+    "kinerja, target, pagu indikatif dan usulan yang diakomodasi, sebagaimana tercantum dalam Lampiran II Berita "
+    "Acara ini.",
+    "Rancangan Renja Perangkat Daerah tahun {year} disempurnakan sesuai hasil forum ini dan pagu indikatif "
+    "masing-masing Perangkat Daerah sebagaimana tercantum dalam Lampiran II.",
     "Usulan masyarakat hasil Musrenbang yang belum dapat diakomodasi, beserta alasannya, sebagaimana tercantum dalam "
     "Lampiran III, dan Pokok-Pokok Pikiran DPRD yang belum dapat diakomodasi sebagaimana tercantum dalam Lampiran IV.",
     "Program yang beririsan antar-Perangkat Daerah dilaksanakan secara terpadu dengan pembagian peran yang disepakati "
-    "dalam forum ini.",
+    "dalam forum ini sebagaimana tercantum dalam Lampiran V.",
+    "Usulan yang belum dibahas dalam forum ini dibawa ke Musrenbang kabupaten sebagaimana tercantum dalam Lampiran VI.",
     "Berita Acara ini beserta lampirannya merupakan satu kesatuan yang tidak terpisahkan.",
     "Berita Acara ini menjadi bahan penyempurnaan Rancangan Rencana Kerja Pemerintah Daerah (RKPD) tahun {year}.",
 ]
@@ -47,10 +50,11 @@ FORUM_FIELDS = [
     "pimpinan_nama",
     "pimpinan_jabatan",
     "pimpinan_nip",
+    "pimpinan_pangkat",
     "fasilitator",
 ]
+ATTENDEE_FIELDS = ("nama", "unsur", "jabatan", "kontak", "pangkat", "nip")
 logger = logging.getLogger(__name__)
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
 def _ensure_open(fiscal_year: FiscalYear) -> None:
@@ -136,18 +140,36 @@ def forum_update(
 
 
 @transaction.atomic
-def attendee_add(*, forum: Forum, data: dict[str, Any], by: User, checked_in: bool = False) -> Attendance:
-    """Add a person to the attendance list (checked in at once when `checked_in`)."""
+def attendee_add(
+    *,
+    forum: Forum,
+    data: dict[str, Any],
+    by: User,
+    checked_in: bool = False,
+    checked_in_at: datetime.datetime | None = None,
+) -> Attendance:
+    """Add a person to the attendance list (checked in at once when `checked_in`: now, or at `checked_in_at` when
+    the check-in is recorded afterwards, e.g. from the paper list of the forum's morning). `data["opd"]`, if given,
+    is the participating agency the person represents."""
     locked = _lock(forum)
     _ensure_draft(locked)
     if not (data.get("nama") or "").strip() or not (data.get("unsur") or "").strip():
         raise ValidationError(_("Nama dan unsur/instansi wajib diisi."))
+    nip = (data.get("nip") or "").strip()
+    if nip and not (len(nip) == 18 and nip.isdigit()):
+        raise ValidationError({"nip": [_("NIP harus 18 angka.")]})
+    opd = data.get("opd")
+    if opd is not None and not locked.opd.filter(pk=opd.pk).exists():
+        raise ValidationError(
+            {"opd": [_("%(opd)s bukan OPD peserta forum ini.") % {"opd": opd.singkatan}]}, code="participant"
+        )
     position = (locked.attendance.aggregate(m=Max("position"))["m"] or 0) + 1
     person = Attendance.objects.create(
         forum=locked,
         position=position,
-        checked_in_at=timezone.now() if checked_in else None,
-        **{k: data.get(k, "") for k in ("nama", "unsur", "jabatan", "kontak")},
+        checked_in_at=(checked_in_at or timezone.now()) if checked_in else None,
+        **{k: (data.get(k) or "").strip() for k in ATTENDEE_FIELDS},
+        opd=opd,
         signs_as_representative=bool(data.get("signs_as_representative")),
     )
     renja_services.audit_log(obj=locked, action="forum.attendee_added", by=by, data={"nama": person.nama})
@@ -202,12 +224,23 @@ def fingerprint(snapshot: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _next_number(forum: Forum) -> str:
-    """The next number of the forum's calendar year; the caller holds the fiscal year's lock (no two at once)."""
-    FiscalYear.objects.select_for_update().get(pk=forum.fiscal_year_id)
+def berita_acara_number_next(forum: Forum) -> str:
+    """The next number of the forum's calendar year, from settings.PEMDA["nomor_berita_acara"] (kode klasifikasi
+    arsip, sequence, unit, month in Roman numerals, year). The year's sequence row is locked until the caller's
+    transaction ends, so two forums finalised at once get consecutive numbers and a rolled-back one leaves no gap.
+    A year numbered before the sequence existed continues after its berita acara."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("berita_acara_number_next must run inside the finalising transaction")
     year = forum.tanggal.year
-    count = BeritaAcara.objects.filter(forum__tanggal__year=year).count() + 1
-    return f"{count:03d}/BA-FPD/BAPPEDA/{ROMAN[forum.tanggal.month - 1]}/{year}"
+    BeritaAcaraSequence.objects.get_or_create(
+        tahun=year, defaults={"last": BeritaAcara.objects.filter(forum__tanggal__year=year).count()}
+    )
+    sequence = BeritaAcaraSequence.objects.select_for_update().get(tahun=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return settings.PEMDA["nomor_berita_acara"].format(
+        seq=sequence.last, bulan_romawi=bulan_romawi(forum.tanggal.month), bulan=forum.tanggal.month, tahun=year
+    )
 
 
 @transaction.atomic
@@ -231,13 +264,24 @@ def forum_finalise(*, forum: Forum, by: User, verify_url_for) -> BeritaAcara:
             % {"pairs": ", ".join(unsettled)},
             code="open_overlaps",
         )
-    nomor = _next_number(locked)
+    undecided = selectors.undecided_usulan(locked)
+    if undecided:
+        raise ValidationError(
+            _(
+                "%(n)s usulan OPD peserta belum diputuskan: %(ids)s. Putuskan di forum atau bawa ke Musrenbang "
+                "kabupaten sebelum berita acara difinalkan."
+            )
+            % {"n": len(undecided), "ids": ", ".join(u.id_usulan for u in undecided[:20])},
+            code="undecided_usulan",
+        )
+    nomor = berita_acara_number_next(locked)
     snapshot = selectors.forum_snapshot(locked, nomor=nomor)
     sha = fingerprint(snapshot)
     ba = BeritaAcara.objects.create(forum=locked, nomor=nomor, snapshot=snapshot, sha256=sha, finalised_by=by)
     # The PDF is made from the frozen snapshot by the worker (seconds for a large forum): queued in this transaction.
     _queue_render(ba, verify_url=verify_url_for(sha))
-    rows = list(RenjaRow.objects.filter(pk__in=[r["id"] for r in snapshot["lampiran_ii"]]))
+    # The participants' rows become agreed; another agency's row an usulan was merged into is only shown.
+    rows = list(RenjaRow.objects.filter(pk__in=[r["id"] for r in snapshot["lampiran_ii"]], opd__in=locked.opd.all()))
     renja_services.rows_mark_agreed(rows=rows, by=by, source=f"berita acara {nomor}")
     locked.status = Forum.Status.FINAL
     locked.version += 1
@@ -363,6 +407,9 @@ def forum_correct(*, forum: Forum, by: User) -> Forum:
                 unsur=person.unsur,
                 jabatan=person.jabatan,
                 kontak=person.kontak,
+                opd_id=person.opd_id,
+                pangkat=person.pangkat,
+                nip=person.nip,
                 signs_as_representative=person.signs_as_representative,
                 checked_in_at=person.checked_in_at,
                 position=person.position,

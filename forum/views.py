@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import confirm_page, confirmed
+from core.formatting import nip
 from core.http import form_copy_errors, no_store
 from renja import permissions as rules
 from renja import selectors as renja_selectors
@@ -90,6 +91,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
     ba = BeritaAcara.objects.filter(forum=forum).select_related("finalised_by", "signed_by").first()
     context = {
         "forum": forum,
+        "pimpinan_nip": nip(forum.pimpinan_nip),
         "ba": ba,
         "render": services.berita_acara_render_state(ba) if ba is not None else None,
         "can_run": can_run,
@@ -97,7 +99,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "opd": list(forum.opd.all()),
         "people": list(forum.attendance.all()),
         "clauses": [(selectors.ordinal(c.position), c.text) for c in forum.clauses.all()],
-        "attendee_form": attendee_form or AttendeeForm(),
+        "attendee_form": attendee_form or AttendeeForm(forum=forum),
         "clauses_form": clauses_form or ClausesForm(initial={"text": "\n\n".join(c.text for c in forum.clauses.all())}),
         "sign_form": SignForm(),
         # The agenda as a preview (the berita acara holds every row): a forum of many agencies has thousands.
@@ -112,6 +114,10 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         else None,
         # Once finalised, the overlaps as the berita acara froze them (a later forum may settle a pair again).
         "frozen_overlaps": ba.snapshot.get("beririsan", []) if ba is not None else None,
+        # Each agency's pagu indikatif against its rows: live while a draft, as the berita acara froze it after.
+        "ceilings": selectors.ceilings(forum) if ba is None else ba.snapshot.get("pagu_opd"),
+        "open_usulan": selectors.open_usulan(forum)[:AGENDA_PREVIEW] if forum.is_draft else None,
+        "open_usulan_total": selectors.open_usulan(forum).count() if forum.is_draft else 0,
     }
     return render(request, "forum/forum_detail.html", context, status=status)
 
@@ -120,7 +126,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
 @login_required
 def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_forum_for_user(request.user, pk, write=True)
-    form = AttendeeForm(request.POST)
+    form = AttendeeForm(request.POST, forum=forum)
     if form.is_valid():
         try:
             services.attendee_add(
@@ -221,7 +227,21 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         % {"n": facts["usulan"], "p": facts["pokir"]},
         _("%(n)s orang di daftar hadir (%(h)s sudah hadir).") % {"n": facts["peserta"], "h": facts["hadir"]},
         _("%(n)s program beririsan yang disepakati tercantum di Lampiran V.") % {"n": facts["beririsan"]},
+        _("%(n)s usulan yang dibawa ke Musrenbang kabupaten tercantum di Lampiran VI.") % {"n": facts["dibawa"]},
     ]
+    undecided = selectors.undecided_usulan(forum) if facts["terbuka_usulan"] else []
+    if undecided:
+        lines.append(
+            _(
+                "%(n)s usulan OPD peserta belum diputuskan; putuskan di forum atau bawa ke Musrenbang kabupaten "
+                "terlebih dahulu:"
+            )
+            % {"n": len(undecided)}
+        )
+        lines += [
+            f"{u.id_usulan} · {u.opd_tujuan.singkatan} · {u.desa.nama} — {u.usulan} ({u.get_status_display()})"
+            for u in undecided
+        ]
     blocked = ""
     if not forum.is_draft:
         blocked = _("Forum ini sudah final dan tidak dapat diubah.")
@@ -229,6 +249,11 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         blocked = _("Daftar hadir masih kosong; forum tidak dapat difinalkan.")
     elif not facts["butir"]:
         blocked = _("Belum ada butir kesepakatan.")
+    elif facts["terbuka_usulan"]:
+        blocked = _(
+            "%(n)s usulan OPD peserta belum diputuskan. Putuskan di forum atau bawa ke Musrenbang kabupaten "
+            "sebelum berita acara difinalkan."
+        ) % {"n": facts["terbuka_usulan"]}
     elif facts["terbuka"]:
         blocked = _("%(n)s program beririsan di agenda belum disepakati. Sepakati atau keluarkan dari agenda.") % {
             "n": facts["terbuka"]

@@ -245,6 +245,16 @@ PEMDA = {
         "PEMDA_ALAMAT", "Jalan Wolter Monginsidi No. 1, Tenggarong, Kutai Kartanegara, Kalimantan Timur 75512"
     ),
     "logo": os.environ.get("PEMDA_LOGO", "img/logo-pemda.svg"),  # a path under static/
+    # The planning agency's letterhead (kop surat) and the berita acara's number.
+    "badan": os.environ.get("PEMDA_BADAN", "Badan Perencanaan Pembangunan Daerah"),
+    "telepon": os.environ.get("PEMDA_TELEPON", "(0541) 661042"),
+    "laman": os.environ.get("PEMDA_LAMAN", "bappeda.kukarkab.go.id"),
+    "surel": os.environ.get("PEMDA_SUREL", "bappeda@kukarkab.go.id"),
+    # Kode klasifikasi arsip (Permendagri 83/2022) / sequence of the year / the issuing unit / month / year. Fields:
+    # {seq} (the year's sequence, without gaps; {seq:03d} pads it), {bulan_romawi}, {bulan}, {tahun}.
+    "nomor_berita_acara": os.environ.get(
+        "PEMDA_NOMOR_BERITA_ACARA", "000.1.2/{seq:03d}/BA-FPD/Bappeda/{bulan_romawi}/{tahun}"
+    ),
 }
 
 LOGGING = {

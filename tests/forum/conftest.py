@@ -83,3 +83,58 @@ def forum_ready(forum, facilitator, year, opd_a, opd_b, opd_a_editor):
 @pytest.fixture
 def verify_url():
     return lambda sha: f"http://testserver/verifikasi/{sha}/"
+
+
+CHAIR = "Dr. Ahmad Pemimpin, M.Si"
+
+
+@pytest.fixture
+def forum_full(forum_ready, facilitator, year, opd_a, opd_b, opd_a_editor, opd_b_editor):
+    """forum_ready with every part of the tata naskah form: the chair's pangkat, agency heads in the profiles, the
+    chair also marked as a representative on the list (he must sign once), an usulan accepted into a row, one merged
+    into a row, a Pokir with member, fraksi and dapil, ceilings (one exceeded), and a settled overlap."""
+    from musrenbang.services.deciding import Allocation
+    from renja.models import PaguOpd, RenjaRow
+
+    from ..factories import make_wilayah
+
+    forum_ready.pimpinan_pangkat = "Pembina Utama Muda (IV/c)"
+    forum_ready.pimpinan_nip = "196805121994031007"
+    forum_ready.save(update_fields=["pimpinan_pangkat", "pimpinan_nip"])
+    opd_b.kepala_nama, opd_b.kepala_jabatan = "Hj. Maslinda, S.H., M.H", "Kepala Dinas"
+    opd_b.kepala_pangkat, opd_b.kepala_nip = "Pembina Tingkat I (IV/b)", "197203151998032004"
+    opd_b.save()
+    services.attendee_add(
+        forum=forum_ready,
+        data={"nama": CHAIR, "unsur": "Sekretariat Daerah", "jabatan": "Asisten III", "signs_as_representative": True},
+        by=facilitator,
+        checked_in=True,
+    )
+    kec = make_wilayah("64.02.07", "Loa Kulu")
+    desa = make_wilayah("64.02.07.2003", "Jembayan", "desa", parent=kec)
+    row_a = RenjaRow.objects.get(ref="2026-DINSOS-001")
+    row_b = RenjaRow.objects.get(ref="2026-DP3A-001")
+    row_a.rincian = "Pemberian alat bantu bagi penyandang disabilitas"
+    row_a.save(update_fields=["rincian"])
+    accepted = make_usulan(
+        fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-010", usulan="Alat bantu dengar", desa=desa
+    )
+    usulan_services.usulan_decide(
+        usulan=accepted, kind="diterima", allocations=[Allocation(row=row_a)], by=opd_a_editor
+    )
+    merged = make_usulan(fiscal_year=year, opd_tujuan=opd_b, id_usulan="USL-011", usulan="Taman bermain anak")
+    usulan_services.usulan_decide(
+        usulan=merged, kind="digabung", alasan="Sudah termasuk Taman Asuh Anak", merge_row=row_b, by=opd_b_editor
+    )
+    from musrenbang.models import Usulan
+
+    pokir = Usulan.objects.get(id_usulan="POKIR-7")
+    if hasattr(pokir, "dapil"):
+        pokir.dapil = "Dapil Kukar 2"
+        pokir.save(update_fields=["dapil"])
+    rejected = Usulan.objects.get(id_usulan="USL-001")
+    rejected.volume, rejected.satuan, rejected.prioritas = 4, "Unit", 2
+    rejected.save(update_fields=["volume", "satuan", "prioritas"])
+    PaguOpd.objects.create(fiscal_year=year, opd=opd_a, pagu=1_000_000_000)
+    PaguOpd.objects.create(fiscal_year=year, opd=opd_b, pagu=500_000_000)
+    return forum_ready

@@ -139,7 +139,9 @@ def test_the_pdf_prints_the_settled_pairs_as_lampiran_v(forum_ready, pair, facil
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=lambda sha: f"https://contoh/{sha}")
     text = subprocess.run(["pdftotext", "-raw", ba.pdf.path, "-"], capture_output=True, text=True, check=True).stdout
     assert "LAMPIRAN V" in text and "KESEPAKATAN ATAS PROGRAM BERIRISAN" in text
-    assert "OPD pengampu DP3A" in " ".join(text.split()) and "DP3A memimpin layanan" in text
+    flat = " ".join(text.split())
+    assert f"{pair.opd_b.nama} ditetapkan sebagai Perangkat Daerah pengampu" in flat
+    assert "DP3A memimpin layanan" in text
 
 
 def test_the_forum_page_previews_a_long_agenda(client, forum, facilitator, year, opd_a):

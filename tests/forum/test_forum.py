@@ -22,7 +22,8 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 def test_create_gets_standard_clauses(forum):
     clauses = list(forum.clauses.values_list("text", flat=True))
-    assert len(clauses) == 6 and "Lampiran II" in clauses[0] and "2026" in clauses[-1]
+    assert len(clauses) == 7 and "Lampiran II" in clauses[0] and "2026" in clauses[-1]
+    assert any("Lampiran V." in c for c in clauses) and any("Lampiran VI." in c for c in clauses)
     assert AuditLog.objects.filter(action="forum.created").exists()
 
 
@@ -55,13 +56,15 @@ def test_snapshot_holds_the_document(forum_ready):
     assert [k["urut"] for k in snap["kesepakatan"]][:3] == ["KESATU", "KEDUA", "KETIGA"]
     assert {r["ref"] for r in snap["lampiran_ii"]} == {"2026-DINSOS-001", "2026-DP3A-001"}
     assert [(u["id_usulan"], u["alasan"]) for u in snap["lampiran_iii"]] == [("USL-001", "Sudah dianggarkan provinsi")]
-    assert [(u["id_usulan"], u["pengusul"]) for u in snap["lampiran_iv"]] == [("POKIR-7", "H. Anggota")]
+    assert [(u["id_usulan"], u["anggota_dprd"], u["fraksi"]) for u in snap["lampiran_iv"]] == [
+        ("POKIR-7", "H. Anggota", "Fraksi Contoh")
+    ]
 
 
 def test_finalise_freezes_numbers_fingerprints_and_agrees_rows(forum_ready, facilitator, verify_url, tmp_path):
     ba = services.forum_finalise(forum=forum_ready, by=facilitator, verify_url_for=verify_url)
     forum_ready.refresh_from_db()
-    assert forum_ready.status == "final" and ba.nomor.startswith("001/BA-FPD/BAPPEDA/III/2025")
+    assert forum_ready.status == "final" and ba.nomor == "000.1.2/001/BA-FPD/Bappeda/III/2025"
     stored = BeritaAcara.objects.get(pk=ba.pk)  # the fingerprint holds for the snapshot as stored, not only in memory
     assert (
         stored.sha256
@@ -73,13 +76,13 @@ def test_finalise_freezes_numbers_fingerprints_and_agrees_rows(forum_ready, faci
     assert set(RenjaRow.objects.values_list("status", flat=True)) == {"disepakati"}
     text = pdf_text(data, tmp_path)
     for needle in [
-        "BERITA ACARA KESEPAKATAN HASIL FORUM LINTAS PERANGKAT DAERAH",
+        "KESEPAKATAN HASIL FORUM LINTAS PERANGKAT DAERAH",
         ba.nomor,
         "Pada hari ini Rabu tanggal dua belas",
         "MENYEPAKATI",
         "KESATU",
         "Dr. Ahmad Pemimpin",
-        "197001011995031001",
+        "NIP. 19700101 199503 1 001",
         "LAMPIRAN I",
         "LAMPIRAN IV",
         "Siti Rahma",
