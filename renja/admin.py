@@ -12,6 +12,7 @@ from .models import (
     Nomenklatur,
     Opd,
     RenjaRow,
+    StageSnapshot,
     StageWindow,
     User,
     Wilayah,
@@ -51,6 +52,16 @@ class FiscalYearAdmin(admin.ModelAdmin):
     list_display = ["year", "is_locked", "locked_reason"]
     readonly_fields = ["is_locked", "locked_reason"]
     inlines = [StageWindowInline]
+
+
+@admin.register(StageSnapshot)
+class StageSnapshotAdmin(ReadOnlyAdmin):
+    """Read-only: snapshots are taken on the Tahun page (or by locking a stage), audited; the document stays out."""
+
+    list_display = ["fiscal_year", "stage", "taken_at", "taken_by", "source", "row_count", "total_pagu"]
+    list_filter = ["fiscal_year", "stage"]
+    list_select_related = ["fiscal_year", "taken_by"]
+    exclude = ["data"]
 
 
 @admin.register(Wilayah)

@@ -210,3 +210,13 @@ def test_the_year_page_costs_the_same_queries_with_more_years_and_snapshots(clie
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("renja:year-list"))
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_admin_lists_snapshots_read_only_without_their_document(client, plan, year, planner, admin_user):
+    snapshots.stage_snapshot_take(fiscal_year=year, stage="forum", by=planner)
+    client.force_login(admin_user)
+    body = client.get(reverse("admin:renja_stagesnapshot_changelist")).content.decode()
+    assert "Forum Perangkat Daerah" in body
+    assert client.get(reverse("admin:renja_stagesnapshot_add")).status_code == 403
+    detail = client.get(reverse("admin:renja_stagesnapshot_change", args=[StageSnapshot.objects.get().pk]))
+    assert detail.status_code == 200 and "2026-DINSOS-001" not in detail.content.decode()
