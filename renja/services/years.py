@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..models import FiscalYear, StageWindow, User
 from .audit import audit_log
+from .snapshots import stage_snapshot_take
 
 Stage = StageWindow.Stage
 
@@ -81,8 +82,6 @@ def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> Sta
 
     Locking a stage closes it: the plan as it stands is kept as the stage's snapshot (taken, or replacing the one
     taken before, in this transaction). A locked year refuses both, its plan and its records being frozen."""
-    from .snapshots import stage_snapshot_take
-
     stage = StageWindow.objects.select_for_update().select_related("fiscal_year").get(pk=window.pk)
     if stage.fiscal_year.is_locked:
         raise ValidationError(
