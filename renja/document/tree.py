@@ -19,7 +19,7 @@ from django.utils import formats, timezone, translation
 
 from core.formatting import angka, place_label
 
-from ..models import FiscalYear, Nomenklatur, Opd, PaguOpd, ProgramIndicator, RenjaRow, Wilayah
+from ..models import FiscalYear, Nomenklatur, Opd, PaguOpd, ProgramIndicator, RenjaRow, StageWindow, Wilayah
 
 LEVELS = ("urusan", "bidang_urusan", "program", "kegiatan", "sub_kegiatan")
 # How many parts of the code (1.06.04.2.01.0001) name each level above the sub kegiatan.
@@ -136,7 +136,9 @@ def document_tree(
 ) -> dict:
     """One agency's Renja document for a year: the heading's facts, the grouped rows with their subtotals, the sum
     (`jumlah`) held against the agency's pagu indikatif, and the signature block. `statuses` limits the rows (None:
-    every status); the heading says which were included and how many rows each status has. Seven queries."""
+    every status); the heading says which were included, how many rows each status has and the stage the year is
+    in on `day`. Eight queries."""
+    today = day or timezone.localdate()
     chosen = list(RenjaRow.Status.values) if statuses is None else [s for s in RenjaRow.Status.values if s in statuses]
     base = RenjaRow.objects.filter(fiscal_year=fiscal_year, opd=opd)
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
@@ -185,7 +187,11 @@ def document_tree(
         parent["children"].append(_sub_kegiatan(row))
     _sum(root)
 
-    today = day or timezone.localdate()
+    stage = (
+        StageWindow.objects.filter(fiscal_year=fiscal_year, opens_on__lte=today, closes_on__gte=today)
+        .order_by("opens_on")
+        .first()
+    )
     status_counts = [
         {"value": s, "label": str(label), "n": counts.get(s, 0), "included": s in chosen}
         for s, label in RenjaRow.Status.choices
@@ -199,6 +205,7 @@ def document_tree(
         "statuses": status_counts,
         "semua_status": len(chosen) == len(RenjaRow.Status.values),
         "cakupan": _coverage(status_counts),
+        "tahap": str(stage.get_stage_display()) if stage else "",
         "jumlah_baris": len(rows),
         "urusan": root["children"],
         "jumlah": {"pagu": root["pagu"], "pagu_n1": root["pagu_n1"]},

@@ -53,7 +53,8 @@ def render_xlsx(tree: dict) -> bytes:
     banner(
         3, f"Perangkat Daerah: {opd['nama']}" + (f" ({opd['kode_unit']})" if opd["kode_unit"] else ""), is_bold=False
     )
-    banner(4, f"{tree['cakupan']} {tree['jumlah_baris']} baris sub kegiatan dimuat.", is_bold=False)
+    stage = f"Tahap: {tree['tahap']}. " if tree["tahap"] else ""
+    banner(4, f"{stage}{tree['cakupan']} {tree['jumlah_baris']} baris sub kegiatan dimuat.", is_bold=False)
 
     top = HEADER_TOP
     header = {

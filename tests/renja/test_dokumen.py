@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from renja.document import document_lines, document_tree
-from renja.models import PaguOpd, ProgramIndicator, RenjaRow
+from renja.models import PaguOpd, ProgramIndicator, RenjaRow, StageWindow
 
 from ..factories import make_nomenklatur, make_row, make_wilayah
 
@@ -205,6 +205,23 @@ def test_a_status_option_limits_the_rows_and_the_heading_says_so(plan, year, din
     assert tree_of(year, dinsos)["cakupan"] == "Memuat baris semua status (Draf 2, Diajukan 1, Disepakati 1, Final 1)."
 
 
+def test_the_heading_names_the_stage_the_year_is_in(plan, year, dinsos, tmp_path):
+    assert tree_of(year, dinsos)["tahap"] == ""
+    stage = StageWindow.objects.create(
+        fiscal_year=year,
+        stage=StageWindow.Stage.FORUM,
+        opens_on=DAY - datetime.timedelta(days=3),
+        closes_on=DAY + datetime.timedelta(days=3),
+    )
+    tree = tree_of(year, dinsos)
+    assert tree["tahap"] == "Forum Perangkat Daerah"
+    assert sheet_of(tree)["A4"].value.startswith("Tahap: Forum Perangkat Daerah. Memuat baris semua status")
+    assert "Tahap : Forum Perangkat Daerah" in flat(poppler("pdftotext", "-raw", pdf_of(tree, tmp_path), "-"))
+    stage.closes_on = DAY - datetime.timedelta(days=1)
+    stage.save()
+    assert tree_of(year, dinsos)["tahap"] == ""
+
+
 def test_the_sum_is_held_against_the_agencys_pagu_indikatif(plan, year, dinsos):
     tree = tree_of(year, dinsos)
     assert (tree["pagu_opd"], tree["selisih"], tree["melebihi"]) == (12_000_000_000, -565_499_999, True)
@@ -226,14 +243,14 @@ def test_the_signature_block_has_the_heads_name_pangkat_and_grouped_nip(plan, ye
 
 
 def test_the_tree_costs_the_same_queries_for_few_and_many_rows(plan, year, dinsos, opd_b, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         tree_of(year, dinsos)
     kec = make_wilayah("64.02.07", "Loa Kulu")
     for i in range(30):
         sub = make_nomenklatur(f"1.06.0{5 + i % 3}.2.0{1 + i % 4}.00{10 + i}", f"Sub {i}")
         row = make_row(opd=dinsos, fiscal_year=year, sub_kegiatan=sub, pagu=1_000 + i, pagu_n1=2_000, lokasi=[kec])
         row.opd_pendukung.set([opd_b])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         tree = tree_of(year, dinsos)
     assert tree["jumlah_baris"] == 35
 
