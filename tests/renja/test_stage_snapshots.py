@@ -220,3 +220,13 @@ def test_the_admin_lists_snapshots_read_only_without_their_document(client, plan
     assert client.get(reverse("admin:renja_stagesnapshot_add")).status_code == 403
     detail = client.get(reverse("admin:renja_stagesnapshot_change", args=[StageSnapshot.objects.get().pk]))
     assert detail.status_code == 200 and "2026-DINSOS-001" not in detail.content.decode()
+
+
+def test_the_tahun_page_says_why_a_locked_years_stage_stays_as_it_is(client, year, planner):
+    window = _window(year, StageWindow.Stage.FORUM)
+    FiscalYear.objects.filter(pk=year.pk).update(is_locked=True)
+    client.force_login(planner)
+    response = client.post(reverse("renja:stage-lock", args=[window.pk]), {"kunci": "1"}, follow=True)
+    assert "buka tahun itu dulu" in response.content.decode()
+    window.refresh_from_db()
+    assert not window.is_locked and not StageSnapshot.objects.exists()
