@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import formats, timezone, translation
 
-from core.formatting import angka, place_label
+from core.formatting import angka, nip, place_label
 
 from ..models import FiscalYear, Nomenklatur, Opd, PaguOpd, ProgramIndicator, RenjaRow, StageWindow, Wilayah
 
@@ -40,14 +40,6 @@ COLUMNS = (
     "Kebutuhan Dana/Pagu Indikatif (Rp)",
 )
 TITLE = "Rumusan Rencana Program dan Kegiatan Perangkat Daerah Tahun {n} dan Prakiraan Maju Tahun {n1}"
-
-
-def nip_text(value: str | None) -> str:
-    """A NIP in its printed groups (19680512 199403 1 007); anything not 18 digits as it was."""
-    value = (value or "").strip()
-    if len(value) != 18 or not value.isdigit():
-        return value
-    return f"{value[:8]} {value[8:14]} {value[14]} {value[15:]}"
 
 
 def tanggal_text(day: datetime.date) -> str:
@@ -81,7 +73,7 @@ def _catatan(row: RenjaRow) -> list[str]:
         notes.append("Prioritas daerah")
     if row.opd_pengampu_id and row.opd_pengampu_id != row.opd_id:
         notes.append(f"Pengampu: {row.opd_pengampu.singkatan}")
-    supporters = sorted(o.singkatan for o in row.opd_pendukung.all())
+    supporters = [o.singkatan for o in sorted(row.opd_pendukung.all(), key=lambda o: (o.kode_unit, o.singkatan))]
     if supporters:
         notes.append("Pendukung: " + ", ".join(supporters))
     if row.sumber_data:
@@ -219,7 +211,7 @@ def document_tree(
             "jabatan": opd.kepala_jabatan or f"Kepala {opd.nama}",
             "nama": opd.kepala_nama,
             "pangkat": opd.kepala_pangkat,
-            "nip": nip_text(opd.kepala_nip),
+            "nip": nip(opd.kepala_nip),
         },
     }
 
