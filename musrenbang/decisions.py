@@ -19,21 +19,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Level:
-    """Where a step was taken (`Decision.level`)."""
+    """Where a step was taken (`Decision.level`): the levels of the Musrenbang cycle, in the cycle's order."""
 
+    DESA = "desa"
     KECAMATAN = "kecamatan"
+    DPRD = "dprd"
+    MITRA = "mitra"
     BAPPEDA = "bappeda"
     OPD = "opd"
     FORUM = "forum"
     MUSRENBANG_KABUPATEN = "musrenbang_kabupaten"
+    TAPD = "tapd"
 
     CHOICES = [
-        ("KECAMATAN", (KECAMATAN, _("Kecamatan"))),
+        ("DESA", (DESA, _("Musrenbang desa/kelurahan"))),
+        ("KECAMATAN", (KECAMATAN, _("Musrenbang kecamatan"))),
+        ("DPRD", (DPRD, _("Sekretariat DPRD (Pokir)"))),
+        ("MITRA", (MITRA, _("Verifikasi Bappeda (mitra)"))),
         ("BAPPEDA", (BAPPEDA, _("Bappeda"))),
         ("OPD", (OPD, _("OPD"))),
         ("FORUM", (FORUM, _("Forum Perangkat Daerah"))),
         ("MUSRENBANG_KABUPATEN", (MUSRENBANG_KABUPATEN, _("Musrenbang kabupaten"))),
+        ("TAPD", (TAPD, _("TAPD"))),
     ]
+    # The cycle's order: the trail and the tracking page list the levels so.
+    ORDER = tuple(value for _name, (value, _label) in CHOICES)
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,15 @@ class DecisionType:
     by_agency: bool  # an agency's decision (decision form, import file); else Bappeda's own step
     badge: str  # CSS class of the status badge (static/css/renja.css)
     cause: Cause | None = None  # while this is the last step, the usulan is "belum diambil" for this cause
-    routable_again: bool = False  # a route suggestion is offered (it came back from the agency)
+    routable_again: bool = False  # a route suggestion is offered (it came back from the agency, or is ready for one)
+    ranks: bool = False  # carries the kecamatan's priority rank (Decision.prioritas) when given at the kecamatan
 
 
-AGENCY_LEVELS = (Level.OPD, Level.FORUM)
+# Where an usulan routed to an agency is decided: by the agency, at the forum, at the Musrenbang kabupaten, by TAPD.
+AGENCY_LEVELS = (Level.OPD, Level.FORUM, Level.MUSRENBANG_KABUPATEN, Level.TAPD)
+# The steps before an usulan reaches Bappeda's routing: the desa's and kecamatan's Musrenbang, the DPRD secretariat
+# for a Pokir, and Bappeda's verification (mitra).
+MUSRENBANG_LEVELS = (Level.DESA, Level.KECAMATAN, Level.DPRD, Level.MITRA)
 
 # The initial status (no step yet) and why such an usulan is "belum diambil".
 INITIAL_STATUS = "baru"
@@ -78,6 +93,9 @@ MERGED = "digabung"
 REJECTED = "ditolak"
 RETURNED = "dikembalikan"
 CLOSED = "ditutup"
+FORWARDED = "disetujui"
+NOT_FORWARDED = "tidak_diteruskan"
+CARRIED_TO_KABUPATEN = "dibawa_kabupaten"
 
 DECISION_TYPES: tuple[DecisionType, ...] = (
     DecisionType(
@@ -89,7 +107,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
         takes_row=False,
         accommodated=False,
         settles=False,
-        levels=(Level.BAPPEDA,),
+        levels=(Level.BAPPEDA, Level.FORUM),
         by_agency=False,
         badge="badge-u-diteruskan",
         cause=Cause("belum_diputuskan", _("Diteruskan, belum diputuskan")),
@@ -176,6 +194,55 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
         by_agency=False,
         badge="badge-u-ditutup",
     ),
+    # The Musrenbang levels before routing: the desa, the kecamatan (with its rank), the DPRD secretariat for a
+    # Pokir and Bappeda's verification forward an usulan to the next level, or do not.
+    DecisionType(
+        name="DISETUJUI",
+        value=FORWARDED,
+        label=_("Disetujui, diteruskan ke tingkat berikutnya"),
+        status_label=_("Disetujui musrenbang, belum diteruskan ke OPD"),
+        needs_reason=False,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=MUSRENBANG_LEVELS,
+        by_agency=False,
+        badge="badge-u-disetujui",
+        cause=INITIAL_CAUSE,
+        routable_again=True,
+        ranks=True,
+    ),
+    DecisionType(
+        name="TIDAK_DITERUSKAN",
+        value=NOT_FORWARDED,
+        label=_("Tidak diteruskan"),
+        status_label=_("Tidak diteruskan musrenbang"),
+        needs_reason=True,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=MUSRENBANG_LEVELS,
+        by_agency=False,
+        badge="badge-u-tidak_diteruskan",
+        # Not an orphan of the agencies: no agency ever had it.
+        cause=Cause("tidak_diteruskan", _("Tidak diteruskan oleh desa, kecamatan atau verifikasi")),
+    ),
+    # The forum's facilitator carries an undecided usulan to the Musrenbang kabupaten: the forum is done with it
+    # (not undecided there), the kabupaten or TAPD decides it.
+    DecisionType(
+        name="DIBAWA_KABUPATEN",
+        value=CARRIED_TO_KABUPATEN,
+        label=_("Dibawa ke Musrenbang Kabupaten"),
+        status_label=_("Dibawa ke Musrenbang Kabupaten"),
+        needs_reason=False,
+        takes_row=False,
+        accommodated=False,
+        settles=False,
+        levels=(Level.FORUM,),
+        by_agency=False,
+        badge="badge-u-dibawa_kabupaten",
+        cause=Cause("dibawa_kabupaten", _("Dibawa ke Musrenbang Kabupaten, belum diputuskan")),
+    ),
 )
 
 BY_VALUE: dict[str, DecisionType] = {t.value: t for t in DECISION_TYPES}
@@ -193,12 +260,15 @@ NEEDS_REASON = frozenset(t.value for t in DECISION_TYPES if t.needs_reason)
 AGENCY_NEEDS_REASON = frozenset(t.value for t in DECISION_TYPES if t.needs_reason and t.by_agency)
 TAKES_ROW = frozenset(t.value for t in DECISION_TYPES if t.takes_row)
 BY_AGENCY = tuple(t.value for t in DECISION_TYPES if t.by_agency)
+# The project format's keputusan_opd: the routing and an agency's decision (closing, the Musrenbang levels and the
+# forum's carrying are steps of the app, or of the SIPD export's own columns).
+FILE_DECISIONS = (ROUTED, *BY_AGENCY)
 # Statuses of a settled usulan: not routed again.
 SETTLED = frozenset(t.value for t in DECISION_TYPES if t.settles)
 # Statuses closing refuses: settled, or closed already.
 NOT_CLOSABLE = SETTLED | {CLOSED}
-# Statuses still waiting for a decision.
-UNDECIDED = (INITIAL_STATUS, ROUTED)
+# Statuses still waiting for a decision (the Musrenbang levels' approval waits for the agency's).
+UNDECIDED = (INITIAL_STATUS, FORWARDED, ROUTED)
 # Not agreed at a forum (its berita acara lists them with the last reason): rejected, returned, or closed by Bappeda.
 NOT_AGREED = (REJECTED, RETURNED, CLOSED)
 # Statuses carried over to the next year: not settled (accepted, or merged into one that follows its target).
@@ -206,12 +276,44 @@ NOT_ACCOMMODATED = tuple(value for _n, (value, _l) in STATUS_CHOICES if value no
 # Statuses for which a route to another agency is suggested (never routed, or back from an agency).
 ROUTABLE = (INITIAL_STATUS, *(t.value for t in DECISION_TYPES if t.routable_again))
 
-# "Belum diambil": each waiting status and its cause, in the order the screens list them.
-CAUSES: tuple[Cause, ...] = (INITIAL_CAUSE, *(t.cause for t in DECISION_TYPES if t.cause))
+# Kinds given at the Musrenbang levels (before routing), and those the kecamatan ranks.
+MUSRENBANG_KINDS = frozenset(t.value for t in DECISION_TYPES if set(t.levels) <= set(MUSRENBANG_LEVELS))
+RANKED = frozenset(t.value for t in DECISION_TYPES if t.ranks)
+# Statuses from which an usulan may still take a Musrenbang-level step: nobody has routed it yet.
+BEFORE_ROUTING = (INITIAL_STATUS, *sorted(MUSRENBANG_KINDS))
+
+# "Belum diambil": each waiting status and its cause, in the order the screens list them (a cause once).
+CAUSES: tuple[Cause, ...] = tuple(dict.fromkeys((INITIAL_CAUSE, *(t.cause for t in DECISION_TYPES if t.cause))))
 CAUSE_BY_STATUS: dict[str, str] = {INITIAL_STATUS: INITIAL_CAUSE.code} | {
     t.value: t.cause.code for t in DECISION_TYPES if t.cause
 }
 AWAITING_DECISION_CAUSE = BY_VALUE[ROUTED].cause.code
+
+
+def allowed_at(kind: str, level: str) -> bool:
+    """Whether this decision type may be given at this level."""
+    return kind in BY_VALUE and level in BY_VALUE[kind].levels
+
+
+@dataclass(frozen=True)
+class CycleLevel:
+    """One level of the Musrenbang cycle as the tracking page lists it: its steps on an usulan's trail (maybe none)."""
+
+    value: str
+    label: str
+    steps: tuple  # the usulan's Decisions at this level, oldest first
+
+
+def cycle_levels(trail, *, pokir: bool) -> list[CycleLevel]:
+    """The levels an usulan passes in the cycle's order, each with its steps from the trail (Decisions, oldest first).
+    A Pokir passes the DPRD secretariat, not the desa and kecamatan; other usulan not the DPRD secretariat."""
+    skipped = {Level.DESA, Level.KECAMATAN} if pokir else {Level.DPRD}
+    labels = dict(value_label for _name, value_label in Level.CHOICES)
+    return [
+        CycleLevel(value, labels[value], tuple(d for d in trail if d.level == value))
+        for value in Level.ORDER
+        if value not in skipped
+    ]
 
 
 def label(value: str) -> str:

@@ -13,8 +13,8 @@ from . import decisions
 from .imports import PROJECT, PROJECT_REQUIRED
 from .models import Usulan
 
-# A file records the decision an agency took; closing (carrying over) is Bappeda's own step in the app.
-FILE_DECISIONS = [t.value for t in decisions.DECISION_TYPES if t.value != decisions.CLOSED]
+# A file records the routing and the decision an agency took (decisions.FILE_DECISIONS).
+FILE_DECISIONS = list(decisions.FILE_DECISIONS)
 
 
 def usulan_template() -> bytes:

@@ -40,6 +40,7 @@ class Usulan(models.Model):
     pengusul = models.CharField(_("pengusul"), max_length=200, blank=True)
     anggota_dprd = models.CharField(_("anggota DPRD"), max_length=200, blank=True)
     fraksi = models.CharField(_("fraksi"), max_length=100, blank=True)
+    dapil = models.CharField(_("daerah pemilihan"), max_length=100, blank=True)
     desa = models.ForeignKey(
         Wilayah,
         verbose_name=_("desa/kelurahan"),
@@ -161,6 +162,8 @@ class Decision(models.Model):
     volume = models.DecimalField(_("volume disesuaikan"), max_digits=14, decimal_places=2, null=True, blank=True)
     anggaran = models.BigIntegerField(_("biaya disesuaikan"), null=True, blank=True)
     alasan = models.TextField(_("alasan"), blank=True)
+    # The kecamatan's priority rank, given with its step (level kecamatan) only.
+    prioritas = models.PositiveSmallIntegerField(_("peringkat di kecamatan"), null=True, blank=True)
     digabung_ke_usulan = models.ForeignKey(
         Usulan,
         verbose_name=_("digabung ke usulan"),
@@ -191,7 +194,7 @@ class Decision(models.Model):
                 name="decision_reason_required",
                 condition=~Q(kind__in=decisions.reason_required_values()) | ~Q(alasan=""),
                 violation_error_message=_(
-                    "Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung dan ditutup."
+                    "Alasan wajib diisi untuk keputusan ditolak, dikembalikan, digabung, ditutup dan tidak diteruskan."
                 ),
             ),
             models.CheckConstraint(
@@ -199,6 +202,10 @@ class Decision(models.Model):
                 condition=~Q(kind=decisions.MERGED)
                 | Q(digabung_ke_usulan__isnull=False)
                 | Q(digabung_ke_renja__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="decision_rank_at_kecamatan",
+                condition=Q(prioritas__isnull=True) | Q(level=decisions.Level.KECAMATAN),
             ),
         ]
         indexes = [models.Index(fields=["usulan", "at"], name="decision_usulan_at")]

@@ -1,10 +1,11 @@
 """The project format: the columns of the downloadable template (import_template.py), named as in the app.
 
-Columns id_usulan, sumber, pengusul, kode_desa, permasalahan, usulan, uraian, kode_bidang_urusan, volume, satuan,
-anggaran, prioritas, sasaran, opd_tujuan, keputusan_opd, alasan, ref_renja, and optionally volume_diterima,
-anggaran_diterima. id_usulan, kode_desa and usulan are required; an optional column that is absent leaves that field
-of existing usulan as it is.
+Columns id_usulan, sumber, pengusul, anggota_dprd, fraksi, dapil, kode_desa, permasalahan, usulan, uraian,
+kode_bidang_urusan, volume, satuan, anggaran, prioritas, sasaran, opd_tujuan, keputusan_opd, alasan, ref_renja, and
+optionally volume_diterima, anggaran_diterima. id_usulan, kode_desa and usulan are required; an optional column that
+is absent leaves that field of existing usulan as it is.
 - sumber: musrenbang_desa (also when empty), musrenbang_kecamatan, pokir, opd, forum.
+- anggota_dprd, fraksi, dapil (optional): the member of the DPRD, the faction and the electoral district of a Pokir.
 - kode_desa: the Kemendagri code of a desa or kelurahan. kode_bidang_urusan: e.g. 1.06. sasaran: `;`-separated slugs.
 - opd_tujuan: the agency's singkatan (or full name); empty = not routed yet.
 - keputusan_opd: empty or diteruskan (routed only), diterima, diterima_dengan_perubahan, digabung, ditolak,
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from renja.models import FiscalYear, Wilayah
 
 from .. import decisions
-from ..models import Decision, Usulan
+from ..models import Usulan
 from .columns import ImportColumn, ImportFormat
 from .lookups import Lookups
 from .reading import Row, TrailStep, check_decision
@@ -39,6 +40,9 @@ class ProjectFormat(ImportFormat):
         _column("id_usulan", required=True),
         _column("sumber"),
         _column("pengusul"),
+        _column("anggota_dprd"),
+        _column("fraksi"),
+        _column("dapil"),
         _column("kode_desa", required=True),
         _column("permasalahan"),
         _column("usulan", required=True),
@@ -91,7 +95,7 @@ class ProjectFormat(ImportFormat):
                     _("sumber %(value)s tidak dikenal (pilihan: %(choices)s)")
                     % {"value": raw, "choices": ", ".join(Usulan.Sumber.values)},
                 )
-        for key in ("pengusul", "permasalahan", "uraian", "satuan"):
+        for key in ("pengusul", "anggota_dprd", "fraksi", "dapil", "permasalahan", "uraian", "satuan"):
             if row.has(key):
                 data[key] = row.text(key, limit=TEXT_LIMITS.get(key))
         data["usulan"] = row.text("usulan")
@@ -139,11 +143,11 @@ class ProjectFormat(ImportFormat):
                     "ref_renja",
                     _("ref %(ref)s tidak ada di Renja tahun %(year)s") % {"ref": ref, "year": fiscal_year.year},
                 )
-        if kind and kind not in Decision.Kind.values:
+        if kind and kind not in decisions.FILE_DECISIONS:
             row.err(
                 "keputusan_opd",
                 _("keputusan %(value)s tidak dikenal (pilihan: %(choices)s)")
-                % {"value": kind, "choices": ", ".join(Decision.Kind.values)},
+                % {"value": kind, "choices": ", ".join(decisions.FILE_DECISIONS)},
             )
             return
         if kind and not opd_name:

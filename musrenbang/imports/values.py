@@ -14,7 +14,9 @@ from core.importing import THOUSANDS, decimal_within, integer_range, max_length,
 
 from ..models import Decision, Usulan
 
-TEXT_LIMITS = {name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "satuan")}
+TEXT_LIMITS = {
+    name: max_length(Usulan, name) for name in ("id_usulan", "pengusul", "anggota_dprd", "fraksi", "dapil", "satuan")
+}
 MAX_ANGGARAN = min(10**15, integer_range(Usulan, "anggaran")[1], integer_range(Decision, "anggaran")[1])
 MAX_PRIORITAS = integer_range(Usulan, "prioritas")[1]
 MICRO = Decimal("0.000001")

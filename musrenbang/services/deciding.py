@@ -18,6 +18,7 @@ from renja.models import RenjaRow, User
 
 from .. import decisions
 from ..models import Decision, Pickup, Usulan
+from .levels import _check_level
 from .trail import ACCEPTED, NEEDS_REASON, _ensure_open, _lock, _record
 
 
@@ -70,6 +71,7 @@ def usulan_decide(
         merge_usulan=merge_usulan,
         merge_row=merge_row,
     )
+    _check_level(kind, level)
     decision = _record(locked, level=level, kind=kind, by=by, **fields)
     _audit_cross_agency_merge(locked, decision, by)
     for part in allocations:

@@ -31,7 +31,8 @@ def test_the_table_is_consistent():
         assert not (decision.accommodated and not decision.takes_row), decision.value  # a pick-up names its row
         assert not (decision.accommodated and not decision.settles), decision.value
         assert not (decision.cause and decision.settles), decision.value  # a settled usulan is not "belum diambil"
-        assert decision.by_agency == (set(decision.levels) <= set(decisions.AGENCY_LEVELS))
+        assert not decision.by_agency or set(decision.levels) <= set(decisions.AGENCY_LEVELS)
+        assert not (decision.ranks and decisions.Level.KECAMATAN not in decision.levels), decision.value
     assert len({t.value for t in decisions.DECISION_TYPES}) == len(decisions.DECISION_TYPES)
     assert len({c.code for c in decisions.CAUSES}) == len(decisions.CAUSES)
 
@@ -39,13 +40,26 @@ def test_the_table_is_consistent():
 def test_the_reason_constraint_is_generated_from_the_table():
     constraint = next(c for c in Decision._meta.constraints if c.name == "decision_reason_required")
     lookup = dict(constraint.condition.children[0].children)
-    assert set(lookup["kind__in"]) == decisions.NEEDS_REASON == {"digabung", "ditolak", "dikembalikan", "ditutup"}
+    assert (
+        set(lookup["kind__in"])
+        == decisions.NEEDS_REASON
+        == {"digabung", "ditolak", "dikembalikan", "ditutup", "tidak_diteruskan"}
+    )
 
 
 def test_rules_read_from_the_table():
     assert services.ACCEPTED == decisions.ACCEPTED == {"diterima", "diterima_dengan_perubahan"}
     assert services.NEEDS_REASON == {"ditolak", "dikembalikan", "digabung"}
-    assert services.NOT_ACCOMMODATED == ["baru", "diteruskan", "ditolak", "dikembalikan", "ditutup"]
+    assert services.NOT_ACCOMMODATED == [
+        "baru",
+        "diteruskan",
+        "ditolak",
+        "dikembalikan",
+        "ditutup",
+        "disetujui",
+        "tidak_diteruskan",
+        "dibawa_kabupaten",
+    ]
     assert decisions.TAKES_ROW == {"diterima", "diterima_dengan_perubahan", "digabung"}
     assert [k for k, _label in forms.DECISIONS] == [
         "diterima",
@@ -60,9 +74,37 @@ def test_rules_read_from_the_table():
         "diteruskan": "belum_diputuskan",
         "ditolak": "ditolak",
         "dikembalikan": "dikembalikan",
+        "disetujui": "belum_diteruskan",  # approved by the Musrenbang levels, waiting for Bappeda's routing
+        "tidak_diteruskan": "tidak_diteruskan",  # not forwarded by the desa or kecamatan: no agency's orphan
+        "dibawa_kabupaten": "dibawa_kabupaten",
     }
-    assert [code for code, _label in decisions.cause_choices()] == list(decisions.CAUSE_BY_STATUS.values())
-    assert decisions.ROUTABLE == ("baru", "ditolak", "dikembalikan")
+    assert [code for code, _label in decisions.cause_choices()] == list(
+        dict.fromkeys(decisions.CAUSE_BY_STATUS.values())
+    )
+    assert decisions.ROUTABLE == ("baru", "ditolak", "dikembalikan", "disetujui")
+    assert decisions.UNDECIDED == ("baru", "disetujui", "diteruskan")
+    assert decisions.MUSRENBANG_KINDS == {"disetujui", "tidak_diteruskan"} and decisions.RANKED == {"disetujui"}
+
+
+def test_each_level_of_the_cycle_gives_its_own_decision_types():
+    assert decisions.Level.ORDER == (
+        "desa",
+        "kecamatan",
+        "dprd",
+        "mitra",
+        "bappeda",
+        "opd",
+        "forum",
+        "musrenbang_kabupaten",
+        "tapd",
+    )
+    given = {level: {t.value for t in decisions.DECISION_TYPES if level in t.levels} for level in decisions.Level.ORDER}
+    for level in ("desa", "kecamatan", "dprd", "mitra"):
+        assert given[level] == {"disetujui", "tidak_diteruskan"}
+    assert given["bappeda"] == {"diteruskan", "ditutup"}
+    agency = {"diterima", "diterima_dengan_perubahan", "digabung", "ditolak", "dikembalikan"}
+    assert given["opd"] == given["musrenbang_kabupaten"] == given["tapd"] == agency
+    assert given["forum"] == agency | {"diteruskan", "dibawa_kabupaten"}
 
 
 @pytest.mark.parametrize("status", Usulan.Status.values)
@@ -76,7 +118,9 @@ def test_the_css_styles_only_badges_of_the_table():
     styled = set(re.findall(r"\.(badge-u-[a-z_]+)", css))
     known = {t.badge for t in decisions.DECISION_TYPES} | {decisions.INITIAL_BADGE}
     assert styled and styled <= known
-    colourless = {"badge-u-baru", "badge-u-ditutup"}  # plain badges
+    # Plain badges (the new levels' colours wait for static/css/renja.css).
+    colourless = {"badge-u-baru", "badge-u-ditutup", "badge-u-disetujui", "badge-u-tidak_diteruskan"}
+    colourless |= {"badge-u-dibawa_kabupaten"}
     assert known - styled == colourless
 
 
