@@ -83,6 +83,12 @@ class SyncState(models.Model):
     pickups_fingerprint = models.CharField(max_length=120, blank=True)
     synonyms_fingerprint = models.CharField(max_length=120, blank=True)
     idf = models.JSONField(default=dict)
+    # The year's FiscalYear.revision these findings and counts reflect (None: never recorded): a page compares this
+    # one number with the year's instead of recounting, and asks the worker to bring them up to date when it is lower.
+    plan_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    # The counts every page view shows, grouped finely enough to answer any agency's scope (see selectors):
+    # "overlaps": [status, agency_pair, opd_a_id, opd_b_id, n]; "orphans": [kecamatan, cause, opd, opd_id, n, biaya].
+    counts = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("status sinkronisasi")

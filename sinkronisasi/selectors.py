@@ -35,7 +35,7 @@ from renja import permissions as rules
 from renja.models import FiscalYear, Opd, StageWindow, User
 
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
-from .models import Overlap, OverlapComment, OverlapProposal
+from .models import Overlap, OverlapComment, OverlapProposal, SyncState
 from .settlement import Outcome, Status
 from .text import normalise, stem
 
@@ -117,16 +117,30 @@ def orphan_counts(qs: QuerySet[Usulan]) -> dict:
     `biaya_by_cause` and `biaya` are Rupiah per cause and in all, `causes` the (code, label, n, Rupiah) of every
     cause; `per_kecamatan` and `by_opd` are (name, n, Rupiah) rows, the kecamatan named with their kind
     (Kec. Tenggarong) and ordered by name, the agencies by count."""
+    return _orphan_counts_from(
+        (kecamatan, cause, opd, n, biaya) for kecamatan, cause, opd, _opd_id, n, biaya in orphan_count_rows(qs)
+    )
+
+
+def orphan_count_rows(qs: QuerySet[Usulan]) -> list[list]:
+    """The usulan not picked up grouped by kecamatan, cause and agency: [kecamatan, cause, agency, agency id, n,
+    Rupiah] rows, what every count of the orphan page is summed from (stored by the sync refresh, see
+    stored_orphan_counts)."""
+    return [
+        [kecamatan, cause, opd, opd_id, n, biaya or 0]
+        for kecamatan, cause, opd, opd_id, n, biaya in qs.order_by()
+        .values_list("desa__parent__nama", "cause", "opd_tujuan__singkatan", "opd_tujuan_id")
+        .annotate(n=Count("id"), biaya=Sum("anggaran"))
+    ]
+
+
+def _orphan_counts_from(rows) -> dict:
     by_cause: dict[str, int] = {}
     biaya_by_cause: dict[str, int] = {}
     by_kecamatan: dict[str, dict[str, int]] = {}
     kecamatan_totals: dict[str, list[int]] = {}
     per_opd: dict[str, list[int]] = {}
-    for kecamatan, cause, opd, n, biaya in (
-        qs.order_by()
-        .values_list("desa__parent__nama", "cause", "opd_tujuan__singkatan")
-        .annotate(n=Count("id"), biaya=Sum("anggaran"))
-    ):
+    for kecamatan, cause, opd, n, biaya in rows:
         biaya = biaya or 0
         by_cause[cause] = by_cause.get(cause, 0) + n
         biaya_by_cause[cause] = biaya_by_cause.get(cause, 0) + biaya
@@ -200,20 +214,70 @@ def signal_labels() -> dict[str, str]:
 
 
 def overlap_counts(qs: QuerySet[Overlap], fiscal_year: FiscalYear) -> dict:
-    """Open and settled pairs, and open pairs per agency pair (for the chart): two grouped queries."""
-    base = qs.filter(fiscal_year=fiscal_year).order_by()
-    by_status = {row["status"]: row["n"] for row in base.values("status").annotate(n=Count("id"))}
-    per_pair = list(
-        base.filter(status=Status.OPEN)
-        .values_list("agency_pair")
-        .annotate(n=Count("id"))
-        .order_by("-n", "agency_pair")[:12]
-    )
+    """Open and settled pairs, pairs per status, and open pairs per agency pair (for the chart): one grouped query."""
+    return _overlap_counts_from(overlap_count_rows(qs.filter(fiscal_year=fiscal_year)))
+
+
+def overlap_count_rows(qs: QuerySet[Overlap]) -> list[list]:
+    """The pairs grouped by status and agency pair: [status, agency pair, opd_a id, opd_b id, n] rows, what every
+    count of the overlap page is summed from (stored by the sync refresh, see stored_overlap_counts)."""
+    return [
+        list(row)
+        for row in qs.order_by().values_list("status", "agency_pair", "opd_a_id", "opd_b_id").annotate(n=Count("id"))
+    ]
+
+
+def _overlap_counts_from(rows) -> dict:
+    by_status: dict[str, int] = {}
+    per_pair: dict[str, int] = {}
+    for status, agency_pair, _a, _b, n in rows:
+        by_status[status] = by_status.get(status, 0) + n
+        if status == Status.OPEN:
+            per_pair[agency_pair] = per_pair.get(agency_pair, 0) + n
     return {
         "terbuka": by_status.get(Status.OPEN, 0),
         "selesai": sum(n for s, n in by_status.items() if s != Status.OPEN),
-        "per_pair": per_pair,
+        "by_status": by_status,
+        "per_pair": sorted(per_pair.items(), key=lambda kv: (-kv[1], kv[0]))[:12],
     }
+
+
+def sync_counts(fiscal_year: FiscalYear) -> dict:
+    """What SyncState.counts keeps for the year: the pairs and the usulan not picked up, grouped finely enough to
+    answer every scope (an agency's or all). Two grouped queries; the sync refresh runs them, never a page."""
+    return {
+        "overlaps": overlap_count_rows(Overlap.objects.filter(fiscal_year=fiscal_year)),
+        "orphans": orphan_count_rows(usulan_belum_diambil(fiscal_year)),
+    }
+
+
+def stored_overlap_counts(state: SyncState | None, *, opd_id: int | None) -> dict:
+    """overlap_counts from the stored counts (no query), of the pairs involving this agency (None: all)."""
+    rows = (state.counts or {}).get("overlaps", []) if state is not None else []
+    if opd_id:
+        rows = [r for r in rows if opd_id in (r[2], r[3])]
+    return _overlap_counts_from(rows)
+
+
+def stored_orphan_counts(state: SyncState | None, *, opd_id: int | None) -> dict:
+    """orphan_counts from the stored counts (no query), of the usulan routed to this agency (None: all)."""
+    rows = (state.counts or {}).get("orphans", []) if state is not None else []
+    return _orphan_counts_from(
+        (kecamatan, cause, opd, n, biaya)
+        for kecamatan, cause, opd, row_opd_id, n, biaya in rows
+        if not opd_id or row_opd_id == opd_id
+    )
+
+
+def sync_state(fiscal_year: FiscalYear) -> SyncState | None:
+    """The year's sync state as a page reads it: one query, without the detector's term weights (large)."""
+    return SyncState.objects.filter(fiscal_year=fiscal_year).defer("idf").first()
+
+
+def sync_is_current(state: SyncState | None, fiscal_year: FiscalYear) -> bool:
+    """Whether the stored findings and counts reflect the year's plan as loaded with `fiscal_year` (one number
+    compared; no query)."""
+    return state is not None and state.plan_revision is not None and state.plan_revision >= fiscal_year.revision
 
 
 _WORD = re.compile(r"\w+(?:-\w+)*")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.importing import ImportIssue, ImportRejected
 from renja import services as renja_services
 from renja.models import AuditLog, FiscalYear, User
+from renja.services.revision import plan_changed
 
 from .. import decisions, services
 from ..models import Usulan
@@ -59,6 +60,7 @@ def usulan_plan_apply(*, plan: UsulanImportPlan, by: User | None, source: str) -
     """Write a plan just checked in the same transaction: create new usulan in bulk, update changed ones, then route
     and decide through the musrenbang services in bulk. A refusal by a service rejects the whole file."""
     fy = FiscalYear.objects.select_for_update().get(pk=plan.fiscal_year.pk)
+    plan_changed(fy.pk)
     summary = plan.summary()
     through = Usulan.sasaran.through
     new = [item for item in plan.rows if item.existing is None]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from renja import services as renja_services
 from renja.models import FiscalYear, User
+from renja.services.revision import plan_changed
 
 from .. import decisions
 from ..models import Usulan
@@ -25,6 +26,7 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
     if to_year.year <= from_year.year:
         raise ValidationError(_("Tahun tujuan harus setelah tahun asal."))
     renja_services.ensure_year_editable(to_year)
+    plan_changed(to_year.pk)
     already = set(Usulan.objects.filter(fiscal_year=to_year, asal__isnull=False).values_list("asal_id", flat=True))
     taken_ids = set(Usulan.objects.filter(fiscal_year=to_year).values_list("id_usulan", flat=True))
     originals = (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renja.models import FiscalYear, Opd, RenjaRow, User
+from renja.services.revision import plan_changed
 
 from ..models import Decision, Pickup, Usulan
 from . import deciding
@@ -62,6 +63,7 @@ def usulan_steps_apply(
     if not any(steps for _u, steps in items):
         return 0
     _ensure_open(fiscal_year)
+    plan_changed(fiscal_year.pk)
     ids = [u.pk for u, steps in items if steps]
     locked = {}
     for start in range(0, len(ids), 900):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from renja import services as renja_services
 from renja.models import FiscalYear, StageWindow, User
+from renja.services.revision import plan_changed
 
 from .. import decisions
 from ..models import Decision, Pickup, Usulan
@@ -44,6 +45,7 @@ def _ensure_open(fiscal_year: FiscalYear) -> None:
 
 
 def _lock(usulan: Usulan) -> Usulan:
+    plan_changed(usulan.fiscal_year_id)  # the year before the usulan: the order imports lock them in
     return (
         Usulan.objects.select_for_update(of=("self",))
         .select_related("fiscal_year", "opd_tujuan", "desa")

@@ -19,6 +19,7 @@ from core.formatting import angka, rupiah
 from .. import permissions
 from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
+from .revision import plan_changed
 from .years import ensure_year_editable
 
 # Fields a Renja row's form or import may set, in display order.
@@ -228,6 +229,7 @@ def row_create(*, fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: U
             {"ref": [_("Ref %(ref)s sudah dipakai di tahun %(year)s.") % {"ref": ref, "year": fiscal_year.year}]}
         )
     row, data = _new_row(fiscal_year, ref, data, by)
+    plan_changed(fiscal_year.pk)
     row.save()
     _write_m2m(row, data)
     audit_log(obj=row, action="renja_row.created", by=by, changes=_created_changes(row, data), version=row.version)
@@ -244,6 +246,7 @@ def rows_bulk_create(
     """
     ensure_year_editable(fiscal_year)
     built = [_new_row(fiscal_year, ref, data, by) for ref, data in items]
+    plan_changed(fiscal_year.pk)
     rows = RenjaRow.objects.bulk_create([row for row, _data in built], batch_size=500)
     for field in M2M_FIELDS:
         through = getattr(RenjaRow, field).through
@@ -286,6 +289,7 @@ def row_update(
 
     Returns the row and the changes made ({} when nothing differed, in which case nothing is written).
     """
+    plan_changed(row.fiscal_year_id)  # the year before the row: the order imports lock them in
     locked = (
         RenjaRow.objects.select_for_update(of=("self",))
         .select_related("fiscal_year", "opd", "sub_kegiatan", "opd_pengampu")
@@ -343,6 +347,7 @@ def rows_bulk_update(
     items = [(row, data, changes) for row, data, changes in items if changes]
     if not items:
         return 0
+    plan_changed(fiscal_year.pk)
     locked = {
         r.pk: r
         for r in RenjaRow.objects.select_for_update(of=("self",))

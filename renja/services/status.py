@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..models import RenjaRow, User
 from .audit import audit_log
+from .revision import plan_changed
 from .rows import _display
 from .years import AGREEMENT_STAGES, DRAFTING_STAGES, EDIT_STAGES, FINAL_STAGES, year_edit_refusal
 
@@ -50,6 +51,7 @@ def status_moves_for(row: RenjaRow, user: User) -> list[str]:
 @transaction.atomic
 def row_status_change(*, row: RenjaRow, status: str, by: User | None, expected_version: int | None = None) -> RenjaRow:
     """Move a row along draft → diajukan → disepakati → final (and back one step), as the rules allow."""
+    plan_changed(row.fiscal_year_id)  # the year before the row: the order imports lock them in
     locked = RenjaRow.objects.select_for_update(of=("self",)).select_related("fiscal_year", "opd").get(pk=row.pk)
     refusal = year_edit_refusal(locked.fiscal_year, STATUS_STAGE.get(status, EDIT_STAGES))
     if refusal:
@@ -94,6 +96,7 @@ def rows_mark_agreed(*, rows: list[RenjaRow], by: User | None, source: str) -> i
 
     Refused when a row's year or its forum stage is locked."""
     for fiscal_year in {r.fiscal_year for r in rows}:
+        plan_changed(fiscal_year.pk)
         refusal = year_edit_refusal(fiscal_year, AGREEMENT_STAGES)
         if refusal:
             raise ValidationError(refusal, code="locked")

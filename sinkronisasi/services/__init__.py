@@ -15,6 +15,7 @@ from .queue import (
     SYNC_TASK_PATH,
     TaskState,
     sync_recompute_enqueue,
+    sync_recompute_request,
     sync_recompute_run,
     sync_task_state,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "overlap_sign",
     "row_fingerprint",
     "sync_recompute_enqueue",
+    "sync_recompute_request",
     "sync_recompute_run",
     "sync_refresh",
     "sync_task_state",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.system_actor import acting_as_system
 from renja.models import FiscalYear
+from renja.services.revision import plan_changed
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,14 @@ def sync_recompute_enqueue(
     """Queue a recompute of each year for the worker, unless one is already waiting (a waiting full recompute
     covers a partial one). Written in the caller's transaction: queued only if the change asking for it commits.
     Full recomputes take seconds at Kukar's size and most of a minute at 10x: no request waits for them, pages show
-    the stored findings meanwhile. Returns how many were queued."""
+    the stored findings meanwhile, and a full one asked for counts as a change of the plan (its revision goes up), so
+    that pages say the findings are being brought up to date until it has run. Returns how many were queued."""
     from ..tasks import sync_recompute
 
     queued = 0
     for year in fiscal_years:
+        if full:
+            plan_changed(year.pk)
         _give_up_stale(year.pk)
         waiting = _year_tasks(year.pk).filter(status="READY")
         if full:
@@ -109,16 +113,31 @@ class TaskState:
 
 
 def sync_task_state(fiscal_year: FiscalYear) -> TaskState | None:
-    """The year's recompute that is running, else the next one waiting; None when none is."""
-    for status in ("RUNNING", "READY"):
-        task = _year_tasks(fiscal_year.pk).filter(status=status).order_by("run_after", "enqueued_at").first()
-        if task is not None:
-            kwargs = task.args_kwargs.get("kwargs", {})
-            since = task.started_at if status == "RUNNING" else max(task.enqueued_at, task.run_after)
-            return TaskState(
-                running=status == "RUNNING",
-                since=since,
-                attempt=int(kwargs.get("attempt", 1)),
-                full=bool(kwargs.get("full")),
-            )
-    return None
+    """The year's recompute that is running, else the next one waiting; None when none is. One query."""
+    tasks = list(
+        _year_tasks(fiscal_year.pk)
+        .filter(status__in=("RUNNING", "READY"))
+        .order_by("run_after", "enqueued_at")
+        .only("status", "args_kwargs", "started_at", "enqueued_at", "run_after")[:20]
+    )
+    task = next((t for t in tasks if t.status == "RUNNING"), None) or next(iter(tasks), None)
+    if task is None:
+        return None
+    kwargs = task.args_kwargs.get("kwargs", {})
+    running = task.status == "RUNNING"
+    return TaskState(
+        running=running,
+        since=task.started_at if running else max(task.enqueued_at, task.run_after),
+        attempt=int(kwargs.get("attempt", 1)),
+        full=bool(kwargs.get("full")),
+    )
+
+
+def sync_recompute_request(*, fiscal_year: FiscalYear) -> TaskState | None:
+    """A page found the year's findings behind its plan (SyncState.plan_revision below FiscalYear.revision): queue
+    a recompute for the worker unless one is waiting, and say what is running or waiting. The request never
+    computes; None when nothing is queued any more (an immediate task backend, as in tests, ran it at once)."""
+    task = sync_task_state(fiscal_year)
+    if (task is None or task.running) and sync_recompute_enqueue(fiscal_years=[fiscal_year]):
+        task = sync_task_state(fiscal_year)
+    return task

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from renja.models import Opd, RenjaRow, User
 from renja.services import audit_log
+from renja.services.revision import plan_changed
 
 from .. import settlement
 from ..models import Overlap, RowFeatures
@@ -26,6 +27,7 @@ def overlap_settle(
     dropped_row: RenjaRow | None = None,
 ) -> Overlap:
     """Settle a flagged pair: complementary, coordination under a lead agency, or duplication (a row to drop)."""
+    plan_changed(overlap.fiscal_year_id)  # the counts per state change; the year before the pair, as writers lock
     overlap = Overlap.objects.select_for_update().select_related("row_a", "row_b").get(pk=overlap.pk)
     settlement.ensure_allowed(overlap, "settle")
     settlement.check_settlement(overlap, status=status, note=note, opd_pengampu=opd_pengampu, dropped_row=dropped_row)
@@ -59,6 +61,7 @@ def overlap_settle(
 @transaction.atomic
 def overlap_reopen(*, overlap: Overlap, by: User, note: str = "") -> Overlap:
     """Undo a settlement by hand (the pair shows as open again)."""
+    plan_changed(overlap.fiscal_year_id)
     overlap = Overlap.objects.select_for_update().get(pk=overlap.pk)
     settlement.ensure_allowed(overlap, "reopen")
     old = overlap.status

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from renja.models import FiscalYear, User
 from renja.services import audit_log
+from renja.services.revision import plan_changed_everywhere
 
 from .. import text
 from ..models import SynonymGroup
@@ -36,6 +37,7 @@ def synonym_group_save(*, group: SynonymGroup | None, nama: str, frasa: str, akt
     if clash.exists():
         raise ValidationError({"nama": _("Kelompok %(nama)s sudah ada.") % {"nama": nama}})
     creating = group is None
+    plan_changed_everywhere()  # every year's findings read the synonyms
     group = group or SynonymGroup()
     old = {"nama": group.nama, "frasa": group.frasa, "aktif": group.aktif}
     group.nama, group.frasa, group.aktif, group.updated_by = nama, ", ".join(phrases), aktif, by
@@ -52,6 +54,7 @@ def synonym_group_save(*, group: SynonymGroup | None, nama: str, frasa: str, akt
 
 @transaction.atomic
 def synonym_group_delete(*, group: SynonymGroup, by: User) -> None:
+    plan_changed_everywhere()
     audit_log(obj=group, action="synonym_group.deleted", by=by, data={"nama": group.nama, "frasa": group.frasa})
     group.delete()
     sync_recompute_enqueue(fiscal_years=_years_with_findings(), full=True)
@@ -67,5 +70,7 @@ def synonym_group_seed() -> int:
         for label, phrases in DEFAULT_SYNONYMS
         if label.lower() not in have
     ]
-    SynonymGroup.objects.bulk_create(new)
+    if new:
+        SynonymGroup.objects.bulk_create(new)
+        plan_changed_everywhere()
     return len(new)

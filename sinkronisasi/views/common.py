@@ -10,7 +10,7 @@ from renja import permissions as rules
 from renja import selectors as renja_selectors
 from renja.models import FiscalYear
 
-from .. import services
+from .. import selectors, services
 
 
 def selected_year(request: HttpRequest) -> FiscalYear | None:
@@ -20,12 +20,24 @@ def selected_year(request: HttpRequest) -> FiscalYear | None:
 
 
 def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dict:
+    """The tabs' context, with the year's stored findings state (`state`, its counts included). Whether the findings
+    are current is one number compared (the year's plan revision); only when they are behind is the task queue read,
+    and a recompute queued for the worker if none waits (`task`); `updating` then tells the page to say so."""
+    state = selectors.sync_state(year) if year else None
+    task = None
+    updating = year is not None and not selectors.sync_is_current(state, year)
+    if updating:
+        task = services.sync_recompute_request(fiscal_year=year)
+        if task is None:  # nothing waits any more: an immediate task backend (tests) has just run it
+            state = selectors.sync_state(year)
+            updating = not selectors.sync_is_current(state, year)
     return {
         "year": year,
         "years": FiscalYear.objects.order_by("-year"),
         "tab": tab,
-        "state": getattr(year, "sync_state", None) if year else None,
+        "state": state,
+        "updating": updating,
         "can_recompute": rules.is_planner(request.user),
         "can_manage_synonyms": rules.can_manage_synonyms(request.user),
-        "task": services.sync_task_state(year) if year else None,
+        "task": task,
     }

@@ -58,8 +58,10 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
             title="Belum diambil",
             delimiter=csv_delimiter(request.GET),
         )
-    counts = selectors.orphan_counts(base)
-    unfiltered = not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))  # then the list is the counted set
+    # Counted by the worker with the findings (base_context queued a recompute if the plan changed since).
+    counts = selectors.stored_orphan_counts(context["state"], opd_id=scope)
+    # Unfiltered and current, the list is the counted set and needs no count of its own.
+    unfiltered = not context["updating"] and not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))
     page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(
         int_param(request.GET, "page", 1)
     )

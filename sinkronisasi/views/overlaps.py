@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import csv_delimiter, export_response, form_copy_errors, int_param
 from renja import permissions as rules
+from renja.tables import KnownCountPaginator
 
 from .. import charts, selectors, services, settlement
 from ..forms import (
@@ -44,13 +44,11 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
     context = base_context(request, year, "overlaps")
     if year is None:
         return render(request, "sinkronisasi/overlap_list.html", context)
-    # Stored findings, first brought up to date with any change since (only the pairs it touches; see services).
-    refresh = services.sync_refresh(fiscal_year=year, wait=False)
-    context["recomputing"] = refresh.mode in ("dijadwalkan", "sibuk")
+    # The stored findings and counts as the worker last computed them (base_context queued a recompute if the plan
+    # changed since): no refresh and no count of the year here.
+    scope = rules.sync_opd_scope(request.user)
     visible = overlaps_for_user(request.user)
-    form = OverlapFilterForm(request.GET or None, scope_opd=rules.sync_opd_scope(request.user))
-    if refresh.mode == "dijadwalkan":
-        context["task"] = services.sync_task_state(year)  # the recompute this view just queued
+    form = OverlapFilterForm(request.GET or None, scope_opd=scope)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.overlaps_filtered(
         visible,
@@ -73,17 +71,19 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
             title="Tumpang tindih",
             delimiter=csv_delimiter(request.GET),
         )
-    page = Paginator(
+    counts = selectors.stored_overlap_counts(context["state"], opd_id=scope)
+    page = KnownCountPaginator(
         selectors.with_open_proposal(qs).prefetch_related(
             "row_a__lokasi", "row_b__lokasi", "row_a__sasaran", "row_b__sasaran"
         ),
         20,
+        # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own.
+        count=None if context["updating"] else _stored_count(counts, data),
     ).get_page(int_param(request.GET, "page", 1))
     pairs = list(page.object_list)
     for p in pairs:
         p.reasons = selectors.reasons(p.signals, rows=(p.row_a, p.row_b))
         p.highlight = selectors.highlight_stems(p.signals)
-    counts = selectors.overlap_counts(visible, year)
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
@@ -99,10 +99,24 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
                 bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]],
             ),
             "query": params.urlencode(),
-            "orphans_total": selectors.usulan_belum_diambil(year, opd_id=rules.sync_opd_scope(request.user)).count(),
+            "orphans_total": selectors.stored_orphan_counts(context["state"], opd_id=scope)["total"],
         }
     )
     return render(request, "sinkronisasi/overlap_list.html", context)
+
+
+def _stored_count(counts: dict, data: dict) -> int | None:
+    """How many pairs the list shows, from the stored counts, when it is filtered by status alone; else None."""
+    if any(data.get(k) not in (None, "") for k in data if k not in ("status", "urut", "tahun")):
+        return None
+    status, by_status = data.get("status") or "", counts["by_status"]
+    if status == "semua":
+        return sum(by_status.values())
+    if status == "selesai":
+        return counts["selesai"]
+    if status in settlement.Status.values:
+        return by_status.get(status, 0)
+    return counts["terbuka"]
 
 
 @login_required

@@ -1,0 +1,30 @@
+"""The year's plan revision: one number that goes up with every write that changes what derived pages read (Renja
+rows and their status, usulan and their pick-ups, synonym groups, overlap settlements).
+
+A page that shows something derived from the plan (the sync view's findings and counts, a list's summary) keeps the
+revision it was computed from and compares one number instead of aggregating the rows; a cached summary is keyed by
+it, so that no write leaves it stale. Writers call plan_changed inside their own transaction: the number goes up
+only if the change commits. The UPDATE locks the year's row until the writer commits, so writes to one year's plan
+take turns at that point (each holds it for the rest of its transaction, milliseconds).
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from ..models import FiscalYear
+
+
+def plan_changed(fiscal_year_id: int) -> None:
+    """The plan of this year changed (call inside the writing transaction)."""
+    FiscalYear.objects.filter(pk=fiscal_year_id).update(revision=F("revision") + 1)
+
+
+def plan_changed_everywhere() -> None:
+    """A change that every year's plan reads (a synonym group): every year's revision goes up."""
+    FiscalYear.objects.update(revision=F("revision") + 1)
+
+
+def plan_revision(fiscal_year_id: int) -> int:
+    """The year's current revision, read from the database (not from a FiscalYear loaded earlier)."""
+    return FiscalYear.objects.filter(pk=fiscal_year_id).values_list("revision", flat=True).first() or 0
