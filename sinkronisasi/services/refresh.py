@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from musrenbang.models import Pickup
 from renja.models import FiscalYear, KelompokSasaran, RenjaRow, Wilayah
+from renja.services.revision import plan_revision
 
-from .. import text
+from .. import selectors, text
 from ..detector import Detector, Params, RowFacts, is_penunjang
 from ..models import Overlap, RowFeatures, SyncState, SynonymGroup
 from .findings import _store_findings
@@ -138,20 +139,36 @@ def _active_pickups(fiscal_year: FiscalYear) -> dict[int, list[int]]:
 
 @transaction.atomic
 def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = True) -> RefreshResult:
-    """Bring the year's stored findings up to date with its rows, pick-ups and synonyms.
+    """Bring the year's stored findings up to date with its rows, pick-ups and synonyms, and the counts every page
+    shows (SyncState.counts) with them; record the plan revision they reflect (SyncState.plan_revision).
 
-    With `wait=False` (page views) a refresh already running elsewhere is not waited for: the page shows the
-    stored findings, and the running refresh brings them up to date.
+    The worker runs it (sinkronisasi.tasks), and commands and tests; pages never do: they compare the recorded
+    revision with the year's and queue this when it is behind (views/common.py). With `wait=False` a refresh
+    already running elsewhere is not waited for.
     """
     started = time.perf_counter()
-    state = SyncState.objects.select_for_update(skip_locked=not wait).filter(fiscal_year=fiscal_year).first()
+    # With the state, the plan's revision as this statement began: whatever committed before it is read below, so
+    # the findings reflect at least that revision (a write committed meanwhile only makes them look older).
+    state = (
+        SyncState.objects.select_for_update(skip_locked=not wait, of=("self",))
+        .select_related("fiscal_year")
+        .filter(fiscal_year=fiscal_year)
+        .first()
+    )
     if state is None:
         if SyncState.objects.filter(fiscal_year=fiscal_year).exists():
             return RefreshResult("sibuk", 0, -1, 0)
         state, _created = SyncState.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)
+        revision = plan_revision(fiscal_year.pk)
+    else:
+        revision = state.fiscal_year.revision
     fingerprints = (_rows_fingerprint(fiscal_year), _pickups_fingerprint(fiscal_year), _synonyms_fingerprint())
     stored_fps = (state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint)
     if not full and state.computed_at and fingerprints == stored_fps:
+        if state.plan_revision != revision or not state.counts:
+            # Nothing the detector reads changed (an usulan decided or routed, a pair settled): only the counts.
+            state.plan_revision, state.counts = revision, selectors.sync_counts(fiscal_year)
+            state.save(update_fields=["plan_revision", "counts"])
         return RefreshResult("tetap", 0, -1, 0)
     if not wait and not full and _too_long_for_a_page(fiscal_year, state, fingerprints):
         # Synonyms changed (every pair is recomputed) or many rows did (an import): a page view does not wait for
@@ -239,6 +256,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         state.full_at, state.idf = now, detector.idf
     state.mode = "penuh" if full else "sebagian"
     state.rows_fingerprint, state.pickups_fingerprint, state.synonyms_fingerprint = fingerprints
+    state.plan_revision, state.counts = revision, selectors.sync_counts(fiscal_year)
     state.duration_ms = int((time.perf_counter() - started) * 1000)
     state.save()
     if full:
