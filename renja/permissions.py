@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Opd, RenjaRow, User
+from .models import Opd, ProgramIndicator, RenjaRow, User
 
 PLANNING_ROLES = {User.Role.ADMIN, User.Role.PERENCANA}
 OPD_ROLES = {User.Role.PETUGAS_OPD, User.Role.PEMBACA_OPD}
@@ -152,6 +153,25 @@ def sees_program_indicators(user: User, opd: Opd) -> bool:
 def can_edit_program_indicators(user: User, opd: Opd) -> bool:
     """Planners for every agency, an agency's officer for their own (the capacities that change its Renja)."""
     return acting_for(user, opd.pk) in CHANGES_RENJA
+
+
+def get_indicator_opd_for_user(user: User, pk: int) -> Opd:
+    """The agency whose program and kegiatan indicators are asked for, if the user may read them (404 otherwise)."""
+    opd = get_object_or_404(Opd, pk=pk)
+    if not sees_program_indicators(user, opd):
+        raise Http404
+    return opd
+
+
+def get_program_indicator_for_user(user: User, pk: int, *, write: bool = False) -> ProgramIndicator:
+    """One program/kegiatan indicator the user may read (404 otherwise: another agency's); with write=True also
+    require can_edit_program_indicators (403)."""
+    indicator = get_object_or_404(ProgramIndicator.objects.select_related("fiscal_year", "opd", "nomenklatur"), pk=pk)
+    if not sees_program_indicators(user, indicator.opd):
+        raise Http404
+    if write:
+        require(user, can_edit_program_indicators, indicator.opd)
+    return indicator
 
 
 def require_planner(user: User) -> None:

@@ -37,6 +37,11 @@ renja_patterns = [
     path("pagu-opd/<int:opd>/ubah/", views.pagu_opd_edit, name="pagu-opd-edit"),
     path("pagu-opd/impor/", views.pagu_opd_upload, name="pagu-opd-upload"),
     path("pagu-opd/impor/terapkan/", views.pagu_opd_confirm, name="pagu-opd-confirm"),
+    path("indikator-program/", views.program_indicator_index, name="program-indicator-index"),
+    path("indikator-program/opd/<int:opd>/", views.program_indicator_list, name="program-indicator-list"),
+    path("indikator-program/opd/<int:opd>/tambah/", views.program_indicator_create, name="program-indicator-create"),
+    path("indikator-program/<int:pk>/ubah/", views.program_indicator_edit, name="program-indicator-edit"),
+    path("indikator-program/<int:pk>/hapus/", views.program_indicator_delete, name="program-indicator-delete"),
 ]
 
 urlpatterns = [

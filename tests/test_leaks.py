@@ -71,6 +71,12 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     from sinkronisasi.services import overlap_propose
 
     proposal = overlap_propose(overlap=overlap, status="saling_melengkapi", note=f"{SECRET} usulan", by=opd_a_editor)
+    # Agency A's program indicator: another agency's people get 404 on its pages.
+    from renja.services.indicators import program_indicator_create
+
+    indicator = program_indicator_create(
+        fiscal_year=year, opd=opd_a, kode="1.06.04", data={"indikator": f"{SECRET} indikator"}, by=opd_a_editor
+    )
     return {
         "pk": None,
         "usulan": usulan,
@@ -79,6 +85,7 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
         "row": row,
         "overlap": overlap,
         "proposal": proposal,
+        "indicator": indicator,
     }
 
 
@@ -94,6 +101,8 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["overlap"].pk
         elif name.startswith("renja:year") or name.startswith("renja:stage"):
             pk = world["row"].fiscal_year_id
+        elif name.startswith("renja:program-indicator"):
+            pk = world["indicator"].pk
         elif name.startswith("renja:opd"):
             pk = world["row"].opd_id
         elif name.startswith("renja:dokumen"):
@@ -103,6 +112,7 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
         path = path.replace("<int:pk>", str(pk))
     path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
     path = path.replace("<int:overlap>", str(world["overlap"].pk))
+    path = path.replace("<int:opd>", str(world["row"].opd_id))  # agency A's pages (pagu indikatif, indicators)
     return "/" + path if "<" not in path else None
 
 
@@ -153,6 +163,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     )
     # Nor commented on their overlap, proposed, confirmed or declined a settlement of it.
     assert not agency_a_world["overlap"].comments.exists()
+    agency_a_world["indicator"].refresh_from_db()  # nor changed or removed agency A's program indicator
     assert list(agency_a_world["overlap"].proposals.values_list("pk", "outcome")) == [
         (agency_a_world["proposal"].pk, "menunggu")
     ]

@@ -7,6 +7,13 @@ from .changes import change_report, change_report_xlsx
 from .document import dokumen, dokumen_pdf, dokumen_xlsx
 from .home import home, nomenklatur_list
 from .imports import import_confirm, import_template, import_upload
+from .indicators import (
+    program_indicator_create,
+    program_indicator_delete,
+    program_indicator_edit,
+    program_indicator_index,
+    program_indicator_list,
+)
 from .lists import row_list, row_print
 from .rows import row_create, row_detail, row_edit, row_status, row_status_confirm
 from .years import stage_lock, stage_snapshot_take, year_list, year_lock
@@ -28,6 +35,11 @@ __all__ = [
     "pagu_opd_edit",
     "pagu_opd_list",
     "pagu_opd_upload",
+    "program_indicator_create",
+    "program_indicator_delete",
+    "program_indicator_edit",
+    "program_indicator_index",
+    "program_indicator_list",
     "row_create",
     "row_detail",
     "row_edit",
