@@ -90,7 +90,7 @@ def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow
     rows = list(
         RenjaRow.objects.filter(opd_id=opd_id, fiscal_year_id=fiscal_year_id)
         .annotate(ditampung=Coalesce(Sum("pickups__anggaran", filter=active), 0))
-        .only("pk", "ref", "nama", "pagu", "version", "status", "opd_id", "fiscal_year_id")
+        .only("pk", "ref", "nama", "rincian", "pagu", "version", "status", "opd_id", "fiscal_year_id")
         .order_by("ref")
     )
     places: dict[int, set[int]] = {}

@@ -25,6 +25,13 @@ class RenjaRowForm(forms.ModelForm):
     )
     pagu = RupiahField(label=_("Pagu indikatif (Rp)"), help_text=_("Rupiah bulat, mis. 1.300.000.000 atau 1,3 M."))
     pagu_n1 = RupiahField(label=_("Pagu N+1 (Rp)"), required=False)
+    desil = forms.IntegerField(
+        label=_("Desil"),
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text=_("Hanya untuk DTKS/DTSEN: desil tertinggi yang disasar (1–10)."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -32,26 +39,46 @@ class RenjaRowForm(forms.ModelForm):
         fields = [
             "ref",
             "opd",
-            "nama",
+            "rincian",
             "keterangan",
-            "indikator",
             "target",
-            "satuan",
+            "indikator_opd",
+            "target_opd",
+            "satuan_opd",
             "pagu",
             "target_n1",
             "pagu_n1",
             "lokasi",
             "sasaran",
             "sumber_dana",
+            "sumber_data",
+            "desil",
+            "sumber_data_keterangan",
             "prioritas_nasional",
             "prioritas_daerah",
             "quick_win",
             "opd_pengampu",
             "opd_pendukung",
         ]
+        labels = {
+            "rincian": _("Rincian kegiatan (uraian OPD)"),
+            "target": _("Target indikator sub kegiatan"),
+            "indikator_opd": _("Indikator tambahan OPD"),
+            "target_opd": _("Target"),
+            "satuan_opd": _("Satuan"),
+            "sumber_data": _("Sumber data sasaran"),
+            "sumber_data_keterangan": _("Keterangan sumber data"),
+        }
+        help_texts = {
+            "rincian": _("Uraian kegiatan menurut OPD; nama resmi sub kegiatan tetap dari nomenklatur."),
+            "indikator_opd": _(
+                "Opsional: indikator OPD di samping indikator sub kegiatan, dengan target dan satuannya."
+            ),
+        }
         widgets = {
+            "rincian": forms.Textarea(attrs={"rows": 2}),
             "keterangan": forms.Textarea(attrs={"rows": 3}),
-            "indikator": forms.Textarea(attrs={"rows": 2}),
+            "indikator_opd": forms.Textarea(attrs={"rows": 2}),
             "sasaran": forms.CheckboxSelectMultiple,
             "opd_pendukung": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -76,14 +103,12 @@ class RenjaRowForm(forms.ModelForm):
                 "Kosongkan untuk kegiatan se-kabupaten."
             ),
         )
-        for name in ("target", "target_n1"):
+        for name in ("target", "target_n1", "target_opd"):
             self.fields[name].localize = True  # accepts 95,5 as Indonesians write it
             self.fields[name].widget.is_localized = True
             value = getattr(self.instance, name, None)
             if value is not None and not self.is_bound:
                 self.initial[name] = value.normalize()
-        self.fields["nama"].required = False
-        self.fields["nama"].help_text = _("Kosongkan untuk memakai nama sub kegiatan.")
         if self.instance.pk:
             self.fields["ref"].disabled = True
             self.fields["ref"].help_text = _("Ref tetap setelah baris dibuat.")
@@ -93,6 +118,17 @@ class RenjaRowForm(forms.ModelForm):
             if editable_opds is not None and editable_opds.count() == 1:
                 self.fields["opd"].disabled = True
 
+    @property
+    def official(self) -> tuple[str, str, str] | None:
+        """The official name, indicator and unit shown read-only: the sub kegiatan's chosen in this form when it was
+        found, else the row's."""
+        sub = self.cleaned_data.get("sub_kegiatan") if hasattr(self, "cleaned_data") else None
+        if sub is not None:
+            return sub.nama, sub.indikator, sub.satuan
+        if self.instance.pk:
+            return self.instance.nama, self.instance.indikator, self.instance.satuan
+        return None
+
     def clean(self):
         cleaned = super().clean()
         opd, kode = cleaned.get("opd"), cleaned.get("kode_sub_kegiatan")
@@ -101,6 +137,15 @@ class RenjaRowForm(forms.ModelForm):
                 cleaned["sub_kegiatan"], cleaned["kode"] = resolve_sub_kegiatan(kode, opd)
             except ValidationError as exc:
                 self.add_error("kode_sub_kegiatan", exc)
+        indikator = (cleaned.get("indikator_opd") or "").strip()
+        target, satuan = cleaned.get("target_opd"), (cleaned.get("satuan_opd") or "").strip()
+        if indikator:
+            if target is None:
+                self.add_error("target_opd", _("Isi target indikator tambahan OPD."))
+            if not satuan:
+                self.add_error("satuan_opd", _("Isi satuan indikator tambahan OPD."))
+        elif target is not None or satuan:
+            self.add_error("indikator_opd", _("Isi indikator tambahan OPD, atau kosongkan target dan satuannya."))
         if cleaned.get("opd_pengampu") and cleaned.get("opd_pengampu") == opd:
             cleaned["opd_pengampu"] = None
         return cleaned
@@ -109,8 +154,6 @@ class RenjaRowForm(forms.ModelForm):
         """The cleaned values the row services take."""
         keys = [f for f in self.Meta.fields if f not in ("ref",)] + ["sub_kegiatan", "kode"]
         data = {k: self.cleaned_data.get(k) for k in keys}
-        if not (data["nama"] or "").strip():
-            data["nama"] = data["sub_kegiatan"].nama
         data["lokasi"] = list(data["lokasi"] or [])
         data["sasaran"] = list(data["sasaran"] or [])
         data["opd_pendukung"] = [o for o in (data["opd_pendukung"] or []) if o != self.cleaned_data.get("opd")]

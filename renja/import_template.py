@@ -13,7 +13,7 @@ from .models import KelompokSasaran, Nomenklatur, RenjaRow, User, Wilayah
 from .services.imports import ALL_COLUMNS, REQUIRED_COLUMNS
 from .services.rows import opd_bidang_codes
 
-KINDS = {"pagu": "rupiah", "target": "number"}
+KINDS = {"pagu": "rupiah", "target": "number", "desil": "integer"}
 
 
 def sub_kegiatan_for_template(user: User) -> list[tuple[str, str, str, str]]:
@@ -76,11 +76,20 @@ def renja_template(user: User) -> bytes:
             "kode_sub_kegiatan": DropDown([s[0] for s in sub_kegiatan]),
             "sasaran": DropDown([g.slug for g in groups], strict=False),
             "sumber_dana": DropDown([value for value, _label in sources]),
+            "sumber_data": DropDown(list(RenjaRow.SumberData.values)),
+            "desil": DropDown([str(n) for n in range(1, 11)]),
         },
         hints={
             "ref": _("Rujukan tetap baris, unik per tahun; ref yang sama memperbarui baris."),
             "pagu": _("Rupiah bulat, mis. 1250000000."),
+            "nama": _("Rincian kegiatan menurut OPD; kosong atau sama dengan nama sub kegiatan berarti tanpa rincian."),
+            "indikator": _(
+                "Kosong atau sama dengan indikator sub kegiatan: target berikut untuk indikator itu. "
+                "Berbeda: menjadi indikator tambahan OPD."
+            ),
             "target": _("Angka, mis. 95,5."),
+            "sumber_data": _("Sumber data sasaran: dtks, dtsen, pk, eppgbm atau lainnya; boleh kosong."),
+            "desil": _("Hanya untuk dtks/dtsen: desil tertinggi yang disasar, 1 sampai 10."),
             "lokasi": _("Kode kecamatan/desa dari lembar Wilayah, dipisah titik koma; kosong = se-kabupaten."),
             "sasaran": _("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
         },

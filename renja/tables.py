@@ -75,16 +75,26 @@ class RenjaRowTable(PythonRowsTable):
     def row_html(self, r: RenjaRow, index: int) -> str:
         """One row from a record of `selectors.rows_for_table` (with `lokasi_list` and `sasaran_list`)."""
         return format_html(
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}</td>'
-            '<td>{} {}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}{}</td>'
+            '<td>{} {}{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
             '<td><span class="badge badge-{}">{}</span></td></tr>',
             reverse("renja:row-detail", args=[r.pk]),
             r.ref,
             r.opd.singkatan,
             r.kode,
             r.nama,
+            format_html('<br><small class="help rincian">{}</small>', r.rincian) if r.rincian else "",
             angka(r.target),
             r.satuan,
+            format_html(
+                '<br><small class="help">{}: {} {} {}</small>',
+                gettext("Indikator tambahan OPD"),
+                r.indikator_opd,
+                angka(r.target_opd),
+                r.satuan_opd,
+            )
+            if r.indikator_opd
+            else "",
             rupiah(r.pagu),
             places_text(r.lokasi_list),
             format_html_join("", '<span class="tag">{}</span> ', ((s.nama,) for s in r.sasaran_list)),

@@ -73,7 +73,7 @@ def main() -> None:
 
         def one_edit():
             renja_services.row_update(
-                row=RenjaRow.objects.get(pk=row.pk), data={"nama": f"{row.nama} (revisi {next(counter)})"}, by=None
+                row=RenjaRow.objects.get(pk=row.pk), data={"rincian": f"{row.nama} (revisi {next(counter)})"}, by=None
             )
             return services.sync_refresh(fiscal_year=year)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .builtin_synonyms import DEFAULT_SYNONYMS
 from .detector import Detector, Params, RowFacts, is_penunjang
-from .text import Vocabulary, group_terms, place_stopwords, row_terms, vocabulary_from
+from .text import Vocabulary, group_terms, place_stopwords, row_terms, row_wording, vocabulary_from
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "renja" / "fixtures" / "reference"
@@ -52,6 +52,33 @@ def nomenclature_names() -> dict[str, str]:
     return {r["kode"]: r["nama"] for r in _read(REFERENCE / "nomenklatur_kabkota.csv")}
 
 
+def nomenclature_indicators() -> dict[str, tuple[str, str]]:
+    """Each code's official indicator and unit."""
+    return {r["kode"]: (r["indikator"], r["satuan"]) for r in _read(REFERENCE / "nomenklatur_kabkota.csv")}
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def row_as_imported(r: dict[str, str], name: str, indicator: tuple[str, str]) -> dict[str, str]:
+    """A file row's fields as the Renja import stores them (renja.services.imports): the official name and
+    indicator of the sub kegiatan, `nama` as the rincian unless it repeats the official name, and `indikator`/
+    `satuan` as the agency's extra indicator when they differ from the official ones."""
+    nama, indikator, satuan = r["nama"].strip(), r.get("indikator", "").strip(), r.get("satuan", "").strip()
+    official_indikator, official_satuan = indicator
+    extra = not (
+        (not indikator or _same_words(indikator, official_indikator))
+        and (not satuan or _same_words(satuan, official_satuan))
+    )
+    return {
+        "nama": name,
+        "rincian": "" if _same_words(nama, name) else nama,
+        "indikator": official_indikator,
+        "indikator_opd": (indikator or official_indikator) if extra else "",
+    }
+
+
 def region_names() -> list[str]:
     return [r["nama"] for r in _read(REFERENCE / "wilayah_kukar.csv") if r["tingkat"] != "kabupaten"]
 
@@ -72,16 +99,20 @@ def official_name(kode: str, names: dict[str, str]) -> str:
 def load_rows(path: Path, vocabulary: Vocabulary | None = None) -> tuple[list[RowFacts], dict[int, dict]]:
     vocabulary = vocabulary or default_vocabulary()
     names = nomenclature_names()
+    indicators = nomenclature_indicators()
     place_stop = place_stopwords(region_names())
     opd_ids: dict[str, int] = {}
     facts, raw = [], {}
     for i, r in enumerate(_read(path), start=1):
         kode = r["kode_sub_kegiatan"].strip()
+        name = official_name(kode, names)
+        stored = row_as_imported(r, name, official_name(kode, indicators) or ("", ""))
+        nama, indikator = row_wording(**stored)
         terms = row_terms(
-            nama=r["nama"],
+            nama=nama,
             keterangan=r.get("keterangan", ""),
-            indikator=r.get("indikator", ""),
-            sub_kegiatan=official_name(kode, names),
+            indikator=indikator,
+            sub_kegiatan=name,
             vocabulary=vocabulary,
             extra_stop=place_stop,
         )

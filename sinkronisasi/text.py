@@ -327,3 +327,10 @@ def group_terms(vocabulary: Vocabulary, slugs: Iterable[str]) -> frozenset[str]:
     for slug in slugs:
         out.update(vocabulary.replace(stems(slug.replace("_", " "))))
     return frozenset(out)
+
+
+def row_wording(*, nama: str, rincian: str, indikator: str, indikator_opd: str) -> tuple[str, str]:
+    """The name and indicator a row's terms weigh as its own words: the agency's rincian, else the official name
+    (the official name is weighed again, lightly, as the sub kegiatan's); the agency's extra indicator, else the
+    official one."""
+    return (rincian or "").strip() or nama, (indikator_opd or "").strip() or indikator

@@ -32,10 +32,15 @@ def renja_row_from_usulan(*, usulan: Usulan, ref: str, kode_sub_kegiatan: str, b
             "opd": locked.opd_tujuan,
             "sub_kegiatan": sub,
             "kode": kode,
-            "nama": locked.usulan[:500],
+            # The row's name and indicator are its sub kegiatan's; the usulan's words are the agency's rincian, and
+            # its volume, if any, the agency's extra indicator.
+            "rincian": locked.usulan,
             "keterangan": locked.uraian or locked.permasalahan,
-            "target": locked.volume,
-            "satuan": locked.satuan,
+            **(
+                {"indikator_opd": locked.usulan, "target_opd": locked.volume, "satuan_opd": locked.satuan}
+                if locked.volume is not None or locked.satuan.strip()
+                else {}
+            ),
             "pagu": locked.anggaran,
             "lokasi": [locked.desa],
             "sasaran": list(locked.sasaran.all()),

@@ -1,8 +1,13 @@
 """Import of Renja rows from CSV/XLSX: validate everything, then write all rows or none.
 
-Columns: ref, opd, kode_sub_kegiatan, nama, indikator, target, satuan, pagu, lokasi, sasaran, sumber_dana, keterangan.
-ref, opd, kode_sub_kegiatan, nama and pagu are required; an optional column that is absent leaves that field of
-existing rows as it is.
+Columns: ref, opd, kode_sub_kegiatan, nama, indikator, target, satuan, pagu, lokasi, sasaran, sumber_dana, keterangan,
+sumber_data, desil. ref, opd, kode_sub_kegiatan and pagu are required; an optional column that is absent leaves that
+field of existing rows as it is.
+
+A row's official name, indicator and unit are its sub kegiatan's. `nama` is the agency's rincian (empty, or the
+official name, means none); `indikator`/`satuan` that differ from the sub kegiatan's are the agency's extra indicator,
+with `target` as its target (the official target stays as it is); otherwise `target` is the official target. An
+unedited export (`export_cells`) plans no change.
 """
 
 from __future__ import annotations
@@ -30,13 +35,42 @@ from core.tabular import Table, TableError, read_table
 from .. import permissions
 from ..models import FiscalYear, ImportBatch, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
-from .rows import M2M_FIELDS, _display, resolve_sub_kegiatan, row_snapshot, rows_bulk_create, rows_bulk_update
+from .rows import (
+    M2M_FIELDS,
+    _display,
+    resolve_sub_kegiatan,
+    row_data_prepare,
+    row_rules_check,
+    row_snapshot,
+    rows_bulk_create,
+    rows_bulk_update,
+    same_words,
+)
 from .staging import import_batch_confirm, import_batch_stage
 from .years import ensure_year_editable
 
-REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "nama", "pagu"]
-OPTIONAL_COLUMNS = ["indikator", "target", "satuan", "lokasi", "sasaran", "sumber_dana", "keterangan"]
-ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+ALL_COLUMNS = [
+    "ref",
+    "opd",
+    "kode_sub_kegiatan",
+    "nama",
+    "pagu",
+    "indikator",
+    "target",
+    "satuan",
+    "lokasi",
+    "sasaran",
+    "sumber_dana",
+    "keterangan",
+    "sumber_data",
+    "desil",
+]
+REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "pagu"]
+OPTIONAL_COLUMNS = [c for c in ALL_COLUMNS if c not in REQUIRED_COLUMNS]
+# The columns read against the sub kegiatan: the agency's wording and its extra indicator (see `_interpret`).
+WORDING_COLUMNS = ("nama", "indikator", "satuan", "target")
+# Where a service refusal of a field is shown in the file.
+FIELD_COLUMNS = {"indikator_opd": "indikator", "satuan_opd": "satuan", "target_opd": "target", "rincian": "nama"}
 
 
 @dataclass
@@ -47,6 +81,8 @@ class PlannedRow:
     data: dict[str, Any]
     existing: RenjaRow | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)
+    # The file's cells of WORDING_COLUMNS present in it, read against the sub kegiatan once the row is known.
+    cells: dict[str, Any] = field(default_factory=dict)
 
     @property
     def action(self) -> str:
@@ -72,6 +108,80 @@ def parse_decimal(value: Any) -> Decimal | None:
     return importing.parse_decimal(value, RenjaRow, "target")
 
 
+def parse_desil(value: Any) -> int | None:
+    """A desil of DTKS/DTSEN: a whole number 1 to 10 (a spreadsheet's 3.0 too); empty means none."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text.replace(",", "."))
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or not 1 <= number <= 10:
+        raise ValueError(_("desil harus bilangan bulat 1 sampai 10, bukan %(value)s") % {"value": text[:20]})
+    return int(number)
+
+
+def has_extra_indicator(row: RenjaRow) -> bool:
+    return bool(row.indikator_opd.strip() or row.satuan_opd.strip())
+
+
+def export_cells(row: RenjaRow) -> dict[str, Any]:
+    """What the export writes in WORDING_COLUMNS: `nama` the rincian, or the official name when there is none;
+    `indikator`, `satuan`, `target` the agency's extra indicator when the row has one, else the official ones."""
+    extra = has_extra_indicator(row)
+    return {
+        "nama": row.rincian or row.nama,
+        "indikator": row.indikator_opd if extra else row.indikator,
+        "satuan": row.satuan_opd if extra else row.satuan,
+        "target": row.target_opd if extra else row.target,
+    }
+
+
+def _same_cell(column: str, a: Any, b: Any) -> bool:
+    if column == "target":
+        return a == b  # Decimals or None: 95.5 equals 95.50
+    return same_text((a or "").strip(), (b or "").strip())
+
+
+def _interpret(item: PlannedRow, row: RenjaRow | None) -> None:
+    """Turn the file's wording cells into the row's fields, against the sub kegiatan the file names: `nama` into
+    the rincian, `indikator`/`satuan`/`target` into the official target or the agency's extra indicator. For an
+    existing row, cells that say what an export of it says change nothing; a column the file lacks reads as the
+    export would have written it."""
+    sub = item.data.get("sub_kegiatan")
+    cells = dict(item.cells)
+    if sub is None or not cells:
+        return
+    indicator_columns = [c for c in ("indikator", "satuan", "target") if c in cells]
+    if row is not None:
+        shown = export_cells(row)
+        if "nama" in cells and _same_cell("nama", cells["nama"], shown["nama"]):
+            del cells["nama"]
+        if all(_same_cell(c, cells[c], shown[c]) for c in indicator_columns):
+            indicator_columns = []
+        elif any(c in cells for c in ("indikator", "satuan")):
+            for column in ("indikator", "satuan", "target"):
+                cells.setdefault(column, shown[column])
+    data = item.data
+    if "nama" in cells:
+        data["rincian"] = "" if same_words(cells["nama"], sub.nama) else cells["nama"]
+    if not indicator_columns:
+        return
+    if "indikator" in cells or "satuan" in cells:
+        indikator, satuan = cells.get("indikator", ""), cells.get("satuan", "")
+        if (not indikator or same_words(indikator, sub.indikator)) and (not satuan or same_words(satuan, sub.satuan)):
+            data.update(indikator_opd="", satuan_opd="", target_opd=None)
+            if "target" in item.cells:
+                data["target"] = cells["target"]
+        else:
+            data.update(indikator_opd=indikator or sub.indikator, satuan_opd=satuan, target_opd=cells.get("target"))
+    elif row is not None and has_extra_indicator(row):
+        data["target_opd"] = cells["target"]  # only a target column: the target of the indicator the row shows
+    else:
+        data["target"] = cells["target"]
+
+
 def _split(value: Any) -> list[str]:
     return [part.strip() for part in str(value or "").replace(",", ";").split(";") if part.strip()]
 
@@ -86,6 +196,8 @@ class _Lookups:
         self.sasaran = {s.slug: s for s in KelompokSasaran.objects.all()}
         self.sumber = {v: v for v in RenjaRow.SumberDana.values}
         self.sumber.update({str(label).lower(): v for v, label in RenjaRow.SumberDana.choices})
+        self.sumber_data = {"": "", **{v: v for v in RenjaRow.SumberData.values}}
+        self.sumber_data.update({str(label).lower(): v for v, label in RenjaRow.SumberData.choices})
 
 
 def build_plan(*, content: bytes, filename: str, fiscal_year: FiscalYear, by: User | None) -> ImportPlan:
@@ -134,6 +246,11 @@ def _compare_batch(
     }
     for item in batch:
         row = existing.get(item.ref)
+        _interpret(item, row)
+        item.data = row_data_prepare(item.data, row)
+        for name, errors in row_rules_check(item.data, row).items():
+            for error in errors:
+                issues.append(ImportIssue(item.line, FIELD_COLUMNS.get(name, name), " ".join(error.messages)))
         if row is None:
             continue
         item.existing = row
@@ -184,7 +301,7 @@ def _plan_rows(
 ) -> int:
     """Check each row of the file on its own (read one at a time), adding to `planned` and `issues`; returns how many
     data rows the file has."""
-    ref_limit, nama_limit, satuan_limit = (max_length(RenjaRow, f) for f in ("ref", "nama", "satuan"))
+    ref_limit, satuan_limit = (max_length(RenjaRow, f) for f in ("ref", "satuan"))
     seen_refs: dict[str, int] = {}
     data_rows = 0
     for line, values, problems in table.rows:
@@ -234,12 +351,9 @@ def _plan_rows(
             except ValidationError as exc:
                 err("kode_sub_kegiatan", " ".join(exc.messages))
 
-        nama = str(values.get("nama", "")).strip()
-        if not nama:
-            err("nama", _("wajib diisi"))
-        elif len(nama) > nama_limit:
-            err("nama", _("paling banyak %(n)s karakter") % {"n": nama_limit})
-        data["nama"] = nama
+        cells: dict[str, Any] = {}
+        if "nama" in present:
+            cells["nama"] = str(values.get("nama", "")).strip()
 
         raw_pagu = values.get("pagu", "")
         if raw_pagu == "":
@@ -250,17 +364,18 @@ def _plan_rows(
             except ValueError as exc:
                 err("pagu", str(exc))
 
-        for column in ("indikator", "keterangan"):
-            if column in present:
-                data[column] = str(values.get(column, "")).strip()
+        if "indikator" in present:
+            cells["indikator"] = str(values.get("indikator", "")).strip()
+        if "keterangan" in present:
+            data["keterangan"] = str(values.get("keterangan", "")).strip()
         if "satuan" in present:
             satuan = str(values.get("satuan", "")).strip()
             if len(satuan) > satuan_limit:
                 err("satuan", _("paling banyak %(n)s karakter") % {"n": satuan_limit})
-            data["satuan"] = satuan
+            cells["satuan"] = satuan
         if "target" in present:
             try:
-                data["target"] = parse_decimal(values.get("target"))
+                cells["target"] = parse_decimal(values.get("target"))
             except ValueError as exc:
                 err("target", str(exc))
         if "lokasi" in present:
@@ -298,8 +413,23 @@ def _plan_rows(
                     _("sumber dana %(value)s tidak dikenal (pilihan: %(choices)s)")
                     % {"value": raw, "choices": ", ".join(RenjaRow.SumberDana.values)},
                 )
+        if "sumber_data" in present:
+            raw = str(values.get("sumber_data", "")).strip().lower()
+            if raw in look.sumber_data:
+                data["sumber_data"] = look.sumber_data[raw]
+            else:
+                err(
+                    "sumber_data",
+                    _("sumber data %(value)s tidak dikenal (pilihan: %(choices)s)")
+                    % {"value": raw, "choices": ", ".join(RenjaRow.SumberData.values)},
+                )
+        if "desil" in present:
+            try:
+                data["desil"] = parse_desil(values.get("desil"))
+            except ValueError as exc:
+                err("desil", str(exc))
         if ref and opd is not None:
-            planned.append(PlannedRow(line=line, ref=ref, opd=opd, data=data))
+            planned.append(PlannedRow(line=line, ref=ref, opd=opd, data=data, cells=cells))
     return data_rows
 
 

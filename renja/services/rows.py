@@ -28,14 +28,21 @@ SCALAR_FIELDS = [
     "sub_kegiatan",
     "kode",
     "nama",
+    "rincian",
     "keterangan",
     "indikator",
     "target",
     "satuan",
+    "indikator_opd",
+    "target_opd",
+    "satuan_opd",
     "pagu",
     "target_n1",
     "pagu_n1",
     "sumber_dana",
+    "sumber_data",
+    "desil",
+    "sumber_data_keterangan",
     "prioritas_nasional",
     "prioritas_daerah",
     "quick_win",
@@ -43,6 +50,10 @@ SCALAR_FIELDS = [
 ]
 M2M_FIELDS = ["lokasi", "sasaran", "opd_pendukung"]
 TRACKED_FIELDS = SCALAR_FIELDS + M2M_FIELDS + ["status"]
+# The sub kegiatan's official name, indicator and unit: copied from the nomenklatur, never taken from input.
+OFFICIAL_FIELDS = ("nama", "indikator", "satuan")
+# The sources of data whose beneficiaries are ranked in desil.
+DESIL_SOURCES = (RenjaRow.SumberData.DTKS, RenjaRow.SumberData.DTSEN)
 
 
 class RowConflict(ValidationError):
@@ -119,10 +130,12 @@ def _display(field: str, value: Any) -> str:
         return ""
     if field in ("pagu", "pagu_n1"):
         return rupiah(value)
-    if field in ("target", "target_n1"):
+    if field in ("target", "target_n1", "target_opd"):
         return angka(value)
     if field == "sumber_dana":
         return str(RenjaRow.SumberDana(value).label)
+    if field == "sumber_data":
+        return str(RenjaRow.SumberData(value).label)
     if field == "status":
         return str(RenjaRow.Status(value).label)
     if isinstance(value, bool):
@@ -150,21 +163,86 @@ def row_snapshot(row: RenjaRow, fields: list[str] | None = None) -> dict[str, st
 
 
 def _normalise(field: str, value: Any) -> Any:
-    if field in ("target", "target_n1") and value is not None and value != "":
+    if field in ("target", "target_n1", "target_opd") and value is not None and value != "":
         return Decimal(value)
     if field in ("pagu",) and value is not None:
         return int(value)
+    if field == "desil" and value is not None and value != "":
+        return int(value)
+    if field == "desil":
+        return None
     return value
 
 
-def _validate(data: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
+def same_words(a: str | None, b: str | None) -> bool:
+    """Equal texts, surrounding spaces and letter case aside (an agency's text that only repeats the official one)."""
+    return (a or "").strip().casefold() == (b or "").strip().casefold()
+
+
+def row_data_prepare(data: dict[str, Any], current: RenjaRow | None = None) -> dict[str, Any]:
+    """The data a row service writes: the official name, indicator and unit copied from the sub kegiatan when the
+    row is new or its sub kegiatan changes (whatever the input said; otherwise left as they are), the agency's
+    texts trimmed, and a rincian that only repeats the official name dropped."""
+    data = {k: v for k, v in data.items() if k not in OFFICIAL_FIELDS}
+    sub = data.get("sub_kegiatan")
+    if sub is not None and (current is None or current.sub_kegiatan_id != sub.pk):
+        data.update(nama=sub.nama[:500], indikator=sub.indikator, satuan=sub.satuan)
+    for field in ("rincian", "indikator_opd", "satuan_opd", "sumber_data_keterangan"):
+        if field in data:
+            data[field] = (data[field] or "").strip()
+    if data.get("rincian"):
+        official = data.get("nama", current.nama if current is not None else "")
+        if same_words(data["rincian"], official):
+            data["rincian"] = ""
+    return data
+
+
+def row_rules_check(data: dict[str, Any], current: RenjaRow | None = None) -> dict[str, list[ValidationError]]:
+    """The rules between a row's fields, on the row as it would be (its current values overlaid by `data`):
+    desil only for DTKS/DTSEN and 1 to 10; an extra indicator's target or unit needs its indicator. Returns the
+    coded errors per field (the import's preview reports the same)."""
+
+    def value(field: str) -> Any:
+        if field in data:
+            return data[field]
+        return getattr(current, field) if current is not None else None
+
+    errors: dict[str, list[ValidationError]] = {}
+    desil = value("desil")
+    if desil not in (None, ""):
+        if value("sumber_data") not in DESIL_SOURCES:
+            errors.setdefault("desil", []).append(
+                ValidationError(_("Desil hanya diisi untuk sumber data DTKS atau DTSEN."), code="desil_source")
+            )
+        elif not 1 <= int(desil) <= 10:
+            errors.setdefault("desil", []).append(ValidationError(_("Desil harus 1 sampai 10."), code="desil_range"))
+    sumber = value("sumber_data")
+    if sumber and sumber not in RenjaRow.SumberData.values:
+        errors.setdefault("sumber_data", []).append(
+            ValidationError(
+                _("Sumber data %(value)s tidak dikenal (pilihan: %(choices)s).")
+                % {"value": sumber, "choices": ", ".join(RenjaRow.SumberData.values)},
+                code="sumber_data",
+            )
+        )
+    if not (value("indikator_opd") or "").strip() and (
+        value("target_opd") not in (None, "") or (value("satuan_opd") or "").strip()
+    ):
+        errors.setdefault("indikator_opd", []).append(
+            ValidationError(
+                _("Target dan satuan tambahan memerlukan indikator tambahan OPD; isi indikatornya atau kosongkan."),
+                code="extra_indicator",
+            )
+        )
+    return errors
+
+
+def _validate(data: dict[str, Any], current: RenjaRow | None = None) -> None:
+    errors: dict[str, list] = dict(row_rules_check(data, current))
     if "pagu" in data and (data["pagu"] is None or int(data["pagu"]) < 0):
         errors.setdefault("pagu", []).append(_("Pagu wajib diisi dan tidak boleh negatif."))
     if data.get("pagu_n1") is not None and int(data["pagu_n1"]) < 0:
         errors.setdefault("pagu_n1", []).append(_("Pagu N+1 tidak boleh negatif."))
-    if "nama" in data and not (data["nama"] or "").strip():
-        errors.setdefault("nama", []).append(_("Nama wajib diisi."))
     for wilayah in data.get("lokasi") or []:
         if wilayah.tingkat == Wilayah.Tingkat.KABUPATEN:
             errors.setdefault("lokasi", []).append(
@@ -198,9 +276,8 @@ def _write_m2m(row: RenjaRow, data: dict[str, Any]) -> None:
 def _new_row(
     fiscal_year: FiscalYear, ref: str, data: dict[str, Any], by: User | None
 ) -> tuple[RenjaRow, dict[str, Any]]:
-    """An unsaved row from checked data (the name defaults to the sub kegiatan's)."""
-    if not (data.get("nama") or "").strip() and data.get("sub_kegiatan"):
-        data = {**data, "nama": data["sub_kegiatan"].nama}
+    """An unsaved row from checked data (name, indicator and unit are the sub kegiatan's)."""
+    data = row_data_prepare(data)
     _validate(data)
     row = RenjaRow(fiscal_year=fiscal_year, ref=ref, created_by=by, updated_by=by)
     for field in SCALAR_FIELDS:
@@ -309,7 +386,8 @@ def row_update(
             current_version=locked.version,
             entries=entries,
         )
-    _validate(data)
+    data = row_data_prepare(data, locked)
+    _validate(data, locked)
     fields = [f for f in TRACKED_FIELDS if f in data]
     before = row_snapshot(locked, fields)
     for field in SCALAR_FIELDS:
@@ -359,7 +437,8 @@ def rows_bulk_update(
     rows = []
     for row, data, changes in items:
         current = locked[row.pk]
-        _validate(data)
+        data = row_data_prepare(data, current)
+        _validate(data, current)
         for field in SCALAR_FIELDS:
             if field in data and field in changes:
                 setattr(current, field, _normalise(field, data[field]))

@@ -15,6 +15,7 @@ from core.tabular import Column
 
 from .. import permissions, selectors
 from ..filters import RenjaRowFilter
+from ..services.imports import export_cells
 from ..tables import KnownCountPaginator, RenjaRowTable
 
 EXPORT_COLUMNS = [
@@ -42,24 +43,33 @@ EXPORT_COLUMNS = [
     Column("opd_pendukung"),
     Column("target_n1", "number"),
     Column("pagu_n1", "rupiah"),
+    Column("sumber_data"),
+    Column("desil", "integer"),
+    Column("rincian"),
+    Column("indikator_resmi"),
+    Column("satuan_resmi"),
+    Column("target_resmi", "number"),
 ]
 
 
 def _export_rows(qs):
     """Typed values (amounts and targets as numbers); `lokasi` keeps the codes the import reads, `lokasi_nama`
-    (ignored on import) names the places."""
+    (ignored on import) names the places. `nama`, `indikator`, `satuan` and `target` are what the import reads
+    (services.imports.export_cells: the rincian, the extra indicator when there is one); `rincian` and the
+    official indicator (`*_resmi`) follow for reading, ignored on import."""
     for row in qs:
         kegiatan = row.sub_kegiatan.parent
         program = kegiatan.parent if kegiatan else None
         lokasi = list(row.lokasi.all())
+        cells = export_cells(row)
         yield [
             row.ref,
             row.opd.singkatan,
             row.kode,
-            row.nama,
-            row.indikator,
-            row.target,
-            row.satuan,
+            cells["nama"],
+            cells["indikator"],
+            cells["target"],
+            cells["satuan"],
             row.pagu,
             ";".join(w.kode for w in lokasi),
             "; ".join(place_label(w.nama, w.tingkat) for w in lokasi),
@@ -77,6 +87,12 @@ def _export_rows(qs):
             ";".join(o.singkatan for o in row.opd_pendukung.all()),
             row.target_n1,
             row.pagu_n1,
+            row.sumber_data,
+            row.desil,
+            row.rincian,
+            row.indikator,
+            row.satuan,
+            row.target,
         ]
 
 
@@ -143,7 +159,7 @@ def row_print(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.lokasi_text = ", ".join(place_label(w.nama, w.tingkat) for w in row.lokasi_list) or _("Se-kabupaten")
         row.sasaran_text = ", ".join(s.nama for s in row.sasaran_list)
-        row.pagu_text, row.target_text = rupiah(row.pagu), angka(row.target)
+        row.pagu_text, row.target_text, row.target_opd_text = rupiah(row.pagu), angka(row.target), angka(row.target_opd)
     params = request.GET.copy()
     for key in ("page", "sort", "export"):
         params.pop(key, None)

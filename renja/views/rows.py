@@ -49,6 +49,7 @@ def row_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pagu_n1_text": rupiah(row.pagu_n1),
             "target_text": angka(row.target),
             "target_n1_text": angka(row.target_n1),
+            "target_opd_text": angka(row.target_opd),
         },
     )
 

@@ -85,6 +85,9 @@ def _features(
     for row in rows:
         lokasi = sorted(w.kode for w in row.lokasi.all())
         sasaran = sorted(s.slug for s in row.sasaran.all())
+        nama, indikator = text.row_wording(
+            nama=row.nama, rincian=row.rincian, indikator=row.indikator, indikator_opd=row.indikator_opd
+        )
         out.append(
             RowFeatures(
                 renja_row_id=row.pk,
@@ -96,17 +99,16 @@ def _features(
                 lokasi=lokasi,
                 sasaran=sasaran,
                 terms=text.row_terms(
-                    nama=row.nama,
+                    nama=nama,
                     keterangan=row.keterangan,
-                    indikator=row.indikator,
+                    indikator=indikator,
                     sub_kegiatan=row.sub_kegiatan.nama,
                     vocabulary=vocabulary,
                     extra_stop=place_stop,
                 ),
                 usulan=pickups.get(row.pk, []),
-                fingerprint=row_fingerprint(
-                    kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=row.nama, pagu=row.pagu
-                ),
+                # The rincian where the name was the agency's: fingerprints stored before it moved stay equal.
+                fingerprint=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=nama, pagu=row.pagu),
                 revision=revision,
             )
         )

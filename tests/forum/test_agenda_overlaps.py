@@ -214,7 +214,8 @@ def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
 ):
     from renja import services as renja_services
 
-    renja_services.row_update(row=pair.row_a, data={"nama": "Rumah singgah dan rumah aman korban kekerasan"}, by=None)
+    wording = {"rincian": "Rumah singgah dan rumah aman korban kekerasan"}
+    renja_services.row_update(row=pair.row_a, data=wording, by=None)
     sync_services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == "koordinasi" and pair.changed_after_signing_at is not None
@@ -237,7 +238,7 @@ def test_a_row_change_after_signing_marks_the_pair_instead_of_reopening_it(
 def test_a_pair_no_longer_flagged_after_signing_stays_on_record(signed, pair, year):
     from renja import services as renja_services
 
-    renja_services.row_update(row=pair.row_b, data={"nama": "Pelatihan menjahit", "keterangan": "Kursus"}, by=None)
+    renja_services.row_update(row=pair.row_b, data={"rincian": "Pelatihan menjahit", "keterangan": "Kursus"}, by=None)
     sync_services.sync_refresh(fiscal_year=year, full=True)
     assert Overlap.objects.filter(pk=pair.pk, status="koordinasi").exists()
 

@@ -184,12 +184,14 @@ def test_bulk_decision_is_all_or_nothing(year, opd_a, opd_b, opd_a_editor, route
 
 
 def test_new_row_from_usulan(routed_to_a, opd_a_editor):
-    make_nomenklatur("1.06.04.2.01.0001")
+    sub = make_nomenklatur("1.06.04.2.01.0001")
     decision = services.renja_row_from_usulan(
         usulan=routed_to_a, ref="2026-U-A-1", kode_sub_kegiatan="1.06.04.2.01.0001", by=opd_a_editor
     )
     row = decision.pickups.get().renja_row
     assert (row.opd, row.pagu, list(row.lokasi.all())) == (routed_to_a.opd_tujuan, 150_000_000, [routed_to_a.desa])
+    # the official name is the sub kegiatan's; the usulan's words are the agency's rincian
+    assert (row.nama, row.indikator, row.rincian) == (sub.nama, sub.indikator, routed_to_a.usulan)
 
 
 def test_suggests_agencies_by_bidang_urusan(year, opd_a):

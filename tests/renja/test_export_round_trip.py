@@ -41,12 +41,61 @@ def rows(year, opd_a):
             )
         )
     made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-100", sub_kegiatan=sub, target=None, pagu=0))
+    # Rows as the services now write them: the official wording, the agency's rincian, its extra indicator (whose
+    # target the export writes in `target`, the official one staying), the source of its beneficiary data.
+    official = {"sub_kegiatan": sub, "indikator": sub.indikator, "satuan": sub.satuan, "target": Decimal("7")}
+    made.append(
+        make_row(
+            opd=opd_a,
+            fiscal_year=year,
+            ref="2026-DINSOS-102",
+            rincian="Kursi roda adaptif\r\nbagi anak",
+            indikator_opd="Jumlah kursi roda",
+            target_opd=Decimal("40"),
+            satuan_opd="Unit",
+            sumber_data="dtsen",
+            desil=4,
+            **official,
+        )
+    )
+    made.append(
+        make_row(
+            opd=opd_a,
+            fiscal_year=year,
+            ref="2026-DINSOS-103",
+            rincian="=Pelatihan menjahit",
+            indikator_opd=sub.indikator,  # the official indicator in another unit is an extra indicator too
+            target_opd=Decimal("12.5"),
+            satuan_opd="Orang/bulan",
+            sumber_data="pk",
+            **official,
+        )
+    )
+    made.append(make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-104", sumber_data="lainnya", **official))
     made.append(
         make_row(
             opd=opd_a, fiscal_year=year, ref="2026-DINSOS-101", sub_kegiatan=sub, target=Decimal("1000"), satuan=""
         )
     )
     return made
+
+
+KEPT = [
+    "pk",
+    "version",
+    "updated_at",
+    "nama",
+    "rincian",
+    "indikator",
+    "target",
+    "satuan",
+    "indikator_opd",
+    "target_opd",
+    "satuan_opd",
+    "sumber_data",
+    "desil",
+    "keterangan",
+]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -57,22 +106,13 @@ def test_unedited_export_reimports_without_changes(client, planner, year, rows, 
     assert {r.ref: r.changes for r in plan.rows if r.changes} == {}
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": len(rows)}
 
-    before = list(
-        RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by("pk")
-    )
+    before = list(RenjaRow.objects.values_list(*KEPT).order_by("pk"))
     audits = AuditLog.objects.count()
     assert (
         services.renja_import_file(content=content, filename=f"renja.{kind}", fiscal_year=year, by=planner)["berubah"]
         == 0
     )
-    assert (
-        list(
-            RenjaRow.objects.values_list("pk", "version", "updated_at", "nama", "indikator", "keterangan").order_by(
-                "pk"
-            )
-        )
-        == before
-    )
+    assert list(RenjaRow.objects.values_list(*KEPT).order_by("pk")) == before
     assert AuditLog.objects.count() == audits + 1  # only the import's own entry
     assert not RenjaRow.objects.filter(keterangan__startswith="'-").exists()
 

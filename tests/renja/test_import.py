@@ -50,11 +50,20 @@ def test_good_file_creates_every_row(refs, year, planner):
     assert run(GOOD, year, planner) == {"baru": 3, "berubah": 0, "sama": 0}
     row = RenjaRow.objects.get(ref="2026-DINSOS-001")
     assert row.pagu == 1_250_000_000 and row.target == 120 and row.satuan == "Orang"
+    # the file's name is the agency's rincian; the official name and indicator are the sub kegiatan's
+    assert (row.nama, row.rincian) == ("Rehabilitasi Sosial Dasar Penyandang Disabilitas", "Rehabilitasi disabilitas")
+    assert (row.indikator, row.indikator_opd, row.target_opd) == ("Jumlah orang", "", None)
     assert sorted(row.lokasi.values_list("kode", flat=True)) == ["64.02.06", "64.02.06.1001"]
     assert sorted(row.sasaran.values_list("slug", flat=True)) == ["anak", "disabilitas"]
     support = RenjaRow.objects.get(ref="2026-DINSOS-002")
     assert support.kode == "1.06.01.2.02.0001" and support.sub_kegiatan.kode == "X.XX.01.2.02.0001"
-    assert str(support.target) == "95.50" and not support.lokasi.exists()
+    # a unit other than the sub kegiatan's makes the file's indicator the agency's extra one, with the file's target
+    assert (support.indikator_opd, support.satuan_opd, str(support.target_opd)) == (
+        "Jumlah orang",
+        "Orang/bulan",
+        "95.50",
+    )
+    assert support.target is None and support.satuan == "Orang" and not support.lokasi.exists()
     assert RenjaRow.objects.get(ref="2026-DP3A-001").sumber_dana == "dak_non_fisik"
     assert AuditLog.objects.filter(action="renja_row.created").count() == 3
     assert AuditLog.objects.get(action="renja.imported").data["baru"] == 3
@@ -137,7 +146,6 @@ def test_semicolon_separated_csv_is_read(refs, year, planner):
         ("R-1,Dinsos,1.06.04.2.01.0001,Nama,,banyak,,100,,,,", "target", "bukan angka"),
         ("R-1,Dinsos,1.06.04.2.01.0001,Nama,,,,100,,,hibah_asing,", "sumber_dana", "tidak dikenal"),
         (",Dinsos,1.06.04.2.01.0001,Nama,,,,100,,,,", "ref", "wajib diisi"),
-        ("R-1,Dinsos,1.06.04.2.01.0001,,,,,100,,,,", "nama", "wajib diisi"),
     ],
 )
 def test_bad_value_rejects_whole_file_naming_row_and_column(refs, year, planner, line, column, fragment):

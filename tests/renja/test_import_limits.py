@@ -292,7 +292,7 @@ def test_shared_strings_and_rich_text_are_read(refs, year, planner):
     content = hostile.xlsx([hostile.header_row(COLUMNS), data, hostile.SHEET_CLOSE], strings)
     services.renja_import_file(content=content, filename="teks.xlsx", fiscal_year=year, by=planner)
     row = RenjaRow.objects.get()
-    assert (row.ref, row.nama, row.pagu) == ("2026-DINSOS-001", "Rehabilitasi disabilitas", 5000)
+    assert (row.ref, row.rincian, row.pagu) == ("2026-DINSOS-001", "Rehabilitasi disabilitas", 5000)
 
 
 def test_csv_line_of_millions_of_fields_is_refused_with_little_memory(refs, year, planner):

@@ -56,7 +56,8 @@ def test_planner_template_has_header_lists_and_reference_sheets(client, planner,
     assert [c.value for c in sheet[1]] == ALL_COLUMNS
     assert sheet.freeze_panes == "A2" and workbook["Pilihan"].sheet_state == "hidden"
     lists = _validations(sheet)
-    assert set(lists) == {"opd", "kode_sub_kegiatan", "sasaran", "sumber_dana"}
+    assert set(lists) == {"opd", "kode_sub_kegiatan", "sasaran", "sumber_dana", "sumber_data", "desil"}
+    assert _list(workbook, lists["sumber_data"][0]) == ["dtks", "dtsen", "pk", "eppgbm", "lainnya"]
     assert _list(workbook, lists["opd"][0]) == ["DP3A", "Dinsos"]
     assert _list(workbook, lists["sumber_dana"][0]) == list(RenjaRow.SumberDana.values)
     assert (
@@ -112,6 +113,8 @@ def test_filled_template_imports(client, request, year, reference_data, who):
         "sasaran": "lansia",
         "sumber_dana": "apbd_kab",
         "keterangan": "Uji templat",
+        "sumber_data": "dtsen",
+        "desil": 4,
     }
     for i, name in enumerate(c.value for c in sheet[1]):
         sheet.cell(row=2, column=i + 1, value=values[name])
@@ -122,6 +125,13 @@ def test_filled_template_imports(client, request, year, reference_data, who):
     assert plan.summary() == {"baru": 1, "berubah": 0, "sama": 0}
     services.renja_import_file(content=content, filename="templat.xlsx", fiscal_year=year, by=user)
     row = RenjaRow.objects.get(ref="2026-DINSOS-900")
-    assert row.pagu == 250_000_000 and str(row.target.normalize()) == "95.5"
+    # an indicator other than the sub kegiatan's is the agency's extra indicator, with the file's target
+    assert row.pagu == 250_000_000 and str(row.target_opd.normalize()) == "95.5" and row.target is None
+    assert (row.rincian, row.indikator_opd, row.sumber_data, row.desil) == (
+        "Layanan lansia",
+        "Lansia terlayani",
+        "dtsen",
+        4,
+    )
     assert sorted(w.kode for w in row.lokasi.all()) == ["64.02.06.1001", "64.02.06.2001"]
     assert [s.slug for s in row.sasaran.all()] == ["lansia"]

@@ -54,7 +54,7 @@ def test_edit_post_access_and_nothing_changes_when_refused(client, request, row_
         "ref": row_in_opd_a.ref,
         "opd": row_in_opd_a.opd_id,
         "kode_sub_kegiatan": row_in_opd_a.kode,
-        "nama": "Diubah",
+        "rincian": "Diubah",
         "pagu": 1,
         "sumber_dana": "apbd_kab",
         "version": row_in_opd_a.version,
@@ -63,9 +63,9 @@ def test_edit_post_access_and_nothing_changes_when_refused(client, request, row_
     assert response.status_code == expected
     row_in_opd_a.refresh_from_db()
     if expected == 302 and who != "anonymous":
-        assert row_in_opd_a.nama == "Diubah"
+        assert row_in_opd_a.rincian == "Diubah"
     else:
-        assert row_in_opd_a.nama != "Diubah" and row_in_opd_a.version == 1
+        assert row_in_opd_a.rincian != "Diubah" and row_in_opd_a.version == 1
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def base_data(opd, sub, **kw):
         "opd": opd,
         "sub_kegiatan": sub,
         "kode": sub.kode,
-        "nama": "Rehabilitasi disabilitas",
+        "rincian": "Rehabilitasi disabilitas",
         "pagu": 250_000_000,
         **kw,
     }
@@ -78,10 +78,14 @@ def test_create_refuses_inactive_target_group_and_names_from_sub_kegiatan(year, 
     assert row.nama == sub.nama
 
 
-def test_update_refuses_empty_name(row_in_opd_a, planner):
-    with pytest.raises(ValidationError, match="Nama wajib diisi") as exc:
-        services.row_update(row=row_in_opd_a, data={"nama": ""}, by=planner)
-    assert exc.value.message_dict == {"nama": ["Nama wajib diisi."]}
+def test_update_takes_no_name_indicator_or_unit_from_input(row_in_opd_a, planner):
+    official = (row_in_opd_a.nama, row_in_opd_a.indikator, row_in_opd_a.satuan)
+    _row, changes = services.row_update(
+        row=row_in_opd_a, data={"nama": "", "indikator": "Lain", "satuan": "Paket"}, by=planner
+    )
+    assert changes == {}
+    row_in_opd_a.refresh_from_db()
+    assert (row_in_opd_a.nama, row_in_opd_a.indikator, row_in_opd_a.satuan) == official
 
 
 def test_create_refused_in_locked_year(year, opd_a, sub, planner):
@@ -239,7 +243,7 @@ def test_agency_role_requires_agency(db):
 
 def test_search_text_follows_every_write(year, opd_a, sub, planner):
     row = services.row_create(
-        fiscal_year=year, ref="Cari-1", data=base_data(opd_a, sub, nama="Taman Asuh Anak"), by=planner
+        fiscal_year=year, ref="Cari-1", data=base_data(opd_a, sub, rincian="Taman Asuh Anak"), by=planner
     )
     assert "taman asuh anak" in row.cari and "cari-1" in row.cari and sub.nama.lower() in row.cari
     row, _ = services.row_update(row=row, data={"keterangan": "Daycare Tenggarong"}, by=planner)

@@ -115,7 +115,7 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
         assert state(kept.detector) == state(fresh)
         return kept
 
-    renja_services.row_update(row=rows[0], data={"nama": "Penitipan anak harian bagi pekerja"}, by=None)
+    renja_services.row_update(row=rows[0], data={"rincian": "Penitipan anak harian bagi pekerja"}, by=None)
     assert services.sync_refresh(fiscal_year=year).mode == "sebagian"
     assert assert_kept_is_what_the_database_says().detector is first  # told what changed, not built again
     rows[1].delete()
@@ -130,12 +130,12 @@ def test_a_kept_detector_follows_edits_deletions_new_rows_and_other_workers(
     services.forget_kept()
     services.sync_refresh(fiscal_year=year)  # "the other worker": reads everything from the database
     services._kept[year.pk] = older
-    renja_services.row_update(row=rows[3], data={"nama": "Pelatihan menjahit dan bordir"}, by=None)
+    renja_services.row_update(row=rows[3], data={"rincian": "Pelatihan menjahit dan bordir"}, by=None)
     services.sync_refresh(fiscal_year=year)
     assert assert_kept_is_what_the_database_says().detector is first
     pairs = {(p.row_a_id, p.row_b_id): p.score for p in Overlap.objects.all()}
     services.forget_kept()
-    renja_services.row_update(row=rows[3], data={"nama": "Pelatihan menjahit dan bordir."}, by=None)  # same words
+    renja_services.row_update(row=rows[3], data={"rincian": "Pelatihan menjahit dan bordir."}, by=None)  # same words
     services.sync_refresh(fiscal_year=year)  # without a kept detector: the stored pairs do not move
     assert {(p.row_a_id, p.row_b_id): p.score for p in Overlap.objects.all()} == pairs
     assert len(pairs) >= 3

@@ -52,7 +52,7 @@ def test_an_edit_recomputes_only_the_changed_row(year, pair, opd_b, groups, code
         sasaran=[groups["anak"]],
     )
     services.sync_refresh(fiscal_year=year)
-    renja_services.row_update(row=other, data={"nama": "Pelatihan menjahit dan bordir"}, by=None)
+    renja_services.row_update(row=other, data={"rincian": "Pelatihan menjahit dan bordir"}, by=None)
     result = services.sync_refresh(fiscal_year=year)
     assert (result.mode, result.changed_rows) == ("sebagian", 1)
     assert SyncState.objects.get(fiscal_year=year).mode == "sebagian"
@@ -104,12 +104,12 @@ def test_a_lead_agency_outside_the_pair_is_refused(pair, planner, opd_a):
         services.overlap_settle(overlap=pair, status="koordinasi", opd_pengampu=opd_a, note="x", by=planner)
 
 
-@pytest.mark.parametrize("change", ["nama", "pagu", "lokasi", "sasaran", "sub_kegiatan"])
+@pytest.mark.parametrize("change", ["rincian", "pagu", "lokasi", "sasaran", "sub_kegiatan"])
 def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, places, groups, codes, change):
     services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     row = pair.row_b
     data = {
-        "nama": {"nama": row.nama + " tahap II"},
+        "rincian": {"rincian": row.nama + " tahap II"},  # the agency's wording
         "pagu": {"pagu": row.pagu + 1},
         "lokasi": {"lokasi": [places["desa1"], places["desa2"]]},
         "sasaran": {"sasaran": [groups["anak"], groups["balita"]]},
@@ -124,7 +124,11 @@ def test_a_settled_pair_opens_again_when_a_row_changes(year, pair, planner, plac
 
 def test_a_change_to_other_fields_keeps_the_settlement(year, pair, planner):
     services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
-    renja_services.row_update(row=pair.row_b, data={"indikator": "Jumlah anak yang diasuh"}, by=None)
+    renja_services.row_update(
+        row=pair.row_b,
+        data={"indikator_opd": "Jumlah anak yang diasuh", "target_opd": 30, "satuan_opd": "Anak"},
+        by=None,
+    )
     services.sync_refresh(fiscal_year=year)
     pair.refresh_from_db()
     assert pair.status == "saling_melengkapi"
@@ -176,7 +180,9 @@ def test_incremental_and_full_recompute_agree(year, three_daycares, monkeypatch)
     recompute does not move every pair's score. A full recompute with fresh weights finds the same pairs.)"""
     before = findings()
     weights = SyncState.objects.get(fiscal_year=year).idf
-    renja_services.row_update(row=three_daycares[2], data={"nama": "Kelas pengasuhan anak harian (daycare)"}, by=None)
+    renja_services.row_update(
+        row=three_daycares[2], data={"rincian": "Kelas pengasuhan anak harian (daycare)"}, by=None
+    )
     result = services.sync_refresh(fiscal_year=year)
     assert (result.mode, result.changed_rows) == ("sebagian", 1)
     incremental = findings()

@@ -110,7 +110,7 @@ def test_a_pair_reopened_by_a_row_change_opens_and_names_the_cause(client, reque
 
 
 def test_a_history_entry_whose_person_was_removed_still_renders(client, planner, row_in_opd_a, opd_a_editor):
-    renja_services.row_update(row=row_in_opd_a, data={"nama": "Nama baru"}, by=opd_a_editor)
+    renja_services.row_update(row=row_in_opd_a, data={"rincian": "Rincian baru"}, by=opd_a_editor)
     AuditLog.objects.filter(by=opd_a_editor).update(by=None)  # as after the account was deleted (SET_NULL)
     client.force_login(planner)
     response = client.get(reverse("renja:row-detail", args=[row_in_opd_a.pk]))
