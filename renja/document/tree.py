@@ -73,7 +73,7 @@ def _catatan(row: RenjaRow) -> list[str]:
         notes.append("Prioritas daerah")
     if row.opd_pengampu_id and row.opd_pengampu_id != row.opd_id:
         notes.append(f"Pengampu: {row.opd_pengampu.singkatan}")
-    supporters = [o.singkatan for o in sorted(row.opd_pendukung.all(), key=lambda o: (o.kode_unit, o.singkatan))]
+    supporters = [o.singkatan for o in row.opd_pendukung.all()]  # in the prefetch's order: Opd's, by kode unit
     if supporters:
         notes.append("Pendukung: " + ", ".join(supporters))
     if row.sumber_data:

@@ -69,3 +69,13 @@ def test_forum_agencies_are_in_urusan_order(client, facilitator, forum_agencies,
     )
     listing = client.get(reverse("forum:forum-list")).content.decode()
     assert ", ".join(URUSAN_ORDER) in listing
+
+
+def test_the_renja_documents_supporting_agencies_are_in_urusan_order(forum_agencies, year):
+    from renja.document import document_lines, document_tree
+
+    row = make_row(opd=forum_agencies["Dinsos"], fiscal_year=year, ref="2026-DINSOS-900")
+    row.opd_pendukung.set([forum_agencies[s] for s in ("DP2KB", "DP3A", "Dinkes")])
+    lines = document_lines(document_tree(fiscal_year=year, opd=forum_agencies["Dinsos"]))
+    notes = next(line.item["catatan"] for line in lines if line.item and line.item.get("ref") == row.ref)
+    assert "Pendukung: Dinkes, DP3A, DP2KB" in notes
