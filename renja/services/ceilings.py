@@ -20,6 +20,7 @@ from core.tabular import TableError, read_table
 from .. import permissions
 from ..models import FiscalYear, Opd, PaguOpd, User
 from .audit import audit_log
+from .revision import plan_changed
 from .years import year_edit_refusal
 
 COLUMNS = ["opd", "pagu_indikatif"]
@@ -85,6 +86,8 @@ def pagu_opd_set(
             code="conflict",
         )
     written = _write(fiscal_year=fy, opd=opd, current=current, pagu=amount, by=by)
+    if written is not None:
+        plan_changed(fy.pk)  # the Renja document and the stage snapshots print the ceilings
     return written or current
 
 
@@ -179,6 +182,8 @@ def pagu_opd_import(
         before = current.get(opd.pk)
         written = _write(fiscal_year=fy, opd=opd, current=before, pagu=amount, by=by, source=source)
         summary["sama" if written is None else ("baru" if before is None else "berubah")] += 1
+    if summary["baru"] or summary["berubah"]:
+        plan_changed(fy.pk)
     audit_log(obj=fy, action="pagu_opd.imported", by=by, data={"source": source, **summary})
     return summary
 

@@ -25,6 +25,7 @@ from .. import permissions
 from ..models import FiscalYear, Nomenklatur, Opd, ProgramIndicator, User
 from ..selectors import program_codes_used
 from .audit import audit_log
+from .revision import plan_changed
 from .rows import opd_bidang_codes
 from .years import year_edit_refusal
 
@@ -154,6 +155,7 @@ def program_indicator_create(
     """Add an indicator to a program or kegiatan of the agency (see resolve_program_code)."""
     fy = FiscalYear.objects.get(pk=fiscal_year.pk)
     _check(fy, opd, by)
+    plan_changed(fy.pk)  # the year's row first, as every writer of the plan takes it (see revision.py)
     clean, errors = clean_values(data)
     try:
         node, kode = resolve_program_code(kode, opd, program_codes_used(fy, opd))
@@ -180,6 +182,7 @@ def program_indicator_update(
 ) -> tuple[ProgramIndicator, dict[str, list[str]]]:
     """Change an indicator's text, targets and unit; refused when it changed since `version`. Returns the indicator
     and its changes ({} when nothing differed: nothing is written)."""
+    plan_changed(indicator.fiscal_year_id)  # the year's row before the indicator's (see revision.py)
     current = _locked(indicator, version)
     _check(current.fiscal_year, current.opd, by)
     clean, errors = clean_values(data)
@@ -203,6 +206,7 @@ def program_indicator_update(
 @transaction.atomic
 def program_indicator_delete(*, indicator: ProgramIndicator, version: int | None, by: User | None) -> None:
     """Remove an indicator (its audit entry keeps what it said)."""
+    plan_changed(indicator.fiscal_year_id)
     current = _locked(indicator, version)
     _check(current.fiscal_year, current.opd, by)
     audit_log(
@@ -351,6 +355,8 @@ def program_indicator_import(
         )
         gone.delete()
         summary["dihapus"] += 1
+    if summary["baru"] or summary["berubah"] or summary["dihapus"]:
+        plan_changed(fy.pk)
     audit_log(obj=fy, action="program_indicator.imported", by=by, data={"source": source, **summary})
     return summary
 

@@ -186,3 +186,19 @@ def test_ceiling_status_costs_one_query_however_many_agencies_and_rows(year, opd
         statuses = ceiling_status(year)
     assert len(few) == len(many) == 1
     assert sum(s.over for s in statuses) == 5
+
+
+def test_a_ceiling_set_raises_the_years_plan_revision_and_a_refused_one_does_not(year, opd_a, planner, opd_a_editor):
+    def revision():
+        year.refresh_from_db()
+        return year.revision
+
+    before = revision()
+    pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=5, by=planner)
+    assert revision() == before + 1
+    pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=5, by=planner)  # nothing changed
+    with pytest.raises(ValidationError):
+        pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=6, by=opd_a_editor)
+    assert revision() == before + 1
+    pagu_opd_import(fiscal_year=year, rows=[{"line": 2, "opd": "Dinsos", "pagu_indikatif": 7}], by=planner)
+    assert revision() == before + 2

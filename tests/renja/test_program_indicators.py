@@ -295,3 +295,24 @@ def test_an_agency_without_bidang_urusan_takes_only_its_rows_codes(year, planner
     assert create(year, bare, "1.06.04", planner).kode == "1.06.04"
     with pytest.raises(ValidationError):
         create(year, bare, "X.XX.01", planner)
+
+
+def test_every_write_raises_the_years_plan_revision_and_a_refused_one_does_not(
+    rows, year, opd_a, planner, opd_b_editor
+):
+    def revision():
+        year.refresh_from_db()
+        return year.revision
+
+    before = revision()
+    indicator = create(year, opd_a, "1.06.04", planner)
+    with pytest.raises(ValidationError):
+        create(year, opd_a, "1.06.04", opd_b_editor)
+    assert revision() == before + 1
+    indicator, _changes = program_indicator_update(
+        indicator=indicator, data={**DATA, "target": "1"}, version=1, by=planner
+    )
+    program_indicator_delete(indicator=indicator, version=2, by=planner)
+    assert revision() == before + 3
+    program_indicator_import(fiscal_year=year, rows=records(("Dinsos", "1.06.04", "A", "", "", "")), by=planner)
+    assert revision() == before + 4
