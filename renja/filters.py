@@ -61,7 +61,7 @@ class RenjaRowFilter(django_filters.FilterSet):
             if not data.get("tahun"):
                 data["tahun"] = str(default_year.year)
         super().__init__(data, *args, **kwargs)
-        self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, kode, ref, indikator")})
+        self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, rincian, kode, ref, indikator")})
         # The columns each list's labels (__str__) are made of.
         use_reference_selects(
             self.form,
@@ -74,7 +74,7 @@ class RenjaRowFilter(django_filters.FilterSet):
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         for word in value.lower().split():
-            qs = qs.filter(cari__contains=word)  # ref, code, names, indicator, description (see RenjaRow.cari)
+            qs = qs.filter(cari__contains=word)  # ref, code, names, rincian, indicators, description (RenjaRow.cari)
         return qs
 
     def filter_program(self, qs: QuerySet, name: str, value: Nomenklatur) -> QuerySet:
