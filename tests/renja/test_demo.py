@@ -53,6 +53,15 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def test_every_demo_row_carries_its_sub_kegiatans_official_name_and_a_local_rincian(demo, db):
+    rows = list(RenjaRow.objects.select_related("sub_kegiatan"))
+    assert [r.ref for r in rows if r.nama != r.sub_kegiatan.nama] == []
+    assert [r.ref for r in rows if not r.rincian or r.rincian == r.nama] == []
+    assert [r.ref for r in rows if r.indikator != r.sub_kegiatan.indikator or r.satuan != r.sub_kegiatan.satuan] == []
+    day_care = RenjaRow.objects.get(ref="2026-DP3A-003")  # a Taman Asuh Anak under the sub kegiatan that fits it
+    assert "Taman Asuh Anak" in day_care.rincian and day_care.sub_kegiatan.satuan == "Orang"
+
+
 def test_every_demo_row_forecasts_the_year_after(demo, db):
     assert not RenjaRow.objects.filter(Q(target_n1__isnull=True) | Q(pagu_n1__isnull=True)).exists()
     for row in RenjaRow.objects.all():
