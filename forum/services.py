@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import bulan_romawi
+from musrenbang import services as usulan_services
 from renja import services as renja_services
 from renja.models import FiscalYear, Opd, RenjaRow, StageWindow, User
 from sinkronisasi import services as sync_services
@@ -452,3 +453,39 @@ def forum_agenda_remove_overlap(*, forum: Forum, overlap: Overlap, by: User) -> 
     renja_services.audit_log(
         obj=forum, action="forum.overlap_removed", by=by, data={"pasangan": [overlap.row_a.ref, overlap.row_b.ref]}
     )
+
+
+def _usulan_of_forum(forum: Forum, usulan):
+    """The usulan as one routed to this draft forum's participants, or a refusal."""
+    if not selectors.routed_usulan(forum).filter(pk=usulan.pk).exists():
+        raise ValidationError(
+            _("Usulan %(id)s tidak diteruskan ke OPD peserta forum ini.") % {"id": usulan.id_usulan},
+            code="participant",
+        )
+
+
+@transaction.atomic
+def forum_usulan_carry(*, forum: Forum, usulan_list: list, by: User, alasan: str = "") -> int:
+    """Carry undecided usulan of the forum's participants to the Musrenbang kabupaten, all or none (a step at the
+    forum's level on each usulan's trail; Lampiran VI lists them). Returns how many were carried."""
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    participants = set(locked.opd.values_list("pk", flat=True))
+    alasan = (alasan or "").strip()
+    if len(alasan) > 500:
+        raise ValidationError({"alasan": [_("Alasan paling panjang 500 karakter.")]})
+    for usulan in usulan_list:
+        _usulan_of_forum(locked, usulan)
+        usulan_services.usulan_carry_to_kabupaten(usulan=usulan, by=by, alasan=alasan, participants=participants)
+    return len(usulan_list)
+
+
+@transaction.atomic
+def forum_usulan_reroute(*, forum: Forum, usulan, opd: Opd, by: User):
+    """Re-route an usulan one participant returned to another participant, at the forum; that agency's
+    representative or the facilitator then decides it there."""
+    locked = _lock(forum)
+    _ensure_draft(locked)
+    _usulan_of_forum(locked, usulan)
+    participants = set(locked.opd.values_list("pk", flat=True))
+    return usulan_services.usulan_reroute_at_forum(usulan=usulan, opd=opd, by=by, participants=participants)

@@ -233,15 +233,11 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if undecided:
         lines.append(
             _(
-                "%(n)s usulan OPD peserta belum diputuskan; putuskan di forum atau bawa ke Musrenbang kabupaten "
-                "terlebih dahulu:"
+                "%(n)s usulan OPD peserta belum diputuskan (daftar di bawah); putuskan di forum atau bawa ke "
+                "Musrenbang kabupaten dari halaman forum terlebih dahulu."
             )
             % {"n": len(undecided)}
         )
-        lines += [
-            f"{u.id_usulan} · {u.opd_tujuan.singkatan} · {u.desa.nama} — {u.usulan} ({u.get_status_display()})"
-            for u in undecided
-        ]
     blocked = ""
     if not forum.is_draft:
         blocked = _("Forum ini sudah final dan tidak dapat diubah.")
@@ -269,7 +265,95 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
         warning=_("Langkah ini tidak dapat dibatalkan."),
         blocked=blocked,
+        items=[_usulan_line(u) for u in undecided],
     )
+
+
+def _usulan_line(usulan) -> str:
+    return f"{usulan.id_usulan} · {usulan.opd_tujuan.singkatan} · {usulan.desa.nama} — {usulan.usulan} " + (
+        f"({usulan.get_status_display()})"
+    )
+
+
+ALASAN_MAX = 500
+
+
+@login_required
+def usulan_carry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What carrying every undecided usulan of the forum's agencies to the Musrenbang kabupaten does, listed."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    back = reverse("forum:forum-detail", args=[forum.pk]) + "#agenda"
+    alasan = (request.GET.get("alasan") or "").strip()[:ALASAN_MAX]
+    undecided = selectors.undecided_usulan(forum) if forum.is_draft else []
+    blocked = ""
+    if not forum.is_draft:
+        blocked = _("Forum ini sudah final dan tidak dapat diubah.")
+    elif not undecided:
+        blocked = _("Tidak ada usulan OPD peserta yang belum diputuskan.")
+    return confirm_page(
+        request,
+        title=_("Bawa %(n)s usulan yang belum diputuskan ke Musrenbang kabupaten?") % {"n": len(undecided)},
+        facts=[
+            _(
+                "Setiap usulan di bawah mendapat langkah “dibawa ke Musrenbang kabupaten” di tingkat forum pada "
+                "jejaknya; Musrenbang kabupaten atau TAPD yang memutuskannya."
+            ),
+            _("Usulan ini tercantum di Lampiran VI berita acara."),
+            _("Alasan: %(alasan)s") % {"alasan": alasan} if alasan else _("Tanpa alasan tertulis."),
+        ],
+        items=[_usulan_line(u) for u in undecided],
+        action=reverse("forum:usulan-carry", args=[forum.pk]),
+        button=_("Ya, bawa ke Musrenbang kabupaten"),
+        back=back,
+        hidden=[("alasan", alasan), *(("usulan", u.pk) for u in undecided)],
+        breadcrumbs=[(reverse("forum:forum-list"), _("Forum")), (back, forum.judul)],
+        blocked=blocked,
+    )
+
+
+@require_POST
+@login_required
+def usulan_carry(request: HttpRequest, pk: int) -> HttpResponse:
+    forum = get_forum_for_user(request.user, pk, write=True)
+    if not confirmed(request):
+        messages.error(request, _("Tidak ada usulan yang dibawa: langkah ini harus dikonfirmasi dulu."))
+        return redirect("forum:usulan-carry-confirm", pk=forum.pk)
+    ids = [int(v) for v in request.POST.getlist("usulan")[:10_000] if v.isdigit()]
+    chosen = list(selectors.routed_usulan(forum).filter(pk__in=ids).select_related("opd_tujuan"))
+    if not chosen or len(chosen) != len(set(ids)):
+        messages.error(request, _("Tidak ada usulan yang dibawa: daftar usulan berubah sejak konfirmasi."))
+        return redirect("forum:usulan-carry-confirm", pk=forum.pk)
+    try:
+        n = services.forum_usulan_carry(
+            forum=forum, usulan_list=chosen, by=request.user, alasan=request.POST.get("alasan", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s usulan dibawa ke Musrenbang kabupaten (Lampiran VI).") % {"n": n})
+    return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#agenda")
+
+
+@require_POST
+@login_required
+def usulan_reroute(request: HttpRequest, pk: int, usulan: int) -> HttpResponse:
+    """Re-route an usulan a participant returned to another participant, at the forum."""
+    forum = get_forum_for_user(request.user, pk, write=True)
+    found = get_object_or_404(selectors.routed_usulan(forum), pk=usulan)
+    opd = forum.opd.filter(pk=request.POST.get("opd") if str(request.POST.get("opd", "")).isdigit() else 0).first()
+    if opd is None:
+        messages.error(request, _("Pilih OPD peserta forum tujuan usulan %(id)s.") % {"id": found.id_usulan})
+        return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#agenda")
+    try:
+        services.forum_usulan_reroute(forum=forum, usulan=found, opd=opd, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Usulan %(id)s diteruskan ke %(opd)s; putuskan di forum.") % {"id": found.id_usulan, "opd": opd.nama},
+        )
+    return redirect(reverse("forum:forum-detail", args=[forum.pk]) + "#agenda")
 
 
 @require_POST

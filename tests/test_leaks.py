@@ -112,6 +112,7 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
         path = path.replace("<int:pk>", str(pk))
     path = path.replace("<int:person>", str(world["person"].pk)).replace("<str:sha>", "0" * 64)
     path = path.replace("<int:overlap>", str(world["overlap"].pk))
+    path = path.replace("<int:usulan>", str(world["usulan"].pk))  # the forum's re-routing of an usulan
     path = path.replace("<int:opd>", str(world["row"].opd_id))  # agency A's pages (pagu indikatif, indicators)
     return "/" + path if "<" not in path else None
 
@@ -153,7 +154,7 @@ def test_another_agencys_officer_and_anonymous_see_no_secret(client, agency_a_wo
     agency_a_world["usulan"].refresh_from_db()
     agency_a_world["forum"].refresh_from_db()
     assert agency_a_world["usulan"].status == "ditolak" and agency_a_world["usulan"].decisions.count() == 2
-    assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 6
+    assert agency_a_world["forum"].attendance.count() == 1 and agency_a_world["forum"].clauses.count() == 7
     assert not agency_a_world["row"].fiscal_year.is_locked
     assert not agency_a_world["row"].fiscal_year.snapshots.exists()  # nor took a stage snapshot of the year
     agency_a_world["overlap"].refresh_from_db()
