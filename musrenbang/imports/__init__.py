@@ -21,7 +21,16 @@ from .columns import ImportColumn, ImportFormat
 from .plan import FORMATS, PlannedUsulan, UsulanImportPlan, build_usulan_plan, detect_format
 from .project import PROJECT, PROJECT_COLUMNS, PROJECT_REQUIRED
 from .reading import TrailStep
-from .sipd import SIPD, SIPD_LABELS, Recommendation, parse_recommendation, sipd_columns
+from .sipd import (
+    SIPD,
+    SIPD_LABELS,
+    LevelRecommendation,
+    Recommendation,
+    parse_level_recommendation,
+    parse_recommendation,
+    pokir_member,
+    sipd_columns,
+)
 from .staging import usulan_batch_pending, usulan_import_confirm, usulan_import_stage
 from .values import desa_key, kecamatan_key, parse_anggaran, parse_prioritas, parse_volume, split_coordinates
 
@@ -36,6 +45,7 @@ __all__ = [
     "ImportFormat",
     "ImportIssue",
     "ImportRejected",
+    "LevelRecommendation",
     "PlannedUsulan",
     "Recommendation",
     "TrailStep",
@@ -45,9 +55,11 @@ __all__ = [
     "detect_format",
     "kecamatan_key",
     "parse_anggaran",
+    "parse_level_recommendation",
     "parse_prioritas",
     "parse_recommendation",
     "parse_volume",
+    "pokir_member",
     "sipd_columns",
     "split_coordinates",
     "usulan_batch_pending",

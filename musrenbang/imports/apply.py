@@ -45,6 +45,8 @@ def _service_step(step: TrailStep) -> services.Step:
     """The services' form of a trail entry the file describes."""
     if step.kind == decisions.ROUTED:
         return services.Step(kind=step.kind, opd=step.opd)
+    if step.kind in decisions.MUSRENBANG_KINDS:
+        return services.Step(kind=step.kind, level=step.level, alasan=step.alasan, prioritas=step.prioritas)
     return services.Step(
         kind=step.kind,
         alasan=step.alasan,
@@ -52,6 +54,7 @@ def _service_step(step: TrailStep) -> services.Step:
         anggaran=step.anggaran,
         allocations=[services.Allocation(step.row)] if step.kind in decisions.ACCEPTED else [],
         merge_row=step.row if step.kind == decisions.MERGED else None,
+        level=step.level,
     )
 
 

@@ -1,10 +1,11 @@
 """The project format: the columns of the downloadable template (import_template.py), named as in the app.
 
 Columns id_usulan, sumber, pengusul, anggota_dprd, fraksi, dapil, kode_desa, permasalahan, usulan, uraian,
-kode_bidang_urusan, volume, satuan, anggaran, prioritas, sasaran, opd_tujuan, keputusan_opd, alasan, ref_renja, and
-optionally volume_diterima, anggaran_diterima. id_usulan, kode_desa and usulan are required; an optional column that
-is absent leaves that field of existing usulan as it is.
+kode_bidang_urusan, jenis, volume, satuan, anggaran, prioritas, sasaran, opd_tujuan, keputusan_opd, alasan,
+ref_renja, and optionally volume_diterima, anggaran_diterima. id_usulan, kode_desa and usulan are required; an
+optional column that is absent leaves that field of existing usulan as it is.
 - sumber: musrenbang_desa (also when empty), musrenbang_kecamatan, pokir, opd, forum.
+- jenis (optional): fisik or non_fisik (empty: as it is, fisik for a new usulan).
 - anggota_dprd, fraksi, dapil (optional): the member of the DPRD, the faction and the electoral district of a Pokir.
 - kode_desa: the Kemendagri code of a desa or kelurahan. kode_bidang_urusan: e.g. 1.06. sasaran: `;`-separated slugs.
 - opd_tujuan: the agency's singkatan (or full name); empty = not routed yet.
@@ -48,6 +49,7 @@ class ProjectFormat(ImportFormat):
         _column("usulan", required=True),
         _column("uraian"),
         _column("kode_bidang_urusan"),
+        _column("jenis"),
         _column("volume", clean=parse_volume, kind="number"),
         _column("satuan"),
         _column("anggaran", clean=parse_anggaran, kind="rupiah"),
@@ -112,6 +114,16 @@ class ProjectFormat(ImportFormat):
         for key in ("volume", "anggaran", "prioritas"):
             if row.has(key):
                 data[key] = row.clean(key)
+        if row.has("jenis") and (jenis := words(row.cell("jenis")).replace(" ", "_")):
+            jenis = "non_fisik" if jenis == "nonfisik" else jenis
+            if jenis in Usulan.Jenis.values:
+                data["jenis"] = jenis
+            else:
+                row.err(
+                    "jenis",
+                    _("jenis %(value)s tidak dikenal (pilihan: %(choices)s)")
+                    % {"value": jenis, "choices": ", ".join(Usulan.Jenis.values)},
+                )
         if row.has("sasaran"):
             groups = []
             for slug in [p.strip() for p in text(row.cell("sasaran")).replace(",", ";").split(";") if p.strip()]:

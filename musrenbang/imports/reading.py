@@ -18,19 +18,22 @@ from .values import text
 
 @dataclass(eq=False)
 class TrailStep:
-    """One entry the file puts on an usulan's trail: a routing to an agency, or that agency's decision."""
+    """One entry the file puts on an usulan's trail: a Musrenbang level's step (no agency), a routing to an agency,
+    or a decision on it (the agency's, or TAPD's)."""
 
-    opd: Opd
+    opd: Opd | None
     kind: str = decisions.ROUTED
     alasan: str = ""
     volume: Decimal | None = None
     anggaran: int | None = None
     row: RenjaRow | None = None  # the Renja row of an acceptance, or the row a merge joins
     column: str = ""
+    level: str = decisions.Level.OPD  # where a decision is given (a routing is always Bappeda's)
+    prioritas: int | None = None  # the kecamatan's rank, on its step
 
     @property
-    def state(self) -> tuple[str, int]:
-        return (self.kind, self.opd.pk)
+    def state(self) -> tuple[str, int | None]:
+        return (self.kind, self.opd.pk if self.opd else None)
 
 
 class Row:

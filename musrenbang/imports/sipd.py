@@ -9,13 +9,20 @@ Jenis belanja, Sub kegiatan (optional extra columns read: Prioritas, Ref Renja).
   agencies by singkatan or full name. An unmatched name is an error.
 - Alamat ending in coordinates ("…, -0.4321, 117.1234") gives latitude/longitude; the alamat keeps the rest.
 - SKPD tujuan awal/akhir route the usulan (awal first, then akhir when it differs).
-- The last non-empty of Rekomendasi SKPD, Rekomendasi TAPD gives the decision when it holds one clear word:
+- Each Rekomendasi column is a step at its own level, in the cycle's order: Rekomendasi kelurahan/desa (Musrenbang
+  desa), Rekomendasi kecamatan (Musrenbang kecamatan, with its rank), Rekomendasi mitra (Bappeda's verification) —
+  these before the routing —, then Rekomendasi SKPD (the agency) and Rekomendasi TAPD. A level's cell forwards the
+  usulan (disetujui: layak, disetujui, diteruskan, "Prioritas 2" — at the kecamatan the rank, which is also the
+  usulan's Prioritas when that column is empty) or does not (tidak_diteruskan: tidak layak, ditolak, tidak
+  diprioritaskan; the rest of the cell is the reason). A Pokir passes no desa or kecamatan.
+- SKPD's and TAPD's cells give a decision when they hold one clear word:
   diterima/disetujui/diakomodir, diterima dengan perubahan, ditolak/tidak diterima, dikembalikan, digabung. Other
   words ("Dialihkan", "Dipertimbangkan") decide nothing. "Koefisien : 2 Unit" and "Anggaran : 150.000.000" in the cell
   are the accepted volume and cost: an acceptance whose values differ from the usulan's becomes diterima dengan
   perubahan. A rejection or return takes the rest of the cell as its reason. An acceptance or merge needs the Renja
   row: the Ref Renja column, else the agency's row of the year with the Sub kegiatan's code (the one whose lokasi
   holds the desa or its kecamatan when there are several).
+- A Pokir's Pengusul or Profil names the DPRD member, "Fraksi …" and "Dapil …" (anggota_dprd, fraksi, dapil).
 - sumber is pokir when Usulan ke or Pengusul says Pokir/DPRD, musrenbang_kecamatan when it says kecamatan, else
   musrenbang_desa. Catatan becomes uraian; the bidang urusan comes from the Sub kegiatan code, else from the agency
   when it has exactly one; Jenis belanja gives fisik/non-fisik when it says so.
@@ -34,6 +41,7 @@ from renja.models import FiscalYear, Opd, RenjaRow
 
 from .. import decisions
 from ..models import Usulan
+from ..services import RANK_MAX
 from .columns import ImportColumn, ImportFormat
 from .lookups import Lookups
 from .reading import Row, TrailStep, check_decision
@@ -64,6 +72,31 @@ DECISION_WORDS = [
     (re.compile(r"\b" + ACCEPT_WORD + r"\b", re.IGNORECASE), decisions.ACCEPTED_AS_IS),
 ]
 AGENCY_WORDS = {"skpd", "opd", "pd", "perangkat"}
+# The Musrenbang levels' recommendations (desa, kecamatan, Bappeda's verification): forwarded, with the kecamatan's
+# rank ("Prioritas 2"), or not forwarded. Refusals first: "tidak layak" is no "layak".
+LEVEL_REFUSAL = re.compile(
+    r"\b(?:tidak|belum)\s+(?:dapat\s+|bisa\s+)?(?:layak|disetujui|diteruskan|diprioritaskan|diusulkan|diterima|"
+    r"diakomodir|diakomodasi|diverifikasi|memenuhi\s+syarat)\b|\bditolak\b|\bdibatalkan\b",
+    re.IGNORECASE,
+)
+LEVEL_APPROVAL = re.compile(
+    r"\b(?:layak|disetujui|diteruskan|diterima|diakomodir|diakomodasi|diverifikasi|memenuhi\s+syarat|prioritas)\b",
+    re.IGNORECASE,
+)
+RANK = re.compile(r"\b(?:prioritas|peringkat|ranking|rangking|urutan)\s*(?:ke)?\s*[:.=-]?\s*(\d{1,4})\b", re.IGNORECASE)
+# (our column, the level it records), in the cycle's order: each before the routing, then SKPD's and TAPD's.
+LEVEL_COLUMNS = (
+    ("rek_desa", decisions.Level.DESA),
+    ("rek_kecamatan", decisions.Level.KECAMATAN),
+    ("rek_mitra", decisions.Level.MITRA),
+)
+AGENCY_COLUMNS = (("rek_skpd", decisions.Level.OPD), ("rek_tapd", decisions.Level.TAPD))
+# A Pokir's Pengusul or Profil: "H. Fulan (Fraksi PKB, Dapil 3)", "Anggota DPRD Kukar Dapil 3 (Fraksi PKB)".
+FRAKSI = re.compile(r"\bfraksi\s+([^(),;/]+?)\s*(?=$|[(),;/]|\bdapil\b)", re.IGNORECASE)
+DAPIL = re.compile(r"\b(?:dapil|daerah\s+pemilihan)\s*[:.]?\s*([^(),;/]+?)\s*(?=$|[(),;/]|\bfraksi\b)", re.IGNORECASE)
+MEMBER_TITLE = re.compile(
+    r"^\s*(?:anggota\s+)?dprd(?:\s+(?:kab(?:upaten)?\.?\s*)?(?:kukar|kutai\s+kartanegara))?\b", re.IGNORECASE
+)
 
 
 def _sipd_column(identifier: str, label: str, matches: Callable[[set[str], str], bool], **kwargs) -> ImportColumn:
@@ -91,6 +124,11 @@ COLUMNS = (
         "opd_akhir", "SKPD tujuan akhir", lambda w, n: bool(w & AGENCY_WORDS) and ("akhir" in w or "tujuan" in w)
     ),
     _sipd_column("catatan", "Catatan", lambda w, n: bool(w & {"catatan", "keterangan"})),
+    _sipd_column(
+        "rek_desa", "Rekomendasi kelurahan/desa", lambda w, n: "rekomendasi" in w and bool(w & {"desa", "kelurahan"})
+    ),
+    _sipd_column("rek_kecamatan", "Rekomendasi kecamatan", lambda w, n: "rekomendasi" in w and bool(w & {"kecamatan"})),
+    _sipd_column("rek_mitra", "Rekomendasi mitra", lambda w, n: "rekomendasi" in w and bool(w & {"mitra", "bappeda"})),
     _sipd_column("rek_skpd", "Rekomendasi SKPD", lambda w, n: "rekomendasi" in w and bool(w & AGENCY_WORDS)),
     _sipd_column("rek_tapd", "Rekomendasi TAPD", lambda w, n: "rekomendasi" in w and "tapd" in w),
     _sipd_column(
@@ -109,12 +147,15 @@ COLUMNS = (
     _sipd_column("prioritas", "Prioritas", lambda w, n: "prioritas" in w, clean=parse_prioritas, kind="integer"),
     _sipd_column("ref_renja", "Ref Renja", lambda w, n: "ref" in w and "renja" in w),
 )
-# Header matching: the first that matches a header name takes it. Other recommendations (mitra, desa, kecamatan)
-# are taken by IGNORED so that no later column claims them.
+# Header matching: the first that matches a header name takes it. Other recommendations are taken by IGNORED so that
+# no later column claims them.
 IGNORED = "_rekomendasi"
 MATCH_ORDER = (
     "rek_skpd",
     "rek_tapd",
+    "rek_mitra",
+    "rek_desa",
+    "rek_kecamatan",
     IGNORED,
     "usulan_ke",
     "id_usulan",
@@ -182,6 +223,51 @@ def parse_recommendation(cell: str) -> Recommendation:
     kind = found.pop() if len(found) == 1 else None
     rest = " ".join(rest.split()).strip(" .,;:-")
     return Recommendation(kind, volume, anggaran, rest)
+
+
+@dataclass
+class LevelRecommendation:
+    kind: str | None  # disetujui, tidak_diteruskan, or None: no clear word
+    rank: int | None  # "Prioritas 2"
+    rest: str  # the text without the decision word (and, at the kecamatan, the rank): a reason
+
+
+def parse_level_recommendation(cell: str, *, ranks: bool) -> LevelRecommendation:
+    """Read a desa's, kecamatan's or Bappeda's verification recommendation such as "Prioritas 2", "Layak" or
+    "Tidak layak, lokasi tumpang tindih". `ranks`: the rank is taken out of the text (the kecamatan's)."""
+    rest, found = cell, set()
+    if LEVEL_REFUSAL.search(rest):
+        found.add(decisions.NOT_FORWARDED)
+        rest = LEVEL_REFUSAL.sub(" ", rest)
+    rank = None
+    if ranks and (match := RANK.search(rest)):
+        rank = int(match.group(1))
+        found.add(decisions.FORWARDED)
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    elif RANK.search(rest):
+        found.add(decisions.FORWARDED)  # a desa's own rank: forwarded, the rank stays in the text
+    if (ranks or not RANK.search(rest)) and LEVEL_APPROVAL.search(rest):
+        found.add(decisions.FORWARDED)
+        rest = LEVEL_APPROVAL.sub(" ", rest)
+    kind = found.pop() if len(found) == 1 else None
+    rest = " ".join(rest.split()).strip(" .,;:-")
+    return LevelRecommendation(kind, rank if kind == decisions.FORWARDED else None, rest)
+
+
+def pokir_member(pengusul: str, profil: str) -> dict[str, str]:
+    """The DPRD member, fraksi and dapil a Pokir's Pengusul or Profil cell names (those it names)."""
+    found: dict[str, str] = {}
+    for cell in (pengusul, profil):
+        if "fraksi" not in found and (match := FRAKSI.search(cell)):
+            found["fraksi"] = "Fraksi " + " ".join(match.group(1).split()).strip(" -–")
+        if "dapil" not in found and (match := DAPIL.search(cell)):
+            found["dapil"] = "Dapil " + " ".join(match.group(1).split()).strip(" -–")
+    name = DAPIL.sub(" ", FRAKSI.sub(" ", pengusul))
+    name = MEMBER_TITLE.sub(" ", name)
+    name = " ".join(re.sub(r"\(\s*[,;]?\s*\)", " ", name).split()).strip(" ,;:-()")
+    if name and not re.fullmatch(r"(?i)(?:pokir|pokok\s+pikiran)(?:\s+dprd)?", name):
+        found["anggota_dprd"] = name
+    return found
 
 
 def _sumber(usulan_ke: str, pengusul: str, profil: str) -> str:
@@ -295,6 +381,14 @@ class SipdFormat(ImportFormat):
                 row.err(label("pengusul"), _("paling banyak %(n)s karakter") % {"n": TEXT_LIMITS["pengusul"]})
             data["pengusul"] = pengusul
         data["sumber"] = _sumber(text(row.cell("usulan_ke")), pengusul, text(row.cell("profil")))
+        if data["sumber"] == Usulan.Sumber.POKIR and (row.has("pengusul") or row.has("profil")):
+            member = pokir_member(pengusul, text(row.cell("profil")))
+            for key in ("anggota_dprd", "fraksi", "dapil"):
+                value = member.get(key, "")
+                if len(value) > TEXT_LIMITS[key]:
+                    column = label("pengusul") if row.has("pengusul") else label("profil")
+                    row.err(column, _("%(field)s paling banyak %(n)s karakter") % {"field": key, "n": TEXT_LIMITS[key]})
+                data[key] = value
         data["usulan"] = text(row.cell("usulan"))
         if not data["usulan"]:
             row.err(label("usulan"), _("wajib diisi"))
@@ -341,23 +435,75 @@ class SipdFormat(ImportFormat):
                 bidang = own[0] if len(own) == 1 else None
             data["bidang_urusan"] = bidang
 
-        # TAPD's recommendation comes after SKPD's.
-        rec_key = next((k for k in ("rek_tapd", "rek_skpd") if text(row.cell(k))), None)
-        recommendation = None
-        if rec_key:
-            try:
-                recommendation = parse_recommendation(text(row.cell(rec_key)))
-            except ValueError as exc:
-                row.err(label(rec_key), str(exc))
-        if target is None or not row.ok:
+        # Each recommendation at its own level, in the cycle's order: desa, kecamatan, Bappeda's verification (before
+        # the routing), then the agency's and TAPD's.
+        level_steps = self._level_steps(row)
+        agency_recs = []
+        for key, level in AGENCY_COLUMNS:
+            if cell := text(row.cell(key)):
+                try:
+                    agency_recs.append((key, level, cell, parse_recommendation(cell)))
+                except ValueError as exc:
+                    row.err(label(key), str(exc))
+        if not row.ok:
+            return
+        row.steps.extend(level_steps)
+        if target is None:
+            decided = [key for key, _level, _cell, rec in agency_recs if rec.kind is not None]
+            if decided:
+                row.err(label(decided[0]), _("rekomendasi ini memerlukan SKPD tujuan: isi SKPD tujuan awal atau akhir"))
             return
         if opds.get("opd_awal") and opds["opd_awal"] != target:
             row.steps.append(TrailStep(opd=opds["opd_awal"], column=label("opd_awal")))
         row.steps.append(TrailStep(opd=target, column=label("opd_akhir" if "opd_akhir" in opds else "opd_awal")))
-        if recommendation is None or recommendation.kind is None:
-            return
-        kind, cell = recommendation.kind, text(row.cell(rec_key))
-        step = TrailStep(opd=target, kind=kind, column=label(rec_key))
+        for key, level, cell, recommendation in agency_recs:
+            if recommendation.kind is not None:
+                step = self._agency_step(row, look, target, key, level, cell, recommendation)
+                if step is None:
+                    return
+                row.steps.append(step)
+
+    def _level_steps(self, row: Row) -> list[TrailStep]:
+        """The desa's, kecamatan's and Bappeda's verification recommendations, as steps before the routing."""
+        label, steps = row.label, []
+        is_pokir = row.data.get("sumber") == Usulan.Sumber.POKIR
+        for key, level in LEVEL_COLUMNS:
+            cell = text(row.cell(key))
+            if not cell:
+                continue
+            found = parse_level_recommendation(cell, ranks=level == decisions.Level.KECAMATAN)
+            if found.kind is None:
+                continue  # no clear word ("Dipertimbangkan"): decides nothing, as in the SKPD column
+            if is_pokir and level != decisions.Level.MITRA:
+                row.err(
+                    label(key),
+                    _("usulan Pokir DPRD tidak melalui musrenbang desa atau kecamatan; kosongkan kolom ini"),
+                )
+                continue
+            rank = found.rank
+            if level == decisions.Level.KECAMATAN and found.kind == decisions.FORWARDED:
+                if rank is None:
+                    rank = row.data.get("prioritas")
+                elif not row.data.get("prioritas"):
+                    row.data["prioritas"] = rank  # the usulan's priority at the kecamatan, from its step
+                if rank is not None and not 1 <= rank <= RANK_MAX:
+                    row.err(label(key), _("peringkat harus antara 1 dan %(max)s") % {"max": RANK_MAX})
+                    continue
+            alasan = found.rest
+            if found.kind in decisions.NEEDS_REASON and not alasan:
+                alasan = f"{label(key)} (SIPD): {cell}"
+            steps.append(
+                TrailStep(opd=None, kind=found.kind, alasan=alasan, column=label(key), level=level, prioritas=rank)
+            )
+        return steps
+
+    def _agency_step(
+        self, row: Row, look: Lookups, target: Opd, key: str, level: str, cell: str, recommendation: Recommendation
+    ) -> TrailStep | None:
+        """The agency's (Rekomendasi SKPD) or TAPD's decision on the usulan routed to `target`; None if refused."""
+        data, label = row.data, row.label
+        kind = recommendation.kind
+        step = TrailStep(opd=target, kind=kind, column=label(key), level=level)
         if kind in decisions.ACCEPTED:
             differs = (recommendation.volume is not None and recommendation.volume != data.get("volume")) or (
                 recommendation.anggaran is not None and recommendation.anggaran != data.get("anggaran")
@@ -367,20 +513,20 @@ class SipdFormat(ImportFormat):
                 step.volume, step.anggaran = recommendation.volume, recommendation.anggaran
             elif kind == decisions.ACCEPTED_WITH_CHANGES:
                 row.err(
-                    label(rec_key),
+                    label(key),
                     _("diterima dengan perubahan: tulis Koefisien atau Anggaran yang berbeda dari usulan"),
                 )
-                return
+                return None
             step.alasan = recommendation.rest
         else:
-            step.alasan = recommendation.rest or f"{label(rec_key)} (SIPD): {cell}"
+            step.alasan = recommendation.rest or f"{label(key)} (SIPD): {cell}"
         if kind in decisions.TAKES_ROW:
             step.row = _renja_row_for(row, look, target, cell)
             if step.row is None:
-                return
+                return None
         row_column = label("ref_renja") if text(row.cell("ref_renja")) else label("sub_kegiatan")
-        check_decision(row, step, reason_column=label(rec_key), row_column=row_column, change_column=label(rec_key))
-        row.steps.append(step)
+        check_decision(row, step, reason_column=label(key), row_column=row_column, change_column=label(key))
+        return step
 
 
 SIPD = SipdFormat()

@@ -41,6 +41,7 @@ def usulan_carry_over(*, from_year: FiscalYear, to_year: FiscalYear, by: User | 
         "pengusul",
         "anggota_dprd",
         "fraksi",
+        "dapil",
         "desa_id",
         "alamat",
         "latitude",

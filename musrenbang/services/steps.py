@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from renja.models import FiscalYear, Opd, RenjaRow, User
 from renja.services.revision import plan_changed
 
+from .. import decisions as decisions_table
 from ..models import Decision, Pickup, Usulan
 from . import deciding
 from .deciding import Allocation, _audit_cross_agency_merge
 from .inbox import routing_mail_send
+from .levels import _check_level, level_step_fields
 from .routing import _route_refusal
 from .trail import _ensure_open, status_from_trail
 
@@ -37,6 +39,7 @@ class Step:
     merge_usulan: Usulan | None = None
     merge_row: RenjaRow | None = None
     level: str = Decision.Level.OPD
+    prioritas: int | None = None  # the kecamatan's rank (a step at the kecamatan)
 
 
 class StepRefused(ValidationError):
@@ -76,6 +79,16 @@ def usulan_steps_apply(
     active: dict[int, list[Pickup]] = {}
     for pick in Pickup.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
         active.setdefault(pick.usulan_id, []).append(pick)
+    # The level of the last step, for the usulan that take a Musrenbang-level step (kept in the cycle's order).
+    leveled = [u.pk for u, steps in items if any(s.kind in decisions_table.MUSRENBANG_KINDS for s in steps)]
+    last_level: dict[int, str] = {}
+    for start in range(0, len(leveled), 900):
+        for usulan_id, level in (
+            Decision.objects.filter(usulan_id__in=leveled[start : start + 900])
+            .order_by("usulan_id", "at", "id")
+            .values_list("usulan_id", "level")
+        ):
+            last_level[usulan_id] = level
     decisions: list[Decision] = []
     new_picks: list[tuple[Pickup, Decision]] = []
     cancelled: list[tuple[Pickup, Decision]] = []
@@ -104,6 +117,17 @@ def usulan_steps_apply(
                         usulan=usulan, level=Decision.Level.BAPPEDA, kind=step.kind, opd=step.opd, by=by
                     )
                     parts: list[Allocation] = []
+                elif step.kind in decisions_table.MUSRENBANG_KINDS:
+                    fields = level_step_fields(
+                        usulan,
+                        level=step.level,
+                        kind=step.kind,
+                        alasan=step.alasan,
+                        prioritas=step.prioritas,
+                        previous_level=last_level.get(usulan.pk),
+                    )
+                    decision = Decision(usulan=usulan, level=step.level, kind=step.kind, by=by, **fields)
+                    parts = []
                 else:
                     fields, parts = deciding._decision_fields(
                         usulan,
@@ -116,6 +140,7 @@ def usulan_steps_apply(
                         merge_usulan=step.merge_usulan,
                         merge_row=step.merge_row,
                     )
+                    _check_level(step.kind, step.level)
                     decision = Decision(usulan=usulan, level=step.level, kind=step.kind, by=by, **fields)
             except ValidationError as exc:
                 raise StepRefused(exc, position=position, step=number) from exc
@@ -126,6 +151,7 @@ def usulan_steps_apply(
             if picks:
                 active[usulan.pk] = picks
             usulan.status = status_from_trail([decision])
+            last_level[usulan.pk] = decision.level
             usulan.digabung_ke_id = decision.digabung_ke_usulan_id
             touched[usulan.pk] = usulan
     Decision.objects.bulk_create(decisions, batch_size=500)

@@ -1,5 +1,5 @@
-"""The project format's optional anggota_dprd, fraksi and dapil columns (a Pokir's member in their own fields), and
-its keputusan_opd limited to the routing and an agency's decision (the Musrenbang levels are the app's steps)."""
+"""The project format's optional anggota_dprd, fraksi and dapil columns (a Pokir's member in their own fields) and
+jenis; its keputusan_opd limited to the routing and an agency's decision (the Musrenbang levels are the app's steps)."""
 
 from musrenbang.models import Usulan
 
@@ -32,3 +32,24 @@ def test_a_musrenbang_level_decision_is_not_an_agency_decision_of_the_file(refs,
     content = csv_bytes("MD-9,,,,,,64.02.07.2005,Gapura,0,Dinsos,disetujui,", header=HEADER)
     [(row, column, message)] = rejected(content, planner)
     assert (row, column) == (2, "keputusan_opd") and "keputusan disetujui tidak dikenal" in message
+
+
+def test_jenis_fisik_or_non_fisik_is_read_and_anything_else_refused(refs, planner):
+    header = "id_usulan,kode_desa,usulan,jenis"
+    content = csv_bytes(
+        "J-1,64.02.07.2005,Pelatihan menjahit,non fisik", "J-2,64.02.07.2005,Pembangunan jembatan,", header=header
+    )
+    assert run(content, planner)["baru"] == 2
+    assert dict(Usulan.objects.values_list("id_usulan", "jenis")) == {"J-1": "non_fisik", "J-2": "fisik"}
+    [(row, column, message)] = rejected_after(csv_bytes("J-3,64.02.07.2005,Terapi,lunak", header=header), planner)
+    assert (row, column) == (2, "jenis") and "jenis lunak tidak dikenal (pilihan: fisik, non_fisik)" in message
+
+
+def rejected_after(content, by):
+    import pytest
+
+    from musrenbang import imports
+
+    with pytest.raises(imports.ImportRejected) as exc:
+        run(content, by)
+    return [(i.row, i.column, i.message) for i in exc.value.issues]

@@ -56,6 +56,7 @@ def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs
                 OPD_Tujuan_Akhir="DP3A",
                 Rekomendasi_OPD="Diterima",
                 Rekomendasi_TAPD="Ditolak, melebihi pagu indikatif OPD",
+                Sub_Kegiatan="2.08.07.2.02.0016 Pendampingan anak korban",
                 Anggaran=0,
             ),
             sipd_row(
@@ -68,7 +69,7 @@ def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs
             ),
         ]
     )
-    assert run(content, planner, "sipd.xlsx") == {"baru": 4, "berubah": 0, "sama": 0, "keputusan": 6}
+    assert run(content, planner, "sipd.xlsx") == {"baru": 4, "berubah": 0, "sama": 0, "keputusan": 7}
     first = Usulan.objects.get(id_usulan="900101")
     assert first.desa.kode == "64.02.06.2001" and first.alamat == "RT 04 Dusun Mekar"
     assert (first.latitude, first.longitude) == (Decimal("-0.432100"), Decimal("117.123400"))
@@ -96,7 +97,14 @@ def test_good_sipd_file_matches_names_reads_coordinates_and_recommendations(refs
     )
     third = Usulan.objects.get(id_usulan="900103")
     assert third.desa.kode == "64.02.07.2010" and third.sumber == "pokir" and third.status == "ditolak"
+    # The agency accepted, TAPD refused: both on the trail, each at its level; TAPD's refusal ends the pick-up.
+    assert [(d.level, d.kind) for d in third.decisions.order_by("at", "id")] == [
+        ("bappeda", "diteruskan"),
+        ("opd", "diterima"),
+        ("tapd", "ditolak"),
+    ]
     assert third.decisions.last().alasan == "melebihi pagu indikatif OPD"
+    assert not third.pickups.filter(dibatalkan_oleh__isnull=True).exists()
     fourth = Usulan.objects.get(id_usulan="900104")
     assert (fourth.sumber, fourth.status, fourth.latitude) == ("musrenbang_kecamatan", "baru", None)
 
