@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -27,6 +29,8 @@ def _fetcher():
 
     return RefuseAll()
 
+
+CACHE_S = 24 * 3600  # a printed document is kept a day (its key changes with anything it shows)
 
 _pause_lock = threading.Lock()
 _renders_pausing = 0
@@ -93,10 +97,26 @@ def document_html(tree: dict) -> str:
         )
 
 
-def render_pdf(tree: dict) -> bytes:
-    """Print a document tree as an A4 landscape PDF."""
+def html_to_pdf(html: str) -> bytes:
+    """Print the document's HTML as PDF, fetching nothing."""
     from weasyprint import HTML  # imported lazily: about a second to import
 
-    html = document_html(tree)
     with _collector_paused():
         return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()).write_pdf()
+
+
+def render_pdf(tree: dict) -> bytes:
+    """Print a document tree as an A4 landscape PDF."""
+    return html_to_pdf(document_html(tree))
+
+
+def render_pdf_cached(tree: dict) -> bytes:
+    """The PDF of a tree, printed once for each state of what it shows: the cache key is the SHA-256 of the HTML to
+    print, so a changed row, ceiling, indicator, head, template or printing day prints it again."""
+    html = document_html(tree)
+    key = "dokumen-renja:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        cache.set(key, pdf, CACHE_S)
+    return pdf

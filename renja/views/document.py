@@ -87,10 +87,10 @@ def dokumen(request: HttpRequest) -> HttpResponse:
 @login_required
 def dokumen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The document as an A4 landscape PDF, renja_<year>_<agency>.pdf."""
-    from ..document.pdf import render_pdf
+    from ..document.pdf import render_pdf_cached
 
     tree = _tree(request, pk)
-    return _download(render_pdf(tree), "application/pdf", filename(tree, "pdf"))
+    return _download(render_pdf_cached(tree), "application/pdf", filename(tree, "pdf"))
 
 
 @login_required

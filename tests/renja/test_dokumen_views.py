@@ -154,3 +154,18 @@ def test_the_command_refuses_an_unknown_year_or_agency(plan, tmp_path, args, mes
 def test_the_command_refuses_a_year_without_rows(year, tmp_path):
     with pytest.raises(CommandError, match="Tidak ada OPD yang punya baris Renja tahun 2026."):
         call_command("renja_dokumen", "--year", "2026", "--out", str(tmp_path))
+
+
+def test_the_pdf_download_is_printed_once_per_state_of_the_document(client, plan, opd_a_editor, dinsos, monkeypatch):
+    from renja.document import pdf
+
+    printed = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: printed.append(html) or b"%PDF-" + str(len(printed)).encode())
+    client.force_login(opd_a_editor)
+    url = reverse("renja:dokumen-pdf", args=[dinsos.pk])
+    assert client.get(url).content == b"%PDF-1"
+    assert client.get(url).content == b"%PDF-1" and len(printed) == 1
+    plan[0].pagu += 1
+    plan[0].save(update_fields=["pagu"])
+    assert client.get(url).content == b"%PDF-2", "a changed row prints again"
+    assert client.get(url, {"status": "final"}).content == b"%PDF-3", "another choice of statuses is another document"
