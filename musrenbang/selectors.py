@@ -75,6 +75,28 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
     }
 
 
+def year_status_counts(user, fiscal_year) -> dict[str, list[dict]]:
+    """status_counts per kecamatan and per agency of the year's usulan the user may read, for the usulan list: computed
+    once per plan revision and scope (all usulan, or one agency's), from the cache otherwise (every usulan write
+    raises the revision: renja.services.revision)."""
+    from renja import permissions as rules
+    from renja.services.revision import revision_cached
+
+    from .permissions import usulan_for_user
+
+    if rules.sees_all_usulan(user):
+        scope = "all"
+    else:
+        scope = f"opd{rules.usulan_opd_scope(user) or '-'}"
+    return revision_cached(
+        f"usulan-counts:{scope}",
+        fiscal_year,
+        lambda: status_counts(
+            usulan_for_user(user).filter(fiscal_year=fiscal_year), "desa__parent__nama", "opd_tujuan__singkatan"
+        ),
+    )
+
+
 # --- Acceptance checks (issue 14): warnings shown before an usulan is picked up into a Renja row. They never refuse:
 # the officer may know better (a regency-wide programme reaching a village, a pagu raised at the forum).
 

@@ -127,9 +127,7 @@ def _list_page(
     counts = None
     paginate = {"per_page": 25}
     if not inbox and year is not None:
-        counts = selectors.status_counts(
-            usulan_for_user(user).filter(fiscal_year=year), "desa__parent__nama", "opd_tujuan__singkatan"
-        )
+        counts = selectors.year_status_counts(user, year)  # once per plan revision, not on every view
         if not any(v not in (None, "") for k, v in usulan_filter.form.cleaned_data.items() if k != "tahun"):
             # Only the year is chosen: the list is the counted set, so it needs no count of its own.
             paginate.update(

@@ -3,16 +3,26 @@ rows and their status, usulan and their pick-ups, synonym groups, overlap settle
 
 A page that shows something derived from the plan (the sync view's findings and counts, a list's summary) keeps the
 revision it was computed from and compares one number instead of aggregating the rows; a cached summary is keyed by
-it, so that no write leaves it stale. Writers call plan_changed inside their own transaction: the number goes up
-only if the change commits. The UPDATE locks the year's row until the writer commits, so writes to one year's plan
-take turns at that point (each holds it for the rest of its transaction, milliseconds).
+it (revision_cached), so that no write leaves it stale. Writers call plan_changed inside their own transaction: the
+number goes up only if the change commits. The UPDATE locks the year's row until the writer commits, so writes to one
+year's plan take turns at that point (each holds it for the rest of its transaction, milliseconds); writers take it
+before the rows or usulan they lock, the order imports lock them in, so that two writers never wait on each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
 from django.db.models import F
 
 from ..models import FiscalYear
+
+T = TypeVar("T")
+# A summary cached for a revision is dropped after this long even if nothing changed: every write makes new keys,
+# and the shared cache (a table, settings.CACHES) culls expired entries first, not the log-in throttle's counts.
+SUMMARY_CACHE_S = 600
 
 
 def plan_changed(fiscal_year_id: int) -> None:
@@ -28,3 +38,15 @@ def plan_changed_everywhere() -> None:
 def plan_revision(fiscal_year_id: int) -> int:
     """The year's current revision, read from the database (not from a FiscalYear loaded earlier)."""
     return FiscalYear.objects.filter(pk=fiscal_year_id).values_list("revision", flat=True).first() or 0
+
+
+def revision_cached(name: str, fiscal_year: FiscalYear, compute: Callable[[], T]) -> T:
+    """A year's summary (a list's counts, totals) computed once per plan revision and kept in Django's cache: the key
+    holds the revision of `fiscal_year` as loaded for this request, so that a write (which raises it) is never served
+    a summary from before it. `name` says what is summarised and for whom (its scope)."""
+    key = f"renja:rev:{name}:{fiscal_year.pk}:{fiscal_year.revision}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SUMMARY_CACHE_S)
+    return value

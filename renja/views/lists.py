@@ -16,6 +16,7 @@ from core.tabular import Column
 from .. import permissions, selectors
 from ..filters import RenjaRowFilter
 from ..services.imports import export_cells
+from ..services.revision import revision_cached
 from ..tables import KnownCountPaginator, RenjaRowTable
 
 EXPORT_COLUMNS = [
@@ -96,6 +97,17 @@ def _export_rows(qs):
         ]
 
 
+def _summary(row_filter: RenjaRowFilter, qs) -> tuple[dict, list[dict]]:
+    """The list's totals and pagu per program; for a whole year (no filter but the year, the list as first opened)
+    computed once per plan revision and kept in the cache (every row write raises it: services.revision). Every
+    reader sees every agency's rows (permissions.row_queryset_for_user), so one summary serves them all."""
+    data = row_filter.form.cleaned_data if row_filter.form.is_valid() else {}
+    year = data.get("tahun")
+    if year is None or qs.query.is_empty() or any(v not in (None, "", []) for k, v in data.items() if k != "tahun"):
+        return selectors.row_totals(qs), selectors.pagu_per_program(qs)
+    return revision_cached("renja-summary", year, lambda: (selectors.row_totals(qs), selectors.pagu_per_program(qs)))
+
+
 @login_required
 def row_list(request: HttpRequest) -> HttpResponse:
     base = permissions.row_queryset_for_user(request.user)
@@ -111,7 +123,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
             title="Renja",
             delimiter=csv_delimiter(request.GET),
         )
-    totals = selectors.row_totals(qs)  # all filtered rows, not only the page; also the paginator's count
+    totals, per_program = _summary(row_filter, qs)  # all filtered rows, not only the page; the paginator's count
     table = RenjaRowTable(selectors.rows_for_table(qs))
     configure_table(request, table, per_page=25, paginator_class=KnownCountPaginator, count=totals["n"])
     params = request.GET.copy()
@@ -132,8 +144,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "pagu_text": rupiah(totals["pagu"]),
             "pagu_n1_text": rupiah(totals["pagu_n1"]),
             "per_program": [
-                {**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])}
-                for p in selectors.pagu_per_program(qs)
+                {**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])} for p in per_program
             ],
             "export_query": params.urlencode(),
             "fiscal_year": row_filter.form.cleaned_data.get("tahun") if row_filter.form.is_valid() else None,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.formatting import rupiah
 from renja.models import Wilayah
+from renja.services.revision import plan_changed
 
 from ..factories import make_usulan, make_wilayah
 
@@ -91,7 +92,10 @@ def test_summaries_and_labels_cost_no_query_per_usulan(
     client.get(reverse("musrenbang:usulan-list"))
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("musrenbang:usulan-list"))
+    queries = len(one.captured_queries)  # read now: the next request clears the log
     for i in range(12):
         make_usulan(fiscal_year=year, desa=(places["kel"], places["kb"])[i % 2], opd_tujuan=opd_a if i % 3 else None)
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    plan_changed(year.pk)  # the factory's usulan are no service's write: the cached summary learns of them so
+    client.get(reverse("musrenbang:usulan-list"))  # the summary computed and cached once for the new revision
+    with django_assert_max_num_queries(queries):
         client.get(reverse("musrenbang:usulan-list"))

@@ -10,6 +10,7 @@ from core.form_renderer import ReferenceSelect
 from renja import selectors
 from renja.filters import RenjaRowFilter
 from renja.models import RenjaRow
+from renja.services.revision import plan_changed
 from renja.tables import RenjaRowTable
 
 from ..factories import make_nomenklatur, make_opd, make_row, make_sasaran, make_wilayah
@@ -109,9 +110,12 @@ def test_list_page_draws_no_query_per_row(client, planner, year, opd_a, django_a
     client.get(reverse("renja:row-list"))  # draws the reference lists (a changed list costs one query more, once)
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("renja:row-list"))
+    queries = len(one.captured_queries)  # read now: the next request clears the log
     for _ in range(24):
         make_row(opd=opd_a, fiscal_year=year, lokasi=[kec], sasaran=[lansia])
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    plan_changed(year.pk)  # the factory's rows are no service's write: the cached summary learns of them so
+    client.get(reverse("renja:row-list"))  # the summary computed and cached once for the new revision
+    with django_assert_max_num_queries(queries):
         assert client.get(reverse("renja:row-list")).content.decode().count('class="tag"') == 25
 
 
