@@ -105,3 +105,11 @@ def test_every_program_and_kegiatan_of_the_forum_agencies_has_its_indicator(demo
 def test_the_forums_own_target_groups_are_used(demo, db):
     assert RenjaRow.objects.filter(sasaran__slug="keluarga_berisiko_stunting", opd__singkatan="DP2KB").exists()
     assert RenjaRow.objects.filter(sasaran__slug="odgj").count() == 2
+
+
+def test_rows_for_registered_families_name_their_source_of_data(demo, db):
+    sources = dict(RenjaRow.objects.exclude(sumber_data="").values_list("ref", "sumber_data"))
+    assert sources["2026-DINSOS-008"] == "dtsen" and sources["2026-DP2KB-005"] == "pk"
+    assert sources["2026-DINKES-005"] == "eppgbm"
+    assert RenjaRow.objects.get(ref="2026-DINSOS-008").desil == 4
+    assert not RenjaRow.objects.exclude(sumber_data__in=["dtks", "dtsen"]).filter(desil__isnull=False).exists()
