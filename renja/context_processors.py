@@ -16,6 +16,7 @@ def perms_for_user(request: HttpRequest) -> dict:
         return {}
     return {
         "can_manage_years": permissions.can_manage_years(user),
+        "can_set_ceilings": permissions.can_set_ceilings(user),
         "has_inbox": permissions.has_inbox(user),
         "can_use_admin": bool(user.is_active and user.is_staff),
     }
