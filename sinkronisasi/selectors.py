@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -283,13 +284,19 @@ def sync_is_current(state: SyncState | None, fiscal_year: FiscalYear) -> bool:
 _WORD = re.compile(r"\w+(?:-\w+)*")
 
 
+@lru_cache(maxsize=4096)
+def _words_with_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each word of a text as written, with the stems of its parts: stemmed once per text and process, not once per
+    matched term and page view (a list page asks for the same rows' words for every term of every pair)."""
+    return tuple((m.group(), frozenset(stem(w) for w in normalise(m.group()))) for m in _WORD.finditer(text))
+
+
 def _as_written(stems: set[str], texts: Sequence[str]) -> list[str]:
     """The words of these texts (as written) whose stem is one of `stems`, first occurrence first, each once."""
     found: dict[str, str] = {}
     for text in texts:
-        for match in _WORD.finditer(text or ""):
-            word = match.group()
-            if any(stem(w) in stems for w in normalise(word)):
+        for word, word_stems in _words_with_stems(text or ""):
+            if not word_stems.isdisjoint(stems):
                 found.setdefault(word.lower(), word)
     return list(found.values())
 
