@@ -173,3 +173,27 @@ def test_a_pokir_member_is_read_from_pengusul_or_profil():
         "anggota_dprd": "Hj. Siti Aminah",
     }
     assert member("Pokir DPRD", "") == {}
+
+
+def test_the_shipped_sipd_example_is_read_level_by_level(db):
+    from pathlib import Path
+
+    from renja.models import User
+    from renja.services.demo import seed_demo
+
+    seed_demo(password="uji-demo-2026")
+    example = Path(imports.__file__).resolve().parent.parent / "fixtures" / "contoh" / "sipd_contoh.xlsx"
+    run(example.read_bytes(), User.objects.get(username="perencana"), "sipd_contoh.xlsx")
+    assert [step[:4] for step in _levels("90260411")] == [
+        ("desa", "disetujui", None, None),
+        ("kecamatan", "disetujui", None, 2),
+        ("mitra", "disetujui", None, None),
+        ("bappeda", "diteruskan", "Dinkes", None),
+        ("opd", "diterima_dengan_perubahan", "Dinkes", None),
+    ]
+    assert [step[:2] for step in _levels("90260422")][-2:] == [("opd", "diterima"), ("tapd", "diterima")]
+    assert [step[:2] for step in _levels("90260446")][:3] == [
+        ("desa", "disetujui"),
+        ("kecamatan", "disetujui"),
+        ("mitra", "disetujui"),
+    ]
