@@ -6,41 +6,48 @@ The agencies and the date are real; the people's names are invented for the demo
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from renja.models import FiscalYear, Opd, User
 
-from . import services
+from . import selectors, services
 from .models import Forum
 
 TITLE = "Forum Lintas Perangkat Daerah Bidang Sosial, Kependudukan, Perlindungan Anak dan Kesehatan"
+AGENCIES = ["Dinsos", "DP2KB", "DP3A", "Dinkes"]
+CHAIR = ("Drs. H. Ahmad Rifani, M.Si", "Pembina Utama Muda (IV/c)", "196805121994031007")
+# Name, unit on the list, jabatan, the agency they come from (None: not a participating agency), checked in. The
+# heads of the four agencies come from their profiles (renja's demo seeds them) and sign for them.
 PEOPLE = [
-    ("Drs. H. Ahmad Rifani, M.Si", "Sekretariat Kabupaten", "Asisten Administrasi Umum (Asisten III)", True),
-    ("Ir. Sri Wahyuni, M.T", "Bappeda", "Kepala Bappeda", True),
-    ("Muhammad Arifin, S.Sos", "Bappeda", "Kepala Bidang Pemerintahan dan Pembangunan Manusia", False),
-    ("Rina Kartika, S.E", "Bappeda", "Perencana Ahli Muda", False),
-    ("Hj. Siti Aisyah, S.Sos, M.AP", "Dinas Sosial", "Kepala Dinas", True),
-    ("Bambang Setiawan, S.ST", "Dinas Sosial", "Kepala Bidang Rehabilitasi Sosial", False),
-    ("dr. Hendra Gunawan, M.Kes", "Dinas Kesehatan", "Kepala Dinas", True),
-    ("Nurul Hidayah, S.KM", "Dinas Kesehatan", "Kepala Bidang Kesehatan Masyarakat", False),
-    ("Drs. Yusran Effendi", "DP2KB", "Kepala Dinas", True),
-    ("Dewi Lestari, S.Psi", "DP2KB", "Kepala Bidang Ketahanan dan Kesejahteraan Keluarga", False),
-    ("Hj. Maslinda, S.H., M.H", "DP3A", "Kepala Dinas", True),
-    ("Andi Saputra, S.Kom", "DP3A", "Kepala Bidang Pemenuhan Hak Anak", False),
-    ("Yohanes Pasaribu, S.STP", "Kecamatan Tenggarong", "Sekretaris Camat", False),
-    ("Fitriani, S.Pd", "Forum Anak Daerah Kukar", "Pendamping", False),
-    ("H. Syahrani", "Persatuan Penyandang Disabilitas Indonesia Kukar", "Ketua", True),
+    (CHAIR[0], "Sekretariat Daerah", "Asisten Administrasi Umum (Asisten III)", None, True),
+    ("Ir. Sri Wahyuni, M.T", "Bappeda", "Kepala Bappeda", None, True),
+    ("Muhammad Arifin, S.Sos", "Bappeda", "Kepala Bidang Pemerintahan dan Pembangunan Manusia", None, True),
+    ("Rina Kartika, S.E", "Bappeda", "Perencana Ahli Muda", None, True),
+    ("Bambang Setiawan, S.ST", "Dinas Sosial", "Kepala Bidang Rehabilitasi Sosial", "Dinsos", True),
+    ("Nurul Hidayah, S.KM", "Dinas Kesehatan", "Kepala Bidang Kesehatan Masyarakat", "Dinkes", True),
+    ("Dewi Lestari, S.Psi", "DP2KB", "Kepala Bidang Ketahanan dan Kesejahteraan Keluarga", "DP2KB", True),
+    ("Andi Saputra, S.Kom", "DP3A", "Kepala Bidang Pemenuhan Hak Anak", "DP3A", True),
+    ("Yohanes Pasaribu, S.STP", "Kecamatan Tenggarong", "Sekretaris Camat", None, True),
+    ("Fitriani, S.Pd", "Forum Anak Daerah Kukar", "Pendamping", None, False),
+    ("H. Syahrani", "Persatuan Penyandang Disabilitas Indonesia Kukar", "Ketua", None, True),
 ]
+# The forum's morning: doors at 08.00 WITA, the chair opens at 09.00; one arrival every four minutes.
+CHECK_IN_FROM = datetime.datetime(2025, 3, 12, 8, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+CARRY_REASON = "Belum sempat dibahas dalam forum; dibawa ke Musrenbang kabupaten untuk diputuskan."
 
 
 def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
-    """Create the demo forum as a draft with its attendance (running it again changes nothing)."""
+    """Create the demo forum as a draft with its attendance checked in on the forum's morning, one representative per
+    participating agency (its head), and every usulan its agencies left undecided carried to the Musrenbang
+    kabupaten by the facilitator, so that the forum can be finalised (running it again changes nothing)."""
     existing = Forum.objects.filter(fiscal_year=fiscal_year, judul=TITLE).first()
     if existing is not None:
         return existing
+    agencies = {o.singkatan: o for o in Opd.objects.filter(singkatan__in=AGENCIES)}
     forum = services.forum_create(
         fiscal_year=fiscal_year,
         by=facilitator,
-        opd_list=list(Opd.objects.filter(singkatan__in=["Dinsos", "DP2KB", "DP3A", "Dinkes"])),
+        opd_list=list(agencies.values()),
         data={
             "jenis": Forum.Jenis.FORUM_LINTAS_PD,
             "judul": TITLE,
@@ -49,20 +56,52 @@ def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
             "mulai": datetime.time(9, 0),
             "selesai": datetime.time(12, 30),
             "tempat": "Gedung Bappeda Kukar, Tenggarong",
-            "pimpinan_nama": PEOPLE[0][0],
+            "pimpinan_nama": CHAIR[0],
             "pimpinan_jabatan": "Asisten Administrasi Umum Sekretariat Kabupaten Kutai Kartanegara",
-            "pimpinan_nip": "196805121994031007",
+            "pimpinan_pangkat": CHAIR[1],
+            "pimpinan_nip": CHAIR[2],
             "fasilitator": facilitator,
         },
     )
-    for nama, unsur, jabatan, representative in PEOPLE:
+    heads = [
+        (o.kepala_nama, o.nama, o.kepala_jabatan or "Kepala Dinas", o, o.kepala_pangkat, o.kepala_nip)
+        for o in sorted(agencies.values(), key=lambda o: AGENCIES.index(o.singkatan))
+        if o.kepala_nama
+    ]
+    people = [(n, u, j, agencies.get(a) if a else None, "", "", present) for n, u, j, a, present in PEOPLE]
+    # The chair and Bappeda first, then each agency's head before its staff, then the others.
+    order = people[:4] + [(n, u, j, o, p, nip, True) for n, u, j, o, p, nip in heads] + people[4:]
+    arrival = 0
+    for nama, unsur, jabatan, opd, pangkat, nip, present in order:
+        is_head = any(nama == head[0] for head in heads)
         services.attendee_add(
             forum=forum,
             by=facilitator,
-            checked_in=True,
-            data={"nama": nama, "unsur": unsur, "jabatan": jabatan, "signs_as_representative": representative},
+            checked_in=present,
+            checked_in_at=CHECK_IN_FROM + datetime.timedelta(minutes=4 * arrival) if present else None,
+            data={
+                "nama": nama,
+                "unsur": unsur,
+                "jabatan": jabatan,
+                "opd": opd,
+                "pangkat": pangkat,
+                "nip": nip,
+                "signs_as_representative": is_head,
+            },
         )
+        arrival += 1 if present else 0
+    seed_demo_forum_carry(forum=forum, facilitator=facilitator)
     return forum
+
+
+def seed_demo_forum_carry(*, forum: Forum, facilitator: User) -> int:
+    """The facilitator carries every usulan the forum's agencies left undecided to the Musrenbang kabupaten."""
+    from musrenbang import decisions
+
+    waiting = list(selectors.open_usulan(forum).filter(status=decisions.ROUTED))
+    if not waiting:
+        return 0
+    return services.forum_usulan_carry(forum=forum, usulan_list=waiting, by=facilitator, alasan=CARRY_REASON)
 
 
 # How the demo forum settled the overlaps between its agencies (invented for the demo, as the people are).
