@@ -79,6 +79,15 @@ DEMO_HEADS = {
     ),
 }
 
+# Rows whose file gives the agency's own measure (indikator tambahan OPD) because the official indicator counts
+# documents: the import leaves a new row's official target empty, so the demo sets it (ref → target), while none.
+DEMO_OFFICIAL_TARGETS = {
+    "2026-DINKES-005": "2",
+    "2026-DINKES-007": "2",
+    "2026-DISKAN-002": "6,5",
+    "2026-DP3A-003": "60",
+}
+
 # Pagu indikatif per agency (Rancangan Awal RKPD 2026), a little above each agency's rows; DP2KB's rows exceed its
 # ceiling by Rp1.050.000.000, which the forum has to settle.
 DEMO_CEILINGS = {
@@ -275,6 +284,18 @@ def demo_n1_fill(fiscal_year: FiscalYear, path: Path, by: User | None) -> int:
     return filled
 
 
+def demo_official_targets_fill(fiscal_year: FiscalYear, by: User | None) -> int:
+    """The official target of the rows of DEMO_OFFICIAL_TARGETS that have none; returns how many were set."""
+    rows = (
+        RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=DEMO_OFFICIAL_TARGETS, target__isnull=True)
+        .select_related("fiscal_year", "opd")
+        .order_by("ref")
+    )
+    for row in rows:
+        row_update(row=row, data={"target": parse_decimal(DEMO_OFFICIAL_TARGETS[row.ref])}, by=by)
+    return len(rows)
+
+
 def demo_heads_ensure() -> int:
     """The forum's four agencies' heads (DEMO_HEADS), where an agency has none recorded; returns how many were set."""
     changed = 0
@@ -316,8 +337,9 @@ def demo_program_indicators_create(fiscal_year: FiscalYear) -> int:
 
 @transaction.atomic
 def seed_demo(*, password: str | None = None) -> dict:
-    """Load reference data, the demo year, users and rows with their N+1 forecast, the forum agencies' heads and
-    program/kegiatan indicators, and every demo agency's ceiling. Running it again changes nothing."""
+    """Load reference data, the demo year, users and rows with their N+1 forecast and official targets, the forum
+    agencies' heads and program/kegiatan indicators, and every demo agency's ceiling. Running it
+    again changes nothing."""
     reference_load()
     fy = fiscal_year_ensure(DEMO_YEAR)
     users, shown_password = demo_users_ensure(password)
@@ -330,6 +352,7 @@ def seed_demo(*, password: str | None = None) -> dict:
             if ref in rows and not getattr(rows[ref], flag):
                 row_update(row=rows[ref], data={flag: True}, by=planner)
     filled = demo_n1_fill(fy, path, planner)
+    targets = demo_official_targets_fill(fy, planner)
     heads = demo_heads_ensure()
     ceilings = demo_ceilings_ensure(fy)
     indicators = demo_program_indicators_create(fy)
@@ -341,6 +364,7 @@ def seed_demo(*, password: str | None = None) -> dict:
         "year": fy.year,
         "rows": summary,
         "n1": filled,
+        "targets": targets,
         "heads": heads,
         "ceilings": ceilings,
         "indicators": indicators,

@@ -30,7 +30,8 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "0 baris baru, 0 diperbarui" in out and "tidak diubah" in out
-    assert "N+1 diisi pada 0 baris, kepala 0 OPD, pagu indikatif 0 OPD, 0 indikator" in out
+    assert "N+1 diisi pada 0 baris, target resmi pada 0 baris, kepala 0 OPD, pagu indikatif 0 OPD" in out
+    assert "0 indikator program/kegiatan baru" in out
     assert (PaguOpd.objects.count(), ProgramIndicator.objects.count()) == (ceilings, indicators)
     assert RenjaRow.objects.count() == rows and User.objects.count() == len(roles) + 3
     assert AuditLog.objects.exclude(action__endswith=".imported").count() == audits  # nothing changed, nothing audited
@@ -113,3 +114,17 @@ def test_rows_for_registered_families_name_their_source_of_data(demo, db):
     assert sources["2026-DINKES-005"] == "eppgbm"
     assert RenjaRow.objects.get(ref="2026-DINSOS-008").desil == 4
     assert not RenjaRow.objects.exclude(sumber_data__in=["dtks", "dtsen"]).filter(desil__isnull=False).exists()
+
+
+def test_a_few_rows_carry_the_agencys_own_measure_beside_the_official_indicator(demo, db):
+    pmt = RenjaRow.objects.get(ref="2026-DINKES-005")
+    assert (pmt.target, pmt.satuan) == (Decimal("2"), "Dokumen") and (
+        pmt.indikator_opd,
+        pmt.target_opd,
+        pmt.satuan_opd,
+    ) == (
+        "Jumlah balita gizi kurang dan ibu hamil KEK yang mendapat PMT lokal",
+        Decimal("640"),
+        "Orang",
+    )
+    assert RenjaRow.objects.exclude(indikator_opd="").count() == 4

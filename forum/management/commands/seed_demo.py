@@ -35,7 +35,8 @@ class Command(BaseCommand):
             f"Demo Renja {year.year}: {rows['baru']} baris baru, {rows['berubah']} diperbarui, {rows['sama']} tetap."
         )
         self.stdout.write(
-            f"Demo {year.year}: N+1 diisi pada {result['n1']} baris, kepala {result['heads']} OPD, "
+            f"Demo {year.year}: N+1 diisi pada {result['n1']} baris, "
+            f"target resmi pada {result['targets']} baris, kepala {result['heads']} OPD, "
             f"pagu indikatif {result['ceilings']} OPD, {result['indicators']} indikator program/kegiatan baru."
         )
         self.stdout.write(
