@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import angka, nip, place_label
 from musrenbang import decisions
 from musrenbang.models import Decision, Pickup, Usulan
-from renja.models import PaguOpd, RenjaRow
+from renja import selectors as renja_selectors
+from renja.models import RenjaRow
 from sinkronisasi import selectors as sync_selectors
 
 from .models import Forum
@@ -119,32 +120,20 @@ def carried_usulan(forum: Forum):
 
 
 def ceilings(forum: Forum) -> list[dict]:
-    """Each participating agency's pagu indikatif (PaguOpd) against the sum of its rows of the year: `selisih` is
-    the sum minus the ceiling (over the ceiling when positive); `pagu` is None where Bappeda set no ceiling."""
-    agencies = list(forum.opd.order_by("kode_unit", "singkatan"))
-    ceiling = dict(
-        PaguOpd.objects.filter(fiscal_year=forum.fiscal_year, opd__in=agencies).values_list("opd_id", "pagu")
-    )
-    sums = dict(
-        RenjaRow.objects.filter(fiscal_year=forum.fiscal_year, opd__in=agencies)
-        .values("opd")
-        .annotate(total=Sum("pagu"))
-        .values_list("opd", "total")
-    )
-    out = []
-    for opd in agencies:
-        pagu, total = ceiling.get(opd.pk), sums.get(opd.pk) or 0
-        out.append(
-            {
-                "singkatan": opd.singkatan,
-                "nama": opd.nama,
-                "pagu": pagu,
-                "jumlah": total,
-                "selisih": total - pagu if pagu is not None else None,
-                "melebihi": pagu is not None and total > pagu,
-            }
-        )
-    return out
+    """Each participating agency's pagu indikatif (PaguOpd) against the sum of its rows of the year, as JSON-ready
+    data (renja.selectors.ceiling_status): `selisih` is the sum minus the ceiling (over it when positive); `pagu` is
+    None where Bappeda set no ceiling."""
+    return [
+        {
+            "singkatan": c.opd.singkatan,
+            "nama": c.opd.nama,
+            "pagu": c.pagu,
+            "jumlah": c.jumlah,
+            "selisih": c.difference,
+            "melebihi": c.over,
+        }
+        for c in renja_selectors.ceiling_status(forum.fiscal_year, opd_ids=forum.opd.values_list("pk", flat=True))
+    ]
 
 
 def finalise_facts(forum: Forum) -> dict[str, int]:
