@@ -51,7 +51,7 @@ def test_forum_agencies_are_in_urusan_order(client, facilitator, forum_agencies,
     client.force_login(facilitator)
     form = client.get(reverse("forum:forum-create")).content.decode()
     assert _option_order(form, URUSAN_ORDER) == URUSAN_ORDER
-    forum_services.forum_create(
+    forum = forum_services.forum_create(
         fiscal_year=year,
         opd_list=list(forum_agencies.values()),
         by=facilitator,
@@ -69,6 +69,8 @@ def test_forum_agencies_are_in_urusan_order(client, facilitator, forum_agencies,
     )
     listing = client.get(reverse("forum:forum-list")).content.decode()
     assert ", ".join(URUSAN_ORDER) in listing
+    attendance = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
+    assert "; ".join(forum_agencies[s].nama for s in URUSAN_ORDER) in attendance
 
 
 def test_the_renja_documents_supporting_agencies_are_in_urusan_order(forum_agencies, year):
