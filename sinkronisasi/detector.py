@@ -19,7 +19,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .text import GOVERNANCE_HEADS, GOVERNANCE_NOUNS
+
+ACTION_TERMS = GOVERNANCE_HEADS | GOVERNANCE_NOUNS
+
 KODE, USULAN, SASARAN_LOKASI, URAIAN = "kode", "usulan", "sasaran_lokasi", "uraian"
+JENIS_BERBEDA = "jenis_berbeda"
+# Terms starting with this are facts about the row (its kind), not words: no weight, no blocks.
+MARKER = "!"
 
 # Target groups too broad to say two rows serve the same people.
 BROAD_GROUPS = frozenset({"masyarakat_umum"})
@@ -57,6 +64,11 @@ class Params:
     elsewhere: float = 0.0
     # Weight of words that name a target group in the text (the groups are compared on their own).
     group_term_weight: float = 0.35
+    # Weight of words of data, planning and coordination work ("verifikasi", "data", "koordinasi"): they say what
+    # kind of row it is (compared on its own), not what it is about.
+    action_term_weight: float = 0.35
+    # A data, planning, coordination or monitoring row against a row that delivers something: not the same work.
+    kind_mismatch: float = 0.35
 
 
 @dataclass
@@ -71,6 +83,11 @@ class RowFacts:
     groups: frozenset[str]  # target-group slugs
     terms: dict[str, float]  # term -> field weight (see text.weighted_terms)
     usulan: frozenset[int] = frozenset()
+
+    @property
+    def kind(self) -> str:
+        """ "kelola" (data, planning, coordination, monitoring) or "layanan" (delivers something); see text.row_kind."""
+        return "kelola" if MARKER + "kelola" in self.terms else "layanan"
 
 
 @dataclass
@@ -165,13 +182,17 @@ class Detector:
         top = self._top.get(row_id)
         if top is None:
             vec = self.vector(row_id)
-            usable = [t for t in self.rows[row_id].terms if self.df[t] <= self.params.max_df]
+            usable = [t for t in self.rows[row_id].terms if self.df[t] <= self.params.max_df and t[0] != MARKER]
             top = self._top[row_id] = set(sorted(usable, key=lambda t: (-vec[t], t))[: self.params.prefix_terms])
         return top
 
     def _vector(self, row: RowFacts) -> dict[str, float]:
-        gw = self.params.group_term_weight
-        vec = {t: w * self._idf(t) * (gw if t in self.group_terms else 1.0) for t, w in row.terms.items()}
+        gw, aw = self.params.group_term_weight, self.params.action_term_weight
+        vec = {
+            t: w * self._idf(t) * (gw if t in self.group_terms else aw if t in ACTION_TERMS else 1.0)
+            for t, w in row.terms.items()
+            if t[0] != MARKER
+        }
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
@@ -198,6 +219,8 @@ class Detector:
                 self.by_usulan[u].append(row.id)
 
     def _block_add(self, row_id: int, term: str) -> None:
+        if term[0] == MARKER:
+            return
         self.by_term_any[term].append(row_id)
         keys = self.keys[row_id]
         if keys is None:
@@ -207,6 +230,8 @@ class Detector:
                 self.by_term_place[(term, k)].append(row_id)
 
     def _block_remove(self, row_id: int, term: str, keys: frozenset[str] | None) -> None:
+        if term[0] == MARKER:
+            return
         for block, key in (
             (self.by_term_any, term),
             *(((self.by_term_wide, term),) if keys is None else ((self.by_term_place, (term, k)) for k in keys)),
@@ -361,6 +386,9 @@ class Detector:
             "disjoint": p.group_disjoint,
         }[relation]
         work = text * factor
+        if ra.kind != rb.kind:
+            work *= p.kind_mismatch
+            signals[JENIS_BERBEDA] = True
         if meet:
             if relation == "shared" and places and not signals["se_kabupaten"]:
                 work = 1 - (1 - work) * (1 - p.group_place_lift)

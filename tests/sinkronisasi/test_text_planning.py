@@ -1,0 +1,89 @@
+"""Planners' spelling, the kind of a row (delivery vs data/planning/coordination) and how the detector weighs it."""
+
+from sinkronisasi import text
+from sinkronisasi.detector import Detector, Params, RowFacts
+from sinkronisasi.evaluation import default_vocabulary
+
+
+def test_shorthand_is_written_out_before_stemming():
+    assert text.normalise("rumah tak layak huni yg rusak, kel. Loa Ipuh") == [
+        "rumah",
+        "tidak",
+        "layak",
+        "huni",
+        "yang",
+        "rusak",
+        "kelurahan",
+        "loa",
+        "ipuh",
+    ]
+    assert text.normalise("Sarpras dll") == ["sarana", "prasarana"]
+    # "tak" and "tidak" now give the same terms
+    vocabulary = default_vocabulary()
+    assert text.terms("perbaikan rumah tak layak huni", vocabulary) == text.terms(
+        "perbaikan rumah tidak layak huni", vocabulary
+    )
+
+
+def test_filler_words_go_under_the_stems_the_stemmer_gives():
+    # "fasilitasi" stems to "fasilitas", "kelurahan" to "lurah": neither may count as similar work
+    assert text.terms("Fasilitasi kelurahan dan kecamatan", text.Vocabulary()) == []
+
+
+def test_row_kind_from_the_name():
+    for name in (
+        "Pemutakhiran Data Keluarga Berisiko Stunting (Verval KRS)",
+        "Koordinasi Konvergensi Percepatan Penurunan Stunting",
+        "Pendataan Fakir Miskin",
+        "Pemantauan Kualitas Air Sungai",
+        "Fasilitasi Penyusunan Profil Desa",
+        "Penguatan Aplikasi Data Kekerasan",
+    ):
+        assert text.row_kind(name) == "kelola", name
+    for name in (
+        "Pemberian Makanan Tambahan bagi Balita",
+        "Pemicuan STBM dan Verifikasi Desa ODF",
+        "Koordinasi, Sosialisasi dan Pelaksanaan Kampung Siaga Bencana",
+        "Bedah Rumah Warga Miskin",
+        "",
+    ):
+        assert text.row_kind(name) == "layanan", name
+
+
+def _terms(nama, keterangan=""):
+    return text.row_terms(
+        nama=nama, keterangan=keterangan, indikator="", sub_kegiatan="", vocabulary=default_vocabulary()
+    )
+
+
+def test_the_kind_is_a_marker_among_the_terms_never_a_matched_word():
+    terms = _terms("Pemutakhiran Data Balita Stunting")
+    assert terms[text.KELOLA] == 0.0
+    assert text.KELOLA not in _terms("Pemberian Makanan Tambahan Balita Stunting")
+    rows = [
+        RowFacts(1, 1, "1.02.02.2.01.0001", False, frozenset(), frozenset({"balita"}), terms),
+        RowFacts(2, 2, "1.02.02.2.01.0002", False, frozenset(), frozenset({"balita"}), terms),
+    ]
+    detector = Detector(rows)
+    finding = detector.score(1, 2)
+    assert finding.score > 0.9  # two data rows on the same data: the same work
+    assert all(not t.startswith("!") for t in finding.signals["istilah"])
+    assert text.KELOLA not in detector.vector(1)
+
+
+def test_a_data_row_meeting_a_delivery_row_for_the_same_people_is_weighed_down():
+    service = _terms("Pemberian Makanan Tambahan Balita Stunting", "Makanan tambahan balita stunting di posyandu")
+    data = _terms("Pendataan Balita Stunting", "Makanan tambahan balita stunting di posyandu")
+    other = _terms("Pemberian Makanan Tambahan Balita Stunting", "Makanan tambahan balita stunting di posyandu")
+
+    def pair(terms_b):
+        rows = [
+            RowFacts(1, 1, "1.02.02.2.01.0001", False, frozenset(), frozenset({"balita"}), service),
+            RowFacts(2, 2, "1.02.02.2.01.0002", False, frozenset(), frozenset({"balita"}), terms_b),
+        ]
+        return Detector(rows).score(1, 2)
+
+    same_kind, kinds_differ = pair(other), pair(data)
+    assert same_kind.score >= Params().threshold and "jenis_berbeda" not in same_kind.signals
+    assert kinds_differ.signals["jenis_berbeda"] is True
+    assert kinds_differ.score <= same_kind.score * Params().kind_mismatch + 0.01
