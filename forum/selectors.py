@@ -146,6 +146,7 @@ def finalise_facts(forum: Forum) -> dict[str, int]:
         "baris": agreed_rows(forum).count(),
         "terbuka_usulan": open_usulan(forum).count(),
         "dibawa": carried_usulan(forum).count(),
+        "dikembalikan": routed_usulan(forum).filter(status=decisions.RETURNED).count(),
         "usulan": not_agreed_usulan(forum, pokir=False).count(),
         "pokir": not_agreed_usulan(forum, pokir=True).count(),
         "peserta": people.count(),

@@ -97,7 +97,7 @@ def _detail(request, forum, *, attendee_form=None, clauses_form=None, status=200
         "can_run": can_run,
         "editable": can_run and forum.is_draft,
         "opd": list(forum.opd.all()),
-        "people": list(forum.attendance.all()),
+        "people": list(forum.attendance.select_related("opd")),
         "clauses": [(selectors.ordinal(c.position), c.text) for c in forum.clauses.all()],
         "attendee_form": attendee_form or AttendeeForm(forum=forum),
         "clauses_form": clauses_form or ClausesForm(initial={"text": "\n\n".join(c.text for c in forum.clauses.all())}),
@@ -229,6 +229,14 @@ def forum_finalise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(n)s program beririsan yang disepakati tercantum di Lampiran V.") % {"n": facts["beririsan"]},
         _("%(n)s usulan yang dibawa ke Musrenbang kabupaten tercantum di Lampiran VI.") % {"n": facts["dibawa"]},
     ]
+    if facts["dikembalikan"]:
+        lines.append(
+            _(
+                "%(n)s usulan dikembalikan oleh OPD peserta dan tercantum di Lampiran III; bila menjadi kewenangan "
+                "OPD peserta lain, teruskan di forum (halaman forum) lalu putuskan sebelum finalisasi."
+            )
+            % {"n": facts["dikembalikan"]}
+        )
     undecided = selectors.undecided_usulan(forum) if facts["terbuka_usulan"] else []
     if undecided:
         lines.append(

@@ -106,6 +106,8 @@ def test_an_usulan_returned_between_participants_is_rerouted_at_the_forum_and_de
     client.force_login(facilitator)
     page = client.get(reverse("forum:forum-detail", args=[forum_full.pk])).content.decode()
     assert reverse("forum:usulan-reroute", args=[forum_full.pk, returned.pk]) in page
+    confirm = client.get(reverse("forum:forum-finalise-confirm", args=[forum_full.pk])).content.decode()
+    assert "2 usulan dikembalikan oleh OPD peserta" in confirm  # USL-030 and the Pokir of the fixture
     client.post(reverse("forum:usulan-reroute", args=[forum_full.pk, returned.pk]), {"opd": opd_b.pk})
     returned.refresh_from_db()
     assert (returned.opd_tujuan, returned.status) == (opd_b, "diteruskan")
