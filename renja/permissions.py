@@ -277,6 +277,13 @@ def document_opds(user: User) -> QuerySet[Opd]:
     return Opd.objects.none()
 
 
+def may_print_document(user: User, opd_id: int) -> bool:
+    """Whether `document_opds(user)` holds the agency, without a query (for links to its document and changes)."""
+    if is_planner(user) or is_facilitator(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.role in OPD_ROLES and user.opd_id == opd_id)
+
+
 def get_document_opd_for_user(user: User, pk: int) -> Opd:
     """The agency whose Renja document is asked for, if the user may print it (404 otherwise)."""
     return get_object_or_404(document_opds(user), pk=pk)

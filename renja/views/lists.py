@@ -151,6 +151,7 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "can_create": permissions.can_create_rows(request.user),
             "can_import": permissions.can_import(request.user),
             "ceiling": ceiling,
+            "plan_links": ceiling is not None and permissions.may_print_document(request.user, ceiling.opd.pk),
         },
     )
 

@@ -216,3 +216,19 @@ def test_the_renja_list_of_one_agency_shows_its_ceiling(client, year, opd_a, opd
     assert 'id="pagu-opd"' not in client.get(url, {"tahun": 2026}).content.decode()  # every agency: no ceiling
     html = client.get(url, {"tahun": 2026, "opd": opd_b.pk}).content.decode()
     assert "Pagu indikatif DP3A belum ditetapkan Bappeda" in html
+
+
+def test_the_renja_list_of_one_agency_links_its_document_and_its_changes_for_who_may_open_them(
+    client, year, opd_a, opd_b, planner, opd_b_editor
+):
+    make_row(opd=opd_a, fiscal_year=year, pagu=50)
+    url = reverse("renja:row-list")
+    client.force_login(planner)
+    html = client.get(url, {"tahun": 2026, "opd": opd_a.pk}).content.decode()
+    assert f"{reverse('renja:dokumen')}?opd={opd_a.pk}&amp;tahun=2026" in html
+    assert f"{reverse('renja:perubahan')}?tahun=2026&amp;opd={opd_a.pk}" in html
+    assert 'id="dokumen-opd"' not in client.get(url, {"tahun": 2026}).content.decode()  # no single agency
+    client.force_login(opd_b_editor)  # reads agency A's rows, but A's document answers 404 to them: no link
+    assert 'id="dokumen-opd"' not in client.get(url, {"tahun": 2026, "opd": opd_a.pk}).content.decode()
+    html = client.get(url, {"tahun": 2026, "opd": opd_b.pk}).content.decode()
+    assert f"{reverse('renja:dokumen')}?opd={opd_b.pk}&amp;tahun=2026" in html
