@@ -472,10 +472,18 @@ def verify(request: HttpRequest) -> HttpResponse:
 def verify_detail(request: HttpRequest, sha: str) -> HttpResponse:
     """Public: the key facts of the berita acara with this fingerprint, or a clear 'not genuine'."""
     ba = BeritaAcara.objects.select_related("forum").filter(sha256=sha.lower()).first()
+    # Those present (a document signed before snapshot versi 2 counted everyone on the list).
+    present = ba.snapshot.get("jumlah_hadir", ba.snapshot.get("jumlah_peserta")) if ba else None
     return render(
         request,
         "forum/verify.html",
-        {"form": VerifyForm(initial={"sidik_jari": sha}), "ba": ba, "checked": True, "sha": sha},
+        {
+            "form": VerifyForm(initial={"sidik_jari": sha}),
+            "ba": ba,
+            "checked": True,
+            "sha": sha,
+            "present": present,
+        },
         status=200 if ba else 404,
     )
 

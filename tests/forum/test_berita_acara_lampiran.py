@@ -260,3 +260,10 @@ def test_a_signed_v1_berita_acara_verifies_after_migration_0005(client, year, fa
     assert stored.snapshot == V1_SNAPSHOT and services.fingerprint(stored.snapshot) == sha == stored.sha256
     page = client.get(reverse("forum:verify-detail", args=[sha]))
     assert page.status_code == 200 and "Asli." in page.content.decode()
+    assert "1 peserta, 1 baris Renja disepakati" in page.content.decode()
+
+
+def test_the_verification_page_counts_those_present(client, forum_full, facilitator, verify_url):
+    ba = services.forum_finalise(forum=forum_full, by=facilitator, verify_url_for=verify_url)
+    page = client.get(reverse("forum:verify-detail", args=[ba.sha256])).content.decode()
+    assert "2 peserta, 2 baris Renja disepakati" in page  # 3 on the list, 2 checked in
