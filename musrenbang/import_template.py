@@ -29,6 +29,7 @@ def usulan_template() -> bytes:
         required=PROJECT_REQUIRED,
         dropdowns={
             "sumber": DropDown(Usulan.Sumber.values),
+            "jenis": DropDown(Usulan.Jenis.values),
             "kode_desa": DropDown([p[0] for p in places]),
             "kode_bidang_urusan": DropDown([b.kode for b in bidang]),
             "sasaran": DropDown([g.slug for g in groups], strict=False),
@@ -41,6 +42,7 @@ def usulan_template() -> bytes:
             "anggaran": _("Rupiah bulat, mis. 150000000."),
             "ref_renja": _("Ref baris Renja; wajib untuk diterima, diterima dengan perubahan dan digabung."),
             "alasan": _("Wajib untuk ditolak, dikembalikan dan digabung."),
+            "anggota_dprd": _("Untuk Pokir: nama anggota DPRD, fraksi dan daerah pemilihan di kolom berikutnya."),
         },
         references=[
             ReferenceSheet(_("Desa"), [_("kode"), _("tingkat"), _("nama"), _("kecamatan")], places),

@@ -47,6 +47,8 @@ def test_template_has_header_lists_and_reference_sheets(client, planner, referen
     lists = _lists(workbook)
     assert lists["sumber"] == list(Usulan.Sumber.values)
     assert "diterima" in lists["keputusan_opd"] and "ditutup" not in lists["keputusan_opd"]
+    assert "disetujui" not in lists["keputusan_opd"]  # the Musrenbang levels are the app's steps, not the file's
+    assert lists["jenis"] == ["fisik", "non_fisik"]
     assert lists["opd_tujuan"] == ["DP3A", "Dinsos"]
     assert lists["kode_desa"] == ["64.02.06.1001", "64.02.06.2001"]  # desa and kelurahan, not the kecamatan
     assert "1.06" in lists["kode_bidang_urusan"] and lists["sasaran"] == ["anak"]
