@@ -119,8 +119,7 @@ def test_the_css_styles_only_badges_of_the_table():
     known = {t.badge for t in decisions.DECISION_TYPES} | {decisions.INITIAL_BADGE}
     assert styled and styled <= known
     # Plain badges (the new levels' colours wait for static/css/renja.css).
-    colourless = {"badge-u-baru", "badge-u-ditutup", "badge-u-disetujui", "badge-u-tidak_diteruskan"}
-    colourless |= {"badge-u-dibawa_kabupaten"}
+    colourless = {"badge-u-baru", "badge-u-ditutup"}
     assert known - styled == colourless
 
 
