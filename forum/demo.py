@@ -33,6 +33,7 @@ PEOPLE = [
 ]
 # The forum's morning: doors at 08.00 WITA, the chair opens at 09.00; one arrival every four minutes.
 CHECK_IN_FROM = datetime.datetime(2025, 3, 12, 8, 0, tzinfo=ZoneInfo("Asia/Makassar"))
+CARRIED_AT = datetime.datetime(2025, 3, 12, 12, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 CARRY_REASON = "Belum sempat dibahas dalam forum; dibawa ke Musrenbang kabupaten untuk diputuskan."
 
 
@@ -97,11 +98,25 @@ def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
 def seed_demo_forum_carry(*, forum: Forum, facilitator: User) -> int:
     """The facilitator carries every usulan the forum's agencies left undecided to the Musrenbang kabupaten."""
     from musrenbang import decisions
+    from musrenbang.models import Decision, Usulan
 
     waiting = list(selectors.open_usulan(forum).filter(status=decisions.ROUTED))
     if not waiting:
         return 0
-    return services.forum_usulan_carry(forum=forum, usulan_list=waiting, by=facilitator, alasan=CARRY_REASON)
+    carried = services.forum_usulan_carry(forum=forum, usulan_list=waiting, by=facilitator, alasan=CARRY_REASON)
+    # Dated at the forum's close, as the demo's other steps are dated in the 2025 cycle (recorded today, they would
+    # tell a forum of 12 March 2025 about steps after it). Demo data only: the trail is never rewritten otherwise.
+    steps = list(
+        Decision.objects.filter(usulan__in=waiting, kind=selectors.CARRIED, level=Decision.Level.FORUM)
+        .select_related("usulan")
+        .order_by("usulan__id_usulan")
+    )
+    for i, step in enumerate(steps):
+        step.at = CARRIED_AT + datetime.timedelta(seconds=20 * i)
+        step.usulan.diputuskan_pada = step.at
+    Decision.objects.bulk_update(steps, ["at"])
+    Usulan.objects.bulk_update([step.usulan for step in steps], ["diputuskan_pada"])
+    return carried
 
 
 # How the demo forum settled the overlaps between its agencies (invented for the demo, as the people are).

@@ -31,6 +31,11 @@ def test_the_demo_forum_keeps_its_own_timeline_and_accounts_for_every_usulan(db,
     assert not selectors.undecided_usulan(forum)
     carried = selectors.carried_usulan(forum)
     assert carried.exists() and {list(u.decisions.all())[-1].level for u in carried} == {"forum"}
+    closing = [list(u.decisions.all())[-1].at.astimezone(WITA) for u in carried]
+    assert all(  # carried at the forum's close, not at seeding time
+        datetime.datetime(2025, 3, 12, 12, 0, tzinfo=WITA) <= t <= datetime.datetime(2025, 3, 12, 12, 30, tzinfo=WITA)
+        for t in closing
+    )
     ba = services.forum_finalise(
         forum=forum, by=User.objects.get(username="fasilitator"), verify_url_for=lambda sha: f"https://contoh/{sha}"
     )
