@@ -9,11 +9,11 @@ from core.formatting import place_label
 from core.tabular import Column, DropDown, ReferenceSheet, write_template
 
 from . import permissions
-from .models import KelompokSasaran, Nomenklatur, RenjaRow, User, Wilayah
-from .services.imports import ALL_COLUMNS, REQUIRED_COLUMNS
+from .models import KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
+from .services.imports import ALL_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS
 from .services.rows import opd_bidang_codes
 
-KINDS = {"pagu": "rupiah", "target": "number", "desil": "integer"}
+KINDS = {"pagu": "rupiah", "target": "number", "desil": "integer", "pagu_n1": "rupiah", "target_n1": "number"}
 
 
 def sub_kegiatan_for_template(user: User) -> list[tuple[str, str, str, str]]:
@@ -61,8 +61,9 @@ def places_for_template(*, kecamatan: bool = True) -> list[tuple[str, str, str, 
 
 def renja_template(user: User) -> bytes:
     """The Renja import template for `user`: agencies they may import for, their sub kegiatan, places, target
-    groups and sources of funds."""
+    groups and sources of funds; every active agency as lead or supporting agency."""
     opds = list(permissions.editable_opds(user).filter(aktif=True).order_by("kode_unit", "singkatan"))
+    partners = list(Opd.objects.filter(aktif=True).order_by("kode_unit", "singkatan").values_list("singkatan", "nama"))
     sub_kegiatan = sub_kegiatan_for_template(user)
     places = places_for_template()
     groups = list(KelompokSasaran.objects.filter(aktif=True).order_by("slug"))
@@ -78,6 +79,9 @@ def renja_template(user: User) -> bytes:
             "sumber_dana": DropDown([value for value, _label in sources]),
             "sumber_data": DropDown(list(RenjaRow.SumberData.values)),
             "desil": DropDown([str(n) for n in range(1, 11)]),
+            **{flag: DropDown(["ya", "tidak"]) for flag in FLAG_COLUMNS},
+            "opd_pengampu": DropDown([singkatan for singkatan, _nama in partners]),
+            "opd_pendukung": DropDown([singkatan for singkatan, _nama in partners], strict=False),
         },
         hints={
             "ref": _("Rujukan tetap baris, unik per tahun; ref yang sama memperbarui baris."),
@@ -92,6 +96,13 @@ def renja_template(user: User) -> bytes:
             "desil": _("Hanya untuk dtks/dtsen: desil tertinggi yang disasar, 1 sampai 10."),
             "lokasi": _("Kode kecamatan/desa dari lembar Wilayah, dipisah titik koma; kosong = se-kabupaten."),
             "sasaran": _("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
+            "target_n1": _("Prakiraan maju: target tahun berikutnya, angka, mis. 97,5; kosong berarti belum ada."),
+            "pagu_n1": _("Prakiraan maju: pagu tahun berikutnya, Rupiah bulat; kosong berarti belum ada."),
+            "prioritas_nasional": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+            "prioritas_daerah": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+            "quick_win": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+            "opd_pengampu": _("Singkatan OPD yang mengampu, bila bukan OPD pemilik baris; kosong = OPD pemilik."),
+            "opd_pendukung": _("Singkatan OPD pendukung dari lembar OPD, dipisah titik koma, mis. Dinkes;DP3A."),
         },
         references=[
             ReferenceSheet(
@@ -99,7 +110,7 @@ def renja_template(user: User) -> bytes:
             ),
             ReferenceSheet(_("Wilayah"), [_("kode"), _("tingkat"), _("nama"), _("kecamatan")], places),
             ReferenceSheet(_("Sasaran"), [_("kode"), _("nama")], [(g.slug, g.nama) for g in groups]),
-            ReferenceSheet(_("OPD"), [_("singkatan"), _("nama")], [(o.singkatan, o.nama) for o in opds]),
+            ReferenceSheet(_("OPD"), [_("singkatan"), _("nama")], partners),  # the lead and supporting agencies too
             ReferenceSheet(_("Sumber dana"), [_("kode"), _("nama")], [(v, str(label)) for v, label in sources]),
         ],
     )

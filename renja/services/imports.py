@@ -1,8 +1,10 @@
 """Import of Renja rows from CSV/XLSX: validate everything, then write all rows or none.
 
 Columns: ref, opd, kode_sub_kegiatan, nama, indikator, target, satuan, pagu, lokasi, sasaran, sumber_dana, keterangan,
-sumber_data, desil. ref, opd, kode_sub_kegiatan and pagu are required; an optional column that is absent leaves that
-field of existing rows as it is.
+sumber_data, desil, target_n1, pagu_n1 (the forecast for the year after, prakiraan maju), prioritas_nasional,
+prioritas_daerah, quick_win (ya/tidak), opd_pengampu, opd_pendukung (agencies' singkatan). ref, opd, kode_sub_kegiatan
+and pagu are required; an optional column that is absent leaves that field of existing rows as it is, one present but
+empty clears it.
 
 A row's official name, indicator and unit are its sub kegiatan's. `nama` is the agency's rincian (empty, or the
 official name, means none); `indikator`/`satuan` that differ from the sub kegiatan's are the agency's extra indicator,
@@ -64,7 +66,17 @@ ALL_COLUMNS = [
     "keterangan",
     "sumber_data",
     "desil",
+    "target_n1",
+    "pagu_n1",
+    "prioritas_nasional",
+    "prioritas_daerah",
+    "quick_win",
+    "opd_pengampu",
+    "opd_pendukung",
 ]
+# The row's flags as the regulation's table prints them; a cell says yes or no (parse_flag).
+FLAG_COLUMNS = ("prioritas_nasional", "prioritas_daerah", "quick_win")
+FLAG_WORDS = {"ya": True, "1": True, "true": True, "x": True, "tidak": False, "0": False, "false": False, "": False}
 REQUIRED_COLUMNS = ["ref", "opd", "kode_sub_kegiatan", "pagu"]
 OPTIONAL_COLUMNS = [c for c in ALL_COLUMNS if c not in REQUIRED_COLUMNS]
 # The columns read against the sub kegiatan: the agency's wording and its extra indicator (see `_interpret`).
@@ -106,6 +118,20 @@ class ImportPlan:
 def parse_decimal(value: Any) -> Decimal | None:
     """A target: 95,5 or 95.5 or 1.000.000 or a spreadsheet number, within RenjaRow.target; empty means none."""
     return importing.parse_decimal(value, RenjaRow, "target")
+
+
+def parse_flag(value: Any) -> bool:
+    """A yes/no cell: ya/tidak, 1/0, true/false (a spreadsheet's TRUE/FALSE and 1.0 too), x or empty."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value if value is not None else "").strip()
+    if text.lower() not in FLAG_WORDS:
+        raise ValueError(
+            _("%(value)s bukan ya atau tidak (isi ya/tidak, 1/0, true/false, atau x/kosong)") % {"value": text[:20]}
+        )
+    return FLAG_WORDS[text.lower()]
 
 
 def parse_desil(value: Any) -> int | None:
@@ -241,7 +267,7 @@ def _compare_batch(
     existing = {
         r.ref: r
         for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, ref__in=[p.ref for p in batch])
-        .select_related("opd", "sub_kegiatan")  # what the comparison reads (no import column is the lead agency)
+        .select_related("opd", "sub_kegiatan", "opd_pengampu")  # what the comparison reads
         .prefetch_related(*M2M_FIELDS)
     }
     for item in batch:
@@ -251,6 +277,8 @@ def _compare_batch(
         for name, errors in row_rules_check(item.data, row).items():
             for error in errors:
                 issues.append(ImportIssue(item.line, FIELD_COLUMNS.get(name, name), " ".join(error.messages)))
+        for column, opd in _inactive_agencies_added(item.data, row):
+            issues.append(ImportIssue(item.line, column, _("OPD %(opd)s tidak aktif lagi") % {"opd": opd.singkatan}))
         if row is None:
             continue
         item.existing = row
@@ -284,6 +312,19 @@ def _compare_batch(
         # related objects and prefetched querysets would hold some 200 MB.
         row._prefetched_objects_cache = {}
         row._state.fields_cache = {}
+
+
+def _inactive_agencies_added(data: dict[str, Any], row: RenjaRow | None) -> list[tuple[str, Opd]]:
+    """The inactive agencies `data` names as lead or supporting agency that the row does not name already (a row
+    whose agency was since deactivated exports and re-imports as it is; none is newly chosen, as on the form)."""
+    found = []
+    lead = data.get("opd_pengampu")
+    if lead is not None and not lead.aktif and (row is None or row.opd_pengampu_id != lead.pk):
+        found.append(("opd_pengampu", lead))
+    if data.get("opd_pendukung"):
+        had = {o.pk for o in row.opd_pendukung.all()} if row is not None else set()  # prefetched
+        found += [("opd_pendukung", o) for o in data["opd_pendukung"] if not o.aktif and o.pk not in had]
+    return found
 
 
 def same_text(before: str, after: str) -> bool:
@@ -428,6 +469,40 @@ def _plan_rows(
                 data["desil"] = parse_desil(values.get("desil"))
             except ValueError as exc:
                 err("desil", str(exc))
+        if "target_n1" in present:
+            try:
+                data["target_n1"] = importing.parse_decimal(values.get("target_n1"), RenjaRow, "target_n1")
+            except ValueError as exc:
+                err("target_n1", str(exc))
+        if "pagu_n1" in present:
+            raw_pagu_n1 = values.get("pagu_n1")
+            try:
+                blank = raw_pagu_n1 is None or str(raw_pagu_n1).strip() == ""  # a spreadsheet's 0 is an amount
+                data["pagu_n1"] = None if blank else parse_rupiah(raw_pagu_n1)
+            except ValueError as exc:
+                err("pagu_n1", str(exc))
+        for flag in FLAG_COLUMNS:
+            if flag in present:
+                try:
+                    data[flag] = parse_flag(values.get(flag))
+                except ValueError as exc:
+                    err(flag, str(exc))
+        if "opd_pengampu" in present:
+            name = str(values.get("opd_pengampu", "") or "").strip()
+            lead = look.opds.get(name.lower()) if name else None
+            if name and lead is None:
+                err("opd_pengampu", _("OPD %(opd)s tidak dikenal (pakai singkatan OPD)") % {"opd": name})
+            else:
+                data["opd_pengampu"] = None if lead == opd else lead  # the owner leads unless another agency does
+        if "opd_pendukung" in present:
+            supporting = []
+            for name in _split(values.get("opd_pendukung")):
+                other = look.opds.get(name.lower())
+                if other is None:
+                    err("opd_pendukung", _("OPD %(opd)s tidak dikenal (pakai singkatan OPD)") % {"opd": name})
+                elif other != opd and other not in supporting:
+                    supporting.append(other)
+            data["opd_pendukung"] = supporting
         if ref and opd is not None:
             planned.append(PlannedRow(line=line, ref=ref, opd=opd, data=data, cells=cells))
     return data_rows

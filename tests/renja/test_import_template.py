@@ -43,6 +43,12 @@ def _validations(sheet):
     return out
 
 
+def header_of(sheet, dv) -> str:
+    """The column name of a validation's first cell."""
+    letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+    return {c.column_letter: c.value for c in sheet[1]}[letter]
+
+
 def _list(workbook, formula):
     """The values a validation's formula ('Pilihan'!$A$2:$A$5) points at."""
     sheet_name, area = formula.split("!")
@@ -56,7 +62,23 @@ def test_planner_template_has_header_lists_and_reference_sheets(client, planner,
     assert [c.value for c in sheet[1]] == ALL_COLUMNS
     assert sheet.freeze_panes == "A2" and workbook["Pilihan"].sheet_state == "hidden"
     lists = _validations(sheet)
-    assert set(lists) == {"opd", "kode_sub_kegiatan", "sasaran", "sumber_dana", "sumber_data", "desil"}
+    assert set(lists) == {
+        "opd",
+        "kode_sub_kegiatan",
+        "sasaran",
+        "sumber_dana",
+        "sumber_data",
+        "desil",
+        "prioritas_nasional",
+        "prioritas_daerah",
+        "quick_win",
+        "opd_pengampu",
+        "opd_pendukung",
+    }
+    for flag in ("prioritas_nasional", "prioritas_daerah", "quick_win"):
+        assert _list(workbook, lists[flag][0]) == ["ya", "tidak"] and lists[flag][1] is True
+    assert _list(workbook, lists["opd_pengampu"][0]) == ["DP3A", "Dinsos"] and lists["opd_pengampu"][1] is True
+    assert _list(workbook, lists["opd_pendukung"][0]) == ["DP3A", "Dinsos"] and lists["opd_pendukung"][1] is False
     assert _list(workbook, lists["sumber_data"][0]) == ["dtks", "dtsen", "pk", "eppgbm", "lainnya"]
     assert _list(workbook, lists["opd"][0]) == ["DP3A", "Dinsos"]
     assert _list(workbook, lists["sumber_dana"][0]) == list(RenjaRow.SumberDana.values)
@@ -73,6 +95,11 @@ def test_planner_template_has_header_lists_and_reference_sheets(client, planner,
     assert places["64.02.06.2001"][2:] == ("Desa Bukit Biru", "Tenggarong")
     assert places["64.02.06"][2] == "Kec. Tenggarong"
     assert sheet.column_dimensions["E"].number_format == '"Rp"#,##0'  # pagu
+    letters = {c.value: c.column_letter for c in sheet[1]}
+    assert sheet.column_dimensions[letters["pagu_n1"]].number_format == '"Rp"#,##0'
+    hints = {header_of(sheet, dv): dv.prompt for dv in sheet.data_validations.dataValidation if dv.prompt}
+    assert "Prakiraan maju" in hints["target_n1"] and "Prakiraan maju" in hints["pagu_n1"]
+    assert "ya atau tidak" in hints["quick_win"] and "titik koma" in hints["opd_pendukung"]
 
 
 def test_officer_template_lists_only_their_agency_and_its_sub_kegiatan(client, opd_a_editor, reference_data):
@@ -82,6 +109,9 @@ def test_officer_template_lists_only_their_agency_and_its_sub_kegiatan(client, o
     codes = _list(workbook, lists["kode_sub_kegiatan"][0])
     assert "1.06.04.2.01.0001" in codes and "2.08.02.2.01.0005" not in codes
     assert "1.06.01.2.02.0001" in codes and "X.XX.01.2.02.0001" not in codes  # support program with Dinsos's bidang
+    # another agency may lead or support the row: every active agency is offered, and named on the OPD sheet
+    assert _list(workbook, lists["opd_pengampu"][0]) == ["DP3A", "Dinsos"]
+    assert [r[0] for r in workbook["OPD"].iter_rows(min_row=2, values_only=True)] == ["DP3A", "Dinsos"]
 
 
 @pytest.mark.parametrize("who,expected", [("opd_a_viewer", 403), ("facilitator", 403)])
@@ -115,6 +145,13 @@ def test_filled_template_imports(client, request, year, reference_data, who):
         "keterangan": "Uji templat",
         "sumber_data": "dtsen",
         "desil": 4,
+        "target_n1": 97.5,
+        "pagu_n1": 275_000_000,
+        "prioritas_nasional": "ya",
+        "prioritas_daerah": "tidak",
+        "quick_win": "ya",
+        "opd_pengampu": "DP3A",
+        "opd_pendukung": "DP3A;Dinsos",
     }
     for i, name in enumerate(c.value for c in sheet[1]):
         sheet.cell(row=2, column=i + 1, value=values[name])
@@ -135,3 +172,7 @@ def test_filled_template_imports(client, request, year, reference_data, who):
     )
     assert sorted(w.kode for w in row.lokasi.all()) == ["64.02.06.1001", "64.02.06.2001"]
     assert [s.slug for s in row.sasaran.all()] == ["lansia"]
+    assert (str(row.target_n1.normalize()), row.pagu_n1) == ("97.5", 275_000_000)
+    assert (row.prioritas_nasional, row.prioritas_daerah, row.quick_win) == (True, False, True)
+    assert row.opd_pengampu.singkatan == "DP3A"
+    assert [o.singkatan for o in row.opd_pendukung.all()] == ["DP3A"]  # the row's own agency does not support it
