@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import secrets
 from pathlib import Path
 
@@ -264,26 +262,6 @@ def demo_users_ensure(password: str | None) -> tuple[list[User], str | None]:
     return users, generated or password
 
 
-def demo_n1_fill(fiscal_year: FiscalYear, path: Path, by: User | None) -> int:
-    """Each demo row's forecast for the year after (prakiraan maju) from the file's `target_n1` and `pagu_n1`, for the
-    rows that have none yet: the Renja import does not read these columns. Returns how many rows were filled."""
-    empty = {
-        r.ref: r
-        for r in RenjaRow.objects.filter(fiscal_year=fiscal_year, target_n1__isnull=True, pagu_n1__isnull=True)
-        .select_related("fiscal_year", "opd")
-        .order_by("ref")
-    }
-    filled = 0
-    for record in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
-        row = empty.get(record["ref"])
-        if row is None or not record.get("pagu_n1"):
-            continue
-        data = {"target_n1": parse_decimal(record["target_n1"]), "pagu_n1": int(record["pagu_n1"])}
-        _row, changes = row_update(row=row, data=data, by=by)
-        filled += bool(changes)
-    return filled
-
-
 def demo_official_targets_fill(fiscal_year: FiscalYear, by: User | None) -> int:
     """The official target of the rows of DEMO_OFFICIAL_TARGETS that have none; returns how many were set."""
     rows = (
@@ -345,13 +323,15 @@ def seed_demo(*, password: str | None = None) -> dict:
     users, shown_password = demo_users_ensure(password)
     planner = next(u for u in users if u.role == User.Role.PERENCANA)
     path = DEMO_DIR / f"renja_{DEMO_YEAR}.csv"
+    forecasts = RenjaRow.objects.filter(fiscal_year=fy, pagu_n1__isnull=False)
+    had_forecast = forecasts.count()
     summary = renja_import_file(content=path.read_bytes(), filename=path.name, fiscal_year=fy, by=planner)
     rows = {r.ref: r for r in RenjaRow.objects.filter(fiscal_year=fy).select_related("opd", "fiscal_year")}
     for flag, refs in DEMO_FLAGS.items():
         for ref in refs:
             if ref in rows and not getattr(rows[ref], flag):
                 row_update(row=rows[ref], data={flag: True}, by=planner)
-    filled = demo_n1_fill(fy, path, planner)
+    filled = forecasts.count() - had_forecast  # the file's target_n1 and pagu_n1 (prakiraan maju) came with the import
     targets = demo_official_targets_fill(fy, planner)
     heads = demo_heads_ensure()
     ceilings = demo_ceilings_ensure(fy)
