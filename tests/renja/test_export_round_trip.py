@@ -18,7 +18,7 @@ TRICKY = ["- kegiatan lanjutan", "=SUM(A1:A3)", "+62 541 661234", "@kecamatan", 
 
 
 @pytest.fixture
-def rows(year, opd_a):
+def rows(year, opd_a, opd_b):
     kec = make_wilayah("64.02.06", "Tenggarong")
     desa = make_wilayah("64.02.06.1001", "Sukarame", "kelurahan", parent=kec)
     sub = make_nomenklatur("1.06.04.2.01.0001")
@@ -77,6 +77,24 @@ def rows(year, opd_a):
             opd=opd_a, fiscal_year=year, ref="2026-DINSOS-101", sub_kegiatan=sub, target=Decimal("1000"), satuan=""
         )
     )
+    # The forecast for the year after, the flags, a lead and a supporting agency (issue 15).
+    made.append(
+        make_row(
+            opd=opd_a,
+            fiscal_year=year,
+            ref="2026-DINSOS-105",
+            target_n1=Decimal("97.25"),
+            pagu_n1=1_375_000_000,
+            prioritas_nasional=True,
+            quick_win=True,
+            opd_pengampu=opd_b,
+            **official,
+        )
+    )
+    made[-1].opd_pendukung.set([opd_b])
+    made.append(
+        make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-106", pagu_n1=0, prioritas_daerah=True, **official)
+    )
     return made
 
 
@@ -95,6 +113,12 @@ KEPT = [
     "sumber_data",
     "desil",
     "keterangan",
+    "target_n1",
+    "pagu_n1",
+    "prioritas_nasional",
+    "prioritas_daerah",
+    "quick_win",
+    "opd_pengampu",
 ]
 
 
@@ -113,6 +137,9 @@ def test_unedited_export_reimports_without_changes(client, planner, year, rows, 
         == 0
     )
     assert list(RenjaRow.objects.values_list(*KEPT).order_by("pk")) == before
+    assert list(RenjaRow.objects.get(ref="2026-DINSOS-105").opd_pendukung.values_list("singkatan", flat=True)) == [
+        "DP3A"
+    ]
     assert AuditLog.objects.count() == audits + 1  # only the import's own entry
     assert not RenjaRow.objects.filter(keterangan__startswith="'-").exists()
 
