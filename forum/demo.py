@@ -34,7 +34,7 @@ PEOPLE = [
 # The forum's morning: doors at 08.00 WITA, the chair opens at 09.00; one arrival every four minutes.
 CHECK_IN_FROM = datetime.datetime(2025, 3, 12, 8, 0, tzinfo=ZoneInfo("Asia/Makassar"))
 CARRIED_AT = datetime.datetime(2025, 3, 12, 12, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-CARRY_REASON = "Belum sempat dibahas dalam forum; dibawa ke Musrenbang kabupaten untuk diputuskan."
+CARRY_REASON = "Belum sempat dibahas dalam forum"
 
 
 def seed_demo_forum(*, fiscal_year: FiscalYear, facilitator: User) -> Forum:
