@@ -248,3 +248,44 @@ def test_the_number_is_taken_only_inside_the_finalising_transaction(forum_ready)
         services.berita_acara_number_next(forum_ready)
     with transaction.atomic():
         assert services.berita_acara_number_next(forum_ready) == "000.1.2/001/BA-FPD/Bappeda/III/2025"
+
+
+def test_the_attendee_form_takes_the_agency_pangkat_and_nip(client, forum, facilitator, opd_a):
+    from django.urls import reverse
+
+    client.force_login(facilitator)
+    page = client.get(reverse("forum:forum-detail", args=[forum.pk])).content.decode()
+    assert 'name="pangkat"' in page and 'name="nip"' in page and f'<option value="{opd_a.pk}">' in page
+    client.post(
+        reverse("forum:attendee-add", args=[forum.pk]),
+        {
+            "nama": "Siti Rahma",
+            "unsur": "Dinas Sosial",
+            "jabatan": "Kepala Dinas",
+            "pangkat": "Pembina (IV/a)",
+            "nip": "197501012000032001",
+            "opd": opd_a.pk,
+            "signs_as_representative": "on",
+        },
+    )
+    person = forum.attendance.get()
+    assert (person.opd, person.pangkat, person.nip) == (opd_a, "Pembina (IV/a)", "197501012000032001")
+
+
+def test_the_forum_form_takes_the_chairs_pangkat(client, forum, facilitator, forum_data, opd_a, opd_b):
+    from django.urls import reverse
+
+    client.force_login(facilitator)
+    data = {
+        **forum_data,
+        "tanggal": "2025-03-12",
+        "mulai": "09:00",
+        "selesai": "12:30",
+        "pimpinan_pangkat": "Pembina Utama Muda (IV/c)",
+        "fasilitator": facilitator.pk,
+        "opd": [opd_a.pk, opd_b.pk],
+        "version": forum.version,
+    }
+    assert client.post(reverse("forum:forum-edit", args=[forum.pk]), data).status_code == 302
+    forum.refresh_from_db()
+    assert forum.pimpinan_pangkat == "Pembina Utama Muda (IV/c)"
