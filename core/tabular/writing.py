@@ -1,18 +1,18 @@
-"""Writing CSV/XLSX exports and import templates: typed columns, streamed rows, cells neutralised against formula
-injection (see cells.safe_cell)."""
+"""Writing CSV/XLSX exports and import templates: typed columns, rows streamed (iter_csv, iter_xlsx: a download of
+any length in constant memory), cells neutralised against formula injection (see cells.safe_cell)."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from . import xlsx
 from .cells import safe_cell
 
 
@@ -32,6 +32,7 @@ XLSX_FORMATS = {"rupiah": '"Rp"#,##0', "number": "General", "integer": "#,##0", 
 WIDTH_SAMPLE_ROWS = 500  # rows read ahead to size the columns; the rest are streamed
 MIN_WIDTH, MAX_WIDTH = 6, 60
 CSV_DELIMITERS = {"titik_koma": ";", "koma": ","}
+CSV_FLUSH_ROWS = 500  # rows per piece of a streamed CSV
 
 
 def as_columns(header: Sequence[str | Column]) -> list[Column]:
@@ -52,18 +53,39 @@ def csv_value(column: Column, value: object) -> object:
     return safe_cell(value)
 
 
+def iter_csv(
+    header: Sequence[str | Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    bom: bool = True,
+    delimiter: str = ",",
+    flush_rows: int = CSV_FLUSH_ROWS,
+) -> Iterator[bytes]:
+    """write_csv's bytes in pieces of `flush_rows` rows, for a streamed download."""
+    columns = as_columns(header)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    if bom:
+        buffer.write("\ufeff")
+    writer.writerow([c.name for c in columns])
+    pending = 0
+    for row in rows:
+        writer.writerow([csv_value(c, v) for c, v in zip(columns, row)])
+        pending += 1
+        if pending >= flush_rows:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+
+
 def write_csv(
     header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, bom: bool = True, delimiter: str = ","
 ) -> bytes:
     """UTF-8 CSV, formulas neutralised; with a BOM (so Excel reads it as UTF-8) unless `bom=False`. An Excel set
     to Indonesian splits a CSV on ";" (its list separator), so downloads use it; report files keep ","."""
-    columns = as_columns(header)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([csv_value(c, v) for c, v in zip(columns, row)])
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+    return b"".join(iter_csv(header, rows, bom=bom, delimiter=delimiter))
 
 
 def _xlsx_value(value: object) -> object:
@@ -84,66 +106,26 @@ def _width(value: object, column: Column) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:
-    """One-sheet XLSX written as it streams (openpyxl's write-only mode): header bold, frozen and filtered, amounts
-    and numbers as numbers with their format, columns as wide as the header and the first rows need (capped), and
-    formulas neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+def iter_xlsx(
+    header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, title: str = "Data"
+) -> Iterator[bytes]:
+    """A one-sheet XLSX in pieces as its rows stream (core.tabular.xlsx: constant memory): header bold, frozen and
+    filtered, amounts and numbers as numbers with their format, columns as wide as the header and the first
+    WIDTH_SAMPLE_ROWS rows need (capped), and formulas neutralised."""
     columns = as_columns(header)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
     rows = iter(rows)
     sample = [list(r) for _i, r in zip(range(WIDTH_SAMPLE_ROWS), rows)]
+    widths = []
     for i, column in enumerate(columns):
         widest = max([len(column.name) + 2, *(_width(r[i] if i < len(r) else None, column) for r in sample)])
-        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 1, MIN_WIDTH), MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+        widths.append(min(max(widest + 1, MIN_WIDTH), MAX_WIDTH))
+    values = ([_xlsx_value(v) for v in row] for row in itertools.chain(sample, rows))
+    return xlsx.iter_xlsx([c.name for c in columns], [c.kind for c in columns], values, widths=widths, title=title)
 
-    # A styled cell costs a style lookup per assignment: each column's style is looked up once and copied.
-    def style_of(**attributes):
-        cell = WriteOnlyCell(sheet)
-        for name, value in attributes.items():
-            setattr(cell, name, value)
-        return cell._style
 
-    formats = [style_of(number_format=XLSX_FORMATS[c.kind]) if c.kind in XLSX_FORMATS else None for c in columns]
-    wrapped = style_of(alignment=Alignment(wrap_text=True, vertical="top"))
-    count = 0
-    for row in itertools.chain(sample, rows):
-        cells = []
-        for i, value in enumerate(row):
-            value = _xlsx_value(value)
-            if value is None or value == "":
-                cells.append(None)
-                continue
-            style = None
-            if formats[i] is not None and isinstance(value, (int, float, Decimal)):
-                style = formats[i]
-            elif isinstance(value, str) and "\n" in value:
-                style = wrapped
-            if style is None:
-                cells.append(value)  # openpyxl writes plain values through one reused cell
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell._style = copy.copy(style)
-                cells.append(cell)
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def write_xlsx(header: Sequence[str | Column], rows: Iterable[Sequence[object]], *, title: str = "Data") -> bytes:
+    """iter_xlsx's file as bytes."""
+    return b"".join(iter_xlsx(header, rows, title=title))
 
 
 # ---------------------------------------------------------------------------------------------------------------

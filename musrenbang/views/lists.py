@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.db_router import for_reports
 from core.form_renderer import use_reference_selects
 from core.formatting import angka, rupiah
-from core.http import configure_table, csv_delimiter, export_response, filter_summary
+from core.http import configure_table, csv_delimiter, filter_summary
+from core.streaming import related_values, streamed_export_response, value_chunks
 from core.tabular import Column
 from renja import permissions as rules
 from renja import selectors as renja_selectors
@@ -58,35 +60,65 @@ EXPORT_COLUMNS = [
 BULK_AUTO_ID = "massal_%s"
 
 
+EXPORT_FIELDS = (
+    "id",
+    "id_usulan",
+    "kode_lacak",
+    "sumber",
+    "pengusul",
+    "anggota_dprd",
+    "fraksi",
+    "dapil",
+    "desa__kode",
+    "desa__nama",
+    "desa__parent__nama",
+    "permasalahan",
+    "usulan",
+    "uraian",
+    "bidang_urusan__kode",
+    "jenis",
+    "volume",
+    "satuan",
+    "anggaran",
+    "prioritas",
+    "opd_awal__singkatan",
+    "opd_tujuan__singkatan",
+    "status",
+)
+
+
 def _export_rows(qs):
     """Typed values (volume and anggaran as numbers); the desa and kecamatan names beside the desa code are ignored
-    on import."""
-    for u in qs:
-        yield [
-            u.id_usulan,
-            u.kode_lacak,
-            u.sumber,
-            u.pengusul,
-            u.anggota_dprd,
-            u.fraksi,
-            u.dapil,
-            u.desa.kode,
-            u.desa.nama,
-            u.desa.parent.nama if u.desa.parent else "",
-            u.permasalahan,
-            u.usulan,
-            u.uraian,
-            u.bidang_urusan.kode if u.bidang_urusan else "",
-            u.jenis,
-            u.volume,
-            u.satuan,
-            u.anggaran,
-            u.prioritas,
-            ";".join(s.slug for s in u.sasaran.all()),
-            u.opd_awal.singkatan if u.opd_awal else "",
-            u.opd_tujuan.singkatan if u.opd_tujuan else "",
-            u.status,
-        ]
+    on import. Read a chunk at a time from the reports database, each chunk's target groups in one query."""
+    qs = for_reports(qs)
+    for chunk in value_chunks(qs, EXPORT_FIELDS):
+        sasaran = related_values(Usulan, "sasaran", [u["id"] for u in chunk], ("slug",), using=qs.db)
+        for u in chunk:
+            yield [
+                u["id_usulan"],
+                u["kode_lacak"],
+                u["sumber"],
+                u["pengusul"],
+                u["anggota_dprd"],
+                u["fraksi"],
+                u["dapil"],
+                u["desa__kode"],
+                u["desa__nama"],
+                u["desa__parent__nama"] or "",
+                u["permasalahan"],
+                u["usulan"],
+                u["uraian"],
+                u["bidang_urusan__kode"] or "",
+                u["jenis"],
+                u["volume"],
+                u["satuan"],
+                u["anggaran"],
+                u["prioritas"],
+                ";".join(slug for (slug,) in sasaran.get(u["id"], ())),
+                u["opd_awal__singkatan"] or "",
+                u["opd_tujuan__singkatan"] or "",
+                u["status"],
+            ]
 
 
 def _list_page(
@@ -115,10 +147,10 @@ def _list_page(
         qs = qs.order_by("desa__parent__nama", "prioritas", "id_usulan")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(
+        return streamed_export_response(
             export,
             EXPORT_COLUMNS,
-            _export_rows(selectors.usulan_for_export(qs)),
+            _export_rows(qs),
             basename="usulan",
             title="Usulan",
             delimiter=csv_delimiter(request.GET),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
@@ -9,12 +11,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db_router import for_reports
 from core.formatting import angka, place_label, rupiah
-from core.http import configure_table, csv_delimiter, export_response, filter_summary
+from core.http import configure_table, csv_delimiter, filter_summary
+from core.streaming import related_values, streamed_export_response, value_chunks
 from core.tabular import Column
 
 from .. import permissions, selectors
 from ..filters import RenjaRowFilter
+from ..models import RenjaRow
 from ..services.imports import export_cells
 from ..services.revision import revision_cached
 from ..tables import KnownCountPaginator, RenjaRowTable
@@ -53,48 +58,84 @@ EXPORT_COLUMNS = [
 ]
 
 
+EXPORT_FIELDS = (
+    "id",
+    "ref",
+    "opd__singkatan",
+    "kode",
+    "nama",
+    "rincian",
+    "indikator",
+    "satuan",
+    "target",
+    "indikator_opd",
+    "satuan_opd",
+    "target_opd",
+    "pagu",
+    "sumber_dana",
+    "keterangan",
+    "sub_kegiatan__nama",
+    "sub_kegiatan__parent__nama",
+    "sub_kegiatan__parent__parent__nama",
+    "status",
+    "prioritas_nasional",
+    "prioritas_daerah",
+    "quick_win",
+    "opd_pengampu__singkatan",
+    "target_n1",
+    "pagu_n1",
+    "sumber_data",
+    "desil",
+)
+
+
 def _export_rows(qs):
     """Typed values (amounts and targets as numbers); `lokasi` keeps the codes the import reads, `lokasi_nama`
     (ignored on import) names the places. `nama`, `indikator`, `satuan` and `target` are what the import reads
     (services.imports.export_cells: the rincian, the extra indicator when there is one); `rincian` and the
-    official indicator (`*_resmi`) follow for reading, ignored on import."""
-    for row in qs:
-        kegiatan = row.sub_kegiatan.parent
-        program = kegiatan.parent if kegiatan else None
-        lokasi = list(row.lokasi.all())
-        cells = export_cells(row)
-        yield [
-            row.ref,
-            row.opd.singkatan,
-            row.kode,
-            cells["nama"],
-            cells["indikator"],
-            cells["target"],
-            cells["satuan"],
-            row.pagu,
-            ";".join(w.kode for w in lokasi),
-            "; ".join(place_label(w.nama, w.tingkat) for w in lokasi),
-            ";".join(s.slug for s in row.sasaran.all()),
-            row.sumber_dana,
-            row.keterangan,
-            program.nama if program else "",
-            kegiatan.nama if kegiatan else "",
-            row.sub_kegiatan.nama,
-            row.status,
-            int(row.prioritas_nasional),
-            int(row.prioritas_daerah),
-            int(row.quick_win),
-            row.opd_pengampu.singkatan if row.opd_pengampu else "",
-            ";".join(o.singkatan for o in row.opd_pendukung.all()),
-            row.target_n1,
-            row.pagu_n1,
-            row.sumber_data,
-            row.desil,
-            row.rincian,
-            row.indikator,
-            row.satuan,
-            row.target,
-        ]
+    official indicator (`*_resmi`) follow for reading, ignored on import. Read a chunk at a time from the reports
+    database, each chunk's places, groups and supporting agencies in one query each (streaming.related_values)."""
+    qs = for_reports(qs)
+    for chunk in value_chunks(qs, EXPORT_FIELDS):
+        ids = [r["id"] for r in chunk]
+        lokasi = related_values(RenjaRow, "lokasi", ids, ("kode", "nama", "tingkat"), using=qs.db)
+        sasaran = related_values(RenjaRow, "sasaran", ids, ("slug",), using=qs.db)
+        pendukung = related_values(RenjaRow, "opd_pendukung", ids, ("singkatan",), using=qs.db)
+        for row in chunk:
+            places = lokasi.get(row["id"], ())
+            cells = export_cells(SimpleNamespace(**row))
+            yield [
+                row["ref"],
+                row["opd__singkatan"],
+                row["kode"],
+                cells["nama"],
+                cells["indikator"],
+                cells["target"],
+                cells["satuan"],
+                row["pagu"],
+                ";".join(kode for kode, _n, _t in places),
+                "; ".join(place_label(nama, tingkat) for _k, nama, tingkat in places),
+                ";".join(slug for (slug,) in sasaran.get(row["id"], ())),
+                row["sumber_dana"],
+                row["keterangan"],
+                row["sub_kegiatan__parent__parent__nama"] or "",
+                row["sub_kegiatan__parent__nama"] or "",
+                row["sub_kegiatan__nama"],
+                row["status"],
+                int(row["prioritas_nasional"]),
+                int(row["prioritas_daerah"]),
+                int(row["quick_win"]),
+                row["opd_pengampu__singkatan"] or "",
+                ";".join(singkatan for (singkatan,) in pendukung.get(row["id"], ())),
+                row["target_n1"],
+                row["pagu_n1"],
+                row["sumber_data"],
+                row["desil"],
+                row["rincian"],
+                row["indikator"],
+                row["satuan"],
+                row["target"],
+            ]
 
 
 def _summary(row_filter: RenjaRowFilter, qs) -> tuple[dict, list[dict]]:
@@ -115,10 +156,10 @@ def row_list(request: HttpRequest) -> HttpResponse:
     qs = row_filter.qs.order_by("opd__kode_unit", "opd__singkatan", "kode", "ref")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(
+        return streamed_export_response(
             export,
             EXPORT_COLUMNS,
-            _export_rows(selectors.rows_for_export(qs)),
+            _export_rows(qs),
             basename="renja",
             title="Renja",
             delimiter=csv_delimiter(request.GET),

@@ -30,7 +30,7 @@ def two_usulan(year, opd_a):
 
 def test_usulan_xlsx_has_typed_cells_widths_frozen_header_and_filter(client, planner, year, two_usulan):
     client.force_login(planner)
-    content = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": "xlsx"}).content
+    content = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": "xlsx"}).getvalue()
     sheet = load_workbook(io.BytesIO(content)).active
     header = [c.value for c in sheet[1]]
     rows = {r[0].value: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2)}
@@ -50,9 +50,9 @@ def test_usulan_xlsx_has_typed_cells_widths_frozen_header_and_filter(client, pla
 def test_usulan_csv_separator_default_and_on_request(client, planner, year, two_usulan):
     client.force_login(planner)
     url = reverse("musrenbang:usulan-list")
-    semicolon = client.get(url, {"tahun": year.year, "export": "csv"}).content
+    semicolon = client.get(url, {"tahun": year.year, "export": "csv"}).getvalue()
     assert semicolon.startswith(b"\xef\xbb\xbfid_usulan;kode_lacak;")
-    comma = client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "koma"}).content.decode("utf-8-sig")
+    comma = client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "koma"}).getvalue().decode("utf-8-sig")
     rows = {r["id_usulan"]: r for r in csv.DictReader(io.StringIO(comma))}
     assert rows["MD-001"]["volume"] == "2.5" and rows["MD-001"]["anggaran"] == "150000000"
     assert rows["MD-002"]["volume"] == "" and rows["MD-002"]["prioritas"] == ""
@@ -63,6 +63,6 @@ def test_usulan_csv_both_separators_reimport_unchanged(client, planner, year, tw
     client.force_login(planner)
     content = client.get(
         reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": "csv", "pemisah": pemisah}
-    ).content
+    ).getvalue()
     plan = imports.build_usulan_plan(content=content, filename="usulan.csv", fiscal_year=year, by=planner)
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": 2, "keputusan": 0}

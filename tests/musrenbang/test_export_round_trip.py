@@ -50,7 +50,7 @@ def usulan_set(year, opd_a, opd_b, row_a, planner, opd_a_editor):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_unedited_usulan_export_reimports_without_changes(client, planner, year, usulan_set, kind):
     client.force_login(planner)
-    content = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": kind}).content
+    content = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": kind}).getvalue()
     plan = imports.build_usulan_plan(content=content, filename=f"usulan.{kind}", fiscal_year=year, by=planner)
     assert {r.id_usulan: r.changes for r in plan.rows if r.changes or r.apply_steps} == {}
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": len(usulan_set), "keputusan": 0}
@@ -66,7 +66,9 @@ def test_unedited_usulan_export_reimports_without_changes(client, planner, year,
 
 def test_usulan_csv_export_keeps_formulas_neutralised(client, planner, year, usulan_set):
     client.force_login(planner)
-    text = client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": "csv"}).content.decode(
-        "utf-8-sig"
+    text = (
+        client.get(reverse("musrenbang:usulan-list"), {"tahun": year.year, "export": "csv"})
+        .getvalue()
+        .decode("utf-8-sig")
     )
     assert "'- perbaikan jalan" in text and "'@rt05" in text and "'+62 812" in text and "'=HYPERLINK" in text

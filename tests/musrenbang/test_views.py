@@ -200,7 +200,8 @@ def test_export_is_safe_and_filtered(client, planner, year, opd_a):
     make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan="=cmd|' /C calc'!A0", id_usulan="X-1")
     make_usulan(fiscal_year=year, id_usulan="X-2")
     client.force_login(planner)
-    text = client.get(reverse("musrenbang:usulan-list"), {"opd": opd_a.pk, "export": "csv"}).content.decode("utf-8-sig")
+    response = client.get(reverse("musrenbang:usulan-list"), {"opd": opd_a.pk, "export": "csv"})
+    text = response.getvalue().decode("utf-8-sig")  # streamed
     lines = text.strip().splitlines()
     assert len(lines) == 2 and "'=cmd" in lines[1]
 

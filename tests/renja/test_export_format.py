@@ -45,7 +45,7 @@ def export_rows(year, opd_a):
 def _sheet(client, url, params):
     response = client.get(url, {**params, "export": "xlsx"})
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def _by_header(sheet):
@@ -84,7 +84,7 @@ def test_renja_xlsx_has_fitted_widths_frozen_header_and_filter(client, planner, 
 
 def test_renja_export_names_places_beside_codes(client, planner, year, export_rows):
     client.force_login(planner)
-    text = client.get(reverse("renja:row-list"), {"tahun": year.year, "export": "csv"}).content.decode("utf-8-sig")
+    text = client.get(reverse("renja:row-list"), {"tahun": year.year, "export": "csv"}).getvalue().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     first = next(r for r in rows if r["ref"] == "2026-DINSOS-001")
     assert first["lokasi"] == "64.02.06;64.02.06.1001"
@@ -96,11 +96,11 @@ def test_renja_export_names_places_beside_codes(client, planner, year, export_ro
 def test_renja_csv_uses_semicolon_by_default_and_comma_on_request(client, planner, year, export_rows):
     client.force_login(planner)
     url = reverse("renja:row-list")
-    semicolon = client.get(url, {"tahun": year.year, "export": "csv"}).content
+    semicolon = client.get(url, {"tahun": year.year, "export": "csv"}).getvalue()
     assert semicolon.startswith(b"\xef\xbb\xbfref;opd;kode_sub_kegiatan;")
-    comma = client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "koma"}).content
+    comma = client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "koma"}).getvalue()
     assert comma.startswith(b"\xef\xbb\xbfref,opd,kode_sub_kegiatan,")
-    assert client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "??"}).content == semicolon
+    assert client.get(url, {"tahun": year.year, "export": "csv", "pemisah": "??"}).getvalue() == semicolon
     rows = list(csv.DictReader(io.StringIO(comma.decode("utf-8-sig"))))
     assert {r["pagu"] for r in rows} == {"1250000000", "0"} and {r["target"] for r in rows} == {"95.5", "1000"}
 
@@ -108,7 +108,9 @@ def test_renja_csv_uses_semicolon_by_default_and_comma_on_request(client, planne
 @pytest.mark.parametrize("pemisah", ["", "koma"])
 def test_both_csv_separators_reimport_unchanged(client, planner, year, export_rows, pemisah):
     client.force_login(planner)
-    content = client.get(reverse("renja:row-list"), {"tahun": year.year, "export": "csv", "pemisah": pemisah}).content
+    content = client.get(
+        reverse("renja:row-list"), {"tahun": year.year, "export": "csv", "pemisah": pemisah}
+    ).getvalue()
     plan = services.build_plan(content=content, filename="renja.csv", fiscal_year=year, by=planner)
     assert plan.summary() == {"baru": 0, "berubah": 0, "sama": 2}
 

@@ -338,7 +338,7 @@ def test_the_evaluation_builds_rows_as_the_import_stores_them():
 
 def test_export_writes_the_rincian_and_the_extra_indicator_in_the_import_columns(client, planner, worded):
     client.force_login(planner)
-    text = client.get(reverse("renja:row-list"), {"tahun": 2026, "export": "csv"}).content.decode("utf-8-sig")
+    text = client.get(reverse("renja:row-list"), {"tahun": 2026, "export": "csv"}).getvalue().decode("utf-8-sig")
     lines = [line.split(";") for line in text.splitlines()]
     cells = dict(zip(lines[0], lines[1], strict=True))
     assert (cells["nama"], cells["indikator"], cells["target"], cells["satuan"]) == (
