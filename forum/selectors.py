@@ -65,15 +65,17 @@ def _merge_decisions(forum: Forum):
     )
 
 
-# Carried from the forum to the Musrenbang kabupaten, undecided (musrenbang.decisions names it; the word is the
-# stored value, so the forum reads it even where the table does not list it yet).
-CARRIED = getattr(decisions, "CARRIED_TO_KABUPATEN", "dibawa_kabupaten")
+# Carried from the forum to the Musrenbang kabupaten, undecided (Lampiran VI).
+CARRIED = decisions.CARRIED_TO_KABUPATEN
 
 
 def routed_usulan(forum: Forum):
-    """Every usulan of the year routed to a participating agency: each one is in exactly one part of the berita
-    acara (agreed under its row in Lampiran II, not agreed in III/IV, carried to the Musrenbang kabupaten)."""
-    return Usulan.objects.filter(fiscal_year=forum.fiscal_year, opd_tujuan__in=forum.opd.all())
+    """Every usulan of the year routed to a participating agency (Bappeda's routing done: not still at the
+    Musrenbang levels): each one is in exactly one part of the berita acara (agreed under its row in Lampiran II, not
+    agreed in III/IV, carried to the Musrenbang kabupaten in VI)."""
+    return Usulan.objects.filter(fiscal_year=forum.fiscal_year, opd_tujuan__in=forum.opd.all()).exclude(
+        status__in=decisions.BEFORE_ROUTING
+    )
 
 
 def not_agreed_usulan(forum: Forum, *, pokir: bool):
@@ -265,7 +267,7 @@ def _pokir_item(u: Usulan) -> dict:
         **_usulan_item(u),
         "anggota_dprd": u.anggota_dprd or u.pengusul,
         "fraksi": u.fraksi,
-        "dapil": getattr(u, "dapil", ""),
+        "dapil": u.dapil,
     }
 
 

@@ -185,3 +185,14 @@ def test_the_agreed_usulan_is_printed_under_the_row_that_takes_it_with_its_villa
 def test_a_draft_prints_the_undecided_usulan_as_belum_dibahas(forum_full, undecided, tmp_path):
     lampiran_vi = sections(render(forum_full, tmp_path, draft=True))["VI"]
     assert "USL-020" in lampiran_vi and "USL-021" in lampiran_vi and "Belum dibahas" in lampiran_vi
+
+
+def test_an_usulan_still_at_the_musrenbang_levels_is_not_the_forums(forum_full, year, opd_a, facilitator, verify_url):
+    """Forwarded by its kecamatan but not yet routed by Bappeda: the forum neither lists it nor waits for it."""
+    from musrenbang import decisions
+
+    waiting = make_usulan(fiscal_year=year, id_usulan="USL-040", usulan="Sumur bor", opd_tujuan=None)
+    Usulan.objects.filter(pk=waiting.pk).update(opd_tujuan=opd_a, status=decisions.FORWARDED)
+    assert "USL-040" not in selectors.routed_usulan(forum_full).values_list("id_usulan", flat=True)
+    ba = services.forum_finalise(forum=forum_full, by=facilitator, verify_url_for=verify_url)
+    assert "USL-040" not in str(ba.snapshot)
