@@ -131,6 +131,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 # Django 6 adopts, with its database backend): `manage.py db_worker` runs it (make run starts one; docs/DEPLOY.md
 # runs it under systemd).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Called with a year's id after every committed write to its plan (renja/services/revision.py): the sync view
+# queues its recompute, so that findings catch up within seconds of an edit without any page computing them.
+PLAN_CHANGED_HOOKS = ["sinkronisasi.services.queue.plan_changed_hook"]
 # A failed sync recompute is tried again this many times in all, after 30 s, 60 s, …
 SYNC_TASK_ATTEMPTS = int(os.environ.get("SYNC_TASK_ATTEMPTS", "3"))
 # A recompute still marked running after this long lost its worker (killed, machine restarted): it is given up and

@@ -7,6 +7,10 @@ it (revision_cached), so that no write leaves it stale. Writers call plan_change
 number goes up only if the change commits. The UPDATE locks the year's row until the writer commits, so writes to one
 year's plan take turns at that point (each holds it for the rest of its transaction, milliseconds); writers take it
 before the rows or usulan they lock, the order imports lock them in, so that two writers never wait on each other.
+
+Once the writer commits, the hooks named in settings.PLAN_CHANGED_HOOKS run (dotted paths of callables taking the
+year's id): the sync view's queues its recompute there, so that findings catch up within seconds of an edit, whether
+or not anyone opens a sync page, and no request computes them. Renja names no app above it: the setting does.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
+from django.utils.module_loading import import_string
 
 from ..models import FiscalYear
 
@@ -28,11 +35,23 @@ SUMMARY_CACHE_S = 600
 def plan_changed(fiscal_year_id: int) -> None:
     """The plan of this year changed (call inside the writing transaction)."""
     FiscalYear.objects.filter(pk=fiscal_year_id).update(revision=F("revision") + 1)
+    _after_commit([fiscal_year_id])
 
 
 def plan_changed_everywhere() -> None:
     """A change that every year's plan reads (a synonym group): every year's revision goes up."""
     FiscalYear.objects.update(revision=F("revision") + 1)
+    if getattr(settings, "PLAN_CHANGED_HOOKS", ()):
+        _after_commit(list(FiscalYear.objects.filter(is_locked=False).values_list("pk", flat=True)))
+
+
+def _after_commit(fiscal_year_ids: list[int]) -> None:
+    """Run the plan-changed hooks for these years once the writer's transaction commits (never if it rolls back).
+    A hook that fails is logged and does not undo the committed write (robust)."""
+    for path in getattr(settings, "PLAN_CHANGED_HOOKS", ()):
+        hook = import_string(path)
+        for pk in fiscal_year_ids:
+            transaction.on_commit(lambda hook=hook, pk=pk: hook(pk), robust=True)
 
 
 def plan_revision(fiscal_year_id: int) -> int:

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,20 +40,31 @@ def sync_recompute_enqueue(
 
     queued = 0
     for year in fiscal_years:
-        if full:
-            plan_changed(year.pk)
-        _give_up_stale(year.pk)
-        waiting = _year_tasks(year.pk).filter(status="READY")
-        if full:
-            waiting = waiting.filter(args_kwargs__kwargs__full=True)
-        if waiting.exists():
-            continue
-        job = sync_recompute
-        if delay_s:
-            job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay_s))
-        job.enqueue(fiscal_year_id=year.pk, full=full, attempt=attempt)
-        queued += 1
+        # One transaction per year: the plan-changed hook a full request triggers runs after it, and finds the
+        # full recompute already waiting.
+        with transaction.atomic():
+            if full:
+                plan_changed(year.pk)
+            _give_up_stale(year.pk)
+            waiting = _year_tasks(year.pk).filter(status="READY")
+            if full:
+                waiting = waiting.filter(args_kwargs__kwargs__full=True)
+            if waiting.exists():
+                continue
+            job = sync_recompute
+            if delay_s:
+                job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay_s))
+            job.enqueue(fiscal_year_id=year.pk, full=full, attempt=attempt)
+            queued += 1
     return queued
+
+
+def plan_changed_hook(fiscal_year_id: int) -> None:
+    """settings.PLAN_CHANGED_HOOKS: a write to the year's plan committed; queue its recompute for the worker (once:
+    a recompute already waiting covers it). Findings of a locked year never change, so nothing is queued for one."""
+    year = FiscalYear.objects.filter(pk=fiscal_year_id, is_locked=False).first()
+    if year is not None:
+        sync_recompute_enqueue(fiscal_years=[year])
 
 
 def _give_up_stale(fiscal_year_id: int) -> None:

@@ -232,3 +232,39 @@ def test_the_page_says_when_findings_were_last_computed_while_they_are_brought_u
     client.force_login(plan["planner"])
     html = client.get(reverse("sinkronisasi:overlap-list")).content.decode()
     assert "Temuan sedang diperbarui… Hasil terakhir dihitung" in html
+
+
+def _queued(year) -> int:
+    return DBTaskResult.objects.filter(
+        task_path="sinkronisasi.tasks.sync_recompute", args_kwargs__kwargs__fiscal_year_id=year.pk, status="READY"
+    ).count()
+
+
+def test_a_committed_edit_queues_the_recompute_and_the_worker_brings_the_findings_up_to_date(
+    plan, task_queue, django_capture_on_commit_callbacks
+):
+    year = plan["year"]
+    with django_capture_on_commit_callbacks(execute=True):
+        renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
+    assert _queued(year) == 1  # queued by the write itself, before any page is opened
+    with django_capture_on_commit_callbacks(execute=True):
+        renja_services.row_update(row=RenjaRow.objects.get(pk=plan["row"].pk), data={"pagu": 8_000_000}, by=None)
+    assert _queued(year) == 1  # the waiting recompute covers the second edit
+    assert SyncState.objects.get(fiscal_year=year).plan_revision < revision(year)
+    run_worker()
+    assert SyncState.objects.get(fiscal_year=year).plan_revision == revision(year)
+
+
+def test_a_refused_edit_queues_nothing(plan, task_queue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        renja_services.row_status_change(row=plan["row"], status="final", by=plan["planner"])
+    assert _queued(plan["year"]) == 0
+
+
+def test_without_the_hook_setting_an_edit_queues_nothing(
+    plan, task_queue, settings, django_capture_on_commit_callbacks
+):
+    settings.PLAN_CHANGED_HOOKS = []
+    with django_capture_on_commit_callbacks(execute=True):
+        renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
+    assert _queued(plan["year"]) == 0
