@@ -267,3 +267,35 @@ def test_the_verification_page_counts_those_present(client, forum_full, facilita
     ba = services.forum_finalise(forum=forum_full, by=facilitator, verify_url_for=verify_url)
     page = client.get(reverse("forum:verify-detail", args=[ba.sha256])).content.decode()
     assert "2 peserta, 2 baris Renja disepakati" in page  # 3 on the list, 2 checked in
+
+
+def test_the_snapshot_costs_the_same_queries_for_few_and_many_rows_and_usulan(
+    forum_full, year, opd_a, opd_a_editor, facilitator, settled_pair, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from musrenbang import services as usulan_services
+    from musrenbang.services.deciding import Allocation
+
+    from ..factories import make_usulan
+
+    def one_of_each_kind(i: int) -> None:
+        row = make_row(opd=opd_a, fiscal_year=year, ref=f"2026-DINSOS-1{i:02d}")
+        taken = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"USL-1{i:02d}")
+        usulan_services.usulan_decide(usulan=taken, kind="diterima", allocations=[Allocation(row=row)], by=opd_a_editor)
+        refused = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"USL-2{i:02d}")
+        usulan_services.usulan_decide(usulan=refused, kind="ditolak", alasan="Belum prioritas", by=opd_a_editor)
+        carried = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"USL-3{i:02d}")
+        usulan_services.usulan_carry_to_kabupaten(usulan=carried, by=facilitator)
+        make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"USL-4{i:02d}")  # undecided: "belum dibahas"
+        services.attendee_add(forum=forum_full, data={"nama": f"Peserta {i}", "unsur": "Dinsos"}, by=facilitator)
+
+    one_of_each_kind(0)
+    with CaptureQueriesContext(connection) as few:
+        selectors.forum_snapshot(forum_full)
+    for i in range(1, 7):
+        one_of_each_kind(i)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        snapshot = selectors.forum_snapshot(forum_full)
+    assert len(snapshot["lampiran_ii"]) >= 9 and len(snapshot["dibawa_kabupaten"]) == 14
