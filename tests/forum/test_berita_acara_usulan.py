@@ -196,3 +196,23 @@ def test_an_usulan_still_at_the_musrenbang_levels_is_not_the_forums(forum_full, 
     assert "USL-040" not in selectors.routed_usulan(forum_full).values_list("id_usulan", flat=True)
     ba = services.forum_finalise(forum=forum_full, by=facilitator, verify_url_for=verify_url)
     assert "USL-040" not in str(ba.snapshot)
+
+
+def test_a_final_forum_carries_and_reroutes_nothing(forum_full, year, opd_a, opd_b, facilitator, verify_url):
+    services.forum_finalise(forum=forum_full, by=facilitator, verify_url_for=verify_url)
+    later = make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="USL-050")
+    with pytest.raises(ValidationError, match="sudah final"):
+        services.forum_usulan_carry(forum=forum_full, usulan_list=[later], by=facilitator)
+    with pytest.raises(ValidationError, match="sudah final"):
+        services.forum_usulan_reroute(forum=forum_full, usulan=later, opd=opd_b, by=facilitator)
+    later.refresh_from_db()
+    assert (later.status, later.opd_tujuan) == ("diteruskan", opd_a)
+
+
+def test_the_carrying_reason_is_bounded(forum_full, undecided, facilitator):
+    usulan = Usulan.objects.get(id_usulan="USL-020")
+    with pytest.raises(ValidationError) as refused:
+        services.forum_usulan_carry(forum=forum_full, usulan_list=[usulan], by=facilitator, alasan="x" * 501)
+    assert refused.value.message_dict == {"alasan": ["Alasan paling panjang 500 karakter."]}
+    usulan.refresh_from_db()
+    assert usulan.status == "diteruskan"
