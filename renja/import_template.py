@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.formatting import place_label
 from core.tabular import Column, DropDown, ReferenceSheet, write_template
@@ -12,6 +13,47 @@ from . import permissions
 from .models import KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .services.imports import ALL_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS
 from .services.rows import opd_bidang_codes
+
+# What each column holds: written into the template's header comments and listed on the upload page.
+COLUMN_HINTS = {
+    "opd": gettext_lazy("Singkatan OPD pemilik baris, mis. Dinsos."),
+    "kode_sub_kegiatan": gettext_lazy(
+        "Kode nomenklatur, mis. 1.06.04.2.01.0001; program penunjang dengan bidang urusan OPD. Nama, indikator dan "
+        "satuan resmi baris diambil dari kode ini."
+    ),
+    "satuan": gettext_lazy(
+        "Kosong atau sama dengan satuan sub kegiatan: satuan resmi. Berbeda: satuan indikator tambahan OPD."
+    ),
+    "sumber_dana": gettext_lazy("apbd_kab, apbd_prov, apbn, dak_fisik, dak_non_fisik, dbh, bankeu_prov atau lainnya."),
+    "keterangan": gettext_lazy("Uraian bebas."),
+    "ref": gettext_lazy("Rujukan tetap baris, unik per tahun; ref yang sama memperbarui baris."),
+    "pagu": gettext_lazy("Rupiah bulat, mis. 1250000000."),
+    "nama": gettext_lazy(
+        "Rincian kegiatan menurut OPD; kosong atau sama dengan nama sub kegiatan berarti tanpa rincian."
+    ),
+    "indikator": gettext_lazy(
+        "Kosong atau sama dengan indikator sub kegiatan: target berikut untuk indikator itu. "
+        "Berbeda: menjadi indikator tambahan OPD."
+    ),
+    "target": gettext_lazy("Angka, mis. 95,5."),
+    "sumber_data": gettext_lazy("Sumber data sasaran: dtks, dtsen, pk, eppgbm atau lainnya; boleh kosong."),
+    "desil": gettext_lazy("Hanya untuk dtks/dtsen: desil tertinggi yang disasar, 1 sampai 10."),
+    "lokasi": gettext_lazy("Kode kecamatan/desa dari lembar Wilayah, dipisah titik koma; kosong = se-kabupaten."),
+    "sasaran": gettext_lazy("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
+    "target_n1": gettext_lazy("Prakiraan maju: target tahun berikutnya, angka, mis. 97,5; kosong berarti belum ada."),
+    "pagu_n1": gettext_lazy("Prakiraan maju: pagu tahun berikutnya, Rupiah bulat; kosong berarti belum ada."),
+    "prioritas_nasional": gettext_lazy("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+    "prioritas_daerah": gettext_lazy("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+    "quick_win": gettext_lazy("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
+    "opd_pengampu": gettext_lazy("Singkatan OPD yang mengampu, bila bukan OPD pemilik baris; kosong = OPD pemilik."),
+    "opd_pendukung": gettext_lazy("Singkatan OPD pendukung dari lembar OPD, dipisah titik koma, mis. Dinkes;DP3A."),
+}
+
+
+def column_guide() -> list[tuple[str, bool, str]]:
+    """(column, required, what it holds) in the file's order, for the upload page."""
+    return [(name, name in REQUIRED_COLUMNS, str(COLUMN_HINTS.get(name, ""))) for name in ALL_COLUMNS]
+
 
 KINDS = {"pagu": "rupiah", "target": "number", "desil": "integer", "pagu_n1": "rupiah", "target_n1": "number"}
 
@@ -83,27 +125,7 @@ def renja_template(user: User) -> bytes:
             "opd_pengampu": DropDown([singkatan for singkatan, _nama in partners]),
             "opd_pendukung": DropDown([singkatan for singkatan, _nama in partners], strict=False),
         },
-        hints={
-            "ref": _("Rujukan tetap baris, unik per tahun; ref yang sama memperbarui baris."),
-            "pagu": _("Rupiah bulat, mis. 1250000000."),
-            "nama": _("Rincian kegiatan menurut OPD; kosong atau sama dengan nama sub kegiatan berarti tanpa rincian."),
-            "indikator": _(
-                "Kosong atau sama dengan indikator sub kegiatan: target berikut untuk indikator itu. "
-                "Berbeda: menjadi indikator tambahan OPD."
-            ),
-            "target": _("Angka, mis. 95,5."),
-            "sumber_data": _("Sumber data sasaran: dtks, dtsen, pk, eppgbm atau lainnya; boleh kosong."),
-            "desil": _("Hanya untuk dtks/dtsen: desil tertinggi yang disasar, 1 sampai 10."),
-            "lokasi": _("Kode kecamatan/desa dari lembar Wilayah, dipisah titik koma; kosong = se-kabupaten."),
-            "sasaran": _("Kode kelompok sasaran dari lembar Sasaran, dipisah titik koma, mis. anak;balita."),
-            "target_n1": _("Prakiraan maju: target tahun berikutnya, angka, mis. 97,5; kosong berarti belum ada."),
-            "pagu_n1": _("Prakiraan maju: pagu tahun berikutnya, Rupiah bulat; kosong berarti belum ada."),
-            "prioritas_nasional": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
-            "prioritas_daerah": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
-            "quick_win": _("ya atau tidak (juga 1/0, true/false, x); kosong berarti tidak."),
-            "opd_pengampu": _("Singkatan OPD yang mengampu, bila bukan OPD pemilik baris; kosong = OPD pemilik."),
-            "opd_pendukung": _("Singkatan OPD pendukung dari lembar OPD, dipisah titik koma, mis. Dinkes;DP3A."),
-        },
+        hints={name: str(hint) for name, hint in COLUMN_HINTS.items()},
         references=[
             ReferenceSheet(
                 _("Sub kegiatan"), [_("kode"), _("sub kegiatan"), _("kegiatan"), _("program")], sub_kegiatan

@@ -16,7 +16,7 @@ from core.http import XLSX_TYPE
 
 from .. import permissions, selectors, services
 from ..forms import ImportUploadForm
-from ..import_template import renja_template
+from ..import_template import column_guide, renja_template
 from ..models import ImportBatch
 
 
@@ -31,7 +31,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         max_bytes=max_bytes,
         initial={"tahun": selectors.current_fiscal_year()},
     )
-    context = {"form": form, "max_mb": max_bytes // (1024 * 1024)}
+    context = {"form": form, "max_mb": max_bytes // (1024 * 1024), "columns": column_guide()}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["berkas"]
         fiscal_year = form.cleaned_data["tahun"]

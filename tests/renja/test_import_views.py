@@ -65,3 +65,14 @@ def test_readers_cannot_import(client, request, refs, year, who):  # noqa: F811
     assert client.get(reverse("renja:import-upload")).status_code == 403
     assert upload(client, year, GOOD).status_code == 403
     assert not RenjaRow.objects.exists()
+
+
+def test_the_upload_page_lists_every_column_the_import_reads_with_what_it_holds(client, year, planner):
+    from renja.services.imports import ALL_COLUMNS, REQUIRED_COLUMNS
+
+    client.force_login(planner)
+    html = client.get(reverse("renja:import-upload")).content.decode()
+    for name in ALL_COLUMNS:
+        assert f"<code>{name}</code>{' *' if name in REQUIRED_COLUMNS else ''}</td>" in html
+    assert "<code>nama</code></td><td>Rincian kegiatan menurut OPD" in html  # optional now, and the rincian
+    assert "Prakiraan maju: pagu tahun berikutnya" in html
