@@ -31,6 +31,12 @@ DEMO_USERS = [
     ("dp3a", "Petugas DP3A", User.Role.PETUGAS_OPD, "DP3A"),
     ("dinkes", "Petugas Dinas Kesehatan", User.Role.PETUGAS_OPD, "Dinkes"),
     ("pembaca.dinkes", "Pimpinan Dinas Kesehatan", User.Role.PEMBACA_OPD, "Dinkes"),
+    # Officers of the other agencies the demo usulan are routed to: each agency's decisions are its own officer's.
+    ("pu", "Petugas Dinas Pekerjaan Umum", User.Role.PETUGAS_OPD, "Dinas PU"),
+    ("dpmd", "Petugas DPMD", User.Role.PETUGAS_OPD, "DPMD"),
+    ("disdikbud", "Petugas Dinas Pendidikan dan Kebudayaan", User.Role.PETUGAS_OPD, "Disdikbud"),
+    ("diskan", "Petugas Dinas Perikanan dan Kelautan", User.Role.PETUGAS_OPD, "Diskan"),
+    ("distanak", "Petugas Dinas Pertanian dan Peternakan", User.Role.PETUGAS_OPD, "Distanak"),
 ]
 
 # The cycle for Renja 2026 ran in 2025 (the Forum Lintas Perangkat Daerah sat on 12 March 2025).

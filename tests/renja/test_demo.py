@@ -33,7 +33,7 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     assert "N+1 diisi pada 0 baris, target resmi pada 0 baris, kepala 0 OPD, pagu indikatif 0 OPD" in out
     assert "0 indikator program/kegiatan baru" in out
     assert (PaguOpd.objects.count(), ProgramIndicator.objects.count()) == (ceilings, indicators)
-    assert RenjaRow.objects.count() == rows and User.objects.count() == len(roles) + 3
+    assert RenjaRow.objects.count() == rows and User.objects.count() == len(roles) + 8
     assert AuditLog.objects.exclude(action__endswith=".imported").count() == audits  # nothing changed, nothing audited
     assert User.objects.get(username="dinsos").check_password("demo-sandi-2026")
 
