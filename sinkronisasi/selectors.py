@@ -38,7 +38,7 @@ from renja.models import FiscalYear, Opd, StageWindow, User
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
 from .models import Overlap, OverlapComment, OverlapProposal, SyncState
 from .settlement import Outcome, Status
-from .text import normalise, stem
+from .text import FUNCTION_WORDS, normalise, stem
 
 
 class Cause:
@@ -301,30 +301,93 @@ def _as_written(stems: set[str], texts: Sequence[str]) -> list[str]:
     return list(found.values())
 
 
-def matched_words(signals: dict, rows: Sequence | None = None) -> list[str]:
-    """The words that made two rows look alike, as each row writes them ("jaringan irigasi / irigasi tersier"
-    rather than the stems "jaring", "irigasi"); a synonym group by its name. Without the rows (or for findings stored
-    before the terms were kept), the stored labels."""
-    labels = list(signals.get("istilah") or [])
-    keys = signals.get("istilah_kunci")
-    if not keys or rows is None:
-        return labels
+@lru_cache(maxsize=4096)
+def _word_spans(text: str) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
+    """Each word of a text: where it stands, the stems of its parts, and whether it is only a function word."""
     out = []
-    for (term, term_stems), label in zip(keys, labels):
-        if term.startswith("~"):
-            out.append(label)
-            continue
-        written = []
-        for row in rows:
-            written += _as_written(set(term_stems), [row.nama, row.keterangan, row.indikator])
-        unique = list(dict.fromkeys(w.lower() for w in written))
-        out.append(" / ".join(unique) if unique else label)
+    for m in _WORD.finditer(text):
+        parts = normalise(m.group())
+        function_word = bool(parts) and set(parts) <= FUNCTION_WORDS
+        out.append((m.start(), m.end(), frozenset(stem(w) for w in parts), function_word))
+    return tuple(out)
+
+
+def _written_runs(stems: frozenset[str], texts: Sequence[str]) -> list[str]:
+    """The stretches of these texts, exactly as written, made of consecutive words whose stems are among `stems`
+    (function words allowed inside, not at the ends; a stretch stops at punctuation): "Bedah Rumah" or "rumah tak
+    layak huni" for a synonym group, "jaringan" for the stem "jaring". First occurrence first, each once."""
+    found: dict[str, str] = {}
+    for text in texts:
+        text = text or ""
+        start = end = None  # the current stretch
+        pending = None  # end of function words after it, kept only if the stretch goes on
+        for w_start, w_end, w_stems, function_word in (*_word_spans(text), (len(text), len(text), frozenset(), False)):
+            joined = end is not None and not text[pending or end : w_start].strip()
+            if w_stems and w_stems <= stems and not function_word:
+                if start is None or not joined:
+                    if start is not None:
+                        found.setdefault(text[start:end].lower(), text[start:end])
+                    start = w_start
+                end, pending = w_end, None
+            elif function_word and start is not None and joined:
+                pending = w_end
+            elif start is not None:
+                found.setdefault(text[start:end].lower(), text[start:end])
+                start = end = pending = None
+    return list(found.values())
+
+
+def _row_texts(row) -> list[str]:
+    return [getattr(row, name, "") or "" for name in ("rincian", "nama", "keterangan", "indikator_opd", "indikator")]
+
+
+def matched_words_by_row(signals: dict, rows: Sequence) -> list[tuple[str, list[list[str]]]]:
+    """For each matched term, the term's label and the words each row writes for it, exactly as written (a synonym
+    group by the phrases each row uses: "bedah rumah" in one, "rehabilitasi rumah tidak layak huni" in the other).
+    A word-term found in neither row's text is left out: a stem is never shown."""
+    labels = list(signals.get("istilah") or [])
+    out = []
+    for (term, term_stems), label in zip(signals.get("istilah_kunci") or [], labels):
+        per_row = [_written_runs(frozenset(term_stems), _row_texts(row)) for row in rows]
+        if term.startswith("~"):  # a synonym group: its name, which planners gave it
+            out.append((label, per_row))
+        elif any(per_row):  # a word: as the first row writes it, never the stem
+            out.append((next(w for words in per_row for w in words).lower(), per_row))
     return out
 
 
-def highlight_stems(signals: dict) -> frozenset[str]:
-    """The stems whose words a page marks in the two rows' text."""
-    return frozenset(w for _t, stems in signals.get("istilah_kunci") or [] for w in stems)
+def matched_words(signals: dict, rows: Sequence | None = None) -> list[str]:
+    """The words that made two rows look alike, as each row writes them ("jaringan irigasi ≈ saluran pengairan"
+    rather than the stems "jaring", "irigasi"); the same words in both rows once; a synonym group neither row names
+    in words (it came from the official name) by the group's name. Without the rows (or for findings stored before
+    the terms were kept), the stored labels."""
+    if not signals.get("istilah_kunci") or rows is None:
+        return list(signals.get("istilah") or [])
+    out = []
+    for label, per_row in matched_words_by_row(signals, rows):
+        sides = [" / ".join(words) for words in per_row if words]
+        if not sides:
+            out.append(label)
+        elif len({side.casefold() for side in sides}) == 1:
+            out.append(sides[0])
+        else:
+            out.append(" ≈ ".join(sides))
+    return out
+
+
+def highlight_stems(signals: dict, rows: Sequence | None = None) -> frozenset[str]:
+    """The stems whose words a page marks in the two rows' text; with the rows, only the stems of words that stand
+    in a matched stretch of one of them (a word that merely shares a stem with part of a synonym phrase is not
+    marked)."""
+    keys = signals.get("istilah_kunci") or []
+    if rows is None:
+        return frozenset(w for _t, stems in keys for w in stems)
+    out: set[str] = set()
+    for _label, per_row in matched_words_by_row(signals, rows):
+        for words in per_row:
+            for stretch in words:
+                out.update(stem(w) for w in normalise(stretch))
+    return frozenset(out - FUNCTION_WORDS)
 
 
 def reasons(signals: dict, rows: Sequence | None = None) -> list[str]:

@@ -276,6 +276,10 @@ def synonym_group(key: str | int, label: str, phrases: Iterable[str]) -> Synonym
     return SynonymGroup(term=f"~{key}", label=label, phrases=tuple(sorted(stemmed, key=lambda p: (-len(p), p))))
 
 
+# How much a word implied by a group's name counts, against a word the text writes (see Vocabulary.replace_weighted).
+EXPANSION_WEIGHT = 0.7
+
+
 class Vocabulary:
     """Synonym groups compiled for fast longest-match replacement over stem sequences."""
 
@@ -299,40 +303,58 @@ class Vocabulary:
         With `expand`, the group's name follows its term, in words ("pmt" also counts as "makanan tambahan"), so
         that an abbreviation meets a text that spells out only part of it.
         """
-        out, i = [], 0
+        return [w for w, _weight in self.replace_weighted(words, expand=expand)]
+
+    def replace_weighted(self, words: list[str], *, expand: bool = True) -> list[tuple[str, float]]:
+        """replace(), each term with its weight: 1 for the text's own words and groups, EXPANSION_WEIGHT for the
+        words of a group's name that the text did not write."""
+        out: list[tuple[str, float]] = []
+        i = 0
         while i < len(words):
             for phrase, term in self._by_first.get(words[i], ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
-                    out.append(term)
+                    out.append((term, 1.0))
                     if expand:
-                        out.extend(w for w in self._label_words(term) if w != term)
+                        out.extend((w, EXPANSION_WEIGHT) for w in self._label_words(term) if w != term)
                     i += len(phrase)
                     break
             else:
-                out.append(words[i])
+                out.append((words[i], 1.0))
                 i += 1
         return out
 
     def _label_words(self, term: str) -> list[str]:
+        """The words of the group's name, each on its own (a one-word synonym as its group): "krs" also counts as
+        "keluarga", "risiko" and "stunting", so that a row naming only part of the thing still meets it."""
         if term not in self._expansions:
-            self._expansions[term] = self.replace(stems(self.labels.get(term, "")), expand=False)
+            self._expansions[term] = [
+                w for word in stems(self.labels.get(term, "")) for w in self.replace([word], expand=False)
+            ]
         return self._expansions[term]
+
+
+def _content(word: str, extra_stop: frozenset[str]) -> bool:
+    return word not in PLANNING_FILLER_STEMS and word not in extra_stop and len(word) > 1
 
 
 def terms(text: str, vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """The content terms of a text: stems with synonyms unified, filler and place names removed."""
-    words = vocabulary.replace(stems(text))
-    return [w for w in words if w not in PLANNING_FILLER_STEMS and w not in extra_stop and len(w) > 1]
+    return [w for w in vocabulary.replace(stems(text)) if _content(w, extra_stop)]
 
 
 def weighted_terms(
     fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, extra_stop: frozenset[str] = frozenset()
 ) -> dict[str, float]:
-    """Term weights of a row from its text fields, each field with its own weight; a term counts once per field."""
+    """Term weights of a row from its text fields, each field with its own weight; a term counts once per field
+    (a word only implied by a group's name, less)."""
     weights: Counter[str] = Counter()
     for text, field_weight in fields:
-        for term in set(terms(text, vocabulary, extra_stop)):
-            weights[term] += field_weight
+        seen: dict[str, float] = {}
+        for term, weight in vocabulary.replace_weighted(stems(text)):
+            if _content(term, extra_stop) and weight > seen.get(term, 0.0):
+                seen[term] = weight
+        for term, weight in seen.items():
+            weights[term] += field_weight * weight
     return dict(weights)
 
 

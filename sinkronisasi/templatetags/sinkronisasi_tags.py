@@ -27,3 +27,11 @@ def highlight_words(text: str, stems) -> SafeString:
         else:
             out.append(escape(part))
     return mark_safe("".join(out))  # every part escaped above
+
+
+@register.filter
+def matched_by_row(pair) -> list:
+    """The pair's matched terms with the words each of its two rows writes for them (selectors.matched_words_by_row)."""
+    from ..selectors import matched_words_by_row
+
+    return matched_words_by_row(pair.signals or {}, (pair.row_a, pair.row_b))

@@ -87,3 +87,47 @@ def test_a_data_row_meeting_a_delivery_row_for_the_same_people_is_weighed_down()
     assert same_kind.score >= Params().threshold and "jenis_berbeda" not in same_kind.signals
     assert kinds_differ.signals["jenis_berbeda"] is True
     assert kinds_differ.score <= same_kind.score * Params().kind_mismatch + 0.01
+
+
+def test_the_thesaurus_makes_planners_names_of_one_thing_one_term():
+    vocabulary = default_vocabulary()
+    for a, b in (
+        ("bedah rumah", "rehabilitasi rumah tidak layak huni"),
+        ("perbaikan rumah tak layak huni", "RTLH"),
+        ("PJU", "lampu jalan"),
+        ("penerangan jalan umum tenaga surya", "PJUTS"),
+        ("alsintan", "hand traktor"),
+        ("pelatihan vokasional", "pelatihan kerja berbasis kompetensi"),
+        ("STBM", "stop buang air besar sembarangan"),
+        ("Posyandu", "pos pelayanan terpadu"),
+        ("PMT", "pemberian makanan tambahan"),
+        ("stunting", "tengkes"),
+        ("BPJS Ketenagakerjaan", "jaminan sosial ketenagakerjaan"),
+        ("NIB", "nomor induk berusaha"),
+    ):
+        ta, tb = text.terms(a, vocabulary), text.terms(b, vocabulary)
+        assert ta[0] == tb[0] and ta[0].startswith("~"), (a, b, ta, tb)
+
+
+def test_an_abbreviation_also_counts_as_the_words_of_its_name_but_less():
+    vocabulary = default_vocabulary()
+    weights = text.weighted_terms([("KRS", 1.0)], vocabulary)
+    group = text.terms("KRS", vocabulary)[0]
+    assert weights[group] == 1.0
+    stunting = text.terms("stunting", vocabulary)[0]
+    assert weights[stunting] == text.EXPANSION_WEIGHT  # "keluarga berisiko stunting" meets a row on stunting
+    # a row that writes the word itself counts it fully
+    assert text.weighted_terms([("KRS stunting", 1.0)], vocabulary)[stunting] == 1.0
+
+
+def test_every_builtin_group_is_usable_and_no_phrase_belongs_to_two_groups():
+    from sinkronisasi.builtin_synonyms import DEFAULT_SYNONYMS
+
+    seen = {}
+    for i, (label, phrases) in enumerate(DEFAULT_SYNONYMS):
+        assert text.synonym_group(i, label, phrases) is not None, label
+        assert len(label) <= 120 and not any("," in p or ";" in p for p in phrases), label
+        for phrase in phrases:
+            key = tuple(text.stems(phrase))
+            assert seen.setdefault(key, label) == label, (phrase, seen[key], label)
+    assert len({label.lower() for label, _p in DEFAULT_SYNONYMS}) == len(DEFAULT_SYNONYMS) >= 150
