@@ -139,7 +139,7 @@ def test_facilitator_runs_a_forum_to_a_verified_berita_acara(
         "kursi roda dibahas bersama",
         row_in_opd_a.kode,
         "Rp100.000.000",
-        "Musrenbang desa (1)",
+        "USL-FORUM-1",  # Lampiran II names the usulan a row takes
     ]:
         assert needle in text, (needle, text)
 
