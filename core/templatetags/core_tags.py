@@ -7,3 +7,4 @@ from core import formatting
 register = template.Library()
 register.filter("rupiah", formatting.rupiah)
 register.filter("angka", formatting.angka)
+register.filter("nip", formatting.nip)

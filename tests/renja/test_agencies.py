@@ -143,7 +143,7 @@ def test_an_officer_reads_their_own_agencys_profile_and_no_other(client, opd_a_e
     assert client.post(reverse("renja:opd-edit", args=[opd_a.pk]), {**PROFILE, "sidik": "x"}).status_code == 403
     assert client.post(reverse("renja:opd-edit", args=[opd_b.pk]), {**PROFILE, "sidik": "x"}).status_code == 404
     listing = client.get(reverse("renja:opd-list")).content.decode()
-    assert "Drs. Arianto" in listing and opd_b.nama not in listing
+    assert "Drs. Arianto" in listing and "NIP. 19710315 199603 1 004" in listing and opd_b.nama not in listing
     opd_a.refresh_from_db()
     assert opd_a.nama == "Dinas Sosial"
 
