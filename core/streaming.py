@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -25,18 +26,22 @@ def chunk_size_for(qs: QuerySet) -> int:
     return min(CHUNK_ROWS, limit or CHUNK_ROWS)
 
 
-def value_chunks(qs: QuerySet, fields: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
-    """The queryset's rows as values() dicts, in its order, a chunk at a time (read with a server-side cursor where
-    the database has one)."""
+def value_chunks(qs: QuerySet, fields: Sequence[str]) -> Iterator[list[Any]]:
+    """The queryset's rows as named tuples of `fields` (values_list(named=True): row.opd__singkatan), in its
+    order, a chunk at a time, read with a server-side cursor where the database has one. All in one transaction
+    until the last chunk is taken: every chunk, and the related values read between them, as they stood at the
+    start; and PostgreSQL streams the cursor instead of first storing its whole result, as it must for a cursor
+    held across transactions."""
     size = chunk_size_for(qs)
-    chunk: list[dict[str, Any]] = []
-    for item in qs.values(*fields).iterator(chunk_size=size):
-        chunk.append(item)
-        if len(chunk) >= size:
+    chunk: list[Any] = []
+    with transaction.atomic(using=qs.db):
+        for item in qs.values_list(*fields, named=True).iterator(chunk_size=size):
+            chunk.append(item)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
             yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def related_values(
@@ -53,14 +58,19 @@ def related_values(
         for o in field.related_model._meta.ordering or ["pk"]
     ]
     found: dict[int, list[tuple]] = defaultdict(list)
+    ids = list(ids)
+    if connections[using].vendor == "postgresql":  # one array literal, not one parameter per id: cheaper to send
+        owners = RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, ids)) + "}",))
+    else:
+        owners = ids
     rows = (
         through.objects.using(using)
-        .filter(**{f"{source}_id__in": list(ids)})
+        .filter(**{f"{source}_id__in": owners})
         .order_by(*ordering, f"{target}_id")
         .values_list(f"{source}_id", *(f"{target}__{f}" for f in fields))
     )
-    for owner, *values in rows:
-        found[owner].append(tuple(values))
+    for row in rows:
+        found[row[0]].append(row[1:])
     return found
 
 

@@ -1,7 +1,8 @@
 """Benchmark of the Renja pages at Kukar's size and at 10×: median server time and query count per page.
 
 Usage: make bench  (or: BENCH_SCALES=1,10 .venv/bin/python scripts/bench.py): pages at 3,000 Renja rows and 6,000
-usulan (Kukar's size) and at 10x, with each page's own SQL time; imports; the berita acara PDF.
+usulan (Kukar's size) and at 10x, with each page's own SQL time; imports; the berita acara PDF; the Renja exports
+(CSV against its own SQL, XLSX time and peak memory; BENCH_ONLY=ekspor runs only these).
 The sync recompute is timed here on these rows too; scripts/bench_sync.py (also run by make bench) times it on
 rows written like real ones, where overlaps are found.
 Uses its own database: a temporary SQLite file, or BENCH_DATABASE_URL (a database it may fill, e.g. a scratch
@@ -11,6 +12,7 @@ PostgreSQL database). It never touches the development database.
 import csv
 import os
 import random
+import re
 import statistics
 import time
 from pathlib import Path
@@ -113,10 +115,10 @@ def main() -> None:
         (planner, "Sinkronisasi: beririsan", "/sinkronisasi/"),
         (planner, "Sinkronisasi: belum diambil", "/sinkronisasi/belum-diambil/"),
         (planner, "Halaman forum", f"/forum/{forum}/"),
-        (planner, "Ekspor CSV (semua baris)", "/renja/?export=csv"),
-    ]
+    ]  # the exports stream: bench_exports_at_this_size reads them to the end
     print(f"database: {connection.vendor}; median of {REPEAT} runs; 'SQL' = the page's own queries; ratio = page / SQL")
     print(f"{'halaman':30} {'baris':>7} {'usulan':>7} {'median ms':>10} {'SQL ms':>7} {'rasio':>6} {'kueri':>6}")
+    export_peaks: dict[int, int] = {}
     for scale in [int(n) for n in os.environ.get("BENCH_SCALES", "1,10").split(",")]:
         inflate(3000 * scale)
         grow_usulan(6000 * scale)
@@ -129,6 +131,8 @@ def main() -> None:
             print(f"{name:30} {3000 * scale:>7} {n_usulan:>7} {ms:>10.0f} {sql_ms:>7.0f} {ratio:>6} {queries:>6}")
         print(f"{'Sinkronisasi: hitung penuh':30} {3000 * scale:>7} {n_usulan:>7} {full_ms:>10.0f}")
         print(f"{'Sinkronisasi: satu ubahan':30} {3000 * scale:>7} {n_usulan:>7} {edit_ms:>10.0f}")
+        bench_exports_at_this_size(planner, export_peaks)
+    export_memory_verdict(export_peaks)
     fy = FiscalYear.objects.get(year=2026)
     path = import_file(3000)
     for label in ("Impor 3.000 baris baru", "Impor ulang tanpa perubahan"):
@@ -363,7 +367,107 @@ def bench_pages_after_a_full_import() -> None:
     print(f"  (perhitungan ulang diantrekan untuk pekerja: {DBTaskResult.objects.count() - queued_before})")
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Exports at the limits (issue 17, point 5): the Renja list's CSV against its own SQL, its XLSX in time and memory.
+
+EXPORT_CSV_RATIO_GOAL = 3.0  # the CSV export of every row within 3x the time of its own SQL
+EXPORT_XLSX_GOAL_S = 5.0  # the XLSX export of every row (30,000 at 10x) under 5 s
+EXPORT_MEMORY_GOAL = 1.5  # constant memory: the peak at 10x at most 1.5x the peak at 1x
+
+
+def _read_export(client: Client, url: str) -> tuple[float, int, list[str]]:
+    """Seconds to answer and read a streamed export to its end, its size, and the SQL it ran."""
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(piece) for piece in response.streaming_content)
+        seconds = time.perf_counter() - start
+    assert response.status_code == 200, (url, response.status_code)
+    return seconds, size, [q["sql"] for q in captured.captured_queries]
+
+
+def _sql_seconds(statements: list[str]) -> float:
+    """The export's own SQL: its statements run again as they are, every row fetched (a client-side cursor)."""
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            sql = re.sub(r'^DECLARE "[^"]+" NO SCROLL CURSOR (?:WITH(?:OUT)? HOLD )?FOR ', "", sql)  # its query
+            if sql in ("BEGIN", "COMMIT", "ROLLBACK"):
+                continue
+            cursor.execute(sql)  # no parameters: a "%" in the text stays as it is
+            if cursor.description:
+                cursor.fetchall()
+    return time.perf_counter() - start
+
+
+def _xlsx_peak(client: Client, url: str) -> int:
+    """Peak Python memory (bytes, tracemalloc) while the XLSX export is answered and read to its end."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        for _piece in response.streaming_content:
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def bench_exports_at_this_size(planner: Client, peaks: dict[int, int]) -> None:
+    """The CSV export of every Renja row against its own SQL (median of a few runs), the XLSX export's time and the
+    peak memory it takes (kept in `peaks` by row count), each beside its goal."""
+    repeat = max(1, min(REPEAT, 3))
+    n = RenjaRow.objects.count()
+    _read_export(planner, "/renja/?export=csv")  # warm: caches, the first connection
+    runs = [_read_export(planner, "/renja/?export=csv") for _ in range(repeat)]
+    export_s = statistics.median(r[0] for r in runs)
+    sql_s = statistics.median(_sql_seconds(runs[0][2]) for _ in range(repeat))
+    ratio = export_s / sql_s
+    verdict = "ya" if ratio <= EXPORT_CSV_RATIO_GOAL else "TIDAK"
+    print(
+        f"{'Ekspor CSV (semua baris)':30} {n:>7} {'':>7} {export_s * 1000:>10.0f} {sql_s * 1000:>7.0f} {ratio:>6.1f} "
+        f"{'':>6}  {runs[0][1] / 1e6:.1f} MB; sasaran rasio <= {EXPORT_CSV_RATIO_GOAL:g}: {verdict}"
+    )
+    xlsx_runs = [_read_export(planner, "/renja/?export=xlsx") for _ in range(repeat)]
+    xlsx_s = statistics.median(r[0] for r in xlsx_runs)
+    peaks[n] = _xlsx_peak(planner, "/renja/?export=xlsx")
+    verdict = "ya" if xlsx_s < EXPORT_XLSX_GOAL_S else "TIDAK"
+    print(
+        f"{'Ekspor XLSX (semua baris)':30} {n:>7} {'':>7} {xlsx_s * 1000:>10.0f} {'':>7} {'':>6} {'':>6}  "
+        f"{xlsx_runs[0][1] / 1e6:.1f} MB, memori puncak {peaks[n] / 1e6:.1f} MB; sasaran < {EXPORT_XLSX_GOAL_S:g} s: "
+        f"{verdict}"
+    )
+
+
+def export_memory_verdict(peaks: dict[int, int]) -> None:
+    """Constant memory: the XLSX export's peak at the largest size against the smallest."""
+    if len(peaks) > 1:
+        low, high = peaks[min(peaks)], peaks[max(peaks)]
+        verdict = "ya" if high <= EXPORT_MEMORY_GOAL * low else "TIDAK"
+        print(
+            f"Ekspor XLSX memori puncak {max(peaks)} / {min(peaks)} baris: {high / low:.2f}x "
+            f"(sasaran tetap, <= {EXPORT_MEMORY_GOAL:g}x): {verdict}"
+        )
+
+
+def bench_exports() -> None:
+    """The exports alone (BENCH_ONLY=ekspor): the demo data grown to each scale."""
+    planner = Client()
+    planner.force_login(User.objects.get(username="perencana"))
+    peaks: dict[int, int] = {}
+    for scale in [int(n) for n in os.environ.get("BENCH_SCALES", "1,10").split(",")]:
+        inflate(3000 * scale)
+        bench_exports_at_this_size(planner, peaks)
+    export_memory_verdict(peaks)
+
+
 if __name__ == "__main__":
+    if os.environ.get("BENCH_ONLY") == "ekspor":  # only the exports: the demo data grown to each scale
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", "--password", "bench-only-123", stdout=open(os.devnull, "w"))
+        bench_exports()
+        raise SystemExit
     main()
     bench_usulan_import()
     bench_berita_acara()

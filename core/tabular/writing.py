@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from . import xlsx
-from .cells import safe_cell
+from .cells import FORMULA_PREFIXES, safe_cell
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,18 @@ def as_columns(header: Sequence[str | Column]) -> list[Column]:
     return [c if isinstance(c, Column) else Column(c) for c in header]
 
 
+# The first characters of a text safe_cell may change: any other text goes out as it is, unexamined.
+_RISKY_FIRST = frozenset(FORMULA_PREFIXES) | {"'"}
+
+
 def csv_value(column: Column, value: object) -> object:
     """A typed export value as CSV text: numbers as the importers read them back (a point before decimals, no
     thousands separators), empty for None."""
+    kind = type(value)
+    if kind is str:  # most cells: only a text that may look like a formula is examined
+        return safe_cell(value) if value[:1] in _RISKY_FIRST else value
+    if kind is int:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -70,7 +79,10 @@ def iter_csv(
     writer.writerow([c.name for c in columns])
     pending = 0
     for row in rows:
-        writer.writerow([csv_value(c, v) for c, v in zip(columns, row)])
+        # A plain text (most cells) goes out as it is without a call: csv_value's first case, inlined for speed.
+        writer.writerow(
+            [v if type(v) is str and v[:1] not in _RISKY_FIRST else csv_value(c, v) for c, v in zip(columns, row)]
+        )
         pending += 1
         if pending >= flush_rows:
             yield buffer.getvalue().encode("utf-8")

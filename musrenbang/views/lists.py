@@ -92,32 +92,32 @@ def _export_rows(qs):
     on import. Read a chunk at a time from the reports database, each chunk's target groups in one query."""
     qs = for_reports(qs)
     for chunk in value_chunks(qs, EXPORT_FIELDS):
-        sasaran = related_values(Usulan, "sasaran", [u["id"] for u in chunk], ("slug",), using=qs.db)
+        sasaran = related_values(Usulan, "sasaran", [u.id for u in chunk], ("slug",), using=qs.db)
         for u in chunk:
             yield [
-                u["id_usulan"],
-                u["kode_lacak"],
-                u["sumber"],
-                u["pengusul"],
-                u["anggota_dprd"],
-                u["fraksi"],
-                u["dapil"],
-                u["desa__kode"],
-                u["desa__nama"],
-                u["desa__parent__nama"] or "",
-                u["permasalahan"],
-                u["usulan"],
-                u["uraian"],
-                u["bidang_urusan__kode"] or "",
-                u["jenis"],
-                u["volume"],
-                u["satuan"],
-                u["anggaran"],
-                u["prioritas"],
-                ";".join(slug for (slug,) in sasaran.get(u["id"], ())),
-                u["opd_awal__singkatan"] or "",
-                u["opd_tujuan__singkatan"] or "",
-                u["status"],
+                u.id_usulan,
+                u.kode_lacak,
+                u.sumber,
+                u.pengusul,
+                u.anggota_dprd,
+                u.fraksi,
+                u.dapil,
+                u.desa__kode,
+                u.desa__nama,
+                u.desa__parent__nama or "",
+                u.permasalahan,
+                u.usulan,
+                u.uraian,
+                u.bidang_urusan__kode or "",
+                u.jenis,
+                u.volume,
+                u.satuan,
+                u.anggaran,
+                u.prioritas,
+                ";".join(slug for (slug,) in sasaran.get(u.id, ())),
+                u.opd_awal__singkatan or "",
+                u.opd_tujuan__singkatan or "",
+                u.status,
             ]
 
 

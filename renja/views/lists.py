@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
@@ -96,45 +94,49 @@ def _export_rows(qs):
     official indicator (`*_resmi`) follow for reading, ignored on import. Read a chunk at a time from the reports
     database, each chunk's places, groups and supporting agencies in one query each (streaming.related_values)."""
     qs = for_reports(qs)
+    labels: dict[tuple[str, str], str] = {}  # each place's label made once per export
     for chunk in value_chunks(qs, EXPORT_FIELDS):
-        ids = [r["id"] for r in chunk]
+        ids = [r.id for r in chunk]
         lokasi = related_values(RenjaRow, "lokasi", ids, ("kode", "nama", "tingkat"), using=qs.db)
         sasaran = related_values(RenjaRow, "sasaran", ids, ("slug",), using=qs.db)
         pendukung = related_values(RenjaRow, "opd_pendukung", ids, ("singkatan",), using=qs.db)
         for row in chunk:
-            places = lokasi.get(row["id"], ())
-            cells = export_cells(SimpleNamespace(**row))
+            places = lokasi.get(row.id, ())
+            for _kode, nama, tingkat in places:
+                if (nama, tingkat) not in labels:
+                    labels[nama, tingkat] = place_label(nama, tingkat)
+            cells = export_cells(row)
             yield [
-                row["ref"],
-                row["opd__singkatan"],
-                row["kode"],
+                row.ref,
+                row.opd__singkatan,
+                row.kode,
                 cells["nama"],
                 cells["indikator"],
                 cells["target"],
                 cells["satuan"],
-                row["pagu"],
+                row.pagu,
                 ";".join(kode for kode, _n, _t in places),
-                "; ".join(place_label(nama, tingkat) for _k, nama, tingkat in places),
-                ";".join(slug for (slug,) in sasaran.get(row["id"], ())),
-                row["sumber_dana"],
-                row["keterangan"],
-                row["sub_kegiatan__parent__parent__nama"] or "",
-                row["sub_kegiatan__parent__nama"] or "",
-                row["sub_kegiatan__nama"],
-                row["status"],
-                int(row["prioritas_nasional"]),
-                int(row["prioritas_daerah"]),
-                int(row["quick_win"]),
-                row["opd_pengampu__singkatan"] or "",
-                ";".join(singkatan for (singkatan,) in pendukung.get(row["id"], ())),
-                row["target_n1"],
-                row["pagu_n1"],
-                row["sumber_data"],
-                row["desil"],
-                row["rincian"],
-                row["indikator"],
-                row["satuan"],
-                row["target"],
+                "; ".join(labels[nama, tingkat] for _k, nama, tingkat in places),
+                ";".join(slug for (slug,) in sasaran.get(row.id, ())),
+                row.sumber_dana,
+                row.keterangan,
+                row.sub_kegiatan__parent__parent__nama or "",
+                row.sub_kegiatan__parent__nama or "",
+                row.sub_kegiatan__nama,
+                row.status,
+                int(row.prioritas_nasional),
+                int(row.prioritas_daerah),
+                int(row.quick_win),
+                row.opd_pengampu__singkatan or "",
+                ";".join(singkatan for (singkatan,) in pendukung.get(row.id, ())),
+                row.target_n1,
+                row.pagu_n1,
+                row.sumber_data,
+                row.desil,
+                row.rincian,
+                row.indikator,
+                row.satuan,
+                row.target,
             ]
 
 
