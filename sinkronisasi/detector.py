@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .text import GOVERNANCE_HEADS, GOVERNANCE_NOUNS
+from .text import KELOLA as KELOLA_TERM
 
 ACTION_TERMS = GOVERNANCE_HEADS | GOVERNANCE_NOUNS
 
@@ -87,7 +88,7 @@ class RowFacts:
     @property
     def kind(self) -> str:
         """ "kelola" (data, planning, coordination, monitoring) or "layanan" (delivers something); see text.row_kind."""
-        return "kelola" if MARKER + "kelola" in self.terms else "layanan"
+        return "kelola" if KELOLA_TERM in self.terms else "layanan"
 
 
 @dataclass

@@ -292,6 +292,8 @@ class Vocabulary:
         for options in self._by_first.values():
             options.sort(key=lambda item: -len(item[0]))
         self.labels = {g.term: g.label for g in self.groups}
+        # Each group's stems (of all its phrases), sorted: what a page looks for in a row's text to show the words.
+        self.phrase_stems = {g.term: sorted({w for phrase in g.phrases for w in phrase}) for g in self.groups}
         self._expansions: dict[str, list[str]] = {}
 
     def label(self, term: str) -> str:

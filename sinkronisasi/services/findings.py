@@ -24,7 +24,7 @@ def _signals_for_display(finding: Finding, names: dict[str, dict], vocabulary: t
         s[SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[SASARAN_LOKASI]]
     # The matched terms: labels for exports and reports, and the terms themselves with the stems to look for in the
     # rows' own text, so that pages show the words as each row writes them (selectors.matched_words), never stems.
-    phrases = {g.term: sorted({w for phrase in g.phrases for w in phrase}) for g in vocabulary.groups}
+    phrases = vocabulary.phrase_stems  # made once per vocabulary, not once per finding
     s["istilah_kunci"] = [[t, phrases.get(t, [t])] for t in s.get("istilah", [])]
     s["istilah"] = [vocabulary.label(t) for t in s.get("istilah", [])]
     if USULAN in s:
