@@ -131,7 +131,10 @@ def iter_xlsx(
     for i, column in enumerate(columns):
         widest = max([len(column.name) + 2, *(_width(r[i] if i < len(r) else None, column) for r in sample)])
         widths.append(min(max(widest + 1, MIN_WIDTH), MAX_WIDTH))
-    values = ([_xlsx_value(v) for v in row] for row in itertools.chain(sample, rows))
+    values = (
+        [v if type(v) is str and v[:1] not in _RISKY_FIRST else _xlsx_value(v) for v in row]
+        for row in itertools.chain(sample, rows)
+    )
     return xlsx.iter_xlsx([c.name for c in columns], [c.kind for c in columns], values, widths=widths, title=title)
 
 

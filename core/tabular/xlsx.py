@@ -96,14 +96,16 @@ def escape(text: str) -> str:
 
 def _text_cell(ref: str, text: str, style: int = 0) -> str:
     s = f' s="{style}"' if style else ""
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def cell_xml(ref: str, value: object, number_style: int) -> str:
     """One cell ("" for an empty one): numbers with the column's number style, dates as dates, text of several lines
     wrapped, anything else as its text."""
-    if value is None or value == "":
+    if type(value) is str:  # most cells
+        return _text_cell(ref, value, STYLE_WRAPPED if "\n" in value else 0) if value else ""
+    if value is None:
         return ""
     if isinstance(value, bool):
         value = int(value)
