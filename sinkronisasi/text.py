@@ -490,12 +490,41 @@ def vocabulary_from(groups: Iterable[tuple[str | int, str, Iterable[str]]]) -> V
     return Vocabulary([g for g in built if g is not None])
 
 
+# Words of how a row delivers (training, outreach, aid, building, upkeep): two rows that both "train" or both
+# "socialise" may be about unrelated things, so like target-group words they weigh little; what is delivered decides.
+DELIVERY_WORDS = (
+    "pelatihan",
+    "sosialisasi",
+    "penyuluhan",
+    "promosi",
+    "pembinaan",
+    "bimbingan",
+    "pendampingan",
+    "pelayanan",
+    "bantuan",
+    "pemberian",
+    "pengadaan",
+    "pembangunan",
+    "rehabilitasi",
+    "pemeliharaan",
+    "perbaikan",
+    "penanganan",
+    "pencegahan",
+    "pemberdayaan",
+    "pembentukan",
+    "penguatan",
+    "peningkatan kapasitas",
+)
+
+
 def group_terms(vocabulary: Vocabulary, slugs: Iterable[str]) -> frozenset[str]:
     """Terms that name a target group (anak, lansia, penyandang disabilitas, …): the groups are a signal of their
     own, so in the text they count for little — similar text should mean similar *work*."""
     out: set[str] = set()
     for slug in slugs:
         out.update(vocabulary.replace(stems(slug.replace("_", " "))))
+    for word in DELIVERY_WORDS:
+        out.update(vocabulary.replace(stems(word), expand=False))
     return frozenset(out)
 
 

@@ -131,3 +131,21 @@ def test_every_builtin_group_is_usable_and_no_phrase_belongs_to_two_groups():
             key = tuple(text.stems(phrase))
             assert seen.setdefault(key, label) == label, (phrase, seen[key], label)
     assert len({label.lower() for label, _p in DEFAULT_SYNONYMS}) == len(DEFAULT_SYNONYMS) >= 150
+
+
+def test_words_of_how_a_row_delivers_weigh_like_target_group_words():
+    vocabulary = default_vocabulary()
+    light = text.group_terms(vocabulary, ["anak"])
+    for word in ("pelatihan", "bimtek", "sosialisasi", "penyuluhan", "pembangunan", "bantuan"):
+        assert set(text.terms(word, vocabulary)) <= light, word
+    assert not set(text.terms("kemasan produk", vocabulary)) & light  # what is delivered keeps its full weight
+
+    def row(i, opd, nama):
+        return RowFacts(
+            i, opd, f"3.0{i}.02.2.01.0001", False, frozenset({"64.02.06"}), frozenset({"umkm"}), _terms(nama)
+        )
+
+    rows = [row(1, 1, "Pelatihan desain kemasan produk"), row(2, 2, "Pelatihan kuliner olahan ikan")]
+    heavy = Detector(rows).score(1, 2).score
+    weighed = Detector(rows, group_terms=light).score(1, 2).score
+    assert weighed < heavy and weighed < Params().threshold  # both "train", about unrelated things
