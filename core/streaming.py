@@ -35,6 +35,12 @@ def value_chunks(qs: QuerySet, fields: Sequence[str]) -> Iterator[list[Any]]:
     size = chunk_size_for(qs)
     chunk: list[Any] = []
     with transaction.atomic(using=qs.db):
+        connection = connections[qs.db]
+        if connection.vendor == "postgresql":
+            # A cursor is planned for its first rows by default (a slower plan for reading them all): this one is read
+            # to its end, so plan it as the plain query it is.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         for item in qs.values_list(*fields, named=True).iterator(chunk_size=size):
             chunk.append(item)
             if len(chunk) >= size:
