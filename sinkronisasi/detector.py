@@ -355,7 +355,8 @@ class Detector:
         return out
 
     # Score
-    def score(self, a: int, b: int) -> Finding:
+    def score(self, a: int, b: int, *, explain: bool = True) -> Finding:
+        """The pair's score and, with `explain` or when it is flagged, the signals behind it."""
         p = self.params
         ra, rb = self.rows[a], self.rows[b]
         meet, places = shared_places(ra.places, rb.places)
@@ -365,20 +366,8 @@ class Detector:
             return Finding(a=a, b=b, score=0.0, signals={"lokasi_bertemu": False})
         relation, groups = group_relation(ra.groups, rb.groups)
         text, top_terms = self.text_similarity(a, b)
-
-        signals: dict[str, object] = {
-            URAIAN: round(text, 3),
-            "istilah": top_terms,
-            "lokasi_bertemu": meet,
-            "lokasi": places,
-            "se_kabupaten": not ra.places or not rb.places,
-        }
-        if usulan:
-            signals[USULAN] = usulan
-        if same_code:
-            signals[KODE] = ra.kode
-        if meet and relation == "shared":
-            signals[SASARAN_LOKASI] = groups
+        wide = not ra.places or not rb.places
+        kinds_differ = (KELOLA_TERM in ra.terms) != (KELOLA_TERM in rb.terms)  # ra.kind != rb.kind, inline
 
         factor = {
             "shared": p.group_shared,
@@ -387,11 +376,10 @@ class Detector:
             "disjoint": p.group_disjoint,
         }[relation]
         work = text * factor
-        if ra.kind != rb.kind:
+        if kinds_differ:
             work *= p.kind_mismatch
-            signals[JENIS_BERBEDA] = True
         if meet:
-            if relation == "shared" and places and not signals["se_kabupaten"]:
+            if relation == "shared" and places and not wide:
                 work = 1 - (1 - work) * (1 - p.group_place_lift)
         else:
             work *= p.elsewhere
@@ -400,13 +388,32 @@ class Detector:
             score = max(score, p.code_same_place if meet else p.code_elsewhere)
         if usulan:
             score = 1.0
-        return Finding(a=a, b=b, score=round(min(1.0, score), 4), signals=signals)
+        score = round(min(1.0, score), 4)
+        if not explain and score < p.threshold:
+            return Finding(a=a, b=b, score=score)  # not flagged: nobody reads why
+
+        signals: dict[str, object] = {
+            URAIAN: round(text, 3),
+            "istilah": top_terms,
+            "lokasi_bertemu": meet,
+            "lokasi": places,
+            "se_kabupaten": wide,
+        }
+        if usulan:
+            signals[USULAN] = usulan
+        if same_code:
+            signals[KODE] = ra.kode
+        if meet and relation == "shared":
+            signals[SASARAN_LOKASI] = groups
+        if kinds_differ:
+            signals[JENIS_BERBEDA] = True
+        return Finding(a=a, b=b, score=score, signals=signals)
 
     def findings(self, ids: Iterable[int] | None = None) -> list[Finding]:
         """Flagged pairs (score at or above the threshold), limited to pairs touching `ids` when given."""
         out = []
         for a, b in self.candidates(ids):
-            finding = self.score(a, b)
+            finding = self.score(a, b, explain=False)
             if finding.score >= self.params.threshold:
                 out.append(finding)
         out.sort(key=lambda f: (-f.score, f.a, f.b))
