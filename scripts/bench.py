@@ -456,6 +456,8 @@ def bench_exports() -> None:
     planner = Client()
     planner.force_login(User.objects.get(username="perencana"))
     peaks: dict[int, int] = {}
+    print(f"database: {connection.vendor}; median of {max(1, min(REPEAT, 3))} runs; 'SQL' = the export's own queries")
+    print(f"{'ekspor':30} {'baris':>7} {'':>7} {'median ms':>10} {'SQL ms':>7} {'rasio':>6}")
     for scale in [int(n) for n in os.environ.get("BENCH_SCALES", "1,10").split(",")]:
         inflate(3000 * scale)
         bench_exports_at_this_size(planner, peaks)
