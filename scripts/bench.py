@@ -392,7 +392,7 @@ def _sql_seconds(statements: list[str]) -> float:
     with connection.cursor() as cursor:
         for sql in statements:
             sql = re.sub(r'^DECLARE "[^"]+" NO SCROLL CURSOR (?:WITH(?:OUT)? HOLD )?FOR ', "", sql)  # its query
-            if sql in ("BEGIN", "COMMIT", "ROLLBACK"):
+            if not sql.startswith("SELECT"):  # BEGIN, COMMIT, SET LOCAL: the transaction's, not the export's reads
                 continue
             cursor.execute(sql)  # no parameters: a "%" in the text stays as it is
             if cursor.description:
