@@ -11,7 +11,8 @@ the draft forum's attendance; none writes the same object as another user.
 It rebuilds its own database on every run (dropped and created: its name must contain "load"): the demo data plus
 generated data at Kukar's size (LOAD_SCALE=1: 2,500 more Renja rows, 6,000 usulan; 0 = demo only), serves the app
 with gunicorn on 127.0.0.1 only, stops by itself, and prints requests per second, p50/p95/p99 latency, errors, and
-whether every acknowledged write is stored.
+whether every acknowledged write is stored. The task worker (`manage.py db_worker`) runs beside gunicorn, as
+deployed, doing the sync recomputes the edits queue (LOAD_TASK_WORKER=0: without it).
 """
 
 from __future__ import annotations
@@ -401,6 +402,16 @@ def main() -> None:
         cwd=ROOT,
         env=ENV,
     )
+    # The task worker runs beside gunicorn on the same cores, as deployed (docs/DEPLOY.md): every committed edit
+    # queues the sync recompute it does (LOAD_TASK_WORKER=0 leaves it out, to see what it costs).
+    worker = None
+    if os.environ.get("LOAD_TASK_WORKER", "1") != "0":
+        worker = subprocess.Popen(
+            [str(ROOT / ".venv/bin/python"), "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+            cwd=ROOT,
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+        )
     try:
         for _ in range(60):
             try:
@@ -430,6 +441,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=150)  # SIGTERM lets a running recompute finish
     lost = lost_writes(writes)
     kinds = {kind: sum(1 for key in writes if key[0] == kind) for kind in ("renja", "route", "decide", "attend")}
     q = statistics.quantiles(timings, n=100) if len(timings) > 2 else [0] * 99
