@@ -309,3 +309,73 @@ class OverlapProposal(models.Model):
     @property
     def decided_by_label(self) -> str:
         return actor_label(self.decided_by, "") if self.decided_by_id else ""
+
+
+class HomeSuggestion(models.Model):
+    """A Renja row, of any agency, that plans the work an usulan no agency picked up asks for, in a place that meets
+    its desa (sinkronisasi/homes.py); computed by the recompute task, up to three per usulan. A planner's routing to
+    the row's agency with the row suggested marks it (`routed_at`); a marked suggestion outlives recomputes, so the
+    agency's officer sees it until the usulan is decided."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
+    usulan = models.ForeignKey(
+        "musrenbang.Usulan", verbose_name=_("usulan"), on_delete=models.CASCADE, related_name="home_suggestions"
+    )
+    row = models.ForeignKey(RenjaRow, verbose_name=_("baris Renja"), on_delete=models.CASCADE, related_name="+")
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("urutan"))
+    score = models.FloatField(_("skor"))
+    reasons = models.JSONField(default=list)
+    routed_at = models.DateTimeField(_("diteruskan"), null=True, blank=True)
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["usulan_id", "rank"]
+        verbose_name = _("rumah usulan")
+        verbose_name_plural = _("rumah usulan")
+        constraints = [models.UniqueConstraint(fields=["usulan", "row"], name="homesuggestion_unique")]
+        indexes = [models.Index(fields=["fiscal_year", "routed_at"], name="homesuggestion_year_routed")]
+
+    def __str__(self) -> str:
+        return f"{self.usulan_id} → {self.row_id} ({self.score:.2f})"
+
+
+class DuplicateUsulan(models.Model):
+    """Two usulan of one year asking for the same thing in the same desa (sinkronisasi/homes.py), from any sources;
+    computed by the recompute task. A planner merges one into the other (the *digabung* decision on its trail) or
+    dismisses the pair; a decided pair outlives recomputes."""
+
+    class Status(models.TextChoices):
+        OPEN = "terbuka", _("Terbuka")
+        MERGED = "digabung", _("Digabung")
+        DISMISSED = "bukan_ganda", _("Bukan ganda")
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="+")
+    usulan_a = models.ForeignKey(
+        "musrenbang.Usulan", verbose_name=_("usulan A"), on_delete=models.CASCADE, related_name="+"
+    )
+    usulan_b = models.ForeignKey(
+        "musrenbang.Usulan", verbose_name=_("usulan B"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("skor"))
+    reasons = models.JSONField(default=list)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "usulan_a_id", "usulan_b_id"]
+        verbose_name = _("usulan ganda")
+        verbose_name_plural = _("usulan ganda")
+        constraints = [
+            models.UniqueConstraint(fields=["usulan_a", "usulan_b"], name="duplicateusulan_unique_pair"),
+            models.CheckConstraint(name="duplicateusulan_ordered_pair", condition=Q(usulan_a__lt=F("usulan_b"))),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "status", "-score"], name="duplicateusulan_year_status")]
+
+    def __str__(self) -> str:
+        return f"{self.usulan_a_id} ≈ {self.usulan_b_id} ({self.score:.2f})"

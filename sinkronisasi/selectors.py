@@ -572,3 +572,54 @@ def overlap_contacts(overlap: Overlap, *, viewer_opd_id: int | None) -> list[dic
     for user in rules.agency_officers(opds).order_by("first_name", "last_name", "username"):
         officers.setdefault(user.opd_id, []).append(user)
     return [{"opd": o, "officers": officers.get(o.pk, [])} for o in opds]
+
+
+# Homes for orphan usulan and duplicate usulan (stored by services.homes.homes_refresh; see sinkronisasi/homes.py).
+def homes_for(items: Sequence[Usulan]) -> dict[int, list]:
+    """Each listed usulan's stored home suggestions, best first, with their reasons as sentences (one query)."""
+    from . import homes
+    from .models import HomeSuggestion
+
+    out: dict[int, list] = {}
+    qs = (
+        HomeSuggestion.objects.filter(usulan_id__in=[u.pk for u in items], routed_at__isnull=True)
+        .select_related("row", "opd")
+        .order_by("usulan_id", "rank")
+    )
+    for s in qs:
+        s.alasan = homes.reason_sentences(s.reasons, _)
+        out.setdefault(s.usulan_id, []).append(s)
+    return out
+
+
+def routed_homes(*, opd_id: int, fiscal_year: FiscalYear) -> list:
+    """Usulan routed to this agency from a home suggestion and still awaiting its decision, with the row suggested."""
+    from . import homes
+    from .models import HomeSuggestion
+
+    out = list(
+        HomeSuggestion.objects.filter(
+            fiscal_year=fiscal_year,
+            routed_at__isnull=False,
+            opd_id=opd_id,
+            usulan__opd_tujuan_id=opd_id,
+            usulan__status=decisions.ROUTED,
+        )
+        .select_related("row", "usulan__desa")
+        .order_by("-routed_at", "pk")
+    )
+    for s in out:
+        s.alasan = homes.reason_sentences(s.reasons, _)
+    return out
+
+
+def duplicates_filtered(fiscal_year: FiscalYear, *, status: str, opd_id: int | None):
+    """The year's duplicate pairs of one status, best first; for an agency's person, pairs with one of its usulan."""
+    from .models import DuplicateUsulan
+
+    qs = DuplicateUsulan.objects.filter(fiscal_year=fiscal_year, status=status).select_related(
+        "usulan_a__desa__parent", "usulan_a__opd_tujuan", "usulan_b__desa", "usulan_b__opd_tujuan", "decided_by"
+    )
+    if opd_id:
+        qs = qs.filter(Q(usulan_a__opd_tujuan_id=opd_id) | Q(usulan_b__opd_tujuan_id=opd_id))
+    return qs.order_by("-score", "usulan_a_id", "usulan_b_id")

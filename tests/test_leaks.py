@@ -77,6 +77,16 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
     indicator = program_indicator_create(
         fiscal_year=year, opd=opd_a, kode="1.06.04", data={"indikator": f"{SECRET} indikator"}, by=opd_a_editor
     )
+    # A duplicate pair of agency A's usulan and a home suggested for one (homes for orphan usulan).
+    from sinkronisasi.models import DuplicateUsulan, HomeSuggestion
+
+    twin = make_usulan(fiscal_year=year, opd_tujuan=opd_a, usulan=f"{SECRET} usulan kembar")
+    duplicate = DuplicateUsulan.objects.create(
+        fiscal_year=year, usulan_a=usulan, usulan_b=twin, score=0.9, reasons=[{"kind": "kata", "usulan": [SECRET]}]
+    )
+    home = HomeSuggestion.objects.create(
+        fiscal_year=year, usulan=usulan, row=row, opd=opd_a, rank=1, score=0.9, reasons=[]
+    )
     return {
         "pk": None,
         "usulan": usulan,
@@ -86,6 +96,8 @@ def agency_a_world(year, opd_a, opd_b, facilitator, opd_a_editor):
         "overlap": overlap,
         "proposal": proposal,
         "indicator": indicator,
+        "duplicate": duplicate,
+        "home": home,
     }
 
 
@@ -99,6 +111,10 @@ def fill(name: str, pattern: str, world: dict) -> str | None:
             pk = world["forum"].pk
         elif name.startswith("sinkronisasi:overlap"):
             pk = world["overlap"].pk
+        elif name.startswith("sinkronisasi:duplicate"):
+            pk = world["duplicate"].pk
+        elif name.startswith("sinkronisasi:home"):
+            pk = world["home"].pk
         elif name.startswith("renja:year") or name.startswith("renja:stage"):
             pk = world["row"].fiscal_year_id
         elif name.startswith("renja:program-indicator"):

@@ -91,7 +91,7 @@ def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict
     """The queued recompute itself (sinkronisasi.tasks.sync_recompute). A failure is logged and queued again, after
     30 s, 60 s, … up to settings.SYNC_TASK_ATTEMPTS in all; past that, the next page view that finds the findings
     out of date queues it again."""
-    from . import refresh  # refresh queues recomputes: imported here, not at the top, to avoid a cycle
+    from . import homes, refresh  # refresh queues recomputes: imported here, not at the top, to avoid a cycle
 
     year = FiscalYear.objects.filter(pk=fiscal_year_id).first()
     if year is None:
@@ -99,6 +99,7 @@ def sync_recompute_run(*, fiscal_year_id: int, full: bool, attempt: int) -> dict
     try:
         with acting_as_system("sync.recompute"):
             result = refresh.sync_refresh(fiscal_year=year, full=full)  # waits for a refresh running elsewhere
+            homes.homes_refresh(fiscal_year=year)  # homes for orphan usulan, duplicate usulan (stored, not per view)
     except Exception:
         logger.exception("Perhitungan ulang sinkronisasi %s gagal (percobaan %s)", year.year, attempt)
         if attempt < settings.SYNC_TASK_ATTEMPTS:

@@ -53,6 +53,8 @@ def officer_home(request: HttpRequest) -> HttpResponse:
                 if rules.can_see_sync(user)
                 else None,
                 "can_decide": rules.can_decide_usulan(user, user.opd),
+                # Usulan Bappeda routed here with a Renja row suggested (homes for orphan usulan).
+                "routed_homes": selectors.routed_homes(opd_id=opd_id, fiscal_year=year),
                 "mail_form": InboxMailForm(initial={"mode": usulan_selectors.inbox_mail_mode(user)}),
             }
         )

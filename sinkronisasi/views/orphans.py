@@ -69,12 +69,15 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     deadline = selectors.forum_deadline(year)
     today = timezone.localdate()
     suggestions = selectors.route_suggestions(items)
+    homes = selectors.homes_for(items)  # stored by the recompute task: up to three rows planning the same work
     labels = dict(selectors.Cause.choices())
     for u in items:
         u.umur = selectors.age_days(u.sejak, today)
         u.cause_label = labels.get(u.cause, u.cause)
         u.lewat_tenggat = bool(u.cause == selectors.Cause.BELUM_DIPUTUSKAN and deadline and today > deadline)
         u.saran = suggestions.get(u.pk)
+        u.rumah = homes.get(u.pk, [])
+        u.routable = u.status in selectors.ROUTABLE
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)

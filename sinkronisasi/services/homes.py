@@ -1,0 +1,259 @@
+"""Homes for orphan usulan and duplicate usulan: stored by the recompute task (homes_refresh), acted on by planners
+(routing an usulan to a home's agency with the row suggested; merging or dismissing a duplicate pair)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from musrenbang import decisions
+from musrenbang.models import Decision, Usulan
+from musrenbang.services import usulan_decide, usulan_route
+from renja import permissions as rules
+from renja.models import FiscalYear, KelompokSasaran, RenjaRow, User, Wilayah
+from renja.services import audit_log
+
+from .. import homes, selectors, text
+from ..models import DuplicateUsulan, HomeSuggestion
+from .refresh import vocabulary_current
+
+MAX_REASON = 1000  # the merge reason a planner may add
+
+
+def _stop() -> frozenset[str]:
+    return text.place_stopwords(
+        Wilayah.objects.exclude(tingkat=Wilayah.Tingkat.KABUPATEN).values_list("nama", flat=True)
+    )
+
+
+def _usulan_facts(qs) -> list[homes.UsulanFacts]:
+    groups: dict[int, set[str]] = {}
+    through = Usulan.sasaran.through
+    ids = [u.pk for u in qs]
+    for usulan_id, slug in through.objects.filter(usulan_id__in=ids).values_list("usulan_id", "kelompoksasaran__slug"):
+        groups.setdefault(usulan_id, set()).add(slug)
+    return [
+        homes.UsulanFacts(
+            id=u.pk,
+            desa=u.desa.kode if u.desa_id else "",
+            usulan=u.usulan,
+            uraian=u.uraian,
+            groups=frozenset(groups.get(u.pk, ())),
+            opd=u.opd_tujuan_id,
+        )
+        for u in qs
+    ]
+
+
+def _row_texts(fiscal_year: FiscalYear) -> list[homes.RowText]:
+    rows = RenjaRow.objects.filter(fiscal_year=fiscal_year).prefetch_related("lokasi", "sasaran").order_by("pk")
+    return [
+        homes.RowText(
+            id=r.pk,
+            opd=r.opd_id,
+            kode=r.kode,
+            nama=r.nama,
+            rincian=r.rincian,
+            indikator=r.indikator,
+            indikator_opd=r.indikator_opd,
+            keterangan=r.keterangan,
+            places=frozenset(w.kode for w in r.lokasi.all()),
+            groups=frozenset(s.slug for s in r.sasaran.all()),
+        )
+        for r in rows
+    ]
+
+
+@transaction.atomic
+def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
+    """Recompute the year's home suggestions (for every usulan not picked up) and duplicate pairs, keeping those a
+    planner acted on (routed suggestions, merged or dismissed pairs). Run by the recompute task after the findings."""
+    vocabulary, stop = vocabulary_current(), _stop()
+    slugs = list(KelompokSasaran.objects.values_list("slug", flat=True))
+    rows = _row_texts(fiscal_year)
+    opd_of = {r.id: r.opd for r in rows}
+    orphans = list(
+        selectors.usulan_belum_diambil(fiscal_year)
+        .select_related(None)
+        .select_related("desa")
+        .only("id", "usulan", "uraian", "desa__kode", "opd_tujuan_id")
+        .order_by("pk")
+    )
+    index = homes.home_index(rows, vocabulary, stop=stop, group_slugs=slugs)
+    # Kept by key (usulan, row), so that a page's buttons stay valid across recomputes: updated, added, removed.
+    routed = set(
+        HomeSuggestion.objects.filter(fiscal_year=fiscal_year, routed_at__isnull=False).values_list(
+            "usulan_id", "row_id"
+        )
+    )
+    existing = {
+        (s.usulan_id, s.row_id): s
+        for s in HomeSuggestion.objects.filter(fiscal_year=fiscal_year, routed_at__isnull=True).only(
+            "id", "usulan_id", "row_id", "rank", "score", "reasons"
+        )
+    }
+    fresh, changed = [], []
+    for facts in _usulan_facts(orphans):
+        for rank, (row_id, score, reasons) in enumerate(index.suggest(facts), start=1):
+            key = (facts.id, row_id)
+            if key in routed:
+                continue
+            old = existing.pop(key, None)
+            if old is None:
+                fresh.append(
+                    HomeSuggestion(
+                        fiscal_year=fiscal_year,
+                        usulan_id=facts.id,
+                        row_id=row_id,
+                        opd_id=opd_of[row_id],
+                        rank=rank,
+                        score=score,
+                        reasons=reasons,
+                    )
+                )
+            elif (old.rank, old.score, old.reasons) != (rank, score, reasons):
+                old.rank, old.score, old.reasons = rank, score, reasons
+                changed.append(old)
+    HomeSuggestion.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+    HomeSuggestion.objects.bulk_update(changed, ["rank", "score", "reasons"], batch_size=500)
+    HomeSuggestion.objects.bulk_create(fresh, batch_size=500)
+    suggestions = fresh + changed
+
+    candidates = list(
+        Usulan.objects.filter(fiscal_year=fiscal_year, desa__isnull=False)
+        .exclude(status__in=[decisions.MERGED, decisions.CLOSED])
+        .select_related("desa")
+        .only("id", "usulan", "uraian", "desa__kode", "opd_tujuan_id")
+        .order_by("pk")
+    )
+    pairs = {
+        (a, b): (score, reasons)
+        for a, b, score, reasons in homes.find_duplicates(
+            _usulan_facts(candidates), vocabulary, stop=stop, group_slugs=slugs
+        )
+    }
+    stored = {
+        (p.usulan_a_id, p.usulan_b_id): p
+        for p in DuplicateUsulan.objects.filter(fiscal_year=fiscal_year).only(
+            "id", "usulan_a_id", "usulan_b_id", "score", "reasons", "status"
+        )
+    }
+    gone = [p.pk for key, p in stored.items() if key not in pairs and p.status == DuplicateUsulan.Status.OPEN]
+    DuplicateUsulan.objects.filter(pk__in=gone).delete()
+    changed_pairs = []
+    for key, (score, reasons) in pairs.items():
+        p = stored.get(key)
+        if p is not None and p.status == DuplicateUsulan.Status.OPEN and (p.score, p.reasons) != (score, reasons):
+            p.score, p.reasons = score, reasons
+            changed_pairs.append(p)
+    DuplicateUsulan.objects.bulk_update(changed_pairs, ["score", "reasons"], batch_size=500)
+    DuplicateUsulan.objects.bulk_create(
+        [
+            DuplicateUsulan(fiscal_year=fiscal_year, usulan_a_id=a, usulan_b_id=b, score=score, reasons=reasons)
+            for (a, b), (score, reasons) in pairs.items()
+            if (a, b) not in stored
+        ],
+        batch_size=500,
+    )
+    return {"homes": len(suggestions) + len(routed), "duplicates": len(pairs)}
+
+
+@transaction.atomic
+def home_route(*, suggestion: HomeSuggestion, by: User) -> HomeSuggestion:
+    """Route the usulan to the suggested row's agency (the musrenbang routing service) and mark the suggestion, so
+    that the agency's officer sees the row suggested and the row picker starts on it."""
+    if not rules.can_route_usulan(by):
+        raise ValidationError(_("Hanya Bappeda yang dapat meneruskan usulan."), code="forbidden")
+    locked = HomeSuggestion.objects.select_for_update().select_related("usulan", "row", "opd").get(pk=suggestion.pk)
+    if locked.usulan.status not in decisions.ROUTABLE:
+        raise ValidationError(
+            _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan dari saran rumah.")
+            % {"id": locked.usulan.id_usulan, "status": locked.usulan.get_status_display().lower()},
+            code="not_routable",
+        )
+    usulan_route(usulan=locked.usulan, opd=locked.opd, by=by)
+    locked.routed_at, locked.routed_by = timezone.now(), by
+    locked.save(update_fields=["routed_at", "routed_by"])
+    audit_log(
+        obj=locked.usulan,
+        action="home.routed",
+        by=by,
+        changes={"opd_tujuan": ["", locked.opd.singkatan]},
+        data={"usulan": locked.usulan.id_usulan, "row": locked.row.ref, "opd": locked.opd.singkatan},
+    )
+    return locked
+
+
+def _lock_open_pair(pair: DuplicateUsulan) -> DuplicateUsulan:
+    locked = (
+        DuplicateUsulan.objects.select_for_update(of=("self",)).select_related("usulan_a", "usulan_b").get(pk=pair.pk)
+    )
+    if locked.status != DuplicateUsulan.Status.OPEN:
+        raise ValidationError(
+            _("Pasangan usulan ini sudah %(status)s.") % {"status": locked.get_status_display().lower()},
+            code="decided",
+        )
+    return locked
+
+
+@transaction.atomic
+def duplicate_merge(*, pair: DuplicateUsulan, keep: str, by: User, alasan: str = "") -> DuplicateUsulan:
+    """Merge one usulan of the pair into the other (`keep`: "a" or "b", the one that stays): the existing *digabung*
+    decision on the merged one's trail, taken by a planner for its agency."""
+    if not rules.is_planner(by):
+        raise ValidationError(_("Hanya Bappeda yang dapat menggabungkan usulan ganda."), code="forbidden")
+    if keep not in ("a", "b"):
+        raise ValidationError(_("Pilih usulan yang dipertahankan."), code="keep")
+    alasan = (alasan or "").strip()
+    if len(alasan) > MAX_REASON:
+        raise ValidationError(
+            _("Alasan terlalu panjang (%(n)s karakter, paling banyak %(max)s).")
+            % {"n": len(alasan), "max": MAX_REASON},
+            code="reason",
+        )
+    locked = _lock_open_pair(pair)
+    stays, goes = (locked.usulan_a, locked.usulan_b) if keep == "a" else (locked.usulan_b, locked.usulan_a)
+    if goes.opd_tujuan_id is None:
+        raise ValidationError(
+            _("Usulan %(id)s belum diteruskan ke OPD; teruskan dulu, lalu gabungkan.") % {"id": goes.id_usulan},
+            code="not_routed",
+        )
+    reason = alasan or _("Usulan ganda dengan %(id)s") % {"id": stays.id_usulan}
+    usulan_decide(
+        usulan=goes,
+        kind=Decision.Kind.DIGABUNG,
+        by=by,
+        level=Decision.Level.OPD,
+        alasan=reason,
+        merge_usulan=stays,
+    )
+    locked.status, locked.decided_by, locked.decided_at = DuplicateUsulan.Status.MERGED, by, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_log(
+        obj=goes,
+        action="duplicate.merged",
+        by=by,
+        changes={"digabung_ke": ["", stays.id_usulan]},
+        data={"usulan": goes.id_usulan, "into": stays.id_usulan, "score": locked.score},
+    )
+    return locked
+
+
+@transaction.atomic
+def duplicate_dismiss(*, pair: DuplicateUsulan, by: User) -> DuplicateUsulan:
+    """Mark a pair as not a duplicate ("bukan ganda"): kept across recomputes, never listed as open again."""
+    if not rules.is_planner(by):
+        raise ValidationError(_("Hanya Bappeda yang dapat menandai pasangan bukan ganda."), code="forbidden")
+    locked = _lock_open_pair(pair)
+    locked.status, locked.decided_by, locked.decided_at = DuplicateUsulan.Status.DISMISSED, by, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_log(
+        obj=locked.usulan_a,
+        action="duplicate.dismissed",
+        by=by,
+        changes={"status": [str(DuplicateUsulan.Status.OPEN.label), str(DuplicateUsulan.Status.DISMISSED.label)]},
+        data={"usulan_a": locked.usulan_a.id_usulan, "usulan_b": locked.usulan_b.id_usulan},
+    )
+    return locked
