@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .detector import group_relation, is_penunjang, parent_place
 from .text import FUNCTION_WORDS, Vocabulary, group_terms, normalise, row_kind, stem, weighted_terms
@@ -151,6 +152,25 @@ def _term_stems(term: str, vocabulary: Vocabulary) -> frozenset[str]:
     return frozenset({term})
 
 
+@lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[tuple[int, int, frozenset[str], bool, bool], ...]:
+    """Each word of a text: where it stands, the stems of its parts, whether it has any, whether it is only a
+    function word (made once per text and process)."""
+    out = []
+    for m in _WORD.finditer(text):
+        parts = normalise(m.group())
+        out.append(
+            (
+                m.start(),
+                m.end(),
+                frozenset(stem(w) for w in parts),
+                bool(parts),
+                bool(parts) and set(parts) <= FUNCTION_WORDS,
+            )
+        )
+    return tuple(out)
+
+
 def written_runs(stems: frozenset[str], texts: Iterable[str]) -> list[str]:
     """The stretches of these texts, exactly as written, made of consecutive words whose stems are among `stems`
     (a function word may stand inside a stretch, not at its ends; punctuation ends it). First occurrence first."""
@@ -158,19 +178,19 @@ def written_runs(stems: frozenset[str], texts: Iterable[str]) -> list[str]:
     for text in texts:
         text = text or ""
         start = end = pending = None  # the current stretch; the end of function words after it
-        for m in (*_WORD.finditer(text), None):
-            parts = normalise(m.group()) if m else []
-            at = m.start() if m else len(text)
+        for at, stop, word_stems, has_parts, function_word in (
+            *_spans(text),
+            (len(text), len(text), frozenset(), False, False),
+        ):
             joined = end is not None and not text[pending or end : at].strip()
-            function_word = bool(parts) and set(parts) <= FUNCTION_WORDS
-            if parts and not function_word and {stem(w) for w in parts} <= stems:
+            if has_parts and not function_word and word_stems <= stems:
                 if start is None or not joined:
                     if start is not None:
                         found.setdefault(text[start:end].lower(), text[start:end])
                     start = at
-                end, pending = m.end(), None
+                end, pending = stop, None
             elif function_word and start is not None and joined:
-                pending = m.end()  # kept only if the stretch goes on
+                pending = stop  # kept only if the stretch goes on
             elif start is not None:
                 found.setdefault(text[start:end].lower(), text[start:end])
                 start = end = pending = None

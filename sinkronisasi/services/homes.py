@@ -28,41 +28,58 @@ def _stop() -> frozenset[str]:
     )
 
 
-def _usulan_facts(qs) -> list[homes.UsulanFacts]:
+def _usulan_facts(fiscal_year: FiscalYear) -> list[homes.UsulanFacts]:
+    """Every usulan of the year that may still be matched (not merged, not closed), as plain facts, by id."""
     groups: dict[int, set[str]] = {}
     through = Usulan.sasaran.through
-    ids = [u.pk for u in qs]
-    for usulan_id, slug in through.objects.filter(usulan_id__in=ids).values_list("usulan_id", "kelompoksasaran__slug"):
+    for usulan_id, slug in through.objects.filter(usulan__fiscal_year=fiscal_year).values_list(
+        "usulan_id", "kelompoksasaran__slug"
+    ):
         groups.setdefault(usulan_id, set()).add(slug)
+    rows = (
+        Usulan.objects.filter(fiscal_year=fiscal_year)
+        .exclude(status__in=[decisions.MERGED, decisions.CLOSED])
+        .order_by("pk")
+        .values_list("pk", "desa__kode", "usulan", "uraian", "opd_tujuan_id")
+    )
     return [
         homes.UsulanFacts(
-            id=u.pk,
-            desa=u.desa.kode if u.desa_id else "",
-            usulan=u.usulan,
-            uraian=u.uraian,
-            groups=frozenset(groups.get(u.pk, ())),
-            opd=u.opd_tujuan_id,
+            id=pk, desa=desa or "", usulan=usulan, uraian=uraian, groups=frozenset(groups.get(pk, ())), opd=opd
         )
-        for u in qs
+        for pk, desa, usulan, uraian, opd in rows
     ]
 
 
 def _row_texts(fiscal_year: FiscalYear) -> list[homes.RowText]:
-    rows = RenjaRow.objects.filter(fiscal_year=fiscal_year).prefetch_related("lokasi", "sasaran").order_by("pk")
+    places: dict[int, set[str]] = {}
+    for row_id, kode in RenjaRow.lokasi.through.objects.filter(renjarow__fiscal_year=fiscal_year).values_list(
+        "renjarow_id", "wilayah__kode"
+    ):
+        places.setdefault(row_id, set()).add(kode)
+    groups: dict[int, set[str]] = {}
+    for row_id, slug in RenjaRow.sasaran.through.objects.filter(renjarow__fiscal_year=fiscal_year).values_list(
+        "renjarow_id", "kelompoksasaran__slug"
+    ):
+        groups.setdefault(row_id, set()).add(slug)
+    fields = ("pk", "opd_id", "kode", "nama", "rincian", "indikator", "indikator_opd", "keterangan")
     return [
         homes.RowText(
-            id=r.pk,
-            opd=r.opd_id,
-            kode=r.kode,
-            nama=r.nama,
-            rincian=r.rincian,
-            indikator=r.indikator,
-            indikator_opd=r.indikator_opd,
-            keterangan=r.keterangan,
-            places=frozenset(w.kode for w in r.lokasi.all()),
-            groups=frozenset(s.slug for s in r.sasaran.all()),
+            id=pk,
+            opd=opd,
+            kode=kode,
+            nama=nama,
+            rincian=rincian,
+            indikator=indikator,
+            indikator_opd=indikator_opd,
+            keterangan=keterangan,
+            places=frozenset(places.get(pk, ())),
+            groups=frozenset(groups.get(pk, ())),
         )
-        for r in rows
+        for pk, opd, kode, nama, rincian, indikator, indikator_opd, keterangan in RenjaRow.objects.filter(
+            fiscal_year=fiscal_year
+        )
+        .order_by("pk")
+        .values_list(*fields)
     ]
 
 
@@ -74,13 +91,8 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     slugs = list(KelompokSasaran.objects.values_list("slug", flat=True))
     rows = _row_texts(fiscal_year)
     opd_of = {r.id: r.opd for r in rows}
-    orphans = list(
-        selectors.usulan_belum_diambil(fiscal_year)
-        .select_related(None)
-        .select_related("desa")
-        .only("id", "usulan", "uraian", "desa__kode", "opd_tujuan_id")
-        .order_by("pk")
-    )
+    facts = _usulan_facts(fiscal_year)
+    orphan_ids = set(selectors.usulan_belum_diambil(fiscal_year).order_by().values_list("pk", flat=True))
     index = homes.home_index(rows, vocabulary, stop=stop, group_slugs=slugs)
     # Kept by key (usulan, row), so that a page's buttons stay valid across recomputes: updated, added, removed.
     routed = set(
@@ -94,10 +106,13 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
             "id", "usulan_id", "row_id", "rank", "score", "reasons"
         )
     }
-    fresh, changed = [], []
-    for facts in _usulan_facts(orphans):
-        for rank, (row_id, score, reasons) in enumerate(index.suggest(facts), start=1):
-            key = (facts.id, row_id)
+    fresh, changed, suggested = [], [], 0
+    for u in facts:
+        if u.id not in orphan_ids:
+            continue
+        for rank, (row_id, score, reasons) in enumerate(index.suggest(u), start=1):
+            key = (u.id, row_id)
+            suggested += 1
             if key in routed:
                 continue
             old = existing.pop(key, None)
@@ -105,7 +120,7 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
                 fresh.append(
                     HomeSuggestion(
                         fiscal_year=fiscal_year,
-                        usulan_id=facts.id,
+                        usulan_id=u.id,
                         row_id=row_id,
                         opd_id=opd_of[row_id],
                         rank=rank,
@@ -119,19 +134,11 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     HomeSuggestion.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
     HomeSuggestion.objects.bulk_update(changed, ["rank", "score", "reasons"], batch_size=500)
     HomeSuggestion.objects.bulk_create(fresh, batch_size=500)
-    suggestions = fresh + changed
 
-    candidates = list(
-        Usulan.objects.filter(fiscal_year=fiscal_year, desa__isnull=False)
-        .exclude(status__in=[decisions.MERGED, decisions.CLOSED])
-        .select_related("desa")
-        .only("id", "usulan", "uraian", "desa__kode", "opd_tujuan_id")
-        .order_by("pk")
-    )
     pairs = {
         (a, b): (score, reasons)
         for a, b, score, reasons in homes.find_duplicates(
-            _usulan_facts(candidates), vocabulary, stop=stop, group_slugs=slugs
+            [u for u in facts if u.desa], vocabulary, stop=stop, group_slugs=slugs
         )
     }
     stored = {
@@ -157,7 +164,7 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
         ],
         batch_size=500,
     )
-    return {"homes": len(suggestions) + len(routed), "duplicates": len(pairs)}
+    return {"homes": suggested, "duplicates": len(pairs)}
 
 
 @transaction.atomic
