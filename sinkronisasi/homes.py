@@ -245,11 +245,20 @@ class HomeIndex:
         total = sum(w * _weight(t, self.idf, self.light, self.default_idf) for t, w in uterms.items())
         candidates = {rid for t in uterms if t not in self.light for rid in self.by_term.get(t, ())}
         ukind = row_kind(u.usulan)
+        kecamatan = parent_place(u.desa) if u.desa else None
         scored = []
         for rid in candidates:
             row = self.by_id[rid]
-            where = place_meets(u.desa, row.places)
-            if where is None or self.kinds[rid] != ukind:
+            places = row.places  # place_meets, inline: it runs for every candidate row
+            if not places:
+                where = PLACE_KABUPATEN
+            elif u.desa and u.desa in places:
+                where = PLACE_DESA
+            elif kecamatan and kecamatan in places:
+                where = PLACE_KECAMATAN
+            else:
+                continue
+            if self.kinds[rid] != ukind:
                 continue
             rterms = self.terms[rid]
             shared = [t for t in uterms if t in rterms]
