@@ -38,7 +38,8 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def _codes(cell: str) -> frozenset[str]:
-    return frozenset(c.strip() for c in (cell or "").split(";") if c.strip())
+    """Codes or slugs of one cell, separated by ";" or "," as the imports accept them."""
+    return frozenset(c.strip() for c in (cell or "").replace(",", ";").split(";") if c.strip())
 
 
 @dataclass
