@@ -41,6 +41,7 @@ ROW_FIELDS = (("wording", 1.0), ("keterangan", 0.6), ("indikator", 0.5), ("nama"
 # Places named in a text are not work: their words are left out (set by the caller, e.g. region names' stems).
 
 PLACE_DESA, PLACE_KECAMATAN, PLACE_KABUPATEN = "desa", "kecamatan", "kabupaten"
+REGENCY_WIDE = "*"  # the place key of a row without lokasi
 PLACE_ORDER = {PLACE_DESA: 0, PLACE_KECAMATAN: 1, PLACE_KABUPATEN: 2}
 
 
@@ -230,11 +231,15 @@ class HomeIndex:
         self.kinds = {r.id: row_kind(r.wording) for r in self.rows}
         self.idf = _idf(self.terms.values())
         self.default_idf = math.log(1 + max(len(self.rows), 1))
-        by_term: dict[str, list] = defaultdict(list)
+        # Rows by (term, place): a desa or kecamatan code of the row's lokasi, or REGENCY_WIDE. An usulan reads only
+        # the rows of its desa, its kecamatan and the regency-wide ones that share a term: never every row.
+        by_term: dict[tuple[str, str], list] = defaultdict(list)
         for rid, terms in self.terms.items():
+            keys = self.by_id[rid].places or (REGENCY_WIDE,)
             for t in terms:
                 if t not in self.light:
-                    by_term[t].append(rid)
+                    for key in keys:
+                        by_term[(t, key)].append(rid)
         self.by_term = dict(by_term)
 
     def suggest(self, u: UsulanFacts) -> list[tuple[int | str, float, list[dict]]]:
@@ -243,9 +248,12 @@ class HomeIndex:
         if not uterms:
             return []
         total = sum(w * _weight(t, self.idf, self.light, self.default_idf) for t, w in uterms.items())
-        candidates = {rid for t in uterms if t not in self.light for rid in self.by_term.get(t, ())}
         ukind = row_kind(u.usulan)
         kecamatan = parent_place(u.desa) if u.desa else None
+        keys = [k for k in (u.desa, kecamatan, REGENCY_WIDE) if k]
+        candidates = {
+            rid for t in uterms if t not in self.light for key in keys for rid in self.by_term.get((t, key), ())
+        }
         scored = []
         for rid in candidates:
             row = self.by_id[rid]
