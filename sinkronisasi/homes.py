@@ -195,7 +195,9 @@ def written_runs(stems: frozenset[str], texts: Iterable[str]) -> list[str]:
             elif start is not None:
                 found.setdefault(text[start:end].lower(), text[start:end])
                 start = end = pending = None
-    return list(found.values())
+    # A stretch inside a longer one found elsewhere says nothing more ("desa" beside "keuangan desa").
+    keys = list(found)
+    return [found[k] for k in keys if not any(k != o and f" {k} " in f" {o} " for o in keys)]
 
 
 def _matched_words(

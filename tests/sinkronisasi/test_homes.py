@@ -113,3 +113,8 @@ def test_duplicates_are_compared_within_one_desa_only():
     got = homes.find_duplicates([a, b, c, d], VOCAB, group_slugs=GROUP_SLUGS)
     assert [(x, y) for x, y, _s, _r in got] == [(1, 2)]
     assert homes.reason_sentences(got[0][3], pair=True)[-1] == "Di desa yang sama"
+
+
+def test_a_stretch_inside_a_longer_one_is_shown_once():
+    runs = homes.written_runs(frozenset({"uang", "desa"}), ["Pengelolaan Keuangan Desa", "bagi desa"])
+    assert runs == ["Keuangan Desa"]
