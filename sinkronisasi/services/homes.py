@@ -222,6 +222,12 @@ def duplicate_merge(*, pair: DuplicateUsulan, keep: str, by: User, alasan: str =
         )
     locked = _lock_open_pair(pair)
     stays, goes = (locked.usulan_a, locked.usulan_b) if keep == "a" else (locked.usulan_b, locked.usulan_a)
+    if goes.status in decisions.ACCEPTED:
+        raise ValidationError(
+            _("Usulan %(id)s sudah diterima ke baris Renja; gabungkan usulan yang lain ke dalamnya.")
+            % {"id": goes.id_usulan},
+            code="accepted",
+        )
     if goes.opd_tujuan_id is None:
         raise ValidationError(
             _("Usulan %(id)s belum diteruskan ke OPD; teruskan dulu, lalu gabungkan.") % {"id": goes.id_usulan},

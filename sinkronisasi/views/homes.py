@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.confirm import confirm_page, confirmed
 from core.http import int_param
+from musrenbang import decisions
 from renja import permissions as rules
 from renja.tables import KnownCountPaginator
 
@@ -127,6 +128,10 @@ def duplicate_merge_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     blocked = ""
     if pair.status != DuplicateUsulan.Status.OPEN:
         blocked = _("Pasangan usulan ini sudah %(status)s.") % {"status": pair.get_status_display().lower()}
+    elif goes.status in decisions.ACCEPTED:
+        blocked = _("Usulan %(id)s sudah diterima ke baris Renja; gabungkan usulan yang lain ke dalamnya.") % {
+            "id": goes.id_usulan
+        }
     elif goes.opd_tujuan_id is None:
         blocked = _("Usulan %(id)s belum diteruskan ke OPD; teruskan dulu, lalu gabungkan.") % {"id": goes.id_usulan}
     return confirm_page(

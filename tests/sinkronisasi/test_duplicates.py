@@ -134,3 +134,20 @@ def test_duplicate_list_queries_do_not_grow(client, year, places, planner):
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"tahun": 2026})
     assert len(many) == len(few)
+
+
+def test_an_accepted_usulan_is_not_merged_away(client, year, twins, planner, opd_a, opd_a_editor):
+    from musrenbang import services as usulan_services
+    from musrenbang.services.deciding import Allocation
+
+    from ..factories import make_row
+
+    pair = _pair(year)
+    row = make_row(opd=opd_a, fiscal_year=year)
+    usulan_services.usulan_decide(usulan=twins[1], kind="diterima", by=opd_a_editor, allocations=[Allocation(row)])
+    with pytest.raises(ValidationError) as exc:
+        duplicate_merge(pair=pair, keep="a", by=planner)
+    assert exc.value.code == "accepted"
+    client.force_login(planner)
+    confirm = client.get(reverse("sinkronisasi:duplicate-merge-confirm", args=[pair.pk]), {"tetap": "a"})
+    assert "sudah diterima ke baris Renja" in confirm.content.decode()
