@@ -28,6 +28,8 @@ HOME_THRESHOLD = 0.4
 # A pair of usulan is a duplicate at or above this score (weighted Dice of their terms).
 DUPLICATE_THRESHOLD = 0.45
 MAX_HOMES = 3
+# Candidate rows are looked up through this many of the usulan's rarest terms.
+CANDIDATE_TERMS = 4
 # How much a delivery or target-group word counts, against a word naming what is delivered.
 LIGHT_WEIGHT = 0.25
 # Beneficiary groups that tell nothing apart (everyone).
@@ -253,9 +255,10 @@ class HomeIndex:
         ukind = row_kind(u.usulan)
         kecamatan = parent_place(u.desa) if u.desa else None
         keys = [k for k in (u.desa, kecamatan, REGENCY_WIDE) if k]
-        candidates = {
-            rid for t in uterms if t not in self.light for key in keys for rid in self.by_term.get((t, key), ())
-        }
+        # Candidates share one of the usulan's rarest terms that some row has (a home shares what is rare in the
+        # request; common words alone never reach the threshold): a few rows each, not every row with "pembangunan".
+        known = sorted((t for t in uterms if t not in self.light and t in self.idf), key=lambda t: (-self.idf[t], t))
+        candidates = {rid for t in known[:CANDIDATE_TERMS] for key in keys for rid in self.by_term.get((t, key), ())}
         scored = []
         for rid in candidates:
             row = self.by_id[rid]
