@@ -188,11 +188,17 @@ def test_templates_ask_the_context_processor(rf, request, who, can_manage_years,
     http_request.user = request.getfixturevalue(who)
     assert perms_for_user(http_request) == {
         "can_manage_years": can_manage_years,
+        "can_set_ceilings": can_manage_years,  # both Bappeda's
         "has_inbox": has_inbox,
         "can_use_admin": can_use_admin,
     }
     http_request.user = AnonymousUser()
-    assert perms_for_user(http_request) == {"can_manage_years": False, "has_inbox": False, "can_use_admin": False}
+    assert perms_for_user(http_request) == {
+        "can_manage_years": False,
+        "can_set_ceilings": False,
+        "has_inbox": False,
+        "can_use_admin": False,
+    }
 
 
 def test_the_menu_shows_the_years_page_to_planners_and_the_inbox_to_opd_people(client, planner, opd_a_editor, year):

@@ -162,8 +162,11 @@ def test_a_status_change_reads_the_row_with_its_year_and_agency_in_one_query(
     with CaptureQueriesContext(connection) as queries:
         row = services.row_status_change(row=row, status="draft", by=planner)
     statements = [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    # the row with its year and agency, the year's stage windows, the update, the audit entry
-    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    # the year's plan revision (taken first, as every writer does), the row with its year and agency, the year's
+    # stage windows, the update, the audit entry
+    assert statements == ["UPDATE", "SELECT", "SELECT", "UPDATE", "INSERT"]
+    first = next(q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"])
+    assert first.startswith('UPDATE "renja_fiscalyear" SET "revision"')
     with django_assert_num_queries(0):
         assert row.opd.singkatan and row.fiscal_year.year == 2026
 
