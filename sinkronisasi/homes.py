@@ -251,7 +251,8 @@ class HomeIndex:
         uterms = usulan_terms(u, self.vocabulary, self.stop)
         if not uterms:
             return []
-        total = sum(w * _weight(t, self.idf, self.light, self.default_idf) for t, w in uterms.items())
+        weighted = [(t, w, _weight(t, self.idf, self.light, self.default_idf)) for t, w in uterms.items()]
+        total = sum(w * weight for _t, w, weight in weighted)
         ukind = row_kind(u.usulan)
         kecamatan = parent_place(u.desa) if u.desa else None
         keys = [k for k in (u.desa, kecamatan, REGENCY_WIDE) if k]
@@ -259,34 +260,34 @@ class HomeIndex:
         # request; common words alone never reach the threshold): a few rows each, not every row with "pembangunan".
         known = sorted((t for t in uterms if t not in self.light and t in self.idf), key=lambda t: (-self.idf[t], t))
         candidates = {rid for t in known[:CANDIDATE_TERMS] for key in keys for rid in self.by_term.get((t, key), ())}
+        needed = HOME_THRESHOLD * total
         scored = []
-        for rid in candidates:
-            row = self.by_id[rid]
-            places = row.places  # place_meets, inline: it runs for every candidate row
-            if not places:
-                where = PLACE_KABUPATEN
-            elif u.desa and u.desa in places:
-                where = PLACE_DESA
-            elif kecamatan and kecamatan in places:
-                where = PLACE_KECAMATAN
-            else:
-                continue
+        for rid in candidates:  # the hot loop of a recompute: plain arithmetic, lists only for the survivors
             if self.kinds[rid] != ukind:
                 continue
             rterms = self.terms[rid]
-            shared = [t for t in uterms if t in rterms]
-            if not any(t not in self.light for t in shared):
+            shared_weight = 0.0
+            for t, w, weight in weighted:
+                rw = rterms.get(t)
+                if rw is not None:
+                    shared_weight += (w if w < rw else rw) * weight
+            if shared_weight < needed:
                 continue
-            score = (
-                sum(min(uterms[t], rterms[t]) * _weight(t, self.idf, self.light, self.default_idf) for t in shared)
-                / total
-            )
-            differ = bool(u.groups and row.groups and _groups_differ(u.groups, row.groups))
-            if differ:
+            row = self.by_id[rid]
+            score = shared_weight / total
+            if u.groups and row.groups and _groups_differ(u.groups, row.groups):
                 score *= OTHER_GROUPS_FACTOR
             score = round(min(score, 1.0), 4)
             if score < HOME_THRESHOLD:
                 continue
+            places = row.places
+            if not places:
+                where = PLACE_KABUPATEN
+            elif u.desa and u.desa in places:
+                where = PLACE_DESA
+            else:
+                where = PLACE_KECAMATAN  # the candidates were looked up by place: it meets the kecamatan
+            shared = [t for t in uterms if t in rterms]
             scored.append((score, PLACE_ORDER[where], str(rid), rid, where, shared))
         scored.sort(key=lambda s: (-s[0], s[1], s[2]))
         out = []
