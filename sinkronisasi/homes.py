@@ -246,9 +246,12 @@ class HomeIndex:
                         by_term[(t, key)].append(rid)
         self.by_term = dict(by_term)
 
-    def suggest(self, u: UsulanFacts) -> list[tuple[int | str, float, list[dict]]]:
-        """Up to MAX_HOMES (row id, score, reasons), best first, none below HOME_THRESHOLD."""
-        uterms = usulan_terms(u, self.vocabulary, self.stop)
+    def suggest(
+        self, u: UsulanFacts, terms: dict[str, float] | None = None
+    ) -> list[tuple[int | str, float, list[dict]]]:
+        """Up to MAX_HOMES (row id, score, reasons), best first, none below HOME_THRESHOLD. `terms`: the usulan's
+        terms if already made (usulan_terms)."""
+        uterms = terms if terms is not None else usulan_terms(u, self.vocabulary, self.stop)
         if not uterms:
             return []
         weighted = [(t, w, _weight(t, self.idf, self.light, self.default_idf)) for t, w in uterms.items()]
@@ -338,11 +341,13 @@ def find_duplicates(
     *,
     stop: frozenset[str] = frozenset(),
     group_slugs: Iterable[str] = (),
+    terms: Sequence[dict[str, float]] | None = None,
 ) -> list[tuple[int | str, int | str, float, list[dict]]]:
     """Pairs of usulan in the same desa asking for the same thing: (a, b, score, reasons) with a before b in the
-    list's order, best first. Only usulan of one desa are compared (never every pair of the year)."""
+    list's order, best first. Only usulan of one desa are compared (never every pair of the year). `terms`: each
+    usulan's terms if already made (usulan_terms), in the list's order."""
     light = group_terms(vocabulary, group_slugs)
-    terms = [usulan_terms(u, vocabulary, stop) for u in usulan_list]
+    terms = list(terms) if terms is not None else [usulan_terms(u, vocabulary, stop) for u in usulan_list]
     idf = _idf(terms)
     default_idf = math.log(1 + max(len(usulan_list), 1))
     by_desa: dict[str, list[int]] = defaultdict(list)

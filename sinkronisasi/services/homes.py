@@ -94,6 +94,7 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     facts = _usulan_facts(fiscal_year)
     orphan_ids = set(selectors.usulan_belum_diambil(fiscal_year).order_by().values_list("pk", flat=True))
     index = homes.home_index(rows, vocabulary, stop=stop, group_slugs=slugs)
+    terms = {u.id: homes.usulan_terms(u, vocabulary, stop) for u in facts}  # made once for homes and duplicates
     # Kept by key (usulan, row), so that a page's buttons stay valid across recomputes: updated, added, removed.
     routed = set(
         HomeSuggestion.objects.filter(fiscal_year=fiscal_year, routed_at__isnull=False).values_list(
@@ -110,7 +111,7 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     for u in facts:
         if u.id not in orphan_ids:
             continue
-        for rank, (row_id, score, reasons) in enumerate(index.suggest(u), start=1):
+        for rank, (row_id, score, reasons) in enumerate(index.suggest(u, terms[u.id]), start=1):
             key = (u.id, row_id)
             suggested += 1
             if key in routed:
@@ -135,10 +136,11 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     HomeSuggestion.objects.bulk_update(changed, ["rank", "score", "reasons"], batch_size=500)
     HomeSuggestion.objects.bulk_create(fresh, batch_size=500)
 
+    placed = [u for u in facts if u.desa]
     pairs = {
         (a, b): (score, reasons)
         for a, b, score, reasons in homes.find_duplicates(
-            [u for u in facts if u.desa], vocabulary, stop=stop, group_slugs=slugs
+            placed, vocabulary, stop=stop, group_slugs=slugs, terms=[terms[u.id] for u in placed]
         )
     }
     stored = {
