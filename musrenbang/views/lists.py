@@ -211,11 +211,18 @@ def _list_page(
         "place_next": next_url or request.get_full_path(),
     }
     if counts is not None:
-        context["per_kecamatan"] = counts["desa__parent__nama"]
-        context["per_opd"] = counts["opd_tujuan__singkatan"]
+        # Only the statuses some usulan of the year has get a column: eleven of them would not fit a 1366 px screen.
+        statuses = list(Usulan.Status)
+        used = [i for i in range(len(statuses)) if any(r["count_list"][i] for r in counts["desa__parent__nama"])]
+
+        def used_columns(rows: list[dict]) -> list[dict]:
+            return [{**r, "count_list": [r["count_list"][i] for i in used]} for r in rows]
+
+        context["per_kecamatan"] = used_columns(counts["desa__parent__nama"])
+        context["per_opd"] = used_columns(counts["opd_tujuan__singkatan"])
         context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"], place_kind="kecamatan")
         context["per_opd_html"] = status_counts_body_html(context["per_opd"])
-        context["statuses"] = Usulan.Status
+        context["statuses"] = [statuses[i] for i in used]
         context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
         use_reference_selects(carry_form, dari=["year"], ke=["year"])
     return render(request, "musrenbang/usulan_list.html", context, status=status)

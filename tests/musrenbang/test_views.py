@@ -212,6 +212,13 @@ def test_counts_per_kecamatan_and_agency(client, planner, routed_to_a, routed_to
     per_opd = {r["name"]: r["n"] for r in response.context["per_opd"]}
     assert per_opd == {"DP3A": 1, "Dinsos": 1}
     assert response.context["per_kecamatan"][0]["n"] == 2
+    # only the statuses the year's usulan have get a column (both routed: one column), in the header and the rows
+    assert [s.value for s in response.context["statuses"]] == ["diteruskan"]
+    assert response.context["per_kecamatan"][0]["count_list"] == [2]
+    html = response.content.decode()
+    header = html[html.index('class="table counts"') :]
+    header = header[: header.index("</thead>")]
+    assert ">Diteruskan, belum diputuskan</th>" in header and "Ditolak" not in header, header
 
 
 def test_public_tracking_shows_path_without_personal_data(client, routed_to_a, row_a, opd_a_editor):
