@@ -240,15 +240,12 @@ def _queued(year) -> int:
     ).count()
 
 
-def test_a_committed_edit_queues_the_recompute_and_the_worker_brings_the_findings_up_to_date(
-    plan, task_queue, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # each edit commits, as in production; the worker runs as deployed
+def test_a_committed_edit_queues_the_recompute_and_the_worker_brings_the_findings_up_to_date(plan, task_queue):
     year = plan["year"]
-    with django_capture_on_commit_callbacks(execute=True):
-        renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
+    renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
     assert _queued(year) == 1  # queued by the write itself, before any page is opened
-    with django_capture_on_commit_callbacks(execute=True):
-        renja_services.row_update(row=RenjaRow.objects.get(pk=plan["row"].pk), data={"pagu": 8_000_000}, by=None)
+    renja_services.row_update(row=RenjaRow.objects.get(pk=plan["row"].pk), data={"pagu": 8_000_000}, by=None)
     assert _queued(year) == 1  # the waiting recompute covers the second edit
     assert SyncState.objects.get(fiscal_year=year).plan_revision < revision(year)
     run_worker()
