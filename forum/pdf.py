@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -18,6 +14,8 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher
+
+from core.gc_pause import collector_paused
 
 DRAFT_CACHE_S = 7 * 24 * 3600  # a draft's PDF is kept until the forum changes (then its key changes), at most a week
 
@@ -44,35 +42,6 @@ class StaticOnlyFetcher(URLFetcher):
                 if path.is_file() and any(path.is_relative_to(root) for root in static_roots()):
                     return super().fetch(path.as_uri(), headers)
         raise ValueError(f"Berita acara PDF: fetching refused for {url[:200]}")
-
-
-# Renders in progress in this process (gunicorn runs several threads per worker), and whether the collector was on
-# before the first of them paused it. Guarded by _pause_lock.
-_pause_lock = threading.Lock()
-_renders_pausing = 0
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """WeasyPrint builds hundreds of thousands of small objects that live until the PDF is written; Python's cyclic
-    collector walks them again and again meanwhile (a fifth to a third of a 40-page render). The collector is
-    process-wide and a worker runs several threads: the first render to start pauses it, the last one to end resumes
-    it (if it was on before) and the document's garbage is freed then. Meanwhile the other threads' requests run
-    without cyclic collection too; reference counting still frees nearly everything they allocate."""
-    global _renders_pausing, _collector_was_enabled
-    with _pause_lock:
-        if _renders_pausing == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _renders_pausing += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _renders_pausing -= 1
-            if _renders_pausing == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 def _qr_png(data: str) -> str:
@@ -133,7 +102,7 @@ def html_to_pdf(html: str) -> bytes:
     """Print HTML as PDF; only the app's own static files and data: URLs are fetched (StaticOnlyFetcher)."""
     from weasyprint import HTML  # imported lazily: about a second to import
 
-    with _collector_paused():
+    with collector_paused():
         return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.formatting import angka, rupiah
+from core.gc_pause import collector_paused
 
 from .tree import COLUMNS, document_lines
 
@@ -31,30 +28,6 @@ def _fetcher():
 
 
 CACHE_S = 24 * 3600  # a printed document is kept a day (its key changes with anything it shows)
-
-_pause_lock = threading.Lock()
-_renders_pausing = 0
-_collector_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic collector paused while WeasyPrint builds the layout's many small objects (it would walk them
-    again and again: nearly half of a 300-row document's time). The same approach as forum/pdf.py, which renja may
-    not import: the first render in the process pauses it, the last one resumes it if it was on."""
-    global _renders_pausing, _collector_was_enabled
-    with _pause_lock:
-        if _renders_pausing == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _renders_pausing += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _renders_pausing -= 1
-            if _renders_pausing == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 def _amount(value: int | None) -> str:
@@ -101,7 +74,7 @@ def html_to_pdf(html: str) -> bytes:
     """Print the document's HTML as PDF, fetching nothing."""
     from weasyprint import HTML  # imported lazily: about a second to import
 
-    with _collector_paused():
+    with collector_paused():
         return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher()).write_pdf()
 
 
