@@ -134,6 +134,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Called with a year's id after every committed write to its plan (renja/services/revision.py): the sync view
 # queues its recompute, so that findings catch up within seconds of an edit without any page computing them.
 PLAN_CHANGED_HOOKS = ["sinkronisasi.services.queue.plan_changed_hook"]
+# The recompute a write queues runs this many seconds later: the writes of a busy moment share one.
+SYNC_RECOMPUTE_DELAY_S = int(os.environ.get("SYNC_RECOMPUTE_DELAY_S", "5"))
 # A failed sync recompute is tried again this many times in all, after 30 s, 60 s, …
 SYNC_TASK_ATTEMPTS = int(os.environ.get("SYNC_TASK_ATTEMPTS", "3"))
 # A recompute still marked running after this long lost its worker (killed, machine restarted): it is given up and

@@ -102,6 +102,7 @@ def tasks_run_at_once(settings):
     """Queued work (sync recomputes, berita acara PDFs) runs as it is queued, so that a test reads its result next.
     The queue itself, with the worker as deployed, is tested where a test asks for `task_queue`."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SYNC_RECOMPUTE_DELAY_S = 0  # a recompute an edit queues is due at once (its delay is tested on its own)
 
 
 @pytest.fixture

@@ -61,10 +61,12 @@ def sync_recompute_enqueue(
 
 def plan_changed_hook(fiscal_year_id: int) -> None:
     """settings.PLAN_CHANGED_HOOKS: a write to the year's plan committed; queue its recompute for the worker (once:
-    a recompute already waiting covers it). Findings of a locked year never change, so nothing is queued for one."""
+    a recompute already waiting covers it). It runs settings.SYNC_RECOMPUTE_DELAY_S after the first write of a
+    burst, so that the edits of those seconds share one recompute instead of one each. Findings of a locked year
+    never change, so nothing is queued for one."""
     year = FiscalYear.objects.filter(pk=fiscal_year_id, is_locked=False).first()
     if year is not None:
-        sync_recompute_enqueue(fiscal_years=[year])
+        sync_recompute_enqueue(fiscal_years=[year], delay_s=settings.SYNC_RECOMPUTE_DELAY_S)
 
 
 def _give_up_stale(fiscal_year_id: int) -> None:

@@ -265,3 +265,18 @@ def test_without_the_hook_setting_an_edit_queues_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
     assert _queued(plan["year"]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recompute_an_edit_queues_waits_a_few_seconds_so_a_burst_of_edits_shares_it(plan, task_queue, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.SYNC_RECOMPUTE_DELAY_S = 30
+    before = timezone.now()
+    renja_services.row_update(row=plan["row"], data={"pagu": 7_000_000}, by=plan["planner"])
+    task = DBTaskResult.objects.get(status="READY", args_kwargs__kwargs__fiscal_year_id=plan["year"].pk)
+    assert task.run_after >= before + datetime.timedelta(seconds=30)
+    run_worker()  # not due yet: nothing runs
+    assert DBTaskResult.objects.get(pk=task.pk).status == "READY"
