@@ -411,6 +411,8 @@ def main() -> None:
             cwd=ROOT,
             env=ENV,
             stdout=subprocess.DEVNULL,
+            # As the systemd unit runs it (Nice=10): recomputes take the CPU the pages leave.
+            preexec_fn=lambda: os.nice(int(os.environ.get("LOAD_TASK_WORKER_NICE", "10"))),
         )
     try:
         for _ in range(60):
