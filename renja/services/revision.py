@@ -46,12 +46,34 @@ def plan_changed_everywhere() -> None:
 
 
 def _after_commit(fiscal_year_ids: list[int]) -> None:
-    """Run the plan-changed hooks for these years once the writer's transaction commits (never if it rolls back).
-    A hook that fails is logged and does not undo the committed write (robust)."""
-    for path in getattr(settings, "PLAN_CHANGED_HOOKS", ()):
-        hook = import_string(path)
-        for pk in fiscal_year_ids:
-            transaction.on_commit(lambda hook=hook, pk=pk: hook(pk), robust=True)
+    """Run the plan-changed hooks for these years once the writer's transaction commits (never if it rolls back),
+    once per year however many writes the transaction made (a bulk decision of 200 usulan queues one recompute, not
+    200 look-ups of the queue). A hook that fails is logged and does not undo the committed write (robust)."""
+    hooks = [import_string(path) for path in getattr(settings, "PLAN_CHANGED_HOOKS", ())]
+    if not hooks:
+        return
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_renja_plan_changed", None)
+    # The set belongs to the transaction whose on-commit list still holds its callback; after a rollback it is gone.
+    if pending is None or not any(func == pending.run for _sids, func, _robust in connection.run_on_commit):
+        pending = _PendingYears(hooks)
+        connection._renja_plan_changed = pending
+        pending.years.update(fiscal_year_ids)
+        transaction.on_commit(pending.run, robust=True)
+    else:
+        pending.years.update(fiscal_year_ids)
+
+
+class _PendingYears:
+    """The years a transaction changed, for its one on-commit callback."""
+
+    def __init__(self, hooks: list[Callable[[int], None]]) -> None:
+        self.hooks, self.years = hooks, set()
+
+    def run(self) -> None:
+        for pk in sorted(self.years):
+            for hook in self.hooks:
+                hook(pk)
 
 
 def plan_revision(fiscal_year_id: int) -> int:

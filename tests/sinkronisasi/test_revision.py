@@ -280,3 +280,32 @@ def test_the_recompute_an_edit_queues_waits_a_few_seconds_so_a_burst_of_edits_sh
     assert task.run_after >= before + datetime.timedelta(seconds=30)
     run_worker()  # not due yet: nothing runs
     assert DBTaskResult.objects.get(pk=task.pk).status == "READY"
+
+
+CALLED: list[int] = []
+
+
+def _record(fiscal_year_id: int) -> None:
+    CALLED.append(fiscal_year_id)
+
+
+@pytest.mark.django_db(transaction=True)  # real commits and rollbacks
+def test_a_transaction_of_many_writes_runs_the_hooks_once_per_year_and_a_rolled_back_one_never(year, settings):
+    from django.db import transaction
+
+    settings.PLAN_CHANGED_HOOKS = ["tests.sinkronisasi.test_revision._record"]
+    other = make_fiscal_year(2027)
+    CALLED.clear()
+    with transaction.atomic():
+        for _ in range(3):
+            plan_changed(year.pk)
+        plan_changed(other.pk)
+    assert sorted(CALLED) == sorted([year.pk, other.pk])
+    CALLED.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        plan_changed(year.pk)
+        raise RuntimeError("rolled back")
+    assert CALLED == []
+    with transaction.atomic():
+        plan_changed(other.pk)  # the next transaction is heard again
+    assert CALLED == [other.pk]
