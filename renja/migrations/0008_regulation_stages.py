@@ -4,7 +4,11 @@ Forward, each old stage becomes the regulation's stage it stood for: renja → r
 rancangan, forum → forum, musrenbang_kabupaten → rancangan_akhir, renja_final → penetapan (windows and snapshots,
 dates and locks kept). Backward, the same in reverse; verifikasi had no old stage: a year's verifikasi window (or
 snapshot) becomes renja_final when the year has no penetapan one, and is deleted otherwise (penetapan takes that
-place). No row of the plan depends on a window, so nothing else is lost."""
+place). No row of the plan depends on a window, so nothing else is lost.
+
+Before, only the renja window governed writing rows; now writing is refused once rancangan awal, rancangan and
+rancangan akhir are all locked. So a year whose renja window was locked gets its rancangan and rancangan akhir
+windows (the old Musrenbang windows, which governed nothing) locked too: no edit closed before is opened again."""
 
 from django.db import migrations, models
 
@@ -36,8 +40,11 @@ def _rename(model, mapping):
 
 
 def stages_forward(apps, schema_editor):
+    window = apps.get_model("renja", "StageWindow")
+    closed = list(window.objects.filter(stage="renja", is_locked=True).values_list("fiscal_year_id", flat=True))
     for name in MODELS:
         _rename(apps.get_model("renja", name), FORWARD)
+    window.objects.filter(fiscal_year_id__in=closed, stage__in=["rancangan", "rancangan_akhir"]).update(is_locked=True)
 
 
 def stages_backward(apps, schema_editor):

@@ -1,7 +1,8 @@
 """renja 0008 moves the year's stage windows and snapshots to the regulation's stages and back, keeping their dates
 and locks: renja → rancangan_awal, musrenbang_kecamatan → rancangan, forum → forum, musrenbang_kabupaten →
 rancangan_akhir, renja_final → penetapan; backward, verifikasi becomes renja_final where the year has no penetapan,
-and is deleted where it has one."""
+and is deleted where it has one. A year whose renja window was locked (rows closed to writing) gets its rancangan and
+rancangan akhir windows locked too, so that no edit closed before is opened again."""
 
 from __future__ import annotations
 
@@ -57,9 +58,10 @@ def test_stages_move_to_the_regulations_names_and_back():
         new = _migrate(AFTER)
         assert _windows(new) == {
             (2026, "rancangan_awal"): (1, True),
-            (2026, "rancangan"): (2, False),
+            # the renja window was locked: rows were closed to writing, and stay closed (all three writing windows)
+            (2026, "rancangan"): (2, True),
             (2026, "forum"): (3, True),
-            (2026, "rancangan_akhir"): (4, False),
+            (2026, "rancangan_akhir"): (4, True),
             (2026, "penetapan"): (5, False),
             (2027, "rancangan_awal"): (1, False),
         }
@@ -77,9 +79,9 @@ def test_stages_move_to_the_regulations_names_and_back():
         back = _migrate(BEFORE)
         assert _windows(back) == {
             (2026, "renja"): (1, True),
-            (2026, "musrenbang_kecamatan"): (2, False),
+            (2026, "musrenbang_kecamatan"): (2, True),  # a lock that governed nothing before 0008
             (2026, "forum"): (3, True),
-            (2026, "musrenbang_kabupaten"): (4, False),
+            (2026, "musrenbang_kabupaten"): (4, True),
             (2026, "renja_final"): (5, False),
             (2027, "renja"): (1, False),
             (2027, "renja_final"): (6, False),
