@@ -119,14 +119,24 @@ def document_for_opd(document: dict, opd: Opd) -> dict:
 
 
 @transaction.atomic
-def stage_snapshot_take(*, fiscal_year: FiscalYear, stage: str, by: User | None) -> StageSnapshot:
-    """Keep the year's plan as it stands now as this stage's snapshot, replacing the stage's earlier one."""
+def stage_snapshot_take(
+    *, fiscal_year: FiscalYear, stage: str, by: User | None, at_lock: bool = False
+) -> StageSnapshot:
+    """Keep the year's plan as it stands now as this stage's snapshot, replacing the stage's earlier one. Once the
+    stage's window is locked its snapshot is the plan as the stage closed: only the lock itself takes it
+    (`at_lock`, from stage_set_lock); a later request is refused, so the perubahan report keeps its starting point."""
     if stage not in StageWindow.Stage.values:
         raise ValidationError(_("Tahap %(stage)s tidak dikenal.") % {"stage": stage}, code="stage")
     fy = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if fy.is_locked:
         raise ValidationError(
             _("Tahun %(year)s dikunci; potret tahapnya tidak dapat diambil ulang.") % {"year": fy.year}, code="locked"
+        )
+    if not at_lock and StageWindow.objects.filter(fiscal_year=fy, stage=stage, is_locked=True).exists():
+        raise ValidationError(
+            _("Tahap %(stage)s sudah dikunci; potretnya adalah rencana saat tahap ditutup dan tidak diganti.")
+            % {"stage": StageWindow.Stage(stage).label},
+            code="stage_locked",
         )
     document = plan_document(fy)
     row_count = len(document["rows"])

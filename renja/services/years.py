@@ -99,5 +99,5 @@ def stage_set_lock(*, window: StageWindow, locked: bool, by: User | None) -> Sta
             data={"tahap": stage.stage},
         )
         if locked:
-            stage_snapshot_take(fiscal_year=stage.fiscal_year, stage=stage.stage, by=by)
+            stage_snapshot_take(fiscal_year=stage.fiscal_year, stage=stage.stage, by=by, at_lock=True)
     return stage

@@ -100,6 +100,21 @@ def test_locking_a_stage_takes_its_snapshot_and_unlocking_keeps_it(plan, year, p
     assert StageSnapshot.objects.get(stage="rancangan_awal").data["rows"]["2026-DINSOS-001"]["pagu"] == 1
 
 
+def test_a_locked_stages_snapshot_is_not_replaced_on_request(client, plan, year, planner):
+    window = _window(year, StageWindow.Stage.FORUM)
+    services.stage_set_lock(window=window, locked=True, by=planner)
+    kept = StageSnapshot.objects.get(fiscal_year=year, stage="forum")
+    services.row_update(row=plan[0], data={"pagu": 1}, by=planner)
+    with pytest.raises(ValidationError) as exc:
+        snapshots.stage_snapshot_take(fiscal_year=year, stage="forum", by=planner)
+    assert exc.value.code == "stage_locked" and "sudah dikunci" in exc.value.messages[0]
+    assert StageSnapshot.objects.get(pk=kept.pk).taken_at == kept.taken_at
+    client.force_login(planner)
+    page = client.get(reverse("renja:year-list")).content.decode()
+    assert "?tahap=forum" not in page  # no button for the locked stage
+    assert "?tahap=rancangan_awal" in page
+
+
 def test_a_snapshot_costs_the_same_queries_for_few_and_many_rows(year, opd_a, opd_b, planner):
     place = make_wilayah()
     make_row(opd=opd_a, fiscal_year=year, lokasi=[place])
@@ -179,9 +194,9 @@ def test_an_unknown_stage_on_the_page_takes_nothing(client, year, planner):
 def test_the_year_page_shows_six_stages_locks_and_snapshot_times(client, plan, year, planner):
     for stage, opens, closes in DEMO_STAGES:
         StageWindow.objects.create(fiscal_year=year, stage=stage, opens_on=opens, closes_on=closes)
+    snapshots.stage_snapshot_take(fiscal_year=year, stage="rancangan_awal", by=planner)
     StageWindow.objects.filter(stage="rancangan_awal").update(is_locked=True)
     client.force_login(planner)
-    snapshots.stage_snapshot_take(fiscal_year=year, stage="rancangan_awal", by=planner)
     body = client.get(reverse("renja:year-list")).content.decode()
     for label in (
         "Rancangan Awal Renja",
