@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.formatting import angka, nip, place_label
@@ -386,7 +386,13 @@ def _representatives(forum: Forum, people: list) -> list[dict]:
 
 
 def forum_snapshot(forum: Forum, *, nomor: str = "") -> dict:
-    """Everything the berita acara shows, frozen as JSON-ready data (the same function renders drafts)."""
+    """Everything the berita acara shows, frozen as JSON-ready data (the same function renders drafts), always in
+    Indonesian: the signed document's text must not follow the interface language of whoever finalises it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _forum_snapshot(forum, nomor=nomor)
+
+
+def _forum_snapshot(forum: Forum, *, nomor: str) -> dict:
     people = list(forum.attendance.all())
     present = [p for p in people if p.checked_in_at is not None]
     rows, others = _lampiran_ii(forum)
