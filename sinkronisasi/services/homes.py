@@ -14,6 +14,7 @@ from musrenbang.services import usulan_decide, usulan_route
 from renja import permissions as rules
 from renja.models import FiscalYear, KelompokSasaran, RenjaRow, User, Wilayah
 from renja.services import audit_log
+from renja.services.revision import plan_changed
 
 from .. import homes, selectors, text
 from ..models import DuplicateUsulan, HomeSuggestion
@@ -175,13 +176,19 @@ def home_route(*, suggestion: HomeSuggestion, by: User) -> HomeSuggestion:
     that the agency's officer sees the row suggested and the row picker starts on it."""
     if not rules.can_route_usulan(by):
         raise ValidationError(_("Hanya Bappeda yang dapat meneruskan usulan."), code="forbidden")
-    locked = HomeSuggestion.objects.select_for_update().select_related("usulan", "row", "opd").get(pk=suggestion.pk)
+    plan_changed(suggestion.fiscal_year_id)  # the year's row first, as every writer of the plan takes it
+    locked = (
+        HomeSuggestion.objects.select_for_update(of=("self",))
+        .select_related("usulan", "row", "opd")
+        .get(pk=suggestion.pk)
+    )
     if locked.usulan.status not in decisions.ROUTABLE:
         raise ValidationError(
             _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan dari saran rumah.")
             % {"id": locked.usulan.id_usulan, "status": locked.usulan.get_status_display().lower()},
             code="not_routable",
         )
+    before = locked.usulan.opd_tujuan.singkatan if locked.usulan.opd_tujuan_id else ""
     usulan_route(usulan=locked.usulan, opd=locked.opd, by=by)
     locked.routed_at, locked.routed_by = timezone.now(), by
     locked.save(update_fields=["routed_at", "routed_by"])
@@ -189,7 +196,7 @@ def home_route(*, suggestion: HomeSuggestion, by: User) -> HomeSuggestion:
         obj=locked.usulan,
         action="home.routed",
         by=by,
-        changes={"opd_tujuan": ["", locked.opd.singkatan]},
+        changes={"opd_tujuan": [before, locked.opd.singkatan]},
         data={"usulan": locked.usulan.id_usulan, "row": locked.row.ref, "opd": locked.opd.singkatan},
     )
     return locked
