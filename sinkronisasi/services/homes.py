@@ -229,8 +229,28 @@ def duplicate_merge(*, pair: DuplicateUsulan, keep: str, by: User, alasan: str =
             % {"n": len(alasan), "max": MAX_REASON},
             code="reason",
         )
+    plan_changed(pair.fiscal_year_id)  # the year's row first, as every writer of the plan takes it
     locked = _lock_open_pair(pair)
-    stays, goes = (locked.usulan_a, locked.usulan_b) if keep == "a" else (locked.usulan_b, locked.usulan_a)
+    # Both usulan read again under their locks (in pk order): the pair's list may be older than their trails.
+    fresh = {
+        u.pk: u
+        for u in Usulan.objects.select_for_update()
+        .filter(pk__in=[locked.usulan_a_id, locked.usulan_b_id])
+        .order_by("pk")
+    }
+    stays, goes = (
+        (fresh[locked.usulan_a_id], fresh[locked.usulan_b_id])
+        if keep == "a"
+        else (fresh[locked.usulan_b_id], fresh[locked.usulan_a_id])
+    )
+    # Never into or out of an usulan already merged or closed: merges must not chain into a loop.
+    for usulan in (stays, goes):
+        if usulan.status in (decisions.MERGED, decisions.CLOSED):
+            raise ValidationError(
+                _("Usulan %(id)s sudah %(status)s; pasangan ini tidak dapat digabungkan.")
+                % {"id": usulan.id_usulan, "status": usulan.get_status_display().lower()},
+                code="settled",
+            )
     if goes.status in decisions.ACCEPTED:
         raise ValidationError(
             _("Usulan %(id)s sudah diterima ke baris Renja; gabungkan usulan yang lain ke dalamnya.")

@@ -151,3 +151,17 @@ def test_an_accepted_usulan_is_not_merged_away(client, year, twins, planner, opd
     client.force_login(planner)
     confirm = client.get(reverse("sinkronisasi:duplicate-merge-confirm", args=[pair.pk]), {"tetap": "a"})
     assert "sudah diterima ke baris Renja" in confirm.content.decode()
+
+
+def test_no_merge_into_or_out_of_an_usulan_already_merged_so_merges_never_loop(year, twins, planner, opd_a_editor):
+    from musrenbang.services import usulan_decide
+
+    a, b = twins
+    pair = _pair(year)  # listed before b was merged elsewhere (the list is as old as the last recompute)
+    usulan_decide(
+        usulan=Usulan.objects.get(pk=b.pk), kind=Decision.Kind.DIGABUNG, by=opd_a_editor, alasan="sama", merge_usulan=a
+    )
+    with pytest.raises(ValidationError) as exc:
+        duplicate_merge(pair=pair, keep="b", by=planner)  # a into b, which is already in a: a loop
+    assert exc.value.code == "settled" and b.id_usulan in exc.value.messages[0]
+    assert Usulan.objects.get(pk=a.pk).status != "digabung"
