@@ -353,7 +353,11 @@ def _representatives(forum: Forum, people: list) -> list[dict]:
     as its representative (by agency, else by the unit written on the list), else its head as the agency profile
     names them —, then any other attendee marked as a representative. The chair signs once, as chair."""
     chair = forum.pimpinan_nama.strip().casefold()
-    flagged = [p for p in people if p.signs_as_representative and p.nama.strip().casefold() != chair]
+    flagged = [
+        p
+        for p in people
+        if p.signs_as_representative and p.checked_in_at is not None and p.nama.strip().casefold() != chair
+    ]  # who never checked in signs nothing
     used: set[int] = set()
     out = []
 

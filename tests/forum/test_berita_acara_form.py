@@ -89,6 +89,17 @@ def test_an_attendee_representing_an_agency_signs_for_it_with_pangkat_and_nip(fo
     assert "Maslinda" not in sections(path)["BA"]
 
 
+def test_a_representative_who_never_checked_in_signs_nothing(forum_full, facilitator, opd_b):
+    services.attendee_add(
+        forum=forum_full,
+        data={"nama": "Andi Saputra, S.Kom", "unsur": "DP3A", "opd": opd_b, "signs_as_representative": True},
+        by=facilitator,
+        checked_in=False,
+    )
+    names = [p["nama"] for p in selectors.forum_snapshot(forum_full)["perwakilan"]]
+    assert "Andi Saputra, S.Kom" not in names and "Siti Rahma" in names
+
+
 def test_an_attendee_is_refused_a_bad_nip_or_an_agency_outside_the_forum(forum, facilitator):
     from ..factories import make_opd
 
