@@ -384,10 +384,15 @@ class SipdFormat(ImportFormat):
         if data["sumber"] == Usulan.Sumber.POKIR and (row.has("pengusul") or row.has("profil")):
             member = pokir_member(pengusul, text(row.cell("profil")))
             for key in ("anggota_dprd", "fraksi", "dapil"):
-                value = member.get(key, "")
+                if key not in member:  # a cell that names no member, fraksi or dapil keeps what the usulan has
+                    continue
+                value = member[key]
                 if len(value) > TEXT_LIMITS[key]:
                     column = label("pengusul") if row.has("pengusul") else label("profil")
-                    row.err(column, _("%(field)s paling banyak %(n)s karakter") % {"field": key, "n": TEXT_LIMITS[key]})
+                    field = Usulan._meta.get_field(key).verbose_name
+                    row.err(
+                        column, _("%(field)s paling banyak %(n)s karakter") % {"field": field, "n": TEXT_LIMITS[key]}
+                    )
                 data[key] = value
         data["usulan"] = text(row.cell("usulan"))
         if not data["usulan"]:

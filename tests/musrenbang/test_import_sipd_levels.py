@@ -197,3 +197,25 @@ def test_the_shipped_sipd_example_is_read_level_by_level(db):
         ("kecamatan", "disetujui"),
         ("mitra", "disetujui"),
     ]
+
+
+def test_a_pokir_cell_that_names_no_member_keeps_the_member_fraksi_and_dapil_it_had(refs, planner):
+    def pokir(pengusul: str) -> bytes:
+        return xlsx(
+            [
+                sipd_row(
+                    ID_Usulan="PK-1",
+                    Pengusul=pengusul,
+                    Profil="Pokir DPRD",
+                    Usulan="Rumah aman anak",
+                    Kecamatan="Sebulu",
+                    **{"Kelurahan / Desa": "Sebulu Ilir"},
+                    Usulan_Ke="Pokir DPRD",
+                )
+            ]
+        )
+
+    run(pokir("H. Fulan, S.E. (Fraksi PKB, Dapil 3)"), by=planner, filename="sipd.xlsx")
+    run(pokir("Pokir DPRD"), by=planner, filename="sipd.xlsx")
+    usulan = Usulan.objects.get(id_usulan="PK-1")
+    assert (usulan.anggota_dprd, usulan.fraksi, usulan.dapil) == ("H. Fulan, S.E.", "Fraksi PKB", "Dapil 3")
