@@ -386,10 +386,16 @@ def find_duplicates(
 
 
 def reason_sentences(
-    reasons: Sequence[dict], _: Callable[[str], str] = lambda s: s, *, pair: bool = False
+    reasons: Sequence[dict],
+    _: Callable[[str], str] = lambda s: s,
+    *,
+    pair: bool = False,
+    group_names: dict[str, str] | None = None,
 ) -> list[str]:
     """Stored reasons as plain Indonesian sentences (pass Django's gettext as `_` on a page). `pair`: the two texts
-    are two usulan (duplicates), not an usulan and a row."""
+    are two usulan (duplicates), not an usulan and a row. `group_names`: target groups by slug, to name them as the
+    screens do (the stored reasons hold slugs)."""
+    names = group_names or {}
     out = []
     for r in reasons:
         kind = r.get("kind")
@@ -411,5 +417,6 @@ def reason_sentences(
             else:
                 out.append(_("Baris berlaku se-kabupaten"))
         elif kind == "sasaran":
-            out.append(_("Sasaran sama: %(g)s") % {"g": ", ".join(r.get("kelompok") or [])})
+            groups = [names.get(slug, slug) for slug in r.get("kelompok") or []]
+            out.append(_("Sasaran sama: %(g)s") % {"g": ", ".join(groups)})
     return out

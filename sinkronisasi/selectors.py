@@ -33,7 +33,7 @@ from core.tabular import Column
 from musrenbang import decisions
 from musrenbang.models import Usulan
 from renja import permissions as rules
-from renja.models import FiscalYear, Opd, StageWindow, User
+from renja.models import FiscalYear, KelompokSasaran, Opd, StageWindow, User
 
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
 from .models import Overlap, OverlapComment, OverlapProposal, SyncState
@@ -586,10 +586,17 @@ def homes_for(items: Sequence[Usulan]) -> dict[int, list]:
         .select_related("row", "opd")
         .order_by("usulan_id", "rank")
     )
-    for s in qs:
-        s.alasan = homes.reason_sentences(s.reasons, _)
+    suggestions = list(qs)
+    names = group_names() if suggestions else {}
+    for s in suggestions:
+        s.alasan = homes.reason_sentences(s.reasons, _, group_names=names)
         out.setdefault(s.usulan_id, []).append(s)
     return out
+
+
+def group_names() -> dict[str, str]:
+    """Target groups' names by slug (a short list, read once per request: the reasons of suggestions hold slugs)."""
+    return dict(KelompokSasaran.objects.values_list("slug", "nama"))
 
 
 def routed_homes(*, opd_id: int, fiscal_year: FiscalYear) -> list:
@@ -608,8 +615,9 @@ def routed_homes(*, opd_id: int, fiscal_year: FiscalYear) -> list:
         .select_related("row", "usulan__desa")
         .order_by("-routed_at", "pk")
     )
+    names = group_names() if out else {}
     for s in out:
-        s.alasan = homes.reason_sentences(s.reasons, _)
+        s.alasan = homes.reason_sentences(s.reasons, _, group_names=names)
     return out
 
 

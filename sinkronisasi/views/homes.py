@@ -94,8 +94,9 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.duplicates_filtered(year, status=status, opd_id=rules.sync_opd_scope(request.user))
     page = KnownCountPaginator(qs, PAGE_SIZE).get_page(int_param(request.GET, "page", 1))
     items = list(page.object_list)
+    names = selectors.group_names() if items else {}
     for pair in items:
-        pair.alasan = homes.reason_sentences(pair.reasons, _, pair=True)
+        pair.alasan = homes.reason_sentences(pair.reasons, _, pair=True, group_names=names)
     params = request.GET.copy()
     params.pop("page", None)
     context.update(

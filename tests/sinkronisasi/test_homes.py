@@ -118,3 +118,11 @@ def test_duplicates_are_compared_within_one_desa_only():
 def test_a_stretch_inside_a_longer_one_is_shown_once():
     runs = homes.written_runs(frozenset({"uang", "desa"}), ["Pengelolaan Keuangan Desa", "bagi desa"])
     assert runs == ["Keuangan Desa"]
+
+
+def test_a_shared_target_group_is_named_as_the_screens_name_it_not_by_its_slug():
+    from sinkronisasi.homes import reason_sentences
+
+    reasons = [{"kind": "sasaran", "kelompok": ["masyarakat_umum", "lansia"]}]
+    names = {"masyarakat_umum": "Masyarakat umum", "lansia": "Lanjut usia"}
+    assert reason_sentences(reasons, group_names=names) == ["Sasaran sama: Masyarakat umum, Lanjut usia"]
