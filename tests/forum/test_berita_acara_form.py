@@ -223,7 +223,7 @@ def test_numbers_of_a_year_follow_each_other_without_gaps(
     # A finalising that fails after taking its number gives it back: the next one gets the very next number.
     with monkeypatch.context() as patch:
         patch.setattr(selectors, "forum_snapshot", broken)
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="snapshot failed"):
             services.forum_finalise(forum=other, by=facilitator, verify_url_for=verify_url)
     second = services.forum_finalise(forum=other, by=facilitator, verify_url_for=verify_url)
     assert [first.nomor, second.nomor] == [
@@ -255,7 +255,7 @@ def test_a_year_numbered_before_the_sequence_continues_after_its_berita_acara(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_number_is_taken_only_inside_the_finalising_transaction(forum_ready):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="must run inside the finalising transaction"):
         services.berita_acara_number_next(forum_ready)
     with transaction.atomic():
         assert services.berita_acara_number_next(forum_ready) == "000.1.2/001/BA-FPD/Bappeda/III/2025"

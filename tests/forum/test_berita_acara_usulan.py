@@ -79,7 +79,7 @@ def test_carrying_refuses_an_usulan_of_an_agency_outside_the_forum(forum_full, u
 def test_carrying_is_all_or_nothing(forum_full, undecided, facilitator):
     ok = Usulan.objects.get(id_usulan="USL-020")
     settled = Usulan.objects.get(id_usulan="USL-010")  # accepted: cannot be carried
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Usulan USL-010 sudah diterima"):
         services.forum_usulan_carry(forum=forum_full, usulan_list=[ok, settled], by=facilitator)
     ok.refresh_from_db()
     assert ok.status == "diteruskan"

@@ -144,7 +144,7 @@ def test_one_click_add_is_refused_to_whoever_may_not_edit_the_row(
 def test_one_click_add_refuses_a_stale_version_and_an_agreed_row(
     client, opd_a_editor, places, row_in_tenggarong, from_anggana
 ):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Baris ini sudah diubah orang lain"):
         services.row_places_add(
             row=row_in_tenggarong,
             usulan_list=[from_anggana],

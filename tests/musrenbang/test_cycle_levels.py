@@ -100,7 +100,7 @@ def test_the_rank_belongs_to_the_kecamatan_approval_and_is_bounded(usulan, plann
 
 
 def test_the_database_keeps_the_rank_on_kecamatan_steps_only(usulan):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="decision_rank_at_kecamatan"), transaction.atomic():
         Decision.objects.create(usulan=usulan, level="desa", kind="disetujui", prioritas=1)
 
 

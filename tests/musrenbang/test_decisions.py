@@ -102,7 +102,7 @@ def test_reason_required(routed_to_a, opd_a_editor, kind):
 
 
 def test_database_also_refuses_rejection_without_reason(routed_to_a):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="decision_reason_required"), transaction.atomic():
         Decision.objects.create(usulan=routed_to_a, level="opd", kind="ditolak", alasan="")
 
 

@@ -48,7 +48,7 @@ def test_command_rejects_the_whole_file_and_lists_every_problem(year, opd_a, opd
 def test_command_refuses_a_file_without_the_columns(year, tmp_path, capsys):
     path = tmp_path / "pagu.csv"
     path.write_bytes(b"opd,pagu\nDinsos,5000\n")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Impor ditolak: 1 galat"):
         call_command("import_pagu_opd", str(path), "--year", "2026")
     err = capsys.readouterr().err
     assert "Baris 1, kolom pagu_indikatif: kolom wajib pagu_indikatif tidak ada di baris judul" in err
@@ -78,7 +78,7 @@ def test_command_refuses_more_rows_than_the_limit(year, tmp_path, settings, caps
         make_opd(f"O{i}")
     path = tmp_path / "pagu.csv"
     path.write_bytes(b"opd,pagu_indikatif\nO0,1\nO1,1\nO2,1\n")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Impor ditolak: 1 galat"):
         call_command("import_pagu_opd", str(path), "--year", "2026")
     assert "lebih dari 2 baris data" in capsys.readouterr().err
     assert not PaguOpd.objects.exists()

@@ -43,7 +43,7 @@ def test_an_officer_may_not_set_a_ceiling(year, opd_a, opd_a_editor):
 
 
 def test_a_facilitator_may_not_set_a_ceiling(year, opd_a, facilitator):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Hanya Bappeda yang dapat menetapkan pagu indikatif OPD"):
         pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=1000, by=facilitator)
 
 
@@ -127,11 +127,11 @@ def test_import_of_nothing_is_refused(year, planner):
 
 def test_import_is_refused_to_an_officer_and_in_a_locked_year(year, opd_a, planner, opd_a_editor):
     rows = [{"line": 2, "opd": "Dinsos", "pagu_indikatif": "1"}]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Hanya Bappeda yang dapat menetapkan pagu indikatif OPD"):
         pagu_opd_import(fiscal_year=year, rows=rows, by=opd_a_editor)
     fiscal_year_set_lock(fiscal_year=year, locked=True, reason="x", by=planner)
     year.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Tahun 2026 dikunci \(x\)"):
         pagu_opd_import(fiscal_year=year, rows=rows, by=planner)
     assert not PaguOpd.objects.exists()
 
@@ -197,7 +197,7 @@ def test_a_ceiling_set_raises_the_years_plan_revision_and_a_refused_one_does_not
     pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=5, by=planner)
     assert revision() == before + 1
     pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=5, by=planner)  # nothing changed
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Hanya Bappeda yang dapat menetapkan pagu indikatif OPD"):
         pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=6, by=opd_a_editor)
     assert revision() == before + 1
     pagu_opd_import(fiscal_year=year, rows=[{"line": 2, "opd": "Dinsos", "pagu_indikatif": 7}], by=planner)

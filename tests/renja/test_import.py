@@ -241,9 +241,22 @@ def test_parse_rupiah_accepts_indonesian_forms(text, expected):
     assert services.parse_rupiah(text) == expected
 
 
-@pytest.mark.parametrize("text", ["1,5", "12.5", "-3", "satu", 1.5, True])
-def test_parse_rupiah_refuses_non_whole_or_negative(text):
-    with pytest.raises(ValueError):
+NOT_RUPIAH = "bukan angka Rupiah"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,5", NOT_RUPIAH),
+        ("12.5", NOT_RUPIAH),
+        ("-3", "tidak boleh negatif"),
+        ("satu", NOT_RUPIAH),
+        (1.5, "harus bilangan bulat Rupiah"),
+        (True, "bukan angka"),
+    ],
+)
+def test_parse_rupiah_refuses_non_whole_or_negative(text, message):
+    with pytest.raises(ValueError, match=message):
         services.parse_rupiah(text)
 
 

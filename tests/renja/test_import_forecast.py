@@ -196,7 +196,7 @@ def test_every_bad_cell_of_a_row_is_listed(refs, year, planner):
 def test_a_rejected_file_changes_no_existing_row(refs, year, planner):
     run(full(line()), year, planner)
     before = fields()
-    with pytest.raises(services.ImportRejected):
+    with pytest.raises(services.ImportRejected, match="kolom opd_pendukung: OPD Nope tidak dikenal"):
         run(full(line(extra="130,1.400.000.000,,,,,"), line("2026-DINSOS-002", ",,,,,,Nope")), year, planner)
     assert fields() == before and RenjaRow.objects.count() == 1
 

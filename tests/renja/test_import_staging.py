@@ -39,7 +39,7 @@ def test_both_kinds_are_staged_in_one_model_until_confirmed(refs, year, planner)
 
 def test_a_batch_is_confirmed_only_as_its_own_kind(refs, year, planner):  # noqa: F811
     batch, _plan, _issues = stage_renja(planner, year)
-    with pytest.raises(ImportBatch.DoesNotExist):
+    with pytest.raises(ImportBatch.DoesNotExist, match="ImportBatch matching query does not exist"):
         usulan_imports.usulan_import_confirm(batch=batch, by=planner)
 
 

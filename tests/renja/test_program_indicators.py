@@ -108,9 +108,9 @@ def test_another_agencys_officer_and_a_reader_may_not_write(rows, year, opd_a, o
             create(year, opd_a, "1.06.04", who)
         assert exc.value.code == "forbidden"
     indicator = create(year, opd_a, "1.06.04", planner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Anda tidak dapat mengubah indikator program/kegiatan Dinsos"):
         program_indicator_update(indicator=indicator, data={**DATA, "target": "1"}, version=1, by=opd_b_editor)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Anda tidak dapat mengubah indikator program/kegiatan Dinsos"):
         program_indicator_delete(indicator=indicator, version=1, by=opd_b_editor)
     assert ProgramIndicator.objects.get().target == Decimal("95.5")
 
@@ -145,7 +145,7 @@ def test_update_records_the_changes_and_refuses_a_stale_version(rows, year, opd_
 
 def test_delete_keeps_what_the_indicator_said_in_the_audit(rows, year, opd_a, opd_a_editor):
     indicator = create(year, opd_a, "1.06.04", opd_a_editor)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indikator ini sudah diubah orang lain"):
         program_indicator_delete(indicator=indicator, version=7, by=opd_a_editor)
     program_indicator_delete(indicator=indicator, version=1, by=opd_a_editor)
     assert not ProgramIndicator.objects.exists()
@@ -255,11 +255,11 @@ def test_import_lists_every_problem_and_writes_nothing(rows, year, opd_a, opd_a_
 
 
 def test_import_refuses_a_locked_year_and_an_empty_file(rows, year, planner):
-    with pytest.raises(ImportRejected):
+    with pytest.raises(ImportRejected, match="Berkas tidak berisi baris data"):
         program_indicator_import(fiscal_year=year, rows=[], by=planner)
     fiscal_year_set_lock(fiscal_year=year, locked=True, reason="x", by=planner)
     year.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Tahun 2026 dikunci \(x\)"):
         program_indicator_import(fiscal_year=year, rows=records(("Dinsos", "1.06.04", "A", "", "", "")), by=planner)
 
 
@@ -276,7 +276,7 @@ def test_command_imports_a_file_and_rejects_a_bad_one(rows, year, tmp_path, caps
         call_command("import_indikator_program", str(path), "--year", "2026")
     assert "Baris 2, kolom kode:" in capsys.readouterr().err
     path.write_bytes(b"opd,indikator\nDinsos,X\n")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Impor ditolak: 1 galat"):
         call_command("import_indikator_program", str(path), "--year", "2026")
     assert ProgramIndicator.objects.count() == 1
 
@@ -293,7 +293,7 @@ def test_an_agency_without_bidang_urusan_takes_only_its_rows_codes(year, planner
     bare = make_opd("Tanpa")
     make_row(opd=bare, fiscal_year=year)
     assert create(year, bare, "1.06.04", planner).kode == "1.06.04"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Kode X\.XX\.01 tidak ada dalam nomenklatur"):
         create(year, bare, "X.XX.01", planner)
 
 
@@ -306,7 +306,7 @@ def test_every_write_raises_the_years_plan_revision_and_a_refused_one_does_not(
 
     before = revision()
     indicator = create(year, opd_a, "1.06.04", planner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Anda tidak dapat mengubah indikator program/kegiatan Dinsos"):
         create(year, opd_a, "1.06.04", opd_b_editor)
     assert revision() == before + 1
     indicator, _changes = program_indicator_update(

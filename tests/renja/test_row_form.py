@@ -60,7 +60,8 @@ def test_parse_rupiah_reads_indonesian_notation_and_shorthand(text, expected):
 
 @pytest.mark.parametrize("text", ["1,3 m", "1,3 t", "1.5 M", "1,0000000001 M", "3 x", "M", "1,5", "1,3 M jt", "-1,3 M"])
 def test_parse_rupiah_refuses_ambiguous_or_fractional_shorthand(text):
-    with pytest.raises(ValueError):
+    message = "tidak boleh negatif" if text.startswith("-") else "bukan angka Rupiah"
+    with pytest.raises(ValueError, match=message):
         services.parse_rupiah(text)
 
 

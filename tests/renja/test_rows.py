@@ -50,7 +50,7 @@ def test_create_refuses_negative_pagu(year, opd_a, sub, planner):
 
 
 def test_database_refuses_negative_pagu_too(row_in_opd_a):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="renjarow_pagu_not_negative"), transaction.atomic():
         RenjaRow.objects.filter(pk=row_in_opd_a.pk).update(pagu=-5)
 
 
@@ -237,7 +237,7 @@ class TestResolveSubKegiatan:
 def test_agency_role_requires_agency(db):
     from renja.models import User
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="user_opd_role_has_opd"), transaction.atomic():
         User.objects.create(username="tanpa-opd", role=User.Role.PETUGAS_OPD)
 
 

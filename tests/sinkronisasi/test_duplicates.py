@@ -98,7 +98,7 @@ def test_officers_may_not_act(client, year, twins, opd_a_editor):
     assert client.get(reverse("sinkronisasi:duplicate-list"), {"tahun": 2026}).status_code == 200
     assert client.post(reverse("sinkronisasi:duplicate-dismiss", args=[pair.pk])).status_code == 403
     assert client.get(reverse("sinkronisasi:duplicate-merge-confirm", args=[pair.pk])).status_code == 403
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Hanya Bappeda yang dapat menggabungkan usulan ganda"):
         duplicate_merge(pair=pair, keep="a", by=opd_a_editor)
     assert DuplicateUsulan.objects.get().status == DuplicateUsulan.Status.OPEN
 

@@ -107,9 +107,9 @@ def test_officer_comments_on_their_pair_shown_in_time_order_with_person_and_agen
 
 
 def test_a_comment_is_bounded_and_not_empty(client, pair, opd_a_editor):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Komentar tidak boleh kosong"):
         services.overlap_comment_add(overlap=pair, by=opd_a_editor, text="   ")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Komentar paling panjang 2000 karakter"):
         services.overlap_comment_add(overlap=pair, by=opd_a_editor, text="x" * (OverlapComment.MAX_TEXT + 1))
     client.force_login(opd_a_editor)
     response = client.post(
@@ -208,7 +208,7 @@ def test_planner_declines_a_proposal_with_a_reason_only(client, pair, proposal, 
     response = client.post(url, {"usulan": proposal.pk, "reason": "  "})
     assert response.status_code == 400
     assert "Alasan penolakan" in response.content.decode()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Alasan penolakan wajib diisi"):
         services.overlap_proposal_decline(proposal=proposal, by=planner, reason="")
     proposal.refresh_from_db()
     assert proposal.outcome == "menunggu"

@@ -117,7 +117,7 @@ def test_carrying_usulan_over_raises_the_target_years_revision(plan):
 
 def test_a_refused_write_leaves_the_revision_as_it_was(plan):
     before = revision(plan["year"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Status tidak dapat diubah dari Draf ke Final"):
         renja_services.row_status_change(row=plan["row"], status="final", by=plan["planner"])
     assert revision(plan["year"]) == before
 
@@ -253,7 +253,10 @@ def test_a_committed_edit_queues_the_recompute_and_the_worker_brings_the_finding
 
 
 def test_a_refused_edit_queues_nothing(plan, task_queue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match="Status tidak dapat diubah dari Draf ke Final"),
+    ):
         renja_services.row_status_change(row=plan["row"], status="final", by=plan["planner"])
     assert _queued(plan["year"]) == 0
 
@@ -302,7 +305,7 @@ def test_a_transaction_of_many_writes_runs_the_hooks_once_per_year_and_a_rolled_
         plan_changed(other.pk)
     assert sorted(CALLED) == sorted([year.pk, other.pk])
     CALLED.clear()
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="rolled back"), transaction.atomic():
         plan_changed(year.pk)
         raise RuntimeError("rolled back")
     assert CALLED == []
