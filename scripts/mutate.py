@@ -3,6 +3,7 @@
     python scripts/mutate.py                 # every module of [tool.mutmut] only_mutate in pyproject.toml
     MUTATE_PATHS="renja/permissions.py forum/services.py" python scripts/mutate.py
     MUTATE_PATHS=forum/services.py MUTATE_NAMES="forum.services.x__ensure_draft__mutmut_*" python scripts/mutate.py
+    MUTATE_PATHS=forum/services.py MUTATE_TESTS="tests/forum" python scripts/mutate.py   # only these tests run
 
 Each run starts from a fresh `mutants/` copy (a stale copy of a file someone edited since would test old code);
 with MUTATE_KEEP=1 it keeps the last one, to re-check a few mutants (MUTATE_NAMES) once tests were added (copy the
@@ -12,7 +13,9 @@ first, clean run. Two things are adapted here rather than in the production code
 
 - mutmut skips every decorated function; the services' guards all sit in `@transaction.atomic` functions, so that
   one decorator is let through (the mutated copies keep it, which only adds a savepoint);
-- the time is bounded: MUTATE_TIMEOUT seconds (default 2400) for the whole run, MUTATE_JOBS (default 2) workers.
+- the time is bounded: MUTATE_TIMEOUT seconds (default 2400) for the whole run, MUTATE_JOBS (default 2) workers;
+- MUTATE_TESTS narrows the tests (mutmut first runs all of them once to learn which test reaches which function, the
+  longest step of a short run); a survivor under a narrowed selection may still be killed by a test left out.
 
 At the end it prints the score per module (killed / (killed + survived); timeouts count as killed, as mutmut counts
 them) and the diff of each surviving mutant.
@@ -31,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _patch_mutmut(only: list[str]) -> None:
-    """Let `@transaction.atomic` functions be mutated and restrict the modules to `only` (when given)."""
+def _patch_mutmut(only: list[str], tests: list[str]) -> None:
+    """Let `@transaction.atomic` functions be mutated, restrict the modules to `only` and the tests to `tests` (when
+    given)."""
     import libcst as cst
     from mutmut import configuration
     from mutmut.mutation import file_mutation
@@ -40,6 +44,8 @@ def _patch_mutmut(only: list[str]) -> None:
     cfg = configuration.config()
     if only:
         cfg.only_mutate = only
+    if tests:
+        cfg.pytest_add_cli_args_test_selection = tests
 
     visitor = next(
         cls for cls in vars(file_mutation).values() if isinstance(cls, type) and "_skip_node_and_children" in vars(cls)
@@ -82,7 +88,8 @@ def run() -> int:
     if not os.environ.get("MUTATE_KEEP"):  # MUTATE_KEEP=1: re-check some mutants of the last run after adding tests
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     os.chdir(ROOT)
-    _patch_mutmut(only)
+    # MUTATE_TESTS: pytest arguments replacing [tool.mutmut] pytest_add_cli_args_test_selection, e.g. "tests/forum"
+    _patch_mutmut(only, os.environ.get("MUTATE_TESTS", "").split())
     from mutmut.__main__ import cli
 
     jobs = os.environ.get("MUTATE_JOBS", "2")
