@@ -40,9 +40,31 @@ def usulan_by_tracking_code(code: str) -> Usulan | None:
     )
 
 
+# What an usulan list row shows (tables.UsulanTable, templates/musrenbang/usulan_print.html).
+TABLE_FIELDS = (
+    "id_usulan",
+    "usulan",
+    "prioritas",
+    "volume",
+    "satuan",
+    "anggaran",
+    "status",
+    "diputuskan_pada",
+    "desa__nama",
+    "desa__tingkat",
+    "desa__parent__nama",
+    "desa__parent__tingkat",
+    "opd_tujuan__singkatan",
+)
+
+
 def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
-    """An usulan list queryset with what its table shows (desa, kecamatan, agency) and no more."""
-    return qs.select_related(None).select_related("desa__parent", "opd_tujuan").prefetch_related(None)
+    """An usulan list queryset with what its table shows (desa, kecamatan, agency) and no more: only the columns
+    it draws (the search text, problem and description are most of an usulan's width, and the list sorts every
+    usulan of the year before it cuts a page)."""
+    return (
+        qs.select_related(None).select_related("desa__parent", "opd_tujuan").only(*TABLE_FIELDS).prefetch_related(None)
+    )
 
 
 def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +119,28 @@ def status_counts_body_html(rows: list[dict], *, place_kind: str = "") -> SafeSt
                 format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["count_list"])),
                 r["n"],
                 rupiah(r.get("biaya") or 0),
+            )
+            for r in rows
+        ),
+    )
+
+
+def row_picker_options_html(rows) -> SafeString:
+    """The <option>s of the acceptance row picker (musrenbang/_row_picker.html) from `selectors.rows_for_pickup`:
+    ref, name, rincian (cut at 120 characters), pagu and what the row holds already. Drawn in Python: an agency
+    has tens of rows, and the inbox drew them on every view."""
+    held = gettext("sudah menampung")
+    return format_html_join(
+        "",
+        '\n  <option value="{}">{} · {}{} · {}{}</option>',
+        (
+            (
+                r.ref,
+                r.ref,
+                r.nama,
+                format_html(" ({})", Truncator(r.rincian).chars(120)) if r.rincian else "",
+                rupiah(r.pagu),
+                format_html(" ({} {})", held, rupiah(r.ditampung)) if r.ditampung else "",
             )
             for r in rows
         ),

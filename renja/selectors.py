@@ -82,13 +82,34 @@ def row_history(row: RenjaRow) -> list[AuditLog]:
     return entries
 
 
+# What a Renja list row shows (tables.RenjaRowTable, templates/renja/row_print.html).
+TABLE_ROW_FIELDS = (
+    "ref",
+    "kode",
+    "nama",
+    "rincian",
+    "indikator",
+    "target",
+    "satuan",
+    "indikator_opd",
+    "target_opd",
+    "satuan_opd",
+    "pagu",
+    "status",
+    "opd__singkatan",
+)
+
+
 def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
     """A Renja list queryset with what its table shows and no more: the agency, and the names of the places and
     target groups as plain lists (`lokasi_list`, `sasaran_list`, in their usual order)."""
     # Plain lists (to_attr) instead of related managers: a manager per row and relation cost more than the query.
+    # Only the columns the table and the print view show: the search text (`cari`), descriptions and notes of a
+    # row are most of its width, and were read for every row of the page.
     return (
         qs.select_related(None)
         .select_related("opd")
+        .only(*TABLE_ROW_FIELDS)
         .prefetch_related(
             Prefetch("lokasi", queryset=Wilayah.objects.only("nama", "tingkat"), to_attr="lokasi_list"),
             Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),

@@ -23,7 +23,7 @@ from ..filters import UsulanFilter
 from ..forms import BulkForm, CarryOverForm
 from ..models import Usulan
 from ..permissions import usulan_for_user
-from ..tables import UsulanTable, status_counts_body_html
+from ..tables import UsulanTable, row_picker_options_html, status_counts_body_html
 
 UNDECIDED_FIRST = Case(When(status__in=decisions.UNDECIDED, then=0), default=1, output_field=IntegerField())
 
@@ -188,6 +188,7 @@ def _list_page(
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
     can_decide = inbox and rules.has_inbox(user) and rules.can_decide_usulan(user, user.opd)
     shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
+    pickup_rows = selectors.rows_for_pickup(opd_id=user.opd_id, fiscal_year_id=year.pk) if can_decide and year else []
     context = {
         "filter": usulan_filter,
         "table": table,
@@ -200,9 +201,8 @@ def _list_page(
         "refusal": services.decision_refusal(year) if year else None,
         "next": next_url or request.get_full_path(),
         # The row picker of bulk acceptance: the agency's rows of the year shown.
-        "pickup_rows": selectors.rows_for_pickup(opd_id=user.opd_id, fiscal_year_id=year.pk)
-        if can_decide and year
-        else [],
+        "pickup_rows": pickup_rows,
+        "pickup_rows_html": row_picker_options_html(pickup_rows),
         "chosen_off_page": sorted(chosen_ids - shown),
         "chosen": list(chosen),
         "warnings": warnings,

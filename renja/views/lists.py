@@ -20,7 +20,7 @@ from ..filters import RenjaRowFilter
 from ..models import RenjaRow
 from ..services.imports import export_cells
 from ..services.revision import revision_cached
-from ..tables import KnownCountPaginator, RenjaRowTable
+from ..tables import KnownCountPaginator, RenjaRowTable, per_program_body_html
 
 EXPORT_COLUMNS = [
     Column("ref"),
@@ -186,9 +186,8 @@ def row_list(request: HttpRequest) -> HttpResponse:
             "total": table.paginator.count,
             "pagu_text": rupiah(totals["pagu"]),
             "pagu_n1_text": rupiah(totals["pagu_n1"]),
-            "per_program": [
-                {**p, "pagu_text": rupiah(p["pagu"]), "pagu_n1_text": rupiah(p["pagu_n1"])} for p in per_program
-            ],
+            "per_program": per_program,
+            "per_program_html": per_program_body_html(per_program),
             "export_query": params.urlencode(),
             "fiscal_year": row_filter.form.cleaned_data.get("tahun") if row_filter.form.is_valid() else None,
             "can_create": permissions.can_create_rows(request.user),
