@@ -239,3 +239,15 @@ def test_a_locked_year_refuses_a_stage_lock(year, planner):
     assert exc.value.code == "locked"
     window.refresh_from_db()
     assert not window.is_locked
+
+
+def test_three_locked_stages_are_named_in_the_groups_order(year):
+    """Every writing stage locked (windows made out of order): all three named, commas then "dan", in the order of
+    the group the change belongs to, not the windows' order."""
+    for stage in (StageWindow.Stage.RANCANGAN_AKHIR, StageWindow.Stage.RANCANGAN, StageWindow.Stage.RANCANGAN_AWAL):
+        _window(year, stage, locked=True)
+    year = FiscalYear.objects.get(pk=year.pk)
+    assert services.year_edit_refusal(year) == (
+        "Tahap Rancangan Awal Renja, Rancangan Renja dan Rancangan Akhir Renja tahun 2026 dikunci; "
+        "data tidak dapat diubah."
+    )
