@@ -241,6 +241,13 @@ _SURFACE: dict[str, str] = {}
 
 
 def stems(text: str) -> list[str]:
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=50_000)
+def _stems(text: str) -> tuple[str, ...]:
+    """stems(), cached per text: the same official names, indicators and usulan come back in every row and every
+    recompute (the surface words are recorded the first time; a later call would record the same)."""
     out = []
     for word in normalise(text):
         if word in FUNCTION_WORDS:
@@ -250,7 +257,7 @@ def stems(text: str) -> list[str]:
         if known is None or (len(word), word) < (len(known), known):
             _SURFACE[root] = word
         out.append(root)
-    return out
+    return tuple(out)
 
 
 def surface(term: str) -> str:
@@ -352,7 +359,7 @@ def weighted_terms(
     weights: Counter[str] = Counter()
     for text, field_weight in fields:
         seen: dict[str, float] = {}
-        for term, weight in vocabulary.replace_weighted(stems(text)):
+        for term, weight in vocabulary.replace_weighted(_stems(text)):
             if _content(term, extra_stop) and weight > seen.get(term, 0.0):
                 seen[term] = weight
         for term, weight in seen.items():

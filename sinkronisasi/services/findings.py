@@ -15,11 +15,16 @@ from .. import text
 from ..detector import SASARAN_LOKASI, USULAN, Finding
 from ..models import Overlap, RowFeatures
 from ..settlement import Status
+from .bulk import insert_values
+
+# What a newly flagged pair is stored with (the rest takes the model's defaults: open, found now).
+NEW_PAIR_FIELDS = ("fiscal_year_id", "row_a_id", "row_b_id", "agency_pair", "opd_a_id", "opd_b_id", "score", "signals")
 
 
 def _signals_for_display(finding: Finding, names: dict[str, dict], vocabulary: text.Vocabulary) -> dict:
     s = dict(finding.signals)
-    s["lokasi"] = [names["wilayah"].get(c, c) for c in s.get("lokasi", [])][:6]
+    places = names["wilayah"]
+    s["lokasi"] = [places.get(c, c) for c in s.get("lokasi", ())[:6]]
     if SASARAN_LOKASI in s:
         s[SASARAN_LOKASI] = [names["sasaran"].get(g, g) for g in s[SASARAN_LOKASI]]
     # The matched terms: labels for exports and reports, and the terms themselves with the stems to look for in the
@@ -65,16 +70,7 @@ def _store_findings(
         overlap = existing.pop(finding.key, None)
         if overlap is None:
             new.append(
-                Overlap(
-                    fiscal_year=fiscal_year,
-                    row_a_id=finding.a,
-                    row_b_id=finding.b,
-                    agency_pair=agency_pair,
-                    opd_a_id=fa.opd_id,
-                    opd_b_id=fb.opd_id,
-                    score=finding.score,
-                    signals=signals,
-                )
+                (fiscal_year.pk, finding.a, finding.b, agency_pair, fa.opd_id, fb.opd_id, finding.score, signals)
             )
             continue
         before = (overlap.score, overlap.signals, overlap.opd_a_id, overlap.opd_b_id, overlap.agency_pair)
@@ -105,7 +101,7 @@ def _store_findings(
             changed.append(overlap)
         else:
             unchanged += 1
-    Overlap.objects.bulk_create(new, batch_size=500)
+    insert_values(Overlap, NEW_PAIR_FIELDS, new)
     Overlap.objects.bulk_update(
         changed,
         [

@@ -18,6 +18,7 @@ from renja.services.revision import plan_changed
 
 from .. import homes, selectors, text
 from ..models import DuplicateUsulan, HomeSuggestion
+from .bulk import insert_values
 from .refresh import vocabulary_current
 
 MAX_REASON = 1000  # the merge reason a planner may add
@@ -119,23 +120,15 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
                 continue
             old = existing.pop(key, None)
             if old is None:
-                fresh.append(
-                    HomeSuggestion(
-                        fiscal_year=fiscal_year,
-                        usulan_id=u.id,
-                        row_id=row_id,
-                        opd_id=opd_of[row_id],
-                        rank=rank,
-                        score=score,
-                        reasons=reasons,
-                    )
-                )
+                fresh.append((fiscal_year.pk, u.id, row_id, opd_of[row_id], rank, score, reasons))
             elif (old.rank, old.score, old.reasons) != (rank, score, reasons):
                 old.rank, old.score, old.reasons = rank, score, reasons
                 changed.append(old)
     HomeSuggestion.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
     HomeSuggestion.objects.bulk_update(changed, ["rank", "score", "reasons"], batch_size=500)
-    HomeSuggestion.objects.bulk_create(fresh, batch_size=500)
+    insert_values(
+        HomeSuggestion, ("fiscal_year_id", "usulan_id", "row_id", "opd_id", "rank", "score", "reasons"), fresh
+    )
 
     placed = [u for u in facts if u.desa]
     pairs = {
@@ -159,13 +152,10 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
             p.score, p.reasons = score, reasons
             changed_pairs.append(p)
     DuplicateUsulan.objects.bulk_update(changed_pairs, ["score", "reasons"], batch_size=500)
-    DuplicateUsulan.objects.bulk_create(
-        [
-            DuplicateUsulan(fiscal_year=fiscal_year, usulan_a_id=a, usulan_b_id=b, score=score, reasons=reasons)
-            for (a, b), (score, reasons) in pairs.items()
-            if (a, b) not in stored
-        ],
-        batch_size=500,
+    insert_values(
+        DuplicateUsulan,
+        ("fiscal_year_id", "usulan_a_id", "usulan_b_id", "score", "reasons"),
+        [(fiscal_year.pk, a, b, score, reasons) for (a, b), (score, reasons) in pairs.items() if (a, b) not in stored],
     )
     return {"homes": suggested, "duplicates": len(pairs)}
 

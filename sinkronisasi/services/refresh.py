@@ -24,6 +24,7 @@ from renja.services.revision import plan_revision
 from .. import selectors, text
 from ..detector import Detector, Params, RowFacts, is_penunjang
 from ..models import Overlap, RowFeatures, SyncState, SynonymGroup
+from .bulk import insert_values
 from .findings import _store_findings
 from .queue import sync_recompute_enqueue
 
@@ -78,41 +79,114 @@ def row_fingerprint(*, kode: str, lokasi: list[str], sasaran: list[str], nama: s
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
+# What a row's facts are made from, read as plain tuples (RenjaRow fields, the sub kegiatan's name).
+RowSource = namedtuple(
+    "RowSource",
+    "pk fiscal_year_id opd_id version kode nama rincian indikator indikator_opd keterangan sub_kegiatan_nama pagu",
+)
+_SOURCE_FIELDS = (*RowSource._fields[:-2], "sub_kegiatan__nama", "pagu")
+
+
 def _features(
     rows, vocabulary: text.Vocabulary, place_stop: frozenset[str], pickups: dict[int, list[int]], revision: int = 0
-) -> list[RowFeatures]:
-    out = []
-    for row in rows:
-        lokasi = sorted(w.kode for w in row.lokasi.all())
-        sasaran = sorted(s.slug for s in row.sasaran.all())
-        nama, indikator = text.row_wording(
-            nama=row.nama, rincian=row.rincian, indikator=row.indikator, indikator_opd=row.indikator_opd
+) -> list[FreshFacts]:
+    """The facts of these RenjaRow instances (their lokasi and sasaran read through the instances)."""
+    return [
+        _row_features(
+            RowSource(*(getattr(row, f) for f in RowSource._fields[:-2]), row.sub_kegiatan.nama, row.pagu),
+            sorted(w.kode for w in row.lokasi.all()),
+            sorted(s.slug for s in row.sasaran.all()),
+            vocabulary,
+            place_stop,
+            pickups,
+            revision,
         )
-        out.append(
-            RowFeatures(
-                renja_row_id=row.pk,
-                fiscal_year_id=row.fiscal_year_id,
-                opd_id=row.opd_id,
-                version=row.version,
-                kode=row.kode,
-                penunjang=is_penunjang(row.kode),
-                lokasi=lokasi,
-                sasaran=sasaran,
-                terms=text.row_terms(
-                    nama=nama,
-                    keterangan=row.keterangan,
-                    indikator=indikator,
-                    sub_kegiatan=row.sub_kegiatan.nama,
-                    vocabulary=vocabulary,
-                    extra_stop=place_stop,
-                ),
-                usulan=pickups.get(row.pk, []),
-                # The rincian where the name was the agency's: fingerprints stored before it moved stay equal.
-                fingerprint=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=nama, pagu=row.pagu),
-                revision=revision,
-            )
+        for row in rows
+    ]
+
+
+def _features_read(
+    fiscal_year: FiscalYear,
+    ids: set[int] | None,
+    vocabulary: text.Vocabulary,
+    place_stop: frozenset[str],
+    pickups: dict[int, list[int]],
+    revision: int,
+) -> list[FreshFacts]:
+    """The facts of the year's rows (`ids`: only these; None: all), read as plain values in three queries: the
+    same facts as _features() of the same rows, without building a model instance per row, place and group."""
+    rows = RenjaRow.objects.filter(fiscal_year=fiscal_year)
+    lokasi_qs = RenjaRow.lokasi.through.objects.filter(renjarow__fiscal_year=fiscal_year)
+    sasaran_qs = RenjaRow.sasaran.through.objects.filter(renjarow__fiscal_year=fiscal_year)
+    if ids is not None:
+        if not ids:
+            return []
+        rows, lokasi_qs, sasaran_qs = (
+            rows.filter(pk__in=ids),
+            lokasi_qs.filter(renjarow_id__in=ids),
+            sasaran_qs.filter(renjarow_id__in=ids),
         )
-    return out
+    lokasi: dict[int, list[str]] = {}
+    for row_id, kode in lokasi_qs.values_list("renjarow_id", "wilayah__kode"):
+        lokasi.setdefault(row_id, []).append(kode)
+    sasaran: dict[int, list[str]] = {}
+    for row_id, slug in sasaran_qs.values_list("renjarow_id", "kelompoksasaran__slug"):
+        sasaran.setdefault(row_id, []).append(slug)
+    return [
+        _row_features(
+            source,
+            sorted(lokasi.get(source.pk, ())),
+            sorted(sasaran.get(source.pk, ())),
+            vocabulary,
+            place_stop,
+            pickups,
+            revision,
+        )
+        for source in map(RowSource._make, rows.order_by("pk").values_list(*_SOURCE_FIELDS))
+    ]
+
+
+# A row's facts as stored (RowFeatures' fields), made as a plain tuple and inserted as one (services/bulk.py).
+FreshFacts = namedtuple(
+    "FreshFacts",
+    "renja_row_id fiscal_year_id opd_id version kode penunjang lokasi sasaran terms usulan fingerprint revision",
+)
+
+
+def _row_features(
+    row: RowSource,
+    lokasi: list[str],
+    sasaran: list[str],
+    vocabulary: text.Vocabulary,
+    place_stop: frozenset[str],
+    pickups: dict[int, list[int]],
+    revision: int,
+) -> FreshFacts:
+    nama, indikator = text.row_wording(
+        nama=row.nama, rincian=row.rincian, indikator=row.indikator, indikator_opd=row.indikator_opd
+    )
+    return FreshFacts(
+        renja_row_id=row.pk,
+        fiscal_year_id=row.fiscal_year_id,
+        opd_id=row.opd_id,
+        version=row.version,
+        kode=row.kode,
+        penunjang=is_penunjang(row.kode),
+        lokasi=lokasi,
+        sasaran=sasaran,
+        terms=text.row_terms(
+            nama=nama,
+            keterangan=row.keterangan,
+            indikator=indikator,
+            sub_kegiatan=row.sub_kegiatan_nama,
+            vocabulary=vocabulary,
+            extra_stop=place_stop,
+        ),
+        usulan=pickups.get(row.pk, []),
+        # The rincian where the name was the agency's: fingerprints stored before it moved stay equal.
+        fingerprint=row_fingerprint(kode=row.kode, lokasi=lokasi, sasaran=sasaran, nama=nama, pagu=row.pagu),
+        revision=revision,
+    )
 
 
 def _facts(f: RowFeatures | StoredFacts) -> RowFacts:
@@ -215,18 +289,13 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         pickups = {i: f.usulan for i, f in stored.items()}
 
     state.revision += 1
-    fresh = _features(
-        RenjaRow.objects.filter(pk__in=changed)
-        .select_related("sub_kegiatan")
-        .prefetch_related("lokasi", "sasaran")
-        .order_by("pk"),
-        vocabulary,
-        place_stop,
-        pickups,
-        revision=state.revision,
-    )
-    RowFeatures.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
-    RowFeatures.objects.bulk_create(fresh, batch_size=500)
+    fresh = _features_read(fiscal_year, None if full else changed, vocabulary, place_stop, pickups, state.revision)
+    if full:
+        fresh = [f for f in fresh if f.renja_row_id in versions]  # not a row committed since `versions` was read
+        RowFeatures.objects.filter(fiscal_year=fiscal_year).delete()
+    else:
+        RowFeatures.objects.filter(pk__in=[f.renja_row_id for f in fresh]).delete()
+    insert_values(RowFeatures, FreshFacts._fields, fresh)
     removed = [i for i in stored if i not in versions]
     features = {i: f for i, f in stored.items() if i in versions}
     features.update(
