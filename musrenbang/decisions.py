@@ -72,6 +72,9 @@ class DecisionType:
     cause: Cause | None = None  # while this is the last step, the usulan is "belum diambil" for this cause
     routable_again: bool = False  # a route suggestion is offered (it came back from the agency, or is ready for one)
     ranks: bool = False  # carries the kecamatan's priority rank (Decision.prioritas) when given at the kecamatan
+    # The usulan stops at the level that gives it: no later level records a step on it and Bappeda does not route it.
+    # Only that level may record its step again (reconsidering it); a forwarding step there lets it go on.
+    stops: bool = False
 
 
 # Where an usulan routed to an agency is decided: by the agency, at the forum, at the Musrenbang kabupaten, by TAPD.
@@ -226,6 +229,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
         badge="badge-u-tidak_diteruskan",
         # Not an orphan of the agencies: no agency ever had it.
         cause=Cause("tidak_diteruskan", _("Tidak diteruskan oleh desa, kecamatan atau verifikasi")),
+        stops=True,
     ),
     # The forum's facilitator carries an undecided usulan to the Musrenbang kabupaten: the forum is done with it
     # (not undecided there), the kabupaten or TAPD decides it.
@@ -279,7 +283,10 @@ ROUTABLE = (INITIAL_STATUS, *(t.value for t in DECISION_TYPES if t.routable_agai
 # Kinds given at the Musrenbang levels (before routing), and those the kecamatan ranks.
 MUSRENBANG_KINDS = frozenset(t.value for t in DECISION_TYPES if set(t.levels) <= set(MUSRENBANG_LEVELS))
 RANKED = frozenset(t.value for t in DECISION_TYPES if t.ranks)
-# Statuses from which an usulan may still take a Musrenbang-level step: nobody has routed it yet.
+# Statuses of an usulan stopped at a Musrenbang level: only that level records a step on it again (decisions' `stops`).
+STOPS = frozenset(t.value for t in DECISION_TYPES if t.stops)
+# Statuses from which an usulan may still take a Musrenbang-level step: nobody has routed it yet (a stopped one only at
+# the level that stopped it).
 BEFORE_ROUTING = (INITIAL_STATUS, *sorted(MUSRENBANG_KINDS))
 
 # "Belum diambil": each waiting status and its cause, in the order the screens list them (a cause once).

@@ -14,7 +14,9 @@ Jenis belanja, Sub kegiatan (optional extra columns read: Prioritas, Ref Renja).
   these before the routing —, then Rekomendasi SKPD (the agency) and Rekomendasi TAPD. A level's cell forwards the
   usulan (disetujui: layak, disetujui, diteruskan, "Prioritas 2" — at the kecamatan the rank, which is also the
   usulan's Prioritas when that column is empty) or does not (tidak_diteruskan: tidak layak, ditolak, tidak
-  diprioritaskan; the rest of the cell is the reason). A Pokir passes no desa or kecamatan.
+  diprioritaskan; the rest of the cell is the reason). A Pokir passes no desa or kecamatan. An usulan a level did
+  not forward stops there (decisions' `stops`): a later level's or the SKPD's/TAPD's decision is an error naming the
+  column, and its SKPD tujuan (the agency the desa chose, which SIPD keeps) is not read as a routing.
 - SKPD's and TAPD's cells give a decision when they hold one clear word:
   diterima/disetujui/diakomodir, diterima dengan perubahan, ditolak/tidak diterima, dikembalikan, digabung. Other
   words ("Dialihkan", "Dipertimbangkan") decide nothing. "Koefisien : 2 Unit" and "Anggaran : 150.000.000" in the cell
@@ -41,7 +43,7 @@ from renja.models import FiscalYear, Opd, RenjaRow
 
 from .. import decisions
 from ..models import Usulan
-from ..services import RANK_MAX
+from ..services import RANK_MAX, level_label
 from .columns import ImportColumn, ImportFormat
 from .lookups import Lookups
 from .reading import Row, TrailStep, check_decision
@@ -289,6 +291,14 @@ def _jenis(value: str) -> str | None:
     return None
 
 
+def _stopped_message(stop: TrailStep) -> str:
+    """Why a later Rekomendasi cannot follow a level that did not forward the usulan (`stop`, that level's step)."""
+    return _(
+        "usulan tidak diteruskan di tingkat %(level)s (kolom %(column)s); rekomendasi tingkat sesudahnya tidak dapat "
+        "dicatat: kosongkan kolom ini atau perbaiki kolom %(column)s"
+    ) % {"level": level_label(stop.level), "column": stop.column}
+
+
 def _renja_row_for(row: Row, look: Lookups, opd: Opd, label: str) -> RenjaRow | None:
     """The agency's Renja row an SIPD acceptance or merge points at (Ref Renja, else the Sub kegiatan code)."""
     ref = text(row.cell("ref_renja"))
@@ -453,6 +463,13 @@ class SipdFormat(ImportFormat):
         if not row.ok:
             return
         row.steps.extend(level_steps)
+        if level_steps and level_steps[-1].kind in decisions.STOPS:
+            # Stopped at a level: the SKPD tujuan is where the desa meant it to go (SIPD keeps it), not a routing,
+            # and no agency or TAPD decides it.
+            for key, _level, _cell, rec in agency_recs:
+                if rec.kind is not None:
+                    row.err(label(key), _stopped_message(level_steps[-1]))
+            return
         if target is None:
             decided = [key for key, _level, _cell, rec in agency_recs if rec.kind is not None]
             if decided:
@@ -479,6 +496,9 @@ class SipdFormat(ImportFormat):
             found = parse_level_recommendation(cell, ranks=level == decisions.Level.KECAMATAN)
             if found.kind is None:
                 continue  # no clear word ("Dipertimbangkan"): decides nothing, as in the SKPD column
+            if steps and steps[-1].kind in decisions.STOPS:
+                row.err(label(key), _stopped_message(steps[-1]))
+                continue
             if is_pokir and level != decisions.Level.MITRA:
                 row.err(
                     label(key),

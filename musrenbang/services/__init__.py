@@ -22,7 +22,7 @@ from .deciding import (
     usulan_decide_many,
 )
 from .inbox import OPD_PEOPLE, inbox_digest_send, inbox_mail_set, inbox_visit_record, routing_mail_send
-from .levels import RANK_MAX, level_step_fields, usulan_level_record
+from .levels import RANK_MAX, level_label, level_step_fields, usulan_level_record
 from .pickups import picked_up_total, renja_row_from_usulan, row_places_add
 from .routing import _route_refusal, suggest_opds, usulan_close, usulan_close_many, usulan_route, usulan_route_many
 from .steps import Step, StepRefused, usulan_steps_apply
@@ -62,6 +62,7 @@ __all__ = [
     "inbox_digest_send",
     "inbox_mail_set",
     "inbox_visit_record",
+    "level_label",
     "level_step_fields",
     "picked_up_total",
     "renja_row_from_usulan",

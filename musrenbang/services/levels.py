@@ -23,6 +23,11 @@ def level_label(level: str) -> str:
     return str(dict(Decision.Level.choices).get(level, level))
 
 
+def _stop_label(level: str | None) -> str:
+    """The level that stopped an usulan, on screen (its trail may lack the step: data written outside the services)."""
+    return level_label(level) if level else _("musrenbang sebelumnya")
+
+
 def _check_level(kind: str, level: str) -> None:
     """Each level of the cycle gives only its decision types (musrenbang/decisions.py)."""
     if not decisions.allowed_at(kind, level):
@@ -67,6 +72,15 @@ def level_step_fields(
             _("Usulan %(id)s sudah melewati tingkat %(previous)s; langkah %(level)s tidak dapat dicatat sesudahnya.")
             % {"id": usulan.id_usulan, "previous": level_label(previous_level), "level": level_label(level)},
             code="order",
+        )
+    if usulan.status in decisions.STOPS and level != previous_level:
+        raise ValidationError(
+            _(
+                "Usulan %(id)s tidak diteruskan di tingkat %(previous)s; langkah di tingkat %(level)s tidak dapat "
+                "dicatat. Hanya %(previous)s yang dapat mengubah keputusannya."
+            )
+            % {"id": usulan.id_usulan, "previous": _stop_label(previous_level), "level": level_label(level)},
+            code="stopped",
         )
     alasan = (alasan or "").strip()
     if kind in decisions.NEEDS_REASON and not alasan:

@@ -14,6 +14,7 @@ from renja.models import Opd, User
 from .. import decisions
 from ..models import Decision, Usulan
 from .inbox import routing_mail_send
+from .levels import level_label
 from .trail import _ensure_open, _lock, _record
 
 
@@ -26,13 +27,32 @@ def suggest_opds(usulan: Usulan) -> list[Opd]:
     return sorted(opds, key=lambda o: (order.get(o.jenis, 2), o.kode_unit, o.singkatan))
 
 
-def _route_refusal(usulan: Usulan) -> None:
-    """An accepted or merged usulan is settled: it cannot be routed again."""
+def _route_refusal(usulan: Usulan, *, stopped_at: str | None = None, reason: str = "") -> None:
+    """An accepted or merged usulan is settled: it cannot be routed again. One a Musrenbang level did not forward is
+    not routed (decisions' `stops`); `stopped_at` and `reason` are that level and its reason, when the caller knows
+    them (the last step's)."""
     if usulan.status in decisions.SETTLED:
         raise ValidationError(
             _("Usulan %(id)s sudah %(status)s; tidak dapat diteruskan lagi.")
             % {"id": usulan.id_usulan, "status": usulan.get_status_display().lower()}
         )
+    if usulan.status in decisions.STOPS:
+        if stopped_at is None:
+            message = _("Usulan %(id)s tidak diteruskan musrenbang; tidak dapat diteruskan ke OPD.") % {
+                "id": usulan.id_usulan
+            }
+        else:
+            message = _(
+                "Usulan %(id)s tidak diteruskan di tingkat %(level)s%(reason)s; tidak dapat diteruskan ke OPD. "
+                "Hanya %(level)s yang dapat mengubah keputusannya."
+            ) % {"id": usulan.id_usulan, "level": level_label(stopped_at), "reason": f" ({reason})" if reason else ""}
+        raise ValidationError(message, code="stopped")
+
+
+def _last_step(usulan: Usulan) -> tuple[str | None, str]:
+    """The level and reason of an usulan's last step ((None, "") without one)."""
+    last = usulan.decisions.order_by("-at", "-id").values_list("level", "alasan").first()
+    return last or (None, "")
 
 
 @transaction.atomic
@@ -43,7 +63,8 @@ def usulan_route(*, usulan: Usulan, opd: Opd, by: User | None, notify: bool = Tr
     whole batch)."""
     locked = _lock(usulan)
     _ensure_open(locked.fiscal_year)
-    _route_refusal(locked)
+    stopped_at, reason = _last_step(locked) if locked.status in decisions.STOPS else (None, "")
+    _route_refusal(locked, stopped_at=stopped_at, reason=reason)
     if locked.opd_tujuan_id == opd.pk and locked.status == Usulan.Status.DITERUSKAN:
         return locked
     locked.opd_awal = locked.opd_awal or opd

@@ -79,16 +79,23 @@ def usulan_steps_apply(
     active: dict[int, list[Pickup]] = {}
     for pick in Pickup.objects.filter(usulan_id__in=ids, dibatalkan_oleh__isnull=True):
         active.setdefault(pick.usulan_id, []).append(pick)
-    # The level of the last step, for the usulan that take a Musrenbang-level step (kept in the cycle's order).
-    leveled = [u.pk for u, steps in items if any(s.kind in decisions_table.MUSRENBANG_KINDS for s in steps)]
+    # The level (and reason) of the last step, for the usulan that take a Musrenbang-level step (kept in the cycle's
+    # order) and those a level stopped (named when a routing is refused).
+    leveled = [
+        u.pk
+        for u, steps in items
+        if any(s.kind in decisions_table.MUSRENBANG_KINDS for s in steps)
+        or (steps and locked[u.pk].status in decisions_table.STOPS)
+    ]
     last_level: dict[int, str] = {}
+    last_reason: dict[int, str] = {}
     for start in range(0, len(leveled), 900):
-        for usulan_id, level in (
+        for usulan_id, level, alasan in (
             Decision.objects.filter(usulan_id__in=leveled[start : start + 900])
             .order_by("usulan_id", "at", "id")
-            .values_list("usulan_id", "level")
+            .values_list("usulan_id", "level", "alasan")
         ):
-            last_level[usulan_id] = level
+            last_level[usulan_id], last_reason[usulan_id] = level, alasan
     decisions: list[Decision] = []
     new_picks: list[tuple[Pickup, Decision]] = []
     cancelled: list[tuple[Pickup, Decision]] = []
@@ -107,7 +114,7 @@ def usulan_steps_apply(
         for number, step in enumerate(steps):
             try:
                 if step.kind == Decision.Kind.DITERUSKAN:
-                    _route_refusal(usulan)
+                    _route_refusal(usulan, stopped_at=last_level.get(usulan.pk), reason=last_reason.get(usulan.pk, ""))
                     if usulan.opd_tujuan_id == step.opd.pk and usulan.status == Usulan.Status.DITERUSKAN:
                         continue
                     usulan.opd_awal = usulan.opd_awal or step.opd
@@ -151,7 +158,7 @@ def usulan_steps_apply(
             if picks:
                 active[usulan.pk] = picks
             usulan.status = status_from_trail([decision])
-            last_level[usulan.pk] = decision.level
+            last_level[usulan.pk], last_reason[usulan.pk] = decision.level, decision.alasan
             usulan.digabung_ke_id = decision.digabung_ke_usulan_id
             touched[usulan.pk] = usulan
     Decision.objects.bulk_create(decisions, batch_size=500)
@@ -163,8 +170,9 @@ def usulan_steps_apply(
     for pick, decision in cancelled:
         pick.dibatalkan_oleh = decision  # a pick-up made earlier in this batch is saved already ended
     ended_before = [pick for pick, _d in cancelled if pick.pk is not None]  # those already in the database
-    Pickup.objects.bulk_create([pick for pick, _d in new_picks], batch_size=500)
+    # Ended first: a new pick-up of the same row (TAPD accepting what the agency accepted) is then the only active one.
     Pickup.objects.bulk_update(ended_before, ["dibatalkan_oleh"], batch_size=500)
+    Pickup.objects.bulk_create([pick for pick, _d in new_picks], batch_size=500)
     # One UPDATE per distinct outcome (a few dozen), not a CASE per row: bulk_update is slow at thousands of rows.
     groups: dict[tuple, list[int]] = {}
     for usulan in touched.values():
