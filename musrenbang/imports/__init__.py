@@ -8,10 +8,11 @@ and staging.py (an upload kept for its preview, like a Renja upload).
 
 Both formats: numbers are read the Indonesian way (1.500 = fifteen hundred, 2,5 = two and a half); every error is
 listed by row and column and nothing is written; the same file imported again changes nothing; a known id_usulan
-(unique per year) updates its descriptive fields. Routing and decisions go through services.usulan_route and
-services.usulan_decide (level opd), and only where the usulan's current state is one the file's own routing and
-decision pass through (status baru, or routed/decided as the file says): a decision taken in the app is never
-overridden.
+(unique per year) updates its descriptive fields. The file's steps go through the services in bulk
+(services.usulan_steps_apply: the same rules as usulan_level_record, usulan_route and usulan_decide), and only those
+after the usulan's last step in the app, compared with its level (plan._trail_to_apply, reading.trail_key): a later
+export adds only its new steps, each at its own level; an usulan the Musrenbang levels approved takes the file's
+routing (the project format names no level); a decision taken in the app is never overridden.
 """
 
 from core.importing import ImportIssue, ImportRejected

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core.formatting import angka, rupiah
@@ -19,11 +20,11 @@ from renja.models import FiscalYear, User
 from renja.services.imports import same_text
 
 from .. import decisions, services
-from ..models import Usulan
+from ..models import Decision, Usulan
 from .columns import ImportFormat
 from .lookups import Lookups
 from .project import PROJECT
-from .reading import Row, TrailStep
+from .reading import Row, TrailStep, trail_key
 from .sipd import SIPD
 from .values import TEXT_LIMITS, text
 
@@ -206,20 +207,30 @@ def _existing_value(usulan: Usulan, name: str, look: Lookups, groups: dict[int, 
 
 
 def _trail_to_apply(item: PlannedUsulan, look: Lookups) -> None:
-    """Which of the file's steps are still to write: those after the usulan's current state, if the file passes
-    through that state at all; otherwise the app has decided differently and its decision is kept (unless the file
-    only routes it to the agency that has decided since: then nothing differs)."""
+    """Which of the file's steps are still to write: those after the usulan's last step in the app (its trail position,
+    level included), if the file passes through it; those after the Musrenbang levels the app has recorded, if the
+    usulan is approved there and the file says nothing against it (the project format describes no level); otherwise
+    the app has decided differently and its decision is kept (unless the file only routes it to the agency that has
+    decided since: then nothing differs)."""
     usulan = item.existing
     if usulan is None or not item.steps:
         item.apply_steps = list(item.steps)
         return
     initial = decisions.INITIAL_STATUS
-    current = (usulan.status, usulan.opd_tujuan_id) if usulan.status != initial else (initial, None)
-    states = [(initial, None)] + [s.state for s in item.steps]
+    start = (initial, None, "")
+    current = start if usulan.status == initial else trail_key(usulan.status, usulan.opd_tujuan_id, usulan.last_level)
+    states = [start] + [s.state for s in item.steps]
     matches = [i for i, state in enumerate(states) if state == current]
     if matches:
         item.apply_steps = item.steps[matches[-1] :]
         return
+    order = decisions.Level.ORDER
+    if usulan.status in decisions.MUSRENBANG_KINDS and usulan.status not in decisions.STOPS and usulan.last_level:
+        reached = order.index(usulan.last_level)
+        passed = [s for s in item.steps if s.kind in decisions.MUSRENBANG_KINDS and order.index(s.level) <= reached]
+        if not any(s.kind in decisions.STOPS for s in passed):
+            item.apply_steps = [s for s in item.steps if s not in passed]
+            return
     if all(s.kind == decisions.ROUTED for s in item.steps) and item.steps[-1].opd.pk == usulan.opd_tujuan_id:
         return  # the file routes it where the app has it, and that agency has decided since: nothing differs
     opd = look.opd_by_pk.get(usulan.opd_tujuan_id)
@@ -237,7 +248,11 @@ def _compare(planned: list[PlannedUsulan], look: Lookups, fiscal_year: FiscalYea
     groups: dict[int, list[int]] = {}
     ids = [p.id_usulan for p in planned]
     for start in range(0, len(ids), 900):
-        for usulan in Usulan.objects.filter(fiscal_year=fiscal_year, id_usulan__in=ids[start : start + 900]):
+        for usulan in Usulan.objects.filter(fiscal_year=fiscal_year, id_usulan__in=ids[start : start + 900]).annotate(
+            last_level=Subquery(
+                Decision.objects.filter(usulan=OuterRef("pk")).order_by("-at", "-id").values("level")[:1]
+            )
+        ):
             existing[usulan.id_usulan] = usulan
     pks = [u.pk for u in existing.values()]
     for start in range(0, len(pks), 900):

@@ -155,6 +155,18 @@ class ProjectFormat(ImportFormat):
                     "ref_renja",
                     _("ref %(ref)s tidak ada di Renja tahun %(year)s") % {"ref": ref, "year": fiscal_year.year},
                 )
+        if kind in decisions.MUSRENBANG_KINDS:
+            # A Musrenbang level's step, not an agency's decision: the file names no level to record it at.
+            row.err(
+                "keputusan_opd",
+                _(
+                    "keputusan %(value)s tidak dikenal sebagai keputusan OPD: itu langkah musrenbang (desa, "
+                    "kecamatan, Sekretariat DPRD atau verifikasi Bappeda) yang dibaca dari kolom Rekomendasi ekspor "
+                    "SIPD (pilihan: %(choices)s)"
+                )
+                % {"value": kind, "choices": ", ".join(decisions.FILE_DECISIONS)},
+            )
+            return
         if kind and kind not in decisions.FILE_DECISIONS:
             row.err(
                 "keputusan_opd",

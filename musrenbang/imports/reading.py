@@ -32,8 +32,27 @@ class TrailStep:
     prioritas: int | None = None  # the kecamatan's rank, on its step
 
     @property
-    def state(self) -> tuple[str, int | None]:
-        return (self.kind, self.opd.pk if self.opd else None)
+    def state(self) -> tuple[str, int | None, str]:
+        """Where this step leaves the usulan's trail (trail_key), compared with the usulan's last step in the app."""
+        return trail_key(self.kind, self.opd.pk if self.opd else None, self.level)
+
+
+def trail_key(kind: str, opd_id: int | None, level: str | None) -> tuple[str, int | None, str]:
+    """A trail position as both a file and the app can say it: the step's kind, its agency and where it was given.
+
+    A Musrenbang level's step is at its own level (desa, kecamatan, DPRD secretariat, mitra: the same "disetujui" at
+    the desa and at the kecamatan are two positions); any routing is one place (Bappeda's, or the forum's
+    re-routing); an agency's decision at its desk, at the forum or at the Musrenbang kabupaten is the agency's (the
+    project file's keputusan_opd, SIPD's Rekomendasi SKPD), and TAPD's is its own (Rekomendasi TAPD)."""
+    if kind in decisions.MUSRENBANG_KINDS:
+        where = level or ""
+    elif kind == decisions.ROUTED:
+        where = decisions.Level.BAPPEDA
+    elif level == decisions.Level.TAPD:
+        where = decisions.Level.TAPD
+    else:
+        where = decisions.Level.OPD
+    return (kind, opd_id, where)
 
 
 class Row:
