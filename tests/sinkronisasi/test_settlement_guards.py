@@ -288,3 +288,37 @@ def test_a_decline_is_audited_on_the_pair_with_who_and_why(pair, proposal, plann
     entry = AuditLog.objects.get(action="overlap.proposal_declined", object_id=str(pair.pk))
     assert entry.by == planner and entry.data["alasan"] == "Belum sepakat"
     assert entry.data["usulan"] == proposal.pk and entry.data["status"] == "koordinasi"
+
+
+# overlap_propose ---------------------------------------------------------------------------------------------------
+
+
+def test_a_proposal_without_a_note_keeps_an_empty_note(pair, opd_a_editor):  # noqa: F811
+    from renja.models import AuditLog
+
+    proposal = services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi")
+    assert OverlapProposal.objects.get(pk=proposal.pk).note == ""
+    assert AuditLog.objects.get(action="overlap.proposed").data["catatan"] == ""
+
+
+def test_a_replaced_proposal_records_who_replaced_it_and_when(pair, proposal, opd_a_editor):  # noqa: F811
+    before = timezone.now()
+    newer = services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi", note="Berbeda")
+    proposal.refresh_from_db()
+    assert (proposal.outcome, proposal.decided_by) == (OverlapProposal.Outcome.REPLACED, opd_a_editor)
+    assert proposal.decided_at is not None and before <= proposal.decided_at <= timezone.now()
+    assert (newer.outcome, newer.decided_by, newer.decided_at) == (OverlapProposal.Outcome.WAITING, None, None)
+    from renja.models import AuditLog
+
+    entry = AuditLog.objects.get(action="overlap.proposal_replaced")
+    assert (entry.by, entry.data) == (opd_a_editor, {"usulan": proposal.pk})
+
+
+def test_a_new_proposal_replaces_only_the_open_one_not_a_decided_one(pair, proposal, opd_a_editor, planner):  # noqa: F811
+    services.overlap_proposal_decline(proposal=proposal, by=planner, reason="Bukan pengampunya")
+    services.overlap_propose(overlap=pair, by=opd_a_editor, status="saling_melengkapi", note="Berbeda")
+    proposal.refresh_from_db()
+    assert (proposal.outcome, proposal.decided_by) == (OverlapProposal.Outcome.DECLINED, planner)
+    from renja.models import AuditLog
+
+    assert not AuditLog.objects.filter(action="overlap.proposal_replaced").exists()
