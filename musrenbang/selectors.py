@@ -99,8 +99,8 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
 
 def year_status_counts(user, fiscal_year) -> dict[str, list[dict]]:
     """status_counts per kecamatan and per agency of the year's usulan the user may read, for the usulan list: computed
-    once per plan revision and scope (all usulan, or one agency's), from the cache otherwise (every usulan write
-    raises the revision: renja.services.revision)."""
+    once per usulan revision and scope (all usulan, or one agency's), from the cache otherwise (every usulan write
+    raises FiscalYear.usulan_revision: renja.services.revision)."""
     from renja import permissions as rules
     from renja.services.revision import revision_cached
 
@@ -116,6 +116,7 @@ def year_status_counts(user, fiscal_year) -> dict[str, list[dict]]:
         lambda: status_counts(
             usulan_for_user(user).filter(fiscal_year=fiscal_year), "desa__parent__nama", "opd_tujuan__singkatan"
         ),
+        counter="usulan_revision",  # a Renja row edited leaves it
     )
 
 

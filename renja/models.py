@@ -73,6 +73,12 @@ class FiscalYear(models.Model):
     # Goes up with every change to the year's plan (rows, pick-ups, synonyms): pages compare one number to know
     # whether derived findings are current, instead of aggregating the rows.
     revision = models.PositiveBigIntegerField(default=0, editable=False)
+    # The same count narrowed to what one kind of summary reads, so that a write of the other kind leaves it cached:
+    # the Renja rows' agency, status, program, pagu and pagu N+1 and the ceilings (the home page and the Renja list's
+    # totals), and the usulan (the usulan list's counts). Every plan change raises both unless its writer says it
+    # left that kind alone (services.revision.plan_changed).
+    rows_revision = models.PositiveBigIntegerField(default=0, editable=False)
+    usulan_revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-year"]

@@ -258,6 +258,70 @@ def ceiling_status(fiscal_year: FiscalYear, opd_ids: Iterable[int] | None = None
     ]
 
 
+def _year_row_figures(fiscal_year: FiscalYear) -> dict:
+    """The numbers of the home page, by agency id (no names: an agency renamed shows at once): rows and pagu per
+    agency and status, and each ceiling's pagu and version. Two queries on one table each."""
+    counts: dict[int, dict[str, tuple[int, int]]] = {}
+    for opd_id, status, n, pagu in (
+        RenjaRow.objects.filter(fiscal_year=fiscal_year)
+        .order_by()
+        .values("opd_id", "status")
+        .annotate(n=Count("id"), pagu=Sum("pagu"))
+        .values_list("opd_id", "status", "n", "pagu")
+    ):
+        counts.setdefault(opd_id, {})[status] = (n, int(pagu or 0))
+    ceilings = {
+        opd_id: (pagu, version)
+        for opd_id, pagu, version in PaguOpd.objects.filter(fiscal_year=fiscal_year).values_list(
+            "opd_id", "pagu", "version"
+        )
+    }
+    return {"counts": counts, "ceilings": ceilings}
+
+
+def home_summary(fiscal_year: FiscalYear) -> dict:
+    """status_summary_per_opd and ceiling_status (every agency) of a year from numbers kept once per change of the
+    rows or ceilings (FiscalYear.rows_revision: an usulan decided or a row's description edited leaves them) and
+    the agencies read on each view: {"rows", "totals", "ceilings"}, equal to what those two functions give. Two
+    light queries when kept (the cache and the agencies)."""
+    from .services.revision import revision_cached  # local: services import selectors
+
+    figures = revision_cached(
+        "renja-home", fiscal_year, lambda: _year_row_figures(fiscal_year), counter="rows_revision"
+    )
+    counts, ceilings = figures["counts"], figures["ceilings"]
+    statuses = list(RenjaRow.Status.values)
+    rows, ceiling_list = [], []
+    totals = {"by_status": dict.fromkeys(statuses, 0), "n": 0, "pagu": 0}
+    for opd in Opd.objects.only("singkatan", "nama", "kode_unit", "aktif").order_by("kode_unit", "singkatan"):
+        mine = counts.get(opd.pk, {})
+        n, jumlah = sum(v[0] for v in mine.values()), sum(v[1] for v in mine.values())
+        if mine:
+            rows.append(
+                {
+                    "id": opd.pk,
+                    "singkatan": opd.singkatan,
+                    "nama": opd.nama,
+                    "n": n,
+                    "pagu": jumlah,
+                    "counts": [mine.get(st, (0, 0))[0] for st in statuses],
+                }
+            )
+            for st, (k, _pagu) in mine.items():
+                totals["by_status"][st] += k
+            totals["n"] += n
+            totals["pagu"] += jumlah
+        if opd.aktif or mine or opd.pk in ceilings:
+            pagu, version = ceilings.get(opd.pk, (None, 0))
+            ceiling_list.append(CeilingStatus(opd=opd, pagu=pagu, version=version or 0, jumlah=jumlah, n=n))
+    by_status = totals.pop("by_status")
+    return {
+        "rows": rows,
+        "totals": {**totals, "counts": [by_status[st] for st in statuses]},
+        "ceilings": ceiling_list,
+    }
+
+
 def program_codes_used(fiscal_year: FiscalYear, opd: Opd) -> dict[str, Nomenklatur]:
     """The programs and kegiatan of the sub kegiatan the agency's rows of the year use: {code as the agency writes
     it: nomenklatur node}, two joins in one query."""

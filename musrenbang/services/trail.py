@@ -45,7 +45,9 @@ def _ensure_open(fiscal_year: FiscalYear) -> None:
 
 
 def _lock(usulan: Usulan) -> Usulan:
-    plan_changed(usulan.fiscal_year_id)  # the year before the usulan: the order imports lock them in
+    # The year before the usulan (the order imports lock them in); a step on an usulan changes no Renja row's
+    # summary fields (a pick-up's row edit goes through renja's row_update, which says so itself).
+    plan_changed(usulan.fiscal_year_id, rows=False)
     return (
         Usulan.objects.select_for_update(of=("self",))
         .select_related("fiscal_year", "opd_tujuan", "desa")

@@ -32,15 +32,33 @@ T = TypeVar("T")
 SUMMARY_CACHE_S = 600
 
 
-def plan_changed(fiscal_year_id: int) -> None:
-    """The plan of this year changed (call inside the writing transaction)."""
-    FiscalYear.objects.filter(pk=fiscal_year_id).update(revision=F("revision") + 1)
+def plan_changed(fiscal_year_id: int, *, rows: bool = True, usulan: bool = True) -> None:
+    """The plan of this year changed (call inside the writing transaction). `rows=False` says the write changes no
+    Renja row's agency, status, program, pagu or pagu N+1 and no ceiling, `usulan=False` that it changes no usulan:
+    the summaries of that kind stay cached (FiscalYear.rows_revision, usulan_revision). Say so only when certain;
+    the default raises both."""
+    counts = {"revision": F("revision") + 1}
+    if rows:
+        counts["rows_revision"] = F("rows_revision") + 1
+    if usulan:
+        counts["usulan_revision"] = F("usulan_revision") + 1
+    FiscalYear.objects.filter(pk=fiscal_year_id).update(**counts)
     _after_commit([fiscal_year_id])
+
+
+def row_summary_changed(fiscal_year_id: int) -> None:
+    """A writer that called plan_changed(rows=False) before it knew what it would change (it takes the year's row
+    first) found that it changed what row summaries read after all."""
+    FiscalYear.objects.filter(pk=fiscal_year_id).update(rows_revision=F("rows_revision") + 1)
 
 
 def plan_changed_everywhere() -> None:
     """A change that every year's plan reads (a synonym group): every year's revision goes up."""
-    FiscalYear.objects.update(revision=F("revision") + 1)
+    FiscalYear.objects.update(
+        revision=F("revision") + 1,
+        rows_revision=F("rows_revision") + 1,
+        usulan_revision=F("usulan_revision") + 1,
+    )
     if getattr(settings, "PLAN_CHANGED_HOOKS", ()):
         _after_commit(list(FiscalYear.objects.filter(is_locked=False).values_list("pk", flat=True)))
 
@@ -81,11 +99,13 @@ def plan_revision(fiscal_year_id: int) -> int:
     return FiscalYear.objects.filter(pk=fiscal_year_id).values_list("revision", flat=True).first() or 0
 
 
-def revision_cached(name: str, fiscal_year: FiscalYear, compute: Callable[[], T]) -> T:
+def revision_cached(name: str, fiscal_year: FiscalYear, compute: Callable[[], T], *, counter: str = "revision") -> T:
     """A year's summary (a list's counts, totals) computed once per plan revision and kept in Django's cache: the key
     holds the revision of `fiscal_year` as loaded for this request, so that a write (which raises it) is never served
-    a summary from before it. `name` says what is summarised and for whom (its scope)."""
-    key = f"renja:rev:{name}:{fiscal_year.pk}:{fiscal_year.revision}"
+    a summary from before it. `name` says what is summarised and for whom (its scope). `counter` is the revision
+    field the summary depends on: "rows_revision" for what Renja rows' agency, status, program and pagu make,
+    "usulan_revision" for usulan counts (a write of the other kind leaves it cached)."""
+    key = f"renja:rev:{name}:{fiscal_year.pk}:{counter}:{getattr(fiscal_year, counter)}"
     value = cache.get(key)
     if value is None:
         value = compute()

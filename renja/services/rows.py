@@ -19,7 +19,7 @@ from core.formatting import angka, rupiah
 from .. import permissions
 from ..models import AuditLog, FiscalYear, KelompokSasaran, Nomenklatur, Opd, RenjaRow, User, Wilayah
 from .audit import audit_log
-from .revision import plan_changed
+from .revision import plan_changed, row_summary_changed
 from .years import ensure_year_editable
 
 # Fields a Renja row's form or import may set, in display order.
@@ -50,6 +50,8 @@ SCALAR_FIELDS = [
 ]
 M2M_FIELDS = ["lokasi", "sasaran", "opd_pendukung"]
 TRACKED_FIELDS = SCALAR_FIELDS + M2M_FIELDS + ["status"]
+# What row summaries read (counts and pagu per agency, status and program; FiscalYear.rows_revision).
+SUMMARY_FIELDS = frozenset({"opd", "sub_kegiatan", "pagu", "pagu_n1", "status"})
 # The sub kegiatan's official name, indicator and unit: copied from the nomenklatur, never taken from input.
 OFFICIAL_FIELDS = ("nama", "indikator", "satuan")
 # The sources of data whose beneficiaries are ranked in desil.
@@ -366,7 +368,8 @@ def row_update(
 
     Returns the row and the changes made ({} when nothing differed, in which case nothing is written).
     """
-    plan_changed(row.fiscal_year_id)  # the year before the row: the order imports lock them in
+    # The year before the row (the order imports lock them in); whether row summaries change is known below.
+    plan_changed(row.fiscal_year_id, rows=False, usulan=False)
     locked = (
         RenjaRow.objects.select_for_update(of=("self",))
         .select_related("fiscal_year", "opd", "sub_kegiatan", "opd_pengampu")
@@ -399,6 +402,8 @@ def row_update(
     changes = {f: [before[f], after[f]] for f in fields if before[f] != after[f]}
     if not changes:
         return locked, {}
+    if SUMMARY_FIELDS.intersection(changes):
+        row_summary_changed(locked.fiscal_year_id)
     locked.version += 1
     locked.updated_by = by
     locked.cari = locked.search_text()

@@ -31,13 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = selectors.fiscal_year_from_query(request.GET)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
-    summary = selectors.status_summary_per_opd(fiscal_year)
+    summary = selectors.home_summary(fiscal_year)  # kept while the rows' figures and the ceilings stay the same
     ceilings, own_ceiling = [], None
     if permissions.sees_every_ceiling(request.user):
         # The agencies with a ceiling, those over it first (most over first), then in kode unit order.
-        ceilings = sorted(
-            (s for s in selectors.ceiling_status(fiscal_year) if s.pagu is not None), key=lambda s: -s.excess
-        )
+        ceilings = sorted((s for s in summary["ceilings"] if s.pagu is not None), key=lambda s: -s.excess)
     elif request.user.opd_id:
         own_ceiling = selectors.ceiling_status(fiscal_year, [request.user.opd_id])[0]
     return render(

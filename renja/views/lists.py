@@ -142,13 +142,18 @@ def _export_rows(qs):
 
 def _summary(row_filter: RenjaRowFilter, qs) -> tuple[dict, list[dict]]:
     """The list's totals and pagu per program; for a whole year (no filter but the year, the list as first opened)
-    computed once per plan revision and kept in the cache (every row write raises it: services.revision). Every
+    computed once per change of the rows' figures and kept in the cache (FiscalYear.rows_revision). Every
     reader sees every agency's rows (permissions.row_queryset_for_user), so one summary serves them all."""
     data = row_filter.form.cleaned_data if row_filter.form.is_valid() else {}
     year = data.get("tahun")
     if year is None or qs.query.is_empty() or any(v not in (None, "", []) for k, v in data.items() if k != "tahun"):
         return selectors.row_totals(qs), selectors.pagu_per_program(qs)
-    return revision_cached("renja-summary", year, lambda: (selectors.row_totals(qs), selectors.pagu_per_program(qs)))
+    return revision_cached(
+        "renja-summary",
+        year,
+        lambda: (selectors.row_totals(qs), selectors.pagu_per_program(qs)),
+        counter="rows_revision",  # an usulan decided or a row's description edited leaves it
+    )
 
 
 @login_required
