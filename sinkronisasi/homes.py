@@ -245,6 +245,10 @@ class HomeIndex:
                     for key in keys:
                         by_term[(t, key)].append(rid)
         self.by_term = dict(by_term)
+        # What the hot loop of suggest() reads of each row, in one tuple: its kind, terms, groups and places.
+        self.prepared = {r.id: (self.kinds[r.id], self.terms[r.id], r.groups, r.places) for r in self.rows}
+        # The words as written, by (usulan text, details, row, shared terms): usulan written alike, alike.
+        self._words: dict[tuple, tuple[list[str], list[str]]] = {}
 
     def suggest(
         self, u: UsulanFacts, terms: dict[str, float] | None = None
@@ -265,10 +269,11 @@ class HomeIndex:
         candidates = {rid for t in known[:CANDIDATE_TERMS] for key in keys for rid in self.by_term.get((t, key), ())}
         needed = HOME_THRESHOLD * total
         scored = []
+        prepared = self.prepared
         for rid in candidates:  # the hot loop of a recompute: plain arithmetic, lists only for the survivors
-            if self.kinds[rid] != ukind:
+            kind, rterms, groups, places = prepared[rid]
+            if kind != ukind:
                 continue
-            rterms = self.terms[rid]
             shared_weight = 0.0
             for t, w, weight in weighted:
                 rw = rterms.get(t)
@@ -276,14 +281,12 @@ class HomeIndex:
                     shared_weight += (w if w < rw else rw) * weight
             if shared_weight < needed:
                 continue
-            row = self.by_id[rid]
             score = shared_weight / total
-            if u.groups and row.groups and _groups_differ(u.groups, row.groups):
+            if u.groups and groups and _groups_differ(u.groups, groups):
                 score *= OTHER_GROUPS_FACTOR
             score = round(min(score, 1.0), 4)
             if score < HOME_THRESHOLD:
                 continue
-            places = row.places
             if not places:
                 where = PLACE_KABUPATEN
             elif u.desa and u.desa in places:
@@ -296,12 +299,17 @@ class HomeIndex:
         out = []
         for score, _order, _key, rid, where, shared in scored[:MAX_HOMES]:
             row = self.by_id[rid]
-            in_usulan, in_row = _matched_words(
-                [t for t in shared if t not in self.light] or shared,
-                self.vocabulary,
-                [u.usulan, u.uraian],
-                [row.rincian, row.nama, row.indikator_opd or row.indikator, row.keterangan],
-            )
+            key = (u.usulan, u.uraian, rid, tuple(shared))  # all the words depend on
+            words = self._words.get(key)
+            if words is None:
+                words = _matched_words(
+                    [t for t in shared if t not in self.light] or shared,
+                    self.vocabulary,
+                    [u.usulan, u.uraian],
+                    [row.rincian, row.nama, row.indikator_opd or row.indikator, row.keterangan],
+                )
+                self._words[key] = words
+            in_usulan, in_row = words
             reasons = [
                 {"kind": "kata", "usulan": in_usulan, "baris": in_row},
                 {"kind": "lokasi", "tingkat": where},

@@ -455,6 +455,7 @@ DELIVERY_STEMS = frozenset(
 )
 
 
+@lru_cache(maxsize=50_000)
 def row_kind(name: str) -> str:
     """ "kelola" for a data, planning, coordination or monitoring row, "layanan" for a row that delivers something."""
     words = [stem(w) for w in normalise(name) if w not in FUNCTION_WORDS]

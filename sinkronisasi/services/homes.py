@@ -103,11 +103,12 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
             "usulan_id", "row_id"
         )
     )
+    # Read as plain values (most are unchanged): an instance only for each one that changed.
     existing = {
-        (s.usulan_id, s.row_id): s
-        for s in HomeSuggestion.objects.filter(fiscal_year=fiscal_year, routed_at__isnull=True).only(
-            "id", "usulan_id", "row_id", "rank", "score", "reasons"
-        )
+        (usulan_id, row_id): (pk, rank, score, reasons)
+        for pk, usulan_id, row_id, rank, score, reasons in HomeSuggestion.objects.filter(
+            fiscal_year=fiscal_year, routed_at__isnull=True
+        ).values_list("id", "usulan_id", "row_id", "rank", "score", "reasons")
     }
     fresh, changed, suggested = [], [], 0
     for u in facts:
@@ -121,10 +122,9 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
             old = existing.pop(key, None)
             if old is None:
                 fresh.append((fiscal_year.pk, u.id, row_id, opd_of[row_id], rank, score, reasons))
-            elif (old.rank, old.score, old.reasons) != (rank, score, reasons):
-                old.rank, old.score, old.reasons = rank, score, reasons
-                changed.append(old)
-    HomeSuggestion.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+            elif old[1:] != (rank, score, reasons):
+                changed.append(HomeSuggestion(pk=old[0], rank=rank, score=score, reasons=reasons))
+    HomeSuggestion.objects.filter(pk__in=[s[0] for s in existing.values()]).delete()
     HomeSuggestion.objects.bulk_update(changed, ["rank", "score", "reasons"], batch_size=500)
     insert_values(
         HomeSuggestion, ("fiscal_year_id", "usulan_id", "row_id", "opd_id", "rank", "score", "reasons"), fresh
@@ -138,19 +138,19 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
         )
     }
     stored = {
-        (p.usulan_a_id, p.usulan_b_id): p
-        for p in DuplicateUsulan.objects.filter(fiscal_year=fiscal_year).only(
+        (a, b): (pk, score, reasons, status)
+        for pk, a, b, score, reasons, status in DuplicateUsulan.objects.filter(fiscal_year=fiscal_year).values_list(
             "id", "usulan_a_id", "usulan_b_id", "score", "reasons", "status"
         )
     }
-    gone = [p.pk for key, p in stored.items() if key not in pairs and p.status == DuplicateUsulan.Status.OPEN]
+    is_open = DuplicateUsulan.Status.OPEN
+    gone = [p[0] for key, p in stored.items() if key not in pairs and p[3] == is_open]
     DuplicateUsulan.objects.filter(pk__in=gone).delete()
     changed_pairs = []
     for key, (score, reasons) in pairs.items():
         p = stored.get(key)
-        if p is not None and p.status == DuplicateUsulan.Status.OPEN and (p.score, p.reasons) != (score, reasons):
-            p.score, p.reasons = score, reasons
-            changed_pairs.append(p)
+        if p is not None and p[3] == is_open and p[1:3] != (score, reasons):
+            changed_pairs.append(DuplicateUsulan(pk=p[0], score=score, reasons=reasons))
     DuplicateUsulan.objects.bulk_update(changed_pairs, ["score", "reasons"], batch_size=500)
     insert_values(
         DuplicateUsulan,
