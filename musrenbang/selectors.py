@@ -80,14 +80,24 @@ def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
     """Counts per status and total cost for each value of each of `groups`, as rows for a table (ordered by name,
     blanks as "–" last), all from one grouped query: the usulan are read once, not once per table."""
     statuses = list(Usulan.Status.values)
-    tables: dict[str, dict[str, dict]] = {g: {} for g in groups}
-    for item in qs.values(*groups, "status").annotate(n=Count("id"), biaya=Sum("anggaran")).order_by():
-        for group, table in tables.items():
-            key = item[group] or "–"
-            entry = table.setdefault(key, {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0})
-            entry["counts"][item["status"]] += item["n"]
-            entry["n"] += item["n"]
-            entry["biaya"] += item["biaya"] or 0
+    tables: list[dict[str, dict]] = [{} for _g in groups]
+    # Plain tuples, and an entry made only for a name not seen yet: a year has thousands of groups.
+    for *names, status, n, biaya in (
+        qs.values(*groups, "status")
+        .annotate(n=Count("id"), biaya=Sum("anggaran"))
+        .order_by()
+        .values_list(*groups, "status", "n", "biaya")
+    ):
+        biaya = biaya or 0
+        for table, name in zip(tables, names, strict=True):
+            key = name or "–"
+            entry = table.get(key)
+            if entry is None:
+                entry = table[key] = {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0}
+            entry["counts"][status] += n
+            entry["n"] += n
+            entry["biaya"] += biaya
+    tables = dict(zip(groups, tables, strict=True))
     return {
         group: [
             {**e, "count_list": [e["counts"][s] for s in statuses]}
