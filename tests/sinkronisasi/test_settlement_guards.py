@@ -322,3 +322,50 @@ def test_a_new_proposal_replaces_only_the_open_one_not_a_decided_one(pair, propo
     from renja.models import AuditLog
 
     assert not AuditLog.objects.filter(action="overlap.proposal_replaced").exists()
+
+
+def test_a_proposal_keeps_the_lead_and_the_row_to_drop_only_for_the_kinds_that_name_them(pair, opd_a_editor):  # noqa: F811
+    from renja.models import AuditLog
+
+    kinds = [("saling_melengkapi", None, None), ("koordinasi", pair.opd_a, None), ("duplikasi", None, pair.row_b)]
+    for status, lead, dropped in kinds:
+        proposal = services.overlap_propose(
+            overlap=pair,
+            by=opd_a_editor,
+            status=status,
+            note=" Catatan ",
+            opd_pengampu=pair.opd_a,
+            dropped_row=pair.row_b,
+        )
+        proposal = OverlapProposal.objects.get(pk=proposal.pk)
+        assert (proposal.opd_pengampu, proposal.dropped_row) == (lead, dropped), status
+        entry = AuditLog.objects.filter(action="overlap.proposed").latest("id")
+        assert entry.by == opd_a_editor
+        assert entry.data == {
+            "usulan": proposal.pk,
+            "status": status,
+            "catatan": "Catatan",
+            "opd_pengampu": lead.singkatan if lead else None,
+            "baris_dihapus": dropped.ref if dropped else None,
+            "diusulkan_oleh": opd_a_editor.username,
+            "opd": opd_a_editor.opd.singkatan,
+        }
+
+
+# overlap_settle ----------------------------------------------------------------------------------------------------
+
+
+def test_a_settlement_without_a_note_keeps_an_empty_note(pair, planner):  # noqa: F811
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
+    assert Overlap.objects.get(pk=pair.pk).note == ""
+
+
+def test_a_settlement_keeps_the_lead_and_the_row_to_drop_only_for_the_kinds_that_name_them(pair, planner):  # noqa: F811
+    kinds = [("saling_melengkapi", None, None), ("koordinasi", pair.opd_b, None), ("duplikasi", None, pair.row_a)]
+    for status, lead, dropped in kinds:
+        services.overlap_settle(
+            overlap=pair, status=status, by=planner, note="Catatan", opd_pengampu=pair.opd_b, dropped_row=pair.row_a
+        )
+        settled = Overlap.objects.get(pk=pair.pk)
+        assert (settled.status, settled.opd_pengampu, settled.dropped_row) == (status, lead, dropped)
+        services.overlap_reopen(overlap=pair, by=planner)
