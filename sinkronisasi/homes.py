@@ -95,11 +95,21 @@ def place_meets(desa: str, places: frozenset[str]) -> str | None:
     return None
 
 
-def _field_terms(fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, stop: frozenset[str]) -> dict[str, float]:
-    """Each term's weight: the best of the fields it appears in (a term counts once, not once per field)."""
+def _field_terms(
+    fields: Sequence[tuple[str, float]], vocabulary: Vocabulary, stop: frozenset[str], memo: dict | None = None
+) -> dict[str, float]:
+    """Each term's weight: the best of the fields it appears in (a term counts once, not once per field). `memo`:
+    each (text, weight)'s terms already made, by the caller that reads many texts with the same vocabulary and
+    stop words (the official names and indicators repeat across rows)."""
     out: dict[str, float] = {}
     for text, weight in fields:
-        for term, w in weighted_terms([(text or "", weight)], vocabulary, stop).items():
+        key = (text or "", weight)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = weighted_terms([key], vocabulary, stop)
+            if memo is not None:
+                memo[key] = found
+        for term, w in found.items():
             if w > out.get(term, 0.0):
                 out[term] = min(w, 1.0)
     return out
@@ -109,7 +119,9 @@ def usulan_terms(u: UsulanFacts, vocabulary: Vocabulary, stop: frozenset[str] = 
     return _field_terms([(u.usulan, USULAN_FIELDS[0][1]), (u.uraian, USULAN_FIELDS[1][1])], vocabulary, stop)
 
 
-def row_text_terms(r: RowText, vocabulary: Vocabulary, stop: frozenset[str] = frozenset()) -> dict[str, float]:
+def row_text_terms(
+    r: RowText, vocabulary: Vocabulary, stop: frozenset[str] = frozenset(), memo: dict | None = None
+) -> dict[str, float]:
     weights = dict(ROW_FIELDS)
     return _field_terms(
         [
@@ -120,6 +132,7 @@ def row_text_terms(r: RowText, vocabulary: Vocabulary, stop: frozenset[str] = fr
         ],
         vocabulary,
         stop,
+        memo,
     )
 
 
@@ -231,7 +244,8 @@ class HomeIndex:
     def __post_init__(self) -> None:
         self.rows = [r for r in self.rows if not is_penunjang(r.kode)]
         self.by_id = {r.id: r for r in self.rows}
-        self.terms = {r.id: row_text_terms(r, self.vocabulary, self.stop) for r in self.rows}
+        memo: dict = {}  # the official names and indicators repeat: each text's terms made once
+        self.terms = {r.id: row_text_terms(r, self.vocabulary, self.stop, memo) for r in self.rows}
         self.kinds = {r.id: row_kind(r.wording) for r in self.rows}
         self.idf = _idf(self.terms.values())
         self.default_idf = math.log(1 + max(len(self.rows), 1))

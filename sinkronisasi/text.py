@@ -229,12 +229,44 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
-@lru_cache(maxsize=200_000)
+# Each word's root, as stemmed in this process or learnt from another's (stems_learn): PySastrawi takes about a
+# millisecond a word, so a new process would spend most of its first refresh stemming words others already have.
+_ROOTS: dict[str, str] = {}
+_ROOTS_MAX = 200_000
+_roots_added = 0  # words stemmed here since the roots were last handed out (stems_made)
+
+
 def stem(word: str) -> str:
     """The Indonesian root of one normalised word (Nazief–Adriani/ECS via PySastrawi), cached."""
-    if len(word) <= 3 or any(c.isdigit() for c in word):
-        return word
-    return _stemmer().stem(word) or word
+    global _roots_added
+    root = _ROOTS.get(word)
+    if root is None:
+        if len(word) <= 3 or any(c.isdigit() for c in word):
+            root = word
+        else:
+            root = _stemmer().stem(word) or word
+        if len(_ROOTS) < _ROOTS_MAX:
+            _ROOTS[word] = root
+            _roots_added += 1
+    return root
+
+
+def stems_learn(roots: dict[str, str]) -> None:
+    """Take the roots another process made (the same stemmer gives the same root: nothing changes but the time)."""
+    for word, root in roots.items():
+        if len(_ROOTS) >= _ROOTS_MAX:
+            break
+        _ROOTS.setdefault(word, root)
+
+
+def stems_made(*, only_if_new: bool = True) -> dict[str, str] | None:
+    """Every root this process knows, to hand to other processes; None if none was stemmed here since the last
+    call (with `only_if_new`)."""
+    global _roots_added
+    if only_if_new and not _roots_added:
+        return None
+    _roots_added = 0
+    return dict(_ROOTS)
 
 
 _SURFACE: dict[str, str] = {}

@@ -19,7 +19,7 @@ from renja.services.revision import plan_changed
 from .. import homes, selectors, text
 from ..models import DuplicateUsulan, HomeSuggestion
 from .bulk import insert_values
-from .refresh import vocabulary_current
+from .refresh import _share_stems, vocabulary_current
 
 MAX_REASON = 1000  # the merge reason a planner may add
 
@@ -96,7 +96,14 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
     facts = _usulan_facts(fiscal_year)
     orphan_ids = set(selectors.usulan_belum_diambil(fiscal_year).order_by().values_list("pk", flat=True))
     index = homes.home_index(rows, vocabulary, stop=stop, group_slugs=slugs)
-    terms = {u.id: homes.usulan_terms(u, vocabulary, stop) for u in facts}  # made once for homes and duplicates
+    # Made once for homes and duplicates, and once per text: usulan are often written alike.
+    by_text: dict[tuple[str, str], dict[str, float]] = {}
+    terms = {}
+    for u in facts:
+        made = by_text.get((u.usulan, u.uraian))
+        if made is None:
+            made = by_text[(u.usulan, u.uraian)] = homes.usulan_terms(u, vocabulary, stop)
+        terms[u.id] = made
     # Kept by key (usulan, row), so that a page's buttons stay valid across recomputes: updated, added, removed.
     routed = set(
         HomeSuggestion.objects.filter(fiscal_year=fiscal_year, routed_at__isnull=False).values_list(
@@ -157,6 +164,7 @@ def homes_refresh(*, fiscal_year: FiscalYear) -> dict:
         ("fiscal_year_id", "usulan_a_id", "usulan_b_id", "score", "reasons"),
         [(fiscal_year.pk, a, b, score, reasons) for (a, b), (score, reasons) in pairs.items() if (a, b) not in stored],
     )
+    transaction.on_commit(_share_stems)  # the usulan's words, for the next process
     return {"homes": suggested, "duplicates": len(pairs)}
 
 

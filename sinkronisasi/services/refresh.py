@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import importlib.metadata
 import json
 import threading
 import time
@@ -13,6 +14,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
@@ -64,7 +66,30 @@ def _synonyms_fingerprint() -> str:
 
 
 def vocabulary_current() -> text.Vocabulary:
+    _learn_stems()
     return text.vocabulary_from((g.pk, g.nama, g.phrases()) for g in SynonymGroup.objects.filter(aktif=True))
+
+
+# Word roots shared by every process through the cache (a database table by default, settings.CACHES): the first
+# refresh in a new process (a worker restarted) then stems only words no process has met, not the whole year's.
+STEMS_CACHE_KEY = f"sinkronisasi:akar-kata:{importlib.metadata.version('PySastrawi')}:1"
+_stems_learnt = False
+
+
+def _learn_stems() -> None:
+    global _stems_learnt
+    if not _stems_learnt:
+        _stems_learnt = True
+        known = cache.get(STEMS_CACHE_KEY)
+        if isinstance(known, dict):
+            text.stems_learn(known)
+
+
+def _share_stems() -> None:
+    """Hand the roots this process made to the others (once a refresh has stemmed new words)."""
+    made = text.stems_made()
+    if made is not None:
+        cache.set(STEMS_CACHE_KEY, made, None)
 
 
 def _place_stopwords() -> frozenset[str]:
@@ -341,6 +366,7 @@ def sync_refresh(*, fiscal_year: FiscalYear, full: bool = False, wait: bool = Tr
         group_terms=group_terms,
     )
     transaction.on_commit(lambda: _keep(fiscal_year.pk, keep))
+    transaction.on_commit(_share_stems)
     return RefreshResult(state.mode, len(changed), pairs, state.duration_ms)
 
 
