@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -24,16 +25,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.db_router import for_reports
 from core.formatting import angka, place_label
+from core.memo import Memo
 from core.tabular import Column
 from musrenbang import decisions
 from musrenbang.models import Usulan
 from renja import permissions as rules
-from renja.models import FiscalYear, KelompokSasaran, Opd, StageWindow, User
+from renja.models import FiscalYear, KelompokSasaran, Opd, RenjaRow, StageWindow, User
 
 from .detector import KODE, SASARAN_LOKASI, URAIAN, USULAN
 from .models import Overlap, OverlapComment, OverlapProposal, SyncState
@@ -270,9 +272,66 @@ def stored_orphan_counts(state: SyncState | None, *, opd_id: int | None) -> dict
     )
 
 
+# What identifies the stored counts a state holds: every write of the counts also writes the plan revision they
+# reflect, and a recompute its time and fingerprints (services/refresh.py).
+_STATE_VERSION = (
+    "pk",
+    "fiscal_year_id",
+    "computed_at",
+    "revision",
+    "plan_revision",
+    "full_at",
+    "rows_fingerprint",
+    "pickups_fingerprint",
+    "synonyms_fingerprint",
+)
+_SHOWN_COUNTS: Memo[dict] = Memo("sinkronisasi.counts", size=256)
+
+
+def _state_version(state: SyncState) -> tuple:
+    return tuple(getattr(state, name) for name in _STATE_VERSION)
+
+
+def shown_overlap_counts(state: SyncState | None, *, opd_id: int | None) -> dict:
+    """stored_overlap_counts as a page shows them, summed once per process and version of the stored counts (the
+    page reads the state without them: see sync_state). The dict is shared: read it, never change it."""
+    return _shown_counts(state, "overlaps", opd_id, stored_overlap_counts)
+
+
+def shown_orphan_counts(state: SyncState | None, *, opd_id: int | None) -> dict:
+    """stored_orphan_counts as a page shows them (see shown_overlap_counts)."""
+    return _shown_counts(state, "orphans", opd_id, stored_orphan_counts)
+
+
+def _shown_counts(state: SyncState | None, kind: str, opd_id: int | None, summed) -> dict:
+    if state is None or state.pk is None:
+        return summed(state, opd_id=opd_id)
+    version = _state_version(state)
+    found = _SHOWN_COUNTS.get((kind, version, opd_id, get_language()))
+    if found is not None:
+        return found
+    if "counts" in state.get_deferred_fields():
+        # The counts read with their version, so that they are kept under the version they belong to (a recompute
+        # may have stored newer ones since the state was read); the state keeps them for the page's other counts.
+        row = SyncState.objects.filter(pk=state.pk).values_list("counts", *_STATE_VERSION[1:]).first()
+        if row is None:
+            return summed(None, opd_id=opd_id)
+        stored, version = SyncState(counts=row[0]), (state.pk, *row[1:])
+        if version == _state_version(state):
+            state.counts = row[0]
+    else:
+        stored = state
+    found = summed(stored, opd_id=opd_id)
+    if stored.counts:  # none stored yet: not kept (the first counts may come with the same version)
+        _SHOWN_COUNTS.set((kind, version, opd_id, get_language()), found)
+    return found
+
+
 def sync_state(fiscal_year: FiscalYear) -> SyncState | None:
-    """The year's sync state as a page reads it: one query, without the detector's term weights (large)."""
-    return SyncState.objects.filter(fiscal_year=fiscal_year).defer("idf").first()
+    """The year's sync state as a page reads it: one query, without the detector's term weights and the stored
+    counts (both large; shown_overlap_counts and shown_orphan_counts read the counts when they have not summed
+    them already)."""
+    return SyncState.objects.filter(fiscal_year=fiscal_year).defer("idf", "counts").first()
 
 
 def sync_is_current(state: SyncState | None, fiscal_year: FiscalYear) -> bool:
@@ -443,6 +502,80 @@ def route_suggestions(items: list[Usulan]) -> dict[int, Opd]:
     return out
 
 
+@dataclass(frozen=True)
+class HomeCard:
+    """A stored home suggestion as the orphan list shows it under its usulan."""
+
+    pk: int
+    opd: str
+    row_id: int
+    ref: str
+    nama: str
+    rincian: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrphanCard:
+    """An usulan no agency picked up, as its row of the list shows it: every value the row displays, nothing else
+    (hashable: the row's key, with the page's right to route)."""
+
+    pk: int
+    id_usulan: str
+    usulan: str
+    kecamatan: str  # labelled: Kec. Tenggarong
+    desa: str
+    opd: str  # the agency it was last routed to ("" for none)
+    cause_label: str
+    late: bool  # still undecided past the forum's deadline
+    age: int  # days since it was last decided, or made
+    anggaran: int | None
+    suggestion: tuple[int, str] | None  # another agency that handles its bidang urusan: (pk, singkatan)
+    homes: tuple[HomeCard, ...]
+    routable: bool
+
+
+def orphan_cards(items: Sequence[Usulan], *, deadline: date | None, today: date) -> list[OrphanCard]:
+    """The rows of a page of usulan not picked up (from usulan_belum_diambil), with the agencies to route them to
+    and their stored homes: three queries for the page."""
+    suggestions = route_suggestions(items)
+    homes = homes_for(items)
+    labels = dict(Cause.choices())
+    past_deadline = bool(deadline and today > deadline)
+    cards = []
+    for u in items:
+        saran = suggestions.get(u.pk)
+        cards.append(
+            OrphanCard(
+                pk=u.pk,
+                id_usulan=u.id_usulan,
+                usulan=u.usulan,
+                kecamatan=u.desa.parent.label if u.desa.parent else "",
+                desa=u.desa.label,
+                opd=u.opd_tujuan.singkatan if u.opd_tujuan else "",
+                cause_label=str(labels.get(u.cause, u.cause)),
+                late=past_deadline and u.cause == Cause.BELUM_DIPUTUSKAN,
+                age=age_days(u.sejak, today),
+                anggaran=u.anggaran,
+                suggestion=(saran.pk, saran.singkatan) if saran else None,
+                homes=tuple(
+                    HomeCard(
+                        pk=h.pk,
+                        opd=h.opd.singkatan,
+                        row_id=h.row_id,
+                        ref=h.row.ref,
+                        nama=h.row.nama,
+                        rincian=h.row.rincian,
+                        reasons=tuple(h.alasan),
+                    )
+                    for h in homes.get(u.pk, [])
+                ),
+                routable=u.status in ROUTABLE,
+            )
+        )
+    return cards
+
+
 # The report files' columns (sync_report: fixed, documented) and the page's downloads (the same first, with the
 # names and amounts an Excel reader wants beside them).
 OVERLAP_COLUMNS = [
@@ -547,6 +680,163 @@ def with_open_proposal(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
     return qs.annotate(
         has_proposal=Exists(OverlapProposal.objects.filter(overlap=OuterRef("pk"), outcome=Outcome.WAITING))
     )
+
+
+# The list's pair cards. The page shows each pair as a card made only of these values, so that a card's HTML is a
+# function of them (and of the language) and is rendered once per process, not once per view (views/overlaps.py).
+OVERLAP_CARD_FIELDS = (
+    "id",
+    "agency_pair",
+    "score",
+    "signals",
+    "status",
+    "reopened_at",
+    "dropped_row_id",
+    *(
+        f"{side}__{name}"
+        for side in ("row_a", "row_b")
+        for name in ("id", "ref", "kode", "nama", "rincian", "keterangan", "indikator", "indikator_opd", "pagu")
+    ),
+    "row_a__opd__singkatan",
+    "row_b__opd__singkatan",
+    "reopened_by__username",
+    "reopened_by__first_name",
+    "reopened_by__last_name",
+)
+CARD_PLACES = 5  # the locations a card names; more are "…"
+
+
+def overlaps_for_list(qs: QuerySet[Overlap]) -> QuerySet[Overlap]:
+    """The pairs as the list reads them: the two rows with their agencies and whoever reopened the pair, only the
+    fields a card shows, and whether a proposed settlement waits (`has_proposal`), in one narrow query. (The
+    getter's dozen joins took PostgreSQL longer to plan than the page to render.)"""
+    return with_open_proposal(
+        qs.select_related(None).select_related("row_a__opd", "row_b__opd", "reopened_by").only(*OVERLAP_CARD_FIELDS)
+    )
+
+
+@dataclass(frozen=True)
+class RowSide:
+    """One row of a pair as its card shows it."""
+
+    pk: int
+    opd: str
+    ref: str
+    nama: str
+    rincian: str
+    indikator_opd: str
+    kode: str
+    pagu: int | None
+    places: tuple[str, ...]  # the first CARD_PLACES locations, labelled; none: regency-wide
+    more_places: bool
+    groups: tuple[str, ...]  # target groups' names
+    dropped: bool  # the row a duplication settlement drops
+
+
+@dataclass(frozen=True)
+class PairCard:
+    """A pair as the list shows it: every value its card displays, nothing else (hashable: a card's key)."""
+
+    pk: int
+    agency_pair: str
+    score: float
+    status: str
+    status_label: str
+    settled: bool
+    reopened: bool
+    reopened_by: str  # who reopened it by hand ("" when the system did)
+    has_proposal: bool
+    a: RowSide
+    b: RowSide
+    highlight: frozenset[str]
+    reasons: tuple[str, ...]
+
+    @property
+    def sides(self) -> tuple[RowSide, RowSide]:
+        return (self.a, self.b)
+
+
+def pair_cards(pairs: Sequence[Overlap]) -> list[PairCard]:
+    """The cards of a page of pairs (from overlaps_for_list): the rows' locations and target groups in two
+    queries for all the rows."""
+    rows = {r.pk: r for p in pairs for r in (p.row_a, p.row_b)}
+    places: dict[int, list[str]] = {}
+    through = RenjaRow.lokasi.through
+    for row_id, nama, tingkat in (
+        through.objects.filter(renjarow_id__in=list(rows))
+        .order_by("renjarow_id", "wilayah__kode")
+        .values_list("renjarow_id", "wilayah__nama", "wilayah__tingkat")
+    ):
+        places.setdefault(row_id, []).append(place_label(nama, tingkat))
+    groups: dict[int, list[str]] = {}
+    through = RenjaRow.sasaran.through
+    for row_id, nama in (
+        through.objects.filter(renjarow_id__in=list(rows))
+        .order_by("renjarow_id", "kelompoksasaran__urutan", "kelompoksasaran__nama")
+        .values_list("renjarow_id", "kelompoksasaran__nama")
+    ):
+        groups.setdefault(row_id, []).append(nama)
+    labels = dict(Status.choices)
+
+    def side(row, pair: Overlap) -> RowSide:
+        named = places.get(row.pk, [])
+        return RowSide(
+            pk=row.pk,
+            opd=row.opd.singkatan,
+            ref=row.ref,
+            nama=row.nama,
+            rincian=row.rincian,
+            indikator_opd=row.indikator_opd,
+            kode=row.kode,
+            pagu=row.pagu,
+            places=tuple(named[:CARD_PLACES]),
+            more_places=len(named) > CARD_PLACES,
+            groups=tuple(groups.get(row.pk, [])),
+            dropped=row.pk == pair.dropped_row_id,
+        )
+
+    return [
+        PairCard(
+            pk=p.pk,
+            agency_pair=p.agency_pair,
+            score=p.score,
+            status=p.status,
+            status_label=str(labels.get(p.status, p.status)),
+            settled=p.is_settled,
+            reopened=p.reopened_at is not None,
+            reopened_by=p.reopened_by_label,
+            has_proposal=p.has_proposal,
+            a=side(p.row_a, p),
+            b=side(p.row_b, p),
+            highlight=highlight,
+            reasons=pair_reasons,
+        )
+        for p in pairs
+        for highlight, pair_reasons in [_card_words(p)]
+    ]
+
+
+_CARD_WORDS: Memo[tuple] = Memo("sinkronisasi.card_words", size=2048)
+
+
+def _card_words(pair: Overlap) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A pair's marked stems and reasons, worked out once per process for the same signals, row texts and
+    language (finding the matched words as each row writes them is most of a card's cost)."""
+    key = (_frozen(pair.signals), tuple(_row_texts(pair.row_a)), tuple(_row_texts(pair.row_b)), get_language())
+    return _CARD_WORDS.get_or_set(
+        key,
+        lambda: (highlight_stems(pair.signals), tuple(reasons(pair.signals, rows=(pair.row_a, pair.row_b)))),
+    )
+
+
+def _frozen(value):
+    """A JSON value as a hashable one (objects as sorted key-value tuples, arrays as tuples); the kind of each
+    container is kept, so that different values never freeze alike."""
+    if isinstance(value, dict):
+        return ("{}", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("[]", tuple(_frozen(v) for v in value))
+    return (type(value).__name__, value)  # True and 1, 1 and 1.0 are equal in Python, not in JSON
 
 
 def overlap_comments(overlap: Overlap) -> list[OverlapComment]:

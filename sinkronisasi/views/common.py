@@ -7,16 +7,19 @@ from django.http import HttpRequest
 
 from core.http import int_param
 from renja import permissions as rules
-from renja import selectors as renja_selectors
 from renja.models import FiscalYear
 
 from .. import selectors, services
 
 
 def selected_year(request: HttpRequest) -> FiscalYear | None:
-    """?tahun= (else the recompute form's posted `tahun`): the calendar year (2026), as on every page."""
+    """?tahun= (else the recompute form's posted `tahun`): the calendar year (2026), as on every page (a missing,
+    malformed or unknown one: the newest). Read with every year, which the tabs list (request.sync_years): one
+    query for both."""
     query = request.GET if int_param(request.GET, "tahun") is not None else request.POST
-    return renja_selectors.fiscal_year_from_query(query)
+    years = request.sync_years = list(FiscalYear.objects.order_by("-year"))
+    number = int_param(query, "tahun")
+    return next((y for y in years if y.year == number), years[0] if years else None)
 
 
 def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dict:
@@ -33,7 +36,7 @@ def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dic
             updating = not selectors.sync_is_current(state, year)
     return {
         "year": year,
-        "years": FiscalYear.objects.order_by("-year"),
+        "years": getattr(request, "sync_years", None) or FiscalYear.objects.order_by("-year"),
         "tab": tab,
         "state": state,
         "updating": updating,

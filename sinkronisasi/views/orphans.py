@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.http import csv_delimiter, export_response, int_param
+from core.memo import Memo
 from musrenbang.forms import BulkForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
@@ -59,25 +67,16 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
             delimiter=csv_delimiter(request.GET),
         )
     # Counted by the worker with the findings (base_context queued a recompute if the plan changed since).
-    counts = selectors.stored_orphan_counts(context["state"], opd_id=scope)
+    counts = selectors.shown_orphan_counts(context["state"], opd_id=scope)
     # Unfiltered and current, the list is the counted set and needs no count of its own.
     unfiltered = not context["updating"] and not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))
     page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(
         int_param(request.GET, "page", 1)
     )
-    items = list(page.object_list)
     deadline = selectors.forum_deadline(year)
-    today = timezone.localdate()
-    suggestions = selectors.route_suggestions(items)
-    homes = selectors.homes_for(items)  # stored by the recompute task: up to three rows planning the same work
-    labels = dict(selectors.Cause.choices())
-    for u in items:
-        u.umur = selectors.age_days(u.sejak, today)
-        u.cause_label = labels.get(u.cause, u.cause)
-        u.lewat_tenggat = bool(u.cause == selectors.Cause.BELUM_DIPUTUSKAN and deadline and today > deadline)
-        u.saran = suggestions.get(u.pk)
-        u.rumah = homes.get(u.pk, [])
-        u.routable = u.status in selectors.ROUTABLE
+    can_route = rules.can_route_usulan(request.user)
+    cards = selectors.orphan_cards(list(page.object_list), deadline=deadline, today=timezone.localdate())
+    rows = _rows_html(cards, can_route=can_route, csrf_token=get_token(request), next_url=request.get_full_path())
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
@@ -85,24 +84,55 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "items": items,
+            "rows": rows,
             "counts": counts,
             "deadline": deadline,
-            "cause_cards": [(c, label, counts["by_cause"].get(c, 0)) for c, label in selectors.Cause.choices()],
-            "chart": charts.bar_chart(
-                title=_("Usulan belum diambil per kecamatan, menurut sebab"),
-                bars=[
-                    (kec, [(f"c-{c}", parts[c]) for c in CAUSE_ORDER if parts.get(c)])
-                    for kec, parts in sorted(
-                        counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0])
-                    )[:20]
-                ],
-                legend=[(f"c-{c}", label) for c, label in selectors.Cause.choices()],
-            ),
+            "chart": _chart(counts),
             "query": params.urlencode(),
-            "can_route": rules.can_route_usulan(request.user),
+            "can_route": can_route,
             "bulk_form": BulkForm(visible=Usulan.objects.none(), auto_id="massal_%s"),  # ids apart from the filters'
             "next": request.get_full_path(),
         }
     )
     return render(request, "sinkronisasi/orphan_list.html", context)
+
+
+# A row of the list is a function of its card, the page's right to route and the language (selectors.OrphanCard):
+# rendered once per process. Its forms' CSRF token and return address are the request's: kept as these markers
+# (random per process, so that no usulan's text can hold one) and put in for each request.
+_ROWS: Memo[str] = Memo("sinkronisasi.orphan_row", size=2048)
+_CHARTS: Memo[SafeString] = Memo("sinkronisasi.orphan_chart", size=64)
+_CSRF_MARK = f"csrf{secrets.token_hex(12)}"
+_NEXT_MARK = f"next{secrets.token_hex(12)}"
+
+
+def _rows_html(cards: list[selectors.OrphanCard], *, can_route: bool, csrf_token: str, next_url: str) -> SafeString:
+    language = get_language()
+    html = "".join(
+        _ROWS.get_or_set(
+            (card, can_route, language),
+            lambda card=card: render_to_string(
+                "sinkronisasi/_orphan_row.html",
+                {"u": card, "can_route": can_route, "csrf_token": _CSRF_MARK, "next": _NEXT_MARK},
+            ),
+        )
+        for card in cards
+    )
+    html = html.replace(_CSRF_MARK, csrf_token).replace(_NEXT_MARK, escape(next_url))
+    return mark_safe(html)  # templates' output, with a token and an escaped address put in
+
+
+def _chart(counts: dict) -> SafeString:
+    """Usulan not picked up per kecamatan (the twenty with most), stacked by cause."""
+    bars = tuple(
+        (kec, tuple((f"c-{c}", parts[c]) for c in CAUSE_ORDER if parts.get(c)))
+        for kec, parts in sorted(counts["by_kecamatan"].items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:20]
+    )
+    return _CHARTS.get_or_set(
+        (bars, get_language()),
+        lambda: charts.bar_chart(
+            title=_("Usulan belum diambil per kecamatan, menurut sebab"),
+            bars=bars,
+            legend=[(f"c-{c}", label) for c, label in selectors.Cause.choices()],
+        ),
+    )

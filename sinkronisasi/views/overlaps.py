@@ -8,11 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import csv_delimiter, export_response, form_copy_errors, int_param
+from core.memo import Memo
 from renja import permissions as rules
 from renja.tables import KnownCountPaginator
 
@@ -71,19 +75,14 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
             title="Tumpang tindih",
             delimiter=csv_delimiter(request.GET),
         )
-    counts = selectors.stored_overlap_counts(context["state"], opd_id=scope)
+    counts = selectors.shown_overlap_counts(context["state"], opd_id=scope)
     page = KnownCountPaginator(
-        selectors.with_open_proposal(qs).prefetch_related(
-            "row_a__lokasi", "row_b__lokasi", "row_a__sasaran", "row_b__sasaran"
-        ),
+        selectors.overlaps_for_list(qs),
         20,
         # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own.
         count=None if context["updating"] else _stored_count(counts, data),
     ).get_page(int_param(request.GET, "page", 1))
-    pairs = list(page.object_list)
-    for p in pairs:
-        p.reasons = selectors.reasons(p.signals, rows=(p.row_a, p.row_b))
-        p.highlight = selectors.highlight_stems(p.signals)
+    cards = selectors.pair_cards(list(page.object_list))
     params = request.GET.copy()
     for key in ("page", "export"):
         params.pop(key, None)
@@ -91,18 +90,33 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "pairs": pairs,
+            "pairs": [(card, _card_html(card)) for card in cards],
             "by_score": by_score,
             "counts": counts,
-            "chart": charts.bar_chart(
-                title=_("Pasangan terbuka per pasangan OPD"),
-                bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]],
+            "chart": _CHARTS.get_or_set(
+                (tuple(counts["per_pair"]), get_language()),
+                lambda: charts.bar_chart(
+                    title=_("Pasangan terbuka per pasangan OPD"),
+                    bars=[(label, [("bar", n)]) for label, n in counts["per_pair"]],
+                ),
             ),
             "query": params.urlencode(),
-            "orphans_total": selectors.stored_orphan_counts(context["state"], opd_id=scope)["total"],
+            "orphans_total": selectors.shown_orphan_counts(context["state"], opd_id=scope)["total"],
         }
     )
     return render(request, "sinkronisasi/overlap_list.html", context)
+
+
+# A pair's card is a function of its values and the language (selectors.PairCard): rendered once per process.
+_CARDS: Memo[SafeString] = Memo("sinkronisasi.pair_card", size=1024)
+_CHARTS: Memo[SafeString] = Memo("sinkronisasi.overlap_chart", size=64)
+
+
+def _card_html(card: selectors.PairCard) -> SafeString:
+    return _CARDS.get_or_set(
+        (card, get_language()),
+        lambda: render_to_string("sinkronisasi/_pair_card.html", {"card": card}),
+    )
 
 
 def _stored_count(counts: dict, data: dict) -> int | None:
