@@ -24,8 +24,88 @@ from django.utils.safestring import mark_safe
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
+# Django's widget templates that are just input.html, and those drawn from multiple_input.html; drawn in Python here
+# as those templates draw them (tests/test_request_overhead.py compares): a template-rendered <input> cost about
+# 0.3 ms, and a row form has thirty of them and a hundred checkboxes.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password", "search", "tel",
+        "text", "time", "url",
+    )
+)  # fmt: skip
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+MULTIPLE_INPUT_TEMPLATES = frozenset(("django/forms/widgets/checkbox_select.html", "django/forms/widgets/radio.html"))
+
+
+def _attrs_html(attrs: dict) -> str:
+    """attrs.html: ` name="value"` (value as str), a bare ` name` for True, nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input_html(widget: dict) -> str:
+    """input.html, with its line end."""
+    value = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+    return format_html(
+        '<input type="{}" name="{}"{}{}>\n',
+        widget["type"],
+        widget["name"],
+        value,
+        mark_safe(_attrs_html(widget["attrs"])),
+    )
+
+
+def _option_html(option: dict) -> str:
+    """checkbox_option.html or radio_option.html (input_option.html around input.html), with their line ends."""
+    if not option.get("wrap_label"):
+        return _input_html(option) + "\n\n"
+    label_for = format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else ""
+    return format_html("<label{}>{} {}</label>\n\n", label_for, mark_safe(_input_html(option)), option["label"])
+
+
+def _multiple_input_html(widget: dict) -> str:
+    """multiple_input.html."""
+    widget_id, css = widget["attrs"].get("id"), widget["attrs"].get("class")
+    parts = [
+        format_html(
+            "<div{}{}>",
+            format_html(' id="{}"', widget_id) if widget_id else "",
+            format_html(' class="{}"', css) if css else "",
+        )
+    ]
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(format_html("\n  <div><label>{}</label>", group))
+        parts.extend(format_html("<div>\n    {}</div>", mark_safe(_option_html(option))) for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
+def _textarea_html(widget: dict) -> str:
+    """textarea.html."""
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>',
+        widget["name"],
+        mark_safe(_attrs_html(widget["attrs"])),
+        widget["value"] or "",
+    )
+
+
 class FastSelectRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        # The template renderer strips what a template draws: so do these.
+        if template_name in INPUT_TEMPLATES:
+            return mark_safe(_input_html(context["widget"]).strip())
+        if template_name in MULTIPLE_INPUT_TEMPLATES:
+            return mark_safe(_multiple_input_html(context["widget"]).strip())
+        if template_name == TEXTAREA_TEMPLATE:
+            return mark_safe(_textarea_html(context["widget"]).strip())
         if template_name != SELECT_TEMPLATE:
             return super().render(template_name, context, request=request)
         widget = context["widget"]
