@@ -369,3 +369,29 @@ def test_a_settlement_keeps_the_lead_and_the_row_to_drop_only_for_the_kinds_that
         settled = Overlap.objects.get(pk=pair.pk)
         assert (settled.status, settled.opd_pengampu, settled.dropped_row) == (status, lead, dropped)
         services.overlap_reopen(overlap=pair, by=planner)
+
+
+def test_a_settlement_records_each_rows_fingerprint_or_none_when_the_row_has_no_facts_yet(pair, planner):  # noqa: F811
+    from sinkronisasi.models import RowFeatures
+
+    RowFeatures.objects.filter(pk=pair.row_a_id).delete()
+    fingerprint_b = RowFeatures.objects.get(pk=pair.row_b_id).fingerprint
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
+    settled = Overlap.objects.get(pk=pair.pk)
+    assert (settled.fingerprint_a, settled.fingerprint_b) == ("", fingerprint_b) and fingerprint_b
+
+
+def test_a_settlement_is_audited_with_who_what_changed_and_the_lead_or_row_named(pair, planner):  # noqa: F811
+    from renja.models import AuditLog
+
+    services.overlap_settle(
+        overlap=pair, status="koordinasi", by=planner, note=" Dinkes memimpin ", opd_pengampu=pair.opd_b
+    )
+    entry = AuditLog.objects.filter(action="overlap.settled").latest("id")
+    assert entry.by == planner
+    assert entry.changes == {"status": ["terbuka", "koordinasi"], "catatan": ["", "Dinkes memimpin"]}
+    assert entry.data == {"opd_pengampu": pair.opd_b.singkatan, "baris_dihapus": None}
+    services.overlap_reopen(overlap=pair, by=planner)
+    services.overlap_settle(overlap=pair, status="duplikasi", by=planner, note="Sama", dropped_row=pair.row_a)
+    entry = AuditLog.objects.filter(action="overlap.settled").latest("id")
+    assert entry.data == {"opd_pengampu": None, "baris_dihapus": pair.row_a.ref}
