@@ -264,6 +264,29 @@ class HomeIndex:
         # The words as written, by (usulan text, details, row, shared terms): usulan written alike, alike.
         self._words: dict[tuple, tuple[list[str], list[str]]] = {}
 
+    def _candidates(
+        self, weighted: list[tuple[str, float, float]], total: float, needed: float, keys: list[str], rarest: list[str]
+    ) -> set:
+        """The rows of these places that share one of the usulan's `rarest` terms (the candidates), less those that
+        cannot reach `needed` (prefix filtering, exact): a row reaches it only by sharing one of the usulan's
+        heaviest terms, those without which the rest weigh less than `needed` (a shared term counts at most its
+        weight in the usulan). At 10x an usulan has some 200 candidates and most lack all of those terms."""
+        heaviest: list[str] = []
+        rest = total + 1e-9 * total  # an upper bound, above any rounding of the sums compared with `needed`
+        for share, t in sorted(((w * weight, t) for t, w, weight in weighted), reverse=True):
+            if rest < needed:
+                break
+            heaviest.append(t)
+            rest -= share
+        by_term, prepared = self.by_term, self.prepared
+        if any(t in self.light for t in heaviest):  # light terms index no rows: the candidates, then the filter
+            found = {rid for t in rarest for key in keys for rid in by_term.get((t, key), ())}
+            return {rid for rid in found if not prepared[rid][1].keys().isdisjoint(heaviest)}
+        # The rows of these places holding one of the heaviest terms, among them those holding a rarest term (such
+        # a row is in the rarest term's list for the place it was found by).
+        found = {rid for t in heaviest for key in keys for rid in by_term.get((t, key), ())}
+        return {rid for rid in found if not prepared[rid][1].keys().isdisjoint(rarest)}
+
     def suggest(
         self, u: UsulanFacts, terms: dict[str, float] | None = None
     ) -> list[tuple[int | str, float, list[dict]]]:
@@ -280,8 +303,8 @@ class HomeIndex:
         # Candidates share one of the usulan's rarest terms that some row has (a home shares what is rare in the
         # request; common words alone never reach the threshold): a few rows each, not every row with "pembangunan".
         known = sorted((t for t in uterms if t not in self.light and t in self.idf), key=lambda t: (-self.idf[t], t))
-        candidates = {rid for t in known[:CANDIDATE_TERMS] for key in keys for rid in self.by_term.get((t, key), ())}
         needed = HOME_THRESHOLD * total
+        candidates = self._candidates(weighted, total, needed, keys, known[:CANDIDATE_TERMS])
         scored = []
         prepared = self.prepared
         for rid in candidates:  # the hot loop of a recompute: plain arithmetic, lists only for the survivors
