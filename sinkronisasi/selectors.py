@@ -816,7 +816,7 @@ def pair_cards(pairs: Sequence[Overlap]) -> list[PairCard]:
     ]
 
 
-_CARD_WORDS: Memo[tuple] = Memo("sinkronisasi.card_words", size=2048)
+_CARD_WORDS: Memo[tuple] = Memo("sinkronisasi.card_words", size=1024)
 
 
 def _card_words(pair: Overlap) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -874,6 +874,7 @@ def homes_for(items: Sequence[Usulan]) -> dict[int, list]:
     qs = (
         HomeSuggestion.objects.filter(usulan_id__in=[u.pk for u in items], routed_at__isnull=True)
         .select_related("row", "opd")
+        .only("usulan_id", "reasons", "row__ref", "row__nama", "row__rincian", "opd__singkatan")
         .order_by("usulan_id", "rank")
     )
     suggestions = list(qs)

@@ -100,7 +100,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
 # A row of the list is a function of its card, the page's right to route and the language (selectors.OrphanCard):
 # rendered once per process. Its forms' CSRF token and return address are the request's: kept as these markers
 # (random per process, so that no usulan's text can hold one) and put in for each request.
-_ROWS: Memo[str] = Memo("sinkronisasi.orphan_row", size=2048)
+_ROWS: Memo[str] = Memo("sinkronisasi.orphan_row", size=1024)
 _CHARTS: Memo[SafeString] = Memo("sinkronisasi.orphan_chart", size=64)
 _CSRF_MARK = f"csrf{secrets.token_hex(12)}"
 _NEXT_MARK = f"next{secrets.token_hex(12)}"
