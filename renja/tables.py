@@ -113,3 +113,58 @@ def per_program_body_html(per_program: list[dict]) -> SafeString:
         '<td class="num">{}</td></tr>',
         ((p["kode"], p["nama"], p["n"], rupiah(p["pagu"]), rupiah(p["pagu_n1"])) for p in per_program),
     )
+
+
+def home_rows_body_html(rows: list[dict], year: int) -> SafeString:
+    """The body of the home page's table of rows per agency and status (selectors.home_summary's "rows"): each
+    agency linked to its Renja list of the year, its counts per status, rows and pagu. Drawn in Python: sixty
+    agencies' cells as a template loop were most of the page's time."""
+    if not rows:
+        return format_html('<tr><td colspan="7">{}</td></tr>', gettext("Belum ada baris Renja untuk tahun ini."))
+    url = reverse("renja:row-list")
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}?tahun={}&amp;opd={}" title="{}">{}</a></th>{}<td class="num">{}</td>'
+        '<td class="num">{}</td></tr>',
+        (
+            (
+                url,
+                year,
+                r["id"],
+                r["nama"],
+                r["singkatan"],
+                format_html_join("", '<td class="num">{}</td>', ((c,) for c in r["counts"])),
+                r["n"],
+                rupiah(r["pagu"]),
+            )
+            for r in rows
+        ),
+    )
+
+
+def ceilings_body_html(ceilings: list, year: int) -> SafeString:
+    """The body of the home page's table of agencies against their pagu indikatif (selectors.CeilingStatus): over
+    the ceiling marked, with the excess; otherwise what remains. Drawn in Python, as home_rows_body_html."""
+    url = reverse("renja:row-list")
+    over_text, left_text = gettext("melebihi %(selisih)s"), gettext("sisa %(selisih)s")
+    return format_html_join(
+        "\n",
+        '<tr{}><th scope="row"><a href="{}?tahun={}&amp;opd={}" title="{}">{}</a></th>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+        (
+            (
+                mark_safe(' class="msg-error"') if s.over else "",
+                url,
+                year,
+                s.opd.pk,
+                s.opd.nama,
+                s.opd.singkatan,
+                rupiah(s.pagu),
+                rupiah(s.jumlah),
+                format_html("<strong>{}</strong>", over_text % {"selisih": rupiah(s.excess)})
+                if s.over
+                else left_text % {"selisih": rupiah(s.remaining)},
+            )
+            for s in ceilings
+        ),
+    )

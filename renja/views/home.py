@@ -15,6 +15,7 @@ from core.http import int_param, str_param
 
 from .. import permissions, selectors, services
 from ..models import FiscalYear, Nomenklatur, RenjaRow
+from ..tables import ceilings_body_html, home_rows_body_html
 
 
 @login_required
@@ -51,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "stages": fiscal_year.stages.all(),
             "today": timezone.localdate(),
             "ceilings": ceilings,
+            "rows_html": home_rows_body_html(summary["rows"], fiscal_year.year),
+            "ceilings_html": ceilings_body_html(ceilings, fiscal_year.year),
             "ceilings_over": sum(s.over for s in ceilings),
             "ceiling": own_ceiling,
             "can_set_ceilings": permissions.can_set_ceilings(request.user),

@@ -91,3 +91,45 @@ def test_an_agency_renamed_shows_on_the_kept_home_summary(client, planner, year,
     Opd.objects.filter(pk=opd_a.pk).update(singkatan="Dinsos Baru")  # no plan change: the names are read each view
     response, queries = _view(client, "renja:home")
     assert _row_sums(queries) == [] and [r["singkatan"] for r in response.context["rows"]] == ["Dinsos Baru"]
+
+
+# The home page's table bodies as its template loops drew them (before renja.tables drew them in Python).
+HOME_LOOPS = Template(
+    "{% load i18n core_tags %}"
+    '{% for r in rows %}<tr><th scope="row"><a href="{% url \'renja:row-list\' %}?tahun={{ year }}&amp;opd={{ r.id }}"'
+    ' title="{{ r.nama }}">{{ r.singkatan }}</a></th>{% for c in r.counts %}<td class="num">{{ c }}</td>{% endfor %}'
+    '<td class="num">{{ r.n }}</td><td class="num">{{ r.pagu|rupiah }}</td></tr>{% empty %}<tr><td colspan="7">'
+    '{% translate "Belum ada baris Renja untuk tahun ini." %}</td></tr>{% endfor %}|'
+    '{% for s in ceilings %}<tr{% if s.over %} class="msg-error"{% endif %}><th scope="row"><a href="'
+    '{% url \'renja:row-list\' %}?tahun={{ year }}&amp;opd={{ s.opd.pk }}" title="{{ s.opd.nama }}">'
+    '{{ s.opd.singkatan }}</a></th><td class="num">{{ s.pagu|rupiah }}</td><td class="num">{{ s.jumlah|rupiah }}</td>'
+    '<td class="num">{% if s.over %}<strong>{% blocktranslate with selisih=s.excess|rupiah %}melebihi {{ selisih }}'
+    "{% endblocktranslate %}</strong>{% else %}{% blocktranslate with selisih=s.remaining|rupiah %}sisa {{ selisih }}"
+    "{% endblocktranslate %}{% endif %}</td></tr>{% endfor %}"
+)
+
+
+def test_home_tables_drawn_in_python_equal_the_template_loops(year, opd_a, opd_b, planner):
+    from django.utils import translation
+
+    from renja.tables import ceilings_body_html, home_rows_body_html
+
+    empty = selectors.home_summary(year)
+    assert str(home_rows_body_html(empty["rows"], year.year)) == HOME_LOOPS.render(
+        Context({"rows": [], "ceilings": [], "year": year.year})
+    ).rstrip("|")
+    make_row(opd=opd_a, fiscal_year=year, pagu=3_000_000)
+    make_row(opd=opd_b, fiscal_year=year, pagu=500, status="diajukan")
+    Opd.objects.filter(pk=opd_b.pk).update(nama='Dinas "P3A" & <KB>')
+    pagu_opd_set(fiscal_year=year, opd=opd_a, pagu=1_000_000, by=planner)  # over by 2,000,000
+    pagu_opd_set(fiscal_year=year, opd=opd_b, pagu=2_000, by=planner)  # 1,500 left
+    year.refresh_from_db()
+    summary = selectors.home_summary(year)
+    ceilings = [s for s in summary["ceilings"] if s.pagu is not None]
+    for language in ("id", "en"):
+        with translation.override(language):
+            drawn = str(home_rows_body_html(summary["rows"], year.year)) + "|" + str(ceilings_body_html(ceilings, 2026))
+            context = Context({"rows": summary["rows"], "ceilings": ceilings, "year": year.year})
+            assert drawn.replace("\n", "") == HOME_LOOPS.render(context)
+            if language == "id":
+                assert "<strong>melebihi Rp2.000.000</strong>" in drawn and "sisa Rp1.500" in drawn
