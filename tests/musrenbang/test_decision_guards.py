@@ -319,3 +319,25 @@ def test_closing_needs_a_reason_and_keeps_it_trimmed(usulan, planner):
         "Tidak diambil",
         planner,
     )
+
+
+# usulan_carry_over ------------------------------------------------------------------------------------------------
+
+
+def test_carrying_over_goes_only_to_a_later_year(year, planner):
+    make_usulan(fiscal_year=year, id_usulan="C-1")  # new, not accommodated: carried to a later year
+    for target in (year, make_fiscal_year(2025)):
+        error = _refusal(services.usulan_carry_over, from_year=year, to_year=target, by=planner)
+        assert error.messages == ["Tahun tujuan harus setelah tahun asal."], target
+    assert not Usulan.objects.exclude(fiscal_year=year).exists()
+    assert services.usulan_carry_over(from_year=year, to_year=make_fiscal_year(2027), by=planner) == 1
+
+
+def test_carrying_over_into_a_locked_year_is_refused_with_its_reason(year, planner):
+    make_usulan(fiscal_year=year, id_usulan="C-1")
+    nxt = make_fiscal_year(2027)
+    nxt.is_locked, nxt.locked_reason = True, "RKPD ditetapkan"
+    nxt.save()
+    error = _refusal(services.usulan_carry_over, from_year=year, to_year=nxt, by=planner)
+    assert (error.code, error.message) == ("locked", "Tahun 2027 dikunci (RKPD ditetapkan); data tidak dapat diubah.")
+    assert not Usulan.objects.filter(fiscal_year=nxt).exists()
