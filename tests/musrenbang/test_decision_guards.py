@@ -341,3 +341,54 @@ def test_carrying_over_into_a_locked_year_is_refused_with_its_reason(year, plann
     error = _refusal(services.usulan_carry_over, from_year=year, to_year=nxt, by=planner)
     assert (error.code, error.message) == ("locked", "Tahun 2027 dikunci (RKPD ditetapkan); data tidak dapat diubah.")
     assert not Usulan.objects.filter(fiscal_year=nxt).exists()
+
+
+# inbox_mail_set ---------------------------------------------------------------------------------------------------
+
+
+def test_an_inbox_mail_choice_is_one_of_the_three_and_kept_once_per_person(opd_a_editor):
+    from musrenbang.models import InboxMail
+    from renja.models import AuditLog
+
+    for mode in ("", "SEGERA", "mingguan"):
+        error = _refusal(services.inbox_mail_set, user=opd_a_editor, mode=mode)
+        assert error.messages == ["Pilihan surel tidak dikenal."], mode
+    assert not InboxMail.objects.exists()
+    for mode in ("segera", "harian", "tidak"):
+        assert services.inbox_mail_set(user=opd_a_editor, mode=mode).mode == mode
+        assert InboxMail.objects.get().mode == mode
+    entries = AuditLog.objects.filter(action="inbox_mail.set").order_by("id")
+    assert [(e.by, e.data) for e in entries] == [(opd_a_editor, {"mode": m}) for m in ("segera", "harian", "tidak")]
+
+
+# row_places_add ---------------------------------------------------------------------------------------------------
+
+
+def test_places_added_once_a_desa_covered_by_itself_or_its_kecamatan_is_not(year, opd_a, planner):
+    from ..factories import make_wilayah
+
+    kec = make_wilayah("64.02.06", "Tenggarong")
+    other_kec = make_wilayah("64.02.10", "Anggana")
+    covered = make_wilayah("64.02.06.2001", "Bukit Biru", "desa", parent=kec)
+    under_kec = make_wilayah("64.02.10.2001", "Sidomulyo", "desa", parent=other_kec)
+    new_a = make_wilayah("64.02.06.2002", "Loa Ipuh", "desa", parent=kec)
+    row = make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-009", lokasi=[covered, other_kec])
+    chosen = [
+        make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan=f"U-P-{i}", desa=desa)
+        for i, desa in enumerate([covered, under_kec, new_a, new_a])
+    ]
+    row = services.row_places_add(row=row, usulan_list=chosen, by=planner)
+    assert sorted(w.nama for w in row.lokasi.all()) == ["Anggana", "Bukit Biru", "Loa Ipuh"]
+    version = row.version
+    assert services.row_places_add(row=row, usulan_list=chosen, by=planner).version == version  # nothing to add
+
+
+def test_places_are_not_added_to_a_regency_wide_row(year, opd_a, planner):
+    row = make_row(opd=opd_a, fiscal_year=year, ref="2026-DINSOS-010", lokasi=[])
+    chosen = [make_usulan(fiscal_year=year, opd_tujuan=opd_a, id_usulan="U-P-9")]
+    error = _refusal(services.row_places_add, row=row, usulan_list=chosen, by=planner)
+    assert (error.code, error.message) == (
+        "regency_wide",
+        "Baris 2026-DINSOS-010 berlaku se-kabupaten; tidak perlu menambah desa.",
+    )
+    assert not row.lokasi.exists()
