@@ -24,7 +24,15 @@ from .deciding import (
 from .inbox import OPD_PEOPLE, inbox_digest_send, inbox_mail_set, inbox_visit_record, routing_mail_send
 from .levels import RANK_MAX, level_label, level_step_fields, usulan_level_record
 from .pickups import picked_up_total, renja_row_from_usulan, row_places_add
-from .routing import _route_refusal, suggest_opds, usulan_close, usulan_close_many, usulan_route, usulan_route_many
+from .routing import (
+    _route_refusal,
+    route_refusal,
+    suggest_opds,
+    usulan_close,
+    usulan_close_many,
+    usulan_route,
+    usulan_route_many,
+)
 from .steps import Step, StepRefused, usulan_steps_apply
 from .trail import (
     ACCEPTED,
@@ -79,6 +87,7 @@ __all__ = [
     "usulan_decide_many",
     "usulan_level_record",
     "usulan_reroute_at_forum",
+    "route_refusal",
     "usulan_route",
     "usulan_route_many",
     "usulan_steps_apply",

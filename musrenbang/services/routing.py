@@ -49,6 +49,17 @@ def _route_refusal(usulan: Usulan, *, stopped_at: str | None = None, reason: str
         raise ValidationError(message, code="stopped")
 
 
+def route_refusal(usulan: Usulan) -> str | None:
+    """Why `usulan` cannot be routed to an agency now (settled, or stopped at a Musrenbang level), or None: what the
+    detail page says in place of the routing form."""
+    stopped_at, reason = _last_step(usulan) if usulan.status in decisions.STOPS else (None, "")
+    try:
+        _route_refusal(usulan, stopped_at=stopped_at, reason=reason)
+    except ValidationError as exc:
+        return exc.messages[0]
+    return None
+
+
 def _last_step(usulan: Usulan) -> tuple[str | None, str]:
     """The level and reason of an usulan's last step ((None, "") without one)."""
     last = usulan.decisions.order_by("-at", "-id").values_list("level", "alasan").first()

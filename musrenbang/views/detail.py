@@ -63,6 +63,7 @@ def _detail(
         "refusal": services.decision_refusal(usulan.fiscal_year),
         "can_decide": can_decide,
         "can_route": rules.can_route_usulan(request.user),
+        "route_refusal": services.route_refusal(usulan) if rules.can_route_usulan(request.user) else None,
         "decision_form": decision_form,
         "pickup_rows": rows,
         "warnings": warnings,

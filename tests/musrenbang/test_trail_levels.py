@@ -186,3 +186,16 @@ def test_tapd_accepts_in_bulk_into_the_row_the_agency_accepted_it_into(year, pla
     )
     active = usulan.pickups.filter(dibatalkan_oleh__isnull=True)
     assert [p.decision.level for p in active] == ["tapd"] and usulan.pickups.count() == 2
+
+
+def test_the_detail_page_says_why_a_stopped_usulan_is_not_routed_instead_of_offering_the_form(
+    client, stopped, planner, opd_a
+):
+    client.force_login(planner)
+    html = client.get(f"/usulan/{stopped.pk}/").content.decode()
+    assert "tidak diteruskan di tingkat Musrenbang kecamatan (Melebihi kuota)" in html
+    assert f'action="/usulan/{stopped.pk}/teruskan/"' not in html
+    services.usulan_level_record(usulan=stopped, level="kecamatan", kind="disetujui", by=planner, prioritas=4)
+    html = client.get(f"/usulan/{stopped.pk}/").content.decode()
+    assert 'id="route-refusal"' not in html
+    assert f'action="/usulan/{stopped.pk}/teruskan/"' in html
