@@ -379,8 +379,14 @@ def test_places_added_once_a_desa_covered_by_itself_or_its_kecamatan_is_not(year
     ]
     row = services.row_places_add(row=row, usulan_list=chosen, by=planner)
     assert sorted(w.nama for w in row.lokasi.all()) == ["Anggana", "Bukit Biru", "Loa Ipuh"]
+    from renja.models import AuditLog
+
+    entry = AuditLog.objects.filter(changes__has_key="lokasi").latest("id")
+    assert entry.changes["lokasi"][1].count("Loa Ipuh") == 1  # the desa of two usulan recorded once
     version = row.version
     assert services.row_places_add(row=row, usulan_list=chosen, by=planner).version == version  # nothing to add
+    # ... so nothing is checked either: a stale version does not refuse a change that writes nothing
+    assert services.row_places_add(row=row, usulan_list=chosen, by=planner, expected_version=version - 1) == row
 
 
 def test_places_are_not_added_to_a_regency_wide_row(year, opd_a, planner):
