@@ -87,7 +87,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "counts": counts,
             "deadline": deadline,
-            "chart": _chart(counts),
+            "summary": _summary_html(counts, year.year),
             "query": params.urlencode(),
             "can_route": can_route,
             "bulk_form": BulkForm(visible=Usulan.objects.none(), auto_id="massal_%s"),  # ids apart from the filters'
@@ -120,6 +120,30 @@ def _rows_html(cards: list[selectors.OrphanCard], *, can_route: bool, csrf_token
     )
     html = html.replace(_CSRF_MARK, csrf_token).replace(_NEXT_MARK, escape(next_url))
     return mark_safe(html)  # templates' output, with a token and an escaped address put in
+
+
+_SUMMARIES: Memo[SafeString] = Memo("sinkronisasi.orphan_summary", size=256)
+
+
+def _summary_html(counts: dict, year_number: int) -> SafeString:
+    """The counts by cause, the chart and the tables per kecamatan and agency: kept per their values and language."""
+    chart = _chart(counts)
+    key = (
+        year_number,
+        get_language(),
+        counts["total"],
+        counts["biaya"],
+        tuple(counts["causes"]),
+        tuple(counts["per_kecamatan"]),
+        tuple(counts["by_opd"]),
+        chart,
+    )
+    return _SUMMARIES.get_or_set(
+        key,
+        lambda: render_to_string(
+            "sinkronisasi/_orphan_counts.html", {"counts": counts, "chart": chart, "year_number": year_number}
+        ),
+    )
 
 
 def _chart(counts: dict) -> SafeString:
