@@ -24,7 +24,11 @@ logger = logging.getLogger("musrenbang.services")
 
 def inbox_visit_record(*, user: User) -> None:
     """Remember when an officer opened their inbox: usulan routed before that are no longer new to them."""
-    InboxVisit.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+    now = timezone.now()
+    # One UPDATE on every visit but the first (update_or_create locks, reads and writes in a transaction of its own:
+    # four statements on the inbox's every view).
+    if not InboxVisit.objects.filter(user=user).update(seen_at=now):
+        InboxVisit.objects.update_or_create(user=user, defaults={"seen_at": now})
 
 
 # E-mail of routed usulan (issue 14): at once or as a daily digest, as each officer chose (InboxMail). The demo

@@ -137,3 +137,14 @@ def test_inbox_marks_what_is_new_since_the_last_visit_and_how_long_each_waited(c
         page.count('class="badge badge-baru"') == 2 and 'U-NEW-1</a> <span class="badge badge-baru">baru</span>' in page
     )
     assert 'class="badge badge-baru"' not in client.get(reverse("musrenbang:inbox")).content.decode()
+
+
+def test_a_later_inbox_visit_moves_the_mark_in_one_statement(year, opd_a, opd_a_editor, django_assert_num_queries):
+    services.inbox_visit_record(user=opd_a_editor)
+    first = InboxVisit.objects.get(user=opd_a_editor).seen_at
+    _routed(year, opd_a, 2)
+    with django_assert_num_queries(1):
+        services.inbox_visit_record(user=opd_a_editor)
+    assert InboxVisit.objects.get(user=opd_a_editor).seen_at > first
+    assert InboxVisit.objects.filter(user=opd_a_editor).count() == 1
+    assert selectors.officer_inbox_counts(opd_a_editor)["baru"] == 0
