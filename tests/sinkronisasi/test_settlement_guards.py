@@ -379,6 +379,11 @@ def test_a_settlement_records_each_rows_fingerprint_or_none_when_the_row_has_no_
     services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
     settled = Overlap.objects.get(pk=pair.pk)
     assert (settled.fingerprint_a, settled.fingerprint_b) == ("", fingerprint_b) and fingerprint_b
+    services.overlap_reopen(overlap=pair, by=planner)
+    RowFeatures.objects.filter(pk=pair.row_b_id).delete()
+    services.overlap_settle(overlap=pair, status="saling_melengkapi", by=planner)
+    settled = Overlap.objects.get(pk=pair.pk)
+    assert (settled.fingerprint_a, settled.fingerprint_b) == ("", "")
 
 
 def test_a_settlement_is_audited_with_who_what_changed_and_the_lead_or_row_named(pair, planner):  # noqa: F811
