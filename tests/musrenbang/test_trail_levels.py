@@ -66,7 +66,7 @@ def test_bappeda_does_not_route_a_stopped_usulan(stopped, planner, opd_a):
         "Usulan ST-1 tidak diteruskan di tingkat Musrenbang kecamatan (Melebihi kuota); tidak dapat diteruskan ke OPD. "
         "Hanya Musrenbang kecamatan yang dapat mengubah keputusannya."
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="tidak diteruskan di tingkat Musrenbang kecamatan"):
         services.usulan_route_many(usulan_list=[stopped], opd=opd_a, by=planner)
     stopped.refresh_from_db()
     assert (stopped.status, stopped.opd_tujuan) == ("tidak_diteruskan", None)
