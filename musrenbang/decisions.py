@@ -269,8 +269,7 @@ BY_AGENCY = tuple(t.value for t in DECISION_TYPES if t.by_agency)
 FILE_DECISIONS = (ROUTED, *BY_AGENCY)
 # Statuses of a settled usulan: not routed again.
 SETTLED = frozenset(t.value for t in DECISION_TYPES if t.settles)
-# Statuses closing refuses: settled, or closed already.
-NOT_CLOSABLE = SETTLED | {CLOSED}
+
 # Statuses still waiting for a decision (the Musrenbang levels' approval waits for the agency's).
 UNDECIDED = (INITIAL_STATUS, FORWARDED, ROUTED)
 # Not agreed at a forum (its berita acara lists them with the last reason): rejected, returned, or closed by Bappeda.
@@ -285,6 +284,9 @@ MUSRENBANG_KINDS = frozenset(t.value for t in DECISION_TYPES if set(t.levels) <=
 RANKED = frozenset(t.value for t in DECISION_TYPES if t.ranks)
 # Statuses of an usulan stopped at a Musrenbang level: only that level records a step on it again (decisions' `stops`).
 STOPS = frozenset(t.value for t in DECISION_TYPES if t.stops)
+# Statuses closing refuses: settled, closed already, or stopped at a Musrenbang level (a Bappeda step after the stop
+# would end it, and a closed usulan may be routed again).
+NOT_CLOSABLE = SETTLED | {CLOSED} | STOPS
 # Statuses from which an usulan may still take a Musrenbang-level step: nobody has routed it yet (a stopped one only at
 # the level that stopped it).
 BEFORE_ROUTING = (INITIAL_STATUS, *sorted(MUSRENBANG_KINDS))

@@ -133,6 +133,13 @@ def _merge_target(usulan: Usulan, merge_usulan: Usulan | None, merge_row: RenjaR
             raise ValidationError(_("Usulan tidak dapat digabung ke dirinya sendiri."))
         if merge_usulan.fiscal_year_id != usulan.fiscal_year_id:
             raise ValidationError(_("Usulan tujuan penggabungan harus dari tahun yang sama."))
+        if merge_usulan.status in decisions.STOPS:
+            # Its need would leave the year with the stopped one: neither routed nor carried as asked.
+            raise ValidationError(
+                _("Usulan tujuan %(id)s tidak diteruskan musrenbang; usulan tidak dapat digabung ke usulan itu.")
+                % {"id": merge_usulan.id_usulan},
+                code="stopped_target",
+            )
         return {"digabung_ke_usulan": merge_usulan}
     if merge_row.fiscal_year_id != usulan.fiscal_year_id:
         raise ValidationError(_("Baris Renja tujuan penggabungan harus dari tahun yang sama."))

@@ -199,3 +199,28 @@ def test_the_detail_page_says_why_a_stopped_usulan_is_not_routed_instead_of_offe
     html = client.get(f"/usulan/{stopped.pk}/").content.decode()
     assert 'id="route-refusal"' not in html
     assert f'action="/usulan/{stopped.pk}/teruskan/"' in html
+
+
+def test_bappeda_does_not_close_a_stopped_usulan_so_it_cannot_be_routed_after(stopped, planner, opd_a):
+    error = _refusal(services.usulan_close, usulan=stopped, by=planner, alasan="Tidak ada OPD")
+    assert error.messages == ["Usulan ST-1 sudah tidak diteruskan musrenbang; tidak dapat ditutup."]
+    stopped.refresh_from_db()
+    assert stopped.status == "tidak_diteruskan"
+    with pytest.raises(ValidationError, match="tidak dapat diteruskan ke OPD"):
+        services.usulan_route(usulan=stopped, opd=opd_a, by=planner)
+
+
+def test_no_usulan_is_merged_into_a_stopped_one(stopped, year, planner, opd_a):
+    other = make_usulan(fiscal_year=year, id_usulan="ST-2", opd_tujuan=opd_a, status="diteruskan")
+    error = _refusal(
+        services.usulan_decide,
+        usulan=other,
+        kind="digabung",
+        by=planner,
+        alasan="Sama dengan ST-1",
+        merge_usulan=stopped,
+    )
+    assert error.code == "stopped_target"
+    assert "Usulan tujuan ST-1 tidak diteruskan musrenbang" in error.messages[0]
+    other.refresh_from_db()
+    assert other.status == "diteruskan"
