@@ -53,6 +53,14 @@ class FiscalYearAdmin(admin.ModelAdmin):
     readonly_fields = ["is_locked", "locked_reason"]
     inlines = [StageWindowInline]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only what the form edits: a plain save would write back the revision counters as this request read
+            # them, winding back a write committed meanwhile (cached summaries and the sync view compare them).
+            obj.save(update_fields=form.changed_data or ["year"])
+        else:
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(StageSnapshot)
 class StageSnapshotAdmin(ReadOnlyAdmin):
