@@ -17,6 +17,7 @@ from .models import (
     User,
     Wilayah,
 )
+from .services.revision import summaries_changed_everywhere
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -72,8 +73,24 @@ class StageSnapshotAdmin(ReadOnlyAdmin):
     exclude = ["data"]
 
 
+class ReferenceAdmin(admin.ModelAdmin):
+    """Reference data the lists' cached summaries name or group by: a save or delete counts them afresh."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        summaries_changed_everywhere()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        summaries_changed_everywhere()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        summaries_changed_everywhere()
+
+
 @admin.register(Wilayah)
-class WilayahAdmin(admin.ModelAdmin):
+class WilayahAdmin(ReferenceAdmin):
     list_display = ["kode", "nama", "tingkat", "parent"]
     list_filter = ["tingkat"]
     search_fields = ["kode", "nama"]
@@ -81,7 +98,7 @@ class WilayahAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nomenklatur)
-class NomenklaturAdmin(admin.ModelAdmin):
+class NomenklaturAdmin(ReferenceAdmin):
     list_display = ["kode", "nama", "level", "satuan", "versi", "aktif"]
     list_filter = ["level", "aktif", "versi", "spm"]
     search_fields = ["kode", "nama", "indikator"]
@@ -89,7 +106,7 @@ class NomenklaturAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opd)
-class OpdAdmin(admin.ModelAdmin):
+class OpdAdmin(ReferenceAdmin):
     list_display = ["singkatan", "nama", "jenis", "kepala_nama", "aktif"]
     list_filter = ["jenis", "aktif"]
     search_fields = ["singkatan", "nama"]

@@ -20,6 +20,7 @@ from .. import permissions
 from ..models import Opd, User
 from .audit import audit_log
 from .reference import KODE_UNIT_FORM, KODE_UNIT_RE
+from .revision import summaries_changed_everywhere
 
 PROFILE_FIELDS = ["nama", "kode_unit", "kepala_nama", "kepala_nip", "kepala_pangkat", "kepala_jabatan"]
 
@@ -148,4 +149,6 @@ def opd_profile_update(*, opd: Opd, data: dict[str, Any], fingerprint: str | Non
         setattr(locked, f, new)
     locked.save(update_fields=list(changes))
     audit_log(obj=locked, action="opd.changed", by=by, changes=changes)
+    if {"nama", "kode_unit"} & set(changes):  # the lists' cached summaries name agencies and sort by kode unit
+        summaries_changed_everywhere()
     return locked

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ..models import KelompokSasaran, Nomenklatur, Opd, User, Wilayah
 from .audit import audit_log
+from .revision import summaries_changed_everywhere
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 
@@ -305,4 +306,5 @@ def reference_load(*, directory: Path = REFERENCE_DIR, by: User | None = None) -
             by=by,
             data={"created": result.created, "updated": result.updated},
         )
+        summaries_changed_everywhere()
     return result

@@ -63,6 +63,13 @@ def plan_changed_everywhere() -> None:
         _after_commit(list(FiscalYear.objects.filter(is_locked=False).values_list("pk", flat=True)))
 
 
+def summaries_changed_everywhere() -> None:
+    """Reference data the lists' cached summaries name or group by changed (an agency's name or kode unit, a
+    kecamatan's name, a sub kegiatan's program): every year's rows and usulan summaries are counted afresh. The
+    plan itself did not change, so the sync view has nothing to recompute (its pages show names as read)."""
+    FiscalYear.objects.update(rows_revision=F("rows_revision") + 1, usulan_revision=F("usulan_revision") + 1)
+
+
 def _after_commit(fiscal_year_ids: list[int]) -> None:
     """Run the plan-changed hooks for these years once the writer's transaction commits (never if it rolls back),
     once per year however many writes the transaction made (a bulk decision of 200 usulan queues one recompute, not
