@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Q, QuerySet, Subquery, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, Exists, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -78,33 +80,68 @@ def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
 
 def status_counts(qs: QuerySet[Usulan], *groups: str) -> dict[str, list[dict]]:
     """Counts per status and total cost for each value of each of `groups`, as rows for a table (ordered by name,
-    blanks as "–" last), all from one grouped query: the usulan are read once, not once per table."""
+    blanks as "–" last). One query: on PostgreSQL the usulan are read once and grouped by (group, status) for every
+    group at once (GROUPING SETS); elsewhere one grouped query per group, joined by UNION ALL. Either way the
+    database returns one tuple per name and status of each table, never one per combination of all the groups."""
     statuses = list(Usulan.Status.values)
-    tables: list[dict[str, dict]] = [{} for _g in groups]
-    # Plain tuples, and an entry made only for a name not seen yet: a year has thousands of groups.
-    for *names, status, n, biaya in (
-        qs.values(*groups, "status")
-        .annotate(n=Count("id"), biaya=Sum("anggaran"))
-        .order_by()
-        .values_list(*groups, "status", "n", "biaya")
-    ):
-        biaya = biaya or 0
-        for table, name in zip(tables, names, strict=True):
-            key = name or "–"
-            entry = table.get(key)
-            if entry is None:
-                entry = table[key] = {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0}
-            entry["counts"][status] += n
-            entry["n"] += n
-            entry["biaya"] += biaya
-    tables = dict(zip(groups, tables, strict=True))
+    unique = list(dict.fromkeys(groups))
+    tables: dict[str, dict[str, dict]] = {group: {} for group in unique}
+    for group, name, status, n, biaya in _status_count_tuples(qs, unique):
+        table = tables[group]
+        key = name or "–"  # NULL and "" both: their counts add up in one entry
+        entry = table.get(key)
+        if entry is None:
+            entry = table[key] = {"name": key, "counts": dict.fromkeys(statuses, 0), "n": 0, "biaya": 0}
+        entry["counts"][status] += n
+        entry["n"] += n
+        entry["biaya"] += biaya or 0
     return {
         group: [
             {**e, "count_list": [e["counts"][s] for s in statuses]}
-            for e in sorted(table.values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))
+            for e in sorted(tables[group].values(), key=lambda e: (e["name"] == "–", e["name"].casefold(), e["name"]))
         ]
-        for group, table in tables.items()
+        for group in groups
     }
+
+
+def _status_count_tuples(qs: QuerySet[Usulan], groups: list[str]):
+    """(group, name, status, count, summed anggaran or None) for each name and status of each group in `qs`."""
+    if not groups:
+        return []
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":  # no GROUPING SETS: one grouped query per group, joined by UNION ALL
+        parts = [
+            qs.order_by()
+            .values(group, "status")
+            .annotate(n=Count("id"), biaya=Sum("anggaran"), k=Value(i))
+            .values_list("k", group, "status", "n", "biaya")
+            for i, group in enumerate(groups)
+        ]
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        return [(groups[i], name, status, n, biaya) for i, name, status, n, biaya in union]
+    try:
+        sql, params = qs.order_by().values_list(*groups, "status", "anggaran").query.sql_with_params()
+    except EmptyResultSet:  # qs.none()
+        return []
+    names = [f"g{i}" for i in range(len(groups))]
+    # GROUPING(g0, g1, ...) is a bit mask, g0 the highest bit, 1 = not grouped by: set i leaves only g_i's bit 0.
+    full = (1 << len(groups)) - 1
+    set_of_mask = {full ^ (1 << (len(groups) - 1 - i)): i for i in range(len(groups))}
+    grouping_sets = ", ".join(f"({name}, s)" for name in names)
+    query = (
+        f"SELECT GROUPING({', '.join(names)}), {', '.join(names)}, s, COUNT(*), SUM(m) "
+        f"FROM ({sql}) AS t({', '.join(names)}, s, m) GROUP BY GROUPING SETS ({grouping_sets})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    tuples = []
+    for mask, *values in rows:
+        i = set_of_mask[mask]
+        status, n, biaya = values[-3:]
+        # SUM(bigint) is numeric on PostgreSQL: an int, as the ORM's Sum of an integer field gives.
+        tuples.append((groups[i], values[i], status, n, None if biaya is None else int(biaya)))
+    return tuples
 
 
 def year_status_counts(user, fiscal_year) -> dict[str, list[dict]]:
