@@ -4,22 +4,27 @@ Django renders every <option> through a template; a page with a few hundred opti
 kecamatan) spent a third of its time there. Everything else renders through the normal templates.
 
 Filter forms show the same reference lists (OPD, programs, kecamatan, years) on every page view, and building
-them made a few hundred model instances per request. `ReferenceSelect` draws such a list once and reuses it for
-as long as the data is the same: every render still reads the columns the labels are made of (one light
-`values_list` query, no model instances), so an agency renamed in the admin shows at once in every process.
+them made a few hundred model instances per request. `ReferenceSelect` draws such a list once per process and
+reuses it for as long as the reference data is the same: the list is kept under the token of the reference data
+(core.reference, one short cache read per request, a new token with every change of that data) and the SQL of
+the field's queryset (a list narrowed to one agency is another list), so an agency renamed in the admin shows at
+once in every process, and a page reads no option list from the database.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .memo import Memo
+from .reference import token
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
@@ -130,18 +135,18 @@ class FastSelectRenderer(DjangoTemplates):
         return mark_safe("".join(parts))
 
 
-# (form.field, label columns, empty label, language) -> (the rows the options were drawn from, [(value, "<option…>")]).
-# One entry per list: a change of data replaces it, so the cache never grows.
-_drawn_options: dict[tuple, tuple[tuple, list[tuple[str, str]]]] = {}
-_drawn_lock = threading.Lock()
+# (form.field, label columns, empty label, language, the queryset's SQL, reference token) -> [(value, "<option…>")].
+# A changed token is a new key; lists kept for older tokens age out.
+_DRAWN_OPTIONS: Memo[list[tuple[str, str]]] = Memo("core.reference_options", size=512)
 
 
 class ReferenceSelect(forms.Select):
     """The <select> of a ModelChoiceField over reference data, drawn from a per-process cache.
 
-    `key_fields` are the model's columns its labels (`__str__`) are made of. The cached list is used only when a
-    fresh `values_list("pk", *key_fields)` read equals the rows it was drawn from; otherwise it is drawn again
-    through the field itself, so labels, order and the empty choice are exactly those of a plain Select.
+    `key_fields` are the model's columns its labels (`__str__`) are made of. The list is drawn through the field
+    itself, so labels, order and the empty choice are exactly those of a plain Select, and kept per process for the
+    reference token (core.reference) and the queryset's SQL: the querysets drawn this way read only reference data
+    (Opd, Wilayah, Nomenklatur, FiscalYear, KelompokSasaran), whose every change makes a new token.
     """
 
     def __init__(self, key_fields: Iterable[str], *, cache_key: str, attrs=None):
@@ -163,21 +168,16 @@ class ReferenceSelect(forms.Select):
 
     def _load(self) -> list[tuple[str, str]]:
         field = self.choices.field
-        queryset = field.queryset
-        key = (self.cache_key, self.key_fields, str(field.empty_label), translation.get_language())
-        rows = tuple(queryset.prefetch_related(None).values_list("pk", *self.key_fields))
-        cached = _drawn_options.get(key)
-        if cached is not None and cached[0] == rows:
-            return cached[1]
-        options, drawn_rows = [], []
-        for value, label in self.choices:
-            instance = getattr(value, "instance", None)
-            if instance is not None:  # rows as read from the instances the labels come from (no race with `rows`)
-                drawn_rows.append((instance.pk, *(getattr(instance, name) for name in self.key_fields)))
-            options.append((str(value), format_html('<option value="{}">{}</option>', value, label)))
-        with _drawn_lock:
-            _drawn_options[key] = (tuple(drawn_rows), options)
-        return options
+        try:
+            sql = field.queryset.prefetch_related(None).query.sql_with_params()
+        except EmptyResultSet:  # .none(): no rows to read
+            sql = None
+        # The token first, then the data (core.reference): a list is never kept under a token newer than its rows.
+        key = (self.cache_key, self.key_fields, str(field.empty_label), translation.get_language(), sql, token())
+        return _DRAWN_OPTIONS.get_or_set(key, self._draw)
+
+    def _draw(self) -> list[tuple[str, str]]:
+        return [(str(v), format_html('<option value="{}">{}</option>', v, label)) for v, label in self.choices]
 
     def use_required_attribute(self, initial) -> bool:
         options = self.options()

@@ -88,6 +88,17 @@ def replica(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_memos():
+    """Each test starts with empty process memos (core.memo): a rolled-back database gives the next test the same
+    primary keys and revision numbers for other data, which a memo keyed by them would take for the same."""
+    from core.memo import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
+@pytest.fixture(autouse=True)
 def no_kept_detectors():
     """Each test starts without a sync detector kept by an earlier test's refresh (they live as long as the process)."""
     from sinkronisasi.services import forget_kept

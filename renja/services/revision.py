@@ -24,12 +24,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.module_loading import import_string
 
+from core import reference
+from core.memo import Memo
+
 from ..models import FiscalYear
 
 T = TypeVar("T")
 # A summary cached for a revision is dropped after this long even if nothing changed: every write makes new keys,
 # and the shared cache (a table, settings.CACHES) culls expired entries first, not the log-in throttle's counts.
 SUMMARY_CACHE_S = 600
+# The same summaries kept in each process too, read without a query: a key names its revision, so an entry is never
+# stale (core.memo). Callers only read what they are given.
+_SUMMARIES: Memo = Memo("renja.summaries", size=256)
 
 
 def plan_changed(fiscal_year_id: int, *, rows: bool = True, usulan: bool = True) -> None:
@@ -66,8 +72,10 @@ def plan_changed_everywhere() -> None:
 def summaries_changed_everywhere() -> None:
     """Reference data the lists' cached summaries name or group by changed (an agency's name or kode unit, a
     kecamatan's name, a sub kegiatan's program): every year's rows and usulan summaries are counted afresh. The
-    plan itself did not change, so the sync view has nothing to recompute (its pages show names as read)."""
+    plan itself did not change, so the sync view has nothing to recompute (its pages show names as read). The
+    forms' option lists are drawn afresh too (core.reference: bulk loads send no signal)."""
     FiscalYear.objects.update(rows_revision=F("rows_revision") + 1, usulan_revision=F("usulan_revision") + 1)
+    reference.changed()
 
 
 def _after_commit(fiscal_year_ids: list[int]) -> None:
@@ -111,10 +119,14 @@ def revision_cached(name: str, fiscal_year: FiscalYear, compute: Callable[[], T]
     holds the revision of `fiscal_year` as loaded for this request, so that a write (which raises it) is never served
     a summary from before it. `name` says what is summarised and for whom (its scope). `counter` is the revision
     field the summary depends on: "rows_revision" for what Renja rows' agency, status, program and pagu make,
-    "usulan_revision" for usulan counts (a write of the other kind leaves it cached)."""
+    "usulan_revision" for usulan counts (a write of the other kind leaves it cached). Kept in the process first
+    (no query), then in the shared cache (one query), else computed."""
     key = f"renja:rev:{name}:{fiscal_year.pk}:{counter}:{getattr(fiscal_year, counter)}"
-    value = cache.get(key)
+    value = _SUMMARIES.get(key)
     if value is None:
-        value = compute()
-        cache.set(key, value, SUMMARY_CACHE_S)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, SUMMARY_CACHE_S)
+        _SUMMARIES.set(key, value)
     return value

@@ -62,12 +62,109 @@ def test_a_renamed_agency_shows_at_once(reference, opd_a):
     assert ">Bappeda<" in str(row_filter().form["opd"])
 
 
-def test_a_cached_list_costs_one_light_query(reference, django_assert_num_queries):
+def test_a_cached_list_costs_one_cache_read(reference, django_assert_num_queries):
     str(row_filter().form["opd"])  # drawn once
     form = row_filter().form
     form.is_valid()  # drawing a field validates the form first (the year): the view does that anyway
-    with django_assert_num_queries(1):  # values_list of (pk, singkatan): no model instances
+    with django_assert_num_queries(1):  # the reference token (outside a request: at every draw)
         str(form["opd"])
+
+
+def in_request(draw):
+    """`draw()` run as a request runs it: inside RequestScopeMiddleware."""
+    from django.test import RequestFactory
+
+    from core.reference import RequestScopeMiddleware
+
+    result = []
+    RequestScopeMiddleware(lambda request: result.append(draw()))(RequestFactory().get("/"))
+    return result[0]
+
+
+def test_a_page_reads_the_token_once_and_no_option_list(reference, django_assert_num_queries):
+    def draw_all():
+        form = row_filter().form
+        form.is_valid()
+        return [str(form[name]) for name in REFERENCE_FIELDS]
+
+    first = in_request(draw_all)  # drawn once in this process
+    form = row_filter().form
+    form.is_valid()
+    with django_assert_num_queries(1):  # five lists: one read of the token, no rows of Opd, Wilayah, …
+        assert in_request(lambda: [str(form[name]) for name in REFERENCE_FIELDS]) == first
+
+
+def test_a_change_made_elsewhere_is_seen_through_the_token(reference, opd_a):
+    from django.core.cache import cache
+
+    from core import reference as reference_token
+    from renja.models import Opd
+
+    assert ">Dinsos<" in str(row_filter().form["opd"])
+    # Another process renames the agency: its write sends the signal there, which stores a new token in the shared
+    # cache; here only the cache and the row change.
+    Opd.objects.filter(pk=opd_a.pk).update(singkatan="Dinsos-Lain")
+    cache.set(reference_token.KEY, "another-process")
+    html = str(row_filter().form["opd"])
+    assert ">Dinsos-Lain<" in html and ">Dinsos<" not in html
+
+
+def test_a_bulk_load_renews_the_lists(reference, opd_a):
+    from renja.models import Opd
+    from renja.services.revision import summaries_changed_everywhere
+
+    assert ">Dinsos<" in str(row_filter().form["opd"])
+    Opd.objects.filter(pk=opd_a.pk).update(singkatan="Dinsos-Muat")  # as the reference loader's bulk_update
+    summaries_changed_everywhere()  # what the loader calls after its writes
+    assert ">Dinsos-Muat<" in str(row_filter().form["opd"])
+
+
+def test_a_deleted_or_added_reference_row_shows_at_once(reference):
+    from renja.models import KelompokSasaran
+
+    html = str(row_filter().form["sasaran"])
+    assert ">Lansia<" in html
+    KelompokSasaran.objects.get(nama__iexact="lansia").delete()
+    assert ">Lansia<" not in str(row_filter().form["sasaran"])
+    programs = str(row_filter().form["program"])
+    make_nomenklatur("3.27.07.2.01.0001", "Sub kegiatan baru")
+    assert "3.27.07" not in programs and "3.27.07" in str(row_filter().form["program"])
+
+
+def test_a_lost_token_is_made_afresh(reference, opd_a):
+    from django.core.cache import cache
+
+    from core import reference as reference_token
+    from renja.models import Opd
+
+    old = reference_token.token()
+    assert ">Dinsos<" in str(row_filter().form["opd"])
+    Opd.objects.filter(pk=opd_a.pk).update(singkatan="Dinsos-Cull")
+    cache.delete(reference_token.KEY)  # culled from the cache table
+    assert reference_token.token() != old
+    assert ">Dinsos-Cull<" in str(row_filter().form["opd"])
+
+
+def test_a_change_gives_another_token_again_once_committed(db, django_capture_on_commit_callbacks):
+    from core import reference as reference_token
+
+    before = reference_token.token()
+    with django_capture_on_commit_callbacks(execute=True):
+        reference_token.changed()
+        inside = reference_token.token()
+    assert before != inside != reference_token.token()  # the second is for caches outside the transaction
+
+
+def test_a_narrowed_list_is_another_list(reference, year, opd_a, opd_b):
+    from renja.forms import RenjaRowForm
+    from renja.models import Opd
+
+    everyone = str(RenjaRowForm(editable_opds=Opd.objects.all(), fiscal_year=year)["opd"])
+    own = str(RenjaRowForm(editable_opds=Opd.objects.filter(pk=opd_a.pk), fiscal_year=year)["opd"])
+    nobody = str(RenjaRowForm(editable_opds=Opd.objects.none(), fiscal_year=year)["opd"])
+    assert ">DP3A<" in everyone and ">DP3A<" not in own and ">Dinsos<" in own
+    assert ">Dinsos<" not in nobody
+    assert str(RenjaRowForm(editable_opds=Opd.objects.all(), fiscal_year=year)["opd"]) == everyone
 
 
 def test_lists_follow_the_language(client, planner, reference):
