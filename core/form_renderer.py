@@ -180,29 +180,44 @@ class ReferenceSelect(forms.Select):
         return [(str(v), format_html('<option value="{}">{}</option>', v, label)) for v, label in self.choices]
 
     def use_required_attribute(self, initial) -> bool:
+        if self.allow_multiple_selected:  # as Django's Select: always fine for <select multiple>
+            return not self.is_hidden
         options = self.options()
         return not self.is_hidden and bool(options) and options[0][0] == ""
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = self.format_value(value)
+        selected = set(self.format_value(value))
         attrs = {k: v for k, v in self.build_attrs(self.attrs, attrs).items() if v is not False}
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
         for option_value, html in self.options():
             if selected and option_value in selected:
                 html = html.replace(">", " selected>", 1)  # values are escaped, so the first ">" ends the tag
-                selected = ()  # a single select marks only its first match, as Django does
+                if not self.allow_multiple_selected:
+                    selected = set()  # a single select marks only its first match, as Django does
             parts.append(html)
         parts.append("</select>")
         return mark_safe("".join(parts))
 
 
+class ReferenceSelectMultiple(ReferenceSelect):
+    """ReferenceSelect for a ModelMultipleChoiceField drawn as <select multiple> (every chosen option marked)."""
+
+    allow_multiple_selected = True
+    value_from_datadict = forms.SelectMultiple.value_from_datadict
+    value_omitted_from_data = forms.SelectMultiple.value_omitted_from_data
+
+
 def use_reference_selects(form: forms.BaseForm, **key_fields: Iterable[str]) -> None:
-    """Draw these ModelChoiceFields of `form` with `ReferenceSelect` (field name=the columns its labels use)."""
+    """Draw these ModelChoiceFields of `form` with `ReferenceSelect` (field name=the columns its labels use), and
+    those drawn as <select multiple> with `ReferenceSelectMultiple`."""
     for name, columns in key_fields.items():
         field = form.fields.get(name)
         if field is None:
             continue
-        widget = ReferenceSelect(
+        kind = ReferenceSelectMultiple if isinstance(field.widget, forms.SelectMultiple) else ReferenceSelect
+        widget = kind(
             columns, cache_key=f"{type(form).__module__}.{type(form).__qualname__}.{name}", attrs=field.widget.attrs
         )
         widget.choices = field.choices

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.form_renderer import use_reference_selects
 from renja.models import FiscalYear, Opd, RenjaRow
 
 from . import decisions
@@ -122,6 +123,10 @@ class NewRowForm(forms.Form):
 
 class RouteForm(forms.Form):
     opd = forms.ModelChoiceField(queryset=Opd.objects.filter(aktif=True), label=_("Teruskan ke OPD"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_reference_selects(self, opd=["singkatan"])  # the option list drawn once per process (labels' columns)
 
 
 class BulkForm(forms.Form):

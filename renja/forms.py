@@ -93,7 +93,8 @@ class RenjaRowForm(forms.ModelForm):
         )
         self.fields["opd_pengampu"].queryset = opds
         self.fields["opd_pendukung"].queryset = opds
-        use_reference_selects(self, opd=["singkatan"], opd_pengampu=["singkatan"])  # the columns of the labels
+        # the columns of the labels
+        use_reference_selects(self, opd=["singkatan"], opd_pengampu=["singkatan"], opd_pendukung=["singkatan"])
         self.fields["sasaran"].queryset = KelompokSasaran.objects.filter(aktif=True)
         self.fields["lokasi"] = LokasiField(
             required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.form_renderer import use_reference_selects
 from renja.models import Opd, Wilayah
 
 from . import selectors, settlement
@@ -45,6 +46,7 @@ class OverlapFilterForm(forms.Form):
         self.fields["sinyal"].choices = [("", _("Semua alasan")), *selectors.signal_labels().items()]
         if scope_opd:
             del self.fields["opd"]
+        use_reference_selects(self, opd=["singkatan"])  # the option list drawn once per process (labels' columns)
 
 
 class OrphanFilterForm(forms.Form):
@@ -71,6 +73,7 @@ class OrphanFilterForm(forms.Form):
         self.fields["sebab"].choices = [("", _("Semua sebab")), *selectors.Cause.choices()]
         if scope_opd:
             del self.fields["opd"]
+        use_reference_selects(self, kecamatan=["tingkat", "nama"], opd=["singkatan"])
 
 
 class SettleForm(forms.Form):

@@ -29,9 +29,13 @@ def home(request: HttpRequest) -> HttpResponse:
         and not request.GET.get("semua")
     ):
         return import_string(settings.RENJA_OFFICER_HOME)(request)
-    fiscal_year = selectors.fiscal_year_from_query(request.GET)
+    # Every year (the switcher lists them) with its stage windows, in two queries: the year asked for is one of them
+    # (an unknown or missing ?tahun= gives the newest, as fiscal_year_from_query does).
+    years = list(FiscalYear.objects.prefetch_related("stages"))
+    number = int_param(request.GET, "tahun")
+    fiscal_year = next((y for y in years if y.year == number), years[0] if years else None)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
-        return render(request, "renja/home.html", {"fiscal_year": None, "years": FiscalYear.objects.all()})
+        return render(request, "renja/home.html", {"fiscal_year": None, "years": years})
     summary = selectors.home_summary(fiscal_year)  # kept while the rows' figures and the ceilings stay the same
     ceilings, own_ceiling = [], None
     if permissions.sees_every_ceiling(request.user):
@@ -44,11 +48,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "renja/home.html",
         {
             "fiscal_year": fiscal_year,
-            "years": FiscalYear.objects.all(),
+            "years": years,
             "statuses": RenjaRow.Status,
             "rows": summary["rows"],
             "totals": summary["totals"],
-            "refusal": services.year_edit_refusal(fiscal_year),
+            "refusal": services.year_edit_refusal(fiscal_year),  # reads the prefetched windows
             "stages": fiscal_year.stages.all(),
             "today": timezone.localdate(),
             "ceilings": ceilings,

@@ -32,9 +32,10 @@ def row_filter(data=None):
 
 
 def plain_html(bound_field) -> str:
-    """The same field drawn by Django's own Select (through the project's renderer)."""
+    """The same field drawn by Django's own Select or SelectMultiple (through the project's renderer)."""
     field = copy.deepcopy(bound_field.field)
-    field.widget = forms.Select(attrs=bound_field.field.widget.attrs)
+    kind = forms.SelectMultiple if bound_field.field.widget.allow_multiple_selected else forms.Select
+    field.widget = kind(attrs=bound_field.field.widget.attrs)
     field.widget.choices = field.choices
     bound_field.form.fields[bound_field.name] = field
     return str(bound_field.form[bound_field.name])
@@ -221,9 +222,17 @@ def test_row_form_agency_selects_draw_what_django_draws(reference, year, opd_a, 
     from renja.models import Opd
 
     row = make_row(opd=opd_a, fiscal_year=year, opd_pengampu=opd_b)
+    third = make_opd("Bappeda")
+    row.opd_pendukung.set([opd_b, third])
     form = RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)
-    for name in ("opd", "opd_pengampu"):
+    for name in ("opd", "opd_pengampu", "opd_pendukung"):
         assert isinstance(form.fields[name].widget, ReferenceSelect)
         assert str(form[name]) == plain_html(form[name]), name
+    chosen = str(form["opd_pendukung"])
+    assert " multiple>" in chosen and chosen.count(" selected>") == 2
+    assert f'<option value="{third.pk}" selected>Bappeda</option>' in chosen
+    posted = RenjaRowForm({"opd_pendukung": [str(opd_b.pk), str(third.pk)]}, editable_opds=Opd.objects.all())
+    assert posted["opd_pendukung"].value() == [str(opd_b.pk), str(third.pk)]  # every chosen value is read
+    assert '<option value="' + str(opd_a.pk) + '">Dinsos</option>' in str(posted["opd_pendukung"])
     assert f'<option value="{opd_b.pk}" selected>DP3A</option>' in str(form["opd_pengampu"])
     assert f'<option value="{opd_a.pk}" selected>Dinsos</option>' in str(form["opd"])
