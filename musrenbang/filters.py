@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.form_renderer import use_reference_selects
+from renja.filters import YearFilter, know_default_year
 from renja.models import FiscalYear, Opd, Wilayah
 
 from .models import Pickup, Usulan
@@ -15,14 +16,7 @@ from .models import Pickup, Usulan
 
 class UsulanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
-    # ?tahun= is the calendar year (2026) on every page, never a FiscalYear pk.
-    tahun = django_filters.ModelChoiceFilter(
-        field_name="fiscal_year",
-        queryset=FiscalYear.objects.all(),
-        to_field_name="year",
-        label=_("Tahun"),
-        empty_label=None,
-    )
+    tahun = YearFilter()
     kecamatan = django_filters.ModelChoiceFilter(
         field_name="desa__parent",
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
@@ -66,6 +60,7 @@ class UsulanFilter(django_filters.FilterSet):
             if not data.get("tahun"):
                 data["tahun"] = str(default_year.year)
         super().__init__(data, *args, **kwargs)
+        know_default_year(self, default_year)
         if hide_opd:
             del self.filters["opd"]
             self.form.fields.pop("opd", None)

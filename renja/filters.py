@@ -18,16 +18,43 @@ PRIORITAS_CHOICES = [
 ]
 
 
+class KnownYearField(django_filters.fields.ModelChoiceField):
+    """A list filter's year field that takes the year the view has already read (its default, the newest) as it is
+    when the query names that year, instead of reading it again."""
+
+    known: FiscalYear | None = None
+
+    def to_python(self, value):
+        known = self.known
+        if known is not None and value not in self.empty_values and str(value) == str(known.year):
+            return known
+        return super().to_python(value)
+
+
+class YearFilter(django_filters.ModelChoiceFilter):
+    """?tahun=: the calendar year (2026), never a FiscalYear pk; the default year is not read twice."""
+
+    field_class = KnownYearField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "fiscal_year")
+        kwargs.setdefault("queryset", FiscalYear.objects.all())
+        kwargs.setdefault("to_field_name", "year")
+        kwargs.setdefault("label", _("Tahun"))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+
+def know_default_year(filterset: django_filters.FilterSet, default_year: FiscalYear | None) -> None:
+    """Let the filter's year field take `default_year` (already read by the view) without a query."""
+    field = filterset.form.fields.get("tahun")
+    if isinstance(field, KnownYearField):
+        field.known = default_year
+
+
 class RenjaRowFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_q")
-    # ?tahun= is the calendar year (2026) on every page, never a FiscalYear pk.
-    tahun = django_filters.ModelChoiceFilter(
-        field_name="fiscal_year",
-        queryset=FiscalYear.objects.all(),
-        to_field_name="year",
-        label=_("Tahun"),
-        empty_label=None,
-    )
+    tahun = YearFilter()
     opd = django_filters.ModelChoiceFilter(queryset=Opd.objects.all(), label=_("OPD"), empty_label=_("Semua OPD"))
     program = django_filters.ModelChoiceFilter(
         queryset=Nomenklatur.objects.filter(level=Nomenklatur.Level.PROGRAM, aktif=True),
@@ -61,6 +88,7 @@ class RenjaRowFilter(django_filters.FilterSet):
             if not data.get("tahun"):
                 data["tahun"] = str(default_year.year)
         super().__init__(data, *args, **kwargs)
+        know_default_year(self, default_year)
         self.form.fields["q"].widget = forms.TextInput(attrs={"placeholder": _("nama, rincian, kode, ref, indikator")})
         # The columns each list's labels (__str__) are made of.
         use_reference_selects(

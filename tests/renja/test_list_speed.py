@@ -236,3 +236,27 @@ def test_row_form_agency_selects_draw_what_django_draws(reference, year, opd_a, 
     assert '<option value="' + str(opd_a.pk) + '">Dinsos</option>' in str(posted["opd_pendukung"])
     assert f'<option value="{opd_b.pk}" selected>DP3A</option>' in str(form["opd_pengampu"])
     assert f'<option value="{opd_a.pk}" selected>Dinsos</option>' in str(form["opd"])
+
+
+@pytest.mark.parametrize("url", ["renja:row-list", "musrenbang:usulan-list"])
+def test_the_lists_read_the_default_year_once(client, planner, reference, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(planner)
+    client.get(reverse(url))  # the option lists drawn
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(reverse(url)).status_code == 200
+    years = [q["sql"] for q in seen.captured_queries if 'FROM "renja_fiscalyear"' in q["sql"]]
+    assert len(years) == 1, years  # the newest year, taken by the filter as it is
+
+
+def test_another_year_asked_for_is_read_and_shown(client, planner, reference, opd_a):
+    from ..factories import make_fiscal_year
+
+    older = make_fiscal_year(2025)
+    make_row(opd=opd_a, fiscal_year=older, ref="LAMA-1")
+    client.force_login(planner)
+    html = client.get(reverse("renja:row-list"), {"tahun": "2025"}).content.decode()
+    assert "LAMA-1" in html and '<option value="2025" selected>2025</option>' in html
+    assert "LAMA-1" not in client.get(reverse("renja:row-list")).content.decode()
