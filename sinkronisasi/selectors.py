@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -699,17 +700,6 @@ OVERLAP_CARD_FIELDS = (
     "reopened_by__first_name",
     "reopened_by__last_name",
 )
-CARD_ROW_FIELDS = (
-    "ref",
-    "kode",
-    "nama",
-    "rincian",
-    "keterangan",
-    "indikator",
-    "indikator_opd",
-    "pagu",
-    "opd__singkatan",
-)
 CARD_PLACES = 5  # the locations a card names; more are "…"
 
 
@@ -762,39 +752,33 @@ class PairCard:
 
 
 def pair_cards(pairs: Sequence[Overlap]) -> list[PairCard]:
-    """The cards of a page of pairs (from overlaps_for_list): the rows' locations and target groups in two
-    queries for all the rows, and the rows with their agencies in one."""
-    rows = {
-        r.pk: r
-        for r in RenjaRow.objects.filter(pk__in={i for p in pairs for i in (p.row_a_id, p.row_b_id)})
-        .select_related("opd")
-        .only(*CARD_ROW_FIELDS)
-    }
-    for p in pairs:
-        p.row_a, p.row_b = rows[p.row_a_id], rows[p.row_b_id]
+    """The cards of a page of pairs (from overlaps_for_list): the rows with their agencies in one query, their
+    locations and target groups in another (plain SQL written once per database and page size: the ORM's compile
+    and model instances cost more than these reads)."""
+    ids = sorted({i for p in pairs for i in (p.row_a_id, p.row_b_id)})
+    rows: dict[int, _CardRow] = {}
     places: dict[int, list[str]] = {}
-    through = RenjaRow.lokasi.through
-    for row_id, nama, tingkat in (
-        through.objects.filter(renjarow_id__in=list(rows))
-        .order_by("renjarow_id", "wilayah__kode")
-        .values_list("renjarow_id", "wilayah__nama", "wilayah__tingkat")
-    ):
-        places.setdefault(row_id, []).append(place_label(nama, tingkat))
     groups: dict[int, list[str]] = {}
-    through = RenjaRow.sasaran.through
-    for row_id, nama in (
-        through.objects.filter(renjarow_id__in=list(rows))
-        .order_by("renjarow_id", "kelompoksasaran__urutan", "kelompoksasaran__nama")
-        .values_list("renjarow_id", "kelompoksasaran__nama")
-    ):
-        groups.setdefault(row_id, []).append(nama)
+    if ids:
+        with connections[RenjaRow.objects.db].cursor() as cursor:
+            rows_sql, details_sql = _card_sql(cursor.db, len(ids))
+            cursor.execute(rows_sql, ids)
+            for values in cursor.fetchall():
+                row = _CardRow(*values)
+                rows[row.pk] = row
+            cursor.execute(details_sql, ids + ids)
+            for kind, row_id, _code, _order, nama, tingkat in cursor.fetchall():
+                if kind == 0:
+                    places.setdefault(row_id, []).append(place_label(nama, tingkat))
+                else:
+                    groups.setdefault(row_id, []).append(nama)
     labels = dict(Status.choices)
 
     def side(row, pair: Overlap) -> RowSide:
         named = places.get(row.pk, [])
         return RowSide(
             pk=row.pk,
-            opd=row.opd.singkatan,
+            opd=row.opd,
             ref=row.ref,
             nama=row.nama,
             rincian=row.rincian,
@@ -818,26 +802,86 @@ def pair_cards(pairs: Sequence[Overlap]) -> list[PairCard]:
             reopened=p.reopened_at is not None,
             reopened_by=p.reopened_by_label,
             has_proposal=p.has_proposal,
-            a=side(p.row_a, p),
-            b=side(p.row_b, p),
+            a=side(rows[p.row_a_id], p),
+            b=side(rows[p.row_b_id], p),
             highlight=highlight,
             reasons=pair_reasons,
         )
         for p in pairs
-        for highlight, pair_reasons in [_card_words(p)]
+        for highlight, pair_reasons in [_card_words(p.signals, rows[p.row_a_id], rows[p.row_b_id])]
     ]
+
+
+@dataclass(frozen=True)
+class _CardRow:
+    """A pair's row as its card reads it (pair_cards' first query, in this order)."""
+
+    pk: int
+    opd: str  # the agency's short name
+    ref: str
+    kode: str
+    nama: str
+    rincian: str
+    keterangan: str
+    indikator: str
+    indikator_opd: str
+    pagu: int | None
+
+
+_CARD_SQL: dict[tuple[str, str, int], tuple[str, str]] = {}  # per database, vendor and number of rows
+
+
+def _card_sql(connection, n: int) -> tuple[str, str]:
+    """pair_cards' two statements for n rows (params: the row ids; the second takes them twice): the rows with
+    their agency's short name (_CardRow), and each row's locations (kind 0: ordered by code) and target groups (kind
+    1: in their order, then by name) as [kind, row id, code, order, name, level] lines."""
+    key = (connection.alias, connection.vendor, n)
+    found = _CARD_SQL.get(key)
+    if found is not None:
+        return found
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, field: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    ids = ", ".join(["%s"] * n)
+    fields = ", ".join(f"r.{column(RenjaRow, f)}" for f in _CardRow.__dataclass_fields__ if f not in ("pk", "opd"))
+    rows_sql = (
+        f"SELECT r.{column(RenjaRow, 'id')}, o.{column(Opd, 'singkatan')}, {fields}"
+        f" FROM {table(RenjaRow)} r INNER JOIN {table(Opd)} o ON o.{column(Opd, 'id')} = r.{column(RenjaRow, 'opd')}"
+        f" WHERE r.{column(RenjaRow, 'id')} IN ({ids})"
+    )
+    lokasi, sasaran = RenjaRow.lokasi.through, RenjaRow.sasaran.through
+    wilayah, kelompok = lokasi._meta.get_field("wilayah").related_model, KelompokSasaran
+    details_sql = (
+        f"SELECT 0, l.{column(lokasi, 'renjarow')}, w.{column(wilayah, 'kode')}, 0, w.{column(wilayah, 'nama')},"
+        f" w.{column(wilayah, 'tingkat')}"
+        f" FROM {table(lokasi)} l INNER JOIN {table(wilayah)} w"
+        f" ON w.{column(wilayah, 'id')} = l.{column(lokasi, 'wilayah')}"
+        f" WHERE l.{column(lokasi, 'renjarow')} IN ({ids})"
+        f" UNION ALL SELECT 1, s.{column(sasaran, 'renjarow')}, '', k.{column(kelompok, 'urutan')},"
+        f" k.{column(kelompok, 'nama')}, ''"
+        f" FROM {table(sasaran)} s INNER JOIN {table(kelompok)} k"
+        f" ON k.{column(kelompok, 'id')} = s.{column(sasaran, 'kelompoksasaran')}"
+        f" WHERE s.{column(sasaran, 'renjarow')} IN ({ids})"
+        " ORDER BY 1, 2, 4, 3, 5"
+    )
+    found = _CARD_SQL[key] = (rows_sql, details_sql)
+    return found
 
 
 _CARD_WORDS: Memo[tuple] = Memo("sinkronisasi.card_words", size=1024)
 
 
-def _card_words(pair: Overlap) -> tuple[frozenset[str], tuple[str, ...]]:
+def _card_words(signals: dict, row_a, row_b) -> tuple[frozenset[str], tuple[str, ...]]:
     """A pair's marked stems and reasons, worked out once per process for the same signals, row texts and
     language (finding the matched words as each row writes them is most of a card's cost)."""
-    key = (_frozen(pair.signals), tuple(_row_texts(pair.row_a)), tuple(_row_texts(pair.row_b)), get_language())
+    key = (_frozen(signals), tuple(_row_texts(row_a)), tuple(_row_texts(row_b)), get_language())
     return _CARD_WORDS.get_or_set(
         key,
-        lambda: (highlight_stems(pair.signals), tuple(reasons(pair.signals, rows=(pair.row_a, pair.row_b)))),
+        lambda: (highlight_stems(signals), tuple(reasons(signals, rows=(row_a, row_b)))),
     )
 
 

@@ -80,6 +80,7 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
         selectors.overlaps_for_list(qs),
         20,
         # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own.
+        # (Not counted_page: the pairs' index stops the page's read after its rows, a window count would not.)
         count=None if context["updating"] else _stored_count(counts, data),
     ).get_page(int_param(request.GET, "page", 1))
     cards = selectors.pair_cards(list(page.object_list))
