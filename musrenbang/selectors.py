@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,38 @@ def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
     return (
         qs.select_related(None).select_related("desa__parent", "opd_tujuan").only(*TABLE_FIELDS).prefetch_related(None)
     )
+
+
+# What an usulan list or inbox row shows (tables.UsulanTable.row_html), read as values: a row of the page is one
+# tuple, not an usulan, its desa, kecamatan and agency as four model instances. `pk` first: the records' pk.
+TABLE_VALUES = (
+    "pk",
+    "id_usulan",
+    "usulan",
+    "prioritas",
+    "volume",
+    "satuan",
+    "anggaran",
+    "status",
+    "diputuskan_pada",
+    "desa__nama",
+    "desa__tingkat",
+    "desa__parent",
+    "desa__parent__nama",
+    "desa__parent__tingkat",
+    "opd_tujuan",
+    "opd_tujuan__singkatan",
+)
+
+
+def usulan_rows_for_table(qs: QuerySet[Usulan], *, counted: bool = False) -> QuerySet:
+    """An usulan list queryset as the table's rows: named tuples of TABLE_VALUES. `counted` adds `rows_total`, the
+    number of usulan the whole list has (COUNT(*) OVER (), before the page is cut), so that the page's own query
+    tells its paginator the count (tables.PageCountingPaginator) instead of a COUNT query of its own."""
+    qs = qs.select_related(None).prefetch_related(None)
+    if counted:
+        return qs.annotate(rows_total=Window(Count("pk"))).values_list(*TABLE_VALUES, "rows_total", named=True)
+    return qs.values_list(*TABLE_VALUES, named=True)
 
 
 def usulan_for_export(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
@@ -194,6 +226,21 @@ def rows_for_pickup(*, opd_id: int | None, fiscal_year_id: int) -> list[RenjaRow
     for row in rows:
         row.lokasi_ids = places.get(row.pk, set())
     return rows
+
+
+def rows_for_picker(*, opd_id: int | None, fiscal_year_id: int) -> list:
+    """rows_for_pickup as the row picker draws them (tables.row_picker_options_html): named tuples of ref, nama,
+    rincian, pagu and ditampung, in the same order. One query of values: no places (only acceptance warnings read
+    them), no model instances (the inbox draws an agency's tens of rows on every view)."""
+    if opd_id is None:
+        return []
+    active = Q(pickups__dibatalkan_oleh__isnull=True)
+    return list(
+        RenjaRow.objects.filter(opd_id=opd_id, fiscal_year_id=fiscal_year_id)
+        .annotate(ditampung=Coalesce(Sum("pickups__anggaran", filter=active), 0))
+        .order_by("ref")
+        .values_list("ref", "nama", "rincian", "pagu", "ditampung", named=True)
+    )
 
 
 @dataclass

@@ -23,7 +23,7 @@ from ..filters import UsulanFilter
 from ..forms import BulkForm, CarryOverForm
 from ..models import Usulan
 from ..permissions import usulan_for_user
-from ..tables import UsulanTable, row_picker_options_html, status_counts_body_html
+from ..tables import PageCountingPaginator, UsulanTable, row_picker_options_html, status_counts_body_html
 
 UNDECIDED_FIRST = Case(When(status__in=decisions.UNDECIDED, then=0), default=1, output_field=IntegerField())
 
@@ -157,7 +157,8 @@ def _list_page(
         )
     year = usulan_filter.form.cleaned_data.get("tahun") if usulan_filter.form.is_valid() else None
     counts = None
-    paginate = {"per_page": 25}
+    # The page's own query counts the list (COUNT(*) OVER ()): no COUNT query before it.
+    paginate = {"per_page": 25, "paginator_class": PageCountingPaginator}
     if not inbox and year is not None:
         counts = selectors.year_status_counts(user, year)  # once per plan revision, not on every view
         if not any(v not in (None, "") for k, v in usulan_filter.form.cleaned_data.items() if k != "tahun"):
@@ -167,7 +168,7 @@ def _list_page(
             )
     chosen_ids = {u.pk for u in chosen} or {int(v) for v in request.GET.getlist("pilih") if v.isdigit()}
     table = UsulanTable(
-        selectors.usulan_for_table(qs),
+        selectors.usulan_rows_for_table(qs, counted=paginate["paginator_class"] is PageCountingPaginator),
         exclude=() if (inbox or rules.can_route_usulan(user)) and not rules.is_facilitator(user) else ("pilih",),
     )
     table.checked = chosen_ids
@@ -188,7 +189,7 @@ def _list_page(
     use_reference_selects(bulk_form, opd=["singkatan"])  # the columns of the labels
     can_decide = inbox and rules.has_inbox(user) and rules.can_decide_usulan(user, user.opd)
     shown = {r.record.pk for r in table.page.object_list} if hasattr(table, "page") else set()
-    pickup_rows = selectors.rows_for_pickup(opd_id=user.opd_id, fiscal_year_id=year.pk) if can_decide and year else []
+    pickup_rows = selectors.rows_for_picker(opd_id=user.opd_id, fiscal_year_id=year.pk) if can_decide and year else []
     context = {
         "filter": usulan_filter,
         "table": table,
