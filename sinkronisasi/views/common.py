@@ -3,11 +3,14 @@ tabs' context."""
 
 from __future__ import annotations
 
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 
 from core.http import int_param
 from renja import permissions as rules
 from renja.models import FiscalYear
+from renja.tables import KnownCountPaginator
 
 from .. import selectors, services
 
@@ -44,3 +47,17 @@ def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dic
         "can_manage_synonyms": rules.can_manage_synonyms(request.user),
         "task": task,
     }
+
+
+def counted_page(qs: QuerySet, per_page: int, number: int | None, *, count: int | None) -> Page:
+    """The page `number` of `qs`, as KnownCountPaginator(qs, per_page, count=count).get_page(number) gives it. With
+    no count known, the page's rows carry the number of all rows (a window count): one query, not a count and then
+    the rows (the filter compiled and run once). A page past the end, or none, is left to the paginator."""
+    paginator = KnownCountPaginator(qs, per_page, count=count)
+    if count is None and number is not None and 1 <= number and (number - 1) * per_page < 2**31:
+        bottom = (number - 1) * per_page
+        rows = list(qs.annotate(_page_total=Window(Count("pk")))[bottom : bottom + per_page])
+        if rows:
+            paginator.count = rows[0]._page_total
+            return paginator._get_page(rows, number, paginator)
+    return paginator.get_page(number)

@@ -20,7 +20,6 @@ from core.memo import Memo
 from musrenbang.forms import BulkForm
 from musrenbang.models import Usulan
 from renja import permissions as rules
-from renja.tables import KnownCountPaginator
 
 from .. import charts, selectors
 from ..forms import (
@@ -29,7 +28,7 @@ from ..forms import (
 from ..permissions import (
     require_sync_access,
 )
-from .common import base_context, selected_year
+from .common import base_context, counted_page, selected_year
 
 CAUSE_ORDER = [c for c, _l in selectors.Cause.choices()]
 
@@ -70,9 +69,7 @@ def orphan_list(request: HttpRequest) -> HttpResponse:
     counts = selectors.shown_orphan_counts(context["state"], opd_id=scope)
     # Unfiltered and current, the list is the counted set and needs no count of its own.
     unfiltered = not context["updating"] and not any(data.get(k) for k in ("sebab", "kecamatan", "opd", "q"))
-    page = KnownCountPaginator(qs, 25, count=counts["total"] if unfiltered else None).get_page(
-        int_param(request.GET, "page", 1)
-    )
+    page = counted_page(qs, 25, int_param(request.GET, "page", 1), count=counts["total"] if unfiltered else None)
     deadline = selectors.forum_deadline(year)
     can_route = rules.can_route_usulan(request.user)
     cards = selectors.orphan_cards(list(page.object_list), deadline=deadline, today=timezone.localdate())

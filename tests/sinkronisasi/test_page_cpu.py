@@ -1,0 +1,82 @@
+"""What the busiest sync pages read per view, with the findings current and behind the plan (as under load, where
+edits keep them behind most of the time): the same number of queries for 3 pairs or usulan as for 30.
+
+The overlap list reads its cards' rows in one query and their locations and target groups in another
+(selectors.pair_cards); the orphan list reads its page with the number of all its rows (views.common.counted_page)
+when no stored count tells it, instead of counting them first.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import memo
+from renja.services.revision import plan_changed
+
+from ..factories import make_opd
+from .test_page_cost import _grow_orphans, _grow_pairs
+from .test_views import _pair_between
+
+OVERLAPS = reverse("sinkronisasi:overlap-list")
+ORPHANS = reverse("sinkronisasi:orphan-list")
+
+# session, user, the years, the sync state | the pairs, their rows, the rows' places and groups | the reference
+# lists' version (the filters' drop-downs)
+OVERLAPS_CURRENT = {"planner": 8, "opd_a_editor": 9}
+# behind: the task queue read (a recompute waits) and the pairs counted (the stored counts are not theirs)
+BEHIND = 2
+# behind: the task queue read; the page's rows carry their number (no count of their own)
+ORPHANS_BEHIND = 1
+
+
+def _queries(client, url, **params) -> int:
+    """The page's queries with what the process keeps warm (the reference lists, the summed counts), as under load;
+    what it keeps never saves a query per row (its cards and rows are read, then drawn or found drawn)."""
+    memo.clear_all()
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _behind(client, url, year) -> int:
+    """The page's queries with the findings behind the plan and their recompute waiting in the queue."""
+    plan_changed(year.pk)
+    client.get(url)  # queues the recompute (the queue of production: nothing runs it here)
+    return _queries(client, url)
+
+
+@pytest.mark.parametrize("who", ["planner", "opd_a_editor"])
+def test_the_overlap_list_reads_as_much_for_30_pairs_as_for_3_current_or_behind(
+    client, request, who, year, opd_a, opd_b, places, groups, settings
+):
+    client.force_login(request.getfixturevalue(who))
+    _grow_pairs(year, opd_a, places, groups, 3)
+    client.get(OVERLAPS)  # brought up to date (the test queue runs the recompute at once)
+    assert _queries(client, OVERLAPS) == OVERLAPS_CURRENT[who]
+    for i in range(27):
+        _pair_between(year, opd_a, make_opd(f"H{i}"), places["desa1"], groups, f"H{i}")
+    plan_changed(year.pk)
+    client.get(OVERLAPS)
+    assert _queries(client, OVERLAPS) == OVERLAPS_CURRENT[who]
+    assert _queries(client, OVERLAPS, page=2) == OVERLAPS_CURRENT[who]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert _behind(client, OVERLAPS, year) == OVERLAPS_CURRENT[who] + BEHIND
+
+
+@pytest.mark.parametrize("who", ["planner", "opd_a_editor"])
+def test_the_orphan_list_reads_as_much_for_30_usulan_as_for_3_current_or_behind(
+    client, request, who, year, opd_a, opd_b, settings
+):
+    client.force_login(request.getfixturevalue(who))
+    _grow_orphans(year, opd_a, opd_b, 1)
+    client.get(ORPHANS)  # brought up to date (the test queue runs the recompute at once)
+    few = _queries(client, ORPHANS)
+    _grow_orphans(year, opd_a, opd_b, 14)  # 45 usulan, 30 routed to the first agency: two pages
+    client.get(ORPHANS)
+    many = _queries(client, ORPHANS)
+    assert many <= few  # (the target groups' names are read only when a listed usulan has stored homes)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert _behind(client, ORPHANS, year) == many + ORPHANS_BEHIND
+    assert _queries(client, ORPHANS, page=2) <= few + ORPHANS_BEHIND
