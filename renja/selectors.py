@@ -12,7 +12,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -28,13 +27,11 @@ from core.http import int_param
 from .models import (
     AuditLog,
     FiscalYear,
-    KelompokSasaran,
     Nomenklatur,
     Opd,
     PaguOpd,
     ProgramIndicator,
     RenjaRow,
-    Wilayah,
 )
 
 
@@ -101,20 +98,47 @@ TABLE_ROW_FIELDS = (
 
 
 def rows_for_table(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:
-    """A Renja list queryset with what its table shows and no more: the agency, and the names of the places and
-    target groups as plain lists (`lokasi_list`, `sasaran_list`, in their usual order)."""
-    # Plain lists (to_attr) instead of related managers: a manager per row and relation cost more than the query.
+    """A Renja list queryset with what its table shows and no more: the agency; the names of the places and target
+    groups come from `attach_row_names` once the page's rows are read (tables.RenjaRowTable does it)."""
     # Only the columns the table and the print view show: the search text (`cari`), descriptions and notes of a
     # row are most of its width, and were read for every row of the page.
-    return (
-        qs.select_related(None)
-        .select_related("opd")
-        .only(*TABLE_ROW_FIELDS)
-        .prefetch_related(
-            Prefetch("lokasi", queryset=Wilayah.objects.only("nama", "tingkat"), to_attr="lokasi_list"),
-            Prefetch("sasaran", queryset=KelompokSasaran.objects.only("nama"), to_attr="sasaran_list"),
-        )
-    )
+    return qs.select_related(None).select_related("opd").only(*TABLE_ROW_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class RowName:
+    """A place (`tingkat` set) or a target group as a list row names it."""
+
+    nama: str
+    tingkat: str = ""
+
+
+def attach_row_names(rows: list[RenjaRow]) -> list[RenjaRow]:
+    """Give each row `lokasi_list` (its places by code) and `sasaran_list` (its target groups in their order) as
+    plain names, in two values queries for all the rows: Django's prefetch made a model instance per link and cost
+    more than the queries."""
+    ids = [r.pk for r in rows]
+    places: dict[int, list[RowName]] = {}
+    groups: dict[int, list[RowName]] = {}
+    if ids:
+        db = rows[0]._state.db or "default"
+        for row_id, nama, tingkat in (
+            RenjaRow.lokasi.through.objects.using(db)
+            .filter(renjarow_id__in=ids)
+            .order_by("wilayah__kode")
+            .values_list("renjarow_id", "wilayah__nama", "wilayah__tingkat")
+        ):
+            places.setdefault(row_id, []).append(RowName(nama, tingkat))
+        for row_id, nama in (
+            RenjaRow.sasaran.through.objects.using(db)
+            .filter(renjarow_id__in=ids)
+            .order_by("kelompoksasaran__urutan", "kelompoksasaran__nama")
+            .values_list("renjarow_id", "kelompoksasaran__nama")
+        ):
+            groups.setdefault(row_id, []).append(RowName(nama))
+    for r in rows:
+        r.lokasi_list, r.sasaran_list = places.get(r.pk, []), groups.get(r.pk, [])
+    return rows
 
 
 def rows_for_print(qs: QuerySet[RenjaRow]) -> QuerySet[RenjaRow]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import angka, place_label, rupiah
 
+from . import selectors
 from .models import RenjaRow
 
 
@@ -36,8 +37,13 @@ class PythonRowsTable(tables.Table):
     def row_html(self, record, index: int) -> str:
         raise NotImplementedError
 
+    def prepare(self, records: list) -> None:
+        """Read what the page's records show beyond their own columns (one query for all of them), before drawing."""
+
     def body_html(self) -> SafeString:
-        rows = [self.row_html(row.record, i) for i, row in enumerate(self.paginated_rows)]
+        records = [row.record for row in self.paginated_rows]
+        self.prepare(records)
+        rows = [self.row_html(record, i) for i, record in enumerate(records)]
         if not rows and self.empty_text:
             return format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
         return mark_safe("\n".join(rows))
@@ -71,6 +77,9 @@ class RenjaRowTable(PythonRowsTable):
         order_by = ("opd", "kode")
         empty_text = _("Tidak ada baris Renja yang cocok dengan saringan.")
         template_name = "partials/_table.html"
+
+    def prepare(self, records: list[RenjaRow]) -> None:
+        selectors.attach_row_names(records)
 
     def row_html(self, r: RenjaRow, index: int) -> str:
         """One row from a record of `selectors.rows_for_table` (with `lokasi_list` and `sasaran_list`)."""

@@ -214,7 +214,7 @@ def row_print(request: HttpRequest) -> HttpResponse:
     row_filter = RenjaRowFilter(request.GET or None, queryset=base, default_year=selectors.current_fiscal_year())
     qs = row_filter.qs.order_by("opd__kode_unit", "opd__singkatan", "kode", "ref")
     totals = qs.aggregate(n=Count("id"), pagu=Sum("pagu"))
-    rows = list(selectors.rows_for_print(qs)[:PRINT_MAX_ROWS])
+    rows = selectors.attach_row_names(list(selectors.rows_for_print(qs)[:PRINT_MAX_ROWS]))
     for row in rows:
         row.lokasi_text = ", ".join(place_label(w.nama, w.tingkat) for w in row.lokasi_list) or _("Se-kabupaten")
         row.sasaran_text = ", ".join(s.nama for s in row.sasaran_list)
