@@ -107,8 +107,16 @@ def usulan_belum_diambil(fiscal_year: FiscalYear, *, opd_id: int | None = None) 
 
 
 def forum_deadline(fiscal_year: FiscalYear) -> date | None:
-    window = StageWindow.objects.filter(fiscal_year=fiscal_year, stage=StageWindow.Stage.FORUM).first()
-    return window.closes_on if window else None
+    """The day the year's forum stage closes (None without a forum window): one narrow query, unordered (a year has
+    at most one window per stage; ordered by the model's default, the query joined the years)."""
+    return next(
+        iter(
+            StageWindow.objects.filter(fiscal_year=fiscal_year, stage=StageWindow.Stage.FORUM)
+            .order_by()
+            .values_list("closes_on", flat=True)[:1]
+        ),
+        None,
+    )
 
 
 def age_days(sejak, today: date | None = None) -> int:
@@ -333,7 +341,29 @@ def sync_state(fiscal_year: FiscalYear) -> SyncState | None:
     """The year's sync state as a page reads it: one query, without the detector's term weights and the stored
     counts (both large; shown_overlap_counts and shown_orphan_counts read the counts when they have not summed
     them already)."""
-    return SyncState.objects.filter(fiscal_year=fiscal_year).defer("idf", "counts").first()
+    alias = SyncState.objects.db
+    sql = _SYNC_STATE_SQL.get(alias) or _sync_state_sql(alias)
+    if sql is None:
+        return _sync_state_query(fiscal_year.pk).first()
+    return next(iter(SyncState.objects.raw(sql, [fiscal_year.pk]).using(alias)), None)
+
+
+def _sync_state_query(fiscal_year_id) -> QuerySet[SyncState]:
+    return SyncState.objects.filter(fiscal_year_id=fiscal_year_id).defer("idf", "counts").order_by("pk")
+
+
+_SYNC_STATE_SQL: dict[str, str] = {}  # per database: sync_state's statement, compiled by the ORM once
+
+
+def _sync_state_sql(alias: str) -> str | None:
+    """sync_state's query as SQL whose one parameter is the year's id (compiling it was most of its cost); None if
+    the ORM's statement takes other parameters."""
+    marker = -7_000_001
+    sql, params = _sync_state_query(marker)[:1].query.get_compiler(using=alias).as_sql()
+    if list(params) != [marker]:
+        return None
+    _SYNC_STATE_SQL[alias] = sql
+    return sql
 
 
 def sync_is_current(state: SyncState | None, fiscal_year: FiscalYear) -> bool:

@@ -80,3 +80,47 @@ def test_the_orphan_list_reads_as_much_for_30_usulan_as_for_3_current_or_behind(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     assert _behind(client, ORPHANS, year) == many + ORPHANS_BEHIND
     assert _queries(client, ORPHANS, page=2) <= few + ORPHANS_BEHIND
+
+
+# What every sync page reads first: the year's state (compiled once per process) and the forum's deadline.
+
+
+def test_the_sync_state_is_read_without_compiling_its_query_again(year, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from sinkronisasi import selectors
+    from sinkronisasi.models import SyncState
+
+    SyncState.objects.create(fiscal_year=year, plan_revision=3, counts={"overlaps": []}, idf={"x": 1.0})
+    selectors.sync_state(year)  # compiled here, once per process
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    with CaptureQueriesContext(connection) as ctx:
+        state = selectors.sync_state(year)
+    assert (len(ctx.captured_queries), compiled) == (1, [])
+    expected = SyncState.objects.defer("idf", "counts").get(fiscal_year=year)
+    assert state.get_deferred_fields() == {"idf", "counts"}
+    shown = [f.attname for f in SyncState._meta.concrete_fields if f.attname not in ("idf", "counts")]
+    assert [getattr(state, name) for name in shown] == [getattr(expected, name) for name in shown]
+    assert state.counts == {"overlaps": []}  # read when asked for, as before
+    SyncState.objects.all().delete()
+    assert selectors.sync_state(year) is None
+
+
+def test_the_forum_deadline_is_one_query_without_joins(year):
+    import datetime
+
+    from renja.models import StageWindow
+    from sinkronisasi import selectors
+
+    StageWindow.objects.update_or_create(
+        fiscal_year=year,
+        stage=StageWindow.Stage.FORUM,
+        defaults={"opens_on": datetime.date(2025, 3, 1), "closes_on": datetime.date(2025, 3, 31)},
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.forum_deadline(year) == datetime.date(2025, 3, 31)
+    assert len(ctx.captured_queries) == 1 and "JOIN" not in ctx.captured_queries[0]["sql"]
+    StageWindow.objects.filter(fiscal_year=year).delete()
+    assert selectors.forum_deadline(year) is None
