@@ -193,3 +193,41 @@ def test_the_picker_rows_draw_what_the_pickup_rows_drew(year, opd_a, routed_to_a
     assert str(row_picker_options_html(picker)) == str(row_picker_options_html(full))
     assert "sudah menampung Rp150.000.000" in str(row_picker_options_html(picker))
     assert selectors.rows_for_picker(opd_id=None, fiscal_year_id=year.pk) == []
+
+
+FILTER_LOOP = '{% for field in form %}{% include "partials/_form_field.html" %}{% endfor %}'
+
+
+def _field_partials(response) -> int:
+    return sum(t.name == "partials/_form_field.html" for t in response.templates)
+
+
+@pytest.mark.parametrize(
+    "who,name,data",
+    [
+        ("opd_a_editor", INBOX, {}),
+        ("planner", LIST, {}),
+        ("planner", LIST, {"q": "jalan <b>", "status": "tidak-ada", "page": "2"}),
+        ("opd_a_viewer", LIST, {"prioritas_max": "x", "sort": "-anggaran"}),
+    ],
+)
+def test_filter_fields_are_drawn_once_as_the_loop_drew_them(client, request, year, opd_a, who, name, data):
+    from django.template import engines
+
+    _usulan(year, opd_a, 3)
+    client.force_login(request.getfixturevalue(who))
+    first = client.get(reverse(name), data)
+    again = client.get(reverse(name), {**data, "page": "1"} if "page" in data else data)
+    form = again.context["filter"].form
+    loop = engines["django"].from_string(FILTER_LOOP).render({"form": form})
+    for response in (first, again):
+        assert loop in response.content.decode()
+    assert len(form.fields) > 8 and _field_partials(first) >= len(form.fields)
+    assert _field_partials(again) <= 3  # the bulk form's fields only
+
+
+def test_the_filter_fields_follow_the_reference_data(client, year, planner):
+    client.force_login(planner)
+    assert "Muara Baru" not in client.get(reverse(LIST)).content.decode()
+    make_wilayah("64.02.99", "Muara Baru")  # a new kecamatan: a new reference token
+    assert "Muara Baru</option>" in client.get(reverse(LIST)).content.decode()
