@@ -4,7 +4,7 @@ tabs' context."""
 from __future__ import annotations
 
 from django.core.paginator import Page
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Func, QuerySet, Subquery, Value, Window
 from django.http import HttpRequest
 
 from core.http import int_param
@@ -49,14 +49,22 @@ def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dic
     }
 
 
-def counted_page(qs: QuerySet, per_page: int, number: int | None, *, count: int | None) -> Page:
+def counted_page(
+    qs: QuerySet, per_page: int, number: int | None, *, count: int | None, counted: QuerySet | None = None
+) -> Page:
     """The page `number` of `qs`, as KnownCountPaginator(qs, per_page, count=count).get_page(number) gives it. With
-    no count known, the page's rows carry the number of all rows (a window count): one query, not a count and then
-    the rows (the filter compiled and run once). A page past the end, or none, is left to the paginator."""
+    no count known, the page's rows carry the number of all rows: one query, not a count and then the rows. That
+    number is a window count over the rows (the filter compiled and run once: for a query that sorts every row
+    anyway), or, given `counted` (the rows unannotated), a count of them in a subquery run once (for a query an index
+    stops after the page's rows). A page past the end, or none, is left to the paginator."""
     paginator = KnownCountPaginator(qs, per_page, count=count)
     if count is None and number is not None and 1 <= number and (number - 1) * per_page < 2**31:
         bottom = (number - 1) * per_page
-        rows = list(qs.annotate(_page_total=Window(Count("pk")))[bottom : bottom + per_page])
+        if counted is None:
+            total = Window(Count("pk"))
+        else:
+            total = Subquery(counted.order_by().annotate(_n=Func(Value(1), function="COUNT")).values("_n"))
+        rows = list(qs.annotate(_page_total=total)[bottom : bottom + per_page])
         if rows:
             paginator.count = rows[0]._page_total
             return paginator._get_page(rows, number, paginator)
