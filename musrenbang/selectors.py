@@ -42,7 +42,7 @@ def usulan_by_tracking_code(code: str) -> Usulan | None:
     )
 
 
-# What an usulan list row shows (tables.UsulanTable, templates/musrenbang/usulan_print.html).
+# What the printed usulan list shows of each usulan (templates/musrenbang/usulan_print.html).
 TABLE_FIELDS = (
     "id_usulan",
     "usulan",
