@@ -976,26 +976,89 @@ def group_names() -> dict[str, str]:
     return dict(KelompokSasaran.objects.values_list("slug", "nama"))
 
 
-def routed_homes(*, opd_id: int, fiscal_year: FiscalYear) -> list:
-    """Usulan routed to this agency from a home suggestion and still awaiting its decision, with the row suggested."""
+def routed_homes(*, opd_id: int, fiscal_year: FiscalYear) -> list[RoutedHome]:
+    """Usulan routed to this agency from a home suggestion and still awaiting its decision, with the row suggested,
+    newest routing first. Plain SQL written once per database (the officer's home page: the ORM's compile of the
+    three-table read and its model instances were a fifth of the page's CPU)."""
     from . import homes
     from .models import HomeSuggestion
 
-    out = list(
-        HomeSuggestion.objects.filter(
-            fiscal_year=fiscal_year,
-            routed_at__isnull=False,
-            opd_id=opd_id,
-            usulan__opd_tujuan_id=opd_id,
-            usulan__status=decisions.ROUTED,
-        )
-        .select_related("row", "usulan__desa")
-        .order_by("-routed_at", "pk")
-    )
+    with connections[HomeSuggestion.objects.db].cursor() as cursor:
+        sql = _ROUTED_HOMES_SQL.get((cursor.db.alias, cursor.db.vendor)) or _routed_homes_sql(cursor.db)
+        cursor.execute(sql, [fiscal_year.pk, opd_id, opd_id, decisions.ROUTED])
+        found = cursor.fetchall()
+        reasons_field = HomeSuggestion._meta.get_field("reasons")
+        out = [
+            RoutedHome(
+                usulan_id=usulan_id,
+                usulan=_RoutedUsulan(id_usulan=id_usulan, usulan=text, desa=_Named(nama=desa)),
+                row=_RoutedRow(ref=ref, nama=nama, rincian=rincian),
+                reasons=reasons_field.from_db_value(reasons, None, cursor.db),
+            )
+            for usulan_id, reasons, ref, nama, rincian, id_usulan, text, desa in found
+        ]
     names = group_names() if out else {}
     for s in out:
         s.alasan = homes.reason_sentences(s.reasons, _, group_names=names)
     return out
+
+
+@dataclass(frozen=True)
+class _Named:
+    nama: str
+
+
+@dataclass(frozen=True)
+class _RoutedUsulan:
+    id_usulan: str
+    usulan: str
+    desa: _Named
+
+
+@dataclass(frozen=True)
+class _RoutedRow:
+    ref: str
+    nama: str
+    rincian: str
+
+
+@dataclass
+class RoutedHome:
+    """A home suggestion an usulan was routed by, as the officer's home page shows it."""
+
+    usulan_id: int
+    usulan: _RoutedUsulan
+    row: _RoutedRow
+    reasons: list
+    alasan: list[str] | None = None  # the reasons as sentences
+
+
+_ROUTED_HOMES_SQL: dict[tuple[str, str], str] = {}  # per database and vendor
+
+
+def _routed_homes_sql(connection) -> str:
+    """routed_homes' statement (params: the year's id, the agency's id twice, the routed status)."""
+    from .models import HomeSuggestion
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, field: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    h, u, r, w = HomeSuggestion, Usulan, RenjaRow, Usulan._meta.get_field("desa").related_model
+    sql = _ROUTED_HOMES_SQL[(connection.alias, connection.vendor)] = (
+        f"SELECT h.{column(h, 'usulan')}, h.{column(h, 'reasons')}, r.{column(r, 'ref')}, r.{column(r, 'nama')},"
+        f" r.{column(r, 'rincian')}, u.{column(u, 'id_usulan')}, u.{column(u, 'usulan')}, w.{column(w, 'nama')}"
+        f" FROM {table(h)} h"
+        f" INNER JOIN {table(u)} u ON u.{column(u, 'id')} = h.{column(h, 'usulan')}"
+        f" INNER JOIN {table(r)} r ON r.{column(r, 'id')} = h.{column(h, 'row')}"
+        f" INNER JOIN {table(w)} w ON w.{column(w, 'id')} = u.{column(u, 'desa')}"
+        f" WHERE h.{column(h, 'fiscal_year')} = %s AND h.{column(h, 'routed_at')} IS NOT NULL"
+        f" AND h.{column(h, 'opd')} = %s AND u.{column(u, 'opd_tujuan')} = %s AND u.{column(u, 'status')} = %s"
+        f" ORDER BY h.{column(h, 'routed_at')} DESC, h.{column(h, 'id')} ASC"
+    )
+    return sql
 
 
 def duplicates_filtered(fiscal_year: FiscalYear, *, status: str, opd_id: int | None):

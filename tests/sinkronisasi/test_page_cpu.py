@@ -127,3 +127,92 @@ def test_the_forum_deadline_is_one_query_without_joins(year):
     assert len(ctx.captured_queries) == 1 and "JOIN" not in ctx.captured_queries[0]["sql"]
     StageWindow.objects.filter(fiscal_year=year).delete()
     assert selectors.forum_deadline(year) is None
+
+
+# The officer's home: the usulan routed to the agency from a home suggestion.
+
+
+def test_the_routed_homes_are_read_as_before_without_compiling_a_query(year, opd_a, opd_b, groups, monkeypatch):
+    import datetime
+
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from musrenbang import decisions
+    from sinkronisasi import homes, selectors
+    from sinkronisasi.models import HomeSuggestion
+
+    from ..factories import make_row, make_usulan
+
+    row, other_row = make_row(opd=opd_a, fiscal_year=year, ref="R-1"), make_row(opd=opd_b, fiscal_year=year, ref="R-2")
+    first, second, decided = (make_usulan(fiscal_year=year, opd_tujuan=opd_a) for _ in range(3))
+    elsewhere = make_usulan(fiscal_year=year, opd_tujuan=opd_b)
+    decided.status = "ditolak"
+    decided.save(update_fields=["status"])
+    now = timezone.now()
+    for i, (u, r, opd, routed) in enumerate(
+        [
+            (first, row, opd_a, now - datetime.timedelta(hours=1)),
+            (second, row, opd_a, now),
+            (second, other_row, opd_a, None),  # not routed by this one
+            (decided, row, opd_a, now),  # decided since
+            (elsewhere, other_row, opd_b, now),  # another agency's
+        ]
+    ):
+        HomeSuggestion.objects.create(
+            fiscal_year=year,
+            usulan=u,
+            row=r,
+            opd=opd,
+            rank=i,
+            score=0.5,
+            routed_at=routed,
+            reasons=[{"kind": "sasaran", "groups": ["anak"]}],
+        )
+    expected = list(
+        HomeSuggestion.objects.filter(
+            fiscal_year=year,
+            routed_at__isnull=False,
+            opd_id=opd_a.pk,
+            usulan__opd_tujuan_id=opd_a.pk,
+            usulan__status=decisions.ROUTED,
+        )
+        .select_related("row", "usulan__desa")
+        .order_by("-routed_at", "pk")
+    )
+    assert [h.usulan_id for h in expected] == [second.pk, first.pk]
+    selectors.routed_homes(opd_id=opd_a.pk, fiscal_year=year)  # its statement written here, once per process
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self.query.model) or original(self, *a, **k)
+    )
+    found = selectors.routed_homes(opd_id=opd_a.pk, fiscal_year=year)
+    assert HomeSuggestion not in compiled
+    names = selectors.group_names()
+    assert [
+        (
+            h.usulan_id,
+            h.usulan.id_usulan,
+            h.usulan.usulan,
+            h.usulan.desa.nama,
+            h.row.ref,
+            h.row.nama,
+            h.row.rincian,
+            h.alasan,
+        )
+        for h in found
+    ] == [
+        (
+            h.usulan_id,
+            h.usulan.id_usulan,
+            h.usulan.usulan,
+            h.usulan.desa.nama,
+            h.row.ref,
+            h.row.nama,
+            h.row.rincian,
+            homes.reason_sentences(h.reasons, gettext, group_names=names),
+        )
+        for h in expected
+    ]
