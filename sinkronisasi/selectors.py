@@ -593,11 +593,11 @@ def orphan_cards(items: Sequence[Usulan], *, deadline: date | None, today: date)
                 homes=tuple(
                     HomeCard(
                         pk=h.pk,
-                        opd=h.opd.singkatan,
+                        opd=h.opd,
                         row_id=h.row_id,
-                        ref=h.row.ref,
-                        nama=h.row.nama,
-                        rincian=h.row.rincian,
+                        ref=h.ref,
+                        nama=h.nama,
+                        rincian=h.rincian,
                         reasons=tuple(h.alasan),
                     )
                     for h in homes.get(u.pk, [])
@@ -951,24 +951,73 @@ def overlap_contacts(overlap: Overlap, *, viewer_opd_id: int | None) -> list[dic
 
 
 # Homes for orphan usulan and duplicate usulan (stored by services.homes.homes_refresh; see sinkronisasi/homes.py).
-def homes_for(items: Sequence[Usulan]) -> dict[int, list]:
-    """Each listed usulan's stored home suggestions, best first, with their reasons as sentences (one query)."""
+def homes_for(items: Sequence[Usulan]) -> dict[int, list[StoredHome]]:
+    """Each listed usulan's stored home suggestions not routed yet, best first, with their reasons as sentences (one
+    query, plain SQL written once per database and page size: the list's ORM read cost more than the query)."""
     from . import homes
     from .models import HomeSuggestion
 
-    out: dict[int, list] = {}
-    qs = (
-        HomeSuggestion.objects.filter(usulan_id__in=[u.pk for u in items], routed_at__isnull=True)
-        .select_related("row", "opd")
-        .only("usulan_id", "reasons", "row__ref", "row__nama", "row__rincian", "opd__singkatan")
-        .order_by("usulan_id", "rank")
-    )
-    suggestions = list(qs)
+    ids = [u.pk for u in items]
+    if not ids:
+        return {}
+    with connections[HomeSuggestion.objects.db].cursor() as cursor:
+        key = (cursor.db.alias, cursor.db.vendor, len(ids))
+        cursor.execute(_HOMES_SQL.get(key) or _homes_sql(cursor.db, key), ids)
+        found = cursor.fetchall()
+        reasons_field = HomeSuggestion._meta.get_field("reasons")
+        suggestions = [
+            StoredHome(
+                pk, usulan_id, row_id, opd, ref, nama, rincian, reasons_field.from_db_value(reasons, None, cursor.db)
+            )
+            for pk, usulan_id, row_id, reasons, ref, nama, rincian, opd in found
+        ]
+    out: dict[int, list[StoredHome]] = {}
     names = group_names() if suggestions else {}
     for s in suggestions:
         s.alasan = homes.reason_sentences(s.reasons, _, group_names=names)
         out.setdefault(s.usulan_id, []).append(s)
     return out
+
+
+@dataclass
+class StoredHome:
+    """A stored home suggestion as the orphan list reads it (homes_for)."""
+
+    pk: int
+    usulan_id: int
+    row_id: int
+    opd: str  # the agency's short name
+    ref: str
+    nama: str
+    rincian: str
+    reasons: list
+    alasan: list[str] | None = None  # the reasons as sentences
+
+
+_HOMES_SQL: dict[tuple[str, str, int], str] = {}  # per database, vendor and number of usulan
+
+
+def _homes_sql(connection, key: tuple[str, str, int]) -> str:
+    """homes_for's statement for key[2] usulan (params: their ids)."""
+    from .models import HomeSuggestion
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, field: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    h, r = HomeSuggestion, RenjaRow
+    sql = _HOMES_SQL[key] = (
+        f"SELECT h.{column(h, 'id')}, h.{column(h, 'usulan')}, h.{column(h, 'row')}, h.{column(h, 'reasons')},"
+        f" r.{column(r, 'ref')}, r.{column(r, 'nama')}, r.{column(r, 'rincian')}, o.{column(Opd, 'singkatan')}"
+        f" FROM {table(h)} h"
+        f" INNER JOIN {table(r)} r ON r.{column(r, 'id')} = h.{column(h, 'row')}"
+        f" INNER JOIN {table(Opd)} o ON o.{column(Opd, 'id')} = h.{column(h, 'opd')}"
+        f" WHERE h.{column(h, 'usulan')} IN ({', '.join(['%s'] * key[2])}) AND h.{column(h, 'routed_at')} IS NULL"
+        f" ORDER BY h.{column(h, 'usulan')} ASC, h.{column(h, 'rank')} ASC"
+    )
+    return sql
 
 
 def group_names() -> dict[str, str]:

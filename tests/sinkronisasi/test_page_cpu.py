@@ -216,3 +216,54 @@ def test_the_routed_homes_are_read_as_before_without_compiling_a_query(year, opd
         )
         for h in expected
     ]
+
+
+def test_the_orphan_lists_homes_are_read_as_before_without_compiling_a_query(year, opd_a, opd_b, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from sinkronisasi import homes, selectors
+    from sinkronisasi.models import HomeSuggestion
+
+    from ..factories import make_row, make_usulan
+
+    rows = [make_row(opd=opd_a, fiscal_year=year, ref="R-1"), make_row(opd=opd_b, fiscal_year=year, ref="R-2")]
+    items = [make_usulan(fiscal_year=year) for _ in range(3)]
+    for u, (rank, row, routed) in [
+        (items[0], (1, rows[1], None)),
+        (items[0], (0, rows[0], None)),
+        (items[1], (0, rows[0], timezone.now())),  # routed by it: no longer shown
+        (items[2], (0, rows[1], None)),
+    ]:
+        HomeSuggestion.objects.create(
+            fiscal_year=year, usulan=u, row=row, opd=row.opd, rank=rank, score=0.5, routed_at=routed, reasons=[]
+        )
+    selectors.homes_for(items)  # its statement written here, once per process and page size
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self.query.model) or original(self, *a, **k)
+    )
+    found = selectors.homes_for(items)
+    assert HomeSuggestion not in compiled
+    expected = HomeSuggestion.objects.filter(usulan__in=items, routed_at__isnull=True).order_by("usulan_id", "rank")
+    names = selectors.group_names()
+    assert {k: [(h.pk, h.opd, h.row_id, h.ref, h.nama, h.rincian, h.alasan) for h in v] for k, v in found.items()} == {
+        u.pk: [
+            (
+                h.pk,
+                h.opd.singkatan,
+                h.row_id,
+                h.row.ref,
+                h.row.nama,
+                h.row.rincian,
+                homes.reason_sentences(h.reasons, gettext, group_names=names),
+            )
+            for h in expected
+            if h.usulan_id == u.pk
+        ]
+        for u in (items[0], items[2])
+    }
+    assert [h.ref for h in found[items[0].pk]] == ["R-1", "R-2"]
+    assert selectors.homes_for([]) == {}
