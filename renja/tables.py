@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,11 @@ def places_text(places) -> str:
     return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
 
 
+# A primary key no row has, to draw a detail link once per page and put each row's key in its place.
+DETAIL_SENTINEL = 987654321
+DETAIL_SENTINEL_TEXT = str(DETAIL_SENTINEL)
+
+
 class RenjaRowTable(PythonRowsTable):
     ref = tables.Column(linkify=("renja:row-detail", {"pk": tables.A("pk")}), verbose_name=_("Ref"))
     opd = tables.Column(
@@ -80,35 +85,30 @@ class RenjaRowTable(PythonRowsTable):
 
     def prepare(self, records: list[RenjaRow]) -> None:
         selectors.attach_row_names(records)
+        # Worked out once per page, not per row: the detail link's shape, the status labels, a translated word.
+        self._detail = reverse("renja:row-detail", args=[DETAIL_SENTINEL])
+        self._statuses = {value: conditional_escape(label) for value, label in RenjaRow.Status.choices}
+        self._extra = conditional_escape(gettext("Indikator tambahan OPD"))
 
     def row_html(self, r: RenjaRow, index: int) -> str:
-        """One row from a record of `selectors.rows_for_table` (with `lokasi_list` and `sasaran_list`)."""
-        return format_html(
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}{}</td>'
-            '<td>{} {}{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
-            '<td><span class="badge badge-{}">{}</span></td></tr>',
-            reverse("renja:row-detail", args=[r.pk]),
-            r.ref,
-            r.opd.singkatan,
-            r.kode,
-            r.nama,
-            format_html('<br><small class="help rincian">{}</small>', r.rincian) if r.rincian else "",
-            angka(r.target),
-            r.satuan,
-            format_html(
-                '<br><small class="help">{}: {} {} {}</small>',
-                gettext("Indikator tambahan OPD"),
-                r.indikator_opd,
-                angka(r.target_opd),
-                r.satuan_opd,
-            )
+        """One row from a record of `selectors.rows_for_table` (with `lokasi_list` and `sasaran_list`, from
+        `prepare`). The same markup as format_html gives (every value escaped), put together with one f-string: a
+        page draws this for every row."""
+        e = conditional_escape
+        rincian = f'<br><small class="help rincian">{e(r.rincian)}</small>' if r.rincian else ""
+        extra = (
+            f'<br><small class="help">{self._extra}: {e(r.indikator_opd)} {e(angka(r.target_opd))} '
+            f"{e(r.satuan_opd)}</small>"
             if r.indikator_opd
-            else "",
-            rupiah(r.pagu),
-            places_text(r.lokasi_list),
-            format_html_join("", '<span class="tag">{}</span> ', ((s.nama,) for s in r.sasaran_list)),
-            r.status,
-            r.get_status_display(),
+            else ""
+        )
+        tags = "".join(f'<span class="tag">{e(s.nama)}</span> ' for s in r.sasaran_list)
+        url = self._detail.replace(DETAIL_SENTINEL_TEXT, str(r.pk))
+        return mark_safe(
+            f'<tr><td><a href="{e(url)}">{e(r.ref)}</a></td><td>{e(r.opd.singkatan)}</td><td>{e(r.kode)}</td>'
+            f'<td class="wrap">{e(r.nama)}{rincian}</td><td>{e(angka(r.target))} {e(r.satuan)}{extra}</td>'
+            f'<td class="num">{e(rupiah(r.pagu))}</td><td>{e(places_text(r.lokasi_list))}</td><td>{tags}</td>'
+            f'<td><span class="badge badge-{e(r.status)}">{self._statuses.get(r.status, e(r.status))}</span></td></tr>'
         )
 
 

@@ -260,3 +260,68 @@ def test_another_year_asked_for_is_read_and_shown(client, planner, reference, op
     html = client.get(reverse("renja:row-list"), {"tahun": "2025"}).content.decode()
     assert "LAMA-1" in html and '<option value="2025" selected>2025</option>' in html
     assert "LAMA-1" not in client.get(reverse("renja:row-list")).content.decode()
+
+
+def old_row_html(r) -> str:
+    """RenjaRowTable.row_html as it was drawn with format_html (the oracle of the f-string drawing)."""
+    from django.utils.html import format_html, format_html_join
+    from django.utils.translation import gettext
+
+    from core.formatting import angka, rupiah
+    from renja.tables import places_text
+
+    return format_html(
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="wrap">{}{}</td>'
+        '<td>{} {}{}</td><td class="num">{}</td><td>{}</td><td>{}</td>'
+        '<td><span class="badge badge-{}">{}</span></td></tr>',
+        reverse("renja:row-detail", args=[r.pk]),
+        r.ref,
+        r.opd.singkatan,
+        r.kode,
+        r.nama,
+        format_html('<br><small class="help rincian">{}</small>', r.rincian) if r.rincian else "",
+        angka(r.target),
+        r.satuan,
+        format_html(
+            '<br><small class="help">{}: {} {} {}</small>',
+            gettext("Indikator tambahan OPD"),
+            r.indikator_opd,
+            angka(r.target_opd),
+            r.satuan_opd,
+        )
+        if r.indikator_opd
+        else "",
+        rupiah(r.pagu),
+        places_text(r.lokasi_list),
+        format_html_join("", '<span class="tag">{}</span> ', ((s.nama,) for s in r.sasaran_list)),
+        r.status,
+        r.get_status_display(),
+    )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_table_rows_are_drawn_as_format_html_drew_them(year, opd_a, language):
+    from django.utils import translation
+
+    kec = make_wilayah()
+    hostile = "<script>alert('x')</script> & \"kutip\""
+    make_row(
+        opd=opd_a,
+        fiscal_year=year,
+        ref="R-<1>",
+        rincian=hostile,
+        satuan="m&sup2;",
+        lokasi=[kec, *(make_wilayah(f"64.02.06.200{i}", f"Desa <{i}>", "desa", parent=kec) for i in range(1, 5))],
+        sasaran=[make_sasaran("anak"), make_sasaran("lansia")],
+        status="diajukan",
+        indikator_opd=hostile,
+        target_opd=12.5,
+        satuan_opd="<b>unit</b>",
+    )
+    make_row(opd=opd_a, fiscal_year=year, ref="R-2", target=95.5, pagu=1_250_000_000, status="final")
+    with translation.override(language):
+        table = RenjaRowTable(selectors.rows_for_table(RenjaRow.objects.order_by("ref")))
+        drawn = str(table.body_html()).split("\n")
+        records = [row.record for row in table.paginated_rows]  # in the table's order, names attached
+        assert drawn == [str(old_row_html(r)) for r in records]
+    assert "<script>" not in drawn[0] and "&lt;script&gt;" in drawn[0]
