@@ -4,7 +4,7 @@ tabs' context."""
 from __future__ import annotations
 
 from django.core.paginator import Page
-from django.db.models import Count, Func, QuerySet, Subquery, Value, Window
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 
 from core.http import int_param
@@ -20,9 +20,25 @@ def selected_year(request: HttpRequest) -> FiscalYear | None:
     malformed or unknown one: the newest). Read with every year, which the tabs list (request.sync_years): one
     query for both."""
     query = request.GET if int_param(request.GET, "tahun") is not None else request.POST
-    years = request.sync_years = list(FiscalYear.objects.order_by("-year"))
+    years = request.sync_years = _years_newest_first()
     number = int_param(query, "tahun")
     return next((y for y in years if y.year == number), years[0] if years else None)
+
+
+_YEARS_SQL: dict[str, str] = {}  # per database: the years' statement, compiled by the ORM once
+
+
+def _years_newest_first() -> list[FiscalYear]:
+    """Every year, newest first (a few rows): the statement compiled once per database, which cost more than the
+    read."""
+    alias = FiscalYear.objects.db
+    sql = _YEARS_SQL.get(alias)
+    if sql is None:
+        sql, params = FiscalYear.objects.order_by("-year").query.get_compiler(using=alias).as_sql()
+        if params:
+            return list(FiscalYear.objects.order_by("-year"))
+        _YEARS_SQL[alias] = sql
+    return list(FiscalYear.objects.raw(sql).using(alias))
 
 
 def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dict:
@@ -49,22 +65,15 @@ def base_context(request: HttpRequest, year: FiscalYear | None, tab: str) -> dic
     }
 
 
-def counted_page(
-    qs: QuerySet, per_page: int, number: int | None, *, count: int | None, counted: QuerySet | None = None
-) -> Page:
+def counted_page(qs: QuerySet, per_page: int, number: int | None, *, count: int | None) -> Page:
     """The page `number` of `qs`, as KnownCountPaginator(qs, per_page, count=count).get_page(number) gives it. With
-    no count known, the page's rows carry the number of all rows: one query, not a count and then the rows. That
-    number is a window count over the rows (the filter compiled and run once: for a query that sorts every row
-    anyway), or, given `counted` (the rows unannotated), a count of them in a subquery run once (for a query an index
-    stops after the page's rows). A page past the end, or none, is left to the paginator."""
+    no count known, the page's rows carry the number of all rows (a window count): one query, not a count and then
+    the rows (the filter compiled and run once; for a query that sorts every row anyway). A page past the end, or
+    none, is left to the paginator."""
     paginator = KnownCountPaginator(qs, per_page, count=count)
     if count is None and number is not None and 1 <= number and (number - 1) * per_page < 2**31:
         bottom = (number - 1) * per_page
-        if counted is None:
-            total = Window(Count("pk"))
-        else:
-            total = Subquery(counted.order_by().annotate(_n=Func(Value(1), function="COUNT")).values("_n"))
-        rows = list(qs.annotate(_page_total=total)[bottom : bottom + per_page])
+        rows = list(qs.annotate(_page_total=Window(Count("pk")))[bottom : bottom + per_page])
         if rows:
             paginator.count = rows[0]._page_total
             return paginator._get_page(rows, number, paginator)

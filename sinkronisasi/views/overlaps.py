@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core.http import csv_delimiter, export_response, form_copy_errors, int_param
 from core.memo import Memo
 from renja import permissions as rules
+from renja.tables import KnownCountPaginator
 
 from .. import charts, selectors, services, settlement
 from ..forms import (
@@ -36,7 +37,7 @@ from ..permissions import (
     overlaps_for_user,
     require_sync_access,
 )
-from .common import base_context, counted_page, selected_year
+from .common import base_context, selected_year
 
 
 @login_required
@@ -75,14 +76,13 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
             delimiter=csv_delimiter(request.GET),
         )
     counts = selectors.shown_overlap_counts(context["state"], opd_id=scope)
-    page = counted_page(
+    page = KnownCountPaginator(
         selectors.overlaps_for_list(qs),
         20,
-        int_param(request.GET, "page", 1),
         # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own.
+        # (Not counted_page: the pairs' index stops the page's read after its rows, a window count would not.)
         count=None if context["updating"] else _stored_count(counts, data),
-        counted=qs,  # counted in a subquery: the pairs' index stops the page's read after its rows
-    )
+    ).get_page(int_param(request.GET, "page", 1))
     cards = selectors.pair_cards(list(page.object_list))
     params = request.GET.copy()
     for key in ("page", "export"):
