@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -76,13 +77,19 @@ def overlap_list(request: HttpRequest) -> HttpResponse:
             delimiter=csv_delimiter(request.GET),
         )
     counts = selectors.shown_overlap_counts(context["state"], opd_id=scope)
-    page = KnownCountPaginator(
-        selectors.overlaps_for_list(qs),
-        20,
-        # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own.
-        # (Not counted_page: the pairs' index stops the page's read after its rows, a window count would not.)
-        count=None if context["updating"] else _stored_count(counts, data),
-    ).get_page(int_param(request.GET, "page", 1))
+    # Only the status chosen (or none): the list is a stored count's set, so it needs no count of its own; behind
+    # the plan, it is counted. (Not counted_page: the pairs' index stops the page's read after its rows, a window
+    # count would not.)
+    count = None
+    if _filtered_by_status_alone(data):
+        count = (
+            _count(qs, (year.pk, scope, data.get("status") or ""))
+            if context["updating"]
+            else _stored_count(counts, data)
+        )
+    page = KnownCountPaginator(selectors.overlaps_for_list(qs), 20, count=count).get_page(
+        int_param(request.GET, "page", 1)
+    )
     cards = selectors.pair_cards(list(page.object_list))
     params = request.GET.copy()
     for key in ("page", "export"):
@@ -113,6 +120,34 @@ _CARDS: Memo[SafeString] = Memo("sinkronisasi.pair_card", size=1024)
 _CHARTS: Memo[SafeString] = Memo("sinkronisasi.overlap_chart", size=64)
 
 
+# The statement of qs.count() for the unfiltered list (but for its status), as the ORM wrote it the first time, per
+# database, year, agency scope and status: everything the list's query is built from (overlaps_for_user gives all
+# pairs or an agency's, overlaps_filtered adds the year and the status). Compiling it cost more than running it.
+_COUNT_SQL: Memo[tuple] = Memo("sinkronisasi.overlap_count_sql", size=512)
+
+
+def _count(qs, key: tuple) -> int:
+    """qs.count(), run with the statement the ORM wrote for the same key before (written and kept the first time)."""
+    connection = connections[qs.db]
+    key = (qs.db, connection.vendor, *key)
+    found = _COUNT_SQL.get(key)
+    if found is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*found)
+            return cursor.fetchone()[0]
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        n = qs.count()
+    if len(statements) == 1:
+        _COUNT_SQL.set(key, statements[0])
+    return n
+
+
 def _card_html(card: selectors.PairCard) -> SafeString:
     return _CARDS.get_or_set(
         (card, get_language()),
@@ -120,9 +155,13 @@ def _card_html(card: selectors.PairCard) -> SafeString:
     )
 
 
+def _filtered_by_status_alone(data: dict) -> bool:
+    return not any(data.get(k) not in (None, "") for k in data if k not in ("status", "urut", "tahun"))
+
+
 def _stored_count(counts: dict, data: dict) -> int | None:
     """How many pairs the list shows, from the stored counts, when it is filtered by status alone; else None."""
-    if any(data.get(k) not in (None, "") for k in data if k not in ("status", "urut", "tahun")):
+    if not _filtered_by_status_alone(data):
         return None
     status, by_status = data.get("status") or "", counts["by_status"]
     if status == "semua":

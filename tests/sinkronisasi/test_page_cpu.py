@@ -6,6 +6,8 @@ The overlap list reads its cards' rows in one query and their locations and targ
 when no stored count tells it, instead of counting them first.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -289,3 +291,38 @@ def test_the_sync_pages_read_the_years_without_compiling_the_query_again(year, m
     assert request.sync_years == list(FiscalYear.objects.order_by("-year")) and request.sync_years[0] == newer
     assert [y.revision for y in request.sync_years] == [y.revision for y in FiscalYear.objects.order_by("-year")]
     assert selected_year(RequestFactory().get("/")) == newer
+
+
+@pytest.mark.parametrize("who", ["planner", "opd_a_editor"])
+def test_the_overlap_list_behind_counts_its_pairs_with_the_statement_written_before(
+    client, request, who, year, opd_a, opd_b, places, groups, settings, monkeypatch
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from sinkronisasi.models import Overlap
+    from sinkronisasi.permissions import overlaps_for_user
+
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    _grow_pairs(year, opd_a, places, groups, 3)
+    client.get(OVERLAPS)
+    visible = list(overlaps_for_user(user).filter(fiscal_year=year).order_by("pk"))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    plan_changed(year.pk)
+    first = client.get(OVERLAPS, {"status": "semua"}).content.decode()
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self.query.model) or original(self, *a, **k)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(OVERLAPS, {"status": "semua"}).content.decode()
+    assert compiled.count(Overlap) == 1  # the page's pairs; their count's statement was kept
+    assert sum('"__count"' in q["sql"] and "sinkronisasi_overlap" in q["sql"] for q in ctx.captured_queries) == 1
+    assert "Temuan sedang diperbarui" in again
+    strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)  # noqa: E731
+    assert strip(again) == strip(first)
+    # The count is the pairs' as they are now, not as when its statement was kept.
+    assert client.get(OVERLAPS, {"status": "semua"}).context["page"].paginator.count == len(visible)
+    visible[-1].delete()
+    assert client.get(OVERLAPS, {"status": "semua"}).context["page"].paginator.count == len(visible) - 1
