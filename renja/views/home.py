@@ -10,8 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 from core.http import int_param, str_param
+from core.memo import Memo
+from core.reference import token
 
 from .. import permissions, selectors, services
 from ..models import FiscalYear, Nomenklatur, RenjaRow
@@ -36,11 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((y for y in years if y.year == number), years[0] if years else None)
     if fiscal_year is None or not permissions.visible_opds(request.user).exists():
         return render(request, "renja/home.html", {"fiscal_year": None, "years": years})
-    summary = selectors.home_summary(fiscal_year)  # kept while the rows' figures and the ceilings stay the same
-    ceilings, own_ceiling = [], None
+    drawn = _drawn(fiscal_year)
+    summary, ceilings, ceilings_html, own_ceiling = drawn["summary"], [], "", None
     if permissions.sees_every_ceiling(request.user):
-        # The agencies with a ceiling, those over it first (most over first), then in kode unit order.
-        ceilings = sorted((s for s in summary["ceilings"] if s.pagu is not None), key=lambda s: -s.excess)
+        ceilings, ceilings_html = drawn["ceilings"], drawn["ceilings_html"]
     elif request.user.opd_id:
         own_ceiling = selectors.ceiling_status(fiscal_year, [request.user.opd_id])[0]
     return render(
@@ -56,13 +58,35 @@ def home(request: HttpRequest) -> HttpResponse:
             "stages": fiscal_year.stages.all(),
             "today": timezone.localdate(),
             "ceilings": ceilings,
-            "rows_html": home_rows_body_html(summary["rows"], fiscal_year.year),
-            "ceilings_html": ceilings_body_html(ceilings, fiscal_year.year),
+            "rows_html": drawn["rows_html"],
+            "ceilings_html": ceilings_html,
             "ceilings_over": sum(s.over for s in ceilings),
             "ceiling": own_ceiling,
             "can_set_ceilings": permissions.can_set_ceilings(request.user),
         },
     )
+
+
+# The year's table and ceilings as drawn, per process: a function of the rows' figures and ceilings (rows_revision),
+# the agencies' names and order (the reference token: core.reference) and the language.
+_DRAWN: Memo[dict] = Memo("renja.home", size=16)
+
+
+def _drawn(fiscal_year: FiscalYear) -> dict:
+    def draw() -> dict:
+        summary = selectors.home_summary(fiscal_year)  # the figures kept in the cache per rows_revision
+        # The agencies with a ceiling, those over it first (most over first), then in kode unit order.
+        ceilings = sorted((s for s in summary["ceilings"] if s.pagu is not None), key=lambda s: -s.excess)
+        return {
+            "summary": summary,
+            "rows_html": home_rows_body_html(summary["rows"], fiscal_year.year),
+            "ceilings": ceilings,
+            "ceilings_html": ceilings_body_html(ceilings, fiscal_year.year),
+        }
+
+    # The token before the figures and names are read (core.reference).
+    key = (token(), fiscal_year.pk, fiscal_year.rows_revision, get_language())
+    return _DRAWN.get_or_set(key, draw)
 
 
 @login_required

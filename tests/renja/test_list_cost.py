@@ -88,7 +88,8 @@ def test_an_agency_renamed_shows_on_the_kept_home_summary(client, planner, year,
     make_row(opd=opd_a, fiscal_year=year, pagu=3_000_000)
     client.force_login(planner)
     _view(client, "renja:home")
-    Opd.objects.filter(pk=opd_a.pk).update(singkatan="Dinsos Baru")  # no plan change: the names are read each view
+    opd_a.singkatan = "Dinsos Baru"  # as the admin and the agency profile save it: no plan change, a new reference
+    opd_a.save()  # token (core.reference), so the page drawn for the old names is not used again
     response, queries = _view(client, "renja:home")
     assert _row_sums(queries) == [] and [r["singkatan"] for r in response.context["rows"]] == ["Dinsos Baru"]
 
