@@ -387,9 +387,9 @@ def main() -> None:
             "-b",
             f"127.0.0.1:{PORT}",
             "-w",
-            os.environ.get("LOAD_WORKERS", "4"),
+            os.environ.get("LOAD_WORKERS", "6"),  # as docs/DEPLOY.md runs it on 2 cores: 6 sync workers
             "--threads",
-            os.environ.get("LOAD_THREADS", "2"),
+            os.environ.get("LOAD_THREADS", "1"),
             "--access-logfile",
             str(ACCESS_LOG),
             "--access-logformat",
