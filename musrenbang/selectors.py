@@ -176,21 +176,26 @@ def _status_count_tuples(qs: QuerySet[Usulan], groups: list[str]):
     return tuples
 
 
+def status_counts_scope(user) -> str:
+    """Whose usulan the user's year counts count: "all", or one agency's ("opd12"), the same for everyone who
+    reads the same usulan (permissions.usulan_for_user)."""
+    from renja import permissions as rules
+
+    if rules.sees_all_usulan(user):
+        return "all"
+    return f"opd{rules.usulan_opd_scope(user) or '-'}"
+
+
 def year_status_counts(user, fiscal_year) -> dict[str, list[dict]]:
     """status_counts per kecamatan and per agency of the year's usulan the user may read, for the usulan list: computed
     once per usulan revision and scope (all usulan, or one agency's), from the cache otherwise (every usulan write
     raises FiscalYear.usulan_revision: renja.services.revision)."""
-    from renja import permissions as rules
     from renja.services.revision import revision_cached
 
     from .permissions import usulan_for_user
 
-    if rules.sees_all_usulan(user):
-        scope = "all"
-    else:
-        scope = f"opd{rules.usulan_opd_scope(user) or '-'}"
     return revision_cached(
-        f"usulan-counts:{scope}",
+        f"usulan-counts:{status_counts_scope(user)}",
         fiscal_year,
         lambda: status_counts(
             usulan_for_user(user).filter(fiscal_year=fiscal_year), "desa__parent__nama", "opd_tujuan__singkatan"

@@ -242,21 +242,35 @@ def _list_page(
         "place_next": next_url or request.get_full_path(),
     }
     if counts is not None:
-        # Only the statuses some usulan of the year has get a column: eleven of them would not fit a 1366 px screen.
-        statuses = list(Usulan.Status)
-        used = [i for i in range(len(statuses)) if any(r["count_list"][i] for r in counts["desa__parent__nama"])]
-
-        def used_columns(rows: list[dict]) -> list[dict]:
-            return [{**r, "count_list": [r["count_list"][i] for i in used]} for r in rows]
-
-        context["per_kecamatan"] = used_columns(counts["desa__parent__nama"])
-        context["per_opd"] = used_columns(counts["opd_tujuan__singkatan"])
-        context["per_kecamatan_html"] = status_counts_body_html(context["per_kecamatan"], place_kind="kecamatan")
-        context["per_opd_html"] = status_counts_body_html(context["per_opd"])
-        context["statuses"] = [statuses[i] for i in used]
+        # Drawn once per process for the counts they show (the same key as the counts' own: scope, year, usulan
+        # revision) and the language: a year has ~150 kecamatan rows and ~170 agency rows.
+        key = (selectors.status_counts_scope(user), year.pk, year.usulan_revision, translation.get_language())
+        context.update(_COUNT_TABLES.get_or_set(key, lambda: _count_tables(counts)))
         context["carry_form"] = carry_form = CarryOverForm(initial={"dari": year})
         use_reference_selects(carry_form, dari=["year"], ke=["year"])
     return render(request, "musrenbang/usulan_list.html", context, status=status)
+
+
+_COUNT_TABLES: Memo[dict] = Memo("musrenbang.count_tables", size=64)
+
+
+def _count_tables(counts: dict[str, list[dict]]) -> dict:
+    """The usulan list's two counts tables as drawn, from selectors.year_status_counts."""
+    # Only the statuses some usulan of the year has get a column: eleven of them would not fit a 1366 px screen.
+    statuses = list(Usulan.Status)
+    used = [i for i in range(len(statuses)) if any(r["count_list"][i] for r in counts["desa__parent__nama"])]
+
+    def used_columns(rows: list[dict]) -> list[dict]:
+        return [{**r, "count_list": [r["count_list"][i] for i in used]} for r in rows]
+
+    per_kecamatan, per_opd = used_columns(counts["desa__parent__nama"]), used_columns(counts["opd_tujuan__singkatan"])
+    return {
+        "per_kecamatan": per_kecamatan,
+        "per_opd": per_opd,
+        "per_kecamatan_html": status_counts_body_html(per_kecamatan, place_kind="kecamatan"),
+        "per_opd_html": status_counts_body_html(per_opd),
+        "statuses": [statuses[i] for i in used],
+    }
 
 
 PRINT_MAX_ROWS = 5000

@@ -231,3 +231,22 @@ def test_the_filter_fields_follow_the_reference_data(client, year, planner):
     assert "Muara Baru" not in client.get(reverse(LIST)).content.decode()
     make_wilayah("64.02.99", "Muara Baru")  # a new kecamatan: a new reference token
     assert "Muara Baru</option>" in client.get(reverse(LIST)).content.decode()
+
+
+def test_the_counts_tables_are_drawn_once_per_revision_and_follow_a_write(client, monkeypatch, year, opd_a, planner):
+    from musrenbang.views import lists
+
+    for i in range(3):
+        make_usulan(fiscal_year=year, id_usulan=f"U-{i}")
+    drawn = []
+    real = lists.status_counts_body_html
+    monkeypatch.setattr(lists, "status_counts_body_html", lambda *a, **kw: drawn.append(1) or real(*a, **kw))
+    client.force_login(planner)
+    first = client.get(reverse(LIST)).content.decode()
+    assert client.get(reverse(LIST)).content.decode().count("<tbody>") == first.count("<tbody>")
+    assert len(drawn) == 2  # two tables, drawn for the first view only
+    usulan = Usulan.objects.filter(fiscal_year=year).order_by("pk").first()
+    services.usulan_route(usulan=usulan, opd=opd_a, by=planner)
+    after = client.get(reverse(LIST)).content.decode()
+    assert len(drawn) == 4  # the write raised the usulan revision: drawn again
+    assert after != first
