@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,7 @@ class RupiahField(forms.Field):
 
 
 _LOKASI_GROUPS: Memo[list] = Memo("renja.lokasi_groups", size=8)
+_PICKERS: Memo[SafeString] = Memo("renja.lokasi_pickers", size=256)
 
 
 def lokasi_groups() -> list[tuple[tuple[int, str, str], list[tuple[int, str, str]]]]:
@@ -135,10 +136,18 @@ class LokasiPicker(forms.Widget):
         return {str(getattr(v, "pk", v)) for v in value}
 
     def render(self, name, value, attrs=None, renderer=None):
-        if self.groups is None:
-            self.groups = lokasi_groups()
         chosen = self.format_value(value)
         attrs = self.build_attrs(self.attrs, attrs)
+        if self.groups is not None:  # places given to this widget: drawn as they are
+            return self._draw(name, chosen, attrs)
+        # A function of the places (the reference token), the language, the field and what is ticked: an officer
+        # opens the same row's form again and again.
+        key = (token(), get_language(), name, attrs.get("id"), frozenset(chosen))
+        return _PICKERS.get_or_set(key, lambda: self._draw(name, chosen, attrs))
+
+    def _draw(self, name: str, chosen: set[str], attrs: dict) -> SafeString:
+        if self.groups is None:
+            self.groups = lokasi_groups()
         whole = _("Seluruh %(kecamatan)s")
         picked = _("{n} dipilih")
         item = '<li><label><input type="checkbox" name="{}" value="{}"{}> {} <small>{}</small></label></li>'

@@ -165,7 +165,9 @@ def test_picker_groups_villages_under_their_kecamatan_in_name_order(places):
 def test_picker_is_checkboxes_open_where_something_is_chosen(places, year, opd_a, django_assert_num_queries):
     row = make_row(opd=opd_a, fiscal_year=year, lokasi=[places["sukarame"]])
     form = RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)
-    with django_assert_num_queries(2):  # the reference token, the places as plain values whatever their number
+    # The reference token (read at each use outside a request: twice here) and the places as plain values, whatever
+    # their number.
+    with django_assert_num_queries(3):
         html = str(form["lokasi"])
     again = RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)
     with django_assert_num_queries(1):  # kept in the process: the token alone (read once per request in a request)
@@ -283,3 +285,19 @@ def test_picker_items_are_what_format_html_join_drew(places, year, opd_a):
         expected = format_html_join("", item, rows)
         assert str(expected) in html
     assert "Bukit &lt;b&gt;Biru&lt;/b&gt; &amp; &quot;Raya&quot;" in html
+
+
+def test_the_kept_picker_follows_what_is_ticked(places, year, opd_a):
+    one = make_row(opd=opd_a, fiscal_year=year, ref="A-1", lokasi=[places["sukarame"]])
+    two = make_row(opd=opd_a, fiscal_year=year, ref="A-2", lokasi=[places["bukit_biru"]])
+
+    def picker(row):
+        return str(RenjaRowForm(instance=row, editable_opds=Opd.objects.all(), fiscal_year=year)["lokasi"])
+
+    first, second = picker(one), picker(two)
+    assert f'value="{places["sukarame"].pk}" checked>' in first
+    assert f'value="{places["bukit_biru"].pk}" checked>' in second
+    assert f'value="{places["sukarame"].pk}" checked>' not in second
+    one.lokasi.set([places["bukit_biru"], places["sukarame"]])
+    both = picker(RenjaRow.objects.get(pk=one.pk))
+    assert both.count(" checked>") == 2 and picker(two) == second
