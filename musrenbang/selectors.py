@@ -42,33 +42,6 @@ def usulan_by_tracking_code(code: str) -> Usulan | None:
     )
 
 
-# What the printed usulan list shows of each usulan (templates/musrenbang/usulan_print.html).
-TABLE_FIELDS = (
-    "id_usulan",
-    "usulan",
-    "prioritas",
-    "volume",
-    "satuan",
-    "anggaran",
-    "status",
-    "diputuskan_pada",
-    "desa__nama",
-    "desa__tingkat",
-    "desa__parent__nama",
-    "desa__parent__tingkat",
-    "opd_tujuan__singkatan",
-)
-
-
-def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
-    """An usulan list queryset with what its table shows (desa, kecamatan, agency) and no more: only the columns
-    it draws (the search text, problem and description are most of an usulan's width, and the list sorts every
-    usulan of the year before it cuts a page)."""
-    return (
-        qs.select_related(None).select_related("desa__parent", "opd_tujuan").only(*TABLE_FIELDS).prefetch_related(None)
-    )
-
-
 # What an usulan list or inbox row shows (tables.UsulanTable.row_html), read as values: a row of the page is one
 # tuple, not an usulan, its desa, kecamatan and agency as four model instances. `pk` first: the records' pk.
 TABLE_VALUES = (
@@ -89,6 +62,18 @@ TABLE_VALUES = (
     "opd_tujuan",
     "opd_tujuan__singkatan",
 )
+# What the printed usulan list shows of each usulan (templates/musrenbang/usulan_print.html): the same columns, read
+# into model instances.
+TABLE_FIELDS = tuple(field for field in TABLE_VALUES if field != "pk")
+
+
+def usulan_for_table(qs: QuerySet[Usulan]) -> QuerySet[Usulan]:
+    """An usulan list queryset with what its table shows (desa, kecamatan, agency) and no more: only the columns
+    it draws (the search text, problem and description are most of an usulan's width, and the list sorts every
+    usulan of the year before it cuts a page)."""
+    return (
+        qs.select_related(None).select_related("desa__parent", "opd_tujuan").only(*TABLE_FIELDS).prefetch_related(None)
+    )
 
 
 def usulan_rows_for_table(qs: QuerySet[Usulan], *, counted: bool = False) -> QuerySet:
